@@ -15,7 +15,7 @@ public final class Utf8Strings
     {
     }
 
-    /** UTF-8 length of {@code value} without allocating. */
+    /** UTF-8 length of {@code value} as {@code String.getBytes(UTF_8)} encodes it, without allocating. */
     public static int utf8Length(final CharSequence value)
     {
         int length = 0;
@@ -34,6 +34,10 @@ public final class Utf8Strings
             {
                 length += 4;
                 i++;
+            }
+            else if (Character.isSurrogate(c))
+            {
+                length += 1; // an unpaired surrogate is encoded as '?', as String.getBytes(UTF_8) does
             }
             else
             {
