@@ -62,10 +62,15 @@ public final class AgentMain
             }
             JdkAccess.openTo(inst, AgentMain.class.getModule());
             prepareChronicle(config);
-
+            final long configuredNanos = System.nanoTime();
             final List<RuleDefinition> rules = loadRules(config);
+            final long rulesNanos = System.nanoTime();
             final Running running = startRecording(config, rules);
+            final long recordingNanos = System.nanoTime();
             final ResettableClassFileTransformer transformer = RuleInstaller.install(inst, rules, running.recorder().seriesRegistry());
+            AgentLog.debug("start-up phases (ms): config " + millis(configuredNanos - startNanos) + ", rules " +
+                millis(rulesNanos - configuredNanos) + ", ring " + millis(recordingNanos - rulesNanos) + ", instrumentation " +
+                millis(System.nanoTime() - recordingNanos));
             running.onFailure(() -> uninstrument(inst, transformer));
             AgentLog.info("started (" + (attached ? "attached" : "premain") + ") with " + rules.size() + " rules in " +
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos) + " ms");
@@ -81,12 +86,23 @@ public final class AgentMain
         }
     }
 
+    private static String millis(final long nanos)
+    {
+        return String.valueOf(TimeUnit.NANOSECONDS.toMillis(nanos));
+    }
+
     /** Chronicle reads these once, when its classes initialise: set them before it loads (user values win). */
     static void prepareChronicle(final AgentConfig config) throws ConfigException
     {
         System.getProperties().putIfAbsent("chronicle.analytics.disable", "true");
         System.getProperties().putIfAbsent("chronicle.announcer.disable", "true");
         System.getProperties().putIfAbsent("chronicle.disk.monitor.disable", "true");
+        // Chronicle registers its JVM shutdown hook lazily, from static initialisers; if the JVM began
+        // to shut down while the drain thread is still opening the queue (a short-lived JVM), that
+        // registration would fail and the samples be lost. Registering it now costs three small classes.
+        net.openhft.chronicle.core.shutdown.PriorityHook.add(0, () ->
+        {
+        });
         if (config.bool(Setting.QUIET_UNSAFE) && JdkAccess.quietUnsafeMemoryAccessWarning())
         {
             AgentLog.debug("marked the JDK's one-time sun.misc.Unsafe memory-access warning as given");

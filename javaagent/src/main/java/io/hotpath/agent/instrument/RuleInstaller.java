@@ -65,7 +65,6 @@ public final class RuleInstaller
             .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
             .with(AgentBuilder.InitializationStrategy.NoOp.INSTANCE)
             .with(AgentBuilder.PoolStrategy.Default.FAST)
-            .with(AgentBuilder.DescriptionStrategy.Default.POOL_FIRST)
             .with(new Listener())
             .ignore(nameStartsWith("io.hotpath.agent.")
                 .or(nameStartsWith("net.bytebuddy."))
