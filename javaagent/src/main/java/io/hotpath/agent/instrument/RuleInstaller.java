@@ -66,12 +66,14 @@ public final class RuleInstaller
             .with(AgentBuilder.InitializationStrategy.NoOp.INSTANCE)
             .with(AgentBuilder.PoolStrategy.Default.FAST)
             .with(new Listener())
-            .ignore(nameStartsWith("io.hotpath.agent.")
+            .ignore(nameStartsWith("io.hotpath.agent.bootstrap.")
+                .or(nameStartsWith("io.hotpath.agent.shaded."))
                 .or(nameStartsWith("net.bytebuddy."))
                 .or(nameStartsWith("java.lang.invoke."))
                 .or(nameStartsWith("jdk.internal.reflect."))
                 .or(nameStartsWith("sun.reflect."))
                 .or(isSynthetic()))
+            .or(ElementMatchers.any(), ElementMatchers.is(RuleInstaller.class.getClassLoader()))
             .assureReadEdgeTo(inst, HotpathBridge.class);
         for (int i = 0; i < rules.size(); i++)
         {
