@@ -80,13 +80,17 @@ final class LabelTable
         {
             return maxValues;
         }
-        final int index = nextIndex.getAndIncrement();
-        if (index >= maxValues)
+        int index = existingIndex(value);
+        if (index < 0)
         {
-            nextIndex.set(maxValues);
-            return maxValues;
+            index = nextIndex.getAndIncrement();
+            if (index >= maxValues)
+            {
+                nextIndex.set(maxValues);
+                return maxValues;
+            }
+            valuesByIndex[index] = value;
         }
-        valuesByIndex[index] = value;
         final Entry entry = new Entry(key, index);
         for (int i = startSlot; ; i = (i + 1) & mask)
         {
@@ -100,6 +104,19 @@ final class LabelTable
                 return other.index; // another thread inserted the same value first; our index stays unused
             }
         }
+    }
+
+    /** An enum and a string with the same name share one index, so they share a series. */
+    private int existingIndex(final String value)
+    {
+        for (int i = 0, n = Math.min(nextIndex.get(), maxValues); i < n; i++)
+        {
+            if (value.equals(valuesByIndex[i]))
+            {
+                return i;
+            }
+        }
+        return -1;
     }
 
     private static int mix(final int hash)
