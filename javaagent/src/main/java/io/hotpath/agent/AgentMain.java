@@ -61,6 +61,9 @@ public final class AgentMain
                 return;
             }
             JdkAccess.openTo(inst, AgentMain.class.getModule());
+            // Byte Buddy's Nexus (for InitializationStrategy.SelfInjection) is unused here; probing for it on
+            // AgentBuilder creation costs ~300 ms of class loading. The shade plugin relocates this key to our copy.
+            System.getProperties().putIfAbsent("net.bytebuddy.nexus.disabled", "true");
             prepareChronicle(config);
             final long configuredNanos = System.nanoTime();
             final List<RuleDefinition> rules = loadRules(config);
@@ -156,7 +159,8 @@ public final class AgentMain
             config.bytes(Setting.SPOOL_MAX_BYTES),
             (int)Math.min(Integer.MAX_VALUE, config.positiveLong(Setting.BATCH_MAX_SAMPLES)),
             TimeUnit.MILLISECONDS.toNanos(config.positiveLong(Setting.STATS_INTERVAL_MS)),
-            TimeUnit.MILLISECONDS.toNanos(config.positiveLong(Setting.DRAIN_IDLE_MS)));
+            TimeUnit.MILLISECONDS.toNanos(config.positiveLong(Setting.DRAIN_IDLE_MS)),
+            TimeUnit.MILLISECONDS.toNanos(config.positiveLong(Setting.SPOOL_OPEN_DELAY_MS)));
         final RingRecorder recorder = new RingRecorder((int)ringBytes, new SeriesRegistry(rules), new ErrorTypeRegistry());
         final Running running = new Running(recorder);
         final SpoolDrainer drainer = new SpoolDrainer(recorder, settings, running::fail);

@@ -37,6 +37,7 @@ public final class AgentConfig
         RING_BYTES("hotpath.ring.bytes", "4m", "ring buffer capacity (rounded up to a power of two; 64 bytes per sample)"),
         BATCH_MAX_SAMPLES("hotpath.batch.maxSamples", "4096", "samples per SAMPLE_BATCH document at most"),
         STATS_INTERVAL_MS("hotpath.stats.intervalMs", "1000", "period of AGENT_STATS records"),
+        SPOOL_OPEN_DELAY_MS("hotpath.spool.openDelayMs", "5000", "the queue is created at the first sample, or after this long without one"),
         DRAIN_IDLE_MS("hotpath.drain.idleMs", "1", "how long the drain thread sleeps when the ring is empty"),
         LOG_LEVEL("hotpath.log.level", "warn", "agent log level on stderr: off, error, warn, info, debug"),
         QUIET_UNSAFE("hotpath.jdk.quietUnsafeWarning", "true", "on JDK 24+, keep the one-time sun.misc.Unsafe deprecation warning (caused by Chronicle) off stderr");

@@ -59,8 +59,9 @@ public final class RuleInstaller
     public static ResettableClassFileTransformer install(
         final Instrumentation inst, final List<RuleDefinition> rules, final SeriesRegistry series)
     {
+        final long t0 = System.nanoTime();
         AgentBuilder.Identified.Extendable builder = null;
-        AgentBuilder agent = new AgentBuilder.Default(new ByteBuddy().with(TypeValidation.DISABLED))
+        final AgentBuilder agent = new AgentBuilder.Default(new ByteBuddy().with(TypeValidation.DISABLED))
             .disableClassFormatChanges()
             .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
             .with(AgentBuilder.InitializationStrategy.NoOp.INSTANCE)
@@ -75,6 +76,7 @@ public final class RuleInstaller
                 .or(isSynthetic()))
             .or(ElementMatchers.any(), ElementMatchers.is(RuleInstaller.class.getClassLoader()))
             .assureReadEdgeTo(inst, HotpathBridge.class);
+        final long t1 = System.nanoTime();
         for (int i = 0; i < rules.size(); i++)
         {
             final RuleDefinition rule = rules.get(i);
@@ -83,7 +85,11 @@ public final class RuleInstaller
                 .type(typeMatcher(rule), BridgeVisibleLoaders.INSTANCE)
                 .transform(transformer);
         }
-        return (builder == null ? agent : builder).installOn(inst);
+        final long t2 = System.nanoTime();
+        final ResettableClassFileTransformer transformer = (builder == null ? agent : builder).installOn(inst);
+        AgentLog.debug("instrumentation phases (ms): agent builder " + (t1 - t0) / 1_000_000 + ", advice " +
+            (t2 - t1) / 1_000_000 + ", install " + (System.nanoTime() - t2) / 1_000_000);
+        return transformer;
     }
 
     static ElementMatcher.Junction<TypeDescription> typeMatcher(final RuleDefinition rule)

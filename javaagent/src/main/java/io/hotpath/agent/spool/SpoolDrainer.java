@@ -126,6 +126,10 @@ public final class SpoolDrainer implements Runnable, MessageHandler
     {
         try
         {
+            if (!awaitFirstUse())
+            {
+                return;
+            }
             open();
             long nextStats = System.nanoTime() + settings.statsIntervalNanos();
             while (!stopping)
@@ -175,6 +179,34 @@ public final class SpoolDrainer implements Runnable, MessageHandler
         {
             finished.countDown();
         }
+    }
+
+    /**
+     * Opening Chronicle costs hundreds of milliseconds of class loading and CPU; it waits until
+     * there is something to write (a sample, or {@link SpoolSettings#openDelayNanos} passed), so it
+     * neither competes with the application's start nor runs at all in a short-lived JVM that never
+     * made an instrumented call.
+     *
+     * @return false when the JVM shuts down before anything was recorded: no queue is created.
+     */
+    private boolean awaitFirstUse()
+    {
+        final long deadline = System.nanoTime() + settings.openDelayNanos();
+        while (ring.size() == 0 && recorder.dropped() == 0 && recorder.adviceErrors() == 0)
+        {
+            if (stopping)
+            {
+                AgentLog.debug("nothing was recorded; no queue created");
+                return false;
+            }
+            final long left = deadline - System.nanoTime();
+            if (left <= 0)
+            {
+                break;
+            }
+            LockSupport.parkNanos(Math.min(left, settings.idleNanos()));
+        }
+        return true;
     }
 
     private void open() throws java.io.IOException

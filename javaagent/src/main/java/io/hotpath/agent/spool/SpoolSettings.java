@@ -15,6 +15,8 @@ import java.util.Properties;
 /**
  * What the drain thread needs to know, resolved from the agent configuration.
  *
+ * @param openDelayNanos how long the drain thread waits for a first sample before it opens the
+ *                       queue anyway (so the daemon sees an idle JVM, with its AGENT_STATS).
  * @param identity computed lazily on the drain thread (host name and process start time may take
  *                 a system call or a DNS lookup, which must not delay the application's start).
  */
@@ -25,7 +27,8 @@ public record SpoolSettings(
     long maxBytes,
     int maxBatchSamples,
     long statsIntervalNanos,
-    long idleNanos)
+    long idleNanos,
+    long openDelayNanos)
 {
     /** Who writes the queue: the fields of its QUEUE_HEADER. */
     public record Identity(long pid, long jvmStartEpochMillis, String serviceName, String host, String agentVersion)
