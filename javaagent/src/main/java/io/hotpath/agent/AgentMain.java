@@ -65,18 +65,45 @@ public final class AgentMain
             // AgentBuilder creation costs ~300 ms of class loading. The shade plugin relocates this key to our copy.
             System.getProperties().putIfAbsent("net.bytebuddy.nexus.disabled", "true");
             prepareChronicle(config);
+            if (config.bool(Setting.STARTUP_ASYNC) && !attached)
+            {
+                final Thread installer = new Thread(() -> install(config, inst, attached, startNanos), "hotpath-install");
+                installer.setDaemon(true);
+                installer.setContextClassLoader(AgentMain.class.getClassLoader());
+                installer.start();
+                AgentLog.info("installing in the background (" + config.sourceOf(Setting.STARTUP_ASYNC) + ")");
+                return;
+            }
+            install(config, inst, attached, startNanos);
+        }
+        catch (final ConfigException e)
+        {
+            AgentLog.error("configuration error, the service runs uninstrumented: " + e.getMessage(), null);
+        }
+        catch (final Throwable t)
+        {
+            HotpathBridge.install(HotpathRecorder.NO_OP);
+            AgentLog.error("failed to start, the service runs uninstrumented", t);
+        }
+    }
+
+    /** Rules, recorder, drain thread and instrumentation; every failure ends here, logged once. */
+    private static void install(final AgentConfig config, final Instrumentation inst, final boolean attached, final long startNanos)
+    {
+        try
+        {
             final long configuredNanos = System.nanoTime();
             final List<RuleDefinition> rules = loadRules(config);
             final long rulesNanos = System.nanoTime();
             final Running running = startRecording(config, rules);
             final long recordingNanos = System.nanoTime();
             final ResettableClassFileTransformer transformer = RuleInstaller.install(inst, rules, running.recorder().seriesRegistry());
+            running.onFailure(() -> uninstrument(inst, transformer));
             AgentLog.debug("start-up phases (ms): config " + millis(configuredNanos - startNanos) + ", rules " +
                 millis(rulesNanos - configuredNanos) + ", ring " + millis(recordingNanos - rulesNanos) + ", instrumentation " +
                 millis(System.nanoTime() - recordingNanos));
-            running.onFailure(() -> uninstrument(inst, transformer));
             AgentLog.info("started (" + (attached ? "attached" : "premain") + ") with " + rules.size() + " rules in " +
-                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos) + " ms");
+                millis(System.nanoTime() - startNanos) + " ms");
         }
         catch (final ConfigException e)
         {

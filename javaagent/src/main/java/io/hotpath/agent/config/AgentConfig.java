@@ -31,6 +31,7 @@ public final class AgentConfig
         CONFIG("hotpath.config", "", "path of the rules YAML file"),
         PACKS("hotpath.packs", "", "built-in rule packs to switch on: jdk-httpclient, nio, netty"),
         SERVICE_NAME("hotpath.service.name", "", "service name; default: the main jar's file name or the main class's simple name"),
+        STARTUP_ASYNC("hotpath.startup.async", "false", "true: parse rules and install the instrumentation on a background thread, so premain returns at once; calls made before it is in place (typically the first 0.5 s) are not recorded"),
         SPOOL_DIR("hotpath.spool.dir", "/var/lib/hotpath/spool", "spool directory; falls back to $TMPDIR/hotpath-spool (one warning) if not writable"),
         ROLL_CYCLE("hotpath.spool.rollCycle", "FAST_HOURLY", "Chronicle Queue roll cycle (RollCycles name)"),
         SPOOL_MAX_BYTES("hotpath.spool.maxBytes", "1g", "cap of this JVM's queue on disk; oldest cycle files are deleted beyond it and their samples counted as dropped"),
