@@ -55,6 +55,19 @@ class AgentBehaviourIT
     }
 
     @Test
+    void backgroundInstallRecordsOnceTheInstrumentationIsInPlace() throws Exception
+    {
+        final Path spool = temp.resolve("spool");
+        final ForkedJvm.Result run = ForkedJvm.run(ForkedJvm.command(ForkedJvm.java17(),
+            "config=" + ForkedJvm.testAppRules() + ",spool.dir=" + spool + ",startup.async=true,log.level=info",
+            "-cp", testClassPath(), TestApp.class.getName(), "sleep-then-burst", "3000", "1000"), 60);
+        assertEquals(0, run.exitCode(), run.stderr());
+        assertTrue(run.stderr().contains("[hotpath] INFO installing in the background"), run.stderr());
+        assertTrue(run.stdout().contains("result=499500"), run.stdout());
+        assertEquals(1000, SpoolReader.read(SpoolReader.onlyQueue(spool)).samples.size());
+    }
+
+    @Test
     void unwritableSpoolFallsBackToTmpdirWithOneWarning() throws Exception
     {
         final ProcessBuilder builder = new ProcessBuilder(ForkedJvm.command(ForkedJvm.java17(),

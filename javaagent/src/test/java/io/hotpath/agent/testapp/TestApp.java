@@ -20,6 +20,7 @@ import java.util.concurrent.TimeUnit;
  *   <li>{@code burst N}: N calls of {@link #tick} as fast as possible;</li>
  *   <li>{@code weird N}: N calls of {@link #handle} whose label argument throws from toString();</li>
  *   <li>{@code wait-then-burst FILE N}: prints "ready", waits for FILE to exist, then N ticks;</li>
+ *   <li>{@code sleep-then-burst MS N}: N ticks after MS milliseconds;</li>
  *   <li>{@code conflict N}: uses the application's own (old) Byte Buddy and Agrona, then N ticks;</li>
  *   <li>{@code packs N}: N requests each through the JDK HttpClient (sync and async), NIO and Netty.</li>
  * </ul>
@@ -79,6 +80,11 @@ public final class TestApp
                 {
                     Thread.sleep(20);
                 }
+                burst(Integer.parseInt(args[2]));
+            }
+            case "sleep-then-burst" ->
+            {
+                Thread.sleep(Long.parseLong(args[1]));
                 burst(Integer.parseInt(args[2]));
             }
             case "conflict" ->
