@@ -86,6 +86,24 @@ class AgentBehaviourIT
     }
 
     @Test
+    void whenNoSpoolIsUsableRecordingStopsAndTheServiceRunsOn() throws Exception
+    {
+        final ProcessBuilder builder = new ProcessBuilder(ForkedJvm.command(ForkedJvm.java17(),
+            "config=" + ForkedJvm.testAppRules() + ",spool.dir=/proc/hotpath-cannot-exist",
+            "-cp", testClassPath(), TestApp.class.getName(), "sleep-then-burst", "1500", "1000"));
+        builder.environment().put("TMPDIR", "/proc/no-tmp-either");
+        final Path err = temp.resolve("err.txt");
+        final Path out = temp.resolve("out.txt");
+        final Process process = builder.redirectError(err.toFile()).redirectOutput(out.toFile()).start();
+        assertTrue(process.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(0, process.exitValue());
+        final String stderr = Files.readString(err);
+        assertEquals(1, count(stderr, "[hotpath] WARN spool directory"), stderr);
+        assertEquals(1, count(stderr, "[hotpath] ERROR the spool failed; recording stopped"), stderr);
+        assertTrue(Files.readString(out).contains("result=499500"));
+    }
+
+    @Test
     void throwingAdviceIsCountedAndDoesNotBreakTheService() throws Exception
     {
         final Path spool = temp.resolve("spool");
