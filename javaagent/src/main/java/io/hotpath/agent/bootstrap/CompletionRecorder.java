@@ -54,7 +54,8 @@ public final class CompletionRecorder implements BiConsumer<Object, Throwable>
         }
     }
 
-    private static Throwable unwrap(final Throwable thrown)
+    /** The exception that made an asynchronous call fail, without its completion wrappers. */
+    public static Throwable unwrap(final Throwable thrown)
     {
         Throwable t = thrown;
         while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null)

@@ -82,7 +82,8 @@ public final class HotpathBridge
 
     /**
      * Times an asynchronous call to its completion: {@code result} is the returned
-     * {@link CompletionStage}. A {@code null} result is recorded at once.
+     * {@link CompletionStage} (or a Netty future, see {@link HotpathRecorder#recordOnCompletion}).
+     * A {@code null} result is recorded at once.
      */
     public static void recordOnCompletion(
         final Object result, final int seriesId, final long startNanos, final long payloadBytes, final int failureMode)
@@ -91,7 +92,7 @@ public final class HotpathBridge
         {
             ((CompletionStage<?>)result).whenComplete(new CompletionRecorder(seriesId, startNanos, payloadBytes, failureMode));
         }
-        else
+        else if (result == null || !recorder.recordOnCompletion(result, seriesId, startNanos, payloadBytes, failureMode))
         {
             final int error = result == null && failureMode == FAILURE_ON_NULL ? ERROR_RETURNED_NULL : 0;
             recorder.record(seriesId, startNanos, System.nanoTime(), payloadBytes, error);

@@ -31,6 +31,14 @@ public interface HotpathRecorder
     /** Payload size of a value that is none of the JDK types the bridge knows (by a size()/length() method). */
     long sizeOfOther(Object value);
 
+    /**
+     * Times an asynchronous result that is not a {@code CompletionStage} (a Netty future) to its
+     * completion.
+     *
+     * @return {@code false} if this kind of result is not supported; the caller records at once.
+     */
+    boolean recordOnCompletion(Object result, int seriesId, long startNanos, long payloadBytes, int failureMode);
+
     /** A throwable was caught inside advice: count it, log the first one. */
     void adviceError(Throwable thrown);
 
@@ -59,6 +67,13 @@ public interface HotpathRecorder
         public long sizeOfOther(final Object value)
         {
             return -1;
+        }
+
+        @Override
+        public boolean recordOnCompletion(
+            final Object result, final int seriesId, final long startNanos, final long payloadBytes, final int failureMode)
+        {
+            return true;
         }
 
         @Override

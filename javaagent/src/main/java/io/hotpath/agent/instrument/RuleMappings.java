@@ -19,6 +19,7 @@ import net.bytebuddy.implementation.bytecode.member.MethodInvocation;
 import net.bytebuddy.implementation.bytecode.member.MethodVariableAccess;
 import net.bytebuddy.jar.asm.MethodVisitor;
 import net.bytebuddy.jar.asm.Opcodes;
+import net.bytebuddy.matcher.ElementMatchers;
 
 import java.util.concurrent.CompletionStage;
 
@@ -143,9 +144,9 @@ final class RuleMappings
         return (instrumentedType, instrumentedMethod, assigner, argumentHandler, sort) ->
         {
             final TypeDescription returnType = instrumentedMethod.getReturnType().asErasure();
-            final boolean stageType = !returnType.isPrimitive() && !returnType.represents(void.class) &&
-                (returnType.isAssignableTo(CompletionStage.class) || returnType.isAssignableFrom(CompletionStage.class));
-            final boolean async = rule.async() == null ? returnType.isAssignableTo(CompletionStage.class) : rule.async() && stageType;
+            final boolean reference = !returnType.isPrimitive() && !returnType.represents(void.class);
+            final boolean completable = reference && (returnType.isAssignableTo(CompletionStage.class) || isNettyFuture(returnType));
+            final boolean async = rule.async() == null ? completable : rule.async() && reference;
             if (!async)
             {
                 return new Advice.OffsetMapping.Target.ForStackManipulation(NullConstant.INSTANCE);
@@ -153,6 +154,19 @@ final class RuleMappings
             return new Advice.OffsetMapping.Target.ForStackManipulation(
                 MethodVariableAccess.of(returnType).loadFrom(argumentHandler.returned()));
         };
+    }
+
+    /** Netty's future type, found by name: the agent cannot link against the application's Netty. */
+    private static boolean isNettyFuture(final TypeDescription type)
+    {
+        try
+        {
+            return ElementMatchers.hasSuperType(ElementMatchers.named("io.netty.util.concurrent.Future")).matches(type);
+        }
+        catch (final RuntimeException unresolvable)
+        {
+            return false;
+        }
     }
 
     private static StackManipulation sizeOf(

@@ -37,6 +37,7 @@ public final class RingRecorder implements HotpathRecorder
     private final AtomicLong dropped = new AtomicLong();
     private final AtomicLong adviceErrors = new AtomicLong();
     private final AtomicBoolean adviceErrorLogged = new AtomicBoolean();
+    private final ListenerCompletions listenerCompletions = new ListenerCompletions(this);
     private final ClassValue<MethodHandle> sizeMethods = new ClassValue<>()
     {
         @Override
@@ -109,6 +110,13 @@ public final class RingRecorder implements HotpathRecorder
             adviceError(t);
             return -1;
         }
+    }
+
+    @Override
+    public boolean recordOnCompletion(
+        final Object result, final int seriesId, final long startNanos, final long payloadBytes, final int failureMode)
+    {
+        return listenerCompletions.attach(result, seriesId, startNanos, payloadBytes);
     }
 
     @Override

@@ -213,7 +213,10 @@ class AgentBehaviourIT
         assertTrue(counts.getOrDefault("nio_socket_read{library=\"jdk-nio\"}", 0L) >= n, all);
         assertTrue(counts.getOrDefault("nio_socket_connect{library=\"jdk-nio\"}", 0L) >= 1, all);
         assertEquals(n, counts.get("netty_write_and_flush{library=\"netty\"}"), all);
-        assertEquals(1, counts.get("netty_connect{library=\"netty\"}"), all);
+        assertEquals(2, counts.get("netty_connect{library=\"netty\"}"), all);
+        final List<SpoolReader.Sample> connects = reader.samples.stream().filter(s -> s.metric().equals("netty_connect")).toList();
+        assertEquals(1, connects.stream().filter(s -> !s.error()).count(), connects.toString());
+        assertTrue(connects.stream().anyMatch(s -> s.error() && s.errorType().endsWith("ConnectException")), connects.toString());
         assertTrue(reader.samples.stream().filter(s -> s.metric().equals("netty_write_and_flush")).allMatch(s -> s.payloadBytes() == 10));
         assertEquals(0, reader.lastStats().adviceErrors());
     }

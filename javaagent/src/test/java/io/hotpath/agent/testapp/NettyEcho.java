@@ -20,7 +20,10 @@ import java.net.InetSocketAddress;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
-/** A Netty echo server and client on 127.0.0.1: one connect and {@code n} writeAndFlush calls. */
+/**
+ * A Netty echo server and client on 127.0.0.1: one connect, {@code n} writeAndFlush calls, then one
+ * connect to a closed port (fails).
+ */
 final class NettyEcho
 {
     private NettyEcho()
@@ -82,6 +85,17 @@ final class NettyEcho
             }
             client.close().sync();
             server.close().sync();
+            try (java.net.ServerSocket unused = new java.net.ServerSocket(0, 1, InetAddress.getLoopbackAddress()))
+            {
+                final java.net.SocketAddress dead = unused.getLocalSocketAddress();
+                unused.close();
+                final boolean connected = new Bootstrap().group(group).channel(NioSocketChannel.class)
+                    .handler(new ChannelInboundHandlerAdapter()).connect(dead).await().isSuccess();
+                if (connected)
+                {
+                    throw new IllegalStateException("connected to a closed port");
+                }
+            }
         }
         finally
         {
