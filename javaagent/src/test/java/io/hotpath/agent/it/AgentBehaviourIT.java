@@ -1,7 +1,10 @@
 package io.hotpath.agent.it;
 
 import io.hotpath.agent.testapp.TestApp;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.BufferedReader;
@@ -24,7 +27,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The agent's promises beyond recording, each in a real JVM on JDK 17: failures never break the
  * service, a full ring drops instead of blocking, runtime attach, isolation from the application's
- * own Byte Buddy and Agrona, and the built-in packs.
+ * own Byte Buddy and Agrona, and the built-in packs (which instrument JDK classes; also on Temurin 25).
  */
 class AgentBehaviourIT
 {
@@ -185,9 +188,12 @@ class AgentBehaviourIT
         assertEquals(100, reader.samples.size());
     }
 
-    @Test
-    void builtInPacksRecordHttpClientNioAndNetty() throws Exception
+    @ParameterizedTest(name = "JDK {0}")
+    @ValueSource(ints = {17, 25})
+    void builtInPacksRecordHttpClientNioAndNetty(final int jdk) throws Exception
     {
+        final String java = jdk == 17 ? ForkedJvm.java17() : ForkedJvm.java25();
+        Assumptions.assumeTrue(java != null, "Temurin 25 not installed");
         final List<String> classPath = new ArrayList<>();
         classPath.add(testClassPath());
         for (final String entry : System.getProperty("java.class.path").split(File.pathSeparator))
@@ -199,7 +205,7 @@ class AgentBehaviourIT
         }
         final Path spool = temp.resolve("spool");
         final int n = 20;
-        final ForkedJvm.Result run = ForkedJvm.run(ForkedJvm.command(ForkedJvm.java17(),
+        final ForkedJvm.Result run = ForkedJvm.run(ForkedJvm.command(java,
             "packs=jdk-httpclient,nio,netty,spool.dir=" + spool,
             "-cp", String.join(File.pathSeparator, classPath), TestApp.class.getName(), "packs", String.valueOf(n)), 90);
         assertEquals(0, run.exitCode(), run.stderr() + run.stdout());
