@@ -93,10 +93,12 @@ public final class AgentMain
         try
         {
             final long configuredNanos = System.nanoTime();
+            final Thread warmUp = RuleInstaller.warmUpInBackground();
             final List<RuleDefinition> rules = loadRules(config);
             final long rulesNanos = System.nanoTime();
             final Running running = startRecording(config, rules);
             final long recordingNanos = System.nanoTime();
+            warmUp.join();
             final ResettableClassFileTransformer transformer = RuleInstaller.install(inst, rules, running.recorder().seriesRegistry());
             running.onFailure(() -> uninstrument(inst, transformer));
             AgentLog.debug("start-up phases (ms): config " + millis(configuredNanos - startNanos) + ", rules " +

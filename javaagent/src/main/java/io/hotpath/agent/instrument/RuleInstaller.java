@@ -56,6 +56,38 @@ public final class RuleInstaller
         return TRANSFORM_ERRORS.get();
     }
 
+    /**
+     * Loads and initialises the Byte Buddy classes an installation needs (a few hundred
+     * milliseconds of class loading, linking and verification) on another thread, while the caller
+     * parses the rules: premain is shorter by the overlap. Nothing is installed; failures are left
+     * for the real installation to report.
+     */
+    public static Thread warmUpInBackground()
+    {
+        final Thread thread = new Thread(() ->
+        {
+            try
+            {
+                new AgentBuilder.Default(new ByteBuddy().with(TypeValidation.DISABLED))
+                    .disableClassFormatChanges()
+                    .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
+                    .with(AgentBuilder.PoolStrategy.Default.FAST)
+                    .type(named("io.hotpath.agent.NoSuchType"))
+                    .transform((builder, type, loader, module, domain) -> builder);
+                Advice.withCustomMapping().bind(AdviceBindings.RuleIndex.class, 0)
+                    .to(TimingAdvice.class, ClassFileLocator.ForClassLoader.of(TimingAdvice.class.getClassLoader()));
+            }
+            catch (final Throwable ignore)
+            {
+                // the real installation reports what fails
+            }
+        }, "hotpath-warm-up");
+        thread.setDaemon(true);
+        thread.setContextClassLoader(RuleInstaller.class.getClassLoader());
+        thread.start();
+        return thread;
+    }
+
     public static ResettableClassFileTransformer install(
         final Instrumentation inst, final List<RuleDefinition> rules, final SeriesRegistry series)
     {
