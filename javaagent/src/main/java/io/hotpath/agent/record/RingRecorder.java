@@ -24,9 +24,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * thread apart from the ring's tail CAS; no allocation, lock, system call or exception. When the
  * ring is full the sample is dropped and counted.
  *
- * <p>Why one many-to-one ring rather than a ring per thread: see {@code javaagent/README.md}
- * (measured: equal cost at one thread, and per-thread rings need a thread-local lookup, a registry
- * the drain thread scans, and memory per thread).
+ * <p>Why one many-to-one ring rather than a ring per thread ({@code RingChoiceBenchmark} in
+ * {@code benchmarks/}): the two cost the same within a few nanoseconds at one and two threads,
+ * and per-thread rings need a thread-local lookup, a registry the drain thread scans, memory per
+ * thread and care when threads die.
  */
 public final class RingRecorder implements HotpathRecorder
 {

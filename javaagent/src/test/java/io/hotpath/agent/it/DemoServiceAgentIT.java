@@ -16,7 +16,6 @@ import java.util.TreeMap;
 import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -48,8 +47,9 @@ class DemoServiceAgentIT
             "-jar", ForkedJvm.demoJar().toString(), "--calls", String.valueOf(ITERATIONS), "--error-ratio", "0.1",
             "--calls-log", callsLog.toString(), "--results", results.toString()), 120);
         assertEquals(0, run.exitCode(), run.stderr());
-        assertFalse(run.stderr().contains("WARNING"), "JVM warnings on the service's stderr:\n" + run.stderr());
-        assertFalse(run.stderr().contains("[hotpath]"), "agent complaints:\n" + run.stderr());
+        // nothing on the service's stderr: no agent complaints, no JVM warnings (Unsafe, CDS,
+        // native access), no SLF4J or Chronicle chatter
+        assertEquals("", run.stderr());
 
         final Path queue = SpoolReader.onlyQueue(spool);
         assertTrue(queue.getFileName().toString().startsWith("demo-it-"), queue.toString());
