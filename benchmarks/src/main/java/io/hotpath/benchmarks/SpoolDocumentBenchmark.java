@@ -1,16 +1,12 @@
 package io.hotpath.benchmarks;
 
-import java.io.File;
-import java.nio.file.Files;
-import java.util.concurrent.TimeUnit;
-
+import io.hotpath.wire.SampleBatchDescriptor;
 import io.hotpath.wire.SampleBatchEncoder;
 import io.hotpath.wire.SampleDescriptor;
 import io.hotpath.wire.SampleEncoder;
-import net.openhft.chronicle.bytes.Bytes;
+import net.openhft.chronicle.queue.ChronicleQueue;
 import net.openhft.chronicle.queue.ExcerptAppender;
 import net.openhft.chronicle.queue.RollCycles;
-import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
 import net.openhft.chronicle.wire.DocumentContext;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -29,78 +25,83 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
 /**
- * Does the SAMPLE_BATCH record pay? Writes {@value #SAMPLES} samples into a real Chronicle Queue
- * either as one SAMPLE record per document or as SAMPLE_BATCH records of {@code batchSize} samples
- * per document. Throughput is reported per sample.
+ * The drain thread's write cost per sample: one Chronicle document per sample (a SAMPLE record
+ * each) against SAMPLE_BATCH documents of {@code batch} samples. 4096 samples per invocation.
  */
-@State(Scope.Thread)
-@BenchmarkMode(Mode.Throughput)
-@OutputTimeUnit(TimeUnit.SECONDS)
-@Warmup(iterations = 2, time = 1)
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
 @Fork(value = 1, jvmArgsAppend = {
-    "--add-exports=java.base/jdk.internal.misc=ALL-UNNAMED", "--add-exports=java.base/jdk.internal.ref=ALL-UNNAMED",
-    "--add-exports=java.base/sun.nio.ch=ALL-UNNAMED", "--add-exports=jdk.unsupported/sun.misc=ALL-UNNAMED",
-    "--add-exports=jdk.compiler/com.sun.tools.javac.file=ALL-UNNAMED", "--add-opens=jdk.compiler/com.sun.tools.javac=ALL-UNNAMED",
-    "--add-opens=java.base/java.lang=ALL-UNNAMED", "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED",
-    "--add-opens=java.base/java.io=ALL-UNNAMED", "--add-opens=java.base/java.util=ALL-UNNAMED",
+    "--add-exports=java.base/jdk.internal.ref=ALL-UNNAMED", "--add-exports=java.base/sun.nio.ch=ALL-UNNAMED",
+    "--add-exports=java.base/jdk.internal.misc=ALL-UNNAMED", "--add-exports=jdk.unsupported/sun.misc=ALL-UNNAMED",
+    "--add-exports=jdk.compiler/com.sun.tools.javac.file=ALL-UNNAMED", "--add-exports=jdk.compiler/com.sun.tools.javac=ALL-UNNAMED",
+    "--add-opens=jdk.compiler/com.sun.tools.javac=ALL-UNNAMED", "--add-opens=java.base/java.lang=ALL-UNNAMED",
+    "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED", "--add-opens=java.base/java.io=ALL-UNNAMED",
+    "--add-opens=java.base/java.util=ALL-UNNAMED", "--add-opens=java.base/java.nio=ALL-UNNAMED",
+    "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED", "--add-opens=java.base/jdk.internal.ref=ALL-UNNAMED",
     "-Dchronicle.analytics.disable=true", "-Dchronicle.announcer.disable=true"})
 public class SpoolDocumentBenchmark
 {
-    static final int SAMPLES = 1024;
+    private static final int SAMPLES = 4096;
 
-    /** Samples per document; 1 = one SAMPLE record per document. */
-    @Param({"1", "64", "1024"})
-    public int batchSize;
+    @Param({"1", "64", "4096"})
+    int batch;
 
-    private File dir;
-    private SingleChronicleQueue queue;
+    private Path directory;
+    private ChronicleQueue queue;
     private ExcerptAppender appender;
-    private final UnsafeBuffer scratch = new UnsafeBuffer(new byte[1 << 17]);
-    private final SampleBatchEncoder batch = new SampleBatchEncoder();
-    private long clock = 1_764_000_000_000_000_000L;
+    private final UnsafeBuffer buffer = new UnsafeBuffer(new byte[SampleBatchDescriptor.recordLength(SAMPLES, SampleDescriptor.UNTRACED_LENGTH)]);
+    private final SampleBatchEncoder encoder = new SampleBatchEncoder();
 
     @Setup(Level.Trial)
-    public void open() throws Exception
+    public void setUp() throws Exception
     {
-        dir = Files.createTempDirectory("hotpath-spool-bench").toFile();
-        queue = SingleChronicleQueueBuilder.binary(dir).rollCycle(RollCycles.FAST_HOURLY).build();
+        directory = Files.createTempDirectory("hotpath-spool-bench");
+        queue = SingleChronicleQueueBuilder.binary(directory).rollCycle(RollCycles.FAST_HOURLY).build();
         appender = queue.createAppender();
     }
 
     @TearDown(Level.Trial)
-    public void close()
+    public void tearDown() throws Exception
     {
         queue.close();
-        for (final File f : dir.listFiles())
+        try (Stream<Path> files = Files.walk(directory))
         {
-            f.delete();
+            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         }
-        dir.delete();
     }
 
     @Benchmark
     @OperationsPerInvocation(SAMPLES)
     public void writeSamples()
     {
-        if (batchSize == 1)
+        final long now = System.nanoTime();
+        if (batch == 1)
         {
             for (int i = 0; i < SAMPLES; i++)
             {
-                final int length = SampleEncoder.encode(scratch, 0, i & 63, clock++, 1500 + i, 512, SampleDescriptor.OUTCOME_OK, 0);
+                final int length = SampleEncoder.encode(buffer, 0, 7, now + i, 1000, 256, SampleDescriptor.OUTCOME_OK, 0);
                 write(length);
             }
             return;
         }
-        for (int done = 0; done < SAMPLES; done += batchSize)
+        for (int written = 0; written < SAMPLES; written += batch)
         {
-            batch.wrap(scratch, 0, SampleDescriptor.UNTRACED_LENGTH, scratch.capacity());
-            for (int i = 0; i < batchSize; i++)
+            encoder.wrap(buffer, 0, SampleDescriptor.UNTRACED_LENGTH, buffer.capacity());
+            for (int i = 0; i < batch; i++)
             {
-                SampleEncoder.encodeEntry(scratch, batch.nextEntryOffset(), i & 63, clock++, 1500 + i, 512, SampleDescriptor.OUTCOME_OK, 0);
+                SampleEncoder.encodeEntry(buffer, encoder.nextEntryOffset(), 7, now + i, 1000, 256, SampleDescriptor.OUTCOME_OK, 0);
             }
-            write(batch.finish());
+            write(encoder.finish());
         }
     }
 
@@ -108,8 +109,7 @@ public class SpoolDocumentBenchmark
     {
         try (DocumentContext dc = appender.writingDocument())
         {
-            final Bytes<?> bytes = dc.wire().bytes();
-            bytes.write(scratch.byteArray(), 0, length);
+            dc.wire().bytes().write(buffer.byteArray(), 0, length);
         }
     }
 }

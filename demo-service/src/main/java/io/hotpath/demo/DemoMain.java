@@ -1,0 +1,341 @@
+package io.hotpath.demo;
+
+import io.hotpath.demo.migration.MigrationService;
+import io.hotpath.demo.p2p.P2PMesh;
+import io.hotpath.demo.transport.EchoServer;
+import io.hotpath.demo.transport.TransportManager;
+import io.hotpath.demo.transport.TransportType;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The demo service: drives transport sends, P2P mesh operations and migrations against an
+ * in-process echo server over loopback, and writes its own exact results.
+ *
+ * <p>One iteration sends one message on each transport; every 10th iteration also discovers
+ * peers, connects to one and propagates a message; every 20th also migrates a VM and schedules a
+ * job placement (awaited: it is timed to completion).
+ */
+@Command(name = "hotpath-demo", mixinStandardHelpOptions = true,
+    description = "Example service with transport, P2P and migration hot paths, for the hotpath agent.")
+public final class DemoMain implements Callable<Integer>
+{
+    static final String APP = "demo";
+
+    @Option(names = "--calls", description = "Iterations to run (default: ${DEFAULT-VALUE}; ignored with --duration).")
+    long iterations = 1000;
+
+    @Option(names = "--duration", description = "Run for this long instead, e.g. PT30S or 30s.", converter = DurationConverter.class)
+    Duration duration;
+
+    @Option(names = "--rate", description = "Iterations per second over all threads; 0 = as fast as possible (default).")
+    double rate;
+
+    @Option(names = "--threads", description = "Driver threads (default: ${DEFAULT-VALUE}).")
+    int threads = 1;
+
+    @Option(names = "--error-ratio", description = "Probability of an injected failure per call (default: ${DEFAULT-VALUE}).")
+    double errorRatio = 0.05;
+
+    @Option(names = "--payload-bytes", description = "Base message size (default: ${DEFAULT-VALUE}).")
+    int payloadBytes = 256;
+
+    @Option(names = "--seed", description = "Random seed (default: ${DEFAULT-VALUE}).")
+    long seed = 42;
+
+    @Option(names = "--spike-start", description = "Latency spike start, from the beginning of the run, e.g. 10s.", converter = DurationConverter.class)
+    Duration spikeStart;
+
+    @Option(names = "--spike-length", description = "Latency spike length (default: 5s).", converter = DurationConverter.class)
+    Duration spikeLength = Duration.ofSeconds(5);
+
+    @Option(names = "--spike-delay", description = "Extra delay on every transport call during the spike (default: 20ms).", converter = DurationConverter.class)
+    Duration spikeDelay = Duration.ofMillis(20);
+
+    @Option(names = "--results", description = "Write exact per-series results (TSV) to this file.")
+    Path results;
+
+    @Option(names = "--calls-log", description = "Write one line per call (TSV) to this file.")
+    Path callsLog;
+
+    public static void main(final String[] args)
+    {
+        System.exit(new CommandLine(new DemoMain()).execute(args));
+    }
+
+    @Override
+    public Integer call() throws Exception
+    {
+        try (EchoServer server = new EchoServer();
+             ExactResults exact = new ExactResults(callsLog))
+        {
+            final InetSocketAddress dead = unusedPort();
+            final List<Worker> workers = new ArrayList<>();
+            for (int i = 0; i < threads; i++)
+            {
+                workers.add(new Worker(server.address(), dead, seed + 1000L * i, exact));
+            }
+            final long start = System.nanoTime();
+            final long end = duration == null ? Long.MAX_VALUE : start + duration.toNanos();
+            final AtomicLong next = new AtomicLong();
+            final ExecutorService pool = Executors.newFixedThreadPool(threads);
+            final List<Future<Void>> done = new ArrayList<>();
+            for (final Worker worker : workers)
+            {
+                done.add(pool.submit(() ->
+                {
+                    worker.run(next, start, end);
+                    return null;
+                }));
+            }
+            for (final Future<Void> future : done)
+            {
+                future.get();
+            }
+            pool.shutdown();
+            for (final Worker worker : workers)
+            {
+                worker.close();
+            }
+            final double seconds = (System.nanoTime() - start) / 1e9;
+            System.out.printf("hotpath-demo: %d calls, %d errors in %.2f s, delivered checksum %d%n",
+                exact.totalCalls(), exact.totalErrors(), seconds, Worker.CHECKSUM.get());
+            if (results != null)
+            {
+                try (PrintWriter out = new PrintWriter(Files.newBufferedWriter(results, StandardCharsets.UTF_8)))
+                {
+                    exact.writeResults(out);
+                }
+            }
+        }
+        return 0;
+    }
+
+    private static InetSocketAddress unusedPort() throws IOException
+    {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress()))
+        {
+            return (InetSocketAddress)socket.getLocalSocketAddress();
+        }
+    }
+
+    /** One driver thread with its own clients. */
+    private final class Worker implements AutoCloseable
+    {
+        static final AtomicLong CHECKSUM = new AtomicLong();
+
+        private final TransportManager transports;
+        private final P2PMesh mesh;
+        private final MigrationService migrations;
+        private final ExactResults exact;
+        private final String[] transportSeries = new String[TransportType.values().length];
+
+        Worker(final InetSocketAddress server, final InetSocketAddress dead, final long seed, final ExactResults exact)
+            throws IOException
+        {
+            this.transports = new TransportManager(server, errorRatio, seed);
+            this.mesh = new P2PMesh(server, dead, 4, errorRatio, seed + 1);
+            this.migrations = new MigrationService(server, errorRatio, seed + 2);
+            this.exact = exact;
+            for (final TransportType type : TransportType.values())
+            {
+                transportSeries[type.ordinal()] = ExactResults.seriesKey("transport_send", "app", APP, "transport", type.name());
+            }
+        }
+
+        void run(final AtomicLong next, final long start, final long end) throws Exception
+        {
+            boolean spikeOn = false;
+            while (true)
+            {
+                final long i = next.getAndIncrement();
+                final long now = System.nanoTime();
+                if ((duration == null && i >= iterations) || now >= end)
+                {
+                    return;
+                }
+                if (rate > 0)
+                {
+                    final long due = start + (long)(i * 1e9 / rate);
+                    while (System.nanoTime() < due)
+                    {
+                        LockSupport.parkNanos(due - System.nanoTime());
+                    }
+                }
+                if (spikeStart != null)
+                {
+                    final long sinceStart = System.nanoTime() - start;
+                    final boolean inSpike = sinceStart >= spikeStart.toNanos() && sinceStart < spikeStart.plus(spikeLength).toNanos();
+                    if (inSpike != spikeOn)
+                    {
+                        spikeOn = inSpike;
+                        transports.setExtraDelayMicros(inSpike ? (int)(spikeDelay.toNanos() / 1000) : 0);
+                    }
+                }
+                iteration(i);
+            }
+        }
+
+        private void iteration(final long i) throws Exception
+        {
+            final byte[] message = new byte[payloadBytes + (int)(i % 64)];
+            message[0] = (byte)i;
+            for (final TransportType type : TransportType.values())
+            {
+                final long t0 = System.nanoTime();
+                String error = null;
+                try
+                {
+                    if (transports.sendMessage(message, type))
+                    {
+                        CHECKSUM.addAndGet(message.length);
+                    }
+                    else
+                    {
+                        error = "returned_false";
+                    }
+                }
+                catch (final IOException e)
+                {
+                    error = e.getClass().getSimpleName();
+                }
+                exact.record(transportSeries[type.ordinal()], System.nanoTime() - t0, message.length, error);
+            }
+            if (i % 10 == 0)
+            {
+                p2p(message);
+            }
+            if (i % 20 == 0)
+            {
+                migration(i);
+            }
+        }
+
+        private void p2p(final byte[] message) throws Exception
+        {
+            long t0 = System.nanoTime();
+            final List<P2PMesh.Peer> peers = mesh.discoverPeers();
+            exact.record(ExactResults.seriesKey("p2p_discover", "app", APP), System.nanoTime() - t0, peers.size(), null);
+
+            final P2PMesh.Peer peer = mesh.choosePeer();
+            t0 = System.nanoTime();
+            String error = null;
+            try
+            {
+                mesh.connect(peer);
+            }
+            catch (final IOException e)
+            {
+                error = e.getClass().getSimpleName();
+            }
+            exact.record(ExactResults.seriesKey("p2p_connect", "app", APP), System.nanoTime() - t0, -1, error);
+
+            t0 = System.nanoTime();
+            final int reached = mesh.propagate(message);
+            CHECKSUM.addAndGet(reached);
+            exact.record(ExactResults.seriesKey("p2p_propagate", "app", APP), System.nanoTime() - t0, message.length, null);
+        }
+
+        private void migration(final long i) throws Exception
+        {
+            final MigrationService.Host[] hosts = MigrationService.Host.values();
+            final MigrationService.Host source = hosts[(int)(i / 20 % hosts.length)];
+            final MigrationService.Host dest = hosts[(int)((i / 20 + 1) % hosts.length)];
+            final MigrationService.Vm vm = new MigrationService.Vm("vm-" + i, 64 * 1024 + (int)(i % 7) * 4096);
+            long t0 = System.nanoTime();
+            String error = null;
+            try
+            {
+                migrations.migrate(vm, source, dest);
+            }
+            catch (final IOException e)
+            {
+                error = e.getClass().getSimpleName();
+            }
+            exact.record(ExactResults.seriesKey("vm_migrate", "app", APP, "source", source.name(), "dest", dest.name()),
+                System.nanoTime() - t0, vm.size(), error);
+
+            final long start = System.nanoTime();
+            final CompletableFuture<MigrationService.Placement> placement = migrations.schedulePlacement(new MigrationService.Job("job-" + i, 2));
+            final long[] end = new long[1];
+            final CompletableFuture<?> timed = placement.whenComplete((p, t) -> end[0] = System.nanoTime());
+            String placementError = null;
+            try
+            {
+                if (placement.get() == null)
+                {
+                    placementError = "returned_null";
+                }
+            }
+            catch (final ExecutionException e)
+            {
+                placementError = e.getCause().getClass().getSimpleName();
+            }
+            try
+            {
+                timed.join();
+            }
+            catch (final RuntimeException ignore)
+            {
+                // the failure was counted above
+            }
+            exact.record(ExactResults.seriesKey("job_placement", "app", APP), end[0] - start, -1, placementError);
+        }
+
+        @Override
+        public void close() throws IOException
+        {
+            transports.close();
+            mesh.close();
+            migrations.close();
+        }
+    }
+
+    /** {@code 30s}, {@code 250ms}, {@code 2m} or ISO-8601 {@code PT30S}. */
+    static final class DurationConverter implements CommandLine.ITypeConverter<Duration>
+    {
+        @Override
+        public Duration convert(final String value)
+        {
+            final String v = value.trim().toLowerCase(java.util.Locale.ROOT);
+            if (v.startsWith("pt"))
+            {
+                return Duration.parse(value);
+            }
+            if (v.endsWith("ms"))
+            {
+                return Duration.ofMillis(Long.parseLong(v.substring(0, v.length() - 2)));
+            }
+            if (v.endsWith("s"))
+            {
+                return Duration.ofMillis((long)(Double.parseDouble(v.substring(0, v.length() - 1)) * 1000));
+            }
+            if (v.endsWith("m"))
+            {
+                return Duration.ofSeconds(Long.parseLong(v.substring(0, v.length() - 1)) * 60);
+            }
+            throw new CommandLine.TypeConversionException("expected a duration like 30s, 250ms, 2m or PT30S, got '" + value + "'");
+        }
+    }
+}

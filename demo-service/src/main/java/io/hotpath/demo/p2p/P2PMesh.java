@@ -1,0 +1,106 @@
+package io.hotpath.demo.p2p;
+
+import io.hotpath.demo.transport.Connection;
+import io.hotpath.demo.transport.EchoServer;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * A small peer-to-peer mesh over loopback: online peers are connections to the echo server, the
+ * offline peer is a port nobody listens on, so connecting to it fails for real
+ * ({@link java.net.ConnectException}).
+ */
+public final class P2PMesh implements AutoCloseable
+{
+    /** A peer of the mesh; its name is its label. */
+    public record Peer(String name, InetSocketAddress address)
+    {
+        @Override
+        public String toString()
+        {
+            return name;
+        }
+    }
+
+    private final List<Peer> online = new ArrayList<>();
+    private final Peer offline;
+    private final Connection tracker;
+    private final Map<Peer, Connection> connected = new ConcurrentHashMap<>();
+    private final Random random;
+    private final double errorRatio;
+
+    public P2PMesh(final InetSocketAddress live, final InetSocketAddress dead, final int peers, final double errorRatio,
+        final long seed) throws IOException
+    {
+        for (int i = 0; i < peers; i++)
+        {
+            online.add(new Peer("peer-" + i, live));
+        }
+        offline = new Peer("peer-offline", dead);
+        tracker = new Connection(live, 1000);
+        this.errorRatio = errorRatio;
+        this.random = new Random(seed);
+    }
+
+    /** Asks the tracker for the peers it knows; returns them (online and offline). */
+    public List<Peer> discoverPeers() throws IOException
+    {
+        final byte[] query = "who is there".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        tracker.exchange(query, query.length, 200, EchoServer.STATUS_OK);
+        final List<Peer> peers = new ArrayList<>(online);
+        peers.add(offline);
+        return peers;
+    }
+
+    /** A peer to connect to next: the offline one with the error ratio's probability. */
+    public Peer choosePeer()
+    {
+        synchronized (random)
+        {
+            return random.nextDouble() < errorRatio ? offline : online.get(random.nextInt(online.size()));
+        }
+    }
+
+    /** (Re)connects to {@code peer} and exchanges a hello. */
+    public void connect(final Peer peer) throws IOException
+    {
+        final Connection connection = new Connection(peer.address(), 1000);
+        final byte[] hello = ("hello " + peer.name()).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        connection.exchange(hello, hello.length, 100, EchoServer.STATUS_OK);
+        final Connection previous = connected.put(peer, connection);
+        if (previous != null)
+        {
+            previous.close();
+        }
+    }
+
+    /** Sends {@code message} to every connected peer; returns how many acknowledged it. */
+    public int propagate(final byte[] message) throws IOException
+    {
+        int delivered = 0;
+        for (final Connection connection : connected.values())
+        {
+            if (connection.exchange(message, message.length, 50, EchoServer.STATUS_OK) == EchoServer.STATUS_OK)
+            {
+                delivered++;
+            }
+        }
+        return delivered;
+    }
+
+    @Override
+    public void close() throws IOException
+    {
+        tracker.close();
+        for (final Connection connection : connected.values())
+        {
+            connection.close();
+        }
+    }
+}

@@ -1,0 +1,289 @@
+package io.hotpath.agent;
+
+import io.hotpath.agent.bootstrap.HotpathBridge;
+import io.hotpath.agent.bootstrap.HotpathRecorder;
+import io.hotpath.agent.config.AgentConfig;
+import io.hotpath.agent.config.AgentConfig.Setting;
+import io.hotpath.agent.config.ConfigException;
+import io.hotpath.agent.config.RuleConfigParser;
+import io.hotpath.agent.config.RuleDefinition;
+import io.hotpath.agent.instrument.RuleInstaller;
+import io.hotpath.agent.record.ErrorTypeRegistry;
+import io.hotpath.agent.record.RingRecorder;
+import io.hotpath.agent.record.SeriesRegistry;
+import io.hotpath.agent.spool.SpoolDrainer;
+import io.hotpath.agent.spool.SpoolSettings;
+import net.bytebuddy.agent.builder.AgentBuilder;
+import net.bytebuddy.agent.builder.ResettableClassFileTransformer;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.instrument.Instrumentation;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The agent implementation's entry, called inside the isolated class loader by
+ * {@code AgentInstaller}: configuration, rules, ring, drain thread, instrumentation, shutdown hook.
+ *
+ * <p>Failure policy: whatever fails is logged once on stderr with the {@code [hotpath]} prefix and
+ * the service runs on uninstrumented. A bad setting or rules file stops the agent before it
+ * instruments anything; a spool that cannot be opened (or a Chronicle failure later) uninstalls the
+ * recorder and removes the instrumentation.
+ */
+public final class AgentMain
+{
+    private static final long SHUTDOWN_TIMEOUT_MILLIS = 10_000;
+
+    private AgentMain()
+    {
+    }
+
+    public static void start(final String agentArgs, final Instrumentation inst, final boolean attached, final File jar)
+    {
+        final long startNanos = System.nanoTime();
+        try
+        {
+            final AgentConfig config = AgentConfig.load(agentArgs, System.getProperties(), System.getenv());
+            if (!AgentLog.setLevel(config.get(Setting.LOG_LEVEL)))
+            {
+                AgentLog.warn(config.sourceOf(Setting.LOG_LEVEL) + ": unknown log level '" + config.get(Setting.LOG_LEVEL) +
+                    "'; expected off, error, warn, info or debug");
+            }
+            config.warnings().forEach(AgentLog::warn);
+            if (!config.enabled())
+            {
+                AgentLog.info("disabled by " + config.sourceOf(Setting.ENABLED));
+                return;
+            }
+            JdkAccess.openTo(inst, AgentMain.class.getModule());
+            // Byte Buddy's Nexus (for InitializationStrategy.SelfInjection) is unused here; probing for it on
+            // AgentBuilder creation costs ~300 ms of class loading. The shade plugin relocates this key to our copy.
+            System.getProperties().putIfAbsent("net.bytebuddy.nexus.disabled", "true");
+            prepareChronicle(config);
+            if (config.bool(Setting.STARTUP_ASYNC) && !attached)
+            {
+                final Thread installer = new Thread(() -> install(config, inst, attached, startNanos), "hotpath-install");
+                installer.setDaemon(true);
+                installer.setContextClassLoader(AgentMain.class.getClassLoader());
+                installer.start();
+                AgentLog.info("installing in the background (" + config.sourceOf(Setting.STARTUP_ASYNC) + ")");
+                return;
+            }
+            install(config, inst, attached, startNanos);
+        }
+        catch (final ConfigException e)
+        {
+            AgentLog.error("configuration error, the service runs uninstrumented: " + e.getMessage(), null);
+        }
+        catch (final Throwable t)
+        {
+            HotpathBridge.install(HotpathRecorder.NO_OP);
+            AgentLog.error("failed to start, the service runs uninstrumented", t);
+        }
+    }
+
+    /** Rules, recorder, drain thread and instrumentation; every failure ends here, logged once. */
+    private static void install(final AgentConfig config, final Instrumentation inst, final boolean attached, final long startNanos)
+    {
+        try
+        {
+            final long configuredNanos = System.nanoTime();
+            final Thread warmUp = RuleInstaller.warmUpInBackground();
+            final List<RuleDefinition> rules = loadRules(config);
+            final long rulesNanos = System.nanoTime();
+            final Running running = startRecording(config, rules);
+            final long recordingNanos = System.nanoTime();
+            warmUp.join();
+            final ResettableClassFileTransformer transformer = RuleInstaller.install(inst, rules, running.recorder().seriesRegistry());
+            running.onFailure(() -> uninstrument(inst, transformer));
+            AgentLog.debug("start-up phases (ms): config " + millis(configuredNanos - startNanos) + ", rules " +
+                millis(rulesNanos - configuredNanos) + ", ring " + millis(recordingNanos - rulesNanos) + ", instrumentation " +
+                millis(System.nanoTime() - recordingNanos));
+            AgentLog.info("started (" + (attached ? "attached" : "premain") + ") with " + rules.size() + " rules in " +
+                millis(System.nanoTime() - startNanos) + " ms");
+        }
+        catch (final ConfigException e)
+        {
+            AgentLog.error("configuration error, the service runs uninstrumented: " + e.getMessage(), null);
+        }
+        catch (final Throwable t)
+        {
+            HotpathBridge.install(HotpathRecorder.NO_OP);
+            AgentLog.error("failed to start, the service runs uninstrumented", t);
+        }
+    }
+
+    private static String millis(final long nanos)
+    {
+        return String.valueOf(TimeUnit.NANOSECONDS.toMillis(nanos));
+    }
+
+    /** Chronicle reads these once, when its classes initialise: set them before it loads (user values win). */
+    static void prepareChronicle(final AgentConfig config) throws ConfigException
+    {
+        System.getProperties().putIfAbsent("chronicle.analytics.disable", "true");
+        System.getProperties().putIfAbsent("chronicle.announcer.disable", "true");
+        System.getProperties().putIfAbsent("chronicle.disk.monitor.disable", "true");
+        // Chronicle registers its JVM shutdown hook lazily, from static initialisers; if the JVM began
+        // to shut down while the drain thread is still opening the queue (a short-lived JVM), that
+        // registration would fail and the samples be lost. Registering it now costs three small classes.
+        net.openhft.chronicle.core.shutdown.PriorityHook.add(0, () ->
+        {
+        });
+        if (config.bool(Setting.QUIET_UNSAFE) && JdkAccess.quietUnsafeMemoryAccessWarning())
+        {
+            AgentLog.debug("marked the JDK's one-time sun.misc.Unsafe memory-access warning as given");
+        }
+    }
+
+    /** The packs named in {@code hotpath.packs}, then the rules file. */
+    public static List<RuleDefinition> loadRules(final AgentConfig config) throws ConfigException
+    {
+        final List<RuleDefinition> rules = new ArrayList<>();
+        for (final String pack : config.list(Setting.PACKS))
+        {
+            final String resource = "/io/hotpath/agent/packs/" + pack + ".yaml";
+            try (InputStream in = AgentMain.class.getResourceAsStream(resource))
+            {
+                if (in == null)
+                {
+                    throw new ConfigException(config.sourceOf(Setting.PACKS) + ": unknown rule pack '" + pack +
+                        "'; expected one of jdk-httpclient, nio, netty");
+                }
+                rules.addAll(RuleConfigParser.parse("pack " + pack, new String(in.readAllBytes(), StandardCharsets.UTF_8)));
+            }
+            catch (final IOException e)
+            {
+                throw new ConfigException("cannot read rule pack " + pack + ": " + e);
+            }
+        }
+        if (config.rulesFile() != null)
+        {
+            rules.addAll(RuleConfigParser.parse(config.rulesFile()));
+        }
+        if (rules.isEmpty())
+        {
+            AgentLog.warn("no rules: set hotpath.config to a rules file or hotpath.packs to built-in packs");
+        }
+        return rules;
+    }
+
+    /** Ring, registries and drain thread; installs the recorder into the bridge. */
+    public static Running startRecording(final AgentConfig config, final List<RuleDefinition> rules) throws ConfigException
+    {
+        final long ringBytes = config.bytes(Setting.RING_BYTES);
+        if (ringBytes > (1L << 30))
+        {
+            throw new ConfigException(config.sourceOf(Setting.RING_BYTES) + ": at most 1g, got " + config.get(Setting.RING_BYTES));
+        }
+        final SpoolSettings settings = new SpoolSettings(
+            Paths.get(config.get(Setting.SPOOL_DIR)),
+            config.serviceName(),
+            rollCycle(config),
+            config.bytes(Setting.SPOOL_MAX_BYTES),
+            (int)Math.min(Integer.MAX_VALUE, config.positiveLong(Setting.BATCH_MAX_SAMPLES)),
+            TimeUnit.MILLISECONDS.toNanos(config.positiveLong(Setting.STATS_INTERVAL_MS)),
+            TimeUnit.MILLISECONDS.toNanos(config.positiveLong(Setting.DRAIN_IDLE_MS)),
+            TimeUnit.MILLISECONDS.toNanos(config.positiveLong(Setting.SPOOL_OPEN_DELAY_MS)));
+        final RingRecorder recorder = new RingRecorder((int)ringBytes, new SeriesRegistry(rules), new ErrorTypeRegistry());
+        final Running running = new Running(recorder);
+        final SpoolDrainer drainer = new SpoolDrainer(recorder, settings, running::fail);
+        running.drainer = drainer;
+        HotpathBridge.install(recorder);
+        drainer.start();
+        final Thread hook = new Thread(() -> drainer.shutdown(SHUTDOWN_TIMEOUT_MILLIS), "hotpath-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        running.hook = hook;
+        return running;
+    }
+
+    private static String rollCycle(final AgentConfig config) throws ConfigException
+    {
+        final String name = config.get(Setting.ROLL_CYCLE).toUpperCase(java.util.Locale.ROOT);
+        try
+        {
+            net.openhft.chronicle.queue.RollCycles.valueOf(name);
+            return name;
+        }
+        catch (final IllegalArgumentException e)
+        {
+            throw new ConfigException(config.sourceOf(Setting.ROLL_CYCLE) + ": unknown roll cycle '" +
+                config.get(Setting.ROLL_CYCLE) + "'; expected a Chronicle RollCycles name such as FAST_HOURLY or FAST_DAILY");
+        }
+    }
+
+    private static void uninstrument(final Instrumentation inst, final ResettableClassFileTransformer transformer)
+    {
+        try
+        {
+            transformer.reset(inst, AgentBuilder.RedefinitionStrategy.RETRANSFORMATION);
+        }
+        catch (final Throwable t)
+        {
+            AgentLog.error("could not remove the instrumentation (the advice now records nothing)", t);
+        }
+    }
+
+    /** A started recorder and drain thread. */
+    public static final class Running implements AutoCloseable
+    {
+        private final RingRecorder recorder;
+        private volatile SpoolDrainer drainer;
+        private volatile Thread hook;
+        private volatile Runnable failureAction;
+
+        Running(final RingRecorder recorder)
+        {
+            this.recorder = recorder;
+        }
+
+        public RingRecorder recorder()
+        {
+            return recorder;
+        }
+
+        public SpoolDrainer drainer()
+        {
+            return drainer;
+        }
+
+        void onFailure(final Runnable action)
+        {
+            failureAction = action;
+        }
+
+        void fail(final Throwable cause)
+        {
+            HotpathBridge.install(HotpathRecorder.NO_OP);
+            AgentLog.error("the spool failed; recording stopped and the service runs uninstrumented", cause);
+            final Runnable action = failureAction;
+            if (action != null)
+            {
+                final Thread thread = new Thread(action, "hotpath-uninstrument");
+                thread.setDaemon(true);
+                thread.start();
+            }
+        }
+
+        /** Stops recording, drains the ring and closes the queue (as the shutdown hook does). */
+        @Override
+        public void close()
+        {
+            HotpathBridge.install(HotpathRecorder.NO_OP);
+            drainer.shutdown(SHUTDOWN_TIMEOUT_MILLIS);
+            try
+            {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            }
+            catch (final IllegalStateException shuttingDown)
+            {
+                // the hook runs anyway
+            }
+        }
+    }
+}

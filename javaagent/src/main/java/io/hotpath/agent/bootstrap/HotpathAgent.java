@@ -1,0 +1,168 @@
+package io.hotpath.agent.bootstrap;
+
+import java.io.File;
+import java.io.InputStream;
+import java.lang.instrument.Instrumentation;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.security.ProtectionDomain;
+import java.util.ArrayList;
+import java.util.Enumeration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
+
+/**
+ * The {@code Premain-Class} and {@code Agent-Class} of {@code hotpath-agent.jar}.
+ *
+ * <p>This class is loaded by the application class loader; it only makes the agent jar's bootstrap
+ * part ({@code io.hotpath.agent.bootstrap}) visible to the bootstrap class loader and hands over to
+ * {@link AgentInstaller}, loaded there. Everything else in the jar lives under {@code inst/} with a
+ * {@code .classdata} suffix, so no application class loader can see it.
+ *
+ * <p>Guarantee: nothing thrown here reaches the JVM. A second install into the same JVM (a second
+ * {@code -javaagent}, or an attach to a JVM that already runs the agent) is refused with one line
+ * on stderr.
+ */
+public final class HotpathAgent
+{
+    /** Set once per JVM by the first install; the guard against double install or attach. */
+    public static final String INSTALLED_PROPERTY = "hotpath.agent.installed";
+
+    private HotpathAgent()
+    {
+    }
+
+    public static void premain(final String agentArgs, final Instrumentation inst)
+    {
+        start(agentArgs, inst, false);
+    }
+
+    public static void agentmain(final String agentArgs, final Instrumentation inst)
+    {
+        start(agentArgs, inst, true);
+    }
+
+    private static void start(final String agentArgs, final Instrumentation inst, final boolean attached)
+    {
+        try
+        {
+            final String mode = attached ? "attach" : "premain";
+            if (System.getProperties().putIfAbsent(INSTALLED_PROPERTY, mode) != null)
+            {
+                System.err.println("[hotpath] WARN the agent is already installed in this JVM (" +
+                    System.getProperty(INSTALLED_PROPERTY) + "); ignoring the second " + mode);
+                return;
+            }
+            final File jar = new File(HotpathAgent.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            makeBootstrapVisible(inst, jar);
+            final Class<?> installer = Class.forName("io.hotpath.agent.bootstrap.AgentInstaller", true, null);
+            installer.getMethod("install", String.class, Instrumentation.class, boolean.class, File.class)
+                .invoke(null, agentArgs, inst, attached, jar);
+        }
+        catch (final Throwable t)
+        {
+            System.err.println("[hotpath] ERROR the agent failed to start; the service runs uninstrumented: " + t);
+        }
+    }
+
+    /**
+     * Defines the classes of {@code io.hotpath.agent.bootstrap} (but this one) in the bootstrap
+     * class loader. Preferred: directly, through {@code jdk.internal.misc.Unsafe.defineClass}
+     * (exported to this class's module only): appending a jar to the bootstrap search path would
+     * make the JVM print "Sharing is only supported for boot loader classes because bootstrap
+     * classpath has been appended" and turn class data sharing off for the application's classes,
+     * slowing its start. Fallback: append the agent jar (only its root, the bootstrap part, is
+     * loadable from there).
+     */
+    private static void makeBootstrapVisible(final Instrumentation inst, final File jarFile) throws Exception
+    {
+        try (JarFile jar = new JarFile(jarFile, false))
+        {
+            final Map<String, byte[]> classes = new LinkedHashMap<>();
+            final String self = HotpathAgent.class.getName().replace('.', '/') + ".class";
+            for (final Enumeration<JarEntry> entries = jar.entries(); entries.hasMoreElements(); )
+            {
+                final JarEntry entry = entries.nextElement();
+                final String name = entry.getName();
+                if (name.startsWith("io/hotpath/agent/bootstrap/") && name.endsWith(".class") && !name.equals(self))
+                {
+                    try (InputStream in = jar.getInputStream(entry))
+                    {
+                        classes.put(name.substring(0, name.length() - 6).replace('/', '.'), in.readAllBytes());
+                    }
+                }
+            }
+            try
+            {
+                defineInBootstrapLoader(inst, classes);
+                return;
+            }
+            catch (final Throwable t)
+            {
+                // fall back below
+            }
+        }
+        inst.appendToBootstrapClassLoaderSearch(new JarFile(jarFile));
+    }
+
+    private static void defineInBootstrapLoader(final Instrumentation inst, final Map<String, byte[]> classes) throws Exception
+    {
+        final Module javaBase = Object.class.getModule();
+        inst.redefineModule(javaBase, Set.of(), Map.of("jdk.internal.misc", Set.of(HotpathAgent.class.getModule())),
+            Map.of(), Set.of(), Map.of());
+        final Class<?> unsafeClass = Class.forName("jdk.internal.misc.Unsafe");
+        final Object unsafe = unsafeClass.getMethod("getUnsafe").invoke(null);
+        final Method define = unsafeClass.getMethod(
+            "defineClass", String.class, byte[].class, int.class, int.class, ClassLoader.class, ProtectionDomain.class);
+        // Supertypes must exist first: define in passes until every class is in (or none progresses).
+        List<String> pending = new ArrayList<>(classes.keySet());
+        while (!pending.isEmpty())
+        {
+            final List<String> failed = new ArrayList<>();
+            Throwable lastFailure = null;
+            for (final String name : pending)
+            {
+                if (isBootstrapClass(name))
+                {
+                    continue;
+                }
+                final byte[] bytes = classes.get(name);
+                try
+                {
+                    define.invoke(unsafe, name, bytes, 0, bytes.length, null, null);
+                }
+                catch (final InvocationTargetException e)
+                {
+                    if (!(e.getCause() instanceof NoClassDefFoundError))
+                    {
+                        throw e;
+                    }
+                    failed.add(name);
+                    lastFailure = e.getCause();
+                }
+            }
+            if (failed.size() == pending.size())
+            {
+                throw new IllegalStateException("cannot define " + failed + " in the bootstrap loader", lastFailure);
+            }
+            pending = failed;
+        }
+    }
+
+    private static boolean isBootstrapClass(final String name)
+    {
+        try
+        {
+            Class.forName(name, false, null);
+            return true;
+        }
+        catch (final ClassNotFoundException e)
+        {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,158 @@
+package io.hotpath.agent.bootstrap;
+
+import java.nio.Buffer;
+import java.util.Collection;
+import java.util.Map;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * The static entry points inlined advice calls. Loaded by the bootstrap class loader, so that advice
+ * inlined into JDK classes ({@code sun.nio.ch.SocketChannelImpl}, the HTTP client) and into classes of
+ * any application loader that delegates to its parent resolves the same class.
+ *
+ * <p>{@link #record} is the exact code the advice runs per call (besides its two {@code nanoTime}
+ * reads); benchmarks call it directly. It delegates to the installed {@link HotpathRecorder}, a
+ * monomorphic call site once the agent runs, which the JIT inlines.
+ */
+public final class HotpathBridge
+{
+    /** Error type id of a call that returned {@code false} under {@code failure_on: false}. */
+    public static final int ERROR_RETURNED_FALSE = 1;
+    /** Error type id of a call that returned {@code null} under {@code failure_on: null}. */
+    public static final int ERROR_RETURNED_NULL = 2;
+    /** Error type id for exception classes beyond the error type table's capacity. */
+    public static final int ERROR_OTHER = 3;
+
+    /** Failure modes of a rule, as bound into its advice. */
+    public static final int FAILURE_ON_NOTHING = 0;
+    public static final int FAILURE_ON_FALSE = 1;
+    public static final int FAILURE_ON_NULL = 2;
+
+    /** Payload size not known. */
+    public static final long SIZE_UNKNOWN = -1L;
+    /** Advice constant: the rule takes no size from the return value. */
+    public static final long NO_RETURNED_SIZE = Long.MIN_VALUE;
+
+    private static volatile HotpathRecorder recorder = HotpathRecorder.NO_OP;
+
+    private HotpathBridge()
+    {
+    }
+
+    /** Makes {@code newRecorder} the target of every advice call from now on. */
+    public static void install(final HotpathRecorder newRecorder)
+    {
+        recorder = newRecorder == null ? HotpathRecorder.NO_OP : newRecorder;
+    }
+
+    public static HotpathRecorder installed()
+    {
+        return recorder;
+    }
+
+    /** See {@link HotpathRecorder#record}. */
+    public static void record(
+        final int seriesId, final long startNanos, final long endNanos, final long payloadBytes, final int errorTypeId)
+    {
+        recorder.record(seriesId, startNanos, endNanos, payloadBytes, errorTypeId);
+    }
+
+    public static int series(final int ruleIndex, final Object label0, final Object label1, final Object label2)
+    {
+        return recorder.series(ruleIndex, label0, label1, label2);
+    }
+
+    public static int errorType(final Throwable thrown)
+    {
+        return recorder.errorType(thrown);
+    }
+
+    /** Called by the advice's exception handler; must itself never throw. */
+    public static void adviceError(final Throwable thrown)
+    {
+        try
+        {
+            recorder.adviceError(thrown);
+        }
+        catch (final Throwable ignore)
+        {
+            // nothing may escape into the application
+        }
+    }
+
+    /**
+     * Times an asynchronous call to its completion: {@code result} is the returned
+     * {@link CompletionStage} (or a Netty future, see {@link HotpathRecorder#recordOnCompletion}).
+     * A {@code null} result is recorded at once.
+     */
+    public static void recordOnCompletion(
+        final Object result, final int seriesId, final long startNanos, final long payloadBytes, final int failureMode)
+    {
+        if (result instanceof CompletionStage)
+        {
+            ((CompletionStage<?>)result).whenComplete(new CompletionRecorder(seriesId, startNanos, payloadBytes, failureMode));
+        }
+        else if (result == null || !recorder.recordOnCompletion(result, seriesId, startNanos, payloadBytes, failureMode))
+        {
+            final int error = result == null && failureMode == FAILURE_ON_NULL ? ERROR_RETURNED_NULL : 0;
+            recorder.record(seriesId, startNanos, System.nanoTime(), payloadBytes, error);
+        }
+    }
+
+    /** {@code failure_on: null} for a reference return value. */
+    public static int failedIfNull(final Object returned)
+    {
+        return returned == null ? ERROR_RETURNED_NULL : 0;
+    }
+
+    /** {@code failure_on: false} for a {@code Boolean} return value. */
+    public static int failedIfFalse(final Object returned)
+    {
+        return Boolean.FALSE.equals(returned) ? ERROR_RETURNED_FALSE : 0;
+    }
+
+    /**
+     * Payload size of an argument or return value: {@code byte[]} length, a buffer's
+     * {@code remaining()}, a {@code CharSequence}'s length, a collection's or map's size, a number's
+     * value, or (via the recorder) a public {@code size()}/{@code length()}/{@code readableBytes()}
+     * method. {@code null} gives {@link #SIZE_UNKNOWN}.
+     */
+    public static long sizeOf(final Object value)
+    {
+        if (value == null)
+        {
+            return SIZE_UNKNOWN;
+        }
+        if (value instanceof byte[])
+        {
+            return ((byte[])value).length;
+        }
+        if (value instanceof Buffer)
+        {
+            return ((Buffer)value).remaining();
+        }
+        if (value instanceof CharSequence)
+        {
+            return ((CharSequence)value).length();
+        }
+        if (value instanceof Collection)
+        {
+            return ((Collection<?>)value).size();
+        }
+        if (value instanceof Map)
+        {
+            return ((Map<?, ?>)value).size();
+        }
+        if (value instanceof Number)
+        {
+            return ((Number)value).longValue();
+        }
+        return recorder.sizeOfOther(value);
+    }
+
+    /** Sizes below zero (a read at end of stream) are unknown. */
+    public static long sizeOf(final long value)
+    {
+        return value < 0 ? SIZE_UNKNOWN : value;
+    }
+}

@@ -1,0 +1,64 @@
+package io.hotpath.agent.config;
+
+import io.hotpath.wire.MetricKind;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One instrumentation rule, validated: which methods to time and how their calls become samples.
+ *
+ * @param source          {@code file:line} of the rule, for messages.
+ * @param typeName        exact type name, or {@code null}.
+ * @param typePattern     glob over the type name ({@code *} within a package segment, {@code **}
+ *                        across, {@code ?} one character), or {@code null}.
+ * @param subtypeOf       a class or interface the type must extend or implement, or {@code null}.
+ * @param methodName      the method name.
+ * @param parameterTypes  parameter type names to match exactly, or {@code null} for any.
+ * @param staticLabels    labels with fixed values, sorted by key.
+ * @param labelArguments  labels taken from arguments, at most {@link #MAX_LABEL_ARGUMENTS}.
+ * @param sizeArgument    argument index the payload size comes from, or -1.
+ * @param sizeFromReturn  the payload size is the return value (an int/long, or sized object).
+ * @param failureOn       {@code HotpathBridge.FAILURE_ON_*}.
+ * @param async           {@code true}, {@code false} or {@code null} = automatic (a returned
+ *                        {@code CompletionStage} makes the call asynchronous).
+ * @param maxSeries       cardinality cap of this metric: series beyond it fold into {@code other}.
+ */
+public record RuleDefinition(
+    String source,
+    String typeName,
+    String typePattern,
+    String subtypeOf,
+    String methodName,
+    List<String> parameterTypes,
+    String metric,
+    MetricKind kind,
+    Map<String, String> staticLabels,
+    List<LabelArgument> labelArguments,
+    int sizeArgument,
+    boolean sizeFromReturn,
+    int failureOn,
+    Boolean async,
+    int maxSeries)
+{
+    public static final int MAX_LABEL_ARGUMENTS = 3;
+    public static final int DEFAULT_MAX_SERIES = 256;
+    public static final int DEFAULT_MAX_VALUES = 64;
+    /** The hard limit of a label's distinct values (14 bits of a series key). */
+    public static final int LIMIT_MAX_VALUES = 4096;
+
+    /**
+     * A label whose value comes from an argument: an enum gives its {@code name()}, a
+     * {@code CharSequence} itself, anything else its {@code toString()}; {@code null} gives
+     * {@code "null"}. Beyond {@code maxValues} distinct values (or outside {@code allowed} when
+     * given) the value is {@code other}.
+     */
+    public record LabelArgument(String name, int argument, int maxValues, List<String> allowed)
+    {
+    }
+
+    public boolean hasDynamicLabels()
+    {
+        return !labelArguments.isEmpty();
+    }
+}

@@ -1,0 +1,86 @@
+package io.hotpath.agent.instrument;
+
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+/**
+ * The per-rule values {@link TimingAdvice} receives, bound per rule with
+ * {@code Advice.withCustomMapping()} by {@link RuleTransformer}: constants, or code computed for
+ * the instrumented method's actual parameter and return types.
+ */
+final class AdviceBindings
+{
+    private AdviceBindings()
+    {
+    }
+
+    /** Constant: the rule's index in the series registry. */
+    @Retention(RetentionPolicy.RUNTIME)
+    @Target(ElementType.PARAMETER)
+    @interface RuleIndex
+    {
+    }
+
+    /** Constant: the rule's series id when it has no labels from arguments, else -1. */
+    @Retention(RetentionPolicy.RUNTIME)
+    @Target(ElementType.PARAMETER)
+    @interface StaticSeries
+    {
+    }
+
+    /** Constant: {@code HotpathBridge.FAILURE_ON_*}. */
+    @Retention(RetentionPolicy.RUNTIME)
+    @Target(ElementType.PARAMETER)
+    @interface FailureMode
+    {
+    }
+
+    /** The argument of the rule's first argument label (boxed), or {@code null}. */
+    @Retention(RetentionPolicy.RUNTIME)
+    @Target(ElementType.PARAMETER)
+    @interface LabelArgument0
+    {
+    }
+
+    @Retention(RetentionPolicy.RUNTIME)
+    @Target(ElementType.PARAMETER)
+    @interface LabelArgument1
+    {
+    }
+
+    @Retention(RetentionPolicy.RUNTIME)
+    @Target(ElementType.PARAMETER)
+    @interface LabelArgument2
+    {
+    }
+
+    /** Payload size from the rule's size argument, read at entry; -1 when none. */
+    @Retention(RetentionPolicy.RUNTIME)
+    @Target(ElementType.PARAMETER)
+    @interface PayloadArgument
+    {
+    }
+
+    /** Payload size from the return value, or {@code HotpathBridge.NO_RETURNED_SIZE}. */
+    @Retention(RetentionPolicy.RUNTIME)
+    @Target(ElementType.PARAMETER)
+    @interface ReturnedSize
+    {
+    }
+
+    /** Error type id the return value means under the rule's {@code failure_on}, else 0. */
+    @Retention(RetentionPolicy.RUNTIME)
+    @Target(ElementType.PARAMETER)
+    @interface ReturnedFailure
+    {
+    }
+
+    /** The returned completion stage when the call is timed to completion, else {@code null}. */
+    @Retention(RetentionPolicy.RUNTIME)
+    @Target(ElementType.PARAMETER)
+    @interface ReturnedStage
+    {
+    }
+}

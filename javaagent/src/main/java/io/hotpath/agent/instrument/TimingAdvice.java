@@ -1,0 +1,59 @@
+package io.hotpath.agent.instrument;
+
+import io.hotpath.agent.bootstrap.HotpathBridge;
+import net.bytebuddy.asm.Advice;
+
+/**
+ * The advice every rule inlines into its methods: two {@code System.nanoTime()} reads around the
+ * call and one {@link HotpathBridge#record} (or, for a call timed to completion, one completion
+ * callback). Anything thrown inside goes to {@link HotpathBridge#adviceError} and never into the
+ * application: the call proceeds as if uninstrumented. A failed entry leaves {@code startNanos}
+ * at 0, which the exit skips.
+ */
+public final class TimingAdvice
+{
+    private TimingAdvice()
+    {
+    }
+
+    @Advice.OnMethodEnter(suppress = Throwable.class)
+    public static long enter(
+        @AdviceBindings.RuleIndex final int ruleIndex,
+        @AdviceBindings.StaticSeries final int staticSeries,
+        @AdviceBindings.LabelArgument0 final Object label0,
+        @AdviceBindings.LabelArgument1 final Object label1,
+        @AdviceBindings.LabelArgument2 final Object label2,
+        @AdviceBindings.PayloadArgument final long payload,
+        @Advice.Local("hotpathSeries") int seriesId,
+        @Advice.Local("hotpathPayload") long payloadBytes)
+    {
+        seriesId = staticSeries >= 0 ? staticSeries : HotpathBridge.series(ruleIndex, label0, label1, label2);
+        payloadBytes = payload;
+        return System.nanoTime();
+    }
+
+    @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+    public static void exit(
+        @Advice.Enter final long startNanos,
+        @Advice.Local("hotpathSeries") final int seriesId,
+        @Advice.Local("hotpathPayload") final long payloadBytes,
+        @Advice.Thrown final Throwable thrown,
+        @AdviceBindings.ReturnedSize final long returnedSize,
+        @AdviceBindings.ReturnedFailure final int returnedFailure,
+        @AdviceBindings.ReturnedStage final Object stage,
+        @AdviceBindings.FailureMode final int failureMode)
+    {
+        if (startNanos == 0L)
+        {
+            return;
+        }
+        final long payload = returnedSize == HotpathBridge.NO_RETURNED_SIZE ? payloadBytes : returnedSize;
+        if (thrown == null && stage != null)
+        {
+            HotpathBridge.recordOnCompletion(stage, seriesId, startNanos, payload, failureMode);
+            return;
+        }
+        HotpathBridge.record(seriesId, startNanos, System.nanoTime(), payload,
+            thrown == null ? returnedFailure : HotpathBridge.errorType(thrown));
+    }
+}

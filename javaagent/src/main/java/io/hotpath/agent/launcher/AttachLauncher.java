@@ -1,0 +1,60 @@
+package io.hotpath.agent.launcher;
+
+import com.sun.tools.attach.VirtualMachine;
+
+import java.io.File;
+
+/**
+ * {@code java -jar hotpath-agent.jar attach <pid> [agent-args]}: loads the agent into a running JVM
+ * through the attach API. Refuses when the target already runs the agent.
+ *
+ * <p>JDK 21+ targets print a warning about dynamically loaded agents unless they run with
+ * {@code -XX:+EnableDynamicAgentLoading}; the agent works either way.
+ */
+public final class AttachLauncher
+{
+    private AttachLauncher()
+    {
+    }
+
+    public static void main(final String[] args) throws Exception
+    {
+        if (args.length < 2 || !"attach".equals(args[0]))
+        {
+            System.err.println("usage: java -jar hotpath-agent.jar attach <pid> [key=value,key=value...]");
+            System.exit(2);
+            return;
+        }
+        final String pid = args[1];
+        final String agentArgs = args.length > 2 ? args[2] : "";
+        final String jar = new File(AttachLauncher.class.getProtectionDomain().getCodeSource().getLocation().toURI())
+            .getAbsolutePath();
+        final VirtualMachine vm;
+        try
+        {
+            vm = VirtualMachine.attach(pid);
+        }
+        catch (final Exception e)
+        {
+            System.err.println("[hotpath] cannot attach to " + pid + ": " + e);
+            System.exit(1);
+            return;
+        }
+        try
+        {
+            final String installed = vm.getSystemProperties().getProperty("hotpath.agent.installed");
+            if (installed != null)
+            {
+                System.err.println("[hotpath] JVM " + pid + " already runs the hotpath agent (" + installed + "); not attaching again");
+                System.exit(3);
+                return;
+            }
+            vm.loadAgent(jar, agentArgs);
+            System.out.println("[hotpath] agent loaded into JVM " + pid);
+        }
+        finally
+        {
+            vm.detach();
+        }
+    }
+}

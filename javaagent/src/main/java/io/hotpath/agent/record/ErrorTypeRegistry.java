@@ -1,0 +1,93 @@
+package io.hotpath.agent.record;
+
+import io.hotpath.agent.bootstrap.HotpathBridge;
+
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+
+/**
+ * Exception class to error type id, lock-free; the error type's name is the class's simple name.
+ * Ids 1 to 3 are fixed ({@code returned_false}, {@code returned_null}, {@code other}); classes get
+ * ids from 4 up to the capacity, then {@link HotpathBridge#ERROR_OTHER}. Looking up a known class
+ * allocates nothing.
+ */
+public final class ErrorTypeRegistry
+{
+    public static final int CAPACITY = 1024;
+    private static final int FIRST_CLASS_ID = 4;
+
+    private final AtomicReferenceArray<Entry> slots = new AtomicReferenceArray<>(CAPACITY * 2);
+    private final AtomicReferenceArray<String> namesById = new AtomicReferenceArray<>(CAPACITY + FIRST_CLASS_ID);
+    private final AtomicInteger nextId = new AtomicInteger(FIRST_CLASS_ID);
+    private final int mask = CAPACITY * 2 - 1;
+
+    public ErrorTypeRegistry()
+    {
+        namesById.set(HotpathBridge.ERROR_RETURNED_FALSE, "returned_false");
+        namesById.set(HotpathBridge.ERROR_RETURNED_NULL, "returned_null");
+        namesById.set(HotpathBridge.ERROR_OTHER, "other");
+    }
+
+    /** Name of an error type id seen in a sample, or {@code null} if unknown. */
+    public String name(final int id)
+    {
+        return id > 0 && id < namesById.length() ? namesById.get(id) : null;
+    }
+
+    public int idOf(final Throwable thrown)
+    {
+        final Class<?> type = thrown.getClass();
+        final int hash = System.identityHashCode(type) * 0x9E3779B9;
+        for (int i = (hash ^ (hash >>> 16)) & mask; ; i = (i + 1) & mask)
+        {
+            final Entry entry = slots.get(i);
+            if (entry == null)
+            {
+                return insert(type, i);
+            }
+            if (entry.type == type)
+            {
+                return entry.id;
+            }
+        }
+    }
+
+    private int insert(final Class<?> type, final int startSlot)
+    {
+        final int id = nextId.getAndIncrement();
+        if (id >= CAPACITY + FIRST_CLASS_ID)
+        {
+            nextId.set(CAPACITY + FIRST_CLASS_ID);
+            return HotpathBridge.ERROR_OTHER;
+        }
+        namesById.set(id, simpleName(type));
+        final Entry entry = new Entry(type, id);
+        for (int i = startSlot; ; i = (i + 1) & mask)
+        {
+            if (slots.compareAndSet(i, null, entry))
+            {
+                return id;
+            }
+            final Entry other = slots.get(i);
+            if (other.type == type)
+            {
+                return other.id;
+            }
+        }
+    }
+
+    static String simpleName(final Class<?> type)
+    {
+        final String simple = type.getSimpleName();
+        if (!simple.isEmpty())
+        {
+            return simple;
+        }
+        final String name = type.getName();
+        return name.substring(name.lastIndexOf('.') + 1);
+    }
+
+    private record Entry(Class<?> type, int id)
+    {
+    }
+}

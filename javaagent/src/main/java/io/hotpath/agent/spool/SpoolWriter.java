@@ -1,0 +1,145 @@
+package io.hotpath.agent.spool;
+
+import io.hotpath.agent.AgentLog;
+import net.openhft.chronicle.queue.ChronicleQueue;
+import net.openhft.chronicle.queue.ExcerptAppender;
+import net.openhft.chronicle.queue.RollCycle;
+import net.openhft.chronicle.queue.RollCycles;
+import net.openhft.chronicle.queue.impl.StoreFileListener;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
+import net.openhft.chronicle.wire.DocumentContext;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * This JVM's Chronicle Queue: one document per {@link #write} holding whole wire records as raw
+ * bytes (no Chronicle field names), as {@code SPOOL.md} specifies. Used by the drain thread only.
+ *
+ * <p>Keeps the queue within its size cap by deleting its oldest cycle files (never the current
+ * one) and reports the samples they held, so the caller counts them as dropped.
+ */
+final class SpoolWriter implements AutoCloseable
+{
+    private final Path directory;
+    private final ChronicleQueue queue;
+    private final ExcerptAppender appender;
+    private final long maxBytes;
+    /** cycle -> {bytes written, samples written}; drain thread only. */
+    private final TreeMap<Integer, long[]> cycles = new TreeMap<>();
+    private final Map<Integer, File> cycleFiles = new java.util.concurrent.ConcurrentHashMap<>();
+
+    SpoolWriter(final Path directory, final String rollCycleName, final long maxBytes)
+    {
+        this.directory = directory;
+        this.maxBytes = maxBytes;
+        final RollCycle rollCycle = RollCycles.valueOf(rollCycleName);
+        this.queue = SingleChronicleQueueBuilder.binary(directory)
+            .rollCycle(rollCycle)
+            .storeFileListener(new StoreFileListener()
+            {
+                @Override
+                public void onAcquired(final int cycle, final File file)
+                {
+                    cycleFiles.put(cycle, file);
+                    SpoolDirectory.setPermissions(file.toPath(), SpoolDirectory.FILE_PERMISSIONS);
+                }
+
+                @Override
+                public void onReleased(final int cycle, final File file)
+                {
+                }
+            })
+            .build();
+        this.appender = queue.createAppender();
+        restrictPermissions();
+    }
+
+    /** Writes {@code length} bytes of {@code records} as one document; {@code samples} of them are samples. */
+    void write(final byte[] records, final int length, final int samples)
+    {
+        try (DocumentContext dc = appender.writingDocument())
+        {
+            dc.wire().bytes().write(records, 0, length);
+        }
+        final long[] counts = cycles.computeIfAbsent(appender.cycle(), c -> new long[2]);
+        counts[0] += length;
+        counts[1] += samples;
+    }
+
+    /**
+     * Deletes the oldest finished cycle files while the bytes this JVM wrote exceed the cap.
+     *
+     * @return samples that were in deleted files.
+     */
+    long enforceCap()
+    {
+        long total = 0;
+        for (final long[] counts : cycles.values())
+        {
+            total += counts[0];
+        }
+        long lostSamples = 0;
+        while (total > maxBytes && cycles.size() > 1)
+        {
+            final Map.Entry<Integer, long[]> oldest = cycles.pollFirstEntry();
+            total -= oldest.getValue()[0];
+            final File file = cycleFiles.remove(oldest.getKey());
+            if (file != null && file.delete())
+            {
+                lostSamples += oldest.getValue()[1];
+                AgentLog.warnOnce("spool-cap", "queue " + directory + " exceeded hotpath.spool.maxBytes=" + maxBytes +
+                    "; deleted its oldest cycle file(s), their samples count as dropped (is hotpathd running?)");
+            }
+        }
+        return lostSamples;
+    }
+
+    @Override
+    public void close()
+    {
+        queue.close();
+        restrictPermissions();
+        final Path marker = directory.resolve(SpoolDirectory.CLOSED_MARKER);
+        try
+        {
+            Files.deleteIfExists(marker);
+            Files.createFile(marker);
+            SpoolDirectory.setPermissions(marker, SpoolDirectory.FILE_PERMISSIONS);
+        }
+        catch (final IOException e)
+        {
+            AgentLog.warn("cannot create " + marker + ": " + e);
+        }
+    }
+
+    Path directory()
+    {
+        return directory;
+    }
+
+    private void restrictPermissions()
+    {
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(directory))
+        {
+            for (final Iterator<Path> it = files.iterator(); it.hasNext(); )
+            {
+                final Path file = it.next();
+                if (Files.isRegularFile(file))
+                {
+                    SpoolDirectory.setPermissions(file, SpoolDirectory.FILE_PERMISSIONS);
+                }
+            }
+        }
+        catch (final IOException e)
+        {
+            AgentLog.debug("cannot list " + directory + ": " + e);
+        }
+    }
+}

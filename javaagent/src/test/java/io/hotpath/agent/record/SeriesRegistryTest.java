@@ -1,0 +1,132 @@
+package io.hotpath.agent.record;
+
+import io.hotpath.agent.config.RuleConfigParser;
+import io.hotpath.agent.config.RuleDefinition;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CyclicBarrier;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class SeriesRegistryTest
+{
+    enum Transport
+    {
+        QUIC, BITCHAT
+    }
+
+    private static List<RuleDefinition> rules(final String labels) throws Exception
+    {
+        return RuleConfigParser.parse("t.yaml", "rules:\n" +
+            "  - { type: A, method: a, metric: static_metric, labels: { app: demo } }\n" +
+            "  - { type: B, method: b, metric: dynamic_metric, max_series: 3, labels: " + labels + " }\n");
+    }
+
+    @Test
+    void staticRulesGetTheirSeriesUpFrontAndDynamicOnesPerLabelValue() throws Exception
+    {
+        final SeriesRegistry registry = new SeriesRegistry(rules("{ app: demo, transport: { arg: 1 } }"));
+        final int fixed = registry.staticSeries(0);
+        assertTrue(fixed > 0);
+        assertEquals(-1, registry.staticSeries(1));
+        assertEquals("static_metric", registry.definition(fixed).metric());
+        assertEquals(List.of("app", "demo"), Arrays.asList(registry.definition(fixed).labels()));
+
+        final int quic = registry.resolve(1, Transport.QUIC, null, null);
+        assertEquals(quic, registry.resolve(1, Transport.QUIC, null, null));
+        assertEquals(quic, registry.resolve(1, "QUIC", null, null), "enum name and equal string share a series");
+        final int bitchat = registry.resolve(1, Transport.BITCHAT, null, null);
+        assertNotEquals(quic, bitchat);
+        assertEquals(List.of("app", "demo", "transport", "QUIC"), Arrays.asList(registry.definition(quic).labels()));
+        assertEquals(List.of("app", "demo", "transport", "BITCHAT"), Arrays.asList(registry.definition(bitchat).labels()));
+        assertEquals(List.of("app", "demo", "transport", "null"),
+            Arrays.asList(registry.definition(registry.resolve(1, null, null, null)).labels()));
+        assertEquals(0, registry.labelOverflows());
+    }
+
+    @Test
+    void valuesBeyondTheCapsFoldIntoOtherAndAreCounted() throws Exception
+    {
+        final SeriesRegistry registry = new SeriesRegistry(rules("{ peer: { arg: 0, max_values: 2 } }"));
+        final int a = registry.resolve(1, "a", null, null);
+        final int b = registry.resolve(1, "b", null, null);
+        final int c = registry.resolve(1, "c", null, null);
+        final int d = registry.resolve(1, "d", null, null);
+        assertEquals(c, d);
+        assertEquals(List.of("peer", "other"), Arrays.asList(registry.definition(c).labels()));
+        assertEquals(2, registry.labelOverflows());
+        assertEquals(Set.of(a, b, c).size(), 3);
+
+        final SeriesRegistry allowed = new SeriesRegistry(rules("{ peer: { arg: 0, allowed: [x] } }"));
+        assertEquals(List.of("peer", "other"), Arrays.asList(allowed.definition(allowed.resolve(1, "y", null, null)).labels()));
+        assertEquals(List.of("peer", "x"), Arrays.asList(allowed.definition(allowed.resolve(1, "x", null, null)).labels()));
+    }
+
+    @Test
+    void maxSeriesCapsCombinations() throws Exception
+    {
+        final SeriesRegistry registry = new SeriesRegistry(rules("{ a: { arg: 0 }, b: { arg: 1 } }"));
+        final Set<Integer> ids = new HashSet<>();
+        for (int i = 0; i < 10; i++)
+        {
+            ids.add(registry.resolve(1, "x" + i, "y", null));
+        }
+        assertEquals(4, ids.size(), "3 series, then one overflow series");
+        assertTrue(registry.labelOverflows() >= 7);
+    }
+
+    @Test
+    void concurrentResolutionAgreesOnOneIdPerValueAndPublishesDefinitions() throws Exception
+    {
+        final SeriesRegistry registry = new SeriesRegistry(
+            RuleConfigParser.parse("t.yaml", "rules:\n  - { type: B, method: b, metric: m, max_series: 1000, labels: { v: { arg: 0, max_values: 200 } } }\n"));
+        final int threads = 4;
+        final CyclicBarrier start = new CyclicBarrier(threads);
+        final Map<String, Set<Integer>> seen = new ConcurrentHashMap<>();
+        final List<Thread> workers = new ArrayList<>();
+        final List<Throwable> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+        for (int t = 0; t < threads; t++)
+        {
+            final Thread worker = new Thread(() ->
+            {
+                try
+                {
+                    start.await();
+                    for (int i = 0; i < 100; i++)
+                    {
+                        final String value = "v" + i;
+                        final int id = registry.resolve(0, value, null, null);
+                        final SeriesDefinition definition = registry.definition(id);
+                        if (definition == null || !definition.labels()[1].equals(value))
+                        {
+                            throw new AssertionError("series " + id + " for " + value + " is " + definition);
+                        }
+                        seen.computeIfAbsent(value, k -> ConcurrentHashMap.newKeySet()).add(id);
+                    }
+                }
+                catch (final Throwable e)
+                {
+                    failures.add(e);
+                }
+            });
+            workers.add(worker);
+            worker.start();
+        }
+        for (final Thread worker : workers)
+        {
+            worker.join();
+        }
+        assertEquals(List.of(), failures);
+        assertEquals(100, seen.size());
+        seen.forEach((value, ids) -> assertEquals(1, ids.size(), value + " -> " + ids));
+    }
+}

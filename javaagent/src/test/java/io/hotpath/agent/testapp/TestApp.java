@@ -1,0 +1,170 @@
+package io.hotpath.agent.testapp;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Small applications the integration tests run under the agent, one per mode:
+ * <ul>
+ *   <li>{@code burst N}: N calls of {@link #tick} as fast as possible;</li>
+ *   <li>{@code weird N}: N calls of {@link #handle} whose label argument throws from toString();</li>
+ *   <li>{@code wait-then-burst FILE N}: prints "ready", waits for FILE to exist, then N ticks;</li>
+ *   <li>{@code sleep-then-burst MS N}: N ticks after MS milliseconds;</li>
+ *   <li>{@code conflict N}: uses the application's own (old) Byte Buddy and Agrona, then N ticks;</li>
+ *   <li>{@code packs N}: N requests each through the JDK HttpClient (sync and async), NIO and Netty.</li>
+ * </ul>
+ * Prints {@code result=<sum>} so tests can check the application's results are unchanged.
+ */
+public final class TestApp
+{
+    private static long sum;
+
+    private TestApp()
+    {
+    }
+
+    public static long tick(final int value)
+    {
+        sum += value;
+        return sum;
+    }
+
+    /** A label argument whose toString() throws: the advice must swallow it. */
+    public static int handle(final Weird weird, final int value)
+    {
+        sum += value;
+        return value;
+    }
+
+    public static final class Weird
+    {
+        @Override
+        public String toString()
+        {
+            throw new IllegalStateException("toString is broken on purpose");
+        }
+    }
+
+    public static void main(final String[] args) throws Exception
+    {
+        final String mode = args[0];
+        switch (mode)
+        {
+            case "burst" -> burst(Integer.parseInt(args[1]));
+            case "weird" ->
+            {
+                final Weird weird = new Weird();
+                for (int i = 0; i < Integer.parseInt(args[1]); i++)
+                {
+                    handle(weird, i);
+                }
+            }
+            case "wait-then-burst" ->
+            {
+                System.out.println("ready");
+                System.out.flush();
+                final Path signal = Path.of(args[1]);
+                final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+                while (!Files.exists(signal) && System.nanoTime() < deadline)
+                {
+                    Thread.sleep(20);
+                }
+                burst(Integer.parseInt(args[2]));
+            }
+            case "sleep-then-burst" ->
+            {
+                Thread.sleep(Long.parseLong(args[1]));
+                burst(Integer.parseInt(args[2]));
+            }
+            case "conflict" ->
+            {
+                ConflictingLibraries.use();
+                burst(Integer.parseInt(args[1]));
+            }
+            case "packs" -> packs(Integer.parseInt(args[1]));
+            default -> throw new IllegalArgumentException(mode);
+        }
+        System.out.println("result=" + sum);
+    }
+
+    private static void burst(final int n)
+    {
+        for (int i = 0; i < n; i++)
+        {
+            tick(i);
+        }
+    }
+
+    private static void packs(final int n) throws Exception
+    {
+        final com.sun.net.httpserver.HttpServer http =
+            com.sun.net.httpserver.HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        http.createContext("/", exchange ->
+        {
+            final byte[] body = "pong".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            exchange.sendResponseHeaders(200, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        http.start();
+        try
+        {
+            final HttpClient client = HttpClient.newHttpClient();
+            final URI uri = URI.create("http://127.0.0.1:" + http.getAddress().getPort() + "/ping");
+            for (int i = 0; i < n; i++)
+            {
+                sum += client.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString()).body().length();
+                sum += client.sendAsync(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString()).get().body().length();
+            }
+        }
+        finally
+        {
+            http.stop(0);
+        }
+        nio(n);
+        NettyEcho.run(n);
+        sum += n;
+    }
+
+    private static void nio(final int n) throws IOException
+    {
+        try (ServerSocketChannel server = ServerSocketChannel.open())
+        {
+            server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            try (SocketChannel client = SocketChannel.open())
+            {
+                client.connect(server.getLocalAddress());
+                try (SocketChannel accepted = server.accept())
+                {
+                    final ByteBuffer out = ByteBuffer.allocate(100);
+                    final ByteBuffer in = ByteBuffer.allocate(100);
+                    for (int i = 0; i < n; i++)
+                    {
+                        out.clear();
+                        out.put(new byte[100]).flip();
+                        while (out.hasRemaining())
+                        {
+                            client.write(out);
+                        }
+                        in.clear();
+                        while (in.hasRemaining())
+                        {
+                            sum += accepted.read(in);
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
