@@ -77,7 +77,8 @@ public final class SeriesMetricFamilies implements MetricFamilySource
             writer.sample("_count", labels, null, null, null, null, total);
         }
 
-        writer.family("hotpath_duration_quantile_seconds", MetricType.GAUGE,
+        // Typed summary (not gauge): promtool refuses a "quantile" label on anything else. Sample names are unchanged.
+        writer.family("hotpath_duration_quantile_seconds", MetricType.SUMMARY,
             "Latency quantiles of the last closed 1 s interval and of the rolling windows (quantile 1 = max).");
         for (final SeriesSnapshot s : series)
         {
