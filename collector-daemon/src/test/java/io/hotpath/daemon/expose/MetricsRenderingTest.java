@@ -78,7 +78,7 @@ class MetricsRenderingTest
         assertContains(text, "hotpath_duration_quantile_seconds{" + labels + ",window=\"1m\",quantile=\"0.99\"} 0.010002431\n");
         assertContains(text, "hotpath_duration_quantile_seconds{service=\"demo\",metric=\"idle\",kind=\"custom\",window=\"1h\",quantile=\"0.5\"} NaN\n");
         assertContains(text, "hotpath_daemon_records_rejected_total{reason=\"truncated\"} 1\n");
-        assertContains(text, "hotpath_daemon_series 1\n");
+        assertContains(text, "hotpath_daemon_series 2\n");
         assertContains(text, "# TYPE jvm_threads_current gauge");
         assertTrue(!text.contains("# {trace_id"), "no exemplars in 0.0.4");
     }
