@@ -126,8 +126,8 @@ public final class Daemon implements AutoCloseable
         checkpoints.prepare();
         prepareSpool();
         restore();
+        // Queues are opened by the aggregation thread itself (first scan): Chronicle tailers are single-threaded.
         final long now = System.currentTimeMillis();
-        spool.scan(now);
         spool.publishStatus(now);
         renderer.render(aggregator.latest(), now);
         final InetSocketAddress listen = config.listenAddress();

@@ -17,6 +17,10 @@ import java.util.logging.Logger;
  */
 final class DaemonLogging
 {
+    /** Strong references: java.util.logging holds loggers weakly, and a collected logger forgets its level. */
+    private static final Logger CHRONICLE = Logger.getLogger("net.openhft");
+    private static final Logger NETTY = Logger.getLogger("io.netty");
+
     private DaemonLogging()
     {
     }
@@ -52,7 +56,7 @@ final class DaemonLogging
         });
         root.addHandler(handler);
         root.setLevel(level);
-        Logger.getLogger("net.openhft").setLevel(Level.WARNING);
-        Logger.getLogger("io.netty").setLevel(Level.WARNING);
+        CHRONICLE.setLevel(Level.WARNING);
+        NETTY.setLevel(Level.WARNING);
     }
 }

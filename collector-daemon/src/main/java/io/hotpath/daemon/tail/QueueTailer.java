@@ -85,6 +85,9 @@ public final class QueueTailer implements RecordHandler, AutoCloseable
     private SingleChronicleQueue queue;
     private ExcerptTailer tailer;
     private String failure;
+    private long retryAtMillis;
+    /** After a failure the queue is reopened from its last counted document this much later. */
+    static final long RETRY_AFTER_MILLIS = 30_000;
     private boolean caughtUp;
     private boolean inHeaderDocument;
     private long currentIndex = -1;
@@ -505,9 +508,24 @@ public final class QueueTailer implements RecordHandler, AutoCloseable
 
     private void fail(final String message, final Throwable cause)
     {
+        if (loggedReasons.add("failure:" + message))
+        {
+            LOG.log(Level.SEVERE, "queue " + directory + ": " + message + "; the daemon goes on and retries this queue every " +
+                RETRY_AFTER_MILLIS / 1000 + " s from its last counted document (logged once)", cause);
+        }
         failure = message;
-        LOG.log(Level.SEVERE, "queue " + directory + ": " + message + "; this queue is no longer read, the daemon goes on", cause);
+        retryAtMillis = System.currentTimeMillis() + RETRY_AFTER_MILLIS;
         close();
+    }
+
+    /** Reopens a failed queue once its retry time has come; it resumes after the last counted document. */
+    public void retryIfDue(final long nowEpochMillis)
+    {
+        if (failure != null && nowEpochMillis >= retryAtMillis && state.rejectedReason == null && !state.finished)
+        {
+            failure = null;
+            open();
+        }
     }
 
     private String where(final long index)

@@ -105,6 +105,7 @@ public final class SpoolTailers implements AutoCloseable
         }
         for (final QueueTailer tailer : tailers.values())
         {
+            tailer.retryIfDue(nowEpochMillis);
             tailer.open();
             tailer.finishIfDone();
         }
