@@ -1,10 +1,7 @@
 package io.hotpath.daemon;
 
 import io.hotpath.daemon.aggregate.Aggregator;
-import io.hotpath.daemon.aggregate.ErrorTypes;
 import io.hotpath.daemon.aggregate.IntervalListener;
-import io.hotpath.daemon.aggregate.Series;
-import io.hotpath.daemon.aggregate.SeriesKey;
 import io.hotpath.daemon.config.DaemonConfig;
 import io.hotpath.daemon.expose.DaemonMetricFamilies;
 import io.hotpath.daemon.expose.DaemonRoutes;
@@ -18,7 +15,7 @@ import io.hotpath.daemon.expose.SeriesMetricFamilies;
 import io.hotpath.daemon.push.PushgatewayPusher;
 import io.hotpath.daemon.state.Checkpoint;
 import io.hotpath.daemon.state.CheckpointStore;
-import io.hotpath.daemon.state.SeriesCheckpoint;
+import io.hotpath.daemon.state.Checkpoints;
 import io.hotpath.daemon.tail.IngestCounters;
 import io.hotpath.daemon.tail.SpoolRetention;
 import io.hotpath.daemon.tail.SpoolTailers;
@@ -26,9 +23,6 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.Arrays;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -179,81 +173,14 @@ public final class Daemon implements AutoCloseable
             LOG.info("no checkpoint in " + config.getState().dir() + ": starting from the beginning of every queue");
             return;
         }
-        final Checkpoint checkpoint = read.get();
-        final boolean sameBuckets = Arrays.equals(checkpoint.bucketBoundsNanos, config.getAggregation().bucketBoundsNanos());
-        if (!sameBuckets)
-        {
-            LOG.warning("histogram buckets changed since the checkpoint: hotpath_duration_seconds buckets restart from 0 " +
-                "(calls, bytes and sums continue)");
-        }
-        final ErrorTypes errorTypes = aggregator.errorTypes();
-        final Map<String, SeriesKey> keys = new HashMap<>();
-        for (final SeriesCheckpoint saved : checkpoint.series)
-        {
-            final SeriesKey key = new SeriesKey(saved.service, saved.metric, saved.kind, saved.labels);
-            final Series series = aggregator.registry().restore(key);
-            long[] errors = new long[0];
-            for (final Map.Entry<String, Long> entry : saved.errorCalls.entrySet())
-            {
-                final int index = errorTypes.intern(entry.getKey());
-                if (index >= errors.length)
-                {
-                    errors = Arrays.copyOf(errors, index + 1);
-                }
-                errors[index] += entry.getValue();
-            }
-            series.restore(saved.okCalls, errors, saved.payloadBytes, sameBuckets ? saved.bucketCounts : null, saved.sumNanos,
-                saved.lateSamples);
-            keys.put(saved.key, key);
-        }
-        checkpoint.overflow.forEach(aggregator.registry()::restoreOverflowCount);
-        counters.restore(checkpoint.rejected);
-        spool.restore(checkpoint.queues, keys::get);
-        LOG.info("restored checkpoint of " + checkpoint.writtenAtEpochMillis + ": " + checkpoint.series.size() + " series, " +
-            checkpoint.queues.size() + " queues");
-    }
-
-    private Checkpoint takeCheckpoint(final long now)
-    {
-        final Checkpoint checkpoint = new Checkpoint();
-        checkpoint.writtenAtEpochMillis = now;
-        checkpoint.bucketBoundsNanos = config.getAggregation().bucketBoundsNanos();
-        final ErrorTypes errorTypes = aggregator.errorTypes();
-        for (final Series series : aggregator.registry().all())
-        {
-            final SeriesCheckpoint saved = new SeriesCheckpoint();
-            final SeriesKey key = series.key();
-            saved.key = key.key();
-            saved.service = key.service();
-            saved.metric = key.metric();
-            saved.kind = key.kind();
-            saved.labels.putAll(key.ownLabels());
-            saved.okCalls = series.okCalls();
-            final long[] errors = series.errorCallsByType();
-            for (int i = 0; i < errors.length; i++)
-            {
-                if (errors[i] != 0)
-                {
-                    saved.errorCalls.merge(errorTypes.name(i), errors[i], Long::sum);
-                }
-            }
-            saved.payloadBytes = series.payloadBytesTotal();
-            saved.bucketCounts = series.bucketCounts();
-            saved.sumNanos = series.sumNanosTotal();
-            saved.lateSamples = series.lateSamples();
-            checkpoint.series.add(saved);
-        }
-        checkpoint.queues.addAll(spool.states());
-        checkpoint.rejected.putAll(counters.rejectedByReason());
-        checkpoint.overflow.putAll(aggregator.registry().overflowByMetric());
-        return checkpoint;
+        Checkpoints.restore(read.get(), aggregator, spool, counters);
     }
 
     private void writeCheckpoint(final long now)
     {
         try
         {
-            checkpoints.write(takeCheckpoint(now));
+            checkpoints.write(Checkpoints.capture(now, aggregator, spool, counters));
             if (checkpointFailureLogged)
             {
                 LOG.info("checkpoints are written again");
