@@ -88,6 +88,13 @@ class KillRestartIT
             assertTotalsMatch(daemon);
             Thread.sleep(2_000);
             assertEquals(expectedTotals(), actualTotals(daemon), "still exact, nothing re-counted later");
+
+            // Graceful SIGTERM: flush, checkpoint, close; the next start continues exactly.
+            final int exit = daemon.terminate(Duration.ofSeconds(20));
+            assertEquals(143, exit, "terminated by SIGTERM after a clean shutdown");
+            assertTrue(daemon.log().contains("hotpathd stopped"), daemon.log());
+            daemon = DaemonProcess.start(spool, state, temp.resolve("hotpathd-after-term.log"));
+            assertTotalsMatch(daemon);
         }
         finally
         {

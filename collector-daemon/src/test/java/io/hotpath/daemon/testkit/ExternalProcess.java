@@ -22,6 +22,8 @@ import java.util.concurrent.TimeUnit;
 public class ExternalProcess implements AutoCloseable
 {
     protected static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    /** Extra environment for the next process started on this thread (see {@link LaunchedDaemon}). */
+    static final ThreadLocal<java.util.Map<String, String>> ENVIRONMENT = new ThreadLocal<>();
 
     private final String name;
     private final Path log;
@@ -32,7 +34,12 @@ public class ExternalProcess implements AutoCloseable
         this.name = name;
         this.log = log;
         Files.createDirectories(log.getParent());
-        this.process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        final ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        if (ENVIRONMENT.get() != null)
+        {
+            builder.environment().putAll(ENVIRONMENT.get());
+        }
+        this.process = builder.start();
     }
 
     public static int freePort()
