@@ -240,7 +240,7 @@ public final class QueueTailer implements RecordHandler, AutoCloseable
                     documentBuffer.wrap(documentBytes, 0, length);
                     final long index = dc.index();
                     currentIndex = index;
-                    processDocument(length, index);
+                    processDocument(documentBuffer, length, index);
                     state.lastIndex = index;
                     state.documentsRead++;
                     documents++;
@@ -264,11 +264,20 @@ public final class QueueTailer implements RecordHandler, AutoCloseable
         return documents;
     }
 
-    private void processDocument(final int length, final long index)
+    /**
+     * Decodes one document's bytes exactly as if read from the queue, without touching the queue
+     * position: for benchmarks and tests of the decode + aggregate path.
+     */
+    public void ingestDocument(final org.agrona.DirectBuffer buffer, final int length)
+    {
+        processDocument(buffer, length, -1);
+    }
+
+    private void processDocument(final org.agrona.DirectBuffer buffer, final int length, final long index)
     {
         if (!state.headerSeen)
         {
-            final int type = length >= RecordHeaderDescriptor.HEADER_LENGTH ? RecordHeaderDescriptor.type(documentBuffer, 0) : -1;
+            final int type = length >= RecordHeaderDescriptor.HEADER_LENGTH ? RecordHeaderDescriptor.type(buffer, 0) : -1;
             if (type != RecordType.QUEUE_HEADER)
             {
                 counters.reject(IngestCounters.MISSING_HEADER);
@@ -281,7 +290,7 @@ public final class QueueTailer implements RecordHandler, AutoCloseable
         inHeaderDocument = !state.headerSeen;
         try
         {
-            state.recordsRead += decoder.decodeAll(documentBuffer, 0, length, state.queue, this);
+            state.recordsRead += decoder.decodeAll(buffer, 0, length, state.queue, this);
         }
         catch (final UnsupportedFormatException e)
         {
