@@ -27,8 +27,9 @@ import java.util.logging.Logger;
  *
  * <h2>Rotation</h2>
  * {@link #rotate} closes every second before the wall clock's: per series the open interval is
- * sorted once into its closed form, folded into the windows, listeners are called (with empty
- * intervals too), and one snapshot with all quantiles is taken, so that a scrape only reads.
+ * sorted once into its closed form, folded into the windows (which refresh on their own cadence,
+ * see {@link WindowTiers}), listeners are called (with empty intervals too), and one snapshot with
+ * all quantiles is taken, so that a scrape only reads.
  */
 public final class Aggregator
 {
@@ -42,6 +43,7 @@ public final class Aggregator
     private final double[] exemplarQuantile;
     private final long[] quantileScratch = new long[Quantiles.REPORTED.length];
     private long[] sortScratch = new long[256];
+    private final WindowScratch windowScratch = new WindowScratch();
     private long openSecond;
     private volatile AggregateSnapshot latest;
     private final List<String> failedListeners = new ArrayList<>();
@@ -121,7 +123,7 @@ public final class Aggregator
             series.open.record(durationNanos, error, payloadBytes);
         }
         else if (second < openSecond - WindowTiers.HORIZON_SECONDS ||
-            !series.windows.recordLate(second, durationNanos, error, payloadBytes))
+            !series.windows.recordLate(second, durationNanos, error, payloadBytes, windowScratch))
         {
             series.open.record(durationNanos, error, payloadBytes);
             series.countLate();
@@ -178,7 +180,7 @@ public final class Aggregator
         final List<Series> all = registry.all();
         for (int i = 0, n = all.size(); i < n; i++)
         {
-            sortScratch = all.get(i).closeSecond(second, sortScratch, exemplarQuantile, quantileScratch);
+            sortScratch = all.get(i).closeSecond(second, sortScratch, exemplarQuantile, quantileScratch, windowScratch);
         }
         if (!listeners.isEmpty())
         {
@@ -210,7 +212,7 @@ public final class Aggregator
         final List<SeriesSnapshot> snapshots = new ArrayList<>(all.size());
         for (int i = 0, n = all.size(); i < n; i++)
         {
-            snapshots.add(all.get(i).snapshot(openSecond, quantileScratch));
+            snapshots.add(all.get(i).snapshot());
         }
         final Map<String, Long> overflow = new TreeMap<>(registry.overflowByMetric());
         latest = new AggregateSnapshot(

@@ -18,7 +18,7 @@ public final class Series implements ClosedInterval
     private final long[] bucketBoundsNanos;
     final IntervalCounts open = new IntervalCounts();
     final SparseCounts lastClosed = new SparseCounts();
-    final WindowTiers windows = new WindowTiers();
+    final WindowTiers windows;
     private long lastClosedStartMillis;
     private long lastClosedMaxNanos;
 
@@ -43,9 +43,10 @@ public final class Series implements ClosedInterval
     private long openMaxSpan;
     private long openMaxEpochMillis;
 
-    Series(final SeriesKey key, final long[] bucketBoundsNanos)
+    Series(final SeriesKey key, final long[] bucketBoundsNanos, final int ordinal)
     {
         this.key = key;
+        this.windows = new WindowTiers(ordinal);
         this.bucketBoundsNanos = bucketBoundsNanos;
         final int buckets = bucketBoundsNanos.length + 1;
         this.bucketCounts = new long[buckets];
@@ -131,12 +132,13 @@ public final class Series implements ClosedInterval
      * Closes the open interval as {@code second}: sorts it into {@link #lastClosed}, folds it into the
      * windows, files the interval's traced max as an exemplar and sets the next exemplar threshold.
      */
-    long[] closeSecond(final long second, final long[] sortScratch, final double[] exemplarQuantile, final long[] quantileScratch)
+    long[] closeSecond(final long second, final long[] sortScratch, final double[] exemplarQuantile, final long[] quantileScratch,
+        final WindowScratch windowScratch)
     {
         lastClosedMaxNanos = open.maxNanos();
         final long[] scratch = open.drainInto(lastClosed, sortScratch);
         lastClosedStartMillis = second * 1000L;
-        windows.closeSecond(lastClosed, second);
+        windows.closeSecond(lastClosed, second, windowScratch);
         if (openMaxTracedNanos >= 0)
         {
             int bucket = Arrays.binarySearch(bucketBoundsNanos, openMaxTracedNanos);
@@ -157,7 +159,7 @@ public final class Series implements ClosedInterval
     }
 
     /** Takes the immutable view readers (the HTTP side, the pusher) get. */
-    SeriesSnapshot snapshot(final long nextOpenSecond, final long[] quantileScratch)
+    SeriesSnapshot snapshot()
     {
         final int quantileCount = Quantiles.REPORTED.length;
         final long[] intervalQuantiles = new long[quantileCount];
@@ -175,12 +177,11 @@ public final class Series implements ClosedInterval
         final long[] windowSpans = new long[windowCount];
         for (int w = 0; w < windowCount; w++)
         {
-            windowQuantiles[w] = new long[quantileCount];
-            windows.quantiles(w, Quantiles.REPORTED, windowQuantiles[w]);
+            windowQuantiles[w] = windows.quantiles(w).clone();
             windowCounts[w] = windows.count(w);
             windowErrors[w] = windows.errorCount(w);
             windowMeans[w] = windows.meanNanos(w);
-            windowSpans[w] = windows.spanSeconds(w, nextOpenSecond);
+            windowSpans[w] = windows.spanSeconds(w);
         }
         return new SeriesSnapshot(
             key, lastClosedStartMillis, lastClosed.totalCount(), lastClosed.errorCount(), lastClosed.payloadBytes(),

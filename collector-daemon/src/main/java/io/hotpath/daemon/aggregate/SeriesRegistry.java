@@ -90,7 +90,7 @@ public final class SeriesRegistry
 
     private Series create(final SeriesKey key)
     {
-        final Series series = new Series(key, bucketBoundsNanos);
+        final Series series = new Series(key, bucketBoundsNanos, all.size());
         byKey.put(key, series);
         all.add(series);
         return series;

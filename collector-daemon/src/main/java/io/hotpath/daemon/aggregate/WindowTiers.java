@@ -1,56 +1,68 @@
 package io.hotpath.daemon.aggregate;
 
+import java.util.Arrays;
+
 /**
- * Rolling windows of one series, built from closed 1-second intervals with tiered rings and running
- * accumulators, so that window quantiles come from merged bucket counts (exact to the histogram's
- * precision), never from averaged percentiles.
+ * Rolling windows of one series, built from closed 1-second intervals in tiers of compact blocks,
+ * so that window quantiles come from summed bucket counts (exact to the histogram's precision),
+ * never from averaged percentiles.
  *
  * <pre>
- *  closed 1 s interval ──add──► partial 10 s ──close every 10 s──► ring of  6 × 10 s ──► acc(6)  ─┐ 1m  = acc(6)  + partial 10 s
- *                     ├─add──► partial  1 m ──close every  1 m──► ring of 15 ×  1 m ──► acc(5)  ─┤ 5m  = acc(5)  + partial 1 m
- *                     │                                                     └──────► acc(15) ─┤ 15m = acc(15) + partial 1 m
- *                     └─add──► partial  5 m ──close every  5 m──► ring of 12 ×  5 m ──► acc(12) ─┘ 1h  = acc(12) + partial 5 m
+ *  closed 1 s interval ─add─► partial (current 10 s, sparse)
+ *     every 10 s: partial ─encode─► ring0: last  6 blocks of 10 s  (CompactCounts)
+ *     every  1 m: 6 ring0 blocks ─sum─► ring1: last  5 blocks of 1 m
+ *     every  5 m: 5 ring1 blocks ─sum─► ring2: last 12 blocks of 5 m
+ *
+ *  1m  = ring0[6]  + partial                                                       60 –  69 s
+ *  5m  = ring1[5]  + ring0 blocks of the current minute + partial                  300 – 359 s
+ *  15m = ring2[3]  + ring1 blocks of the current 5 min + ring0 (minute) + partial  900 – 1199 s
+ *  1h  = ring2[12] + the same sub-5-minute parts                                   3600 – 3899 s
  * </pre>
  *
- * A closing block is added to each accumulator of its tier, and the block that falls out of that
- * accumulator's reach is subtracted: one merge each, only at block boundaries. Every second costs
- * three merges of the (small) closed interval into the partials; a window is never materialised —
- * {@link Quantiles#compute} walks accumulator and partial together.
+ * A window is a sum of disjoint blocks, computed in a {@link WindowScratch} when it is refreshed:
+ * 1m every second, 5m every 5 s, 15m every 15 s, 1h every 60 s (a series' refreshes are spread over
+ * those periods by its {@code stagger}; all of them after the first second), so long windows cost little per second and no standing
+ * accumulator has to be kept. Between refreshes a window reports its last computed values, which
+ * {@link #spanSeconds} describes.
  *
- * <p>Coverage: a window holds its whole closed blocks plus the current partial block, so it spans
- * at least its nominal length and at most one block more: 1m = 60–69 s, 5m = 300–359 s,
- * 15m = 900–959 s, 1h = 3600–3899 s. Blocks are aligned to wall-clock multiples of their length.
+ * <p>Memory: one sparse partial of at most 10 s plus 23 compact blocks, about 2–3 bytes per
+ * occupied bucket.
  *
- * <p>Memory: 33 closed blocks + 3 partials + 4 accumulators of {@link SparseCounts}, each
- * proportional to the distinct buckets it holds, instead of 1-second rings of dense histograms.
+ * <p>Late samples (of an already closed second) are added to every block that holds their second
+ * ({@link #recordLate}); a window shows them from its next refresh.
  *
  * <p>Not thread-safe: owned by the aggregation thread.
  */
 public final class WindowTiers
 {
-    /** Window names as they appear in {@code window="…"}, in the order of {@link #windowCount()}. */
+    /** Window names as they appear in {@code window="…"}. */
     public static final String[] WINDOW_NAMES = { "1m", "5m", "15m", "1h" };
-    private static final int[] TIER_BLOCK_SECONDS = { 10, 60, 300 };
-    private static final int[] TIER_KEEP = { 6, 15, 12 };
-    private static final int[] WINDOW_TIER = { 0, 1, 1, 2 };
-    private static final int[] WINDOW_BLOCKS = { 6, 5, 15, 12 };
+    /** Seconds between refreshes of each window. */
+    static final int[] REFRESH_SECONDS = { 1, 5, 15, 60 };
+    private static final int[] BLOCK_SECONDS = { 10, 60, 300 };
+    private static final int[] KEEP = { 6, 5, 12 };
 
-    /** How far back a late sample can still land in its own block. */
-    public static final int HORIZON_SECONDS = TIER_BLOCK_SECONDS[2] * (TIER_KEEP[2] + 1);
+    /** How far back a late sample can still land in a block of its own second. */
+    public static final int HORIZON_SECONDS = BLOCK_SECONDS[2] * KEEP[2];
 
-    private final Tier[] tiers = new Tier[TIER_BLOCK_SECONDS.length];
-    private final SparseCounts[] accumulators = new SparseCounts[WINDOW_NAMES.length];
+    private final SparseCounts partial = new SparseCounts();
+    private long partialStart;
+    private boolean started;
+    private final Ring[] rings = { new Ring(KEEP[0]), new Ring(KEEP[1]), new Ring(KEEP[2]) };
+    private final int stagger;
 
-    public WindowTiers()
+    // Last computed window values.
+    private final long[][] quantiles = new long[WINDOW_NAMES.length][Quantiles.REPORTED.length];
+    private final long[] counts = new long[WINDOW_NAMES.length];
+    private final long[] errors = new long[WINDOW_NAMES.length];
+    private final long[] bytes = new long[WINDOW_NAMES.length];
+    private final long[] sums = new long[WINDOW_NAMES.length];
+    private final long[] spans = new long[WINDOW_NAMES.length];
+
+    /** @param stagger spreads this series' window refreshes over the refresh periods (any int). */
+    public WindowTiers(final int stagger)
     {
-        for (int t = 0; t < tiers.length; t++)
-        {
-            tiers[t] = new Tier(TIER_BLOCK_SECONDS[t], TIER_KEEP[t]);
-        }
-        for (int w = 0; w < accumulators.length; w++)
-        {
-            accumulators[w] = new SparseCounts();
-        }
+        this.stagger = stagger & 0x7FFF_FFFF;
     }
 
     public static int windowCount()
@@ -58,231 +70,280 @@ public final class WindowTiers
         return WINDOW_NAMES.length;
     }
 
-    /** Folds the closed interval of {@code second} (epoch seconds) in; seconds must arrive in order, gaps as empty intervals. */
-    public void closeSecond(final SparseCounts interval, final long second)
+    /**
+     * Folds the closed interval of {@code second} in, closes blocks at their boundaries and refreshes
+     * the windows that are due. Seconds must arrive in order, gaps as empty intervals.
+     */
+    public void closeSecond(final SparseCounts interval, final long second, final WindowScratch scratch)
     {
-        for (int t = 0; t < tiers.length; t++)
+        final boolean first = !started;
+        if (first)
         {
-            final Tier tier = tiers[t];
-            if (!tier.started)
+            started = true;
+            partialStart = Math.floorDiv(second, BLOCK_SECONDS[0]) * BLOCK_SECONDS[0];
+        }
+        partial.add(interval);
+        final long next = second + 1;
+        if (Math.floorMod(next, BLOCK_SECONDS[0]) == 0)
+        {
+            rings[0].push(scratch.encode(partial), partialStart);
+            partial.reset();
+            partialStart = next;
+            for (int t = 1; t < rings.length; t++)
             {
-                tier.started = true;
-                tier.partialStart = Math.floorDiv(second, tier.blockSeconds) * tier.blockSeconds;
+                if (Math.floorMod(next, BLOCK_SECONDS[t]) != 0)
+                {
+                    break;
+                }
+                final long blockStart = next - BLOCK_SECONDS[t];
+                scratch.clear();
+                rings[t - 1].addBlocksSince(blockStart, scratch);
+                rings[t].push(scratch.toCompact(), blockStart);
+                scratch.clear();
             }
-            tier.partial.add(interval);
-            if (Math.floorMod(second + 1, tier.blockSeconds) == 0)
+        }
+        for (int w = 0; w < WINDOW_NAMES.length; w++)
+        {
+            if (first || Math.floorMod(next + stagger, REFRESH_SECONDS[w]) == 0)
             {
-                closeBlock(t, tier, second + 1);
+                refresh(w, next, scratch);
             }
         }
     }
 
-    private void closeBlock(final int tierIndex, final Tier tier, final long nextStart)
+    /** Recomputes every window now (restart, tests). */
+    public void refreshAll(final long nextOpenSecond, final WindowScratch scratch)
     {
-        final SparseCounts block = new SparseCounts();
-        block.copyFrom(tier.partial);
-        tier.push(block, tier.partialStart);
-        tier.partial.reset();
-        tier.partialStart = nextStart;
         for (int w = 0; w < WINDOW_NAMES.length; w++)
         {
-            if (WINDOW_TIER[w] == tierIndex)
+            refresh(w, nextOpenSecond, scratch);
+        }
+    }
+
+    private void refresh(final int w, final long nextOpenSecond, final WindowScratch scratch)
+    {
+        scratch.clear();
+        if (started)
+        {
+            scratch.add(partial);
+            long from = partialStart;
+            if (w == 0)
             {
-                accumulators[w].add(block);
-                final SparseCounts leaving = tier.blockAtAge(WINDOW_BLOCKS[w]);
-                if (leaving != null)
+                from = rings[0].addNewest(6, scratch, from);
+            }
+            else
+            {
+                final long minuteStart = Math.floorDiv(partialStart, BLOCK_SECONDS[1]) * BLOCK_SECONDS[1];
+                from = Math.min(from, rings[0].addBlocksSinceReturningStart(minuteStart, scratch, from));
+                if (w == 1)
                 {
-                    accumulators[w].subtract(leaving);
+                    from = rings[1].addNewest(5, scratch, from);
+                }
+                else
+                {
+                    final long fiveStart = Math.floorDiv(partialStart, BLOCK_SECONDS[2]) * BLOCK_SECONDS[2];
+                    from = Math.min(from, rings[1].addBlocksSinceReturningStart(fiveStart, scratch, from));
+                    from = rings[2].addNewest(w == 2 ? 3 : 12, scratch, from);
                 }
             }
+            spans[w] = nextOpenSecond - from;
         }
-        tier.evictBeyondKeep();
+        else
+        {
+            spans[w] = 0;
+        }
+        counts[w] = scratch.totalCount();
+        errors[w] = scratch.errorCount();
+        bytes[w] = scratch.payloadBytes();
+        sums[w] = scratch.sumNanos();
+        scratch.quantiles(Quantiles.REPORTED, quantiles[w]);
+        scratch.clear();
     }
 
     /**
-     * Places a sample of an already closed second into the blocks (and accumulators) that cover it.
+     * Places a sample of an already closed second into the partial and every block holding that second.
      *
-     * @return false when no tier still holds that second: the caller records it into the open interval
-     *         and counts it late.
+     * @return false when nothing holds that second any more: the caller records it into the open
+     *         interval and counts it late.
      */
-    public boolean recordLate(final long second, final long durationNanos, final boolean error, final long bytes)
+    public boolean recordLate(final long second, final long durationNanos, final boolean error, final long payload,
+        final WindowScratch scratch)
     {
-        final int index = HistogramLayout.index(durationNanos);
-        final long errors = error ? 1 : 0;
-        final long payload = bytes > 0 ? bytes : 0;
-        boolean placed = false;
-        for (int t = 0; t < tiers.length; t++)
+        if (!started)
         {
-            final Tier tier = tiers[t];
-            if (!tier.started)
-            {
-                continue;
-            }
-            if (second >= tier.partialStart)
-            {
-                tier.partial.increment(index, 1);
-                tier.partial.addScalars(errors, payload, durationNanos);
-                placed = true;
-                continue;
-            }
-            final int age = tier.ageOf(second);
-            if (age < 0)
-            {
-                continue;
-            }
-            final SparseCounts block = tier.blockAtAge(age);
-            block.increment(index, 1);
-            block.addScalars(errors, payload, durationNanos);
-            for (int w = 0; w < WINDOW_NAMES.length; w++)
-            {
-                if (WINDOW_TIER[w] == t && age < WINDOW_BLOCKS[w])
-                {
-                    accumulators[w].increment(index, 1);
-                    accumulators[w].addScalars(errors, payload, durationNanos);
-                }
-            }
-            placed = true;
+            return false;
+        }
+        final long errorCount = error ? 1 : 0;
+        final long bytesCount = payload > 0 ? payload : 0;
+        if (second >= partialStart)
+        {
+            partial.increment(HistogramLayout.index(durationNanos), 1);
+            partial.addScalars(errorCount, bytesCount, durationNanos);
+            return true;
+        }
+        boolean placed = false;
+        final int index = HistogramLayout.index(durationNanos);
+        for (int t = 0; t < rings.length; t++)
+        {
+            placed |= rings[t].incrementBlockHolding(second, BLOCK_SECONDS[t], index, errorCount, bytesCount, durationNanos, scratch);
         }
         return placed;
     }
 
-    /** Quantiles of window {@code w} into {@code out}; see {@link Quantiles#compute}. */
-    public void quantiles(final int w, final double[] quantiles, final long[] out)
+    /** Quantiles of window {@code w} as last computed ({@link Quantiles#REPORTED} order). */
+    public long[] quantiles(final int w)
     {
-        Quantiles.compute(accumulators[w], tiers[WINDOW_TIER[w]].partial, quantiles, out);
+        return quantiles[w];
     }
 
     public long count(final int w)
     {
-        return accumulators[w].totalCount() + tiers[WINDOW_TIER[w]].partial.totalCount();
+        return counts[w];
     }
 
     public long errorCount(final int w)
     {
-        return accumulators[w].errorCount() + tiers[WINDOW_TIER[w]].partial.errorCount();
+        return errors[w];
     }
 
     public long payloadBytes(final int w)
     {
-        return accumulators[w].payloadBytes() + tiers[WINDOW_TIER[w]].partial.payloadBytes();
+        return bytes[w];
     }
 
-    /** Exact mean (from nanosecond sums) of window {@code w}; 0 when empty. */
+    /** Exact mean (from nanosecond sums); 0 when empty. */
     public double meanNanos(final int w)
     {
-        final long count = count(w);
-        return count == 0 ? 0.0 : (double)(accumulators[w].sumNanos() + tiers[WINDOW_TIER[w]].partial.sumNanos()) / count;
+        return counts[w] == 0 ? 0.0 : (double)sums[w] / counts[w];
     }
 
-    /** Seconds window {@code w} currently spans (closed blocks + partial). */
-    public long spanSeconds(final int w, final long nextOpenSecond)
+    /** Seconds the last computed value of window {@code w} covered. */
+    public long spanSeconds(final int w)
     {
-        final Tier tier = tiers[WINDOW_TIER[w]];
-        if (!tier.started)
-        {
-            return 0;
-        }
-        return (nextOpenSecond - tier.partialStart) + (long)Math.min(tier.size, WINDOW_BLOCKS[w]) * tier.blockSeconds;
+        return spans[w];
     }
 
     /** Forgets everything (after a gap longer than the longest window). */
     public void clear()
     {
-        for (int t = 0; t < tiers.length; t++)
+        partial.reset();
+        started = false;
+        for (final Ring ring : rings)
         {
-            tiers[t] = new Tier(TIER_BLOCK_SECONDS[t], TIER_KEEP[t]);
+            ring.clear();
         }
-        for (final SparseCounts accumulator : accumulators)
+        for (int w = 0; w < WINDOW_NAMES.length; w++)
         {
-            accumulator.reset();
+            Arrays.fill(quantiles[w], 0);
+            counts[w] = 0;
+            errors[w] = 0;
+            bytes[w] = 0;
+            sums[w] = 0;
+            spans[w] = 0;
         }
     }
 
     public long retainedBytes()
     {
-        long bytes = 64;
-        for (final Tier tier : tiers)
+        long total = 200 + partial.retainedBytes() + WINDOW_NAMES.length * (16 + Quantiles.REPORTED.length * 8L) + 5 * 48;
+        for (final Ring ring : rings)
         {
-            bytes += tier.retainedBytes();
+            total += ring.retainedBytes();
         }
-        for (final SparseCounts accumulator : accumulators)
-        {
-            bytes += accumulator.retainedBytes();
-        }
-        return bytes;
+        return total;
     }
 
-    /** One tier: a partial block and a ring of closed blocks, newest at {@code head}. */
-    private static final class Tier
+    /** Closed blocks of one tier, newest at {@code head}. */
+    private static final class Ring
     {
-        final int blockSeconds;
-        final int keep;
-        final SparseCounts partial = new SparseCounts();
-        /** One slot more than kept: the block leaving the longest accumulator is still there when subtracted. */
-        final SparseCounts[] ring;
+        final CompactCounts[] blocks;
         final long[] starts;
         int head = -1;
         int size;
-        long partialStart;
-        boolean started;
 
-        Tier(final int blockSeconds, final int keep)
+        Ring(final int keep)
         {
-            this.blockSeconds = blockSeconds;
-            this.keep = keep;
-            this.ring = new SparseCounts[keep + 1];
-            this.starts = new long[keep + 1];
+            blocks = new CompactCounts[keep];
+            starts = new long[keep];
         }
 
-        void push(final SparseCounts block, final long start)
+        void push(final CompactCounts block, final long start)
         {
-            head = (head + 1) % ring.length;
-            ring[head] = block;
+            head = (head + 1) % blocks.length;
+            blocks[head] = block;
             starts[head] = start;
-            size = Math.min(size + 1, ring.length);
+            size = Math.min(size + 1, blocks.length);
         }
 
-        /** Block {@code age} blocks back (0 = newest), or null when not held. */
-        SparseCounts blockAtAge(final int age)
+        private int slot(final int age)
         {
-            if (age >= size)
-            {
-                return null;
-            }
-            return ring[Math.floorMod(head - age, ring.length)];
+            return Math.floorMod(head - age, blocks.length);
         }
 
-        /** Age of the closed block holding {@code second}, or -1. */
-        int ageOf(final long second)
+        /** Adds the newest {@code n} blocks; returns the start of the oldest added (or {@code from}). */
+        long addNewest(final int n, final WindowScratch scratch, final long from)
         {
-            if (size == 0)
+            long oldest = from;
+            for (int age = 0; age < Math.min(n, size); age++)
             {
-                return -1;
+                final int slot = slot(age);
+                scratch.add(blocks[slot]);
+                oldest = Math.min(oldest, starts[slot]);
             }
-            final long age = (starts[head] - Math.floorDiv(second, blockSeconds) * blockSeconds) / blockSeconds;
-            return age >= 0 && age < Math.min(size, keep) ? (int)age : -1;
+            return oldest;
         }
 
-        void evictBeyondKeep()
+        void addBlocksSince(final long since, final WindowScratch scratch)
         {
-            if (size > keep)
+            addBlocksSinceReturningStart(since, scratch, Long.MAX_VALUE);
+        }
+
+        long addBlocksSinceReturningStart(final long since, final WindowScratch scratch, final long from)
+        {
+            long oldest = from;
+            for (int age = 0; age < size; age++)
             {
-                ring[Math.floorMod(head - keep, ring.length)] = null;
-                size = keep;
+                final int slot = slot(age);
+                if (starts[slot] < since)
+                {
+                    break;
+                }
+                scratch.add(blocks[slot]);
+                oldest = Math.min(oldest, starts[slot]);
             }
+            return oldest;
+        }
+
+        boolean incrementBlockHolding(final long second, final int blockSeconds, final int index, final long errors,
+            final long bytes, final long nanos, final WindowScratch scratch)
+        {
+            for (int age = 0; age < size; age++)
+            {
+                final int slot = slot(age);
+                if (second >= starts[slot] && second < starts[slot] + blockSeconds)
+                {
+                    blocks[slot] = blocks[slot].withIncrement(index, errors, bytes, nanos, scratch);
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        void clear()
+        {
+            Arrays.fill(blocks, null);
+            head = -1;
+            size = 0;
         }
 
         long retainedBytes()
         {
-            long bytes = 64 + ring.length * 12L + partial.retainedBytes();
-            for (final SparseCounts block : ring)
+            long total = 32 + blocks.length * 12L + starts.length * 8L;
+            for (int age = 0; age < size; age++)
             {
-                if (block != null)
-                {
-                    bytes += block.retainedBytes();
-                }
+                total += blocks[slot(age)].retainedBytes();
             }
-            return bytes;
+            return total;
         }
     }
 }
