@@ -5,13 +5,12 @@ import java.util.Arrays;
 /**
  * Histogram counts in {@link HistogramLayout} buckets stored sparsely: the non-zero bucket indexes
  * in ascending order ({@code char}, 2 bytes) and their counts, plus exact scalar sums of the same
- * samples (errors, payload bytes, nanoseconds). The form closed intervals, tier blocks and window
- * accumulators share.
+ * samples (errors, payload bytes, nanoseconds). The form of closed 1-second intervals and of the
+ * partial block windows are built from (closed blocks are then stored as {@link CompactCounts}).
  *
  * <p>Memory is 10 bytes per non-zero bucket, so a 1-second interval of a quiet series costs almost
  * nothing, and a busy 5-minute block a few tens of KB instead of a dense histogram's 270 KB.
- * {@link #add} and {@link #subtract} are linear merges of the two index lists; quantiles are one walk
- * ({@link Quantiles}). Arrays grow only when a merge needs more room, so steady state allocates
+ * {@link #add} is a linear merge of the two index lists; quantiles are one walk ({@link Quantiles}). Arrays grow only when a merge needs more room, so steady state allocates
  * nothing.
  *
  * <p>Not thread-safe: owned by the aggregation thread.
@@ -231,42 +230,6 @@ public final class SparseCounts
         return k;
     }
 
-    /**
-     * this -= other, where {@code other} was previously added (a block leaving a window). Buckets that
-     * reach zero are removed; a bucket of {@code other} missing here is an accounting bug and throws.
-     */
-    public void subtract(final SparseCounts other)
-    {
-        int write = 0;
-        int j = 0;
-        for (int i = 0; i < size; i++)
-        {
-            long count = counts[i];
-            if (j < other.size && other.indexes[j] == indexes[i])
-            {
-                count -= other.counts[j++];
-            }
-            if (count < 0)
-            {
-                throw new IllegalStateException("bucket " + (int)indexes[i] + " would go negative");
-            }
-            if (count != 0)
-            {
-                indexes[write] = indexes[i];
-                counts[write++] = count;
-            }
-        }
-        if (j != other.size)
-        {
-            throw new IllegalStateException("subtracting bucket " + (int)other.indexes[j] + " that was never added");
-        }
-        size = write;
-        totalCount -= other.totalCount;
-        errorCount -= other.errorCount;
-        payloadBytes -= other.payloadBytes;
-        sumNanos -= other.sumNanos;
-    }
-
     /** Samples at or below {@code thresholdNanos}, to the bucket precision (the threshold's whole bucket counts). */
     public long countAtOrBelow(final long thresholdNanos)
     {
@@ -277,16 +240,6 @@ public final class SparseCounts
             sum += counts[i];
         }
         return sum;
-    }
-
-    /** Drops spare capacity: called when a block is closed and will only be read from now on. */
-    public void trimToSize()
-    {
-        if (indexes.length > size)
-        {
-            indexes = size == 0 ? NO_INDEXES : Arrays.copyOf(indexes, size);
-            counts = size == 0 ? NO_COUNTS : Arrays.copyOf(counts, size);
-        }
     }
 
     /** Heap bytes held by the arrays (for the memory accounting in tests and /health). */

@@ -57,7 +57,16 @@ public final class CheckpointStore
         {
             return Optional.empty();
         }
-        final Checkpoint checkpoint = mapper.readValue(file.toFile(), Checkpoint.class);
+        final Checkpoint checkpoint;
+        try
+        {
+            checkpoint = mapper.readValue(file.toFile(), Checkpoint.class);
+        }
+        catch (final IOException e)
+        {
+            throw new IOException("checkpoint " + file + " is unreadable (" + e.getMessage() + "); refusing to start rather than " +
+                "count queues twice. Move it away to start from scratch: counters restart and every queue is re-read", e);
+        }
         if (checkpoint.formatVersion != Checkpoint.FORMAT_VERSION)
         {
             throw new IOException(file + ": checkpoint format " + checkpoint.formatVersion + ", this daemon reads " +

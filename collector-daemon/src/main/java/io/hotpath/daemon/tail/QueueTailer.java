@@ -420,8 +420,12 @@ public final class QueueTailer implements RecordHandler, AutoCloseable
         {
             return false;
         }
-        // The marker (or death) was observed before this read: anything written before it is now read.
-        final int more = poll(Integer.MAX_VALUE, System.currentTimeMillis());
+        if (!caughtUp)
+        {
+            return false;
+        }
+        // The marker (or death) was observed before this read: if it finds nothing, everything is read.
+        final int more = poll(256, System.currentTimeMillis());
         if (more == 0 && caughtUp && isActive())
         {
             state.finished = true;
