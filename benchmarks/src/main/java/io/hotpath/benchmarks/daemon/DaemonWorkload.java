@@ -64,6 +64,19 @@ final class DaemonWorkload
         }
     }
 
+    /** Rewrites every sample's end timestamp. */
+    void stampBatches(final long endEpochNanos)
+    {
+        for (int b = 0; b < batches.length; b++)
+        {
+            for (int i = 0; i < samplesPerBatch; i++)
+            {
+                batches[b].putLong(io.hotpath.wire.SampleBatchDescriptor.ENTRIES_OFFSET + i * SampleDescriptor.UNTRACED_LENGTH +
+                    SampleDescriptor.END_EPOCH_NANOS_OFFSET, endEpochNanos, io.hotpath.wire.WireFormat.BYTE_ORDER);
+            }
+        }
+    }
+
     /** Sizes of untraced batches. */
     static final class SampleBatchDescriptor
     {

@@ -7,8 +7,8 @@ package io.hotpath.daemon.aggregate;
  * neighbours and counts of a block are small, so an entry takes one or two bytes instead of a
  * sparse form's 10 and a dense histogram's 8 per bucket, occupied or not.
  *
- * <p>Blocks are read whole (into a {@link WindowScratch}) and never modified in place; a late
- * sample replaces a block with a re-encoded copy ({@link #withIncrement}).
+ * <p>Blocks are read whole (into a {@link WindowScratch}) and never modified in place; late
+ * samples replace a block with a re-encoded copy ({@link #plus}).
  */
 public final class CompactCounts
 {
@@ -110,13 +110,12 @@ public final class CompactCounts
         scratch.addScalars(totalCount, errorCount, payloadBytes, sumNanos);
     }
 
-    /** A copy with one more sample in bucket {@code index} (late samples: rare, so re-encoding is fine). */
-    CompactCounts withIncrement(final int index, final long errors, final long bytes, final long nanos, final WindowScratch scratch)
+    /** A copy with {@code late} added (late samples, collected per block and second). */
+    CompactCounts plus(final SparseCounts late, final WindowScratch scratch)
     {
         scratch.clear();
         addTo(scratch);
-        scratch.addCount(index, 1);
-        scratch.addScalars(1, errors, bytes, nanos);
+        scratch.add(late);
         final CompactCounts copy = scratch.toCompact();
         scratch.clear();
         return copy;

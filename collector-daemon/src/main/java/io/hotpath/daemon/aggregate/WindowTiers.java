@@ -29,7 +29,9 @@ import java.util.Arrays;
  * occupied bucket.
  *
  * <p>Late samples (of an already closed second) are added to every block that holds their second
- * ({@link #recordLate}); a window shows them from its next refresh.
+ * ({@link #recordLate}): at once to the partial, at the next second's close to closed blocks
+ * (collected per block, so a backlog costs one re-encoding per block and second, not per sample).
+ * A window shows them from its next refresh.
  *
  * <p>Not thread-safe: owned by the aggregation thread.
  */
@@ -46,6 +48,8 @@ public final class WindowTiers
     public static final int HORIZON_SECONDS = BLOCK_SECONDS[2] * KEEP[2];
 
     private final SparseCounts partial = new SparseCounts();
+    /** Late samples for closed blocks, by the start of their 10 s block, merged into the blocks at the next second's close. */
+    private final java.util.TreeMap<Long, SparseCounts> pendingLate = new java.util.TreeMap<>();
     private long partialStart;
     private boolean started;
     private final Ring[] rings = { new Ring(KEEP[0]), new Ring(KEEP[1]), new Ring(KEEP[2]) };
@@ -81,6 +85,10 @@ public final class WindowTiers
         {
             started = true;
             partialStart = Math.floorDiv(second, BLOCK_SECONDS[0]) * BLOCK_SECONDS[0];
+        }
+        if (!pendingLate.isEmpty())
+        {
+            applyPendingLate(scratch);
         }
         partial.add(interval);
         final long next = second + 1;
@@ -181,13 +189,38 @@ public final class WindowTiers
             partial.addScalars(errorCount, bytesCount, durationNanos);
             return true;
         }
-        boolean placed = false;
-        final int index = HistogramLayout.index(durationNanos);
-        for (int t = 0; t < rings.length; t++)
+        boolean held = false;
+        for (int t = 0; t < rings.length && !held; t++)
         {
-            placed |= rings[t].incrementBlockHolding(second, BLOCK_SECONDS[t], index, errorCount, bytesCount, durationNanos, scratch);
+            held = rings[t].holds(second, BLOCK_SECONDS[t]);
         }
-        return placed;
+        if (!held)
+        {
+            return false;
+        }
+        // Re-encoding a compact block per sample would make catching up quadratic: collect per block instead.
+        final long blockStart = Math.floorDiv(second, BLOCK_SECONDS[0]) * BLOCK_SECONDS[0];
+        SparseCounts pending = pendingLate.get(blockStart);
+        if (pending == null)
+        {
+            pending = new SparseCounts();
+            pendingLate.put(blockStart, pending);
+        }
+        pending.increment(HistogramLayout.index(durationNanos), 1);
+        pending.addScalars(errorCount, bytesCount, durationNanos);
+        return true;
+    }
+
+    private void applyPendingLate(final WindowScratch scratch)
+    {
+        for (final java.util.Map.Entry<Long, SparseCounts> entry : pendingLate.entrySet())
+        {
+            for (int t = 0; t < rings.length; t++)
+            {
+                rings[t].addToBlockHolding(entry.getKey(), BLOCK_SECONDS[t], entry.getValue(), scratch);
+            }
+        }
+        pendingLate.clear();
     }
 
     /** Quantiles of window {@code w} as last computed ({@link Quantiles#REPORTED} order). */
@@ -227,6 +260,7 @@ public final class WindowTiers
     public void clear()
     {
         partial.reset();
+        pendingLate.clear();
         started = false;
         for (final Ring ring : rings)
         {
@@ -314,19 +348,30 @@ public final class WindowTiers
             return oldest;
         }
 
-        boolean incrementBlockHolding(final long second, final int blockSeconds, final int index, final long errors,
-            final long bytes, final long nanos, final WindowScratch scratch)
+        boolean holds(final long second, final int blockSeconds)
         {
             for (int age = 0; age < size; age++)
             {
                 final int slot = slot(age);
                 if (second >= starts[slot] && second < starts[slot] + blockSeconds)
                 {
-                    blocks[slot] = blocks[slot].withIncrement(index, errors, bytes, nanos, scratch);
                     return true;
                 }
             }
             return false;
+        }
+
+        void addToBlockHolding(final long second, final int blockSeconds, final SparseCounts late, final WindowScratch scratch)
+        {
+            for (int age = 0; age < size; age++)
+            {
+                final int slot = slot(age);
+                if (second >= starts[slot] && second < starts[slot] + blockSeconds)
+                {
+                    blocks[slot] = blocks[slot].plus(late, scratch);
+                    return;
+                }
+            }
         }
 
         void clear()

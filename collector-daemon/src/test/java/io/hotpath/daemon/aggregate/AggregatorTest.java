@@ -138,6 +138,38 @@ class AggregatorTest
     }
 
     @Test
+    void aBacklogOfLateSamplesLandsInTheWindowsExactlyOnce()
+    {
+        final long firstSecond = T0_MILLIS / 1000;
+        aggregator.rotate((firstSecond + 200) * 1000);
+        final SplittableRandom random = new SplittableRandom(21);
+        final Histogram all = new Histogram(1, HistogramLayout.MAX_VALUE, 3);
+        long inLastMinute = 0;
+        for (int i = 0; i < 5000; i++)
+        {
+            final long second = firstSecond + 100 + random.nextInt(100);
+            final long duration = 1_000 + random.nextInt(50_000_000);
+            record(second * 1000 + random.nextInt(1000), duration);
+            all.recordValue(duration);
+            inLastMinute += second >= firstSecond + 180 ? 1 : 0;
+        }
+        aggregator.rotate((firstSecond + 240) * 1000);
+        final SeriesSnapshot snapshot = aggregator.latest().series().get(0);
+        assertEquals(0, snapshot.lateSamples(), "every second was still held by a block");
+        assertEquals(inLastMinute, snapshot.windowCounts()[0], "1m covers 180..239");
+        for (int w = 1; w < WindowTiers.windowCount(); w++)
+        {
+            assertEquals(5000, snapshot.windowCounts()[w], WindowTiers.WINDOW_NAMES[w]);
+        }
+        for (int q = 0; q < Quantiles.REPORTED.length; q++)
+        {
+            assertEquals(all.getValueAtPercentile(Quantiles.REPORTED[q] * 100.0), snapshot.windowQuantiles()[3][q]);
+        }
+        aggregator.rotate((firstSecond + 300) * 1000);
+        assertEquals(5000, aggregator.latest().series().get(0).windowCounts()[3], "applied once, not again");
+    }
+
+    @Test
     void cardinalityCapFoldsNewLabelSetsIntoOther()
     {
         final Aggregator capped = new Aggregator(new AggregationSettings(AggregationSettings.DEFAULT_BUCKETS_NANOS, 2, new double[0]), T0_MILLIS);

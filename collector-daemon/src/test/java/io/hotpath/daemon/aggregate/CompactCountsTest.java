@@ -37,7 +37,9 @@ class CompactCountsTest
         assertEquals(77, scratch.payloadBytes());
         final CompactCounts again = scratch.toCompact();
         assertEquals(compact.retainedBytes(), again.retainedBytes());
-        final CompactCounts incremented = again.withIncrement(17, 1, 10, 42, scratch);
+        final SparseCounts late = new SparseCounts();
+        late.recordSample(42, true, 10);
+        final CompactCounts incremented = again.plus(late, scratch);
         assertEquals(again.totalCount() + 1, incremented.totalCount());
         assertEquals(6, incremented.errorCount());
         assertEquals(0, scratch.totalCount(), "scratch left clear");
