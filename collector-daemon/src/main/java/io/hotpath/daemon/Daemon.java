@@ -129,8 +129,13 @@ public final class Daemon implements AutoCloseable
         {
             server = HttpServer.start(new InetSocketAddress(listen.getHostString(), listen.getPort()), routes);
         }
-        catch (final RuntimeException e)
+        catch (final InterruptedException e)
         {
+            throw e;
+        }
+        catch (final Exception e)
+        {
+            // Netty rethrows the bind failure (a checked BindException) from sync().
             throw new IOException("cannot listen on " + config.listen() + ": " + e.getMessage(), e);
         }
         if (pusher != null)
