@@ -25,7 +25,10 @@ import java.nio.file.Files;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -80,7 +83,15 @@ public final class Daemon implements AutoCloseable
     private long nextCheckpointMillis;
     private long nextScanMillis;
     private long nextPushPrepareMillis;
-    private boolean checkpointFailureLogged;
+    private volatile boolean checkpointFailureLogged;
+    /** fsync can take long on busy disks: files are written here, from bytes captured on the aggregation thread. */
+    private final ExecutorService checkpointWriter = Executors.newSingleThreadExecutor(r ->
+    {
+        final Thread thread = new Thread(r, "hotpathd-checkpoint");
+        thread.setDaemon(true);
+        return thread;
+    });
+    private final AtomicReference<byte[]> pendingCheckpoint = new AtomicReference<>();
 
     public Daemon(final DaemonConfig config)
     {
@@ -181,11 +192,39 @@ public final class Daemon implements AutoCloseable
         Checkpoints.restore(read.get(), aggregator, spool, counters);
     }
 
+    /**
+     * Captures the checkpoint on the aggregation thread (so positions and counters match) and hands
+     * the bytes to the writer thread; if the previous file is still being written, the newer bytes
+     * replace the waiting ones.
+     */
     private void writeCheckpoint(final long now)
     {
+        final byte[] bytes;
         try
         {
-            checkpoints.write(Checkpoints.capture(now, aggregator, spool, counters));
+            bytes = checkpoints.serialize(Checkpoints.capture(now, aggregator, spool, counters));
+        }
+        catch (final IOException | RuntimeException e)
+        {
+            checkpointFailed(e);
+            return;
+        }
+        if (pendingCheckpoint.getAndSet(bytes) == null)
+        {
+            checkpointWriter.execute(this::writePendingCheckpoint);
+        }
+    }
+
+    private void writePendingCheckpoint()
+    {
+        final byte[] bytes = pendingCheckpoint.getAndSet(null);
+        if (bytes == null)
+        {
+            return;
+        }
+        try
+        {
+            checkpoints.writeBytes(bytes);
             if (checkpointFailureLogged)
             {
                 LOG.info("checkpoints are written again");
@@ -194,12 +233,17 @@ public final class Daemon implements AutoCloseable
         }
         catch (final IOException | RuntimeException e)
         {
-            if (!checkpointFailureLogged)
-            {
-                LOG.log(Level.SEVERE, "cannot write the checkpoint to " + checkpoints.file() +
-                    "; a restart would re-count what was read since the last good one", e);
-                checkpointFailureLogged = true;
-            }
+            checkpointFailed(e);
+        }
+    }
+
+    private void checkpointFailed(final Exception e)
+    {
+        if (!checkpointFailureLogged)
+        {
+            LOG.log(Level.SEVERE, "cannot write the checkpoint to " + checkpoints.file() +
+                "; a restart would re-count what was read since the last good one", e);
+            checkpointFailureLogged = true;
         }
     }
 
@@ -269,6 +313,18 @@ public final class Daemon implements AutoCloseable
             if (loop != null && !stopped.await(30, TimeUnit.SECONDS))
             {
                 LOG.warning("aggregation thread did not stop within 30 s");
+            }
+        }
+        catch (final InterruptedException e)
+        {
+            Thread.currentThread().interrupt();
+        }
+        checkpointWriter.shutdown();
+        try
+        {
+            if (!checkpointWriter.awaitTermination(30, TimeUnit.SECONDS))
+            {
+                LOG.warning("the last checkpoint was not written within 30 s");
             }
         }
         catch (final InterruptedException e)

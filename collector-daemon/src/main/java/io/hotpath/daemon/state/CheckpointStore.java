@@ -77,7 +77,18 @@ public final class CheckpointStore
 
     public void write(final Checkpoint checkpoint) throws IOException
     {
-        final byte[] json = mapper.writeValueAsBytes(checkpoint);
+        writeBytes(serialize(checkpoint));
+    }
+
+    /** The checkpoint's JSON: taken on the aggregation thread, so the file can be written elsewhere. */
+    public byte[] serialize(final Checkpoint checkpoint) throws IOException
+    {
+        return mapper.writeValueAsBytes(checkpoint);
+    }
+
+    /** Writes serialized checkpoint bytes atomically and durably (temp, fsync, rename, directory fsync). */
+    public synchronized void writeBytes(final byte[] json) throws IOException
+    {
         final Path temp = directory.resolve(TEMP_NAME);
         try (FileChannel channel = FileChannel.open(temp,
             StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE))
