@@ -92,6 +92,7 @@ public final class Daemon implements AutoCloseable
         return thread;
     });
     private final AtomicReference<byte[]> pendingCheckpoint = new AtomicReference<>();
+    private StateLock stateLock;
 
     public Daemon(final DaemonConfig config)
     {
@@ -129,6 +130,7 @@ public final class Daemon implements AutoCloseable
     public void start() throws IOException, InterruptedException
     {
         checkpoints.prepare();
+        stateLock = StateLock.acquire(config.getState().dir());
         prepareSpool();
         restore();
         // Queues are opened by the aggregation thread itself (first scan): Chronicle tailers are single-threaded.
@@ -341,6 +343,11 @@ public final class Daemon implements AutoCloseable
             pusher.close();
         }
         spool.close();
+        if (stateLock != null)
+        {
+            stateLock.close();
+            stateLock = null;
+        }
         loop = null;
         LOG.info("hotpathd stopped");
         closed.countDown();

@@ -59,6 +59,30 @@ class HotpathdCommandTest
         }
     }
 
+    @Test
+    void aSecondDaemonOnTheSameStateDirectoryIsRefused() throws Exception
+    {
+        final io.hotpath.daemon.config.DaemonConfig config = new io.hotpath.daemon.config.DaemonConfig();
+        config.setListen("127.0.0.1:0");
+        config.getSpool().setDir(temp.resolve("spool").toString());
+        config.getState().setDir(temp.resolve("state").toString());
+        final Daemon first = new Daemon(config);
+        first.start();
+        try
+        {
+            final Daemon second = new Daemon(config);
+            final java.io.IOException refused = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class, second::start);
+            assertTrue(refused.getMessage().contains("another hotpathd"), refused.getMessage());
+        }
+        finally
+        {
+            first.stop();
+        }
+        final Daemon again = new Daemon(config);
+        again.start();
+        again.stop();
+    }
+
     private static String runCapturingStderr(final Runnable body)
     {
         final PrintStream saved = System.err;
