@@ -133,19 +133,6 @@ public final class SparseCounts
         totalCount += count;
     }
 
-    /** Replaces the contents with a copy of {@code other}. */
-    public void copyFrom(final SparseCounts other)
-    {
-        ensureCapacity(other.size);
-        System.arraycopy(other.indexes, 0, indexes, 0, other.size);
-        System.arraycopy(other.counts, 0, counts, 0, other.size);
-        size = other.size;
-        totalCount = other.totalCount;
-        errorCount = other.errorCount;
-        payloadBytes = other.payloadBytes;
-        sumNanos = other.sumNanos;
-    }
-
     /** this += other: a backward merge in place when capacity allows, so no temporary arrays. */
     public void add(final SparseCounts other)
     {

@@ -5,7 +5,6 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -372,11 +371,5 @@ public final class DaemonConfig
             throw new IllegalArgumentException("must be positive, got " + value);
         }
         return value;
-    }
-
-    /** Helper for error messages listing list-valued settings. */
-    static List<String> names(final Map<String, ?> map)
-    {
-        return new ArrayList<>(map.keySet());
     }
 }
