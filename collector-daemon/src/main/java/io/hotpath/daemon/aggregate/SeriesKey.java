@@ -29,10 +29,11 @@ public final class SeriesKey
         this.service = service;
         this.metric = metric;
         this.kind = kind;
-        final TreeMap<String, String> sorted = new TreeMap<>(ownLabels);
-        sorted.remove(SERVICE);
-        sorted.remove(METRIC);
-        sorted.remove(KIND);
+        final TreeMap<String, String> sorted = new TreeMap<>();
+        for (final Map.Entry<String, String> label : ownLabels.entrySet())
+        {
+            sorted.put(labelName(label.getKey()), label.getValue());
+        }
         this.ownLabels = Collections.unmodifiableMap(sorted);
         final LinkedHashMap<String, String> all = new LinkedHashMap<>();
         all.put(SERVICE, service);
@@ -48,6 +49,28 @@ public final class SeriesKey
         }
         this.key = text.append('}').toString();
     }
+
+    /**
+     * A rule's label name as a valid Prometheus label name that cannot clash with the daemon's own:
+     * invalid characters become {@code _}, and names the exposition uses itself ({@code service},
+     * {@code le}, {@code quantile}, …) or reserved ones ({@code __…}) get the prefix {@code label_}.
+     * One bad label name would otherwise make Prometheus reject the whole scrape.
+     */
+    static String labelName(final String name)
+    {
+        final StringBuilder clean = new StringBuilder(name.length() + 6);
+        for (int i = 0; i < name.length(); i++)
+        {
+            final char c = name.charAt(i);
+            final boolean valid = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || (i > 0 && c >= '0' && c <= '9');
+            clean.append(valid ? c : '_');
+        }
+        final String text = clean.length() == 0 ? "_" : clean.toString();
+        return RESERVED.contains(text) || text.startsWith("__") ? "label_" + text : text;
+    }
+
+    private static final java.util.Set<String> RESERVED = java.util.Set.of(
+        SERVICE, METRIC, KIND, "le", "quantile", "window", "outcome", "error_type", "job", "instance", "queue", "reason");
 
     public String service()
     {

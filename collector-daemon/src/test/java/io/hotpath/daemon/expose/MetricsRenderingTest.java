@@ -46,6 +46,9 @@ class MetricsRenderingTest
         final Series quic = aggregator.registry().resolve(
             new SeriesKey("demo", "transport_send", "transport", Map.of("transport", "quic", "peer", "we\"ird\\va\nlue")));
         aggregator.registry().resolve(new SeriesKey("demo", "idle", "custom", Map.of()));
+        final Series odd = aggregator.registry().resolve(new SeriesKey("demo", "odd", "custom",
+            Map.of("le", "x", "transport.type", "quic", "9lives", "y", "__name__", "z")));
+        aggregator.record(odd, T0 * 1_000_000L, 5_000, false, 0, -1, false, 0, 0, 0);
         final int timeout = aggregator.errorTypes().intern("TimeoutException");
         for (int i = 1; i <= 100; i++)
         {
@@ -78,7 +81,8 @@ class MetricsRenderingTest
         assertContains(text, "hotpath_duration_quantile_seconds{" + labels + ",window=\"1m\",quantile=\"0.99\"} 0.010002431\n");
         assertContains(text, "hotpath_duration_quantile_seconds{service=\"demo\",metric=\"idle\",kind=\"custom\",window=\"1h\",quantile=\"0.5\"} NaN\n");
         assertContains(text, "hotpath_daemon_records_rejected_total{reason=\"truncated\"} 1\n");
-        assertContains(text, "hotpath_daemon_series 2\n");
+        assertContains(text, "hotpath_daemon_series 3\n");
+        assertContains(text, "hotpath_late_samples_total{service=\"demo\",metric=\"odd\",kind=\"custom\",_lives=\"y\",label___name__=\"z\",label_le=\"x\",transport_type=\"quic\"} 0\n");
         assertContains(text, "# TYPE jvm_threads_current gauge");
         assertTrue(!text.contains("# {trace_id"), "no exemplars in 0.0.4");
     }
