@@ -1,0 +1,367 @@
+package io.hotpath.daemon;
+
+import io.hotpath.daemon.aggregate.Aggregator;
+import io.hotpath.daemon.aggregate.IntervalListener;
+import io.hotpath.daemon.config.DaemonConfig;
+import io.hotpath.daemon.expose.DaemonMetricFamilies;
+import io.hotpath.daemon.expose.DaemonRoutes;
+import io.hotpath.daemon.expose.HttpServer;
+import io.hotpath.daemon.expose.JvmMetricFamilies;
+import io.hotpath.daemon.expose.MetricFamilySource;
+import io.hotpath.daemon.expose.MetricsRenderer;
+import io.hotpath.daemon.expose.Routes;
+import io.hotpath.daemon.expose.ScrapeStats;
+import io.hotpath.daemon.expose.SeriesMetricFamilies;
+import io.hotpath.daemon.push.PushgatewayPusher;
+import io.hotpath.daemon.state.Checkpoint;
+import io.hotpath.daemon.state.CheckpointStore;
+import io.hotpath.daemon.state.Checkpoints;
+import io.hotpath.daemon.tail.IngestCounters;
+import io.hotpath.daemon.tail.SpoolRetention;
+import io.hotpath.daemon.tail.SpoolTailers;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * hotpathd wired together, and its one aggregation thread.
+ *
+ * <pre>
+ *  spool ─► SpoolTailers (QueueTailer per queue) ─► Aggregator ─► rotation every 1 s
+ *                                                                 ├─► IntervalListeners (detect, SLO)
+ *                                                                 ├─► MetricsRenderer ─► bytes ─► HttpServer /metrics
+ *                                                                 ├─► CheckpointStore (positions + counters)
+ *                                                                 └─► PushgatewayPusher
+ * </pre>
+ *
+ * <h2>The aggregation thread</h2>
+ * Everything mutable lives on it: tailing, decoding, recording, rotating, rendering and
+ * checkpointing happen in one loop, so a checkpoint always pairs queue positions with exactly the
+ * counters they produced, and no aggregation structure needs a lock. The HTTP event loop and the
+ * push thread only read immutable snapshots published at rotation.
+ *
+ * <h2>Lifecycle</h2>
+ * {@link #start} restores the checkpoint, binds the server and starts the thread; {@link #stop}
+ * (SIGTERM via the shutdown hook) stops intake, flushes the open interval, writes a last
+ * checkpoint, closes the server and the pusher.
+ *
+ * <h2>Extending</h2>
+ * Before {@link #start}: {@link #addIntervalListener} (detectors), {@link #addMetricFamilySource}
+ * (their families), {@link #routes()} (their endpoints).
+ */
+public final class Daemon implements AutoCloseable
+{
+    private static final Logger LOG = Logger.getLogger(Daemon.class.getName());
+    /** Documents read per queue per loop pass: bounds the time between rotation checks. */
+    private static final int DOCUMENTS_PER_QUEUE_PER_PASS = 256;
+    private static final long IDLE_PARK_NANOS = 1_000_000L;
+
+    private final DaemonConfig config;
+    private final Aggregator aggregator;
+    private final IngestCounters counters = new IngestCounters();
+    private final SpoolTailers spool;
+    private final CheckpointStore checkpoints;
+    private final MetricsRenderer renderer = new MetricsRenderer();
+    private final ScrapeStats scrapeStats = new ScrapeStats();
+    private final Routes routes = new Routes();
+    private final PushgatewayPusher pusher;
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private final CountDownLatch closed = new CountDownLatch(1);
+    private Thread loop;
+    private HttpServer server;
+    private volatile boolean running;
+    private long nextCheckpointMillis;
+    private long nextScanMillis;
+    private long nextPushPrepareMillis;
+    private volatile boolean checkpointFailureLogged;
+    /** fsync can take long on busy disks: files are written here, from bytes captured on the aggregation thread. */
+    private final ExecutorService checkpointWriter = Executors.newSingleThreadExecutor(r ->
+    {
+        final Thread thread = new Thread(r, "hotpathd-checkpoint");
+        thread.setDaemon(true);
+        return thread;
+    });
+    private final AtomicReference<byte[]> pendingCheckpoint = new AtomicReference<>();
+    private StateLock stateLock;
+
+    public Daemon(final DaemonConfig config)
+    {
+        this.config = config;
+        final long now = System.currentTimeMillis();
+        this.aggregator = new Aggregator(config.getAggregation().toSettings(), now);
+        this.spool = new SpoolTailers(config.getSpool().dir(), aggregator, counters,
+            new SpoolRetention(config.getSpool().maxAgeMillis(), config.getSpool().maxTotalBytes()));
+        this.checkpoints = new CheckpointStore(config.getState().dir());
+        this.pusher = config.getPush().enabled() ? new PushgatewayPusher(config.getPush()) : null;
+        renderer.addSource(new SeriesMetricFamilies(config.getAggregation().bucketBoundsNanos()));
+        renderer.addSource(new DaemonMetricFamilies(spool, counters, scrapeStats));
+        renderer.addProcessSource(new JvmMetricFamilies());
+        new DaemonRoutes(renderer::latest, aggregator::latest, spool::statuses, scrapeStats, System::currentTimeMillis)
+            .register(routes);
+    }
+
+    public void addIntervalListener(final IntervalListener listener)
+    {
+        aggregator.addIntervalListener(listener);
+    }
+
+    public void addMetricFamilySource(final MetricFamilySource source)
+    {
+        renderer.addSource(source);
+    }
+
+    /** Add routes here before {@link #start}. */
+    public Routes routes()
+    {
+        return routes;
+    }
+
+    /** Restores state, binds the HTTP server, starts the aggregation thread. */
+    public void start() throws IOException, InterruptedException
+    {
+        checkpoints.prepare();
+        stateLock = StateLock.acquire(config.getState().dir());
+        prepareSpool();
+        restore();
+        // Queues are opened by the aggregation thread itself (first scan): Chronicle tailers are single-threaded.
+        final long now = System.currentTimeMillis();
+        spool.publishStatus(now);
+        renderer.render(aggregator.latest(), now);
+        final InetSocketAddress listen = config.listenAddress();
+        try
+        {
+            server = HttpServer.start(new InetSocketAddress(listen.getHostString(), listen.getPort()), routes);
+        }
+        catch (final InterruptedException e)
+        {
+            throw e;
+        }
+        catch (final Exception e)
+        {
+            // Netty rethrows the bind failure (a checked BindException) from sync().
+            throw new IOException("cannot listen on " + config.listen() + ": " + e.getMessage(), e);
+        }
+        if (pusher != null)
+        {
+            pusher.start();
+        }
+        running = true;
+        loop = new Thread(this::runLoop, "hotpathd-aggregator");
+        loop.start();
+        LOG.info("hotpathd listening on http://" + server.address().getHostString() + ":" + server.address().getPort() +
+            ", spool " + config.getSpool().dir() + ", state " + config.getState().dir());
+    }
+
+    public InetSocketAddress address()
+    {
+        return server.address();
+    }
+
+    private void prepareSpool()
+    {
+        if (!Files.isDirectory(config.getSpool().dir()))
+        {
+            try
+            {
+                Files.createDirectories(config.getSpool().dir());
+                Files.setPosixFilePermissions(config.getSpool().dir(), PosixFilePermissions.fromString("rwxr-x---"));
+            }
+            catch (final IOException | UnsupportedOperationException e)
+            {
+                LOG.warning("cannot create the spool directory " + config.getSpool().dir() + " (" + e + "); waiting for agents to");
+            }
+        }
+    }
+
+    private void restore() throws IOException
+    {
+        final Optional<Checkpoint> read = checkpoints.read();
+        if (read.isEmpty())
+        {
+            LOG.info("no checkpoint in " + config.getState().dir() + ": starting from the beginning of every queue");
+            return;
+        }
+        Checkpoints.restore(read.get(), aggregator, spool, counters);
+    }
+
+    /**
+     * Captures the checkpoint on the aggregation thread (so positions and counters match) and hands
+     * the bytes to the writer thread; if the previous file is still being written, the newer bytes
+     * replace the waiting ones.
+     */
+    private void writeCheckpoint(final long now)
+    {
+        final byte[] bytes;
+        try
+        {
+            bytes = checkpoints.serialize(Checkpoints.capture(now, aggregator, spool, counters));
+        }
+        catch (final IOException | RuntimeException e)
+        {
+            checkpointFailed(e);
+            return;
+        }
+        if (pendingCheckpoint.getAndSet(bytes) == null)
+        {
+            checkpointWriter.execute(this::writePendingCheckpoint);
+        }
+    }
+
+    private void writePendingCheckpoint()
+    {
+        final byte[] bytes = pendingCheckpoint.getAndSet(null);
+        if (bytes == null)
+        {
+            return;
+        }
+        try
+        {
+            checkpoints.writeBytes(bytes);
+            if (checkpointFailureLogged)
+            {
+                LOG.info("checkpoints are written again");
+                checkpointFailureLogged = false;
+            }
+        }
+        catch (final IOException | RuntimeException e)
+        {
+            checkpointFailed(e);
+        }
+    }
+
+    private void checkpointFailed(final Exception e)
+    {
+        if (!checkpointFailureLogged)
+        {
+            LOG.log(Level.SEVERE, "cannot write the checkpoint to " + checkpoints.file() +
+                "; a restart would re-count what was read since the last good one", e);
+            checkpointFailureLogged = true;
+        }
+    }
+
+    private void runLoop()
+    {
+        try
+        {
+            while (running)
+            {
+                final long now = System.currentTimeMillis();
+                if (now >= aggregator.nextRotationEpochMillis())
+                {
+                    aggregator.rotate(now);
+                    afterRotation(now, false);
+                }
+                if (now >= nextScanMillis)
+                {
+                    spool.scan(now);
+                    nextScanMillis = now + config.getSpool().scanIntervalMillis();
+                }
+                if (spool.pollAll(DOCUMENTS_PER_QUEUE_PER_PASS, now) == 0)
+                {
+                    LockSupport.parkNanos(IDLE_PARK_NANOS);
+                }
+            }
+            final long now = System.currentTimeMillis();
+            aggregator.flush(now);
+            afterRotation(now, true);
+        }
+        catch (final Throwable t)
+        {
+            LOG.log(Level.SEVERE, "aggregation thread failed; exiting so that a supervisor restarts hotpathd from the checkpoint", t);
+            Runtime.getRuntime().halt(70);
+        }
+        finally
+        {
+            stopped.countDown();
+        }
+    }
+
+    private void afterRotation(final long now, final boolean last)
+    {
+        spool.publishStatus(now);
+        renderer.render(aggregator.latest(), now);
+        if (last || now >= nextCheckpointMillis)
+        {
+            writeCheckpoint(now);
+            nextCheckpointMillis = now + config.getState().checkpointIntervalMillis();
+        }
+        if (pusher != null && (last || now >= nextPushPrepareMillis))
+        {
+            pusher.offer(renderer.samplesForPush(aggregator.latest()));
+            nextPushPrepareMillis = now + Math.max(1000, config.getPush().intervalMillis() / 2);
+        }
+    }
+
+    /** Graceful stop: intake ends, the open interval is flushed, a checkpoint written, server and pusher closed. */
+    public void stop()
+    {
+        if (!running && loop == null)
+        {
+            return;
+        }
+        running = false;
+        try
+        {
+            if (loop != null && !stopped.await(30, TimeUnit.SECONDS))
+            {
+                LOG.warning("aggregation thread did not stop within 30 s");
+            }
+        }
+        catch (final InterruptedException e)
+        {
+            Thread.currentThread().interrupt();
+        }
+        checkpointWriter.shutdown();
+        try
+        {
+            if (!checkpointWriter.awaitTermination(30, TimeUnit.SECONDS))
+            {
+                LOG.warning("the last checkpoint was not written within 30 s");
+            }
+        }
+        catch (final InterruptedException e)
+        {
+            Thread.currentThread().interrupt();
+        }
+        if (server != null)
+        {
+            server.close();
+            server = null;
+        }
+        if (pusher != null)
+        {
+            pusher.close();
+        }
+        spool.close();
+        if (stateLock != null)
+        {
+            stateLock.close();
+            stateLock = null;
+        }
+        loop = null;
+        LOG.info("hotpathd stopped");
+        closed.countDown();
+    }
+
+    /** Blocks until {@link #stop} has completed. */
+    public void awaitStop() throws InterruptedException
+    {
+        closed.await();
+    }
+
+    @Override
+    public void close()
+    {
+        stop();
+    }
+}

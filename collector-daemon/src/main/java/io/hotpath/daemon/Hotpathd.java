@@ -1,0 +1,154 @@
+package io.hotpath.daemon;
+
+import io.hotpath.daemon.config.ConfigException;
+import io.hotpath.daemon.config.ConfigLoader;
+import io.hotpath.daemon.config.DaemonConfig;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.logging.Level;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The {@code hotpathd} command. Without a subcommand it runs the daemon until SIGTERM/SIGINT.
+ *
+ * <p>Adding a subcommand is one line: put its picocli {@code @Command} class into
+ * {@code subcommands} below (e.g. {@code BacktestCommand.class}).
+ */
+@Command(
+    name = "hotpathd",
+    mixinStandardHelpOptions = true,
+    version = "hotpathd 0.1.0",
+    sortOptions = false,
+    description = {
+        "Per-host collector of hotpath agents: tails every spool queue, aggregates 1-second latency percentiles",
+        "and 1m/5m/15m/1h windows per series, and serves them to Prometheus (GET /metrics).",
+        "Without a subcommand, runs the daemon until SIGTERM." },
+    footer = {
+        "",
+        "Endpoints: /metrics (Prometheus text, OpenMetrics on Accept), /health, /metrics/summary, /api/series.",
+        "Exit codes: 0 stopped cleanly, 2 bad configuration or arguments, 3 cannot start (e.g. port in use)." },
+    subcommands = {
+        CommandLine.HelpCommand.class,
+        // Further subcommands (backtest, rules, dashboards) are added here, one class per line.
+    })
+public final class Hotpathd implements Callable<Integer>
+{
+    static
+    {
+        // Before any Chronicle class loads: no analytics, no banner.
+        System.setProperty("chronicle.analytics.disable", "true");
+        System.setProperty("chronicle.announcer.disable", "true");
+        System.setProperty("chronicle.disk.monitor.disable", "true");
+        if (System.getProperty("java.util.logging.manager") == null)
+        {
+            System.setProperty("java.util.logging.manager", DaemonLogManager.class.getName());
+        }
+    }
+
+    public static final int EXIT_CONFIG = 2;
+    public static final int EXIT_START = 3;
+
+    @Option(names = "--config", paramLabel = "FILE", description = "YAML config file (keys and defaults: hotpathd-default.yaml).")
+    Path configFile;
+
+    @Option(names = "--spool", paramLabel = "DIR", description = "Spool directory the agents write to (spool.dir).")
+    Path spool;
+
+    @Option(names = "--listen", paramLabel = "HOST:PORT", description = "HTTP listen address (listen), default 127.0.0.1:9464.")
+    String listen;
+
+    @Option(names = "--state-dir", paramLabel = "DIR", description = "Checkpoint directory (state.dir).")
+    Path stateDir;
+
+    @Option(names = "--log-level", paramLabel = "LEVEL", description = "java.util.logging level: INFO (default), WARNING, FINE, ...")
+    String logLevel = "INFO";
+
+    public static void main(final String[] args)
+    {
+        System.exit(commandLine().execute(args));
+    }
+
+    public static CommandLine commandLine()
+    {
+        return new CommandLine(new Hotpathd());
+    }
+
+    @Override
+    public Integer call()
+    {
+        final Level level;
+        try
+        {
+            level = Level.parse(logLevel.toUpperCase(java.util.Locale.ROOT));
+        }
+        catch (final IllegalArgumentException e)
+        {
+            System.err.println("hotpathd: --log-level: unknown level '" + logLevel + "'");
+            return EXIT_CONFIG;
+        }
+        DaemonLogging.configure(level);
+        final DaemonConfig config;
+        try
+        {
+            config = configFile == null ? new DaemonConfig() : ConfigLoader.load(configFile);
+            if (spool != null)
+            {
+                config.getSpool().setDir(spool.toString());
+            }
+            if (stateDir != null)
+            {
+                config.getState().setDir(stateDir.toString());
+            }
+            if (listen != null)
+            {
+                try
+                {
+                    config.setListen(listen);
+                }
+                catch (final IllegalArgumentException e)
+                {
+                    throw new ConfigException("--listen: " + e.getMessage(), e);
+                }
+            }
+        }
+        catch (final ConfigException e)
+        {
+            System.err.println("hotpathd: configuration error: " + e.getMessage());
+            return EXIT_CONFIG;
+        }
+
+        final Daemon daemon = new Daemon(config);
+        try
+        {
+            daemon.start();
+        }
+        catch (final IOException | RuntimeException e)
+        {
+            System.err.println("hotpathd: cannot start: " + e.getMessage());
+            daemon.stop();
+            return EXIT_START;
+        }
+        catch (final InterruptedException e)
+        {
+            Thread.currentThread().interrupt();
+            return EXIT_START;
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(() ->
+        {
+            daemon.stop();
+            DaemonLogManager.resetAfterShutdown();
+        }, "hotpathd-shutdown"));
+        try
+        {
+            daemon.awaitStop();
+        }
+        catch (final InterruptedException e)
+        {
+            Thread.currentThread().interrupt();
+        }
+        return 0;
+    }
+}

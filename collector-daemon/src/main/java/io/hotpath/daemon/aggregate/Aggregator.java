@@ -1,0 +1,222 @@
+package io.hotpath.daemon.aggregate;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The aggregation core: takes decoded samples, keeps per-series intervals and windows, and rotates
+ * every second on wall-clock boundaries.
+ *
+ * <h2>Threading</h2>
+ * Single-writer: one thread (the daemon's ingest loop) calls {@link #record} and {@link #rotate}.
+ * Because the same thread records and rotates, intervals need no recorder phaser: the open interval
+ * is drained and reused at rotation (double buffering with reuse). Other threads only read the
+ * immutable {@link #latest()} snapshot, published through a volatile field.
+ *
+ * <h2>Time</h2>
+ * A sample belongs to the second of its end timestamp. The open second is the wall clock's; a
+ * sample from the future is counted into it. A sample of a closed second lands in the window blocks
+ * holding that second ({@link WindowTiers#recordLate}); when none holds it any more (older than the
+ * windows, or from before a restart) it is counted into the open second and into
+ * {@code hotpath_late_samples_total}. Cumulative counters always count every sample once.
+ *
+ * <h2>Rotation</h2>
+ * {@link #rotate} closes every second before the wall clock's: per series the open interval is
+ * sorted once into its closed form, folded into the windows (which refresh on their own cadence,
+ * see {@link WindowTiers}), listeners are called (with empty intervals too), and one snapshot with
+ * all quantiles is taken, so that a scrape only reads.
+ */
+public final class Aggregator
+{
+    private static final Logger LOG = Logger.getLogger(Aggregator.class.getName());
+    private static final long NANOS_PER_SECOND = 1_000_000_000L;
+
+    private final AggregationSettings settings;
+    private final SeriesRegistry registry;
+    private final ErrorTypes errorTypes = new ErrorTypes();
+    private final List<IntervalListener> listeners = new CopyOnWriteArrayList<>();
+    private final double[] exemplarQuantile;
+    private final long[] quantileScratch = new long[Quantiles.REPORTED.length];
+    private long[] sortScratch = new long[256];
+    private final WindowScratch windowScratch = new WindowScratch();
+    private long openSecond;
+    private volatile AggregateSnapshot latest;
+    private final List<String> failedListeners = new ArrayList<>();
+
+    public Aggregator(final AggregationSettings settings, final long nowEpochMillis)
+    {
+        this.settings = settings;
+        this.registry = new SeriesRegistry(settings.bucketBoundsNanos(), settings.maxSeriesPerMetric());
+        double lowest = Double.NaN;
+        for (final double q : settings.exemplarQuantiles())
+        {
+            lowest = Double.isNaN(lowest) ? q : Math.min(lowest, q);
+        }
+        this.exemplarQuantile = Double.isNaN(lowest) ? new double[0] : new double[] { lowest };
+        this.openSecond = Math.floorDiv(nowEpochMillis, 1000L);
+        this.latest = AggregateSnapshot.empty(nowEpochMillis);
+    }
+
+    public AggregationSettings settings()
+    {
+        return settings;
+    }
+
+    public SeriesRegistry registry()
+    {
+        return registry;
+    }
+
+    public ErrorTypes errorTypes()
+    {
+        return errorTypes;
+    }
+
+    /** Registers a downstream consumer of closed intervals (anomaly detectors, SLOs); thread-safe. */
+    public void addIntervalListener(final IntervalListener listener)
+    {
+        listeners.add(listener);
+    }
+
+    /** The second currently being recorded, epoch seconds. */
+    public long openSecond()
+    {
+        return openSecond;
+    }
+
+    /** When the next rotation is due: the start of the next wall-clock second, epoch millis. */
+    public long nextRotationEpochMillis()
+    {
+        return (openSecond + 1) * 1000L;
+    }
+
+    public AggregateSnapshot latest()
+    {
+        return latest;
+    }
+
+    /**
+     * Counts one sample. No allocation on this path (arrays grow only on a series' first error of a
+     * new type).
+     */
+    public void record(
+        final Series series,
+        final long endEpochNanos,
+        final long durationNanos,
+        final boolean error,
+        final int errorTypeIndex,
+        final long payloadBytes,
+        final boolean traced,
+        final long traceIdHigh,
+        final long traceIdLow,
+        final long spanId)
+    {
+        final int bucket = series.countCumulative(durationNanos, error, errorTypeIndex, payloadBytes);
+        final long second = Math.floorDiv(endEpochNanos, NANOS_PER_SECOND);
+        if (second >= openSecond)
+        {
+            series.open.record(durationNanos, error, payloadBytes);
+        }
+        else if (second < openSecond - WindowTiers.HORIZON_SECONDS ||
+            !series.windows.recordLate(second, durationNanos, error, payloadBytes, windowScratch))
+        {
+            series.open.record(durationNanos, error, payloadBytes);
+            series.countLate();
+        }
+        if (traced)
+        {
+            series.offerExemplar(bucket, durationNanos, endEpochNanos / 1_000_000L, traceIdHigh, traceIdLow, spanId);
+        }
+    }
+
+    /**
+     * Closes every second before {@code nowEpochMillis}'s and publishes a new snapshot.
+     *
+     * @return false when no second has ended since the last rotation.
+     */
+    public boolean rotate(final long nowEpochMillis)
+    {
+        final long nowSecond = Math.floorDiv(nowEpochMillis, 1000L);
+        if (nowSecond <= openSecond)
+        {
+            return false;
+        }
+        final long started = System.nanoTime();
+        if (nowSecond - openSecond > WindowTiers.HORIZON_SECONDS)
+        {
+            // A stall longer than every window: keep the open second's data, forget the windows.
+            closeSecond(openSecond);
+            for (final Series series : registry.all())
+            {
+                series.windows.clear();
+            }
+            openSecond = nowSecond;
+        }
+        while (openSecond < nowSecond)
+        {
+            closeSecond(openSecond);
+            openSecond++;
+        }
+        publish(nowEpochMillis, started);
+        return true;
+    }
+
+    /** Closes the open second early (shutdown): its samples reach the windows and the last snapshot. */
+    public void flush(final long nowEpochMillis)
+    {
+        final long started = System.nanoTime();
+        closeSecond(openSecond);
+        openSecond++;
+        publish(nowEpochMillis, started);
+    }
+
+    private void closeSecond(final long second)
+    {
+        final List<Series> all = registry.all();
+        for (int i = 0, n = all.size(); i < n; i++)
+        {
+            sortScratch = all.get(i).closeSecond(second, sortScratch, exemplarQuantile, quantileScratch, windowScratch);
+        }
+        if (!listeners.isEmpty())
+        {
+            for (final IntervalListener listener : listeners)
+            {
+                for (int i = 0, n = all.size(); i < n; i++)
+                {
+                    try
+                    {
+                        listener.onInterval(all.get(i));
+                    }
+                    catch (final RuntimeException e)
+                    {
+                        final String name = listener.getClass().getName();
+                        if (!failedListeners.contains(name))
+                        {
+                            failedListeners.add(name);
+                            LOG.log(Level.WARNING, "interval listener " + name + " failed (logged once)", e);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private void publish(final long nowEpochMillis, final long startedNanos)
+    {
+        final List<Series> all = registry.all();
+        final List<SeriesSnapshot> snapshots = new ArrayList<>(all.size());
+        for (int i = 0, n = all.size(); i < n; i++)
+        {
+            snapshots.add(all.get(i).snapshot());
+        }
+        final Map<String, Long> overflow = new TreeMap<>(registry.overflowByMetric());
+        latest = new AggregateSnapshot(
+            (openSecond - 1) * 1000L, nowEpochMillis, System.nanoTime() - startedNanos,
+            List.copyOf(snapshots), errorTypes.names(), Map.copyOf(overflow));
+    }
+}

@@ -1,0 +1,139 @@
+package io.hotpath.daemon.aggregate;
+
+import java.util.Arrays;
+
+/**
+ * A dense count array over the whole {@link HistogramLayout} (270 KB), one per aggregation thread,
+ * where blocks are summed to answer a window or to form a coarser block: adding is a random-access
+ * increment per stored entry, a quantile walk covers only the touched index range, and clearing
+ * resets only that range. This is what lets stored blocks stay compact and windows need no
+ * standing accumulators.
+ *
+ * <p>Not thread-safe: owned by the aggregation thread.
+ */
+public final class WindowScratch
+{
+    private final long[] counts = new long[HistogramLayout.INDEX_COUNT];
+    private final CompactCounts.Encoder encoder = new CompactCounts.Encoder();
+    private int low = Integer.MAX_VALUE;
+    private int high = -1;
+    private long totalCount;
+    private long errorCount;
+    private long payloadBytes;
+    private long sumNanos;
+
+    void addCount(final int index, final long count)
+    {
+        counts[index] += count;
+        if (index < low)
+        {
+            low = index;
+        }
+        if (index > high)
+        {
+            high = index;
+        }
+    }
+
+    void addScalars(final long total, final long errors, final long bytes, final long nanos)
+    {
+        totalCount += total;
+        errorCount += errors;
+        payloadBytes += bytes;
+        sumNanos += nanos;
+    }
+
+    public void add(final SparseCounts sparse)
+    {
+        for (int i = 0, n = sparse.size(); i < n; i++)
+        {
+            addCount(sparse.indexAt(i), sparse.countAt(i));
+        }
+        addScalars(sparse.totalCount(), sparse.errorCount(), sparse.payloadBytes(), sparse.sumNanos());
+    }
+
+    public void add(final CompactCounts compact)
+    {
+        compact.addTo(this);
+    }
+
+    public long totalCount()
+    {
+        return totalCount;
+    }
+
+    public long errorCount()
+    {
+        return errorCount;
+    }
+
+    public long payloadBytes()
+    {
+        return payloadBytes;
+    }
+
+    public long sumNanos()
+    {
+        return sumNanos;
+    }
+
+    /** Same contract and rounding as {@link Quantiles#compute}. */
+    public void quantiles(final double[] quantiles, final long[] out)
+    {
+        if (totalCount == 0)
+        {
+            Arrays.fill(out, 0, quantiles.length, 0L);
+            return;
+        }
+        int q = 0;
+        long target = HistogramLayout.countAtPercentile(quantiles[0] * 100.0, totalCount);
+        long running = 0;
+        for (int index = low; index <= high; index++)
+        {
+            running += counts[index];
+            while (running >= target)
+            {
+                out[q++] = HistogramLayout.highestValue(index);
+                if (q == quantiles.length)
+                {
+                    return;
+                }
+                target = HistogramLayout.countAtPercentile(quantiles[q] * 100.0, totalCount);
+            }
+        }
+        throw new IllegalStateException("bucket counts sum below their total " + totalCount);
+    }
+
+    /** Encodes the current sum as a block. */
+    CompactCounts toCompact()
+    {
+        encoder.reset();
+        for (int index = low; index <= high; index++)
+        {
+            if (counts[index] != 0)
+            {
+                encoder.add(index, counts[index]);
+            }
+        }
+        return encoder.finish(totalCount, errorCount, payloadBytes, sumNanos);
+    }
+
+    CompactCounts encode(final SparseCounts sparse)
+    {
+        return CompactCounts.of(sparse, encoder);
+    }
+
+    public void clear()
+    {
+        if (high >= low)
+        {
+            Arrays.fill(counts, low, high + 1, 0L);
+        }
+        low = Integer.MAX_VALUE;
+        high = -1;
+        totalCount = 0;
+        errorCount = 0;
+        payloadBytes = 0;
+        sumNanos = 0;
+    }
+}

@@ -1,0 +1,106 @@
+package io.hotpath.daemon.config;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.annotation.JsonAutoDetect;
+import com.fasterxml.jackson.annotation.PropertyAccessor;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Collectors;
+
+/**
+ * Loads {@link DaemonConfig} from YAML with Jackson. Every problem becomes a {@link ConfigException}
+ * that names the file, the line and column, the field path ({@code spool.retention}) and what was
+ * expected, e.g. {@code /etc/hotpath/hotpathd.yaml:7:18: spool.scan-interval: expected a duration
+ * such as 500ms, 15s, 5m, 2h or 7d, got 'soon'}.
+ */
+public final class ConfigLoader
+{
+    private static final ObjectMapper MAPPER = new ObjectMapper(new YAMLFactory())
+        .setPropertyNamingStrategy(PropertyNamingStrategies.KEBAB_CASE)
+        .setVisibility(PropertyAccessor.ALL, JsonAutoDetect.Visibility.NONE)
+        .setVisibility(PropertyAccessor.SETTER, JsonAutoDetect.Visibility.PUBLIC_ONLY)
+        .setVisibility(PropertyAccessor.GETTER, JsonAutoDetect.Visibility.PUBLIC_ONLY)
+        .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true)
+        .configure(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES, true)
+        .configure(DeserializationFeature.ACCEPT_FLOAT_AS_INT, false);
+
+    private ConfigLoader()
+    {
+    }
+
+    public static DaemonConfig load(final Path file) throws ConfigException
+    {
+        final String text;
+        try
+        {
+            text = Files.readString(file);
+        }
+        catch (final IOException e)
+        {
+            throw new ConfigException(file + ": cannot read the config file: " + e, e);
+        }
+        return parse(text, file.toString());
+    }
+
+    /** Parses YAML text; {@code source} names it in messages. An empty document gives the defaults. */
+    public static DaemonConfig parse(final String yaml, final String source) throws ConfigException
+    {
+        final DaemonConfig config = new DaemonConfig();
+        if (yaml.isBlank())
+        {
+            return config;
+        }
+        try
+        {
+            MAPPER.readerForUpdating(config).readValue(yaml);
+            return config;
+        }
+        catch (final UnrecognizedPropertyException e)
+        {
+            final String expected = e.getKnownPropertyIds() == null ? "" :
+                " (expected one of: " + e.getKnownPropertyIds().stream().map(String::valueOf).sorted().collect(Collectors.joining(", ")) + ")";
+            throw new ConfigException(where(source, e) + "unknown field '" + e.getPropertyName() + "'" + expected, e);
+        }
+        catch (final JsonMappingException e)
+        {
+            final Throwable cause = e.getCause() instanceof IllegalArgumentException ? e.getCause() : null;
+            final String problem = cause != null ? cause.getMessage() : e.getOriginalMessage();
+            throw new ConfigException(where(source, e) + problem, e);
+        }
+        catch (final JsonProcessingException e)
+        {
+            throw new ConfigException(where(source, e) + "not valid YAML: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    private static String where(final String source, final JsonProcessingException e)
+    {
+        final StringBuilder text = new StringBuilder(source);
+        final JsonLocation location = e.getLocation();
+        if (location != null && location.getLineNr() > 0)
+        {
+            text.append(':').append(location.getLineNr()).append(':').append(location.getColumnNr());
+        }
+        text.append(": ");
+        if (e instanceof JsonMappingException)
+        {
+            final String path = ((JsonMappingException)e).getPath().stream()
+                .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
+                .collect(Collectors.joining("."))
+                .replace(".[", "[");
+            if (!path.isEmpty())
+            {
+                text.append("field ").append(path).append(": ");
+            }
+        }
+        return text.toString();
+    }
+}

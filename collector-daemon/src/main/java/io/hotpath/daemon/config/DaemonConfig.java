@@ -1,0 +1,375 @@
+package io.hotpath.daemon.config;
+
+import com.fasterxml.jackson.annotation.JsonSetter;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * hotpathd's configuration, bound from YAML by {@link ConfigLoader} (keys in kebab-case, documented
+ * with their defaults in {@code hotpathd-default.yaml}). Setters validate, so a bad value fails with
+ * the file, line and field of the YAML that set it.
+ */
+public final class DaemonConfig
+{
+    public static final String DEFAULT_LISTEN = "127.0.0.1:9464";
+
+    private InetSocketAddress listen = parseListen(DEFAULT_LISTEN);
+    private String listenText = DEFAULT_LISTEN;
+    private Spool spool = new Spool();
+    private State state = new State();
+    private Aggregation aggregation = new Aggregation();
+    private Push push = new Push();
+
+    public InetSocketAddress listenAddress()
+    {
+        return listen;
+    }
+
+    public String listen()
+    {
+        return listenText;
+    }
+
+    @JsonSetter("listen")
+    public void setListen(final String value)
+    {
+        listen = parseListen(value);
+        listenText = value;
+    }
+
+    public Spool getSpool()
+    {
+        return spool;
+    }
+
+    public State getState()
+    {
+        return state;
+    }
+
+    public Aggregation getAggregation()
+    {
+        return aggregation;
+    }
+
+    public Push getPush()
+    {
+        return push;
+    }
+
+    public void setSpool(final Spool value)
+    {
+        spool = value;
+    }
+
+    public void setState(final State value)
+    {
+        state = value;
+    }
+
+    public void setAggregation(final Aggregation value)
+    {
+        aggregation = value;
+    }
+
+    public void setPush(final Push value)
+    {
+        push = value;
+    }
+
+    /** Parses {@code HOST:PORT} (IPv6 as {@code [::1]:9464}). */
+    public static InetSocketAddress parseListen(final String value)
+    {
+        final int colon = value.lastIndexOf(':');
+        if (colon <= 0 || colon == value.length() - 1)
+        {
+            throw new IllegalArgumentException("expected HOST:PORT such as 127.0.0.1:9464, got '" + value + "'");
+        }
+        String host = value.substring(0, colon);
+        if (host.startsWith("[") && host.endsWith("]"))
+        {
+            host = host.substring(1, host.length() - 1);
+        }
+        final int port;
+        try
+        {
+            port = Integer.parseInt(value.substring(colon + 1));
+        }
+        catch (final NumberFormatException e)
+        {
+            throw new IllegalArgumentException("port of '" + value + "' is not a number");
+        }
+        if (port < 0 || port > 65535)
+        {
+            throw new IllegalArgumentException("port " + port + " is outside 0..65535");
+        }
+        return InetSocketAddress.createUnresolved(host, port);
+    }
+
+    /** {@code spool:} where agents write their queues, and retention of finished ones. */
+    public static final class Spool
+    {
+        private Path dir = Path.of("/var/lib/hotpath/spool");
+        private long scanIntervalMillis = 1000;
+        private long maxAgeMillis = Units.durationMillis("7d");
+        private long maxTotalBytes = Units.sizeBytes("2GiB");
+
+        public Path dir()
+        {
+            return dir;
+        }
+
+        public void setDir(final String value)
+        {
+            dir = Path.of(nonEmpty(value));
+        }
+
+        public long scanIntervalMillis()
+        {
+            return scanIntervalMillis;
+        }
+
+        public void setScanInterval(final String value)
+        {
+            scanIntervalMillis = positive(Units.durationMillis(value));
+        }
+
+        public long maxAgeMillis()
+        {
+            return maxAgeMillis;
+        }
+
+        public long maxTotalBytes()
+        {
+            return maxTotalBytes;
+        }
+
+        @JsonSetter("retention")
+        public void setRetention(final Map<String, String> retention)
+        {
+            for (final Map.Entry<String, String> entry : retention.entrySet())
+            {
+                switch (entry.getKey())
+                {
+                    case "max-age": maxAgeMillis = positive(Units.durationMillis(String.valueOf(entry.getValue()))); break;
+                    case "max-total-size": maxTotalBytes = positive(Units.sizeBytes(String.valueOf(entry.getValue()))); break;
+                    default: throw new IllegalArgumentException("unknown retention key '" + entry.getKey() +
+                        "' (expected max-age or max-total-size)");
+                }
+            }
+        }
+    }
+
+    /** {@code state:} checkpoints. */
+    public static final class State
+    {
+        private Path dir = Path.of("/var/lib/hotpath/state");
+        private long checkpointIntervalMillis = 1000;
+
+        public Path dir()
+        {
+            return dir;
+        }
+
+        public void setDir(final String value)
+        {
+            dir = Path.of(nonEmpty(value));
+        }
+
+        public long checkpointIntervalMillis()
+        {
+            return checkpointIntervalMillis;
+        }
+
+        public void setCheckpointInterval(final String value)
+        {
+            checkpointIntervalMillis = positive(Units.durationMillis(value));
+        }
+    }
+
+    /** {@code aggregation:} buckets, cardinality cap, exemplars. */
+    public static final class Aggregation
+    {
+        private long[] bucketBoundsNanos = io.hotpath.daemon.aggregate.AggregationSettings.DEFAULT_BUCKETS_NANOS.clone();
+        private int maxSeriesPerMetric = 1000;
+        private double[] exemplarQuantiles = { 0.99 };
+
+        public long[] bucketBoundsNanos()
+        {
+            return bucketBoundsNanos.clone();
+        }
+
+        /** Bucket upper bounds in seconds, ascending. */
+        public void setHistogramBuckets(final List<Double> seconds)
+        {
+            if (seconds.isEmpty())
+            {
+                throw new IllegalArgumentException("at least one bucket is needed");
+            }
+            final long[] nanos = new long[seconds.size()];
+            for (int i = 0; i < nanos.length; i++)
+            {
+                final double value = seconds.get(i);
+                if (!(value > 0) || value > 3600)
+                {
+                    throw new IllegalArgumentException("bucket " + value + " s is outside (0, 3600]");
+                }
+                nanos[i] = Math.round(value * 1e9);
+                if (i > 0 && nanos[i] <= nanos[i - 1])
+                {
+                    throw new IllegalArgumentException("buckets must be strictly ascending: " + seconds);
+                }
+            }
+            bucketBoundsNanos = nanos;
+        }
+
+        public int maxSeriesPerMetric()
+        {
+            return maxSeriesPerMetric;
+        }
+
+        public void setMaxSeriesPerMetric(final int value)
+        {
+            maxSeriesPerMetric = (int)positive(value);
+        }
+
+        public double[] exemplarQuantiles()
+        {
+            return exemplarQuantiles.clone();
+        }
+
+        public void setExemplarQuantiles(final List<Double> quantiles)
+        {
+            final double[] values = new double[quantiles.size()];
+            for (int i = 0; i < values.length; i++)
+            {
+                values[i] = quantiles.get(i);
+                if (!(values[i] > 0 && values[i] <= 1))
+                {
+                    throw new IllegalArgumentException("quantile " + values[i] + " is outside (0, 1]");
+                }
+            }
+            exemplarQuantiles = values;
+        }
+
+        public io.hotpath.daemon.aggregate.AggregationSettings toSettings()
+        {
+            return new io.hotpath.daemon.aggregate.AggregationSettings(bucketBoundsNanos, maxSeriesPerMetric, exemplarQuantiles);
+        }
+    }
+
+    /** {@code push:} optional Pushgateway. */
+    public static final class Push
+    {
+        private boolean enabled;
+        private URI url = URI.create("http://127.0.0.1:9091");
+        private long intervalMillis = 15_000;
+        private String job = "hotpathd";
+        private final Map<String, String> groupingKey = new LinkedHashMap<>();
+        private boolean deleteOnShutdown;
+
+        public boolean enabled()
+        {
+            return enabled;
+        }
+
+        public void setEnabled(final boolean value)
+        {
+            enabled = value;
+        }
+
+        public URI url()
+        {
+            return url;
+        }
+
+        public void setUrl(final String value)
+        {
+            try
+            {
+                final URI uri = new URI(value);
+                if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme()) || uri.getHost() == null)
+                {
+                    throw new IllegalArgumentException("expected an http(s) URL such as http://127.0.0.1:9091, got '" + value + "'");
+                }
+                url = uri;
+            }
+            catch (final URISyntaxException e)
+            {
+                throw new IllegalArgumentException("not a URL: '" + value + "'");
+            }
+        }
+
+        public long intervalMillis()
+        {
+            return intervalMillis;
+        }
+
+        public void setInterval(final String value)
+        {
+            intervalMillis = positive(Units.durationMillis(value));
+        }
+
+        public String job()
+        {
+            return job;
+        }
+
+        public void setJob(final String value)
+        {
+            job = nonEmpty(value);
+        }
+
+        /** Extra grouping labels; {@code instance} defaults to the host name. */
+        public Map<String, String> groupingKey()
+        {
+            return groupingKey;
+        }
+
+        public void setGroupingKey(final Map<String, String> value)
+        {
+            for (final String key : value.keySet())
+            {
+                if (!key.matches("[a-zA-Z_][a-zA-Z0-9_]*"))
+                {
+                    throw new IllegalArgumentException("grouping key label '" + key + "' is not a valid label name");
+                }
+            }
+            groupingKey.clear();
+            groupingKey.putAll(value);
+        }
+
+        public boolean deleteOnShutdown()
+        {
+            return deleteOnShutdown;
+        }
+
+        public void setDeleteOnShutdown(final boolean value)
+        {
+            deleteOnShutdown = value;
+        }
+    }
+
+    private static String nonEmpty(final String value)
+    {
+        if (value == null || value.isBlank())
+        {
+            throw new IllegalArgumentException("must not be empty");
+        }
+        return value;
+    }
+
+    private static long positive(final long value)
+    {
+        if (value <= 0)
+        {
+            throw new IllegalArgumentException("must be positive, got " + value);
+        }
+        return value;
+    }
+}

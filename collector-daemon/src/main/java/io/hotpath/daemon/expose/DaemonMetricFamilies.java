@@ -1,0 +1,123 @@
+package io.hotpath.daemon.expose;
+
+import io.hotpath.daemon.aggregate.AggregateSnapshot;
+import io.hotpath.daemon.tail.IngestCounters;
+import io.hotpath.daemon.tail.QueueTailer;
+import io.hotpath.daemon.tail.SpoolTailers;
+import java.util.List;
+import java.util.Map;
+
+/** The daemon's and the agents' self-metrics of METRICS.md. */
+public final class DaemonMetricFamilies implements MetricFamilySource
+{
+    private final SpoolTailers spool;
+    private final IngestCounters counters;
+    private final ScrapeStats scrapeStats;
+
+    public DaemonMetricFamilies(final SpoolTailers spool, final IngestCounters counters, final ScrapeStats scrapeStats)
+    {
+        this.spool = spool;
+        this.counters = counters;
+        this.scrapeStats = scrapeStats;
+    }
+
+    @Override
+    public void writeTo(final MetricWriter writer, final AggregateSnapshot snapshot)
+    {
+        final List<SpoolTailers.QueueStatus> queues = spool.statuses();
+
+        writer.family("hotpath_daemon_records_read", MetricType.COUNTER, "Wire records read, by queue.");
+        for (final SpoolTailers.QueueStatus queue : queues)
+        {
+            writer.sample("_total", Labels.EMPTY, "queue", queue.queue(), null, null, queue.recordsRead());
+        }
+        writer.family("hotpath_daemon_records_rejected", MetricType.COUNTER, "Records or samples skipped as invalid, by reason.");
+        for (final Map.Entry<String, Long> entry : counters.rejectedByReason().entrySet())
+        {
+            writer.sample("_total", Labels.EMPTY, "reason", entry.getKey(), null, null, entry.getValue());
+        }
+        long active = 0;
+        for (final SpoolTailers.QueueStatus queue : queues)
+        {
+            active += queue.active() ? 1 : 0;
+        }
+        writer.family("hotpath_daemon_queues_tailed", MetricType.GAUGE, "Queues being tailed (not finished, not refused).");
+        writer.sample("", Labels.EMPTY, null, null, null, null, active);
+        writer.family("hotpath_daemon_queue_lag_seconds", MetricType.GAUGE,
+            "Age of the newest sample read from a queue that still has unread documents; 0 when caught up.");
+        for (final SpoolTailers.QueueStatus queue : queues)
+        {
+            if (queue.active())
+            {
+                writer.sample("", Labels.EMPTY, "queue", queue.queue(), null, null, queue.lagSeconds());
+            }
+        }
+        writer.family("hotpath_daemon_series", MetricType.GAUGE, "Series aggregated.");
+        writer.sample("", Labels.EMPTY, null, null, null, null, snapshot.series().size());
+        writer.family("hotpath_daemon_series_overflow", MetricType.COUNTER,
+            "Label sets folded into the overflow series by the per-metric cardinality cap.");
+        for (final Map.Entry<String, Long> entry : snapshot.overflowByMetric().entrySet())
+        {
+            writer.sample("_total", Labels.EMPTY, "metric", entry.getKey(), null, null, entry.getValue());
+        }
+        writer.family("hotpath_daemon_rotation_duration_seconds", MetricType.GAUGE,
+            "Duration of the last 1 s rotation (closing intervals, windows, quantiles).");
+        writer.sampleNanosAsSeconds("", Labels.EMPTY, null, null, null, null, snapshot.rotationDurationNanos());
+        writer.family("hotpath_daemon_scrape_duration_seconds", MetricType.GAUGE, "Duration of the last /metrics request.");
+        writer.sampleNanosAsSeconds("", Labels.EMPTY, null, null, null, null, scrapeStats.lastScrapeNanos());
+
+        writeAgentFamilies(writer, queues);
+    }
+
+    private static void writeAgentFamilies(final MetricWriter writer, final List<SpoolTailers.QueueStatus> queues)
+    {
+        final String[][] counterFamilies = {
+            { "hotpath_agent_samples_recorded", "Samples the agent recorded into its ring." },
+            { "hotpath_agent_samples_dropped", "Samples the agent dropped because its ring was full." },
+            { "hotpath_agent_samples_drained", "Samples the agent drained from its ring to the spool." },
+            { "hotpath_agent_advice_errors", "Throwables caught inside the agent's advice." },
+            { "hotpath_agent_label_overflows", "Label values the agent folded into other." },
+        };
+        for (int f = 0; f < counterFamilies.length; f++)
+        {
+            writer.family(counterFamilies[f][0], MetricType.COUNTER, counterFamilies[f][1]);
+            for (final SpoolTailers.QueueStatus queue : queues)
+            {
+                final QueueTailer.AgentStatsSnapshot stats = queue.agentStats();
+                if (stats != null && queue.active())
+                {
+                    final long value;
+                    switch (f)
+                    {
+                        case 0: value = stats.samplesRecorded(); break;
+                        case 1: value = stats.samplesDropped(); break;
+                        case 2: value = stats.samplesDrained(); break;
+                        case 3: value = stats.adviceErrors(); break;
+                        default: value = stats.labelOverflows(); break;
+                    }
+                    writer.sample("_total", Labels.EMPTY, "service", queue.service(), "pid", Long.toString(queue.pid()), value);
+                }
+            }
+        }
+        writer.family("hotpath_agent_ring_occupancy_ratio", MetricType.GAUGE, "Share of the agent's ring in use.");
+        for (final SpoolTailers.QueueStatus queue : queues)
+        {
+            final QueueTailer.AgentStatsSnapshot stats = queue.agentStats();
+            if (stats != null && queue.active())
+            {
+                final double ratio = stats.ringCapacityBytes() > 0 ? (double)stats.ringOccupancyBytes() / stats.ringCapacityBytes() : 0.0;
+                writer.sample("", Labels.EMPTY, "service", queue.service(), "pid", Long.toString(queue.pid()), ratio);
+            }
+        }
+        writer.family("hotpath_agent_drain_lag_seconds", MetricType.GAUGE, "Age of the oldest sample the agent last drained.");
+        for (final SpoolTailers.QueueStatus queue : queues)
+        {
+            final QueueTailer.AgentStatsSnapshot stats = queue.agentStats();
+            if (stats != null && queue.active())
+            {
+                writer.sampleNanosAsSeconds("", Labels.EMPTY, "service", queue.service(), "pid", Long.toString(queue.pid()),
+                    stats.drainLagNanos());
+            }
+        }
+    }
+}

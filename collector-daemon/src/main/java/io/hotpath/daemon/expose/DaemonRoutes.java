@@ -1,0 +1,195 @@
+package io.hotpath.daemon.expose;
+
+import io.hotpath.daemon.aggregate.AggregateSnapshot;
+import io.hotpath.daemon.aggregate.Quantiles;
+import io.hotpath.daemon.aggregate.SeriesSnapshot;
+import io.hotpath.daemon.aggregate.WindowTiers;
+import io.hotpath.daemon.tail.SpoolTailers;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
+
+/**
+ * The daemon's own endpoints: {@code /metrics}, {@code /health}, {@code /metrics/summary},
+ * {@code /api/series}. Each reads only published immutable snapshots.
+ */
+public final class DaemonRoutes
+{
+    /** Readiness fails when the last rotation is older than this (the aggregation thread is stuck). */
+    static final long READY_MAX_ROTATION_AGE_MILLIS = 5_000;
+
+    private final Supplier<MetricsRenderer.RenderedMetrics> metrics;
+    private final Supplier<AggregateSnapshot> snapshot;
+    private final Supplier<List<SpoolTailers.QueueStatus>> queues;
+    private final ScrapeStats scrapeStats;
+    private final LongSupplier clock;
+
+    public DaemonRoutes(
+        final Supplier<MetricsRenderer.RenderedMetrics> metrics,
+        final Supplier<AggregateSnapshot> snapshot,
+        final Supplier<List<SpoolTailers.QueueStatus>> queues,
+        final ScrapeStats scrapeStats,
+        final LongSupplier clock)
+    {
+        this.metrics = metrics;
+        this.snapshot = snapshot;
+        this.queues = queues;
+        this.scrapeStats = scrapeStats;
+        this.clock = clock;
+    }
+
+    public Routes register(final Routes routes)
+    {
+        return routes
+            .get("/metrics", (request, allocator) ->
+            {
+                final long started = System.nanoTime();
+                final String accept = request.headers().get(HttpHeaderNames.ACCEPT, "");
+                final MetricsRenderer.RenderedMetrics rendered = metrics.get();
+                final boolean openMetrics = accept.contains("application/openmetrics-text");
+                final var response = openMetrics
+                    ? Responses.bytes(HttpResponseStatus.OK, TextMetricWriter.OPENMETRICS_CONTENT_TYPE, rendered.openMetricsText())
+                    : Responses.bytes(HttpResponseStatus.OK, TextMetricWriter.PROMETHEUS_CONTENT_TYPE, rendered.prometheusText());
+                scrapeStats.recordScrape(System.nanoTime() - started);
+                return response;
+            })
+            .get("/health", (request, allocator) ->
+            {
+                final Map<String, Object> health = health();
+                final boolean ready = Boolean.TRUE.equals(health.get("ready"));
+                return Responses.json(ready ? HttpResponseStatus.OK : HttpResponseStatus.SERVICE_UNAVAILABLE, health, allocator);
+            })
+            .get("/metrics/summary", (request, allocator) -> Responses.json(HttpResponseStatus.OK, summary(), allocator))
+            .get("/api/series", (request, allocator) -> Responses.json(HttpResponseStatus.OK, series(), allocator));
+    }
+
+    Map<String, Object> health()
+    {
+        final long now = clock.getAsLong();
+        final AggregateSnapshot last = snapshot.get();
+        final long rotationAge = now - last.rotatedAtEpochMillis();
+        final boolean rotated = last.intervalStartEpochMillis() > 0;
+        final boolean ready = rotated && rotationAge <= READY_MAX_ROTATION_AGE_MILLIS;
+        final List<SpoolTailers.QueueStatus> statuses = queues.get();
+        int tailed = 0;
+        int finished = 0;
+        int refused = 0;
+        double maxLag = 0;
+        final List<Map<String, Object>> list = new ArrayList<>();
+        for (final SpoolTailers.QueueStatus queue : statuses)
+        {
+            tailed += queue.active() ? 1 : 0;
+            finished += queue.finished() ? 1 : 0;
+            refused += queue.problem() != null ? 1 : 0;
+            maxLag = Math.max(maxLag, queue.lagSeconds());
+            final Map<String, Object> entry = new LinkedHashMap<>();
+            entry.put("queue", queue.queue());
+            entry.put("service", queue.service());
+            entry.put("state", queue.problem() != null ? "refused" : queue.finished() ? "finished" : "tailing");
+            if (queue.problem() != null)
+            {
+                entry.put("problem", queue.problem());
+            }
+            entry.put("documentsRead", queue.documentsRead());
+            entry.put("lagSeconds", queue.lagSeconds());
+            list.add(entry);
+        }
+        final Map<String, Object> health = new LinkedHashMap<>();
+        health.put("live", true);
+        health.put("ready", ready);
+        health.put("status", ready ? (refused > 0 ? "degraded" : "ok") : "starting_or_stalled");
+        final Map<String, Object> rotation = new LinkedHashMap<>();
+        rotation.put("lastEpochMillis", last.rotatedAtEpochMillis());
+        rotation.put("ageSeconds", rotationAge / 1000.0);
+        rotation.put("durationSeconds", last.rotationDurationNanos() / 1e9);
+        health.put("lastRotation", rotation);
+        final Map<String, Object> queueSummary = new LinkedHashMap<>();
+        queueSummary.put("tailed", tailed);
+        queueSummary.put("finished", finished);
+        queueSummary.put("refused", refused);
+        queueSummary.put("maxLagSeconds", maxLag);
+        queueSummary.put("list", list);
+        health.put("queues", queueSummary);
+        health.put("series", last.series().size());
+        return health;
+    }
+
+    Map<String, Object> summary()
+    {
+        final AggregateSnapshot last = snapshot.get();
+        final List<Map<String, Object>> list = new ArrayList<>(last.series().size());
+        for (final SeriesSnapshot s : last.series())
+        {
+            final Map<String, Object> entry = new LinkedHashMap<>();
+            entry.put("series", s.key().key());
+            entry.put("labels", s.key().labels());
+            final Map<String, Object> interval = stats(s.intervalCount(), s.intervalErrors(), s.intervalMeanNanos(), s.intervalQuantiles());
+            interval.put("startEpochMillis", s.intervalStartEpochMillis());
+            interval.put("payloadBytes", s.intervalPayloadBytes());
+            entry.put("last1s", interval);
+            final Map<String, Object> windows = new LinkedHashMap<>();
+            for (int w = 0; w < WindowTiers.windowCount(); w++)
+            {
+                final Map<String, Object> window = stats(s.windowCounts()[w], s.windowErrors()[w], s.windowMeanNanos()[w], s.windowQuantiles()[w]);
+                window.put("spanSeconds", s.windowSpanSeconds()[w]);
+                windows.put(WindowTiers.WINDOW_NAMES[w], window);
+            }
+            entry.put("windows", windows);
+            final Map<String, Object> totals = new LinkedHashMap<>();
+            totals.put("calls", s.callsTotal());
+            totals.put("ok", s.okCalls());
+            final Map<String, Long> errors = new LinkedHashMap<>();
+            for (int e = 0; e < s.errorCallsByType().length && e < last.errorTypeNames().length; e++)
+            {
+                if (s.errorCallsByType()[e] != 0)
+                {
+                    errors.put(last.errorTypeNames()[e], s.errorCallsByType()[e]);
+                }
+            }
+            totals.put("errors", errors);
+            totals.put("payloadBytes", s.payloadBytesTotal());
+            totals.put("lateSamples", s.lateSamples());
+            entry.put("totals", totals);
+            list.add(entry);
+        }
+        final Map<String, Object> body = new LinkedHashMap<>();
+        body.put("intervalStartEpochMillis", last.intervalStartEpochMillis());
+        body.put("series", list);
+        return body;
+    }
+
+    private static Map<String, Object> stats(final long count, final long errors, final double meanNanos, final long[] quantiles)
+    {
+        final Map<String, Object> stats = new LinkedHashMap<>();
+        stats.put("count", count);
+        stats.put("errors", errors);
+        stats.put("meanSeconds", meanNanos / 1e9);
+        final Map<String, Object> values = new LinkedHashMap<>();
+        for (int q = 0; q < quantiles.length; q++)
+        {
+            values.put(Quantiles.REPORTED_LABELS[q], count == 0 ? null : quantiles[q] / 1e9);
+        }
+        stats.put("quantileSeconds", values);
+        return stats;
+    }
+
+    Map<String, Object> series()
+    {
+        final AggregateSnapshot last = snapshot.get();
+        final List<Map<String, Object>> list = new ArrayList<>(last.series().size());
+        for (final SeriesSnapshot s : last.series())
+        {
+            final Map<String, Object> entry = new LinkedHashMap<>();
+            entry.put("series", s.key().key());
+            entry.put("labels", s.key().labels());
+            entry.put("calls", s.callsTotal());
+            list.add(entry);
+        }
+        return Map.of("series", list);
+    }
+}

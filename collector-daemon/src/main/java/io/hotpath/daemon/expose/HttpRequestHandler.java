@@ -1,0 +1,84 @@
+package io.hotpath.daemon.expose;
+
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import java.util.Map;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import java.util.stream.Collectors;
+
+/**
+ * Dispatches a request to its {@link Route}: 404 for unknown paths, 405 (with {@code Allow}) for
+ * other methods, 400 for requests the codec could not parse, 500 if a route throws. Writes in
+ * {@link #channelRead0}, flushes once in {@link #channelReadComplete}. Stateless: one instance is
+ * shared by all channels.
+ */
+@io.netty.channel.ChannelHandler.Sharable
+public final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpRequest>
+{
+    private static final Logger LOG = Logger.getLogger(HttpRequestHandler.class.getName());
+
+    private final Routes routes;
+
+    public HttpRequestHandler(final Routes routes)
+    {
+        this.routes = routes;
+    }
+
+    @Override
+    protected void channelRead0(final ChannelHandlerContext ctx, final FullHttpRequest request)
+    {
+        ctx.write(respond(ctx, request));
+    }
+
+    private FullHttpResponse respond(final ChannelHandlerContext ctx, final FullHttpRequest request)
+    {
+        if (!request.decoderResult().isSuccess())
+        {
+            return Responses.text(HttpResponseStatus.BAD_REQUEST, "malformed request\n");
+        }
+        final String path = new QueryStringDecoder(request.uri()).path();
+        final Map<HttpMethod, Route> methods = routes.methods(path);
+        if (methods == null)
+        {
+            return Responses.text(HttpResponseStatus.NOT_FOUND, "no such endpoint: " + path + "; try " + routes.paths() + "\n");
+        }
+        final Route route = methods.get(request.method());
+        if (route == null)
+        {
+            final FullHttpResponse response = Responses.text(HttpResponseStatus.METHOD_NOT_ALLOWED,
+                request.method() + " not allowed on " + path + "\n");
+            response.headers().set(HttpHeaderNames.ALLOW,
+                methods.keySet().stream().map(HttpMethod::name).sorted().collect(Collectors.joining(", ")));
+            return response;
+        }
+        try
+        {
+            return route.handle(request, ctx.alloc());
+        }
+        catch (final RuntimeException e)
+        {
+            LOG.log(Level.WARNING, "route " + path + " failed", e);
+            return Responses.text(HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal error\n");
+        }
+    }
+
+    @Override
+    public void channelReadComplete(final ChannelHandlerContext ctx)
+    {
+        ctx.flush();
+    }
+
+    @Override
+    public void exceptionCaught(final ChannelHandlerContext ctx, final Throwable cause)
+    {
+        LOG.log(Level.FINE, "connection error, closing " + ctx.channel(), cause);
+        ctx.close();
+    }
+}

@@ -1,0 +1,106 @@
+package io.hotpath.daemon.expose;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * An immutable label set with its text form ({@code a="x",b="y"}, values escaped, UTF-8)
+ * rendered once, so that writing a series' samples copies bytes instead of re-escaping strings.
+ */
+public final class Labels
+{
+    public static final Labels EMPTY = new Labels(new String[0], new String[0]);
+
+    private final String[] names;
+    private final String[] values;
+    private final byte[] text;
+
+    private Labels(final String[] names, final String[] values)
+    {
+        this.names = names;
+        this.values = values;
+        final StringBuilder builder = new StringBuilder();
+        for (int i = 0; i < names.length; i++)
+        {
+            if (i > 0)
+            {
+                builder.append(',');
+            }
+            builder.append(names[i]).append("=\"");
+            escapeValue(values[i], builder);
+            builder.append('"');
+        }
+        this.text = builder.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** @param pairs alternating names and values. */
+    public static Labels of(final String... pairs)
+    {
+        if ((pairs.length & 1) != 0)
+        {
+            throw new IllegalArgumentException("label names and values must come in pairs");
+        }
+        final String[] names = new String[pairs.length / 2];
+        final String[] values = new String[pairs.length / 2];
+        for (int i = 0; i < names.length; i++)
+        {
+            names[i] = pairs[2 * i];
+            values[i] = pairs[2 * i + 1];
+        }
+        return new Labels(names, values);
+    }
+
+    public static Labels of(final Map<String, String> labels)
+    {
+        return new Labels(labels.keySet().toArray(new String[0]), labels.values().toArray(new String[0]));
+    }
+
+    public static Labels of(final List<String> names, final List<String> values)
+    {
+        return new Labels(names.toArray(new String[0]), values.toArray(new String[0]));
+    }
+
+    public int size()
+    {
+        return names.length;
+    }
+
+    public String name(final int i)
+    {
+        return names[i];
+    }
+
+    public String value(final int i)
+    {
+        return values[i];
+    }
+
+    /** The rendered {@code a="x",b="y"} bytes; do not modify. */
+    byte[] text()
+    {
+        return text;
+    }
+
+    public static void escapeValue(final String value, final StringBuilder out)
+    {
+        for (int i = 0; i < value.length(); i++)
+        {
+            final char c = value.charAt(i);
+            switch (c)
+            {
+                case '\\': out.append("\\\\"); break;
+                case '"': out.append("\\\""); break;
+                case '\n': out.append("\\n"); break;
+                default: out.append(c);
+            }
+        }
+    }
+
+    @Override
+    public String toString()
+    {
+        return new String(text, StandardCharsets.UTF_8) + Arrays.toString(names);
+    }
+}

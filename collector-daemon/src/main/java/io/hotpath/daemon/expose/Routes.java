@@ -1,0 +1,42 @@
+package io.hotpath.daemon.expose;
+
+import io.netty.handler.codec.http.HttpMethod;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Path + method → {@link Route}. Exact paths (no patterns): {@code GET /api/anomalies} is
+ * {@code routes.get("/api/anomalies", route)}. Unknown paths answer 404, known paths with another
+ * method 405 with an {@code Allow} header ({@link HttpRequestHandler}).
+ */
+public final class Routes
+{
+    private final Map<String, Map<HttpMethod, Route>> byPath = new ConcurrentHashMap<>();
+
+    public Routes add(final HttpMethod method, final String path, final Route route)
+    {
+        final Route previous = byPath.computeIfAbsent(path, p -> new ConcurrentHashMap<>()).putIfAbsent(method, route);
+        if (previous != null)
+        {
+            throw new IllegalStateException(method + " " + path + " is already routed");
+        }
+        return this;
+    }
+
+    public Routes get(final String path, final Route route)
+    {
+        return add(HttpMethod.GET, path, route);
+    }
+
+    /** The methods of {@code path}, or null when the path is unknown. */
+    Map<HttpMethod, Route> methods(final String path)
+    {
+        return byPath.get(path);
+    }
+
+    public java.util.Set<String> paths()
+    {
+        return new TreeSet<>(byPath.keySet());
+    }
+}

@@ -1,0 +1,157 @@
+package io.hotpath.daemon.push;
+
+import io.hotpath.daemon.config.DaemonConfig;
+import io.prometheus.client.Collector;
+import io.prometheus.client.CollectorRegistry;
+import io.prometheus.client.exporter.PushGateway;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.MalformedURLException;
+import java.net.URL;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Pushes the hotpath families to a Prometheus Pushgateway with {@code simpleclient_pushgateway},
+ * every {@code push.interval}, replacing this daemon's group ({@code PUT}: series that vanished
+ * vanish there too). The group is {@code job} plus the grouping key, {@code instance} defaulting to
+ * the host name. The families are prepared by the aggregation thread ({@link #offer}) so the push
+ * thread never touches aggregation state; a slow or absent gateway only delays this thread.
+ */
+public final class PushgatewayPusher implements AutoCloseable
+{
+    private static final Logger LOG = Logger.getLogger(PushgatewayPusher.class.getName());
+
+    private final DaemonConfig.Push config;
+    private final PushGateway gateway;
+    private final Map<String, String> groupingKey;
+    private final ScheduledExecutorService scheduler;
+    private volatile List<Collector.MetricFamilySamples> latest;
+    private volatile boolean lastPushFailed;
+    private long pushes;
+
+    public PushgatewayPusher(final DaemonConfig.Push config)
+    {
+        this.config = config;
+        try
+        {
+            this.gateway = new PushGateway(new URL(config.url().toString()));
+        }
+        catch (final MalformedURLException e)
+        {
+            throw new IllegalArgumentException("push.url " + config.url() + ": " + e.getMessage(), e);
+        }
+        this.groupingKey = new LinkedHashMap<>();
+        groupingKey.put("instance", hostName());
+        groupingKey.putAll(config.groupingKey());
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(r ->
+        {
+            final Thread thread = new Thread(r, "hotpathd-push");
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    public Map<String, String> groupingKey()
+    {
+        return groupingKey;
+    }
+
+    public void start()
+    {
+        scheduler.scheduleWithFixedDelay(this::pushLatest, config.intervalMillis(), config.intervalMillis(), TimeUnit.MILLISECONDS);
+        LOG.info("pushing to " + config.url() + " every " + config.intervalMillis() + " ms as job " + config.job() + " " + groupingKey);
+    }
+
+    /** Hands over the families to push next (called on the aggregation thread). */
+    public void offer(final List<Collector.MetricFamilySamples> families)
+    {
+        latest = families;
+    }
+
+    void pushLatest()
+    {
+        final List<Collector.MetricFamilySamples> families = latest;
+        if (families == null)
+        {
+            return;
+        }
+        final CollectorRegistry registry = new CollectorRegistry();
+        registry.register(new Collector()
+        {
+            @Override
+            public List<MetricFamilySamples> collect()
+            {
+                return families;
+            }
+        });
+        try
+        {
+            gateway.push(registry, config.job(), groupingKey);
+            pushes++;
+            if (lastPushFailed)
+            {
+                LOG.info("push to " + config.url() + " works again");
+            }
+            lastPushFailed = false;
+        }
+        catch (final IOException | RuntimeException e)
+        {
+            if (!lastPushFailed)
+            {
+                LOG.log(Level.WARNING, "push to " + config.url() + " failed (logged until it works again): " + e.getMessage());
+            }
+            lastPushFailed = true;
+        }
+    }
+
+    /** Stops pushing; pushes one last time, or deletes the group when so configured. */
+    @Override
+    public void close()
+    {
+        scheduler.shutdownNow();
+        try
+        {
+            scheduler.awaitTermination(5, TimeUnit.SECONDS);
+        }
+        catch (final InterruptedException e)
+        {
+            Thread.currentThread().interrupt();
+        }
+        if (config.deleteOnShutdown())
+        {
+            try
+            {
+                gateway.delete(config.job(), groupingKey);
+                LOG.info("deleted group " + groupingKey + " of job " + config.job() + " from " + config.url());
+            }
+            catch (final IOException | RuntimeException e)
+            {
+                LOG.warning("could not delete the group from " + config.url() + ": " + e.getMessage());
+            }
+        }
+        else
+        {
+            pushLatest();
+        }
+    }
+
+    static String hostName()
+    {
+        try
+        {
+            return InetAddress.getLocalHost().getHostName();
+        }
+        catch (final IOException e)
+        {
+            final String env = System.getenv("HOSTNAME");
+            return env != null ? env : "unknown";
+        }
+    }
+}

@@ -1,0 +1,120 @@
+package io.hotpath.daemon.state;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.Optional;
+
+/**
+ * Reads and writes {@link Checkpoint}s in the state directory. A write is atomic and durable:
+ * the JSON goes to a temporary file that is fsynced, renamed over {@value #FILE_NAME}, and the
+ * directory is fsynced, so a crash at any point leaves either the old or the new checkpoint, whole.
+ */
+public final class CheckpointStore
+{
+    public static final String FILE_NAME = "checkpoint.json";
+    private static final String TEMP_NAME = FILE_NAME + ".tmp";
+
+    private final Path directory;
+    private final ObjectMapper mapper = new ObjectMapper()
+        .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+
+    public CheckpointStore(final Path directory)
+    {
+        this.directory = directory;
+    }
+
+    public Path file()
+    {
+        return directory.resolve(FILE_NAME);
+    }
+
+    /** Creates the state directory (0750 where POSIX permissions exist). */
+    public void prepare() throws IOException
+    {
+        Files.createDirectories(directory);
+        try
+        {
+            Files.setPosixFilePermissions(directory, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-x---"));
+        }
+        catch (final UnsupportedOperationException ignored)
+        {
+            // Not a POSIX file system: keep its defaults.
+        }
+    }
+
+    /** The last checkpoint, or empty when there is none yet. */
+    public Optional<Checkpoint> read() throws IOException
+    {
+        final Path file = file();
+        if (!Files.exists(file))
+        {
+            return Optional.empty();
+        }
+        final Checkpoint checkpoint;
+        try
+        {
+            checkpoint = mapper.readValue(file.toFile(), Checkpoint.class);
+        }
+        catch (final IOException e)
+        {
+            throw new IOException("checkpoint " + file + " is unreadable (" + e.getMessage() + "); refusing to start rather than " +
+                "count queues twice. Move it away to start from scratch: counters restart and every queue is re-read", e);
+        }
+        if (checkpoint.formatVersion != Checkpoint.FORMAT_VERSION)
+        {
+            throw new IOException(file + ": checkpoint format " + checkpoint.formatVersion + ", this daemon reads " +
+                Checkpoint.FORMAT_VERSION);
+        }
+        return Optional.of(checkpoint);
+    }
+
+    public void write(final Checkpoint checkpoint) throws IOException
+    {
+        writeBytes(serialize(checkpoint));
+    }
+
+    /** The checkpoint's JSON: taken on the aggregation thread, so the file can be written elsewhere. */
+    public byte[] serialize(final Checkpoint checkpoint) throws IOException
+    {
+        return mapper.writeValueAsBytes(checkpoint);
+    }
+
+    /** Writes serialized checkpoint bytes atomically and durably (temp, fsync, rename, directory fsync). */
+    public synchronized void writeBytes(final byte[] json) throws IOException
+    {
+        final Path temp = directory.resolve(TEMP_NAME);
+        try (FileChannel channel = FileChannel.open(temp,
+            StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE))
+        {
+            final java.nio.ByteBuffer buffer = java.nio.ByteBuffer.wrap(json);
+            while (buffer.hasRemaining())
+            {
+                channel.write(buffer);
+            }
+            channel.force(true);
+        }
+        try
+        {
+            Files.move(temp, file(), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        }
+        catch (final AtomicMoveNotSupportedException e)
+        {
+            throw new IOException("state directory " + directory + " does not support atomic rename", e);
+        }
+        try (FileChannel dir = FileChannel.open(directory, StandardOpenOption.READ))
+        {
+            dir.force(true);
+        }
+        catch (final IOException ignored)
+        {
+            // Some file systems refuse to open directories; the rename is still atomic there.
+        }
+    }
+}

@@ -1,0 +1,31 @@
+package io.hotpath.daemon.state;
+
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Checkpointed state of one queue: where its tailer stands and what the queue has defined so far,
+ * so that after a restart the tailer resumes mid-queue, past the definitions, and maps ids the
+ * same way. Plain Jackson bean; the JSON field names are the on-disk format.
+ */
+public final class QueueCheckpoint
+{
+    /** Queue directory name inside the spool. */
+    public String queue;
+    /** Chronicle index of the last document fully counted; -1 before the first. */
+    public long lastIndex = -1;
+    public long documentsRead;
+    public long recordsRead;
+    public boolean headerSeen;
+    /** The queue was refused (no header, other format): never read again. */
+    public String rejectedReason;
+    public boolean finished;
+    public String service;
+    public String host;
+    public long pid;
+    public long jvmStartEpochMillis;
+    /** Series id of this queue → series key (a key of {@link Checkpoint#series}). */
+    public Map<Integer, String> seriesIds = new TreeMap<>();
+    /** Error type id of this queue → error type name. */
+    public Map<Integer, String> errorTypeIds = new TreeMap<>();
+}

@@ -1,0 +1,47 @@
+package io.hotpath.daemon.tail;
+
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Rejections by reason across all queues ({@code hotpath_daemon_records_rejected_total{reason}}).
+ * Written by the aggregation thread, read by renderers: a concurrent map of atomics, touched only
+ * on the (rare) rejection path.
+ */
+public final class IngestCounters
+{
+    /** Reasons the tailer adds to {@code MalformedRecordException}'s. */
+    public static final String UNDECLARED_SERIES = "undeclared_series";
+    public static final String UNDECLARED_ERROR_TYPE = "undeclared_error_type";
+    public static final String REDEFINED_ID = "redefined_id";
+    public static final String MISSING_HEADER = "missing_header";
+    public static final String UNKNOWN_TYPE = "unknown_type";
+    public static final String CORRUPT_QUEUE = "corrupt_queue";
+
+    private final Map<String, AtomicLong> rejectedByReason = new ConcurrentHashMap<>();
+
+    public void reject(final String reason)
+    {
+        rejectedByReason.computeIfAbsent(reason, r -> new AtomicLong()).incrementAndGet();
+    }
+
+    public void restore(final Map<String, Long> counts)
+    {
+        counts.forEach((reason, count) -> rejectedByReason.computeIfAbsent(reason, r -> new AtomicLong()).set(count));
+    }
+
+    public Map<String, Long> rejectedByReason()
+    {
+        final Map<String, Long> copy = new TreeMap<>();
+        rejectedByReason.forEach((reason, count) -> copy.put(reason, count.get()));
+        return copy;
+    }
+
+    public long rejected(final String reason)
+    {
+        final AtomicLong count = rejectedByReason.get(reason);
+        return count == null ? 0 : count.get();
+    }
+}

@@ -1,0 +1,202 @@
+package io.hotpath.daemon.tail;
+
+import io.hotpath.daemon.aggregate.Aggregator;
+import io.hotpath.daemon.aggregate.Series;
+import io.hotpath.daemon.aggregate.SeriesKey;
+import io.hotpath.daemon.state.QueueCheckpoint;
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * All queues of the spool directory: discovers new ones on each {@link #scan}, polls the active
+ * ones round-robin, notices finished ones and applies retention ({@link SpoolRetention}). Publishes
+ * an immutable {@link QueueStatus} list for readers at each {@link #publishStatus}.
+ *
+ * <p>Not thread-safe: owned by the aggregation thread, except {@link #statuses()}.
+ */
+public final class SpoolTailers implements AutoCloseable
+{
+    private static final Logger LOG = Logger.getLogger(SpoolTailers.class.getName());
+
+    private final Path spoolDirectory;
+    private final Aggregator aggregator;
+    private final IngestCounters counters;
+    private final SpoolRetention retention;
+    private final Map<String, QueueTailer> tailers = new LinkedHashMap<>();
+    private volatile List<QueueStatus> statuses = List.of();
+    private boolean spoolMissingLogged;
+
+    public SpoolTailers(final Path spoolDirectory, final Aggregator aggregator, final IngestCounters counters, final SpoolRetention retention)
+    {
+        this.spoolDirectory = spoolDirectory;
+        this.aggregator = aggregator;
+        this.counters = counters;
+        this.retention = retention;
+    }
+
+    public IngestCounters counters()
+    {
+        return counters;
+    }
+
+    /** Re-creates tailers from checkpointed queue states; {@code seriesByKey} resolves checkpointed series keys. */
+    public void restore(final Collection<QueueCheckpoint> queues, final Function<String, SeriesKey> seriesByKey)
+    {
+        for (final QueueCheckpoint state : queues)
+        {
+            final QueueTailer tailer = new QueueTailer(spoolDirectory.resolve(state.queue), state, aggregator, counters);
+            for (final Map.Entry<Integer, String> entry : state.seriesIds.entrySet())
+            {
+                final SeriesKey key = seriesByKey.apply(entry.getValue());
+                if (key != null)
+                {
+                    final Series series = aggregator.registry().restore(key);
+                    tailer.restoreSeriesId(entry.getKey(), series);
+                }
+            }
+            tailers.put(state.queue, tailer);
+        }
+    }
+
+    /** Discovers new queue directories, finishes queues whose agent is gone, applies retention. */
+    public void scan(final long nowEpochMillis)
+    {
+        if (!Files.isDirectory(spoolDirectory))
+        {
+            if (!spoolMissingLogged)
+            {
+                LOG.warning("spool directory " + spoolDirectory + " does not exist (yet); waiting for agents to create it");
+                spoolMissingLogged = true;
+            }
+        }
+        else
+        {
+            spoolMissingLogged = false;
+            try (DirectoryStream<Path> entries = Files.newDirectoryStream(spoolDirectory))
+            {
+                for (final Path entry : entries)
+                {
+                    final String name = entry.getFileName().toString();
+                    if (!tailers.containsKey(name) && Files.isDirectory(entry) && QueueName.parse(name) != null && hasQueueFiles(entry))
+                    {
+                        final QueueCheckpoint state = new QueueCheckpoint();
+                        state.queue = name;
+                        final QueueTailer tailer = new QueueTailer(entry, state, aggregator, counters);
+                        tailers.put(name, tailer);
+                        LOG.info("tailing new queue " + entry);
+                    }
+                }
+            }
+            catch (final IOException e)
+            {
+                LOG.log(Level.WARNING, "cannot list spool directory " + spoolDirectory, e);
+            }
+        }
+        for (final QueueTailer tailer : tailers.values())
+        {
+            tailer.retryIfDue(nowEpochMillis);
+            tailer.open();
+            tailer.finishIfDone();
+        }
+        if (retention != null)
+        {
+            for (final String deleted : retention.apply(spoolDirectory, tailers.values(), nowEpochMillis))
+            {
+                tailers.remove(deleted);
+            }
+        }
+        // Forget queues whose directory is gone (deleted by retention or by hand).
+        tailers.values().removeIf(t -> !t.isActive() && !Files.isDirectory(t.directory()));
+    }
+
+    private static boolean hasQueueFiles(final Path directory)
+    {
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(directory, "*.cq4"))
+        {
+            return files.iterator().hasNext();
+        }
+        catch (final IOException e)
+        {
+            return false;
+        }
+    }
+
+    /**
+     * Polls every active queue once, at most {@code maxDocumentsPerQueue} documents each, so one busy
+     * queue cannot starve the others or delay a rotation.
+     *
+     * @return documents read in all.
+     */
+    public int pollAll(final int maxDocumentsPerQueue, final long nowEpochMillis)
+    {
+        int documents = 0;
+        for (final QueueTailer tailer : tailers.values())
+        {
+            documents += tailer.poll(maxDocumentsPerQueue, nowEpochMillis);
+        }
+        return documents;
+    }
+
+    /** Checkpoint states of every known queue (copied by the caller's serializer on this thread). */
+    public List<QueueCheckpoint> states()
+    {
+        final List<QueueCheckpoint> states = new ArrayList<>(tailers.size());
+        for (final QueueTailer tailer : tailers.values())
+        {
+            states.add(tailer.state());
+        }
+        return states;
+    }
+
+    public Collection<QueueTailer> tailers()
+    {
+        return Collections.unmodifiableCollection(tailers.values());
+    }
+
+    public void publishStatus(final long nowEpochMillis)
+    {
+        final List<QueueStatus> list = new ArrayList<>(tailers.size());
+        for (final QueueTailer tailer : tailers.values())
+        {
+            final QueueCheckpoint state = tailer.state();
+            list.add(new QueueStatus(
+                state.queue, state.service, state.pid, tailer.isActive(), state.finished, tailer.problem(),
+                state.documentsRead, state.recordsRead, tailer.lagSeconds(nowEpochMillis), tailer.caughtUp(),
+                tailer.agentStats()));
+        }
+        statuses = List.copyOf(list);
+    }
+
+    /** The queues as of the last {@link #publishStatus}; safe from any thread. */
+    public List<QueueStatus> statuses()
+    {
+        return statuses;
+    }
+
+    @Override
+    public void close()
+    {
+        for (final QueueTailer tailer : tailers.values())
+        {
+            tailer.close();
+        }
+    }
+
+    /** What readers see of one queue. */
+    public record QueueStatus(
+        String queue, String service, long pid, boolean active, boolean finished, String problem, long documentsRead,
+        long recordsRead, double lagSeconds, boolean caughtUp, QueueTailer.AgentStatsSnapshot agentStats)
+    {
+    }
+}

@@ -1,0 +1,228 @@
+package io.hotpath.daemon.aggregate;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.HdrHistogram.Histogram;
+import org.junit.jupiter.api.Test;
+
+class AggregatorTest
+{
+    private static final long T0_MILLIS = 1_800_000_000_000L; // a whole 5-minute boundary
+    private static final long NANOS = 1_000_000L;
+
+    private final Aggregator aggregator = new Aggregator(AggregationSettings.defaults(), T0_MILLIS + 500);
+    private final Series series = aggregator.registry().resolve(key("quic"));
+
+    private static SeriesKey key(final String transport)
+    {
+        return new SeriesKey("demo", "transport_send", "transport", Map.of("transport", transport));
+    }
+
+    private void record(final long endMillis, final long durationNanos)
+    {
+        aggregator.record(series, endMillis * NANOS, durationNanos, false, 0, -1, false, 0, 0, 0);
+    }
+
+    @Test
+    void rotatesOnWholeWallClockSecondsAndReportsSilenceToo()
+    {
+        final List<String> seen = new ArrayList<>();
+        aggregator.addIntervalListener(interval -> seen.add(interval.intervalStartEpochMillis() + ":" + interval.count()));
+        record(T0_MILLIS + 600, 1_000);
+        record(T0_MILLIS + 999, 2_000);
+        record(T0_MILLIS + 5_000, 3_000); // from the future: counted into the open second
+        assertFalse(aggregator.rotate(T0_MILLIS + 999));
+        assertEquals(List.of(), seen);
+        assertTrue(aggregator.rotate(T0_MILLIS + 1_000));
+        assertEquals(List.of(T0_MILLIS + ":3"), seen);
+        final SeriesSnapshot snapshot = aggregator.latest().series().get(0);
+        assertEquals(3, snapshot.intervalCount());
+        assertEquals(T0_MILLIS, snapshot.intervalStartEpochMillis());
+        assertEquals(3_000, snapshot.intervalQuantiles()[5], "exact max");
+        assertEquals(2_000.0, snapshot.intervalMeanNanos(), 1e-9);
+        record(T0_MILLIS + 1_500, 10);
+        assertTrue(aggregator.rotate(T0_MILLIS + 4_100));
+        assertEquals(List.of(T0_MILLIS + ":3", (T0_MILLIS + 1_000) + ":1", (T0_MILLIS + 2_000) + ":0", (T0_MILLIS + 3_000) + ":0"), seen);
+        assertEquals(0, aggregator.latest().series().get(0).intervalCount());
+        assertEquals(4, aggregator.latest().series().get(0).callsTotal());
+        assertEquals(T0_MILLIS + 5_000, aggregator.nextRotationEpochMillis());
+    }
+
+    @Test
+    void windowsHoldExactlyTheSecondsTheySpanToHistogramPrecision()
+    {
+        final SplittableRandom random = new SplittableRandom(5);
+        final List<long[]> perSecond = new ArrayList<>();
+        final long firstSecond = T0_MILLIS / 1000;
+        for (int s = 0; s < 4000; s++)
+        {
+            final int n = random.nextInt(0, 40);
+            final long[] values = new long[n];
+            for (int i = 0; i < n; i++)
+            {
+                values[i] = (long)Math.exp(Math.log(3e6) + random.nextGaussian() * (s % 700 < 350 ? 0.3 : 1.2));
+                record((firstSecond + s) * 1000 + random.nextInt(1000), values[i]);
+            }
+            perSecond.add(values);
+            aggregator.rotate((firstSecond + s + 1) * 1000);
+            if (s == 119 || s == 359 || s == 1259 || s == 3959)
+            {
+                assertWindowsMatch(perSecond, firstSecond, firstSecond + s + 1);
+            }
+        }
+    }
+
+    private void assertWindowsMatch(final List<long[]> perSecond, final long firstSecond, final long nextOpenSecond)
+    {
+        final SeriesSnapshot snapshot = aggregator.latest().series().get(0);
+        for (int w = 0; w < WindowTiers.windowCount(); w++)
+        {
+            final long span = snapshot.windowSpanSeconds()[w];
+            final Histogram reference = new Histogram(1, HistogramLayout.MAX_VALUE, 3);
+            long sum = 0;
+            for (long second = Math.max(firstSecond, nextOpenSecond - span); second < nextOpenSecond; second++)
+            {
+                for (final long value : perSecond.get((int)(second - firstSecond)))
+                {
+                    reference.recordValue(value);
+                    sum += value;
+                }
+            }
+            final String name = WindowTiers.WINDOW_NAMES[w] + " at " + (nextOpenSecond - firstSecond) + " s (span " + span + " s)";
+            assertEquals(reference.getTotalCount(), snapshot.windowCounts()[w], name);
+            for (int q = 0; q < Quantiles.REPORTED.length; q++)
+            {
+                assertEquals(reference.getValueAtPercentile(Quantiles.REPORTED[q] * 100.0), snapshot.windowQuantiles()[w][q],
+                    name + " q" + Quantiles.REPORTED[q]);
+            }
+            assertEquals(reference.getTotalCount() == 0 ? 0.0 : (double)sum / reference.getTotalCount(),
+                snapshot.windowMeanNanos()[w], 1e-6, name);
+            final long nominal = new long[] { 60, 300, 900, 3600 }[w];
+            final long block = new long[] { 10, 60, 300, 300 }[w];
+            final long elapsed = nextOpenSecond - firstSecond;
+            assertTrue(span >= Math.min(nominal, elapsed) && span < nominal + block, name);
+        }
+    }
+
+    @Test
+    void lateSamplesLandInTheirOwnBlockWhileHeldElseInTheOpenSecondAndAreCounted()
+    {
+        final long firstSecond = T0_MILLIS / 1000;
+        for (int s = 0; s < 100; s++)
+        {
+            aggregator.rotate((firstSecond + s + 1) * 1000);
+        }
+        // 40 s ago: inside the 1m window's blocks. Windows show it from their next refresh (1h: whole minutes).
+        record((firstSecond + 60) * 1000, 7_000_000);
+        aggregator.rotate((firstSecond + 120) * 1000);
+        SeriesSnapshot snapshot = aggregator.latest().series().get(0);
+        assertEquals(0, snapshot.intervalCount(), "not in the open second");
+        assertEquals(1, snapshot.windowCounts()[0], "1m");
+        assertEquals(1, snapshot.windowCounts()[3], "1h");
+        assertEquals(0, snapshot.lateSamples());
+        // Two hours ago: no block holds it any more.
+        record((firstSecond - 7200) * 1000, 5_000_000);
+        aggregator.rotate((firstSecond + 121) * 1000);
+        snapshot = aggregator.latest().series().get(0);
+        assertEquals(1, snapshot.intervalCount(), "counted into the open second");
+        assertEquals(1, snapshot.lateSamples());
+        assertEquals(2, snapshot.callsTotal());
+    }
+
+    @Test
+    void aBacklogOfLateSamplesLandsInTheWindowsExactlyOnce()
+    {
+        final long firstSecond = T0_MILLIS / 1000;
+        aggregator.rotate((firstSecond + 200) * 1000);
+        final SplittableRandom random = new SplittableRandom(21);
+        final Histogram all = new Histogram(1, HistogramLayout.MAX_VALUE, 3);
+        long inLastMinute = 0;
+        for (int i = 0; i < 5000; i++)
+        {
+            final long second = firstSecond + 100 + random.nextInt(100);
+            final long duration = 1_000 + random.nextInt(50_000_000);
+            record(second * 1000 + random.nextInt(1000), duration);
+            all.recordValue(duration);
+            inLastMinute += second >= firstSecond + 180 ? 1 : 0;
+        }
+        aggregator.rotate((firstSecond + 240) * 1000);
+        final SeriesSnapshot snapshot = aggregator.latest().series().get(0);
+        assertEquals(0, snapshot.lateSamples(), "every second was still held by a block");
+        assertEquals(inLastMinute, snapshot.windowCounts()[0], "1m covers 180..239");
+        for (int w = 1; w < WindowTiers.windowCount(); w++)
+        {
+            assertEquals(5000, snapshot.windowCounts()[w], WindowTiers.WINDOW_NAMES[w]);
+        }
+        for (int q = 0; q < Quantiles.REPORTED.length; q++)
+        {
+            assertEquals(all.getValueAtPercentile(Quantiles.REPORTED[q] * 100.0), snapshot.windowQuantiles()[3][q]);
+        }
+        aggregator.rotate((firstSecond + 300) * 1000);
+        assertEquals(5000, aggregator.latest().series().get(0).windowCounts()[3], "applied once, not again");
+    }
+
+    @Test
+    void cardinalityCapFoldsNewLabelSetsIntoOther()
+    {
+        final Aggregator capped = new Aggregator(new AggregationSettings(AggregationSettings.DEFAULT_BUCKETS_NANOS, 2, new double[0]), T0_MILLIS);
+        final Series a = capped.registry().resolve(key("a"));
+        final Series b = capped.registry().resolve(key("b"));
+        final Series c = capped.registry().resolve(key("c"));
+        final Series d = capped.registry().resolve(key("d"));
+        assertNotSame(a, b);
+        assertSame(c, d);
+        assertEquals("other", c.key().ownLabels().get("transport"));
+        assertSame(a, capped.registry().resolve(key("a")), "admitted series stay");
+        assertEquals(2L, capped.registry().overflowByMetric().get("transport_send"));
+        assertEquals(3, capped.registry().size());
+    }
+
+    @Test
+    void cumulativeBucketsCountLessOrEqualBounds()
+    {
+        aggregator.record(series, T0_MILLIS * NANOS, 1_000_000, false, 0, 10, false, 0, 0, 0); // exactly le=0.001
+        aggregator.record(series, T0_MILLIS * NANOS, 1_000_001, true, aggregator.errorTypes().intern("IOException"), 5, false, 0, 0, 0);
+        aggregator.record(series, T0_MILLIS * NANOS, 99_000_000_000L, false, 0, -1, false, 0, 0, 0);
+        aggregator.rotate(T0_MILLIS + 1000);
+        final SeriesSnapshot snapshot = aggregator.latest().series().get(0);
+        final long[] bounds = AggregationSettings.DEFAULT_BUCKETS_NANOS;
+        final int le1ms = java.util.Arrays.binarySearch(bounds, 1_000_000L);
+        assertEquals(1, snapshot.bucketCounts()[le1ms]);
+        assertEquals(1, snapshot.bucketCounts()[le1ms + 1]);
+        assertEquals(1, snapshot.bucketCounts()[bounds.length], "+Inf");
+        assertEquals(2, snapshot.okCalls());
+        assertEquals(1, snapshot.errorCallsByType()[aggregator.errorTypes().intern("IOException")]);
+        assertEquals(15, snapshot.payloadBytesTotal());
+        assertEquals(1_000_000 + 1_000_001 + 99_000_000_000L, snapshot.sumNanosTotal());
+    }
+
+    @Test
+    void tracedIntervalMaxBecomesItsBucketsExemplar()
+    {
+        aggregator.record(series, T0_MILLIS * NANOS, 2_000_000, false, 0, -1, true, 1, 2, 3);
+        aggregator.record(series, T0_MILLIS * NANOS, 7_000_000, false, 0, -1, true, 4, 5, 6);
+        aggregator.record(series, T0_MILLIS * NANOS, 9_000_000, false, 0, -1, false, 0, 0, 0);
+        aggregator.rotate(T0_MILLIS + 1000);
+        final SeriesSnapshot snapshot = aggregator.latest().series().get(0);
+        final int le10ms = java.util.Arrays.binarySearch(AggregationSettings.DEFAULT_BUCKETS_NANOS, 10_000_000L);
+        assertEquals(7_000_000, snapshot.exemplarValueNanos()[le10ms]);
+        assertEquals(6, snapshot.exemplarSpan()[le10ms]);
+        assertEquals(-1, snapshot.exemplarValueNanos()[0]);
+        // The next interval's threshold is last interval's p99 (9 ms): a 2 ms traced sample is not kept, a 9.5 ms one is.
+        aggregator.record(series, (T0_MILLIS + 1000) * NANOS, 2_000_000, false, 0, -1, true, 7, 7, 7);
+        aggregator.record(series, (T0_MILLIS + 1000) * NANOS, 9_500_000, false, 0, -1, true, 8, 8, 8);
+        final int le2_5ms = java.util.Arrays.binarySearch(AggregationSettings.DEFAULT_BUCKETS_NANOS, 2_500_000L);
+        aggregator.rotate(T0_MILLIS + 2000);
+        final SeriesSnapshot next = aggregator.latest().series().get(0);
+        assertEquals(-1, next.exemplarValueNanos()[le2_5ms], "a 2 ms sample is below the threshold");
+        assertEquals(8, next.exemplarSpan()[le10ms]);
+    }
+}

@@ -1,0 +1,90 @@
+package io.hotpath.daemon.config;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.hotpath.daemon.aggregate.AggregationSettings;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+class ConfigLoaderTest
+{
+    @Test
+    void theDocumentedDefaultsFileParsesToTheBuiltInDefaults() throws Exception
+    {
+        final String yaml;
+        try (InputStream in = getClass().getResourceAsStream("/hotpathd-default.yaml"))
+        {
+            yaml = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        final DaemonConfig parsed = ConfigLoader.parse(yaml, "hotpathd-default.yaml");
+        final DaemonConfig builtIn = new DaemonConfig();
+        assertEquals(builtIn.listen(), parsed.listen());
+        assertEquals("127.0.0.1:9464", parsed.listen());
+        assertEquals(builtIn.getSpool().dir(), parsed.getSpool().dir());
+        assertEquals(7L * 86_400_000L, parsed.getSpool().maxAgeMillis());
+        assertEquals(2L << 30, parsed.getSpool().maxTotalBytes());
+        assertEquals(builtIn.getState().dir(), parsed.getState().dir());
+        assertEquals(1000, parsed.getState().checkpointIntervalMillis());
+        assertArrayEquals(AggregationSettings.DEFAULT_BUCKETS_NANOS, parsed.getAggregation().bucketBoundsNanos());
+        assertEquals(1000, parsed.getAggregation().maxSeriesPerMetric());
+        assertFalse(parsed.getPush().enabled());
+        assertEquals(15_000, parsed.getPush().intervalMillis());
+    }
+
+    @Test
+    void overridesNestedKeysAndKeepsTheRest() throws Exception
+    {
+        final DaemonConfig config = ConfigLoader.parse(String.join("\n",
+            "listen: 127.0.0.1:0",
+            "spool:",
+            "  dir: /tmp/spool",
+            "  retention:",
+            "    max-age: 2h",
+            "push:",
+            "  enabled: true",
+            "  grouping-key: {dc: eu1}",
+            ""), "test.yaml");
+        assertEquals(0, config.listenAddress().getPort());
+        assertEquals(Path.of("/tmp/spool"), config.getSpool().dir());
+        assertEquals(7_200_000, config.getSpool().maxAgeMillis());
+        assertEquals(2L << 30, config.getSpool().maxTotalBytes(), "untouched default");
+        assertEquals(1000, config.getSpool().scanIntervalMillis());
+        assertTrue(config.getPush().enabled());
+        assertEquals("eu1", config.getPush().groupingKey().get("dc"));
+    }
+
+    @Test
+    void errorsNameFileLineAndField()
+    {
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.parse(String.join("\n",
+            "listen: 127.0.0.1:9464",
+            "spool:",
+            "  dir: /tmp/x",
+            "  scan-interval: soon",
+            ""), "/etc/hotpath/hotpathd.yaml"));
+        assertTrue(e.getMessage().startsWith("/etc/hotpath/hotpathd.yaml:4:"), e.getMessage());
+        assertTrue(e.getMessage().contains("spool.scan-interval"), e.getMessage());
+        assertTrue(e.getMessage().contains("expected a duration"), e.getMessage());
+
+        e = assertThrows(ConfigException.class, () -> ConfigLoader.parse("spool:\n  dirr: /x\n", "c.yaml"));
+        assertTrue(e.getMessage().startsWith("c.yaml:2:"), e.getMessage());
+        assertTrue(e.getMessage().contains("unknown field 'dirr'") && e.getMessage().contains("dir"), e.getMessage());
+
+        e = assertThrows(ConfigException.class, () -> ConfigLoader.parse("listen: nowhere\n", "c.yaml"));
+        assertTrue(e.getMessage().startsWith("c.yaml:1:"), e.getMessage());
+        assertTrue(e.getMessage().contains("listen") && e.getMessage().contains("HOST:PORT"), e.getMessage());
+
+        e = assertThrows(ConfigException.class, () -> ConfigLoader.parse(
+            "aggregation:\n  histogram-buckets: [0.1, 0.05]\n", "c.yaml"));
+        assertTrue(e.getMessage().contains("aggregation.histogram-buckets") && e.getMessage().contains("ascending"), e.getMessage());
+
+        e = assertThrows(ConfigException.class, () -> ConfigLoader.parse("spool: [\n", "c.yaml"));
+        assertTrue(e.getMessage().startsWith("c.yaml:"), e.getMessage());
+    }
+}

@@ -1,0 +1,61 @@
+package io.hotpath.daemon.testkit;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * hotpathd as users run it: {@code java -jar target/hotpathd.jar} (the path comes from the
+ * {@code hotpathd.jar} system property Failsafe sets), no JVM flags, on a free port.
+ */
+public final class DaemonProcess extends ExternalProcess
+{
+    private final int port;
+
+    private DaemonProcess(final List<String> command, final Path log, final int port) throws IOException
+    {
+        super("hotpathd", command, log);
+        this.port = port;
+    }
+
+    public static Path jar()
+    {
+        final String jar = System.getProperty("hotpathd.jar", "target/hotpathd.jar");
+        if (!new File(jar).isFile())
+        {
+            throw new IllegalStateException("hotpathd.jar not built at " + jar + " (run mvn verify, which packages first)");
+        }
+        return Path.of(jar);
+    }
+
+    /** Starts hotpathd and waits for /health to answer 200; {@code log} collects its stdout and stderr. */
+    public static DaemonProcess start(final Path spool, final Path state, final Path log, final String... extraArgs) throws IOException
+    {
+        final int port = freePort();
+        final List<String> command = new ArrayList<>(List.of(
+            Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m", "-jar", jar().toString(),
+            "--spool", spool.toString(), "--state-dir", state.toString(), "--listen", "127.0.0.1:" + port));
+        command.addAll(List.of(extraArgs));
+        final DaemonProcess daemon = new DaemonProcess(command, log, port);
+        daemon.awaitReady(daemon.url() + "/health", Duration.ofSeconds(30));
+        return daemon;
+    }
+
+    public int port()
+    {
+        return port;
+    }
+
+    public String url()
+    {
+        return "http://127.0.0.1:" + port;
+    }
+
+    public String metrics() throws IOException
+    {
+        return get(url() + "/metrics").body();
+    }
+}
