@@ -88,9 +88,11 @@ public final class AnomalyEngine implements IntervalListener
         }
         catch (final RuntimeException e)
         {
-            // A detector bug must not stop the aggregation thread; count it and tell once per series.
-            listenerFailures++;
-            LOG.log(Level.ERROR, "anomaly detection failed on " + interval.seriesKey(), e);
+            // A detector or sink bug must not stop the aggregation thread: count it, log the first few.
+            if (listenerFailures++ < 10)
+            {
+                LOG.log(Level.ERROR, "anomaly detection failed on " + interval.seriesKey(), e);
+            }
         }
     }
 
@@ -100,7 +102,11 @@ public final class AnomalyEngine implements IntervalListener
         if (time > lastIntervalStart)
         {
             lastIntervalStart = time;
-            if (time - lastSweep >= SWEEP_EVERY_MILLIS)
+            if (lastSweep == Long.MIN_VALUE)
+            {
+                lastSweep = time;
+            }
+            else if (time - lastSweep >= SWEEP_EVERY_MILLIS)
             {
                 lastSweep = time;
                 evictIdle(time);
