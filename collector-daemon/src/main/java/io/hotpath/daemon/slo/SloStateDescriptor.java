@@ -9,7 +9,7 @@ package io.hotpath.daemon.slo;
  *   0                   1                   2                   3
  *   0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
  *  +---------------------------------------------------------------+
- *  |                      Magic "HPSL" (int32)                     |  0
+ *  |                 Magic: bytes H P S L (int32)                  |  0
  *  +---------------------------------------------------------------+
  *  |                         Version (int32)                       |  4
  *  +---------------------------------------------------------------+
@@ -48,8 +48,8 @@ package io.hotpath.daemon.slo;
  */
 public final class SloStateDescriptor
 {
-    /** "HPSL" read as a big-endian int, written little-endian. */
-    public static final int MAGIC = 0x4850534C;
+    /** The bytes 'H' 'P' 'S' 'L' read as a little-endian int. */
+    public static final int MAGIC = 0x4C535048;
     public static final int VERSION = 1;
 
     public static final int MAGIC_OFFSET = 0;

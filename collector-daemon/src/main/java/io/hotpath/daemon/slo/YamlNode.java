@@ -39,12 +39,20 @@ public final class YamlNode
     private final Node node;
     private final String source;
     private final String path;
+    private final int keyLine;
 
     private YamlNode(final Node node, final String source, final String path)
+    {
+        this(node, source, path, 0);
+    }
+
+    /** {@code keyLine}: the line of the key this node is the value of (0: none), where errors point. */
+    private YamlNode(final Node node, final String source, final String path, final int keyLine)
     {
         this.node = node;
         this.source = source;
         this.path = path;
+        this.keyLine = keyLine;
     }
 
     /** Reads and composes a YAML file; an empty file is an error. */
@@ -103,10 +111,10 @@ public final class YamlNode
         return path;
     }
 
-    /** 1-based line where the node starts. */
+    /** 1-based line of the node: of its key when it is a mapping's value, else where it starts. */
     public int line()
     {
-        return node.getStartMark().map(Mark::getLine).orElse(-1) + 1;
+        return keyLine > 0 ? keyLine : node.getStartMark().map(Mark::getLine).orElse(-1) + 1;
     }
 
     public boolean isMapping()
@@ -147,10 +155,10 @@ public final class YamlNode
                     "expected plain keys, got a " + keyNode.getNodeType().name().toLowerCase() + " as a key");
             }
             final String childPath = path.isEmpty() ? key.getValue() : path + '.' + key.getValue();
-            if (entries.put(key.getValue(), new YamlNode(tuple.getValueNode(), source, childPath)) != null)
+            final int keyLine = key.getStartMark().map(Mark::getLine).orElse(-1) + 1;
+            if (entries.put(key.getValue(), new YamlNode(tuple.getValueNode(), source, childPath, keyLine)) != null)
             {
-                throw new ConfigException(source, key.getStartMark().map(Mark::getLine).orElse(-1) + 1, childPath,
-                    "duplicate key");
+                throw new ConfigException(source, keyLine, childPath, "duplicate key");
             }
         }
         return entries;

@@ -77,7 +77,7 @@ class AnomalySettingsTest
                 enter: 2
                 exit: 3
             """));
-        assertEquals("anomaly.yaml:3: detectors.mad: mad: thresholds must satisfy 0 < exit <= enter <= critical, "
+        assertEquals("anomaly.yaml:2: detectors.mad: mad: thresholds must satisfy 0 < exit <= enter <= critical, "
             + "got exit=3.0 enter=2.0 critical=7.0", hysteresis.getMessage());
 
         final ConfigException duration = assertThrows(ConfigException.class, () -> parse("""
