@@ -88,7 +88,6 @@ public final class MetricNames
     /** Time-slice SLOs: 1 when the last minute missed the per-slice objective, else 0. */
     public static final String RECORDED_SLO_SLICE_BAD = "hotpath:slo_slice_bad:1m";
     public static final String RECORDED_SLO_TARGET = "hotpath:slo_target:ratio";
-    public static final String RECORDED_SLO_BURN_RATE_PREFIX = "hotpath:slo_burn_rate:";
     public static final String RECORDED_SLO_BUDGET_REMAINING = "hotpath:slo_error_budget_remaining:ratio";
     public static final String RECORDED_CALLS_ERROR_RATIO = "hotpath:calls_error_ratio:rate5m";
     public static final String RECORDED_CALLS_RATE = "hotpath:calls:rate5m";
