@@ -6,7 +6,6 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -365,7 +364,7 @@ public final class AnomalyEngine implements IntervalListener
         SeriesWatch(final String key, final Map<String, String> intervalLabels)
         {
             this.key = key;
-            final Map<String, String> labels = new LinkedHashMap<>(intervalLabels);
+            final Map<String, String> labels = LabelSets.of(intervalLabels);
             final Map<Signal, SignalSettings> signalSettings = settings.forMetric(labels.get("metric"));
             final List<WatchedSignal> watched = new ArrayList<>();
             for (final Signal signal : Signal.values())

@@ -31,6 +31,10 @@ public final class AnomalyMonitor
     private volatile long warningEvents;
     private volatile long criticalEvents;
 
+    /**
+     * @param seriesLabels the series' labels, unmodifiable (shared by the monitors of a series and
+     *                     carried by its events)
+     */
     public AnomalyMonitor(
         final String seriesKey,
         final Map<String, String> seriesLabels,
@@ -42,7 +46,7 @@ public final class AnomalyMonitor
     {
         final DetectorSettings settings = signalSettings.settings(kind);
         this.seriesKey = seriesKey;
-        this.seriesLabels = Map.copyOf(seriesLabels);
+        this.seriesLabels = seriesLabels;
         this.signal = signal;
         this.direction = signalSettings.direction();
         this.detector = settings.newDetector(signalSettings.floor());

@@ -11,11 +11,10 @@ package io.hotpath.daemon.detect;
 public final class LevelShiftDetector implements Detector
 {
     private final int testWindow;
-    private final int referenceWindow;
     private final int warmup;
     private final ScaleFloor floor;
-    private final FloatWindow values;
-    private final double[] scratch;
+    private final FloatWindow test;
+    private final SortedWindow reference;
 
     private double lastReferenceMedian = Double.NaN;
     private double lastScale = Double.NaN;
@@ -36,11 +35,10 @@ public final class LevelShiftDetector implements Detector
             throw new IllegalArgumentException("warmup must be in [3, reference window=" + referenceWindow + "]: " + warmup);
         }
         this.testWindow = testWindow;
-        this.referenceWindow = referenceWindow;
         this.warmup = warmup;
         this.floor = floor;
-        this.values = new FloatWindow(testWindow + referenceWindow);
-        this.scratch = new double[Math.max(testWindow, referenceWindow)];
+        this.test = new FloatWindow(testWindow);
+        this.reference = new SortedWindow(referenceWindow);
     }
 
     @Override
@@ -52,17 +50,22 @@ public final class LevelShiftDetector implements Detector
     @Override
     public double observe(final double value)
     {
-        values.add(value);
-        final int referenceSize = Math.min(values.size() - testWindow, referenceWindow);
-        if (referenceSize < warmup)
+        if (test.size() == testWindow)
+        {
+            // The oldest test value moves on into the reference window.
+            final double[] leaving = RobustStats.scratch(testWindow);
+            test.copyRecent(testWindow - 1, 1, leaving);
+            reference.add(leaving[0]);
+        }
+        test.add(value);
+        if (reference.size() < warmup)
         {
             return Double.NaN;
         }
-        values.copyRecent(testWindow, referenceSize, scratch);
-        final double referenceMedian = RobustStats.median(scratch, referenceSize);
-        final double mad = RobustStats.mad(scratch, referenceSize, referenceMedian);
-        final double scale = floor.apply(RobustStats.MAD_TO_SIGMA * mad, referenceMedian);
-        values.copyRecent(0, testWindow, scratch);
+        final double referenceMedian = reference.median();
+        final double scale = floor.apply(RobustStats.MAD_TO_SIGMA * reference.mad(referenceMedian), referenceMedian);
+        final double[] scratch = RobustStats.scratch(testWindow);
+        test.copyRecent(0, testWindow, scratch);
         final double testMedian = RobustStats.median(scratch, testWindow);
         lastReferenceMedian = referenceMedian;
         lastScale = scale;

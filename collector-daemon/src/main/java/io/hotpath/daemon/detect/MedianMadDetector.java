@@ -12,12 +12,11 @@ package io.hotpath.daemon.detect;
  */
 public final class MedianMadDetector implements Detector
 {
-    private final FloatWindow window;
+    private final SortedWindow window;
     private final int warmup;
     private final double excludeAbove;
     private final int relearnAfter;
     private final ScaleFloor floor;
-    private final double[] scratch;
 
     private int excludedRun;
     private double lastMedian = Double.NaN;
@@ -36,12 +35,11 @@ public final class MedianMadDetector implements Detector
         {
             throw new IllegalArgumentException("warmup must be in [3, window=" + window + "]: " + warmup);
         }
-        this.window = new FloatWindow(window);
+        this.window = new SortedWindow(window);
         this.warmup = warmup;
         this.excludeAbove = excludeAbove;
         this.relearnAfter = relearnAfter;
         this.floor = floor;
-        this.scratch = new double[window];
     }
 
     @Override
@@ -80,10 +78,8 @@ public final class MedianMadDetector implements Detector
 
     private void updateBaseline()
     {
-        final int size = window.size();
-        window.copyRecent(0, size, scratch);
-        final double median = RobustStats.median(scratch, size);
-        final double mad = RobustStats.mad(scratch, size, median);
+        final double median = window.median();
+        final double mad = window.mad(median);
         lastMedian = median;
         lastScale = floor.apply(RobustStats.MAD_TO_SIGMA * mad, median);
     }

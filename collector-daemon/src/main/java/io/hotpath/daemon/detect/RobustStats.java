@@ -9,8 +9,26 @@ final class RobustStats
     /** MAD times this estimates the standard deviation of normally distributed data. */
     static final double MAD_TO_SIGMA = 1.4826;
 
+    /**
+     * One scratch array per thread rather than one per detector: detectors run on one thread (the
+     * aggregation thread, or the backtest), and a per-detector copy would be most of their memory.
+     */
+    private static final ThreadLocal<double[]> SCRATCH = ThreadLocal.withInitial(() -> new double[256]);
+
     private RobustStats()
     {
+    }
+
+    /** A scratch array of at least {@code length} values, for the calling thread only; valid until its next call. */
+    static double[] scratch(final int length)
+    {
+        double[] scratch = SCRATCH.get();
+        if (scratch.length < length)
+        {
+            scratch = new double[Math.max(length, scratch.length * 2)];
+            SCRATCH.set(scratch);
+        }
+        return scratch;
     }
 
     /** Median of {@code values[0, length)}; reorders the array. */

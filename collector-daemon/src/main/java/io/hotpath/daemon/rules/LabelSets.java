@@ -8,10 +8,12 @@ import java.util.NoSuchElementException;
 import java.util.Set;
 
 /**
- * Label maps for exposition built once per series and shared: a series' own labels plus a few
- * family-specific ones ({@code signal}, {@code detector}, {@code severity}, {@code window}) as a view
- * of a few references, rather than a copied map per sample. An extra label replaces a series label
- * of the same name, so a sample never carries a label twice.
+ * Label sets for exposition, built once per series and shared: a series' own labels as two flat
+ * arrays, plus a few family-specific ones ({@code signal}, {@code detector}, {@code severity},
+ * {@code window}) on top, rather than a copied map per sample. An extra label replaces a series
+ * label of the same name, so a sample never carries a label twice. Writers iterate them by index
+ * ({@link LabelSet#size()}, {@link LabelSet#name(int)}, {@link LabelSet#value(int)}) without
+ * allocating; anything else sees an unmodifiable, insertion-ordered {@link Map}.
  */
 public final class LabelSets
 {
@@ -19,37 +21,162 @@ public final class LabelSets
     {
     }
 
-    /** {@code base} followed by the {@code name, value} pairs of {@code extra}; a view, not a copy. */
-    public static Map<String, String> extend(final Map<String, String> base, final String... extra)
+    /** An unmodifiable copy of {@code labels}, in their iteration order. */
+    public static LabelSet of(final Map<String, String> labels)
+    {
+        if (labels instanceof LabelSet set)
+        {
+            return set;
+        }
+        final String[] names = new String[labels.size()];
+        final String[] values = new String[labels.size()];
+        int i = 0;
+        for (final Map.Entry<String, String> label : labels.entrySet())
+        {
+            names[i] = label.getKey();
+            values[i] = label.getValue();
+            i++;
+        }
+        return new LabelSet(names, values, EMPTY, EMPTY);
+    }
+
+    /** {@code base} followed by the {@code name, value} pairs of {@code extra}; shares the base's arrays. */
+    public static LabelSet extend(final Map<String, String> base, final String... extra)
     {
         if ((extra.length & 1) != 0)
         {
             throw new IllegalArgumentException("extra labels come in name, value pairs");
         }
-        return new Extended(base, extra.clone());
-    }
-
-    private static final class Extended extends AbstractMap<String, String>
-    {
-        private final Map<String, String> base;
-        private final String[] extra;
-
-        Extended(final Map<String, String> base, final String[] extra)
+        final LabelSet baseSet = of(base);
+        final String[] extraNames = new String[extra.length / 2];
+        final String[] extraValues = new String[extra.length / 2];
+        for (int i = 0; i < extraNames.length; i++)
         {
-            this.base = base;
-            this.extra = extra;
+            extraNames[i] = extra[2 * i];
+            extraValues[i] = extra[2 * i + 1];
         }
-
-        private boolean overridden(final String name)
+        String[] names = baseSet.allNames();
+        String[] values = baseSet.allValues();
+        int kept = 0;
+        for (final String name : names)
         {
-            for (int i = 0; i < extra.length; i += 2)
+            if (!contains(extraNames, name))
             {
-                if (extra[i].equals(name))
+                kept++;
+            }
+        }
+        if (kept != names.length)
+        {
+            // Rare: a series label named like a family label. Copy the base without it.
+            final String[] keptNames = new String[kept];
+            final String[] keptValues = new String[kept];
+            int j = 0;
+            for (int i = 0; i < names.length; i++)
+            {
+                if (!contains(extraNames, names[i]))
                 {
-                    return true;
+                    keptNames[j] = names[i];
+                    keptValues[j++] = values[i];
                 }
             }
-            return false;
+            names = keptNames;
+            values = keptValues;
+        }
+        return new LabelSet(names, values, extraNames, extraValues);
+    }
+
+    private static final String[] EMPTY = new String[0];
+
+    private static boolean contains(final String[] names, final String name)
+    {
+        for (final String candidate : names)
+        {
+            if (candidate.equals(name))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** An immutable label set: base labels, then extra ones. */
+    public static final class LabelSet extends AbstractMap<String, String>
+    {
+        private final String[] baseNames;
+        private final String[] baseValues;
+        private final String[] extraNames;
+        private final String[] extraValues;
+
+        private LabelSet(final String[] baseNames, final String[] baseValues, final String[] extraNames,
+            final String[] extraValues)
+        {
+            this.baseNames = baseNames;
+            this.baseValues = baseValues;
+            this.extraNames = extraNames;
+            this.extraValues = extraValues;
+        }
+
+        @Override
+        public int size()
+        {
+            return baseNames.length + extraNames.length;
+        }
+
+        public String name(final int index)
+        {
+            return index < baseNames.length ? baseNames[index] : extraNames[index - baseNames.length];
+        }
+
+        public String value(final int index)
+        {
+            return index < baseValues.length ? baseValues[index] : extraValues[index - baseValues.length];
+        }
+
+        private String[] allNames()
+        {
+            if (extraNames.length == 0)
+            {
+                return baseNames;
+            }
+            final String[] all = new String[size()];
+            for (int i = 0; i < all.length; i++)
+            {
+                all[i] = name(i);
+            }
+            return all;
+        }
+
+        private String[] allValues()
+        {
+            if (extraValues.length == 0)
+            {
+                return baseValues;
+            }
+            final String[] all = new String[size()];
+            for (int i = 0; i < all.length; i++)
+            {
+                all[i] = value(i);
+            }
+            return all;
+        }
+
+        @Override
+        public String get(final Object key)
+        {
+            for (int i = 0; i < size(); i++)
+            {
+                if (name(i).equals(key))
+                {
+                    return value(i);
+                }
+            }
+            return null;
+        }
+
+        @Override
+        public boolean containsKey(final Object key)
+        {
+            return get(key) != null;
         }
 
         @Override
@@ -62,46 +189,23 @@ public final class LabelSets
                 {
                     return new Iterator<>()
                     {
-                        private final Iterator<Entry<String, String>> baseEntries = base.entrySet().iterator();
-                        private Entry<String, String> nextBase = advance();
-                        private int extraIndex;
-
-                        private Entry<String, String> advance()
-                        {
-                            while (baseEntries.hasNext())
-                            {
-                                final Entry<String, String> entry = baseEntries.next();
-                                if (!overridden(entry.getKey()))
-                                {
-                                    return entry;
-                                }
-                            }
-                            return null;
-                        }
+                        private int index;
 
                         @Override
                         public boolean hasNext()
                         {
-                            return nextBase != null || extraIndex < extra.length;
+                            return index < LabelSet.this.size();
                         }
 
                         @Override
                         public Entry<String, String> next()
                         {
-                            if (nextBase != null)
-                            {
-                                final Entry<String, String> entry = nextBase;
-                                nextBase = advance();
-                                return entry;
-                            }
-                            if (extraIndex >= extra.length)
+                            if (!hasNext())
                             {
                                 throw new NoSuchElementException();
                             }
-                            final Entry<String, String> entry =
-                                new SimpleImmutableEntry<>(extra[extraIndex], extra[extraIndex + 1]);
-                            extraIndex += 2;
-                            return entry;
+                            final int i = index++;
+                            return new SimpleImmutableEntry<>(name(i), value(i));
                         }
                     };
                 }
@@ -109,15 +213,7 @@ public final class LabelSets
                 @Override
                 public int size()
                 {
-                    int size = extra.length / 2;
-                    for (final String name : base.keySet())
-                    {
-                        if (!overridden(name))
-                        {
-                            size++;
-                        }
-                    }
-                    return size;
+                    return LabelSet.this.size();
                 }
             };
         }

@@ -42,4 +42,27 @@ class RobustStatsTest
         assertEquals(1.0, RobustStats.mad(again, again.length, 3.0), 0.0);
         assertEquals(1.5, RobustStats.mad(new double[] {1, 2, 3, 4, 5, 9}, 6, 3.0), 0.0);
     }
+
+    @Test
+    void sortedWindowAgreesWithQuickselectAsValuesComeAndGo()
+    {
+        final Random random = new Random(43);
+        for (final int capacity : new int[] {1, 2, 5, 60, 121})
+        {
+            final SortedWindow window = new SortedWindow(capacity);
+            final FloatWindow plain = new FloatWindow(capacity);
+            for (int i = 0; i < 1000; i++)
+            {
+                final double value = i % 3 == 0 ? random.nextInt(4) : random.nextGaussian() * 10;
+                window.add(value);
+                plain.add(value);
+                final double[] copy = new double[plain.size()];
+                plain.copyRecent(0, plain.size(), copy);
+                final double median = RobustStats.median(copy.clone(), copy.length);
+                assertEquals(median, window.median(), 0.0, "median, capacity " + capacity + ", step " + i);
+                assertEquals(RobustStats.mad(copy, copy.length, median), window.mad(median), 1e-12,
+                    "MAD, capacity " + capacity + ", step " + i);
+            }
+        }
+    }
 }
