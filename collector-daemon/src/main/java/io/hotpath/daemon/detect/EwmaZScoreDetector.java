@@ -6,9 +6,10 @@ package io.hotpath.daemon.detect;
  * and variance", 2009), score = (x − mean) / max(σ, floors).
  *
  * <p>Not fooled by its own outliers: a value is learnt <em>winsorized</em> to mean ± {@code clip}·σ,
- * so a spike of 50σ moves the baseline no more than one of 3σ. A lasting shift still wins, slowly:
- * each clipped value pulls the mean by alpha·clip·σ and widens σ, so the baseline catches up with a
- * new level within a few half-lives instead of flagging it forever.
+ * so a spike of 50σ moves the baseline no more than one of 3σ. A lasting shift still wins: each
+ * clipped value pulls the mean by alpha·clip·σ and widens σ (by up to a third per value at clip 3),
+ * so the baseline absorbs a new level within some ten to twenty values instead of flagging it for
+ * ever. The z-score is the detector of sudden changes; the MAD detector keeps a longer anomaly open.
  *
  * <p>During the first {@code warmup} values the weight is max(alpha, 1/n), a plain running mean and
  * variance, so the baseline starts from the data rather than from the first value.
