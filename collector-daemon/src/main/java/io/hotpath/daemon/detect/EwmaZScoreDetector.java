@@ -7,7 +7,7 @@ package io.hotpath.daemon.detect;
  *
  * <p>Not fooled by its own outliers: a value is learnt <em>winsorized</em> to mean ± {@code clip}·σ,
  * so a spike of 50σ moves the baseline no more than one of 3σ. A lasting shift still wins: each
- * clipped value pulls the mean by alpha·clip·σ and widens σ (by up to a third per value at clip 3),
+ * clipped value pulls the mean by alpha·clip·σ and widens σ (by up to 17 % per value at alpha 0.05, clip 3),
  * so the baseline absorbs a new level within some ten to twenty values instead of flagging it for
  * ever. The z-score is the detector of sudden changes; the MAD detector keeps a longer anomaly open.
  *
