@@ -1,0 +1,424 @@
+package io.hotpath.daemon.detect;
+
+import java.lang.System.Logger.Level;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.hotpath.daemon.aggregate.ClosedInterval;
+import io.hotpath.daemon.aggregate.IntervalListener;
+import io.hotpath.daemon.rules.LabelSets;
+import io.hotpath.daemon.rules.MetricFamilyWriter;
+import io.hotpath.daemon.rules.MetricNames;
+
+/**
+ * Anomaly detection on the daemon's 1-second series: for every series the aggregator reports, an
+ * {@link AnomalyMonitor} per configured signal and detector; events logged, counted, kept in a
+ * bounded ring for {@code /api/anomalies}, and exposed as the {@code hotpath_anomaly_*} families.
+ *
+ * <p><b>Threads.</b> Single writer, many readers: {@link #onInterval} runs on the aggregation thread
+ * only; {@link #writeMetrics}, {@link #anomaliesJson} and the other readers may run on any thread
+ * (the HTTP event loop) at the same time. Per-monitor state is published through volatile fields,
+ * series through a concurrent map, closed events through a small synchronized ring (events are rare).
+ *
+ * <p><b>Memory</b> is bounded: at most {@code max_series} series are watched (more are ignored and
+ * counted), a series not reported for {@code idle_eviction} is forgotten, detector windows are
+ * fixed float rings (with the default six monitors a series costs roughly 8 KB of heap in all),
+ * and the ring keeps {@code recent_events}.
+ *
+ * <p><b>Cost</b> per series per second: one pass per monitor; the MAD and level-shift detectors keep
+ * their windows sorted (binary search and a short array move per value, a half-pass for the MAD).
+ */
+public final class AnomalyEngine implements IntervalListener
+{
+    /** The aggregator's interval. */
+    public static final long STEP_MILLIS = 1000;
+
+    private static final System.Logger LOG = System.getLogger(AnomalyEngine.class.getName());
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final long SWEEP_EVERY_MILLIS = 60_000;
+
+    private final AnomalySettings settings;
+    private final Consumer<AnomalyEvent> eventSink;
+    private final Map<String, SeriesWatch> series = new ConcurrentHashMap<>();
+    private final ArrayDeque<AnomalyEvent> recent = new ArrayDeque<>();
+    private final AtomicLong eventIds = new AtomicLong();
+    private final long idleEvictionMillis;
+
+    private long lastIntervalStart = Long.MIN_VALUE;
+    private long lastSweep = Long.MIN_VALUE;
+    private volatile long seriesIgnored;
+    private volatile long listenerFailures;
+    private volatile long eventsOpened;
+
+    public AnomalyEngine(final AnomalySettings settings)
+    {
+        this(settings, event -> { });
+    }
+
+    /**
+     * @param eventSink also told of every event start and end (after the log line), on the
+     *                  aggregation thread; must be quick
+     */
+    public AnomalyEngine(final AnomalySettings settings, final Consumer<AnomalyEvent> eventSink)
+    {
+        this.settings = settings;
+        this.eventSink = eventSink;
+        this.idleEvictionMillis = settings.idleEviction().toMillis();
+    }
+
+    @Override
+    public void onInterval(final ClosedInterval interval)
+    {
+        try
+        {
+            observe(interval);
+        }
+        catch (final RuntimeException e)
+        {
+            // A detector or sink bug must not stop the aggregation thread: count it, log the first few.
+            if (listenerFailures++ < 10)
+            {
+                LOG.log(Level.ERROR, "anomaly detection failed on " + interval.seriesKey(), e);
+            }
+        }
+    }
+
+    private void observe(final ClosedInterval interval)
+    {
+        final long time = interval.intervalStartEpochMillis();
+        if (time > lastIntervalStart)
+        {
+            lastIntervalStart = time;
+            if (lastSweep == Long.MIN_VALUE)
+            {
+                lastSweep = time;
+            }
+            else if (time - lastSweep >= SWEEP_EVERY_MILLIS)
+            {
+                lastSweep = time;
+                evictIdle(time);
+            }
+        }
+        final String key = interval.seriesKey();
+        SeriesWatch watch = series.get(key);
+        if (watch == null)
+        {
+            if (series.size() >= settings.maxSeries())
+            {
+                seriesIgnored++;
+                return;
+            }
+            watch = new SeriesWatch(key, interval.labels());
+            series.put(key, watch);
+        }
+        if (time <= watch.lastSeen)
+        {
+            return;
+        }
+        watch.lastSeen = time;
+        for (final WatchedSignal watched : watch.signals)
+        {
+            final double value = watched.signal.extract(interval, watched.minCount);
+            for (final Exposed exposed : watched.monitors)
+            {
+                final AnomalyEvent event = exposed.monitor.observe(time, value);
+                if (event != null)
+                {
+                    publish(event);
+                }
+            }
+        }
+    }
+
+    private void publish(final AnomalyEvent event)
+    {
+        if (event.isOpen())
+        {
+            eventsOpened++;
+            LOG.log(event.severity() == Severity.CRITICAL ? Level.WARNING : Level.INFO, event.logLine());
+        }
+        else
+        {
+            synchronized (recent)
+            {
+                if (recent.size() == settings.recentEvents())
+                {
+                    recent.removeFirst();
+                }
+                recent.addLast(event);
+            }
+            LOG.log(Level.INFO, event.logLine());
+        }
+        eventSink.accept(event);
+    }
+
+    private void evictIdle(final long now)
+    {
+        final Iterator<SeriesWatch> watches = series.values().iterator();
+        while (watches.hasNext())
+        {
+            final SeriesWatch watch = watches.next();
+            if (now - watch.lastSeen > idleEvictionMillis)
+            {
+                for (final WatchedSignal watched : watch.signals)
+                {
+                    for (final Exposed exposed : watched.monitors)
+                    {
+                        final AnomalyEvent closed = exposed.monitor.close();
+                        if (closed != null)
+                        {
+                            publish(closed);
+                        }
+                    }
+                }
+                watches.remove();
+            }
+        }
+    }
+
+    /**
+     * Writes {@code hotpath_anomaly_score} and {@code hotpath_anomaly_active} for every watched
+     * series, signal and detector, and {@code hotpath_anomalies_total} (by severity) for those that
+     * have had an event; a counter appears with its first event, keeping idle series cheap to scrape.
+     */
+    public void writeMetrics(final MetricFamilyWriter writer)
+    {
+        writer.family(MetricNames.ANOMALY_SCORE, MetricFamilyWriter.Type.GAUGE,
+            "Anomaly score of the last 1s interval in standard deviations from the detector's baseline "
+                + "(NaN while warming up or without data).");
+        for (final SeriesWatch watch : series.values())
+        {
+            for (final WatchedSignal watched : watch.signals)
+            {
+                for (final Exposed exposed : watched.monitors)
+                {
+                    writer.sample(MetricNames.ANOMALY_SCORE, exposed.labels, exposed.monitor.score());
+                }
+            }
+        }
+        writer.family(MetricNames.ANOMALIES_TOTAL, MetricFamilyWriter.Type.COUNTER,
+            "Anomaly events opened, by the severity known when they opened.");
+        for (final SeriesWatch watch : series.values())
+        {
+            for (final WatchedSignal watched : watch.signals)
+            {
+                for (final Exposed exposed : watched.monitors)
+                {
+                    final long warnings = exposed.monitor.events(Severity.WARNING);
+                    final long criticals = exposed.monitor.events(Severity.CRITICAL);
+                    if (warnings + criticals > 0)
+                    {
+                        writer.sample(MetricNames.ANOMALIES_TOTAL, exposed.warningLabels, warnings);
+                        writer.sample(MetricNames.ANOMALIES_TOTAL, exposed.criticalLabels, criticals);
+                    }
+                }
+            }
+        }
+        writer.family(MetricNames.ANOMALY_ACTIVE, MetricFamilyWriter.Type.GAUGE,
+            "1 while an anomaly event is open.");
+        for (final SeriesWatch watch : series.values())
+        {
+            for (final WatchedSignal watched : watch.signals)
+            {
+                for (final Exposed exposed : watched.monitors)
+                {
+                    writer.sample(MetricNames.ANOMALY_ACTIVE, exposed.labels, exposed.monitor.active() ? 1 : 0);
+                }
+            }
+        }
+    }
+
+    /** Open events now, oldest first. */
+    public List<AnomalyEvent> activeEvents()
+    {
+        final List<AnomalyEvent> active = new ArrayList<>();
+        for (final SeriesWatch watch : series.values())
+        {
+            for (final WatchedSignal watched : watch.signals)
+            {
+                for (final Exposed exposed : watched.monitors)
+                {
+                    final AnomalyEvent event = exposed.monitor.openEvent();
+                    if (event != null)
+                    {
+                        active.add(event);
+                    }
+                }
+            }
+        }
+        active.sort(Comparator.comparingLong(AnomalyEvent::id));
+        return active;
+    }
+
+    /** The most recently closed events, newest first, at most {@code limit}. */
+    public List<AnomalyEvent> recentEvents(final int limit)
+    {
+        final List<AnomalyEvent> events = new ArrayList<>();
+        synchronized (recent)
+        {
+            final Iterator<AnomalyEvent> newestFirst = recent.descendingIterator();
+            while (newestFirst.hasNext() && events.size() < limit)
+            {
+                events.add(newestFirst.next());
+            }
+        }
+        return events;
+    }
+
+    /** Current score of every watched series, signal and detector. */
+    public List<Score> currentScores()
+    {
+        final List<Score> scores = new ArrayList<>();
+        for (final SeriesWatch watch : series.values())
+        {
+            for (final WatchedSignal watched : watch.signals)
+            {
+                for (final Exposed exposed : watched.monitors)
+                {
+                    scores.add(new Score(watch.key, watched.signal, exposed.monitor.detectorKind(),
+                        exposed.monitor.score(), exposed.monitor.active()));
+                }
+            }
+        }
+        return scores;
+    }
+
+    /** One entry of {@link #currentScores()}. */
+    public record Score(String seriesKey, Signal signal, DetectorKind detector, double score, boolean active)
+    {
+    }
+
+    /**
+     * The {@code /api/anomalies} document: {@code active} events, the {@code recent} closed ones
+     * (newest first, at most {@code limit}), and counts. UTF-8 JSON.
+     */
+    public byte[] anomaliesJson(final int limit)
+    {
+        final ObjectNode root = JSON.createObjectNode();
+        root.put("generated_at", Instant.now().toString());
+        root.put("series_watched", series.size());
+        root.put("series_ignored", seriesIgnored);
+        root.put("events_opened", eventsOpened);
+        final ArrayNode active = root.putArray("active");
+        for (final AnomalyEvent event : activeEvents())
+        {
+            event.toJson(active.addObject());
+        }
+        final ArrayNode recentNode = root.putArray("recent");
+        for (final AnomalyEvent event : recentEvents(limit))
+        {
+            event.toJson(recentNode.addObject());
+        }
+        try
+        {
+            return JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(root);
+        }
+        catch (final JsonProcessingException e)
+        {
+            throw new IllegalStateException("cannot happen for a tree of plain values", e);
+        }
+    }
+
+    /** Series watched now. */
+    public int seriesWatched()
+    {
+        return series.size();
+    }
+
+    /** Series not watched because {@code max_series} was reached (each report counted). */
+    public long seriesIgnored()
+    {
+        return seriesIgnored;
+    }
+
+    /** Events opened since start. */
+    public long eventsOpened()
+    {
+        return eventsOpened;
+    }
+
+    /** Intervals on which detection failed with an exception (a bug; logged). */
+    public long listenerFailures()
+    {
+        return listenerFailures;
+    }
+
+    private final class SeriesWatch
+    {
+        final String key;
+        final WatchedSignal[] signals;
+        volatile long lastSeen = Long.MIN_VALUE;
+
+        SeriesWatch(final String key, final Map<String, String> intervalLabels)
+        {
+            this.key = key;
+            final Map<String, String> labels = LabelSets.of(intervalLabels);
+            final Map<Signal, SignalSettings> signalSettings = settings.forMetric(labels.get("metric"));
+            final List<WatchedSignal> watched = new ArrayList<>();
+            for (final Signal signal : Signal.values())
+            {
+                final SignalSettings signalSetting = signalSettings.get(signal);
+                if (!signalSetting.detectors().isEmpty())
+                {
+                    watched.add(new WatchedSignal(key, labels, signal, signalSetting));
+                }
+            }
+            this.signals = watched.toArray(new WatchedSignal[0]);
+        }
+    }
+
+    private final class WatchedSignal
+    {
+        final Signal signal;
+        final long minCount;
+        final Exposed[] monitors;
+
+        WatchedSignal(final String key, final Map<String, String> labels, final Signal signal, final SignalSettings settings)
+        {
+            this.signal = signal;
+            this.minCount = settings.minCount();
+            this.monitors = new Exposed[settings.detectors().size()];
+            for (int i = 0; i < monitors.length; i++)
+            {
+                final DetectorKind kind = settings.detectors().get(i);
+                monitors[i] = new Exposed(
+                    new AnomalyMonitor(key, labels, signal, settings, kind, STEP_MILLIS, eventIds::incrementAndGet),
+                    labels);
+            }
+        }
+    }
+
+    /** A monitor with its label sets, built once. */
+    private static final class Exposed
+    {
+        final AnomalyMonitor monitor;
+        final Map<String, String> labels;
+        final Map<String, String> warningLabels;
+        final Map<String, String> criticalLabels;
+
+        Exposed(final AnomalyMonitor monitor, final Map<String, String> seriesLabels)
+        {
+            this.monitor = monitor;
+            final String signal = monitor.signal().label();
+            final String detector = monitor.detectorKind().label();
+            this.labels = LabelSets.extend(seriesLabels, "signal", signal, "detector", detector);
+            this.warningLabels = LabelSets.extend(seriesLabels, "signal", signal, "detector", detector,
+                "severity", Severity.WARNING.label());
+            this.criticalLabels = LabelSets.extend(seriesLabels, "signal", signal, "detector", detector,
+                "severity", Severity.CRITICAL.label());
+        }
+    }
+}

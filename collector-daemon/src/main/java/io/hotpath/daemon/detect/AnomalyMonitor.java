@@ -1,0 +1,173 @@
+package io.hotpath.daemon.detect;
+
+import java.util.Map;
+import java.util.function.LongSupplier;
+
+/**
+ * One detector watching one signal of one series, with its suppression: the unit the
+ * {@link AnomalyEngine} keeps per series and the {@code backtest} command replays a CSV through, so
+ * what an operator tunes offline is exactly what runs in the daemon.
+ *
+ * <p>Single writer (the aggregation thread, or the backtest loop) calls {@link #observe}; any thread
+ * may read {@link #score()}, {@link #active()}, {@link #openEvent()} and the event counts, which are
+ * published through volatile fields.
+ */
+public final class AnomalyMonitor
+{
+    private final String seriesKey;
+    private final Map<String, String> seriesLabels;
+    private final Signal signal;
+    private final Direction direction;
+    private final Detector detector;
+    private final EventSuppressor suppressor;
+    private final LongSupplier eventIds;
+
+    private long eventId;
+    private double peakValue = Double.NaN;
+    private double baselineAtPeak = Double.NaN;
+
+    private volatile double score = Double.NaN;
+    private volatile AnomalyEvent openEvent;
+    private volatile long warningEvents;
+    private volatile long criticalEvents;
+
+    /**
+     * @param seriesLabels the series' labels, unmodifiable (shared by the monitors of a series and
+     *                     carried by its events)
+     */
+    public AnomalyMonitor(
+        final String seriesKey,
+        final Map<String, String> seriesLabels,
+        final Signal signal,
+        final SignalSettings signalSettings,
+        final DetectorKind kind,
+        final long stepMillis,
+        final LongSupplier eventIds)
+    {
+        final DetectorSettings settings = signalSettings.settings(kind);
+        this.seriesKey = seriesKey;
+        this.seriesLabels = seriesLabels;
+        this.signal = signal;
+        this.direction = signalSettings.direction();
+        this.detector = settings.newDetector(signalSettings.floor());
+        this.suppressor = new EventSuppressor(settings, stepMillis);
+        this.eventIds = eventIds;
+    }
+
+    /**
+     * Feeds the signal's value for the interval starting at {@code timeMillis} (NaN: no data) and
+     * returns the event this interval opened (open) or closed (with its end), else null.
+     */
+    public AnomalyEvent observe(final long timeMillis, final double value)
+    {
+        final double baselineBefore = detector.baseline();
+        final double deviation = Double.isNaN(value) ? Double.NaN : detector.observe(value);
+        final double newScore = direction.score(deviation);
+        score = newScore;
+
+        final double peakBefore = suppressor.peak();
+        final boolean wasActive = suppressor.active();
+        final EventSuppressor.Transition transition = suppressor.step(timeMillis, newScore);
+        if (suppressor.peakAt() == timeMillis && (suppressor.peak() != peakBefore || !wasActive))
+        {
+            // This interval set the peak of the pending run or open event: remember what it looked like.
+            peakValue = value;
+            // The level-shift detector scores against the reference it computed in this very call.
+            baselineAtPeak = detector.kind() == DetectorKind.LEVEL_SHIFT ? detector.baseline() : baselineBefore;
+        }
+        switch (transition)
+        {
+            case OPENED:
+            {
+                eventId = eventIds.getAsLong();
+                final AnomalyEvent opened = event(AnomalyEvent.OPEN);
+                if (opened.severity() == Severity.CRITICAL)
+                {
+                    criticalEvents++;
+                }
+                else
+                {
+                    warningEvents++;
+                }
+                openEvent = opened;
+                return opened;
+            }
+            case CLOSED:
+            {
+                final AnomalyEvent closed = event(suppressor.eventEnd());
+                openEvent = null;
+                return closed;
+            }
+            case NONE:
+            default:
+                if (wasActive && suppressor.peak() > peakBefore)
+                {
+                    openEvent = event(AnomalyEvent.OPEN);
+                }
+                return null;
+        }
+    }
+
+    /** Closes an open event because the series went away; returns the closed event, or null. */
+    public AnomalyEvent close()
+    {
+        if (suppressor.forceClose())
+        {
+            final AnomalyEvent closed = event(suppressor.eventEnd());
+            openEvent = null;
+            score = Double.NaN;
+            return closed;
+        }
+        return null;
+    }
+
+    private AnomalyEvent event(final long endMillis)
+    {
+        return new AnomalyEvent(eventId, seriesKey, seriesLabels, signal, detector.kind(), suppressor.severity(),
+            suppressor.eventStart(), endMillis, suppressor.peak(), suppressor.peakAt(), peakValue, baselineAtPeak);
+    }
+
+    public Signal signal()
+    {
+        return signal;
+    }
+
+    public DetectorKind detectorKind()
+    {
+        return detector.kind();
+    }
+
+    /** The last score (non-negative, in standard deviations), NaN while warming up or without data. */
+    public double score()
+    {
+        return score;
+    }
+
+    public boolean active()
+    {
+        return openEvent != null;
+    }
+
+    /** Snapshot of the open event, or null. */
+    public AnomalyEvent openEvent()
+    {
+        return openEvent;
+    }
+
+    /** Events opened so far with {@code severity} (severity as known when the event opened). */
+    public long events(final Severity severity)
+    {
+        return severity == Severity.CRITICAL ? criticalEvents : warningEvents;
+    }
+
+    /** Runs above the enter threshold swallowed by cool-downs. */
+    public long suppressedRuns()
+    {
+        return suppressor.suppressedRuns();
+    }
+
+    Detector detector()
+    {
+        return detector;
+    }
+}

@@ -1,0 +1,47 @@
+package io.hotpath.daemon.detect;
+
+/**
+ * One anomaly detector over one signal of one series. Single-threaded: the owner (an
+ * {@link AnomalyMonitor}) feeds it one value per interval.
+ *
+ * <p>{@link #observe} first scores the value against the baseline learnt from the values before it,
+ * then learns from it, each detector in its own robust way so that the outliers it flags do not
+ * drag its baseline towards them. The score is signed and in units of the baseline's (robust)
+ * standard deviation, so one set of thresholds reads the same for every detector and signal; the
+ * {@link Direction} decides which sign counts. During warm-up the score is NaN: no verdict.
+ */
+public interface Detector
+{
+    DetectorKind kind();
+
+    /** Signed deviation of {@code value} from the baseline, in standard deviations; NaN while warming up. */
+    double observe(double value);
+
+    /** The value the detector expected (mean or median), NaN before the first value. */
+    double baseline();
+
+    /** The denominator of the last score: the baseline's spread after the floors. */
+    double scale();
+
+    /**
+     * The smallest spread a detector assumes, so that a flat series (every error ratio 0, MAD 0) does
+     * not turn a tiny change into an infinite score: the larger of an absolute floor in the signal's
+     * unit and a fraction of the baseline.
+     */
+    record ScaleFloor(double absolute, double relative)
+    {
+        public ScaleFloor
+        {
+            if (!(absolute >= 0) || !(relative >= 0))
+            {
+                throw new IllegalArgumentException("scale floors must be >= 0: " + absolute + ", " + relative);
+            }
+        }
+
+        /** The spread to divide by: {@code spread} raised to the floors, and never 0. */
+        public double apply(final double spread, final double baseline)
+        {
+            return Math.max(Math.max(spread, absolute), Math.max(relative * Math.abs(baseline), 1e-12));
+        }
+    }
+}

@@ -1,0 +1,120 @@
+package io.hotpath.daemon.detect;
+
+import java.time.Duration;
+
+/**
+ * Settings of one detector on one signal: its own parameters and the suppression that turns its
+ * score into events. Scores are in standard deviations (see {@link Detector}), so thresholds read
+ * the same for every detector: an event opens when the score stays at or above {@code enter} for
+ * {@code minDuration} (or reaches {@code critical} at once), stays open while it is at or above
+ * {@code exit}, closes after {@code hold} below it, and no new event opens for {@code cooldown}.
+ *
+ * @param enter        score at which an event may open
+ * @param exit         score below which an open event counts as quiet (hysteresis: {@code exit <= enter})
+ * @param critical     peak score at which the event is critical rather than warning, and opens at once
+ * @param minDuration  how long the score must stay at or above {@code enter} before an event opens
+ * @param hold         how long the score must stay below {@code exit} before the event closes; flaps
+ *                     shorter than this stay one event
+ * @param cooldown     after an event closes, how long new events of the same detector and signal are suppressed
+ * @param warmup       values learnt before the first verdict
+ * @param alpha        zscore: weight of each new value in the moving mean and variance
+ * @param window       mad: rolling window; levelshift: reference window (values)
+ * @param testWindow   levelshift: recent values whose median is compared with the reference
+ * @param relearnAfter mad: consecutive outliers kept out of the window before they are learnt again
+ */
+public record DetectorSettings(
+    DetectorKind kind,
+    double enter,
+    double exit,
+    double critical,
+    Duration minDuration,
+    Duration hold,
+    Duration cooldown,
+    int warmup,
+    double alpha,
+    int window,
+    int testWindow,
+    int relearnAfter)
+{
+    public DetectorSettings
+    {
+        if (!(exit > 0 && exit <= enter && enter <= critical))
+        {
+            throw new IllegalArgumentException(
+                kind.label() + ": thresholds must satisfy 0 < exit <= enter <= critical, got exit=" + exit
+                    + " enter=" + enter + " critical=" + critical);
+        }
+        if (minDuration.isNegative() || hold.isNegative() || cooldown.isNegative())
+        {
+            throw new IllegalArgumentException(kind.label() + ": durations must be >= 0");
+        }
+        if (!(alpha > 0 && alpha < 1))
+        {
+            throw new IllegalArgumentException(kind.label() + ": alpha must be in (0, 1), got " + alpha);
+        }
+        if (window < 3 || testWindow < 1 || relearnAfter < 0)
+        {
+            throw new IllegalArgumentException(kind.label() + ": window >= 3, test_window >= 1, relearn_after >= 0");
+        }
+        final int maxWarmup = kind == DetectorKind.ZSCORE ? 100_000 : window;
+        if (warmup < 3 || warmup > maxWarmup)
+        {
+            throw new IllegalArgumentException(
+                kind.label() + ": warmup must be in [3, " + maxWarmup + "], got " + warmup);
+        }
+    }
+
+    /**
+     * Built-in defaults. Thresholds: 3σ for the z-score (the classic), 3.5 for MAD (Iglewicz and
+     * Hoaglin's recommendation for modified z-scores), 3 for a level shift of the median. Suppression:
+     * 2 s confirmation, 10 s hold, 60 s cool-down; critical at twice the enter threshold.
+     */
+    public static DetectorSettings defaults(final DetectorKind kind)
+    {
+        final Duration minDuration = Duration.ofSeconds(2);
+        final Duration hold = Duration.ofSeconds(10);
+        final Duration cooldown = Duration.ofSeconds(60);
+        return switch (kind)
+        {
+            case ZSCORE -> new DetectorSettings(kind, 3.0, 2.0, 6.0, minDuration, hold, cooldown, 30, 0.05, 120, 10, 60);
+            case MAD -> new DetectorSettings(kind, 3.5, 2.5, 7.0, minDuration, hold, cooldown, 30, 0.05, 120, 10, 60);
+            case LEVEL_SHIFT -> new DetectorSettings(kind, 3.0, 1.5, 6.0, minDuration, hold, cooldown, 30, 0.05, 60, 10, 60);
+        };
+    }
+
+    /** A detector built from these settings for a signal whose spread never goes below {@code floor}. */
+    public Detector newDetector(final Detector.ScaleFloor floor)
+    {
+        return switch (kind)
+        {
+            case ZSCORE -> new EwmaZScoreDetector(alpha, warmup, enter, floor);
+            case MAD -> new MedianMadDetector(window, warmup, enter, relearnAfter, floor);
+            case LEVEL_SHIFT -> new LevelShiftDetector(testWindow, window, warmup, floor);
+        };
+    }
+
+    /** Values needed before the first verdict (the level-shift detector also fills its test window). */
+    public int valuesBeforeVerdict()
+    {
+        return kind == DetectorKind.LEVEL_SHIFT ? warmup + testWindow : warmup + 1;
+    }
+
+    public DetectorSettings withThresholds(final double enter, final double exit, final double critical)
+    {
+        return new DetectorSettings(kind, enter, exit, critical, minDuration, hold, cooldown, warmup, alpha, window,
+            testWindow, relearnAfter);
+    }
+
+    public DetectorSettings withSuppression(final Duration minDuration, final Duration hold, final Duration cooldown)
+    {
+        return new DetectorSettings(kind, enter, exit, critical, minDuration, hold, cooldown, warmup, alpha, window,
+            testWindow, relearnAfter);
+    }
+
+    public DetectorSettings withModel(
+        final int warmup, final double alpha, final int window, final int testWindow, final int relearnAfter)
+    {
+        return new DetectorSettings(kind, enter, exit, critical, minDuration, hold, cooldown, warmup, alpha, window,
+            testWindow, relearnAfter);
+    }
+}

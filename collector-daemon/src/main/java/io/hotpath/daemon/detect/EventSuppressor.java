@@ -1,0 +1,192 @@
+package io.hotpath.daemon.detect;
+
+/**
+ * Turns a detector's per-interval score into few events: the suppression half of an
+ * {@link AnomalyMonitor}, kept apart so its rules can be tested with plain score sequences.
+ *
+ * <pre>
+ *            score >= enter                    score >= enter for minDuration,
+ *   IDLE ───────────────────────► PENDING ──── or score >= critical ───────► ACTIVE
+ *    ▲  (not during cool-down)      │                                        │  │ score >= exit: stays
+ *    │                              │ score < enter                          │  ▼ (flaps merge here)
+ *    ├──────────────────────────────┘                                        │
+ *    └─────────────────── score < exit for hold; cool-down starts ◄──────────┘
+ * </pre>
+ *
+ * Time is the start of each interval in epoch milliseconds; an interval lasts {@code stepMillis}.
+ * An event starts at the first interval of the run that opened it and ends at the end of the last
+ * interval whose score was at or above {@code exit}. A NaN score (warming up, no data) is quiet.
+ * Single-threaded.
+ */
+public final class EventSuppressor
+{
+    /** What one {@link #step} did. */
+    public enum Transition
+    {
+        NONE, OPENED, CLOSED
+    }
+
+    private enum State
+    {
+        IDLE, PENDING, ACTIVE
+    }
+
+    private final double enter;
+    private final double exit;
+    private final double critical;
+    private final long minDurationMillis;
+    private final long holdMillis;
+    private final long cooldownMillis;
+    private final long stepMillis;
+
+    private State state = State.IDLE;
+    private long runStart;
+    private long lastAboveExit;
+    private long cooldownUntil = Long.MIN_VALUE;
+    private double peak;
+    private long peakAt;
+    private long suppressed;
+    private boolean suppressing;
+
+    public EventSuppressor(final DetectorSettings settings, final long stepMillis)
+    {
+        if (stepMillis <= 0)
+        {
+            throw new IllegalArgumentException("stepMillis must be > 0: " + stepMillis);
+        }
+        this.enter = settings.enter();
+        this.exit = settings.exit();
+        this.critical = settings.critical();
+        this.minDurationMillis = settings.minDuration().toMillis();
+        this.holdMillis = settings.hold().toMillis();
+        this.cooldownMillis = settings.cooldown().toMillis();
+        this.stepMillis = stepMillis;
+    }
+
+    /** Feeds the score of the interval starting at {@code timeMillis}; times must increase. */
+    public Transition step(final long timeMillis, final double score)
+    {
+        final boolean aboveEnter = score >= enter;
+        switch (state)
+        {
+            case IDLE:
+                if (!aboveEnter)
+                {
+                    suppressing = false;
+                    return Transition.NONE;
+                }
+                if (timeMillis < cooldownUntil)
+                {
+                    if (!suppressing)
+                    {
+                        suppressing = true;
+                        suppressed++;
+                    }
+                    return Transition.NONE;
+                }
+                state = State.PENDING;
+                runStart = timeMillis;
+                peak = score;
+                peakAt = timeMillis;
+                return confirm(timeMillis, score);
+            case PENDING:
+                if (!aboveEnter)
+                {
+                    state = State.IDLE;
+                    return Transition.NONE;
+                }
+                notePeak(timeMillis, score);
+                return confirm(timeMillis, score);
+            case ACTIVE:
+            default:
+                if (score >= exit)
+                {
+                    lastAboveExit = timeMillis;
+                    notePeak(timeMillis, score);
+                    return Transition.NONE;
+                }
+                if (timeMillis - lastAboveExit >= holdMillis)
+                {
+                    state = State.IDLE;
+                    cooldownUntil = timeMillis + cooldownMillis;
+                    suppressing = false;
+                    return Transition.CLOSED;
+                }
+                return Transition.NONE;
+        }
+    }
+
+    /**
+     * Closes an open event now (the series went away); returns whether one was open. The event ends
+     * where it would have ended: after its last interval at or above {@code exit}.
+     */
+    public boolean forceClose()
+    {
+        if (state == State.ACTIVE)
+        {
+            state = State.IDLE;
+            return true;
+        }
+        state = State.IDLE;
+        return false;
+    }
+
+    private Transition confirm(final long timeMillis, final double score)
+    {
+        if (timeMillis + stepMillis - runStart >= minDurationMillis || score >= critical)
+        {
+            state = State.ACTIVE;
+            lastAboveExit = timeMillis;
+            return Transition.OPENED;
+        }
+        return Transition.NONE;
+    }
+
+    private void notePeak(final long timeMillis, final double score)
+    {
+        if (score > peak)
+        {
+            peak = score;
+            peakAt = timeMillis;
+        }
+    }
+
+    public boolean active()
+    {
+        return state == State.ACTIVE;
+    }
+
+    /** Start of the open (or last) event: the first interval of the run that opened it. */
+    public long eventStart()
+    {
+        return runStart;
+    }
+
+    /** End of the open (or last) event so far: the end of its last interval at or above {@code exit}. */
+    public long eventEnd()
+    {
+        return lastAboveExit + stepMillis;
+    }
+
+    /** Highest score of the open (or last) event, the pending run included. */
+    public double peak()
+    {
+        return peak;
+    }
+
+    public long peakAt()
+    {
+        return peakAt;
+    }
+
+    public Severity severity()
+    {
+        return peak >= critical ? Severity.CRITICAL : Severity.WARNING;
+    }
+
+    /** Runs above {@code enter} swallowed by cool-downs (each run counted once). */
+    public long suppressedRuns()
+    {
+        return suppressed;
+    }
+}

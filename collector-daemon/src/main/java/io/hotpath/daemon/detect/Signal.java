@@ -1,0 +1,67 @@
+package io.hotpath.daemon.detect;
+
+import io.hotpath.daemon.aggregate.ClosedInterval;
+
+/**
+ * What the detectors watch on each 1-second interval of a series. The {@link #label()} is the value
+ * of the {@code signal} label on the anomaly families.
+ */
+public enum Signal
+{
+    /** 99th percentile latency of the interval, seconds; undefined for an empty interval. */
+    LATENCY_P99("latency_p99")
+    {
+        @Override
+        double extract(final ClosedInterval interval, final long minCount)
+        {
+            final long count = interval.count();
+            return count == 0 || count < minCount ? Double.NaN : interval.quantileNanos(0.99) / 1e9;
+        }
+    },
+    /** Errors / calls of the interval; undefined for an interval with fewer than {@code min_count} calls. */
+    ERROR_RATIO("error_ratio")
+    {
+        @Override
+        double extract(final ClosedInterval interval, final long minCount)
+        {
+            final long count = interval.count();
+            return count == 0 || count < minCount ? Double.NaN : (double)interval.errorCount() / count;
+        }
+    },
+    /** Calls per second; an empty interval is a real 0 (silence is what a throughput detector looks for). */
+    THROUGHPUT("throughput")
+    {
+        @Override
+        double extract(final ClosedInterval interval, final long minCount)
+        {
+            return interval.count();
+        }
+    };
+
+    private final String label;
+
+    Signal(final String label)
+    {
+        this.label = label;
+    }
+
+    public String label()
+    {
+        return label;
+    }
+
+    /** The signal's value for one interval, or NaN when the interval says nothing about it. */
+    abstract double extract(ClosedInterval interval, long minCount);
+
+    public static Signal fromLabel(final String label)
+    {
+        for (final Signal signal : values())
+        {
+            if (signal.label.equals(label))
+            {
+                return signal;
+            }
+        }
+        throw new IllegalArgumentException("unknown signal \"" + label + "\"; expected latency_p99, error_ratio or throughput");
+    }
+}

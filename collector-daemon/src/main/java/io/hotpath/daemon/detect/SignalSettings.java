@@ -1,0 +1,78 @@
+package io.hotpath.daemon.detect;
+
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * How one signal of a series is watched: which detectors, which direction counts, the floors under
+ * the detectors' spread (in the signal's unit), and each detector's settings.
+ *
+ * @param detectors            detectors that run on the signal (empty: the signal is not watched)
+ * @param direction            which deviations are anomalous
+ * @param minCount             intervals with fewer calls say nothing about latency or error ratio
+ *                             (one error in two calls is not a 50 % error ratio worth a page)
+ * @param minDeviation         absolute floor of the spread, in the signal's unit (seconds, ratio, calls/s)
+ * @param relativeMinDeviation floor of the spread as a fraction of the baseline: a series as steady as
+ *                             a clock is not anomalous for moving by 1 %
+ * @param detectorSettings     settings of every detector kind (also of those not enabled, so that
+ *                             enabling one later has its settings at hand)
+ */
+public record SignalSettings(
+    List<DetectorKind> detectors,
+    Direction direction,
+    long minCount,
+    double minDeviation,
+    double relativeMinDeviation,
+    Map<DetectorKind, DetectorSettings> detectorSettings)
+{
+    public SignalSettings
+    {
+        detectors = List.copyOf(detectors);
+        detectorSettings = Map.copyOf(detectorSettings);
+        if (minCount < 0 || !(minDeviation >= 0) || !(relativeMinDeviation >= 0))
+        {
+            throw new IllegalArgumentException("min_count, min_deviation and relative_min_deviation must be >= 0");
+        }
+        for (final DetectorKind kind : DetectorKind.values())
+        {
+            if (!detectorSettings.containsKey(kind))
+            {
+                throw new IllegalArgumentException("settings missing for detector " + kind.label());
+            }
+        }
+    }
+
+    /**
+     * Built-in defaults. Latency p99 and error ratio are watched upwards, throughput both ways. The
+     * floors: 0.1 ms or 5 % of the baseline for latency; an absolute 1 percentage point for error ratio
+     * (over at least 20 calls); 1 call/s or 5 % for throughput.
+     */
+    public static SignalSettings defaults(final Signal signal)
+    {
+        final Map<DetectorKind, DetectorSettings> settings = new EnumMap<>(DetectorKind.class);
+        for (final DetectorKind kind : DetectorKind.values())
+        {
+            settings.put(kind, DetectorSettings.defaults(kind));
+        }
+        return switch (signal)
+        {
+            case LATENCY_P99 -> new SignalSettings(
+                List.of(DetectorKind.MAD, DetectorKind.LEVEL_SHIFT), Direction.UP, 1, 0.0001, 0.05, settings);
+            case ERROR_RATIO -> new SignalSettings(
+                List.of(DetectorKind.ZSCORE, DetectorKind.LEVEL_SHIFT), Direction.UP, 20, 0.01, 0.0, settings);
+            case THROUGHPUT -> new SignalSettings(
+                List.of(DetectorKind.ZSCORE, DetectorKind.LEVEL_SHIFT), Direction.BOTH, 0, 1.0, 0.05, settings);
+        };
+    }
+
+    public Detector.ScaleFloor floor()
+    {
+        return new Detector.ScaleFloor(minDeviation, relativeMinDeviation);
+    }
+
+    public DetectorSettings settings(final DetectorKind kind)
+    {
+        return detectorSettings.get(kind);
+    }
+}

@@ -1,0 +1,110 @@
+package io.hotpath.daemon.rules;
+
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Every metric family name hotpathd exposes, as listed in {@code collector-daemon/METRICS.md}, plus
+ * the names the generated Prometheus rules record. One list for the exposition code, the rule
+ * generator and the dashboards, so that a dashboard can never query a name nobody writes:
+ * {@code MetricNamesTest} parses METRICS.md and fails when this class and the contract drift apart.
+ *
+ * <p>Counter families carry their {@code _total} suffix here (the sample name in the 0.0.4 text format);
+ * a histogram family is the base name, its samples add {@code _bucket}, {@code _sum} and {@code _count}.
+ */
+public final class MetricNames
+{
+    // Per series.
+    public static final String DURATION_SECONDS = "hotpath_duration_seconds";
+    public static final String DURATION_QUANTILE_SECONDS = "hotpath_duration_quantile_seconds";
+    public static final String CALLS_TOTAL = "hotpath_calls_total";
+    public static final String PAYLOAD_BYTES_TOTAL = "hotpath_payload_bytes_total";
+    public static final String LATE_SAMPLES_TOTAL = "hotpath_late_samples_total";
+
+    // Anomalies.
+    public static final String ANOMALY_SCORE = "hotpath_anomaly_score";
+    public static final String ANOMALIES_TOTAL = "hotpath_anomalies_total";
+    public static final String ANOMALY_ACTIVE = "hotpath_anomaly_active";
+
+    // SLOs.
+    public static final String SLO_TARGET_RATIO = "hotpath_slo_target_ratio";
+    public static final String SLO_SLI_RATIO = "hotpath_slo_sli_ratio";
+    public static final String SLO_BURN_RATE = "hotpath_slo_burn_rate";
+    public static final String SLO_ERROR_BUDGET_REMAINING_RATIO = "hotpath_slo_error_budget_remaining_ratio";
+    public static final String SLO_ERROR_BUDGET_CONSUMED_RATIO = "hotpath_slo_error_budget_consumed_ratio";
+    public static final String SLO_EVENTS_TOTAL = "hotpath_slo_events_total";
+    public static final String SLO_ALERT_ACTIVE = "hotpath_slo_alert_active";
+
+    // Agent self-metrics (from AGENT_STATS records).
+    public static final String AGENT_SAMPLES_RECORDED_TOTAL = "hotpath_agent_samples_recorded_total";
+    public static final String AGENT_SAMPLES_DROPPED_TOTAL = "hotpath_agent_samples_dropped_total";
+    public static final String AGENT_SAMPLES_DRAINED_TOTAL = "hotpath_agent_samples_drained_total";
+    public static final String AGENT_ADVICE_ERRORS_TOTAL = "hotpath_agent_advice_errors_total";
+    public static final String AGENT_LABEL_OVERFLOWS_TOTAL = "hotpath_agent_label_overflows_total";
+    public static final String AGENT_RING_OCCUPANCY_RATIO = "hotpath_agent_ring_occupancy_ratio";
+    public static final String AGENT_DRAIN_LAG_SECONDS = "hotpath_agent_drain_lag_seconds";
+
+    // Daemon self-metrics.
+    public static final String DAEMON_RECORDS_READ_TOTAL = "hotpath_daemon_records_read_total";
+    public static final String DAEMON_RECORDS_REJECTED_TOTAL = "hotpath_daemon_records_rejected_total";
+    public static final String DAEMON_QUEUES_TAILED = "hotpath_daemon_queues_tailed";
+    public static final String DAEMON_QUEUE_LAG_SECONDS = "hotpath_daemon_queue_lag_seconds";
+    public static final String DAEMON_SERIES = "hotpath_daemon_series";
+    public static final String DAEMON_SERIES_OVERFLOW_TOTAL = "hotpath_daemon_series_overflow_total";
+    public static final String DAEMON_ROTATION_DURATION_SECONDS = "hotpath_daemon_rotation_duration_seconds";
+    public static final String DAEMON_SCRAPE_DURATION_SECONDS = "hotpath_daemon_scrape_duration_seconds";
+
+    /** Histogram families: their samples are {@code name_bucket}, {@code name_sum}, {@code name_count}. */
+    public static final Set<String> HISTOGRAMS = Set.of(DURATION_SECONDS);
+
+    /** Every family of METRICS.md except the {@code jvm_*} and {@code process_*} ones of simpleclient_hotspot. */
+    public static final List<String> EXPOSED = List.of(
+        DURATION_SECONDS, DURATION_QUANTILE_SECONDS, CALLS_TOTAL, PAYLOAD_BYTES_TOTAL, LATE_SAMPLES_TOTAL,
+        ANOMALY_SCORE, ANOMALIES_TOTAL, ANOMALY_ACTIVE,
+        SLO_TARGET_RATIO, SLO_SLI_RATIO, SLO_BURN_RATE, SLO_ERROR_BUDGET_REMAINING_RATIO,
+        SLO_ERROR_BUDGET_CONSUMED_RATIO, SLO_EVENTS_TOTAL, SLO_ALERT_ACTIVE,
+        AGENT_SAMPLES_RECORDED_TOTAL, AGENT_SAMPLES_DROPPED_TOTAL, AGENT_SAMPLES_DRAINED_TOTAL,
+        AGENT_ADVICE_ERRORS_TOTAL, AGENT_LABEL_OVERFLOWS_TOTAL, AGENT_RING_OCCUPANCY_RATIO, AGENT_DRAIN_LAG_SECONDS,
+        DAEMON_RECORDS_READ_TOTAL, DAEMON_RECORDS_REJECTED_TOTAL, DAEMON_QUEUES_TAILED, DAEMON_QUEUE_LAG_SECONDS,
+        DAEMON_SERIES, DAEMON_SERIES_OVERFLOW_TOTAL, DAEMON_ROTATION_DURATION_SECONDS, DAEMON_SCRAPE_DURATION_SECONDS);
+
+    /**
+     * Prefixes METRICS.md delegates to simpleclient_hotspot ({@code jvm_*}, {@code process_*}); the
+     * dashboards use only {@link #HOTSPOT_USED} of them.
+     */
+    public static final List<String> HOTSPOT_PREFIXES = List.of("jvm_", "process_");
+
+    /** The simpleclient_hotspot samples the self-monitoring dashboard queries. */
+    public static final List<String> HOTSPOT_USED = List.of(
+        "process_cpu_seconds_total", "process_resident_memory_bytes", "process_open_fds",
+        "jvm_memory_bytes_used", "jvm_gc_collection_seconds_sum", "jvm_threads_current");
+
+    /** Generated by Prometheus itself for every scrape target, not by hotpathd. */
+    public static final String PROMETHEUS_UP = "up";
+
+    // Names recorded by the generated rule file (RuleFileGenerator); level:metric:operation.
+    /** Prefix of the SLO error ratio per window, e.g. {@code hotpath:slo_error_ratio:rate5m}. */
+    public static final String RECORDED_SLO_ERROR_RATIO_PREFIX = "hotpath:slo_error_ratio:rate";
+    /** Time-slice SLOs: 1 when the last minute missed the per-slice objective, else 0. */
+    public static final String RECORDED_SLO_SLICE_BAD = "hotpath:slo_slice_bad:1m";
+    public static final String RECORDED_SLO_TARGET = "hotpath:slo_target:ratio";
+    public static final String RECORDED_SLO_BUDGET_REMAINING = "hotpath:slo_error_budget_remaining:ratio";
+    public static final String RECORDED_CALLS_ERROR_RATIO = "hotpath:calls_error_ratio:rate5m";
+    public static final String RECORDED_CALLS_RATE = "hotpath:calls:rate5m";
+    public static final String RECORDED_DURATION_P95 = "hotpath:duration_seconds:p95_rate5m";
+    public static final String RECORDED_DURATION_P99 = "hotpath:duration_seconds:p99_rate5m";
+
+    private MetricNames()
+    {
+    }
+
+    /** The sample names a family produces: the histogram suffixes for histograms, else the name itself. */
+    public static List<String> sampleNames(final String family)
+    {
+        if (HISTOGRAMS.contains(family))
+        {
+            return List.of(family + "_bucket", family + "_sum", family + "_count");
+        }
+        return List.of(family);
+    }
+}

@@ -1,0 +1,121 @@
+package io.hotpath.daemon.rules;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+import io.hotpath.daemon.slo.ConfigException;
+import io.hotpath.daemon.slo.Durations;
+import io.hotpath.daemon.slo.SliSpec;
+import io.hotpath.daemon.slo.SloDefinition;
+import io.hotpath.daemon.slo.SloFile;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code hotpathd rules}: validates an SLO file and writes the matching Prometheus rule file. */
+@Command(
+    name = "rules",
+    mixinStandardHelpOptions = true,
+    description = {
+        "Validate an SLO file and write a Prometheus rule file: SLO error ratios per window, error budget,",
+        "multi-window burn-rate alerts (severity page/ticket), and standard alerts on hotpath's own metrics."},
+    footer = {"", "Exit status: 0 written, 1 invalid SLO file or unwritable output, 2 bad options."})
+public final class RulesCommand implements Callable<Integer>
+{
+    @Spec
+    private CommandSpec spec;
+
+    @Option(names = "--slo", required = true, paramLabel = "FILE", description = "the SLO file (YAML)")
+    private Path sloFile;
+
+    @Option(names = "--out", paramLabel = "FILE", description = "where to write the rules (default: standard output)")
+    private Path out;
+
+    @Option(names = "--p95-threshold", paramLabel = "DURATION", defaultValue = "500ms",
+        description = "HotpathHighLatencyP95 fires above this p95 (default: ${DEFAULT-VALUE})")
+    private String p95Threshold;
+
+    @Option(names = "--error-ratio-threshold", paramLabel = "RATIO", defaultValue = "0.01",
+        description = "HotpathHighErrorRatio fires above this error ratio (default: ${DEFAULT-VALUE})")
+    private double errorRatioThreshold;
+
+    @Option(names = "--lag-threshold", paramLabel = "DURATION", defaultValue = "30s",
+        description = "HotpathDaemonLagging fires above this queue lag (default: ${DEFAULT-VALUE})")
+    private String lagThreshold;
+
+    @Option(names = "--job-regex", paramLabel = "REGEX", defaultValue = ".*hotpath.*",
+        description = "Prometheus job(s) scraping hotpathd, for HotpathTargetDown (default: ${DEFAULT-VALUE})")
+    private String jobRegex;
+
+    @Option(names = "--runbook-base", paramLabel = "URL", defaultValue = "",
+        description = "runbook URL for the standard alerts (an #anchor per alert is appended)")
+    private String runbookBase;
+
+    @Override
+    public Integer call()
+    {
+        final PrintWriter stdout = spec.commandLine().getOut();
+        final PrintWriter err = spec.commandLine().getErr();
+        final RuleFileGenerator.Settings settings;
+        try
+        {
+            if (!(errorRatioThreshold > 0 && errorRatioThreshold < 1))
+            {
+                throw new IllegalArgumentException("--error-ratio-threshold must be in (0, 1)");
+            }
+            settings = new RuleFileGenerator.Settings(Durations.parse(p95Threshold), errorRatioThreshold,
+                Durations.parse(lagThreshold), jobRegex, runbookBase);
+        }
+        catch (final IllegalArgumentException e)
+        {
+            err.println("rules: " + e.getMessage());
+            return 2;
+        }
+        final SloFile slos;
+        try
+        {
+            slos = SloFile.load(sloFile);
+        }
+        catch (final ConfigException e)
+        {
+            err.println("rules: " + e.getMessage());
+            return 1;
+        }
+        final String yaml = new RuleFileGenerator(settings).toYaml(slos);
+        if (out == null)
+        {
+            stdout.print(yaml);
+            stdout.flush();
+        }
+        else
+        {
+            try
+            {
+                Files.writeString(out, yaml, StandardCharsets.UTF_8);
+            }
+            catch (final IOException e)
+            {
+                err.println("rules: cannot write " + out + ": " + e);
+                return 1;
+            }
+            err.println("rules: wrote " + slos.slos().size() + " SLOs to " + out);
+        }
+        for (final SloDefinition slo : slos.slos())
+        {
+            if (slo.sli().type() == SliSpec.Type.LATENCY)
+            {
+                err.println("rules: note: SLO " + slo.name() + " counts the histogram bucket le=\""
+                    + PromQl.number(new java.math.BigDecimal(Double.toString(slo.sli().thresholdSeconds())))
+                    + "\": make " + Durations.format(java.time.Duration.ofNanos(slo.sli().thresholdNanos()))
+                    + " one of hotpathd's bucket bounds for " + slo.sli().metric());
+            }
+        }
+        err.flush();
+        return 0;
+    }
+}
