@@ -3,6 +3,9 @@ package io.hotpath.daemon;
 import io.hotpath.daemon.aggregate.Aggregator;
 import io.hotpath.daemon.aggregate.IntervalListener;
 import io.hotpath.daemon.config.DaemonConfig;
+import io.hotpath.daemon.detect.AnomalyEngine;
+import io.hotpath.daemon.expose.AnalysisRoutes;
+import io.hotpath.daemon.expose.AnomalyMetricFamilies;
 import io.hotpath.daemon.expose.DaemonMetricFamilies;
 import io.hotpath.daemon.expose.DaemonRoutes;
 import io.hotpath.daemon.expose.HttpServer;
@@ -12,8 +15,11 @@ import io.hotpath.daemon.expose.MetricsRenderer;
 import io.hotpath.daemon.expose.Routes;
 import io.hotpath.daemon.expose.ScrapeStats;
 import io.hotpath.daemon.expose.SeriesMetricFamilies;
+import io.hotpath.daemon.expose.SloMetricFamilies;
+import io.hotpath.daemon.slo.SloEngine;
 import io.hotpath.daemon.push.PushgatewayPusher;
 import io.hotpath.daemon.state.Checkpoint;
+import io.hotpath.daemon.state.CheckpointPart;
 import io.hotpath.daemon.state.CheckpointStore;
 import io.hotpath.daemon.state.Checkpoints;
 import io.hotpath.daemon.tail.IngestCounters;
@@ -23,6 +29,9 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -75,6 +84,9 @@ public final class Daemon implements AutoCloseable
     private final ScrapeStats scrapeStats = new ScrapeStats();
     private final Routes routes = new Routes();
     private final PushgatewayPusher pusher;
+    private final AnomalyEngine anomalies;
+    private final SloEngine slos;
+    private final List<CheckpointPart> checkpointParts = new ArrayList<>();
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final CountDownLatch closed = new CountDownLatch(1);
     private Thread loop;
@@ -104,10 +116,59 @@ public final class Daemon implements AutoCloseable
         this.checkpoints = new CheckpointStore(config.getState().dir());
         this.pusher = config.getPush().enabled() ? new PushgatewayPusher(config.getPush()) : null;
         renderer.addSource(new SeriesMetricFamilies(config.getAggregation().bucketBoundsNanos()));
+        this.anomalies = config.getAnomaly().enabled() ? new AnomalyEngine(config.getAnomaly().settings()) : null;
+        this.slos = config.getSlo().slos() == null ? null : SloEngine.withoutStateFiles(config.getSlo().slos());
+        if (anomalies != null)
+        {
+            aggregator.addIntervalListener(anomalies);
+            renderer.addSource(new AnomalyMetricFamilies(anomalies,
+                config.getAnomaly().exposeScores() == DaemonConfig.Anomaly.ExposeScores.ALL));
+        }
+        if (slos != null)
+        {
+            aggregator.addIntervalListener(slos);
+            renderer.addSource(new SloMetricFamilies(slos));
+            checkpointParts.add(new SloCheckpointPart(slos));
+        }
         renderer.addSource(new DaemonMetricFamilies(spool, counters, scrapeStats));
         renderer.addProcessSource(new JvmMetricFamilies());
         new DaemonRoutes(renderer::latest, aggregator::latest, spool::statuses, scrapeStats, System::currentTimeMillis)
             .register(routes);
+        new AnalysisRoutes(anomalies, slos).register(routes);
+    }
+
+    /** The anomaly engine, or null when {@code anomaly.enabled} is false. */
+    public AnomalyEngine anomalies()
+    {
+        return anomalies;
+    }
+
+    /** The SLO engine, or null without {@code slo.file}. */
+    public SloEngine slos()
+    {
+        return slos;
+    }
+
+    /** SLO counters go into the daemon's checkpoint, with the positions they counted up to. */
+    private record SloCheckpointPart(SloEngine slos) implements CheckpointPart
+    {
+        @Override
+        public String name()
+        {
+            return "slo";
+        }
+
+        @Override
+        public Map<String, byte[]> capture()
+        {
+            return slos.captureState();
+        }
+
+        @Override
+        public void restore(final Map<String, byte[]> saved)
+        {
+            slos.restoreState(saved);
+        }
     }
 
     public void addIntervalListener(final IntervalListener listener)
@@ -191,7 +252,7 @@ public final class Daemon implements AutoCloseable
             LOG.info("no checkpoint in " + config.getState().dir() + ": starting from the beginning of every queue");
             return;
         }
-        Checkpoints.restore(read.get(), aggregator, spool, counters);
+        Checkpoints.restore(read.get(), aggregator, spool, counters, checkpointParts);
     }
 
     /**
@@ -204,7 +265,7 @@ public final class Daemon implements AutoCloseable
         final byte[] bytes;
         try
         {
-            bytes = checkpoints.serialize(Checkpoints.capture(now, aggregator, spool, counters));
+            bytes = checkpoints.serialize(Checkpoints.capture(now, aggregator, spool, counters, checkpointParts));
         }
         catch (final IOException | RuntimeException e)
         {

@@ -3,6 +3,9 @@ package io.hotpath.daemon;
 import io.hotpath.daemon.config.ConfigException;
 import io.hotpath.daemon.config.ConfigLoader;
 import io.hotpath.daemon.config.DaemonConfig;
+import io.hotpath.daemon.detect.BacktestCommand;
+import io.hotpath.daemon.rules.DashboardsCommand;
+import io.hotpath.daemon.rules.RulesCommand;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -14,8 +17,9 @@ import picocli.CommandLine.Option;
 /**
  * The {@code hotpathd} command. Without a subcommand it runs the daemon until SIGTERM/SIGINT.
  *
- * <p>Adding a subcommand is one line: put its picocli {@code @Command} class into
- * {@code subcommands} below (e.g. {@code BacktestCommand.class}).
+ * <p>Subcommands: {@code backtest} (replay a CSV through the anomaly detectors), {@code rules}
+ * (Prometheus rules from an SLO file), {@code dashboards} (Grafana JSON). Adding one is one line:
+ * put its picocli {@code @Command} class into {@code subcommands} below.
  */
 @Command(
     name = "hotpathd",
@@ -24,15 +28,18 @@ import picocli.CommandLine.Option;
     sortOptions = false,
     description = {
         "Per-host collector of hotpath agents: tails every spool queue, aggregates 1-second latency percentiles",
-        "and 1m/5m/15m/1h windows per series, and serves them to Prometheus (GET /metrics).",
-        "Without a subcommand, runs the daemon until SIGTERM." },
+        "and 1m/5m/15m/1h windows per series, detects anomalies, computes SLO error budgets and serves them to",
+        "Prometheus (GET /metrics). Without a subcommand, runs the daemon until SIGTERM." },
     footer = {
         "",
-        "Endpoints: /metrics (Prometheus text, OpenMetrics on Accept), /health, /metrics/summary, /api/series.",
+        "Endpoints: /metrics (Prometheus text, OpenMetrics on Accept), /health, /metrics/summary, /api/series,",
+        "/api/anomalies, /api/slos.",
         "Exit codes: 0 stopped cleanly, 2 bad configuration or arguments, 3 cannot start (e.g. port in use)." },
     subcommands = {
         CommandLine.HelpCommand.class,
-        // Further subcommands (backtest, rules, dashboards) are added here, one class per line.
+        BacktestCommand.class,
+        RulesCommand.class,
+        DashboardsCommand.class,
     })
 public final class Hotpathd implements Callable<Integer>
 {

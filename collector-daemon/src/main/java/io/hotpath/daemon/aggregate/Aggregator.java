@@ -28,8 +28,9 @@ import java.util.logging.Logger;
  * <h2>Rotation</h2>
  * {@link #rotate} closes every second before the wall clock's: per series the open interval is
  * sorted once into its closed form, folded into the windows (which refresh on their own cadence,
- * see {@link WindowTiers}), listeners are called (with empty intervals too), and one snapshot with
- * all quantiles is taken, so that a scrape only reads.
+ * see {@link WindowTiers}), listeners are called (late samples first, then every series' interval,
+ * empty ones too, then {@link IntervalListener#afterRotation}), and one snapshot with all quantiles
+ * is taken, so that a scrape only reads.
  */
 public final class Aggregator
 {
@@ -128,6 +129,10 @@ public final class Aggregator
             series.open.record(durationNanos, error, payloadBytes);
             series.countLate();
         }
+        else if (!listeners.isEmpty())
+        {
+            series.holdLateForListeners(second, durationNanos, error, payloadBytes);
+        }
         if (traced)
         {
             series.offerExemplar(bucket, durationNanos, endEpochNanos / 1_000_000L, traceIdHigh, traceIdLow, spanId);
@@ -162,6 +167,7 @@ public final class Aggregator
             closeSecond(openSecond);
             openSecond++;
         }
+        rotationComplete();
         publish(nowEpochMillis, started);
         return true;
     }
@@ -172,6 +178,7 @@ public final class Aggregator
         final long started = System.nanoTime();
         closeSecond(openSecond);
         openSecond++;
+        rotationComplete();
         publish(nowEpochMillis, started);
     }
 
@@ -184,6 +191,25 @@ public final class Aggregator
         }
         if (!listeners.isEmpty())
         {
+            for (int i = 0, n = all.size(); i < n; i++)
+            {
+                final Series series = all.get(i);
+                if (series.hasLateForListeners())
+                {
+                    for (final IntervalListener listener : listeners)
+                    {
+                        try
+                        {
+                            series.deliverLate(listener);
+                        }
+                        catch (final RuntimeException e)
+                        {
+                            listenerFailed(listener, e);
+                        }
+                    }
+                    series.clearLate();
+                }
+            }
             for (final IntervalListener listener : listeners)
             {
                 for (int i = 0, n = all.size(); i < n; i++)
@@ -194,15 +220,35 @@ public final class Aggregator
                     }
                     catch (final RuntimeException e)
                     {
-                        final String name = listener.getClass().getName();
-                        if (!failedListeners.contains(name))
-                        {
-                            failedListeners.add(name);
-                            LOG.log(Level.WARNING, "interval listener " + name + " failed (logged once)", e);
-                        }
+                        listenerFailed(listener, e);
                     }
                 }
             }
+        }
+    }
+
+    private void rotationComplete()
+    {
+        for (final IntervalListener listener : listeners)
+        {
+            try
+            {
+                listener.afterRotation();
+            }
+            catch (final RuntimeException e)
+            {
+                listenerFailed(listener, e);
+            }
+        }
+    }
+
+    private void listenerFailed(final IntervalListener listener, final RuntimeException e)
+    {
+        final String name = listener.getClass().getName();
+        if (!failedListeners.contains(name))
+        {
+            failedListeners.add(name);
+            LOG.log(Level.WARNING, "interval listener " + name + " failed (logged once)", e);
         }
     }
 

@@ -21,6 +21,10 @@ public final class Series implements ClosedInterval
     final WindowTiers windows;
     private long lastClosedStartMillis;
     private long lastClosedMaxNanos;
+    /** Late samples waiting for the listeners; created at the first one. */
+    private LateIntervals late;
+    private final long[] listenerQuantile = new long[1];
+    private final double[] quantileRequest = new double[1];
 
     // Cumulative counters, the checkpointed state.
     private long okCalls;
@@ -98,6 +102,31 @@ public final class Series implements ClosedInterval
     void countLate()
     {
         lateSamples++;
+    }
+
+    /** Keeps a sample that {@link WindowTiers#recordLate} placed in a closed second for the listeners. */
+    void holdLateForListeners(final long second, final long durationNanos, final boolean error, final long payloadBytes)
+    {
+        if (late == null)
+        {
+            late = new LateIntervals(this);
+        }
+        late.record(second, durationNanos, error, payloadBytes);
+    }
+
+    boolean hasLateForListeners()
+    {
+        return late != null && !late.isEmpty();
+    }
+
+    void deliverLate(final IntervalListener listener)
+    {
+        late.deliverTo(listener);
+    }
+
+    void clearLate()
+    {
+        late.clear();
     }
 
     /** Keeps a traced sample as its bucket's exemplar when it is above the threshold, and tracks the interval's traced max. */
@@ -293,9 +322,9 @@ public final class Series implements ClosedInterval
         {
             return 0;
         }
-        final long[] out = new long[1];
-        Quantiles.compute(lastClosed, null, new double[] { quantile }, out);
-        return out[0];
+        quantileRequest[0] = quantile;
+        Quantiles.compute(lastClosed, null, quantileRequest, listenerQuantile);
+        return listenerQuantile[0];
     }
 
     @Override

@@ -53,7 +53,7 @@ public final class SeriesKey
     /**
      * A rule's label name as a valid Prometheus label name that cannot clash with the daemon's own:
      * invalid characters become {@code _}, and names the exposition uses itself ({@code service},
-     * {@code le}, {@code quantile}, …) or reserved ones ({@code __…}) get the prefix {@code label_}.
+     * {@code le}, {@code quantile}, the anomaly families' {@code signal}, {@code detector}, {@code severity}, …) or reserved ones ({@code __…}) get the prefix {@code label_}.
      * One bad label name would otherwise make Prometheus reject the whole scrape.
      */
     static String labelName(final String name)
@@ -70,7 +70,8 @@ public final class SeriesKey
     }
 
     private static final java.util.Set<String> RESERVED = java.util.Set.of(
-        SERVICE, METRIC, KIND, "le", "quantile", "window", "outcome", "error_type", "job", "instance", "queue", "reason");
+        SERVICE, METRIC, KIND, "le", "quantile", "window", "outcome", "error_type", "job", "instance", "queue", "reason",
+        "signal", "detector", "severity");
 
     public String service()
     {

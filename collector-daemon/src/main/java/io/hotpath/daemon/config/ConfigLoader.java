@@ -10,6 +10,8 @@ import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.annotation.JsonAutoDetect;
 import com.fasterxml.jackson.annotation.PropertyAccessor;
+import io.hotpath.daemon.detect.AnomalySettings;
+import io.hotpath.daemon.slo.YamlNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -61,7 +63,6 @@ public final class ConfigLoader
         try
         {
             MAPPER.readerForUpdating(config).readValue(yaml);
-            return config;
         }
         catch (final UnrecognizedPropertyException e)
         {
@@ -78,6 +79,37 @@ public final class ConfigLoader
         catch (final JsonProcessingException e)
         {
             throw new ConfigException(where(source, e) + "not valid YAML: " + e.getOriginalMessage(), e);
+        }
+        if (config.getAnomaly().inlineGiven())
+        {
+            bindInlineAnomalySettings(config, yaml, source);
+        }
+        return config;
+    }
+
+    /**
+     * {@code anomaly.settings} has the anomaly settings file's format; it is read with the same
+     * reader as that file, over the daemon file's own nodes, so errors name this file's lines and
+     * the full path ({@code anomaly.settings.detectors.zscore.enter}).
+     */
+    private static void bindInlineAnomalySettings(final DaemonConfig config, final String yaml, final String source)
+        throws ConfigException
+    {
+        try
+        {
+            final YamlNode anomaly = YamlNode.parse(yaml, source).require("anomaly", "a mapping");
+            final YamlNode settings = anomaly.get("settings");
+            if (config.getAnomaly().file() != null)
+            {
+                final YamlNode settingsEntry = anomaly.entries().get("settings");
+                throw (settingsEntry != null ? settingsEntry : anomaly).error(
+                    "give the anomaly settings either inline or as anomaly.file, not both");
+            }
+            config.getAnomaly().useSettings(settings == null ? AnomalySettings.defaults() : AnomalySettings.fromYaml(settings));
+        }
+        catch (final io.hotpath.daemon.slo.ConfigException e)
+        {
+            throw new ConfigException(e.getMessage(), e);
         }
     }
 

@@ -1,6 +1,8 @@
 package io.hotpath.daemon.config;
 
 import com.fasterxml.jackson.annotation.JsonSetter;
+import io.hotpath.daemon.detect.AnomalySettings;
+import io.hotpath.daemon.slo.SloFile;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -24,6 +26,8 @@ public final class DaemonConfig
     private State state = new State();
     private Aggregation aggregation = new Aggregation();
     private Push push = new Push();
+    private Anomaly anomaly = new Anomaly();
+    private Slo slo = new Slo();
 
     public InetSocketAddress listenAddress()
     {
@@ -80,6 +84,26 @@ public final class DaemonConfig
     public void setPush(final Push value)
     {
         push = value;
+    }
+
+    public Anomaly getAnomaly()
+    {
+        return anomaly;
+    }
+
+    public void setAnomaly(final Anomaly value)
+    {
+        anomaly = value;
+    }
+
+    public Slo getSlo()
+    {
+        return slo;
+    }
+
+    public void setSlo(final Slo value)
+    {
+        slo = value;
     }
 
     /** Parses {@code HOST:PORT} (IPv6 as {@code [::1]:9464}). */
@@ -352,6 +376,132 @@ public final class DaemonConfig
         public void setDeleteOnShutdown(final boolean value)
         {
             deleteOnShutdown = value;
+        }
+    }
+
+    /**
+     * {@code anomaly:} anomaly detection on every series' 1 s intervals (on by default, with the
+     * built-in detector settings). Settings come from {@code file} or inline under {@code settings}
+     * (the format of ANALYSIS.md, snake_case keys), not both; {@link ConfigLoader} binds the inline
+     * form so that its errors name the line in the daemon's own file.
+     */
+    public static final class Anomaly
+    {
+        /** Which {@code hotpath_anomaly_score} / {@code hotpath_anomaly_active} samples {@code /metrics} carries. */
+        public enum ExposeScores
+        {
+            /** Only monitors with an open event (what alerts and dashboards need; cheap at any series count). */
+            ACTIVE,
+            /** Every series, signal and detector (6 samples of each family per series with the defaults). */
+            ALL
+        }
+
+        private boolean enabled = true;
+        private Path file;
+        private boolean inlineGiven;
+        private AnomalySettings settings;
+        private ExposeScores exposeScores = ExposeScores.ACTIVE;
+
+        public boolean enabled()
+        {
+            return enabled;
+        }
+
+        public void setEnabled(final boolean value)
+        {
+            enabled = value;
+        }
+
+        public Path file()
+        {
+            return file;
+        }
+
+        /** Reads and validates the settings file at once, so a mistake in it stops the start. */
+        public void setFile(final String value)
+        {
+            final Path path = Path.of(nonEmpty(value));
+            try
+            {
+                settings = AnomalySettings.load(path);
+            }
+            catch (final io.hotpath.daemon.slo.ConfigException e)
+            {
+                throw new IllegalArgumentException(e.getMessage(), e);
+            }
+            file = path;
+        }
+
+        /** The inline form; its content is bound by {@link ConfigLoader} (which knows the lines). */
+        @JsonSetter("settings")
+        public void setInlineSettings(final Object ignoredValue)
+        {
+            inlineGiven = true;
+        }
+
+        boolean inlineGiven()
+        {
+            return inlineGiven;
+        }
+
+        /** Settings built elsewhere (the loader's inline binding, tests). */
+        public void useSettings(final AnomalySettings value)
+        {
+            settings = value;
+        }
+
+        /** The effective settings: from the file or inline, else the built-in defaults. */
+        public AnomalySettings settings()
+        {
+            return settings != null ? settings : AnomalySettings.defaults();
+        }
+
+        public ExposeScores exposeScores()
+        {
+            return exposeScores;
+        }
+
+        public void setExposeScores(final String value)
+        {
+            switch (String.valueOf(value))
+            {
+                case "active": exposeScores = ExposeScores.ACTIVE; break;
+                case "all": exposeScores = ExposeScores.ALL; break;
+                default: throw new IllegalArgumentException("expected active or all, got '" + value + "'");
+            }
+        }
+    }
+
+    /** {@code slo:} SLOs computed live (optional); their counters live in the checkpoint under {@code state.dir}. */
+    public static final class Slo
+    {
+        private Path file;
+        private SloFile slos;
+
+        public Path file()
+        {
+            return file;
+        }
+
+        /** Reads and validates the SLO file at once, so a mistake in it stops the start. */
+        public void setFile(final String value)
+        {
+            final Path path = Path.of(nonEmpty(value));
+            try
+            {
+                slos = SloFile.load(path);
+            }
+            catch (final io.hotpath.daemon.slo.ConfigException e)
+            {
+                throw new IllegalArgumentException(e.getMessage(), e);
+            }
+            file = path;
+        }
+
+        /** The SLOs, or null when none are configured. */
+        public SloFile slos()
+        {
+            return slos;
         }
     }
 

@@ -241,6 +241,32 @@ public final class AnomalyEngine implements IntervalListener
         }
     }
 
+    /**
+     * Visits every monitor of every watched series, series by series; for exposition, which renders
+     * on the aggregation thread (the only writer) once per rotation. {@code seriesLabels} is the
+     * series' label set, shared by its monitors.
+     */
+    public void forEachMonitor(final MonitorVisitor visitor)
+    {
+        for (final SeriesWatch watch : series.values())
+        {
+            for (final WatchedSignal watched : watch.signals)
+            {
+                for (final Exposed exposed : watched.monitors)
+                {
+                    visitor.visit(exposed.monitor, watch.labels);
+                }
+            }
+        }
+    }
+
+    /** See {@link #forEachMonitor}. */
+    @FunctionalInterface
+    public interface MonitorVisitor
+    {
+        void visit(AnomalyMonitor monitor, Map<String, String> seriesLabels);
+    }
+
     /** Open events now, oldest first. */
     public List<AnomalyEvent> activeEvents()
     {
@@ -307,7 +333,17 @@ public final class AnomalyEngine implements IntervalListener
      */
     public byte[] anomaliesJson(final int limit)
     {
+        return anomaliesJson(limit, false);
+    }
+
+    /**
+     * As {@link #anomaliesJson(int)}; with {@code scores}, also {@code scores}: the current score
+     * and state of every watched series, signal and detector (whatever {@code /metrics} exposes).
+     */
+    public byte[] anomaliesJson(final int limit, final boolean scores)
+    {
         final ObjectNode root = JSON.createObjectNode();
+        root.put("enabled", true);
         root.put("generated_at", Instant.now().toString());
         root.put("series_watched", series.size());
         root.put("series_ignored", seriesIgnored);
@@ -321,6 +357,26 @@ public final class AnomalyEngine implements IntervalListener
         for (final AnomalyEvent event : recentEvents(limit))
         {
             event.toJson(recentNode.addObject());
+        }
+        if (scores)
+        {
+            final ArrayNode scoresNode = root.putArray("scores");
+            for (final Score score : currentScores())
+            {
+                final ObjectNode node = scoresNode.addObject();
+                node.put("series", score.seriesKey());
+                node.put("signal", score.signal().label());
+                node.put("detector", score.detector().label());
+                if (Double.isFinite(score.score()))
+                {
+                    node.put("score", score.score());
+                }
+                else
+                {
+                    node.putNull("score");
+                }
+                node.put("active", score.active());
+            }
         }
         try
         {
@@ -359,6 +415,7 @@ public final class AnomalyEngine implements IntervalListener
     private final class SeriesWatch
     {
         final String key;
+        final Map<String, String> labels;
         final WatchedSignal[] signals;
         volatile long lastSeen = Long.MIN_VALUE;
 
@@ -366,6 +423,7 @@ public final class AnomalyEngine implements IntervalListener
         {
             this.key = key;
             final Map<String, String> labels = LabelSets.of(intervalLabels);
+            this.labels = labels;
             final Map<Signal, SignalSettings> signalSettings = settings.forMetric(labels.get("metric"));
             final List<WatchedSignal> watched = new ArrayList<>();
             for (final Signal signal : Signal.values())

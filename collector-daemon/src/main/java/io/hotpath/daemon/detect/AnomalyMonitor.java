@@ -26,6 +26,9 @@ public final class AnomalyMonitor
     private double peakValue = Double.NaN;
     private double baselineAtPeak = Double.NaN;
 
+    /** Opaque slot for the exposition's pre-rendered label set of this monitor (aggregation thread only). */
+    private Object exposition;
+
     private volatile double score = Double.NaN;
     private volatile AnomalyEvent openEvent;
     private volatile long warningEvents;
@@ -125,6 +128,18 @@ public final class AnomalyMonitor
     {
         return new AnomalyEvent(eventId, seriesKey, seriesLabels, signal, detector.kind(), suppressor.severity(),
             suppressor.eventStart(), endMillis, suppressor.peak(), suppressor.peakAt(), peakValue, baselineAtPeak);
+    }
+
+    /** What the exposition attached with {@link #attachExposition}, or null. Aggregation thread only. */
+    public Object exposition()
+    {
+        return exposition;
+    }
+
+    /** Lets the exposition keep this monitor's rendered labels with it (they live and die together). */
+    public void attachExposition(final Object value)
+    {
+        exposition = value;
     }
 
     public Signal signal()

@@ -94,6 +94,22 @@ public final class SloEngine implements IntervalListener, AutoCloseable
         });
     }
 
+    /**
+     * An engine that writes no state files of its own: the daemon keeps its counters in the
+     * checkpoint instead ({@link #captureState}, {@link #restoreState}).
+     */
+    public static SloEngine withoutStateFiles(final SloFile file)
+    {
+        try
+        {
+            return new SloEngine(file, null);
+        }
+        catch (final IOException e)
+        {
+            throw new IllegalStateException("cannot happen without a state directory", e);
+        }
+    }
+
     @Override
     public void onInterval(final ClosedInterval interval)
     {
@@ -144,6 +160,98 @@ public final class SloEngine implements IntervalListener, AutoCloseable
         {
             accountant.ingest(interval);
         }
+    }
+
+    /**
+     * Samples of closed seconds (read late) count into their own minute, like the interval they
+     * missed; only per-call SLOs can take them (a time-sliced SLO has judged its earlier minutes).
+     */
+    @Override
+    public void onLateInterval(final ClosedInterval samples)
+    {
+        try
+        {
+            SloAccountant[] matched = seriesToSlos.get(samples.seriesKey());
+            if (matched == null)
+            {
+                matched = match(samples);
+            }
+            for (final SloAccountant accountant : matched)
+            {
+                accountant.ingest(samples);
+            }
+        }
+        catch (final RuntimeException e)
+        {
+            if (listenerFailures++ < 10)
+            {
+                LOG.log(Level.ERROR, "SLO accounting failed on late samples of " + samples.seriesKey(), e);
+            }
+        }
+    }
+
+    /** Publishes the statuses as soon as a rotation has reported every series. */
+    @Override
+    public void afterRotation()
+    {
+        rotationComplete();
+    }
+
+    /**
+     * Every SLO's counters in the {@link SloStateDescriptor} layout, by SLO name: what the daemon
+     * puts into its checkpoint next to the queue positions, so that after any crash the SLO counters
+     * hold exactly the samples before those positions. Aggregation thread, between two rotations.
+     */
+    public Map<String, byte[]> captureState()
+    {
+        final Map<String, byte[]> states = new java.util.TreeMap<>();
+        for (final SloAccountant accountant : accountants)
+        {
+            states.put(accountant.slo().name(), SloStateFile.encode(accountant.state()));
+        }
+        return states;
+    }
+
+    /**
+     * Replaces the counters with {@code states} (from {@link #captureState}, e.g. a checkpoint)
+     * before the first interval. An SLO without a state, or whose state counted another SLI (metric,
+     * labels, threshold or percentile changed) or is unreadable, starts afresh (logged); states of
+     * SLOs no longer in the file are ignored.
+     */
+    public void restoreState(final Map<String, byte[]> states)
+    {
+        for (int i = 0; i < accountants.size(); i++)
+        {
+            final SloDefinition slo = accountants.get(i).slo();
+            final byte[] bytes = states.get(slo.name());
+            if (bytes == null)
+            {
+                LOG.log(Level.INFO, "SLO " + slo.name() + ": no saved counters, its error budget starts now");
+                continue;
+            }
+            final SloStateFile.State state;
+            try
+            {
+                state = SloStateFile.decode(bytes, SloAccountant.hourSlots(slo));
+            }
+            catch (final IllegalArgumentException e)
+            {
+                LOG.log(Level.WARNING, "SLO " + slo.name() + ": saved counters unusable (" + e.getMessage() + "), starting afresh");
+                continue;
+            }
+            if (state.fingerprint() != slo.sli().fingerprint())
+            {
+                LOG.log(Level.WARNING, "SLO " + slo.name() + ": saved counters counted a different SLI (its metric, labels, "
+                    + "threshold or percentile changed); starting a new error budget");
+                continue;
+            }
+            final SloAccountant restored = new SloAccountant(slo, state);
+            accountants.set(i, restored);
+            exposed.get(i).status = restored.status(System.currentTimeMillis());
+            LOG.log(Level.INFO, "SLO " + slo.name() + ": continuing from the checkpoint, "
+                + state.counters().goodEvents() + " good and " + state.counters().badEvents() + " bad events");
+        }
+        seriesToSlos.clear();
     }
 
     /**
@@ -359,6 +467,7 @@ public final class SloEngine implements IntervalListener, AutoCloseable
     public byte[] slosJson()
     {
         final ObjectNode root = JSON.createObjectNode();
+        root.put("enabled", true);
         root.put("generated_at", Instant.now().toString());
         final ArrayNode slos = root.putArray("slos");
         for (final SloStatus status : statuses())

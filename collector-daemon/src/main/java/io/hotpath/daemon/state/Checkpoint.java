@@ -12,6 +12,9 @@ import java.util.TreeMap;
  * exactly the documents up to each queue's {@code lastIndex}: after any crash the daemon restores
  * the counters and re-reads what follows, and every sample is counted once.
  *
+ * <p>Components downstream of the aggregator that count samples (SLO counters) join as
+ * {@link CheckpointPart}s: captured at the same moment, in the same file.
+ *
  * <p>Windows and intervals are not checkpointed: they are rebuilt from what is read after the restart.
  */
 public final class Checkpoint
@@ -27,4 +30,8 @@ public final class Checkpoint
     public Map<String, Long> rejected = new TreeMap<>();
     /** hotpath_daemon_series_overflow_total by metric. */
     public Map<String, Long> overflow = new TreeMap<>();
+    /** {@link CheckpointPart}s by name (e.g. {@code slo}: SLO counters by SLO name), each block base64 in the JSON. */
+    public Map<String, Map<String, byte[]>> parts = new TreeMap<>();
+    /** Cycle gaps: unread cycle files the agent deleted ({@code hotpath_daemon_queue_gaps_total}). */
+    public long queueGaps;
 }

@@ -27,6 +27,13 @@ public final class Checkpoints
     public static Checkpoint capture(
         final long nowEpochMillis, final Aggregator aggregator, final SpoolTailers spool, final IngestCounters counters)
     {
+        return capture(nowEpochMillis, aggregator, spool, counters, java.util.List.of());
+    }
+
+    public static Checkpoint capture(
+        final long nowEpochMillis, final Aggregator aggregator, final SpoolTailers spool, final IngestCounters counters,
+        final java.util.List<CheckpointPart> parts)
+    {
         final Checkpoint checkpoint = new Checkpoint();
         checkpoint.writtenAtEpochMillis = nowEpochMillis;
         checkpoint.bucketBoundsNanos = aggregator.settings().bucketBoundsNanos();
@@ -57,13 +64,25 @@ public final class Checkpoints
         }
         checkpoint.queues.addAll(spool.states());
         checkpoint.rejected.putAll(counters.rejectedByReason());
+        checkpoint.queueGaps = counters.queueGaps();
         checkpoint.overflow.putAll(aggregator.registry().overflowByMetric());
+        for (final CheckpointPart part : parts)
+        {
+            checkpoint.parts.put(part.name(), part.capture());
+        }
         return checkpoint;
     }
 
     /** Restores counters, series, queue positions and definitions into fresh components. */
     public static void restore(
         final Checkpoint checkpoint, final Aggregator aggregator, final SpoolTailers spool, final IngestCounters counters)
+    {
+        restore(checkpoint, aggregator, spool, counters, java.util.List.of());
+    }
+
+    public static void restore(
+        final Checkpoint checkpoint, final Aggregator aggregator, final SpoolTailers spool, final IngestCounters counters,
+        final java.util.List<CheckpointPart> parts)
     {
         final boolean sameBuckets = Arrays.equals(checkpoint.bucketBoundsNanos, aggregator.settings().bucketBoundsNanos());
         if (!sameBuckets)
@@ -93,7 +112,12 @@ public final class Checkpoints
         }
         checkpoint.overflow.forEach(aggregator.registry()::restoreOverflowCount);
         counters.restore(checkpoint.rejected);
+        counters.restoreQueueGaps(checkpoint.queueGaps);
         spool.restore(checkpoint.queues, keys::get);
+        for (final CheckpointPart part : parts)
+        {
+            part.restore(checkpoint.parts.getOrDefault(part.name(), Map.of()));
+        }
         LOG.info("restored checkpoint of " + checkpoint.writtenAtEpochMillis + ": " + checkpoint.series.size() + " series, " +
             checkpoint.queues.size() + " queues");
     }

@@ -20,7 +20,11 @@ public final class IngestCounters
     public static final String UNKNOWN_TYPE = "unknown_type";
     public static final String CORRUPT_QUEUE = "corrupt_queue";
 
+    /** Reason for a document whose processing failed unexpectedly: skipped whole, none of its samples counted. */
+    public static final String PROCESSING_ERROR = "processing_error";
+
     private final Map<String, AtomicLong> rejectedByReason = new ConcurrentHashMap<>();
+    private final AtomicLong queueGaps = new AtomicLong();
 
     public void reject(final String reason)
     {
@@ -37,6 +41,22 @@ public final class IngestCounters
         final Map<String, Long> copy = new TreeMap<>();
         rejectedByReason.forEach((reason, count) -> copy.put(reason, count.get()));
         return copy;
+    }
+
+    /** An unread part of a queue vanished (cycle files the agent deleted under its size cap). */
+    public void queueGap()
+    {
+        queueGaps.incrementAndGet();
+    }
+
+    public long queueGaps()
+    {
+        return queueGaps.get();
+    }
+
+    public void restoreQueueGaps(final long count)
+    {
+        queueGaps.set(count);
     }
 
     public long rejected(final String reason)
