@@ -103,7 +103,7 @@ public final class Daemon implements AutoCloseable
         thread.setDaemon(true);
         return thread;
     });
-    private final AtomicReference<byte[]> pendingCheckpoint = new AtomicReference<>();
+    private final AtomicReference<PendingCheckpoint> pendingCheckpoint = new AtomicReference<>();
     private StateLock stateLock;
 
     public Daemon(final DaemonConfig config)
@@ -262,32 +262,44 @@ public final class Daemon implements AutoCloseable
      */
     private void writeCheckpoint(final long now)
     {
-        final byte[] bytes;
+        final PendingCheckpoint pending;
         try
         {
-            bytes = checkpoints.serialize(Checkpoints.capture(now, aggregator, spool, counters, checkpointParts));
+            final Checkpoint checkpoint = Checkpoints.capture(now, aggregator, spool, counters, checkpointParts);
+            final Map<String, Long> positions = new java.util.HashMap<>();
+            for (final io.hotpath.daemon.state.QueueCheckpoint queue : checkpoint.queues)
+            {
+                positions.put(queue.queue, queue.lastIndex);
+            }
+            pending = new PendingCheckpoint(checkpoints.serialize(checkpoint), positions);
         }
         catch (final IOException | RuntimeException e)
         {
             checkpointFailed(e);
             return;
         }
-        if (pendingCheckpoint.getAndSet(bytes) == null)
+        if (pendingCheckpoint.getAndSet(pending) == null)
         {
             checkpointWriter.execute(this::writePendingCheckpoint);
         }
     }
 
+    /** A captured checkpoint waiting for the writer thread, with the positions it makes durable. */
+    private record PendingCheckpoint(byte[] bytes, Map<String, Long> positions)
+    {
+    }
+
     private void writePendingCheckpoint()
     {
-        final byte[] bytes = pendingCheckpoint.getAndSet(null);
-        if (bytes == null)
+        final PendingCheckpoint pending = pendingCheckpoint.getAndSet(null);
+        if (pending == null)
         {
             return;
         }
         try
         {
-            checkpoints.writeBytes(bytes);
+            checkpoints.writeBytes(pending.bytes());
+            spool.setDurablePositions(pending.positions());
             if (checkpointFailureLogged)
             {
                 LOG.info("checkpoints are written again");

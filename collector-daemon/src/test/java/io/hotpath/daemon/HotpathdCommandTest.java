@@ -27,7 +27,7 @@ class HotpathdCommandTest
         final CommandLine command = Hotpathd.commandLine();
         command.setOut(new PrintWriter(out));
         assertEquals(0, command.execute("--help"));
-        for (final String option : new String[] { "--config", "--spool", "--listen", "--state-dir" })
+        for (final String option : new String[] { "--config", "--spool", "--listen", "--state-dir", "backtest", "rules", "dashboards" })
         {
             assertTrue(out.toString().contains(option), out.toString());
         }
@@ -42,9 +42,39 @@ class HotpathdCommandTest
         assertTrue(err.contains(config + ":3:") && err.contains("state.checkpoint-interval"), err);
         assertTrue(!Files.exists(temp.resolve("state")), "nothing created before the config is valid");
 
+        final Path slo = Files.writeString(temp.resolve("slo.yaml"), "slos:\n  - name: x\n    sli: {success: {metric: m}}\n    target: 0.99\n    windw: 30d\n");
+        final Path withSlo = Files.writeString(temp.resolve("with-slo.yaml"), "listen: 127.0.0.1:0\nslo:\n  file: " + slo + "\n");
+        final String sloErr = runCapturingStderr(() -> assertEquals(Hotpathd.EXIT_CONFIG, Hotpathd.commandLine().execute(
+            "--config", withSlo.toString(), "--state-dir", temp.resolve("state").toString())));
+        assertTrue(sloErr.contains(slo + ":5: slos[0].windw: unknown field"), sloErr);
+        assertTrue(!Files.exists(temp.resolve("state")), "nothing created before the SLO file is valid");
+
         final String listenErr = runCapturingStderr(() -> assertEquals(Hotpathd.EXIT_CONFIG,
             Hotpathd.commandLine().execute("--listen", "localhost")));
         assertTrue(listenErr.contains("--listen") && listenErr.contains("HOST:PORT"), listenErr);
+    }
+
+    @Test
+    void analysisSubcommandsRunFromTheMainCommand() throws Exception
+    {
+        final CommandLine command = Hotpathd.commandLine();
+        command.setOut(new PrintWriter(new StringWriter()));
+        final Path rules = temp.resolve("rules.yaml");
+        assertEquals(0, command.execute("rules", "--slo", "src/main/resources/examples/slo-demo.yaml", "--out", rules.toString()));
+        assertTrue(Files.readString(rules).contains("HotpathSLOErrorBudgetBurnPage"));
+        final Path dashboards = temp.resolve("dashboards");
+        Files.createDirectories(dashboards);
+        assertEquals(0, Hotpathd.commandLine().execute("dashboards", "--out", dashboards.toString()));
+        try (var files = Files.list(dashboards))
+        {
+            assertEquals(6, files.count());
+        }
+        final StringWriter backtest = new StringWriter();
+        final CommandLine backtestCommand = Hotpathd.commandLine();
+        backtestCommand.setOut(new PrintWriter(backtest));
+        assertEquals(0, backtestCommand.execute("backtest", "--csv", "src/test/resources/anomaly/level_shift.csv",
+            "--labels", "src/test/resources/anomaly/level_shift.labels.csv"));
+        assertTrue(backtest.toString().toLowerCase(java.util.Locale.ROOT).contains("recall"), backtest.toString());
     }
 
     @Test

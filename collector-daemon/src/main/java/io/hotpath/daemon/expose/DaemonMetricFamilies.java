@@ -36,6 +36,9 @@ public final class DaemonMetricFamilies implements MetricFamilySource
         {
             writer.sample("_total", Labels.EMPTY, "reason", entry.getKey(), null, null, entry.getValue());
         }
+        writer.family("hotpath_daemon_queue_gaps", MetricType.COUNTER,
+            "Unread cycle files that vanished before they were read (the agent's spool size cap deleted them); their samples are lost.");
+        writer.sample("_total", Labels.EMPTY, null, null, null, null, counters.queueGaps());
         long active = 0;
         for (final SpoolTailers.QueueStatus queue : queues)
         {

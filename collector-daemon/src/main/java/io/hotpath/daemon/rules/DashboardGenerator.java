@@ -178,6 +178,8 @@ public final class DashboardGenerator
                 "{{instance}} {{reason}}"));
         layout.timeseries("Queue lag", "s",
             target(MetricNames.DAEMON_QUEUE_LAG_SECONDS + inst, "{{instance}} {{queue}}"));
+        layout.timeseries("Cycle files deleted unread (agent spool cap), per hour", "short",
+            target("sum by (instance) (increase(" + MetricNames.DAEMON_QUEUE_GAPS_TOTAL + inst + "[1h]))", "{{instance}}"));
         layout.timeseries("Series and overflow", "short",
             target(MetricNames.DAEMON_SERIES + inst, "{{instance}} series"),
             target("sum by (instance) (increase(" + MetricNames.DAEMON_SERIES_OVERFLOW_TOTAL + inst + "[5m]))",

@@ -47,6 +47,7 @@ public final class MetricNames
     // Daemon self-metrics.
     public static final String DAEMON_RECORDS_READ_TOTAL = "hotpath_daemon_records_read_total";
     public static final String DAEMON_RECORDS_REJECTED_TOTAL = "hotpath_daemon_records_rejected_total";
+    public static final String DAEMON_QUEUE_GAPS_TOTAL = "hotpath_daemon_queue_gaps_total";
     public static final String DAEMON_QUEUES_TAILED = "hotpath_daemon_queues_tailed";
     public static final String DAEMON_QUEUE_LAG_SECONDS = "hotpath_daemon_queue_lag_seconds";
     public static final String DAEMON_SERIES = "hotpath_daemon_series";
@@ -65,7 +66,7 @@ public final class MetricNames
         SLO_ERROR_BUDGET_CONSUMED_RATIO, SLO_EVENTS_TOTAL, SLO_ALERT_ACTIVE,
         AGENT_SAMPLES_RECORDED_TOTAL, AGENT_SAMPLES_DROPPED_TOTAL, AGENT_SAMPLES_DRAINED_TOTAL,
         AGENT_ADVICE_ERRORS_TOTAL, AGENT_LABEL_OVERFLOWS_TOTAL, AGENT_RING_OCCUPANCY_RATIO, AGENT_DRAIN_LAG_SECONDS,
-        DAEMON_RECORDS_READ_TOTAL, DAEMON_RECORDS_REJECTED_TOTAL, DAEMON_QUEUES_TAILED, DAEMON_QUEUE_LAG_SECONDS,
+        DAEMON_RECORDS_READ_TOTAL, DAEMON_RECORDS_REJECTED_TOTAL, DAEMON_QUEUE_GAPS_TOTAL, DAEMON_QUEUES_TAILED, DAEMON_QUEUE_LAG_SECONDS,
         DAEMON_SERIES, DAEMON_SERIES_OVERFLOW_TOTAL, DAEMON_ROTATION_DURATION_SECONDS, DAEMON_SCRAPE_DURATION_SECONDS);
 
     /**

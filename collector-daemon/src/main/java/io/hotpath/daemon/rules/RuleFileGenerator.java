@@ -278,6 +278,12 @@ public final class RuleFileGenerator
             "hotpathd at {{ $labels.instance }} rejects spool records ({{ $labels.reason }})",
             "hotpathd has been skipping malformed spool records for 15 minutes (reason {{ $labels.reason }}): "
                 + "an agent and the daemon may disagree on the wire format."));
+        rules.add(standardAlert("HotpathSpoolDataLost",
+            "sum by (instance) (increase(" + MetricNames.DAEMON_QUEUE_GAPS_TOTAL + "[15m])) > 0", "0m",
+            BurnRateAlert.TICKET,
+            "hotpathd at {{ $labels.instance }} lost unread spool data",
+            "Agents deleted spool cycle files hotpathd had not read yet (their hotpath.spool.maxBytes cap): hotpathd "
+                + "was down or too slow, and the counts of those hours are incomplete."));
         return new PrometheusRule.Group("hotpath-standard", rules);
     }
 

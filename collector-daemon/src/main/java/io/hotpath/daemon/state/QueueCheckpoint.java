@@ -14,6 +14,12 @@ public final class QueueCheckpoint
     public String queue;
     /** Chronicle index of the last document fully counted; -1 before the first. */
     public long lastIndex = -1;
+    /**
+     * -1, or the cycle the tailer resumes at, from its first document: the cycle file holding
+     * {@link #lastIndex} was deleted unread (the agent's size cap), so there is nothing to skip.
+     * Cleared by the next document counted.
+     */
+    public int resumeAtCycle = -1;
     public long documentsRead;
     public long recordsRead;
     public boolean headerSeen;

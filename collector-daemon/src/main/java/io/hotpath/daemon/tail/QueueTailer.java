@@ -19,8 +19,6 @@ import io.hotpath.wire.UnsupportedFormatException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -52,7 +50,14 @@ import org.agrona.concurrent.UnsafeBuffer;
  * Each reason is logged once per queue, with the queue directory and cycle file.
  *
  * <p>Position: {@link QueueCheckpoint#lastIndex} is the index of the last document counted, updated
- * after the document; a restart moves the tailer there and skips that one document.
+ * after the document; a restart moves the tailer there and skips that one document. A document
+ * counts all or nothing: its samples are staged while it decodes and handed to the aggregator only
+ * afterwards, so a failure half-way never leaves part of it counted (a retry would count it twice).
+ *
+ * <p>Cycle files: the agent's size cap may delete the oldest cycle files while hotpathd is behind
+ * or down. Chronicle's tailer skips missing cycles; this class counts each unread cycle file that
+ * vanished ({@code hotpath_daemon_queue_gaps_total}), and when the checkpointed position itself is
+ * gone it goes on with the next cycle file instead of refusing the queue.
  *
  * <p>Per-sample path: an array lookup for the series, one for the error type, then
  * {@link Aggregator#record}: no allocation. Documents are copied into one reusable buffer so a
@@ -82,7 +87,23 @@ public final class QueueTailer implements RecordHandler, AutoCloseable
     private int[] errorIndexById = new int[16];
     private final Int2ObjectHashMap<Integer> largeErrorIds = new Int2ObjectHashMap<>();
 
+    // A document's samples, staged while it decodes and counted only once it decoded: all or nothing.
+    private Series[] stagedSeries = new Series[256];
+    private long[] stagedEnd = new long[256];
+    private long[] stagedDuration = new long[256];
+    private long[] stagedPayload = new long[256];
+    private int[] stagedErrorIndex = new int[256];
+    private boolean[] stagedError = new boolean[256];
+    private boolean[] stagedTraced = new boolean[256];
+    private long[] stagedTraceHigh = new long[256];
+    private long[] stagedTraceLow = new long[256];
+    private long[] stagedSpan = new long[256];
+    private int staged;
+
     private SingleChronicleQueue queue;
+    private CycleFiles cycleFiles;
+    /** Cycle files after the one being read, as last listed: one that vanishes was deleted unread. */
+    private java.util.NavigableSet<Integer> unreadCycles = new java.util.TreeSet<>();
     private ExcerptTailer tailer;
     private String failure;
     private long retryAtMillis;
@@ -182,29 +203,128 @@ public final class QueueTailer implements RecordHandler, AutoCloseable
                 .rollCycle(RollCycles.FAST_HOURLY)
                 .readOnly(true)
                 .build();
+            cycleFiles = new CycleFiles(queue.rollCycle());
             tailer = queue.createTailer();
-            if (state.lastIndex >= 0)
+            if (state.resumeAtCycle >= 0)
             {
-                if (!tailer.moveToIndex(state.lastIndex))
+                if (!tailer.moveToCycle(state.resumeAtCycle))
                 {
-                    fail("cannot find the checkpointed position 0x" + Long.toHexString(state.lastIndex) +
-                        " (cycle file " + cycleFile(queue.rollCycle().toCycle(state.lastIndex)) +
-                        " deleted or truncated); not reading it again to avoid counting twice", null);
+                    fail("cannot move to the start of cycle file " + cycleFiles.name(state.resumeAtCycle), null);
                     return;
                 }
-                try (DocumentContext dc = tailer.readingDocument())
-                {
-                    if (!dc.isPresent() || dc.index() != state.lastIndex)
-                    {
-                        fail("checkpointed document 0x" + Long.toHexString(state.lastIndex) + " is not readable", null);
-                    }
-                }
             }
+            else if (state.lastIndex >= 0 && !moveAfterCheckpointedDocument())
+            {
+                return;
+            }
+            unreadCycles = unreadCycleFiles();
         }
         catch (final RuntimeException e)
         {
             fail("cannot open the queue", e);
         }
+    }
+
+    /**
+     * Positions the tailer just after the last counted document. When the cycle file holding it is
+     * gone (the agent's size cap deleted it while hotpathd was behind or down), the rest of that
+     * cycle is lost: count a gap and go on with the next cycle file present.
+     */
+    private boolean moveAfterCheckpointedDocument()
+    {
+        final int cycle = cycleFiles.cycleOf(state.lastIndex);
+        if (tailer.moveToIndex(state.lastIndex))
+        {
+            try (DocumentContext dc = tailer.readingDocument())
+            {
+                if (!dc.isPresent() || dc.index() != state.lastIndex)
+                {
+                    fail("checkpointed document 0x" + Long.toHexString(state.lastIndex) + " is not readable", null);
+                    return false;
+                }
+            }
+            return true;
+        }
+        final java.util.NavigableMap<Integer, Path> files = cycleFiles.list(directory);
+        if (files.containsKey(cycle))
+        {
+            fail("cannot find the checkpointed position 0x" + Long.toHexString(state.lastIndex) + " in cycle file " +
+                cycleFiles.name(cycle) + " (truncated?); not reading it again to avoid counting twice", null);
+            return false;
+        }
+        final Map.Entry<Integer, Path> next = files.higherEntry(cycle);
+        if (next == null || !tailer.moveToCycle(next.getKey()))
+        {
+            // Nothing after it yet (the agent never deletes its current cycle, so this is short-lived): retry later.
+            fail("cycle file " + cycleFiles.name(cycle) + " of the checkpointed position is gone and no later one is readable yet",
+                null);
+            return false;
+        }
+        counters.queueGap();
+        LOG.warning("queue " + directory + ": cycle file " + cycleFiles.name(cycle) + " holding the last counted document 0x" +
+            Long.toHexString(state.lastIndex) + " was deleted before it was read to its end (the agent's hotpath.spool.maxBytes " +
+            "cap: hotpathd was behind or down); its remaining samples are lost (the agent counts them as dropped). " +
+            "Going on with " + next.getValue().getFileName());
+        // Documents of the next cycle are all new: nothing to skip, also after a restart before one is read.
+        state.resumeAtCycle = next.getKey();
+        return true;
+    }
+
+    /** Cycle files after the one holding the last counted document (all of them before the first). */
+    private java.util.NavigableSet<Integer> unreadCycleFiles()
+    {
+        final java.util.NavigableSet<Integer> cycles = cycleFiles.list(directory).navigableKeySet();
+        return new java.util.TreeSet<>(cycles.tailSet(readCycle(), false));
+    }
+
+    /** The cycle of the last counted document (cycles after it are unread); MIN_VALUE before the first. */
+    private int readCycle()
+    {
+        if (state.resumeAtCycle >= 0)
+        {
+            return state.resumeAtCycle - 1;
+        }
+        return state.lastIndex < 0 ? Integer.MIN_VALUE : cycleFiles.cycleOf(state.lastIndex);
+    }
+
+    /**
+     * Counts a gap for every cycle file that was present after the read position at the last check
+     * and has vanished before the tailer reached it: the agent's size cap deleted it unread. Called
+     * at each spool scan; Chronicle's tailer itself skips missing cycles.
+     */
+    public void checkForDeletedCycles()
+    {
+        if (tailer == null || !isActive())
+        {
+            return;
+        }
+        final java.util.NavigableSet<Integer> now = unreadCycleFiles();
+        final int readCycle = readCycle();
+        for (final int cycle : unreadCycles)
+        {
+            if (cycle > readCycle && !now.contains(cycle))
+            {
+                counters.queueGap();
+                LOG.warning("queue " + directory + ": cycle file " + cycleFiles.name(cycle) + " was deleted before it was read " +
+                    "(the agent's hotpath.spool.maxBytes cap: hotpathd is behind); its samples are lost (the agent counts " +
+                    "them as dropped)");
+            }
+        }
+        unreadCycles = now;
+    }
+
+    /**
+     * Cycle files entirely before the one holding {@code durableIndex} (a position already in a
+     * checkpoint on disk): read and counted for good, so retention may delete them while the agent
+     * still writes the queue. Empty while the queue is not open.
+     */
+    public java.util.List<Path> cycleFilesReadBefore(final long durableIndex)
+    {
+        if (cycleFiles == null || durableIndex < 0)
+        {
+            return java.util.List.of();
+        }
+        return new java.util.ArrayList<>(cycleFiles.list(directory).headMap(cycleFiles.cycleOf(durableIndex), false).values());
     }
 
     /**
@@ -219,43 +339,45 @@ public final class QueueTailer implements RecordHandler, AutoCloseable
             return 0;
         }
         int documents = 0;
-        try
+        while (documents < maxDocuments)
         {
-            while (documents < maxDocuments)
+            final long index;
+            final int length;
+            try (DocumentContext dc = tailer.readingDocument())
             {
-                try (DocumentContext dc = tailer.readingDocument())
+                if (!dc.isPresent())
                 {
-                    if (!dc.isPresent())
-                    {
-                        caughtUp = true;
-                        break;
-                    }
-                    final Bytes<?> bytes = dc.wire().bytes();
-                    final int length = (int)bytes.readRemaining();
-                    if (length > documentBytes.length)
-                    {
-                        documentBytes = new byte[Math.max(length, documentBytes.length * 2)];
-                    }
-                    bytes.read(documentBytes, 0, length);
-                    documentBuffer.wrap(documentBytes, 0, length);
-                    final long index = dc.index();
-                    currentIndex = index;
-                    processDocument(documentBuffer, length, index);
-                    state.lastIndex = index;
-                    state.documentsRead++;
-                    documents++;
-                    caughtUp = false;
-                }
-                if (!isActive())
-                {
+                    caughtUp = true;
                     break;
                 }
+                final Bytes<?> bytes = dc.wire().bytes();
+                length = (int)bytes.readRemaining();
+                if (length > documentBytes.length)
+                {
+                    documentBytes = new byte[Math.max(length, documentBytes.length * 2)];
+                }
+                bytes.read(documentBytes, 0, length);
+                index = dc.index();
             }
-        }
-        catch (final RuntimeException e)
-        {
-            counters.reject(IngestCounters.CORRUPT_QUEUE);
-            fail("reading failed after document 0x" + Long.toHexString(state.lastIndex), e);
+            catch (final RuntimeException e)
+            {
+                // Nothing of this document was counted: retrying from the last counted one is safe.
+                counters.reject(IngestCounters.CORRUPT_QUEUE);
+                fail("reading failed after document 0x" + Long.toHexString(state.lastIndex), e);
+                break;
+            }
+            documentBuffer.wrap(documentBytes, 0, length);
+            currentIndex = index;
+            processDocument(documentBuffer, length, index);
+            state.lastIndex = index;
+            state.resumeAtCycle = -1;
+            state.documentsRead++;
+            documents++;
+            caughtUp = false;
+            if (!isActive())
+            {
+                break;
+            }
         }
         if (documents > 0)
         {
@@ -288,6 +410,7 @@ public final class QueueTailer implements RecordHandler, AutoCloseable
             }
         }
         inHeaderDocument = !state.headerSeen;
+        staged = 0;
         try
         {
             state.recordsRead += decoder.decodeAll(buffer, 0, length, state.queue, this);
@@ -297,12 +420,64 @@ public final class QueueTailer implements RecordHandler, AutoCloseable
             counters.reject(e.reason());
             state.rejectedReason = e.reason();
             LOG.severe(where(index) + ": " + e.getMessage() + "; queue refused, not read further");
+            staged = 0;
         }
         catch (final MalformedRecordException e)
         {
+            // Well-formed records before it count (as a re-read would find them again); the rest is skipped.
             counters.reject(e.reason());
             logOnce(e.reason(), index, "malformed record skipped with the rest of its document: " + e.getMessage());
         }
+        catch (final RuntimeException e)
+        {
+            // Unexpected (a decoder bug, bytes it did not anticipate): the document is skipped whole,
+            // none of its samples counted, so it is never half counted (and never counted twice).
+            staged = 0;
+            counters.reject(IngestCounters.PROCESSING_ERROR);
+            if (loggedReasons.add(IngestCounters.PROCESSING_ERROR))
+            {
+                LOG.log(Level.WARNING, where(index) + ": processing the document failed; skipped whole, none of its samples " +
+                    "counted (reason " + IngestCounters.PROCESSING_ERROR + "; further ones in this queue are only counted)", e);
+            }
+        }
+        commitStaged();
+    }
+
+    /**
+     * Counts the staged samples. Cannot fail on validated input; if it still throws (a bug), the
+     * exception goes up and stops the aggregation thread, and the daemon restarts from its last
+     * checkpoint — a document is never left half counted.
+     */
+    private void commitStaged()
+    {
+        final Aggregator aggregator = this.aggregator;
+        for (int i = 0, n = staged; i < n; i++)
+        {
+            final long end = stagedEnd[i];
+            aggregator.record(stagedSeries[i], end, stagedDuration[i], stagedError[i], stagedErrorIndex[i], stagedPayload[i],
+                stagedTraced[i], stagedTraceHigh[i], stagedTraceLow[i], stagedSpan[i]);
+            if (end > lastSampleEpochNanos)
+            {
+                lastSampleEpochNanos = end;
+            }
+            stagedSeries[i] = null;
+        }
+        staged = 0;
+    }
+
+    private void growStaging()
+    {
+        final int size = stagedSeries.length * 2;
+        stagedSeries = java.util.Arrays.copyOf(stagedSeries, size);
+        stagedEnd = java.util.Arrays.copyOf(stagedEnd, size);
+        stagedDuration = java.util.Arrays.copyOf(stagedDuration, size);
+        stagedPayload = java.util.Arrays.copyOf(stagedPayload, size);
+        stagedErrorIndex = java.util.Arrays.copyOf(stagedErrorIndex, size);
+        stagedError = java.util.Arrays.copyOf(stagedError, size);
+        stagedTraced = java.util.Arrays.copyOf(stagedTraced, size);
+        stagedTraceHigh = java.util.Arrays.copyOf(stagedTraceHigh, size);
+        stagedTraceLow = java.util.Arrays.copyOf(stagedTraceLow, size);
+        stagedSpan = java.util.Arrays.copyOf(stagedSpan, size);
     }
 
     @Override
@@ -310,8 +485,14 @@ public final class QueueTailer implements RecordHandler, AutoCloseable
     {
         if (!inHeaderDocument || state.headerSeen)
         {
+            if (state.headerSeen && header.pid() == state.pid && header.jvmStartEpochMillis() == state.jvmStartEpochMillis &&
+                header.serviceName().equals(state.service))
+            {
+                // The same JVM restating its header (e.g. at the start of a cycle file): nothing to do.
+                return;
+            }
             counters.reject(MalformedRecordException.BAD_VALUE);
-            logOnce("duplicate_header", currentIndex, "QUEUE_HEADER after the first document ignored");
+            logOnce("duplicate_header", currentIndex, "QUEUE_HEADER of another JVM after the first document ignored");
             return;
         }
         state.headerSeen = true;
@@ -383,13 +564,22 @@ public final class QueueTailer implements RecordHandler, AutoCloseable
                 return;
             }
         }
-        final long end = sample.endEpochNanos();
-        aggregator.record(series, end, sample.durationNanos(), error, errorIndex, sample.payloadBytes(),
-            sample.isTraced(), sample.traceIdHigh(), sample.traceIdLow(), sample.spanId());
-        if (end > lastSampleEpochNanos)
+        if (staged == stagedSeries.length)
         {
-            lastSampleEpochNanos = end;
+            growStaging();
         }
+        final int i = staged++;
+        stagedSeries[i] = series;
+        stagedEnd[i] = sample.endEpochNanos();
+        stagedDuration[i] = sample.durationNanos();
+        stagedError[i] = error;
+        stagedErrorIndex[i] = errorIndex;
+        stagedPayload[i] = sample.payloadBytes();
+        final boolean traced = sample.isTraced();
+        stagedTraced[i] = traced;
+        stagedTraceHigh[i] = traced ? sample.traceIdHigh() : 0;
+        stagedTraceLow[i] = traced ? sample.traceIdLow() : 0;
+        stagedSpan[i] = traced ? sample.spanId() : 0;
     }
 
     @Override
@@ -543,18 +733,11 @@ public final class QueueTailer implements RecordHandler, AutoCloseable
 
     private String where(final long index)
     {
-        if (queue == null || index < 0)
+        if (cycleFiles == null || index < 0)
         {
             return "queue " + directory;
         }
-        return "queue " + directory + " file " + cycleFile(queue.rollCycle().toCycle(index)) + " index 0x" + Long.toHexString(index);
-    }
-
-    private String cycleFile(final int cycle)
-    {
-        final long millis = (long)cycle * queue.rollCycle().lengthInMillis();
-        return DateTimeFormatter.ofPattern(queue.rollCycle().format()).withZone(ZoneOffset.UTC).format(Instant.ofEpochMilli(millis)) +
-            SingleChronicleQueue.SUFFIX;
+        return "queue " + directory + " file " + cycleFiles.name(cycleFiles.cycleOf(index)) + " index 0x" + Long.toHexString(index);
     }
 
     @Override
@@ -573,6 +756,7 @@ public final class QueueTailer implements RecordHandler, AutoCloseable
         }
         queue = null;
         tailer = null;
+        cycleFiles = null;
     }
 
     /** The latest AGENT_STATS of this queue's agent. */

@@ -16,8 +16,10 @@ import java.util.logging.Logger;
 /**
  * Deletes finished queues — agent gone, every document read — once they are older than
  * {@code maxAgeMillis} (by their newest file), or oldest first while the spool exceeds
- * {@code maxTotalBytes}. Queues still written or not fully read are never deleted; per SPOOL.md only
- * the daemon deletes queues.
+ * {@code maxTotalBytes}; then, by the same caps, the cycle files of live queues that were read and
+ * checkpointed for good (a long-running JVM's queue would otherwise grow until the agent's own
+ * size cap deletes cycles). Unread data is never deleted; per SPOOL.md only the daemon deletes
+ * queues.
  */
 public final class SpoolRetention
 {
@@ -34,6 +36,19 @@ public final class SpoolRetention
 
     /** @return names of the queues deleted. */
     public List<String> apply(final Path spool, final Collection<QueueTailer> tailers, final long nowEpochMillis)
+    {
+        return apply(spool, tailers, nowEpochMillis, java.util.Map.of());
+    }
+
+    /**
+     * Deletes finished queues past retention, then cycle files of live queues that are past
+     * retention and read for good: entirely before the cycle of the queue's position in the last
+     * checkpoint on disk ({@code durableIndexByQueue}), so a crash can never need them again.
+     *
+     * @return names of the queues deleted.
+     */
+    public List<String> apply(final Path spool, final Collection<QueueTailer> tailers, final long nowEpochMillis,
+        final java.util.Map<String, Long> durableIndexByQueue)
     {
         final List<Candidate> finished = new ArrayList<>();
         long total = 0;
@@ -64,7 +79,58 @@ public final class SpoolRetention
                 deleted.add(candidate.tailer.name());
             }
         }
+        deleteReadCycleFiles(tailers, nowEpochMillis, durableIndexByQueue, total);
         return deleted;
+    }
+
+    private void deleteReadCycleFiles(final Collection<QueueTailer> tailers, final long nowEpochMillis,
+        final java.util.Map<String, Long> durableIndexByQueue, final long spoolBytes)
+    {
+        final List<CycleCandidate> cycles = new ArrayList<>();
+        for (final QueueTailer tailer : tailers)
+        {
+            final Long durable = durableIndexByQueue.get(tailer.name());
+            if (durable == null || !tailer.isActive())
+            {
+                continue;
+            }
+            for (final Path file : tailer.cycleFilesReadBefore(durable))
+            {
+                try
+                {
+                    final BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
+                    cycles.add(new CycleCandidate(tailer, file, attributes.size(), attributes.lastModifiedTime().toMillis()));
+                }
+                catch (final IOException ignored)
+                {
+                    // Deleted meanwhile (by the agent's cap).
+                }
+            }
+        }
+        cycles.sort(Comparator.comparingLong(CycleCandidate::modifiedMillis));
+        long total = spoolBytes;
+        for (final CycleCandidate cycle : cycles)
+        {
+            final boolean tooOld = nowEpochMillis - cycle.modifiedMillis() > maxAgeMillis;
+            final boolean overSize = total > maxTotalBytes;
+            if (!tooOld && !overSize)
+            {
+                continue;
+            }
+            try
+            {
+                if (Files.deleteIfExists(cycle.file()))
+                {
+                    LOG.info("retention deleted read cycle file " + cycle.file() + " of live queue " + cycle.tailer().name() + " (" +
+                        cycle.bytes() + " bytes, " + (tooOld ? "older than the age cap" : "spool over the size cap") + ")");
+                }
+                total -= cycle.bytes();
+            }
+            catch (final IOException e)
+            {
+                LOG.log(Level.WARNING, "retention could not delete " + cycle.file(), e);
+            }
+        }
     }
 
     private static boolean delete(final Path directory)
@@ -129,6 +195,10 @@ public final class SpoolRetention
     }
 
     private record Candidate(QueueTailer tailer, Usage usage)
+    {
+    }
+
+    private record CycleCandidate(QueueTailer tailer, Path file, long bytes, long modifiedMillis)
     {
     }
 }

@@ -35,6 +35,8 @@ public final class SpoolTailers implements AutoCloseable
     private final SpoolRetention retention;
     private final Map<String, QueueTailer> tailers = new LinkedHashMap<>();
     private volatile List<QueueStatus> statuses = List.of();
+    /** Each queue's position in the last checkpoint known to be on disk (set by the checkpoint writer). */
+    private volatile Map<String, Long> durablePositions = Map.of();
     private boolean spoolMissingLogged;
 
     public SpoolTailers(final Path spoolDirectory, final Aggregator aggregator, final IngestCounters counters, final SpoolRetention retention)
@@ -43,6 +45,15 @@ public final class SpoolTailers implements AutoCloseable
         this.aggregator = aggregator;
         this.counters = counters;
         this.retention = retention;
+    }
+
+    /**
+     * Positions of the last checkpoint written to disk, by queue: retention deletes a live queue's
+     * cycle files only before these, never data a restart could still need. Any thread.
+     */
+    public void setDurablePositions(final Map<String, Long> positions)
+    {
+        durablePositions = Map.copyOf(positions);
     }
 
     public IngestCounters counters()
@@ -107,11 +118,12 @@ public final class SpoolTailers implements AutoCloseable
         {
             tailer.retryIfDue(nowEpochMillis);
             tailer.open();
+            tailer.checkForDeletedCycles();
             tailer.finishIfDone();
         }
         if (retention != null)
         {
-            for (final String deleted : retention.apply(spoolDirectory, tailers.values(), nowEpochMillis))
+            for (final String deleted : retention.apply(spoolDirectory, tailers.values(), nowEpochMillis, durablePositions))
             {
                 tailers.remove(deleted);
             }

@@ -57,6 +57,64 @@ class AggregatorTest
     }
 
     @Test
+    void everySampleReachesTheListenersOnceLateOnesInTheirMinute()
+    {
+        final List<String> late = new ArrayList<>();
+        final long[] seenByListener = new long[2]; // calls, errors
+        final int[] rotations = new int[1];
+        aggregator.addIntervalListener(new IntervalListener()
+        {
+            @Override
+            public void onInterval(final ClosedInterval interval)
+            {
+                seenByListener[0] += interval.count();
+                seenByListener[1] += interval.errorCount();
+            }
+
+            @Override
+            public void onLateInterval(final ClosedInterval samples)
+            {
+                late.add(samples.seriesKey() + "@" + samples.intervalStartEpochMillis() + ":" + samples.count() + "/" +
+                    samples.errorCount() + " <=1ms " + samples.countAtOrBelow(1_000_000) + " p99 " + samples.quantileNanos(0.99));
+                seenByListener[0] += samples.count();
+                seenByListener[1] += samples.errorCount();
+            }
+
+            @Override
+            public void afterRotation()
+            {
+                rotations[0]++;
+            }
+        });
+        // A minute of seconds so that the windows hold closed seconds, with one error per second.
+        for (int s = 0; s < 70; s++)
+        {
+            record(T0_MILLIS + s * 1000L + 10, 500_000);
+            aggregator.record(series, (T0_MILLIS + s * 1000L + 20) * NANOS, 2_000_000, true, 0, -1, false, 0, 0, 0);
+            aggregator.rotate(T0_MILLIS + (s + 1) * 1000L);
+        }
+        assertEquals(70, rotations[0]);
+        assertEquals(List.of(), late);
+        // Read after their seconds closed: two of the previous minute's last second, one of 65 s before.
+        record(T0_MILLIS + 59_999, 700_000);
+        aggregator.record(series, (T0_MILLIS + 59_998) * NANOS, 3_000_000, true, 0, -1, false, 0, 0, 0);
+        record(T0_MILLIS + 65_500, 900_000);
+        aggregator.rotate(T0_MILLIS + 71_000);
+        assertEquals(List.of(
+            series.seriesKey() + "@" + T0_MILLIS + ":2/1 <=1ms 1 p99 " + HistogramLayout.highestValue(HistogramLayout.index(3_000_000)),
+            series.seriesKey() + "@" + (T0_MILLIS + 60_000) + ":1/0 <=1ms 1 p99 " + HistogramLayout.highestValue(HistogramLayout.index(900_000))),
+            late);
+        assertEquals(71, rotations[0], "once per rotation");
+        final SeriesSnapshot snapshot = aggregator.latest().series().get(0);
+        assertEquals(snapshot.callsTotal(), seenByListener[0], "listeners saw every sample counted");
+        assertEquals(143, seenByListener[0]);
+        assertEquals(71, seenByListener[1]);
+        assertEquals(0, snapshot.lateSamples(), "all of them still landed in their own seconds' blocks");
+        aggregator.rotate(T0_MILLIS + 72_000);
+        assertEquals(2, late.size(), "delivered once");
+    }
+
+    @Test
     void windowsHoldExactlyTheSecondsTheySpanToHistogramPrecision()
     {
         final SplittableRandom random = new SplittableRandom(5);

@@ -35,6 +35,63 @@ class ConfigLoaderTest
         assertEquals(1000, parsed.getAggregation().maxSeriesPerMetric());
         assertFalse(parsed.getPush().enabled());
         assertEquals(15_000, parsed.getPush().intervalMillis());
+        assertTrue(parsed.getAnomaly().enabled());
+        assertEquals(DaemonConfig.Anomaly.ExposeScores.ACTIVE, parsed.getAnomaly().exposeScores());
+        assertEquals(builtIn.getAnomaly().settings().maxSeries(), parsed.getAnomaly().settings().maxSeries());
+        assertEquals(null, parsed.getSlo().slos());
+    }
+
+    @Test
+    void analysisSettingsInlineOrFromFilesWithErrorsNamingTheirOwnLines(@org.junit.jupiter.api.io.TempDir final Path temp)
+        throws Exception
+    {
+        final DaemonConfig inline = ConfigLoader.parse(String.join("\n",
+            "anomaly:",
+            "  expose-scores: all",
+            "  settings:",
+            "    max_series: 42",
+            "    detectors: {zscore: {enter: 4}}",
+            ""), "h.yaml");
+        assertEquals(42, inline.getAnomaly().settings().maxSeries());
+        assertEquals(DaemonConfig.Anomaly.ExposeScores.ALL, inline.getAnomaly().exposeScores());
+
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.parse(String.join("\n",
+            "listen: 127.0.0.1:9464",
+            "anomaly:",
+            "  settings:",
+            "    detectors:",
+            "      zscore: {enter: lots}",
+            ""), "/etc/hotpath/h.yaml"));
+        assertTrue(e.getMessage().startsWith("/etc/hotpath/h.yaml:5: anomaly.settings.detectors.zscore.enter: expected a number"),
+            e.getMessage());
+
+        final Path anomalyFile = java.nio.file.Files.writeString(temp.resolve("anomaly.yaml"), "detectors:\n  madd: {}\n");
+        e = assertThrows(ConfigException.class, () -> ConfigLoader.parse("anomaly:\n  file: " + anomalyFile + "\n", "h.yaml"));
+        assertTrue(e.getMessage().startsWith("h.yaml:2:") && e.getMessage().contains("field anomaly.file: " + anomalyFile + ":2: detectors.madd: unknown field"),
+            e.getMessage());
+
+        final Path goodAnomalyFile = java.nio.file.Files.writeString(temp.resolve("good.yaml"), "max_series: 7\n");
+        e = assertThrows(ConfigException.class, () -> ConfigLoader.parse(
+            "anomaly:\n  file: " + goodAnomalyFile + "\n  settings: {max_series: 8}\n", "h.yaml"));
+        assertTrue(e.getMessage().startsWith("h.yaml:3: anomaly.settings: give the anomaly settings either inline or as anomaly.file"),
+            e.getMessage());
+        assertEquals(7, ConfigLoader.parse("anomaly:\n  file: " + goodAnomalyFile + "\n", "h.yaml").getAnomaly().settings().maxSeries());
+
+        e = assertThrows(ConfigException.class, () -> ConfigLoader.parse("anomaly:\n  expose-scores: some\n", "h.yaml"));
+        assertTrue(e.getMessage().startsWith("h.yaml:2:") && e.getMessage().contains("anomaly.expose-scores: expected active or all"),
+            e.getMessage());
+
+        final Path sloFile = java.nio.file.Files.writeString(temp.resolve("slo.yaml"), String.join("\n",
+            "slos:",
+            "  - name: a",
+            "    sli: {success: {metric: transport_send}}",
+            "    target: 1.5",
+            "    window: 30d",
+            ""));
+        e = assertThrows(ConfigException.class, () -> ConfigLoader.parse("slo:\n  file: " + sloFile + "\n", "h.yaml"));
+        assertTrue(e.getMessage().contains("field slo.file: " + sloFile + ":4: slos[0].target: expected a ratio"), e.getMessage());
+        e = assertThrows(ConfigException.class, () -> ConfigLoader.parse("slo:\n  file: " + temp.resolve("missing.yaml") + "\n", "h.yaml"));
+        assertTrue(e.getMessage().contains("missing.yaml") && e.getMessage().contains("cannot read"), e.getMessage());
     }
 
     @Test
