@@ -36,9 +36,21 @@ public final class TestQueueWriter implements AutoCloseable
     public TestQueueWriter(final Path spool, final String service, final long pid, final long jvmStartMillis, final boolean header)
         throws IOException
     {
+        this(spool, service, pid, jvmStartMillis, header, null);
+    }
+
+    /** As above, with Chronicle's clock (e.g. a {@code SetTimeProvider}) to write into chosen cycle files; null: the real clock. */
+    public TestQueueWriter(final Path spool, final String service, final long pid, final long jvmStartMillis, final boolean header,
+        final net.openhft.chronicle.core.time.TimeProvider clock) throws IOException
+    {
         this.directory = spool.resolve(service + "-" + pid + "-" + jvmStartMillis);
         Files.createDirectories(directory);
-        this.queue = SingleChronicleQueueBuilder.binary(directory).rollCycle(RollCycles.FAST_HOURLY).build();
+        final SingleChronicleQueueBuilder builder = SingleChronicleQueueBuilder.binary(directory).rollCycle(RollCycles.FAST_HOURLY);
+        if (clock != null)
+        {
+            builder.timeProvider(clock);
+        }
+        this.queue = builder.build();
         this.appender = queue.createAppender();
         if (header)
         {
