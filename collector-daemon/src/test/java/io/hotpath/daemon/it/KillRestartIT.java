@@ -21,7 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Exactly once across restarts: three producers write real queues while the real daemon
  * ({@code java -jar hotpathd.jar}) is killed with SIGKILL several times mid-stream and restarted;
- * at the end every series' {@code hotpath_calls_total} (by outcome and error type) equals what was
+ * at the end every series' {@code hotpath_calls_total} (by outcome and error type) and every SLO's
+ * {@code hotpath_slo_events_total} (good/bad, checkpointed with the positions) equal what was
  * written — then once more after a final SIGKILL of the caught-up daemon.
  */
 class KillRestartIT
@@ -62,8 +63,15 @@ class KillRestartIT
             }, "producer-" + p);
             producers.add(thread);
         }
+        // SLO counters are checkpointed with the positions too: per-call success SLOs over both metrics.
+        final Path slo = java.nio.file.Files.writeString(temp.resolve("slo.yaml"), String.join("\n",
+            "slos:",
+            "  - {name: send, sli: {success: {metric: transport_send}}, target: 0.99, window: 30d}",
+            "  - {name: connect, sli: {success: {metric: p2p_connect}}, target: 0.99, window: 30d}",
+            ""));
+        config = java.nio.file.Files.writeString(temp.resolve("hotpathd.yaml"), "slo:\n  file: " + slo + "\n");
         int restarts = 0;
-        DaemonProcess daemon = DaemonProcess.start(spool, state, temp.resolve("hotpathd-0.log"));
+        DaemonProcess daemon = start(spool, state, temp.resolve("hotpathd-0.log"));
         producers.forEach(Thread::start);
         try
         {
@@ -73,7 +81,7 @@ class KillRestartIT
                 Thread.sleep(1_000 + random.nextInt(1_000));
                 daemon.kill();
                 restarts++;
-                daemon = DaemonProcess.start(spool, state, temp.resolve("hotpathd-" + restarts + ".log"));
+                daemon = start(spool, state, temp.resolve("hotpathd-" + restarts + ".log"));
             }
             for (final Thread thread : producers)
             {
@@ -84,7 +92,7 @@ class KillRestartIT
 
             assertTotalsMatch(daemon);
             daemon.kill();
-            daemon = DaemonProcess.start(spool, state, temp.resolve("hotpathd-final.log"));
+            daemon = start(spool, state, temp.resolve("hotpathd-final.log"));
             assertTotalsMatch(daemon);
             Thread.sleep(2_000);
             assertEquals(expectedTotals(), actualTotals(daemon), "still exact, nothing re-counted later");
@@ -93,13 +101,20 @@ class KillRestartIT
             final int exit = daemon.terminate(Duration.ofSeconds(20));
             assertEquals(143, exit, "terminated by SIGTERM after a clean shutdown");
             assertTrue(daemon.log().contains("hotpathd stopped"), daemon.log());
-            daemon = DaemonProcess.start(spool, state, temp.resolve("hotpathd-after-term.log"));
+            daemon = start(spool, state, temp.resolve("hotpathd-after-term.log"));
             assertTotalsMatch(daemon);
         }
         finally
         {
             daemon.close();
         }
+    }
+
+    private Path config;
+
+    private DaemonProcess start(final Path spool, final Path state, final Path log) throws Exception
+    {
+        return DaemonProcess.start(spool, state, log, "--config", config.toString());
     }
 
     private void produce(final Path spool, final int producer, final long jvmStart) throws Exception
@@ -164,5 +179,21 @@ class KillRestartIT
         }
         assertEquals(want, got, "hotpath_calls_total per series and outcome\ndaemon log:\n" + daemon.log());
         assertEquals(PRODUCERS * BATCHES * BATCH, want.values().stream().mapToDouble(Double::doubleValue).sum(), 0.0);
+
+        // SLO events: good = ok calls, bad = error calls of the SLO's metric, exactly.
+        final Map<String, Double> wantSlo = new TreeMap<>();
+        want.forEach((series, calls) ->
+        {
+            final String slo = series.contains("transport_send") ? "send" : "connect";
+            final String outcome = series.contains("outcome=\"ok\"") ? "good" : "bad";
+            wantSlo.merge("{slo=\"" + slo + "\",outcome=\"" + outcome + "\"}", calls, Double::sum);
+        });
+        Map<String, Double> gotSlo = MetricsText.samples(daemon.metrics(), "hotpath_slo_events_total");
+        while (!wantSlo.equals(gotSlo) && System.nanoTime() < deadline)
+        {
+            Thread.sleep(250);
+            gotSlo = MetricsText.samples(daemon.metrics(), "hotpath_slo_events_total");
+        }
+        assertEquals(wantSlo, gotSlo, "hotpath_slo_events_total per SLO and outcome\ndaemon log:\n" + daemon.log());
     }
 }
