@@ -106,24 +106,24 @@ class PromtoolRulesIT
     /** The promtool test file; {@code honest = false} expects a page where none fires. */
     static String testFile(final boolean honest)
     {
-        final SloDefinition propagate = slos.slo("p2p-propagate-success");
+        final SloDefinition connectSuccess = slos.slo("p2p-connect-success");
         final SloDefinition send = slos.slo("transport-send-latency");
         final SloDefinition connect = slos.slo("connect-latency");
         final SloDefinition migrate = slos.slo("migrate-latency");
         final List<Object> tests = new ArrayList<>();
-        final String p2p = "{service=\"demo\",metric=\"p2p_propagate\",kind=\"p2p\"";
+        final String p2p = "{service=\"demo\",metric=\"p2p_connect\",kind=\"p2p\"";
 
-        // 1. p2p-propagate-success (target 0.999, budget 0.001): 2 % errors from the start. At 70m
+        // 1. p2p-connect-success (target 0.999, budget 0.001): 2 % errors from the start. At 70m
         //    every window reads 0.02 = burn 20 > 14.4 (1h and 5m) and > 3 (1d and 2h): page and ticket.
         tests.add(group("steady 2 % errors page and ticket", "1m",
             List.of(series("hotpath_calls_total" + p2p + ",outcome=\"ok\",error_type=\"\"}", "0+980x120"),
                 series("hotpath_calls_total" + p2p + ",outcome=\"error\",error_type=\"IOException\"}", "0+20x120")),
-            List.of(alertTest("70m", RuleFileGenerator.BURN_PAGE_ALERT, List.of(expected(propagate, BurnRateAlert.PAGE))),
-                alertTest("70m", RuleFileGenerator.BURN_TICKET_ALERT, List.of(expected(propagate, BurnRateAlert.TICKET))),
+            List.of(alertTest("70m", RuleFileGenerator.BURN_PAGE_ALERT, List.of(expected(connectSuccess, BurnRateAlert.PAGE))),
+                alertTest("70m", RuleFileGenerator.BURN_TICKET_ALERT, List.of(expected(connectSuccess, BurnRateAlert.TICKET))),
                 alertTest("70m", "HotpathHighErrorRatio", List.of(standard("HotpathHighErrorRatio", Map.of(
-                    "service", "demo", "metric", "p2p_propagate", "kind", "p2p"), Map.of(
-                    "summary", "p2p_propagate in demo fails more than 1 %",
-                    "description", "2% of p2p_propagate (p2p) calls in demo have failed over the last 5 minutes.")))))));
+                    "service", "demo", "metric", "p2p_connect", "kind", "p2p"), Map.of(
+                    "summary", "p2p_connect in demo fails more than 1 %",
+                    "description", "2% of p2p_connect (p2p) calls in demo have failed over the last 5 minutes.")))))));
 
         // 2. 0.05 % errors: burn 0.5 everywhere, below every factor (the smallest is 1): nothing fires.
         tests.add(group("errors within budget raise nothing", "1m",
@@ -139,10 +139,10 @@ class PromtoolRulesIT
         tests.add(group("the page stops soon after the errors, the ticket stays", "1m",
             List.of(series("hotpath_calls_total" + p2p + ",outcome=\"ok\",error_type=\"\"}", "0+980x60 58800+1000x60"),
                 series("hotpath_calls_total" + p2p + ",outcome=\"error\",error_type=\"IOException\"}", "0+20x60 1200+0x60")),
-            List.of(alertTest("70m", RuleFileGenerator.BURN_PAGE_ALERT, List.of(expected(propagate, BurnRateAlert.PAGE))),
+            List.of(alertTest("70m", RuleFileGenerator.BURN_PAGE_ALERT, List.of(expected(connectSuccess, BurnRateAlert.PAGE))),
                 alertTest("95m", RuleFileGenerator.BURN_PAGE_ALERT,
-                    honest ? List.of() : List.of(expected(propagate, BurnRateAlert.PAGE))),
-                alertTest("95m", RuleFileGenerator.BURN_TICKET_ALERT, List.of(expected(propagate, BurnRateAlert.TICKET))))));
+                    honest ? List.of() : List.of(expected(connectSuccess, BurnRateAlert.PAGE))),
+                alertTest("95m", RuleFileGenerator.BURN_TICKET_ALERT, List.of(expected(connectSuccess, BurnRateAlert.TICKET))))));
 
         // 4. 6 clean hours, then a 2-minute burst of 10 % errors: 5m = 4 % but 1h = 200/60000 = 0.33 %
         //    < 1.44 %, 30m = 0.67 % > 0.6 % but 6h = 0.056 % < 0.6 %; tickets: 2h = 0.17 % < 0.3 %,

@@ -68,8 +68,8 @@ class RuleFileGeneratorTest
                 }
             }
         }
-        // 3 SLOs x (page + ticket) + 6 standard alerts.
-        assertEquals(12, alerts);
+        // 4 SLOs x (page + ticket) + 7 standard alerts.
+        assertEquals(15, alerts);
     }
 
     @Test
@@ -78,12 +78,12 @@ class RuleFileGeneratorTest
     {
         final SloFile slos = SloFile.load(DEMO);
         final RuleFileGenerator generator = new RuleFileGenerator(RuleFileGenerator.Settings.defaults());
-        final PrometheusRule page = generator.burnRateAlert(slos.slo("p2p-propagate-success"), "page");
-        assertEquals("(hotpath:slo_error_ratio:rate1h{slo=\"p2p-propagate-success\"} > 0.0144 and "
-            + "hotpath:slo_error_ratio:rate5m{slo=\"p2p-propagate-success\"} > 0.0144) or "
-            + "(hotpath:slo_error_ratio:rate6h{slo=\"p2p-propagate-success\"} > 0.006 and "
-            + "hotpath:slo_error_ratio:rate30m{slo=\"p2p-propagate-success\"} > 0.006)", page.expr());
-        assertEquals("https://runbooks.example.com/hotpath/p2p-propagate-success", page.annotations().get("runbook_url"));
+        final PrometheusRule page = generator.burnRateAlert(slos.slo("p2p-connect-success"), "page");
+        assertEquals("(hotpath:slo_error_ratio:rate1h{slo=\"p2p-connect-success\"} > 0.0144 and "
+            + "hotpath:slo_error_ratio:rate5m{slo=\"p2p-connect-success\"} > 0.0144) or "
+            + "(hotpath:slo_error_ratio:rate6h{slo=\"p2p-connect-success\"} > 0.006 and "
+            + "hotpath:slo_error_ratio:rate30m{slo=\"p2p-connect-success\"} > 0.006)", page.expr());
+        assertEquals("https://runbooks.example.com/hotpath/p2p-connect-success", page.annotations().get("runbook_url"));
 
         final List<String> records = new ArrayList<>();
         for (final Map<String, Object> group : groups(generator.toYaml(slos)))

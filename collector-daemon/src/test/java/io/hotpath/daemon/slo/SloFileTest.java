@@ -15,10 +15,10 @@ class SloFileTest
     static final Path DEMO = Path.of("src/main/resources/examples/slo-demo.yaml");
 
     @Test
-    void theDemoFileDefinesTheThreeDemoSlos() throws Exception
+    void theDemoFileDefinesTheFourDemoSlos() throws Exception
     {
         final SloFile file = SloFile.load(DEMO);
-        assertEquals(3, file.slos().size());
+        assertEquals(4, file.slos().size());
 
         final SloDefinition send = file.slo("transport-send-latency");
         assertEquals(SliSpec.Type.LATENCY, send.sli().type());
@@ -31,10 +31,15 @@ class SloFileTest
         assertEquals("critical", send.tier());
         assertEquals(BurnRateAlert.WORKBOOK, send.alerts());
 
-        final SloDefinition propagate = file.slo("p2p-propagate-success");
-        assertEquals(SliSpec.Type.SUCCESS, propagate.sli().type());
-        assertEquals("p2p_propagate", propagate.sli().metric());
-        assertEquals(0.999, propagate.target());
+        final SloDefinition sendSuccess = file.slo("transport-send-success");
+        assertEquals(SliSpec.Type.SUCCESS, sendSuccess.sli().type());
+        assertEquals("transport_send", sendSuccess.sli().metric());
+        assertEquals(0.99, sendSuccess.target());
+
+        final SloDefinition connect = file.slo("p2p-connect-success");
+        assertEquals(SliSpec.Type.SUCCESS, connect.sli().type());
+        assertEquals("p2p_connect", connect.sli().metric());
+        assertEquals(0.999, connect.target());
 
         final SloDefinition migrate = file.slo("vm-migrate-success");
         assertEquals("vm_migrate", migrate.sli().metric());
