@@ -3,6 +3,7 @@ package io.hotpath.daemon;
 import io.hotpath.daemon.config.ConfigException;
 import io.hotpath.daemon.config.ConfigLoader;
 import io.hotpath.daemon.config.DaemonConfig;
+import io.hotpath.daemon.systemd.SystemdSupervisor;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -120,10 +121,21 @@ public final class Hotpathd implements Callable<Integer>
             return EXIT_CONFIG;
         }
 
+        final SystemdSupervisor systemd;
+        try
+        {
+            systemd = SystemdSupervisor.fromEnvironment(System.getenv());
+        }
+        catch (final RuntimeException e)
+        {
+            System.err.println("hotpathd: cannot start: " + e.getMessage());
+            return EXIT_START;
+        }
         final Daemon daemon = new Daemon(config);
         try
         {
             daemon.start();
+            systemd.watch(daemon);
         }
         catch (final IOException | RuntimeException e)
         {
@@ -138,7 +150,9 @@ public final class Hotpathd implements Callable<Integer>
         }
         Runtime.getRuntime().addShutdownHook(new Thread(() ->
         {
+            systemd.stopping();
             daemon.stop();
+            systemd.close();
             DaemonLogManager.resetAfterShutdown();
         }, "hotpathd-shutdown"));
         try
