@@ -3,7 +3,9 @@ package io.hotpath.daemon;
 import io.hotpath.daemon.config.ConfigException;
 import io.hotpath.daemon.config.ConfigLoader;
 import io.hotpath.daemon.config.DaemonConfig;
+import io.hotpath.daemon.rules.RulesCommand;
 import io.hotpath.daemon.systemd.SystemdSupervisor;
+import io.hotpath.daemon.top.TopCommand;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -33,6 +35,8 @@ import picocli.CommandLine.Option;
         "Exit codes: 0 stopped cleanly, 2 bad configuration or arguments, 3 cannot start (e.g. port in use)." },
     subcommands = {
         CommandLine.HelpCommand.class,
+        RulesCommand.class,
+        TopCommand.class,
         // Further subcommands (backtest, rules, dashboards) are added here, one class per line.
     })
 public final class Hotpathd implements Callable<Integer>
