@@ -1,5 +1,6 @@
 package io.hotpath.daemon;
 
+import io.hotpath.daemon.aggregate.AggregateSnapshot;
 import io.hotpath.daemon.aggregate.Aggregator;
 import io.hotpath.daemon.aggregate.IntervalListener;
 import io.hotpath.daemon.config.DaemonConfig;
@@ -89,6 +90,8 @@ public final class Daemon implements AutoCloseable
     private final List<CheckpointPart> checkpointParts = new ArrayList<>();
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final CountDownLatch closed = new CountDownLatch(1);
+    /** Counted down after the aggregation thread's first spool scan: from then on every queue present is tailed. */
+    private final CountDownLatch spoolScanned = new CountDownLatch(1);
     private Thread loop;
     private HttpServer server;
     private volatile boolean running;
@@ -228,6 +231,27 @@ public final class Daemon implements AutoCloseable
         return server.address();
     }
 
+    /**
+     * Waits until the aggregation thread has scanned the spool once after {@link #start}: the HTTP
+     * server is bound and every queue present is being tailed (systemd readiness).
+     */
+    public boolean awaitSpoolTailed(final long timeout, final TimeUnit unit) throws InterruptedException
+    {
+        return spoolScanned.await(timeout, unit);
+    }
+
+    /** The last published rotation; any thread. Its rotation time advances every second while the aggregation thread runs. */
+    public AggregateSnapshot latestSnapshot()
+    {
+        return aggregator.latest();
+    }
+
+    /** The queues as last published (first scan, then every rotation); any thread. */
+    public List<SpoolTailers.QueueStatus> queueStatuses()
+    {
+        return spool.statuses();
+    }
+
     private void prepareSpool()
     {
         if (!Files.isDirectory(config.getSpool().dir()))
@@ -338,6 +362,11 @@ public final class Daemon implements AutoCloseable
                 {
                     spool.scan(now);
                     nextScanMillis = now + config.getSpool().scanIntervalMillis();
+                    if (spoolScanned.getCount() > 0)
+                    {
+                        spool.publishStatus(now);
+                        spoolScanned.countDown();
+                    }
                 }
                 if (spool.pollAll(DOCUMENTS_PER_QUEUE_PER_PASS, now) == 0)
                 {

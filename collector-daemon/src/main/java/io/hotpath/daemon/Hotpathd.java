@@ -6,6 +6,8 @@ import io.hotpath.daemon.config.DaemonConfig;
 import io.hotpath.daemon.detect.BacktestCommand;
 import io.hotpath.daemon.rules.DashboardsCommand;
 import io.hotpath.daemon.rules.RulesCommand;
+import io.hotpath.daemon.systemd.SystemdSupervisor;
+import io.hotpath.daemon.top.TopCommand;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -40,6 +42,7 @@ import picocli.CommandLine.Option;
         BacktestCommand.class,
         RulesCommand.class,
         DashboardsCommand.class,
+        TopCommand.class,
     })
 public final class Hotpathd implements Callable<Integer>
 {
@@ -127,10 +130,21 @@ public final class Hotpathd implements Callable<Integer>
             return EXIT_CONFIG;
         }
 
+        final SystemdSupervisor systemd;
+        try
+        {
+            systemd = SystemdSupervisor.fromEnvironment(System.getenv());
+        }
+        catch (final RuntimeException e)
+        {
+            System.err.println("hotpathd: cannot start: " + e.getMessage());
+            return EXIT_START;
+        }
         final Daemon daemon = new Daemon(config);
         try
         {
             daemon.start();
+            systemd.watch(daemon);
         }
         catch (final IOException | RuntimeException e)
         {
@@ -145,7 +159,9 @@ public final class Hotpathd implements Callable<Integer>
         }
         Runtime.getRuntime().addShutdownHook(new Thread(() ->
         {
+            systemd.stopping();
             daemon.stop();
+            systemd.close();
             DaemonLogManager.resetAfterShutdown();
         }, "hotpathd-shutdown"));
         try
