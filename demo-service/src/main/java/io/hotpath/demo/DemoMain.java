@@ -2,6 +2,8 @@ package io.hotpath.demo;
 
 import io.hotpath.demo.migration.MigrationService;
 import io.hotpath.demo.p2p.P2PMesh;
+import io.hotpath.demo.tracing.CallTracing;
+import io.hotpath.demo.tracing.CallTracing.CallSpan;
 import io.hotpath.demo.transport.EchoServer;
 import io.hotpath.demo.transport.TransportManager;
 import io.hotpath.demo.transport.TransportType;
@@ -79,6 +81,12 @@ public final class DemoMain implements Callable<Integer>
     @Option(names = "--calls-log", description = "Write one line per call (TSV) to this file.")
     Path callsLog;
 
+    @Option(names = "--otel-spans", description = "Wrap every call in an OpenTelemetry span of its own (needs the OpenTelemetry " +
+        "API on the class path, and the OTel Java agent or the OpenTelemetry SDK); the calls log gets trace_id and span_id columns.")
+    boolean otelSpans;
+
+    private CallTracing tracing = CallTracing.NONE;
+
     public static void main(final String[] args)
     {
         System.exit(new CommandLine(new DemoMain()).execute(args));
@@ -87,6 +95,19 @@ public final class DemoMain implements Callable<Integer>
     @Override
     public Integer call() throws Exception
     {
+        if (otelSpans)
+        {
+            try
+            {
+                tracing = CallTracing.openTelemetry();
+            }
+            catch (final IllegalStateException e)
+            {
+                System.err.println("hotpath-demo: " + e.getMessage());
+                return 2;
+            }
+            System.out.println("hotpath-demo: spans from " + tracing.source());
+        }
         try (EchoServer server = new EchoServer();
              ExactResults exact = new ExactResults(callsLog))
         {
@@ -203,24 +224,28 @@ public final class DemoMain implements Callable<Integer>
             message[0] = (byte)i;
             for (final TransportType type : TransportType.values())
             {
-                final long t0 = System.nanoTime();
-                String error = null;
-                try
+                try (CallSpan span = tracing.start("transport_send"))
                 {
-                    if (transports.sendMessage(message, type))
+                    final long t0 = System.nanoTime();
+                    String error = null;
+                    try
                     {
-                        CHECKSUM.addAndGet(message.length);
+                        if (transports.sendMessage(message, type))
+                        {
+                            CHECKSUM.addAndGet(message.length);
+                        }
+                        else
+                        {
+                            error = "returned_false";
+                        }
                     }
-                    else
+                    catch (final IOException e)
                     {
-                        error = "returned_false";
+                        error = e.getClass().getSimpleName();
                     }
+                    exact.record(transportSeries[type.ordinal()], System.nanoTime() - t0, message.length, error,
+                        span.traceId(), span.spanId());
                 }
-                catch (final IOException e)
-                {
-                    error = e.getClass().getSimpleName();
-                }
-                exact.record(transportSeries[type.ordinal()], System.nanoTime() - t0, message.length, error);
             }
             if (i % 10 == 0)
             {
@@ -234,27 +259,39 @@ public final class DemoMain implements Callable<Integer>
 
         private void p2p(final byte[] message) throws Exception
         {
-            long t0 = System.nanoTime();
-            final List<P2PMesh.Peer> peers = mesh.discoverPeers();
-            exact.record(ExactResults.seriesKey("p2p_discover", "app", APP), System.nanoTime() - t0, peers.size(), null);
+            try (CallSpan span = tracing.start("p2p_discover"))
+            {
+                final long t0 = System.nanoTime();
+                final List<P2PMesh.Peer> peers = mesh.discoverPeers();
+                exact.record(ExactResults.seriesKey("p2p_discover", "app", APP), System.nanoTime() - t0, peers.size(), null,
+                    span.traceId(), span.spanId());
+            }
 
             final P2PMesh.Peer peer = mesh.choosePeer();
-            t0 = System.nanoTime();
-            String error = null;
-            try
+            try (CallSpan span = tracing.start("p2p_connect"))
             {
-                mesh.connect(peer);
+                final long t0 = System.nanoTime();
+                String error = null;
+                try
+                {
+                    mesh.connect(peer);
+                }
+                catch (final IOException e)
+                {
+                    error = e.getClass().getSimpleName();
+                }
+                exact.record(ExactResults.seriesKey("p2p_connect", "app", APP), System.nanoTime() - t0, -1, error,
+                    span.traceId(), span.spanId());
             }
-            catch (final IOException e)
-            {
-                error = e.getClass().getSimpleName();
-            }
-            exact.record(ExactResults.seriesKey("p2p_connect", "app", APP), System.nanoTime() - t0, -1, error);
 
-            t0 = System.nanoTime();
-            final int reached = mesh.propagate(message);
-            CHECKSUM.addAndGet(reached);
-            exact.record(ExactResults.seriesKey("p2p_propagate", "app", APP), System.nanoTime() - t0, message.length, null);
+            try (CallSpan span = tracing.start("p2p_propagate"))
+            {
+                final long t0 = System.nanoTime();
+                final int reached = mesh.propagate(message);
+                CHECKSUM.addAndGet(reached);
+                exact.record(ExactResults.seriesKey("p2p_propagate", "app", APP), System.nanoTime() - t0, message.length, null,
+                    span.traceId(), span.spanId());
+            }
         }
 
         private void migration(final long i) throws Exception
@@ -263,19 +300,31 @@ public final class DemoMain implements Callable<Integer>
             final MigrationService.Host source = hosts[(int)(i / 20 % hosts.length)];
             final MigrationService.Host dest = hosts[(int)((i / 20 + 1) % hosts.length)];
             final MigrationService.Vm vm = new MigrationService.Vm("vm-" + i, 64 * 1024 + (int)(i % 7) * 4096);
-            long t0 = System.nanoTime();
-            String error = null;
-            try
+            try (CallSpan span = tracing.start("vm_migrate"))
             {
-                migrations.migrate(vm, source, dest);
+                final long t0 = System.nanoTime();
+                String error = null;
+                try
+                {
+                    migrations.migrate(vm, source, dest);
+                }
+                catch (final IOException e)
+                {
+                    error = e.getClass().getSimpleName();
+                }
+                exact.record(ExactResults.seriesKey("vm_migrate", "app", APP, "source", source.name(), "dest", dest.name()),
+                    System.nanoTime() - t0, vm.size(), error, span.traceId(), span.spanId());
             }
-            catch (final IOException e)
-            {
-                error = e.getClass().getSimpleName();
-            }
-            exact.record(ExactResults.seriesKey("vm_migrate", "app", APP, "source", source.name(), "dest", dest.name()),
-                System.nanoTime() - t0, vm.size(), error);
 
+            try (CallSpan span = tracing.start("job_placement"))
+            {
+                placement(i, span);
+            }
+        }
+
+        /** Timed to completion, like the agent's rule: the span stays current until the placement is awaited. */
+        private void placement(final long i, final CallSpan span) throws Exception
+        {
             final long start = System.nanoTime();
             final CompletableFuture<MigrationService.Placement> placement = migrations.schedulePlacement(new MigrationService.Job("job-" + i, 2));
             final long[] end = new long[1];
@@ -300,7 +349,8 @@ public final class DemoMain implements Callable<Integer>
             {
                 // the failure was counted above
             }
-            exact.record(ExactResults.seriesKey("job_placement", "app", APP), end[0] - start, -1, placementError);
+            exact.record(ExactResults.seriesKey("job_placement", "app", APP), end[0] - start, -1, placementError,
+                span.traceId(), span.spanId());
         }
 
         @Override

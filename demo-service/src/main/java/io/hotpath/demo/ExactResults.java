@@ -21,7 +21,8 @@ import java.util.TreeMap;
  * them, and percentiles are exact nearest-rank over all durations: the smallest value with at least
  * p% of the values at or below it.
  *
- * <p>Optional calls log (TSV, one line per call): {@code series duration_nanos payload_bytes outcome error_type}.
+ * <p>Optional calls log (TSV, one line per call): {@code series duration_nanos payload_bytes outcome error_type},
+ * and with {@code --otel-spans} two more columns, {@code trace_id span_id} of the span around the call.
  */
 public final class ExactResults implements AutoCloseable
 {
@@ -34,14 +35,26 @@ public final class ExactResults implements AutoCloseable
     }
 
     /** @param errorType {@code null} for ok, else the simple exception name, {@code returned_false} or {@code returned_null}. */
-    public synchronized void record(final String seriesKey, final long durationNanos, final long payloadBytes, final String errorType)
+    public void record(final String seriesKey, final long durationNanos, final long payloadBytes, final String errorType)
+    {
+        record(seriesKey, durationNanos, payloadBytes, errorType, null, null);
+    }
+
+    /** As {@link #record(String, long, long, String)}, for a call made inside the span {@code traceId}/{@code spanId} (or none). */
+    public synchronized void record(final String seriesKey, final long durationNanos, final long payloadBytes, final String errorType,
+        final String traceId, final String spanId)
     {
         series.computeIfAbsent(seriesKey, k -> new Series()).add(durationNanos, payloadBytes, errorType != null);
         if (callsLog != null)
         {
             callsLog.append(seriesKey).append('\t').append(Long.toString(durationNanos)).append('\t')
                 .append(Long.toString(payloadBytes)).append('\t').append(errorType == null ? "ok" : "error").append('\t')
-                .append(errorType == null ? "" : errorType).append('\n');
+                .append(errorType == null ? "" : errorType);
+            if (traceId != null)
+            {
+                callsLog.append('\t').append(traceId).append('\t').append(spanId);
+            }
+            callsLog.append('\n');
         }
     }
 

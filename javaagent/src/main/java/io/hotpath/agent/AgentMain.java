@@ -13,6 +13,7 @@ import io.hotpath.agent.record.RingRecorder;
 import io.hotpath.agent.record.SeriesRegistry;
 import io.hotpath.agent.spool.SpoolDrainer;
 import io.hotpath.agent.spool.SpoolSettings;
+import io.hotpath.agent.trace.TraceContextDiscovery;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.agent.builder.ResettableClassFileTransformer;
 
@@ -97,6 +98,10 @@ public final class AgentMain
             final List<RuleDefinition> rules = loadRules(config);
             final long rulesNanos = System.nanoTime();
             final Running running = startRecording(config, rules);
+            if (config.bool(Setting.TRACE_CAPTURE))
+            {
+                TraceContextDiscovery.start(inst, running.recorder(), attached);
+            }
             final long recordingNanos = System.nanoTime();
             warmUp.join();
             final ResettableClassFileTransformer transformer = RuleInstaller.install(inst, rules, running.recorder().seriesRegistry());

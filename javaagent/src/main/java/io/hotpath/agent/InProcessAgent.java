@@ -34,10 +34,17 @@ public final class InProcessAgent
      */
     public static AgentMain.Running start(final Map<String, String> settings, final String rulesYaml) throws ConfigException
     {
-        final AgentConfig config = AgentConfig.of(settings);
+        return start(AgentConfig.of(settings), RuleConfigParser.parse("in-process rules", rulesYaml));
+    }
+
+    /**
+     * The recorder for rules loaded elsewhere, with the agent's configuration (the hotpath OTel
+     * extension's entry: the OTel Java agent instruments, this records and spools).
+     */
+    public static AgentMain.Running start(final AgentConfig config, final List<RuleDefinition> rules) throws ConfigException
+    {
         AgentLog.setLevel(config.get(AgentConfig.Setting.LOG_LEVEL));
         AgentMain.prepareChronicle(config);
-        final List<RuleDefinition> rules = RuleConfigParser.parse("in-process rules", rulesYaml);
         return AgentMain.startRecording(config, rules);
     }
 }

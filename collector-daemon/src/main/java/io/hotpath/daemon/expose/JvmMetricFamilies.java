@@ -26,7 +26,9 @@ public final class JvmMetricFamilies implements MetricFamilySource
             writer.family(family.name, type(family.type), family.help);
             for (final Collector.MetricFamilySamples.Sample sample : family.samples)
             {
-                if (!sample.name.startsWith(family.name))
+                // simpleclient's counters add a *_created sample; in the Prometheus text format it is a
+                // family of its own without HELP, which promtool check metrics reports.
+                if (!sample.name.startsWith(family.name) || sample.name.endsWith("_created"))
                 {
                     continue;
                 }

@@ -6,7 +6,8 @@ import java.util.function.BiConsumer;
 
 /**
  * Completion callback of an asynchronous call: records the sample when the returned stage
- * completes. One small object per asynchronous call is the price of timing to completion.
+ * completes. One small object per asynchronous call is the price of timing to completion. It keeps
+ * the span context current when the call was made: the stage may complete on any thread.
  */
 public final class CompletionRecorder implements BiConsumer<Object, Throwable>
 {
@@ -14,6 +15,7 @@ public final class CompletionRecorder implements BiConsumer<Object, Throwable>
     private final long startNanos;
     private final long payloadBytes;
     private final int failureMode;
+    private final Object traceContext;
 
     public CompletionRecorder(final int seriesId, final long startNanos, final long payloadBytes, final int failureMode)
     {
@@ -21,6 +23,7 @@ public final class CompletionRecorder implements BiConsumer<Object, Throwable>
         this.startNanos = startNanos;
         this.payloadBytes = payloadBytes;
         this.failureMode = failureMode;
+        this.traceContext = HotpathBridge.captureTraceContext();
     }
 
     @Override
@@ -46,7 +49,7 @@ public final class CompletionRecorder implements BiConsumer<Object, Throwable>
             {
                 error = 0;
             }
-            HotpathBridge.record(seriesId, startNanos, endNanos, payloadBytes, error);
+            HotpathBridge.recordInContext(traceContext, seriesId, startNanos, endNanos, payloadBytes, error);
         }
         catch (final Throwable t)
         {

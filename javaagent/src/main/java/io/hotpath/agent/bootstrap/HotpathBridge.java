@@ -57,6 +57,19 @@ public final class HotpathBridge
         recorder.record(seriesId, startNanos, endNanos, payloadBytes, errorTypeId);
     }
 
+    /** See {@link HotpathRecorder#captureTraceContext}. */
+    public static Object captureTraceContext()
+    {
+        return recorder.captureTraceContext();
+    }
+
+    /** See {@link HotpathRecorder#recordInContext}. */
+    public static void recordInContext(final Object traceContext,
+        final int seriesId, final long startNanos, final long endNanos, final long payloadBytes, final int errorTypeId)
+    {
+        recorder.recordInContext(traceContext, seriesId, startNanos, endNanos, payloadBytes, errorTypeId);
+    }
+
     public static int series(final int ruleIndex, final Object label0, final Object label1, final Object label2)
     {
         return recorder.series(ruleIndex, label0, label1, label2);

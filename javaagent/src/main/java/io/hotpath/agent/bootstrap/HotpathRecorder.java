@@ -11,7 +11,8 @@ package io.hotpath.agent.bootstrap;
 public interface HotpathRecorder
 {
     /**
-     * Records one sample.
+     * Records one sample of a call made on this thread: when an OpenTelemetry span is current here,
+     * the sample carries its trace and span id.
      *
      * @param seriesId     from {@link #series} or a rule's static series id; 0 = none (ignored).
      * @param startNanos   {@link System#nanoTime()} at method entry.
@@ -21,6 +22,20 @@ public interface HotpathRecorder
      *                     {@link HotpathBridge#ERROR_RETURNED_NULL}.
      */
     void record(int seriesId, long startNanos, long endNanos, long payloadBytes, int errorTypeId);
+
+    /**
+     * The span context current on this thread, kept by a call timed to its completion so that its
+     * sample, recorded later on whichever thread completes it, carries the caller's trace.
+     *
+     * @return an opaque token for {@link #recordInContext}, {@code null} when no span is current.
+     */
+    Object captureTraceContext();
+
+    /**
+     * Records one sample as {@link #record} does, but inside the span context captured earlier
+     * ({@code null}: untraced), not the one current on this thread.
+     */
+    void recordInContext(Object traceContext, int seriesId, long startNanos, long endNanos, long payloadBytes, int errorTypeId);
 
     /** Series id of a rule for the label values taken from up to three arguments. */
     int series(int ruleIndex, Object label0, Object label1, Object label2);
@@ -48,6 +63,18 @@ public interface HotpathRecorder
         @Override
         public void record(final int seriesId, final long startNanos, final long endNanos, final long payloadBytes,
             final int errorTypeId)
+        {
+        }
+
+        @Override
+        public Object captureTraceContext()
+        {
+            return null;
+        }
+
+        @Override
+        public void recordInContext(final Object traceContext, final int seriesId, final long startNanos, final long endNanos,
+            final long payloadBytes, final int errorTypeId)
         {
         }
 

@@ -41,6 +41,7 @@ public final class AgentConfig
         SPOOL_OPEN_DELAY_MS("hotpath.spool.openDelayMs", "5000", "the queue is created at the first sample, or after this long without one"),
         DRAIN_IDLE_MS("hotpath.drain.idleMs", "1", "how long the drain thread sleeps when the ring is empty"),
         LOG_LEVEL("hotpath.log.level", "warn", "agent log level on stderr: off, error, warn, info, debug"),
+        TRACE_CAPTURE("hotpath.trace.capture", "true", "samples recorded inside an OpenTelemetry span (OTel Java agent or the application's OTel API) carry its trace and span id; false: never read span contexts"),
         QUIET_UNSAFE("hotpath.jdk.quietUnsafeWarning", "true", "on JDK 24+, keep the one-time sun.misc.Unsafe deprecation warning (caused by Chronicle) off stderr");
 
         private final String key;

@@ -124,7 +124,7 @@ public final class RuleInstaller
         return transformer;
     }
 
-    static ElementMatcher.Junction<TypeDescription> typeMatcher(final RuleDefinition rule)
+    public static ElementMatcher.Junction<TypeDescription> typeMatcher(final RuleDefinition rule)
     {
         if (rule.typeName() != null)
         {
@@ -142,7 +142,7 @@ public final class RuleInstaller
         return matcher;
     }
 
-    static ElementMatcher.Junction<MethodDescription> methodMatcher(final RuleDefinition rule)
+    public static ElementMatcher.Junction<MethodDescription> methodMatcher(final RuleDefinition rule)
     {
         ElementMatcher.Junction<MethodDescription> matcher = ElementMatchers.<MethodDescription>named(rule.methodName())
             .and(not(isAbstract())).and(not(isNative()));
@@ -166,7 +166,8 @@ public final class RuleInstaller
         return matcher;
     }
 
-    private static AgentBuilder.Transformer transformer(final RuleDefinition rule, final int ruleIndex, final int staticSeries)
+    /** The rule's {@link TimingAdvice}, bound to its constants, on its methods (also what the OTel extension applies). */
+    public static AgentBuilder.Transformer transformer(final RuleDefinition rule, final int ruleIndex, final int staticSeries)
     {
         final Advice advice = Advice.withCustomMapping()
             .bind(AdviceBindings.RuleIndex.class, ruleIndex)
@@ -236,7 +237,7 @@ public final class RuleInstaller
      * Class loaders whose classes can link against the bridge: the bootstrap loader and every
      * loader that resolves {@code io.hotpath.agent.bootstrap.HotpathBridge} to the same class.
      */
-    enum BridgeVisibleLoaders implements ElementMatcher<ClassLoader>
+    public enum BridgeVisibleLoaders implements ElementMatcher<ClassLoader>
     {
         INSTANCE;
 

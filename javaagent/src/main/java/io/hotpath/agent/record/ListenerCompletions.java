@@ -13,7 +13,8 @@ import java.lang.reflect.Proxy;
  * against: Netty is the application's, in the application's class loader. Per future class the
  * needed methods are looked up once (a {@link ClassValue}); per call one listener proxy is created in
  * the future's class loader and added with {@code addListener}. That costs an allocation and a
- * reflective call per asynchronous Netty operation, small beside the I/O it times.
+ * reflective call per asynchronous Netty operation, small beside the I/O it times. The caller's span
+ * context is captured with the listener: the future completes on an event-loop thread.
  */
 final class ListenerCompletions
 {
@@ -43,6 +44,7 @@ final class ListenerCompletions
         {
             return false;
         }
+        final Object traceContext = recorder.captureTraceContext();
         final InvocationHandler handler = (proxy, method, args) ->
         {
             if (method.getName().equals("operationComplete") && args != null && args.length == 1)
@@ -62,7 +64,7 @@ final class ListenerCompletions
                         final Throwable cause = (Throwable)adapter.cause.invoke(future);
                         error = cause == null ? HotpathBridge.ERROR_OTHER : recorder.errorType(CompletionRecorder.unwrap(cause));
                     }
-                    recorder.record(seriesId, startNanos, endNanos, payloadBytes, error);
+                    recorder.recordInContext(traceContext, seriesId, startNanos, endNanos, payloadBytes, error);
                 }
                 catch (final Throwable t)
                 {

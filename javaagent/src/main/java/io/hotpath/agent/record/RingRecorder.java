@@ -2,6 +2,8 @@ package io.hotpath.agent.record;
 
 import io.hotpath.agent.AgentLog;
 import io.hotpath.agent.bootstrap.HotpathRecorder;
+import io.hotpath.agent.bootstrap.TraceContextReader;
+import io.hotpath.wire.TraceIds;
 import org.agrona.BitUtil;
 import org.agrona.concurrent.AtomicBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -24,6 +26,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * thread apart from the ring's tail CAS; no allocation, lock, system call or exception. When the
  * ring is full the sample is dropped and counted.
  *
+ * <p>Trace context: while a {@link TraceContextReader} is installed ({@link #traceContextReader}),
+ * each sample reads the current span context once; inside a valid span the hex ids (the API's own
+ * strings) are parsed into three longs and the sample is claimed as
+ * {@link RingSampleDescriptor#MSG_TYPE_TRACED_SAMPLE}. Without a reader (no OpenTelemetry in the
+ * JVM) the only extra work is one volatile read and a branch that always goes the same way.
+ *
  * <p>Why one many-to-one ring rather than a ring per thread ({@code RingChoiceBenchmark} in
  * {@code benchmarks/}): the two cost the same within a few nanoseconds at one and two threads,
  * and per-thread rings need a thread-local lookup, a registry the drain thread scans, memory per
@@ -36,6 +44,7 @@ public final class RingRecorder implements HotpathRecorder
     private final SeriesRegistry series;
     private final ErrorTypeRegistry errorTypes;
     private final AtomicLong dropped = new AtomicLong();
+    private volatile TraceContextReader traceReader;
     private final AtomicLong adviceErrors = new AtomicLong();
     private final AtomicBoolean adviceErrorLogged = new AtomicBoolean();
     private final ListenerCompletions listenerCompletions = new ListenerCompletions(this);
@@ -66,6 +75,123 @@ public final class RingRecorder implements HotpathRecorder
         {
             return;
         }
+        final TraceContextReader reader = traceReader;
+        if (reader == null)
+        {
+            writeUntraced(seriesId, endNanos, endNanos - startNanos, payloadBytes, errorTypeId);
+            return;
+        }
+        try
+        {
+            write(reader, reader.currentSpanContext(), seriesId, endNanos, endNanos - startNanos, payloadBytes, errorTypeId);
+        }
+        catch (final Throwable t)
+        {
+            readerFailed(reader, t);
+            writeUntraced(seriesId, endNanos, endNanos - startNanos, payloadBytes, errorTypeId);
+        }
+    }
+
+    @Override
+    public Object captureTraceContext()
+    {
+        final TraceContextReader reader = traceReader;
+        try
+        {
+            return reader == null ? null : reader.currentSpanContext();
+        }
+        catch (final Throwable t)
+        {
+            readerFailed(reader, t);
+            return null;
+        }
+    }
+
+    @Override
+    public void recordInContext(final Object traceContext, final int seriesId, final long startNanos, final long endNanos,
+        final long payloadBytes, final int errorTypeId)
+    {
+        if (seriesId <= 0)
+        {
+            return;
+        }
+        final TraceContextReader reader = traceReader;
+        if (reader == null || traceContext == null)
+        {
+            writeUntraced(seriesId, endNanos, endNanos - startNanos, payloadBytes, errorTypeId);
+            return;
+        }
+        try
+        {
+            write(reader, traceContext, seriesId, endNanos, endNanos - startNanos, payloadBytes, errorTypeId);
+        }
+        catch (final Throwable t)
+        {
+            readerFailed(reader, t);
+            writeUntraced(seriesId, endNanos, endNanos - startNanos, payloadBytes, errorTypeId);
+        }
+    }
+
+    /**
+     * A reader that throws (an OpenTelemetry API it cannot link against) is dropped for good: samples
+     * go on untraced, the failure is counted and logged once as an advice error.
+     */
+    private void readerFailed(final TraceContextReader reader, final Throwable t)
+    {
+        if (traceReader == reader)
+        {
+            traceReader = null;
+        }
+        adviceError(t);
+    }
+
+    /**
+     * Makes every later sample read the current span context through {@code reader} ({@code null}:
+     * stop reading).
+     */
+    public void traceContextReader(final TraceContextReader reader)
+    {
+        traceReader = reader;
+    }
+
+    public TraceContextReader traceContextReader()
+    {
+        return traceReader;
+    }
+
+    private void write(final TraceContextReader reader, final Object spanContext, final int seriesId, final long endNanos,
+        final long durationNanos, final long payloadBytes, final int errorTypeId)
+    {
+        final CharSequence traceId = spanContext == null ? null : reader.traceId(spanContext);
+        final CharSequence spanId = traceId == null ? null : reader.spanId(spanContext);
+        if (spanId == null || traceId.length() != 32 || spanId.length() != 16)
+        {
+            writeUntraced(seriesId, endNanos, durationNanos, payloadBytes, errorTypeId);
+            return;
+        }
+        // Parsed before the claim: the claimed slot stays uncommitted (and the drain waits) for as
+        // short a time as possible.
+        final long traceIdHigh = TraceIds.parseHex16(traceId, 0);
+        final long traceIdLow = TraceIds.parseHex16(traceId, 16);
+        final long span = TraceIds.parseHex16(spanId, 0);
+        final ManyToOneRingBuffer ring = this.ring;
+        final int index = ring.tryClaim(RingSampleDescriptor.MSG_TYPE_TRACED_SAMPLE, RingSampleDescriptor.MESSAGE_LENGTH);
+        if (index < 0)
+        {
+            dropped.getAndIncrement();
+            return;
+        }
+        final AtomicBuffer buffer = this.buffer;
+        putSample(buffer, index, seriesId, endNanos, durationNanos, payloadBytes, errorTypeId);
+        buffer.putLong(index + RingSampleDescriptor.TRACE_ID_HIGH_OFFSET, traceIdHigh);
+        buffer.putLong(index + RingSampleDescriptor.TRACE_ID_LOW_OFFSET, traceIdLow);
+        buffer.putLong(index + RingSampleDescriptor.SPAN_ID_OFFSET, span);
+        ring.commit(index);
+    }
+
+    private void writeUntraced(
+        final int seriesId, final long endNanos, final long durationNanos, final long payloadBytes, final int errorTypeId)
+    {
         final ManyToOneRingBuffer ring = this.ring;
         final int index = ring.tryClaim(RingSampleDescriptor.MSG_TYPE_SAMPLE, RingSampleDescriptor.MESSAGE_LENGTH);
         if (index < 0)
@@ -73,13 +199,18 @@ public final class RingRecorder implements HotpathRecorder
             dropped.getAndIncrement();
             return;
         }
-        final AtomicBuffer buffer = this.buffer;
+        putSample(buffer, index, seriesId, endNanos, durationNanos, payloadBytes, errorTypeId);
+        ring.commit(index);
+    }
+
+    private static void putSample(final AtomicBuffer buffer, final int index, final int seriesId, final long endNanos,
+        final long durationNanos, final long payloadBytes, final int errorTypeId)
+    {
         buffer.putInt(index + RingSampleDescriptor.SERIES_ID_OFFSET, seriesId);
         buffer.putInt(index + RingSampleDescriptor.ERROR_TYPE_ID_OFFSET, errorTypeId);
         buffer.putLong(index + RingSampleDescriptor.END_NANO_TIME_OFFSET, endNanos);
-        buffer.putLong(index + RingSampleDescriptor.DURATION_NANOS_OFFSET, endNanos - startNanos);
+        buffer.putLong(index + RingSampleDescriptor.DURATION_NANOS_OFFSET, durationNanos);
         buffer.putLong(index + RingSampleDescriptor.PAYLOAD_BYTES_OFFSET, payloadBytes);
-        ring.commit(index);
     }
 
     @Override

@@ -32,7 +32,8 @@ import java.util.function.Consumer;
 /**
  * The drain thread: the ring's single consumer and the queue's single writer.
  *
- * <p>Per cycle it reads up to a batch of samples from the ring into one SAMPLE_BATCH record,
+ * <p>Per cycle it reads up to a batch of samples from the ring into SAMPLE_BATCH records (one of
+ * untraced entries, one of traced entries carrying trace and span id: a batch has one entry length),
  * converting each end {@code nanoTime} to epoch nanos with a calibrated offset (so application
  * threads never read the wall clock), and collects the SERIES_DEFINITION / ERROR_TYPE_DEFINITION
  * records of ids it has not written yet; it then writes the definitions document before the batch
@@ -63,6 +64,8 @@ public final class SpoolDrainer implements Runnable, MessageHandler
     private final int maxBatch;
     private final UnsafeBuffer batchBuffer;
     private final SampleBatchEncoder batch = new SampleBatchEncoder();
+    private final UnsafeBuffer tracedBatchBuffer;
+    private final SampleBatchEncoder tracedBatch = new SampleBatchEncoder();
     private final ExpandableArrayBuffer definitions = new ExpandableArrayBuffer(4096);
     private final UnsafeBuffer scratch = new UnsafeBuffer(new byte[AgentStatsDescriptor.RECORD_LENGTH + 4096]);
     private int definitionsLength;
@@ -85,8 +88,10 @@ public final class SpoolDrainer implements Runnable, MessageHandler
         this.errorTypes = recorder.errorTypes();
         this.settings = settings;
         this.onFailure = onFailure;
-        this.maxBatch = Math.max(1, Math.min(settings.maxBatchSamples(), SampleBatchDescriptor.maxEntries(SampleDescriptor.UNTRACED_LENGTH)));
+        // One ring read may be all traced or all untraced samples: both batches hold a whole read.
+        this.maxBatch = Math.max(1, Math.min(settings.maxBatchSamples(), SampleBatchDescriptor.maxEntries(SampleDescriptor.TRACED_LENGTH)));
         this.batchBuffer = new UnsafeBuffer(new byte[SampleBatchDescriptor.recordLength(maxBatch, SampleDescriptor.UNTRACED_LENGTH)]);
+        this.tracedBatchBuffer = new UnsafeBuffer(new byte[SampleBatchDescriptor.recordLength(maxBatch, SampleDescriptor.TRACED_LENGTH)]);
         this.thread = new Thread(this, "hotpath-drain");
         thread.setDaemon(true);
         thread.setContextClassLoader(SpoolDrainer.class.getClassLoader());
@@ -229,25 +234,33 @@ public final class SpoolDrainer implements Runnable, MessageHandler
     {
         cycleNowNanos = System.nanoTime();
         batch.wrap(batchBuffer, 0, SampleDescriptor.UNTRACED_LENGTH, batchBuffer.capacity());
+        tracedBatch.wrap(tracedBatchBuffer, 0, SampleDescriptor.TRACED_LENGTH, tracedBatchBuffer.capacity());
         final int count = ring.read(this, maxBatch);
         if (definitionsLength > 0)
         {
             write(definitions, definitionsLength, 0);
             definitionsLength = 0;
         }
-        if (batch.count() > 0)
-        {
-            final int length = batch.finish();
-            write(batchBuffer, length, batch.count());
-            drained += batch.count();
-        }
+        writeBatch(batch, batchBuffer);
+        writeBatch(tracedBatch, tracedBatchBuffer);
         return count;
+    }
+
+    private void writeBatch(final SampleBatchEncoder encoder, final UnsafeBuffer buffer)
+    {
+        final int samples = encoder.count();
+        if (samples > 0)
+        {
+            write(buffer, encoder.finish(), samples);
+            drained += samples;
+        }
     }
 
     @Override
     public void onMessage(final int msgTypeId, final MutableDirectBuffer buffer, final int index, final int length)
     {
-        if (msgTypeId != RingSampleDescriptor.MSG_TYPE_SAMPLE)
+        final boolean traced = msgTypeId == RingSampleDescriptor.MSG_TYPE_TRACED_SAMPLE;
+        if (!traced && msgTypeId != RingSampleDescriptor.MSG_TYPE_SAMPLE)
         {
             return;
         }
@@ -269,8 +282,20 @@ public final class SpoolDrainer implements Runnable, MessageHandler
         {
             maxLagNanos = lag;
         }
-        SampleEncoder.encodeEntry(batchBuffer, batch.nextEntryOffset(), seriesId, endNanoTime + epochOffsetNanos, duration,
-            payload, errorTypeId == 0 ? SampleDescriptor.OUTCOME_OK : SampleDescriptor.OUTCOME_ERROR, errorTypeId);
+        final byte outcome = errorTypeId == 0 ? SampleDescriptor.OUTCOME_OK : SampleDescriptor.OUTCOME_ERROR;
+        if (traced)
+        {
+            SampleEncoder.encodeTracedEntry(tracedBatchBuffer, tracedBatch.nextEntryOffset(), seriesId,
+                endNanoTime + epochOffsetNanos, duration, payload, outcome, errorTypeId,
+                buffer.getLong(index + RingSampleDescriptor.TRACE_ID_HIGH_OFFSET),
+                buffer.getLong(index + RingSampleDescriptor.TRACE_ID_LOW_OFFSET),
+                buffer.getLong(index + RingSampleDescriptor.SPAN_ID_OFFSET));
+        }
+        else
+        {
+            SampleEncoder.encodeEntry(batchBuffer, batch.nextEntryOffset(), seriesId, endNanoTime + epochOffsetNanos, duration,
+                payload, outcome, errorTypeId);
+        }
     }
 
     private boolean defineSeries(final int seriesId)

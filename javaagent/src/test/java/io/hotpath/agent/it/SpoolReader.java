@@ -7,6 +7,7 @@ import io.hotpath.wire.RecordDecoder;
 import io.hotpath.wire.RecordHandler;
 import io.hotpath.wire.SampleDecoder;
 import io.hotpath.wire.SeriesDefinitionDecoder;
+import io.hotpath.wire.TraceIds;
 import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.queue.ChronicleQueue;
 import net.openhft.chronicle.queue.ExcerptTailer;
@@ -31,9 +32,12 @@ import java.util.stream.Stream;
  */
 public final class SpoolReader implements RecordHandler
 {
-    /** One decoded sample with its series resolved. */
+    /**
+     * One decoded sample with its series resolved; {@code traceId} (32 hex digits) and {@code spanId}
+     * (16) are {@code null} for an untraced sample.
+     */
     public record Sample(String metric, String kind, Map<String, String> labels, long endEpochNanos, long durationNanos,
-        long payloadBytes, boolean error, String errorType)
+        long payloadBytes, boolean error, String errorType, String traceId, String spanId)
     {
         /** {@code metric{k="v",...}} with sorted labels. */
         public String seriesKey()
@@ -167,8 +171,11 @@ public final class SpoolReader implements RecordHandler
                 violations.add("error type " + sample.errorTypeId() + " used before its definition");
             }
         }
+        final boolean traced = sample.isTraced();
         samples.add(new Sample(metrics.get(id), kinds.get(id), labels.get(id), sample.endEpochNanos(), sample.durationNanos(),
-            sample.payloadBytes(), sample.isError(), errorType));
+            sample.payloadBytes(), sample.isError(), errorType,
+            traced ? TraceIds.traceIdHex(sample.traceIdHigh(), sample.traceIdLow()) : null,
+            traced ? TraceIds.spanIdHex(sample.spanId()) : null));
     }
 
     @Override
