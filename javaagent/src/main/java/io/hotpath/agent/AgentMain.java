@@ -13,8 +13,6 @@ import io.hotpath.agent.record.RingRecorder;
 import io.hotpath.agent.record.SeriesRegistry;
 import io.hotpath.agent.spool.SpoolDrainer;
 import io.hotpath.agent.spool.SpoolSettings;
-import net.bytebuddy.agent.builder.AgentBuilder;
-import net.bytebuddy.agent.builder.ResettableClassFileTransformer;
 
 import java.io.File;
 import java.io.IOException;
@@ -61,9 +59,6 @@ public final class AgentMain
                 return;
             }
             JdkAccess.openTo(inst, AgentMain.class.getModule());
-            // Byte Buddy's Nexus (for InitializationStrategy.SelfInjection) is unused here; probing for it on
-            // AgentBuilder creation costs ~300 ms of class loading. The shade plugin relocates this key to our copy.
-            System.getProperties().putIfAbsent("net.bytebuddy.nexus.disabled", "true");
             prepareChronicle(config);
             if (config.bool(Setting.STARTUP_ASYNC) && !attached)
             {
@@ -93,14 +88,17 @@ public final class AgentMain
         try
         {
             final long configuredNanos = System.nanoTime();
-            final Thread warmUp = RuleInstaller.warmUpInBackground();
             final List<RuleDefinition> rules = loadRules(config);
+            if (rules.isEmpty())
+            {
+                AgentLog.warn("no rules: set hotpath.config to a rules file or hotpath.packs to built-in packs; the agent stays idle");
+                return;
+            }
             final long rulesNanos = System.nanoTime();
             final Running running = startRecording(config, rules);
             final long recordingNanos = System.nanoTime();
-            warmUp.join();
-            final ResettableClassFileTransformer transformer = RuleInstaller.install(inst, rules, running.recorder().seriesRegistry());
-            running.onFailure(() -> uninstrument(inst, transformer));
+            final RuleInstaller.Installation installation = RuleInstaller.install(inst, rules, running.recorder().seriesRegistry());
+            running.onFailure(() -> uninstrument(installation));
             AgentLog.debug("start-up phases (ms): config " + millis(configuredNanos - startNanos) + ", rules " +
                 millis(rulesNanos - configuredNanos) + ", ring " + millis(recordingNanos - rulesNanos) + ", instrumentation " +
                 millis(System.nanoTime() - recordingNanos));
@@ -166,10 +164,6 @@ public final class AgentMain
         {
             rules.addAll(RuleConfigParser.parse(config.rulesFile()));
         }
-        if (rules.isEmpty())
-        {
-            AgentLog.warn("no rules: set hotpath.config to a rules file or hotpath.packs to built-in packs");
-        }
         return rules;
     }
 
@@ -217,11 +211,11 @@ public final class AgentMain
         }
     }
 
-    private static void uninstrument(final Instrumentation inst, final ResettableClassFileTransformer transformer)
+    private static void uninstrument(final RuleInstaller.Installation installation)
     {
         try
         {
-            transformer.reset(inst, AgentBuilder.RedefinitionStrategy.RETRANSFORMATION);
+            installation.uninstall();
         }
         catch (final Throwable t)
         {
