@@ -36,7 +36,6 @@ public final class InProcessAgent
     {
         final AgentConfig config = AgentConfig.of(settings);
         AgentLog.setLevel(config.get(AgentConfig.Setting.LOG_LEVEL));
-        AgentMain.prepareChronicle(config);
         final List<RuleDefinition> rules = RuleConfigParser.parse("in-process rules", rulesYaml);
         return AgentMain.startRecording(config, rules);
     }

@@ -132,16 +132,20 @@ final class GatedTransformer implements ClassFileTransformer
      */
     void warmUpInBackground()
     {
-        final Thread thread = new Thread(() ->
+        final Thread thread = new Thread(new Runnable()
         {
-            try
+            @Override
+            public void run()
             {
-                AdviceTransformer.warmUp();
-                adviceTransformer();
-            }
-            catch (final Throwable t)
-            {
-                AgentLog.debug("Byte Buddy warm-up failed (the first instrumented class reports it): " + t);
+                try
+                {
+                    AdviceTransformer.warmUp();
+                    adviceTransformer();
+                }
+                catch (final Throwable t)
+                {
+                    AgentLog.debug("Byte Buddy warm-up failed (the first instrumented class reports it): " + t);
+                }
             }
         }, "hotpath-warm-up");
         thread.setDaemon(true);
