@@ -14,8 +14,6 @@ import io.hotpath.agent.record.SeriesRegistry;
 import io.hotpath.agent.spool.SpoolDrainer;
 import io.hotpath.agent.spool.SpoolSettings;
 import io.hotpath.agent.trace.TraceContextDiscovery;
-import net.bytebuddy.agent.builder.AgentBuilder;
-import net.bytebuddy.agent.builder.ResettableClassFileTransformer;
 
 import java.io.File;
 import java.io.IOException;
@@ -26,6 +24,7 @@ import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * The agent implementation's entry, called inside the isolated class loader by
@@ -44,7 +43,12 @@ public final class AgentMain
     {
     }
 
-    public static void start(final String agentArgs, final Instrumentation inst, final boolean attached, final File jar)
+    /**
+     * @param premainNanos {@code System.nanoTime()} when the JVM called premain/agentmain (the
+     *                     bootstrap phase, reported at debug level, is the time until this call).
+     */
+    public static void start(
+        final String agentArgs, final Instrumentation inst, final boolean attached, final File jar, final long premainNanos)
     {
         final long startNanos = System.nanoTime();
         try
@@ -52,30 +56,37 @@ public final class AgentMain
             final AgentConfig config = AgentConfig.load(agentArgs, System.getProperties(), System.getenv());
             if (!AgentLog.setLevel(config.get(Setting.LOG_LEVEL)))
             {
-                AgentLog.warn(config.sourceOf(Setting.LOG_LEVEL) + ": unknown log level '" + config.get(Setting.LOG_LEVEL) +
-                    "'; expected off, error, warn, info or debug");
+                AgentLog.warn(config.describeSource(Setting.LOG_LEVEL) + ": unknown log level '" + config.get(Setting.LOG_LEVEL) +
+                    "'; expected " + Setting.LOG_LEVEL.expected());
             }
-            config.warnings().forEach(AgentLog::warn);
+            for (final String warning : config.warnings())
+            {
+                AgentLog.warn(warning);
+            }
+            config.validate();
             if (!config.enabled())
             {
                 AgentLog.info("disabled by " + config.sourceOf(Setting.ENABLED));
                 return;
             }
             JdkAccess.openTo(inst, AgentMain.class.getModule());
-            // Byte Buddy's Nexus (for InitializationStrategy.SelfInjection) is unused here; probing for it on
-            // AgentBuilder creation costs ~300 ms of class loading. The shade plugin relocates this key to our copy.
-            System.getProperties().putIfAbsent("net.bytebuddy.nexus.disabled", "true");
-            prepareChronicle(config);
             if (config.bool(Setting.STARTUP_ASYNC) && !attached)
             {
-                final Thread installer = new Thread(() -> install(config, inst, attached, startNanos), "hotpath-install");
+                final Thread installer = new Thread(new Runnable()
+                {
+                    @Override
+                    public void run()
+                    {
+                        install(config, inst, attached, premainNanos, startNanos);
+                    }
+                }, "hotpath-install");
                 installer.setDaemon(true);
                 installer.setContextClassLoader(AgentMain.class.getClassLoader());
                 installer.start();
                 AgentLog.info("installing in the background (" + config.sourceOf(Setting.STARTUP_ASYNC) + ")");
                 return;
             }
-            install(config, inst, attached, startNanos);
+            install(config, inst, attached, premainNanos, startNanos);
         }
         catch (final ConfigException e)
         {
@@ -89,13 +100,18 @@ public final class AgentMain
     }
 
     /** Rules, recorder, drain thread and instrumentation; every failure ends here, logged once. */
-    private static void install(final AgentConfig config, final Instrumentation inst, final boolean attached, final long startNanos)
+    private static void install(
+        final AgentConfig config, final Instrumentation inst, final boolean attached, final long premainNanos, final long startNanos)
     {
         try
         {
             final long configuredNanos = System.nanoTime();
-            final Thread warmUp = RuleInstaller.warmUpInBackground();
             final List<RuleDefinition> rules = loadRules(config);
+            if (rules.isEmpty())
+            {
+                AgentLog.warn("no rules: set hotpath.config to a rules file or hotpath.packs to built-in packs; the agent stays idle");
+                return;
+            }
             final long rulesNanos = System.nanoTime();
             final Running running = startRecording(config, rules);
             if (config.bool(Setting.TRACE_CAPTURE))
@@ -103,14 +119,21 @@ public final class AgentMain
                 TraceContextDiscovery.start(inst, running.recorder(), attached);
             }
             final long recordingNanos = System.nanoTime();
-            warmUp.join();
-            final ResettableClassFileTransformer transformer = RuleInstaller.install(inst, rules, running.recorder().seriesRegistry());
-            running.onFailure(() -> uninstrument(inst, transformer));
-            AgentLog.debug("start-up phases (ms): config " + millis(configuredNanos - startNanos) + ", rules " +
+            final RuleInstaller.Installation installation = RuleInstaller.install(inst, rules, running.recorder().seriesRegistry());
+            running.onFailure(new Runnable()
+            {
+                @Override
+                public void run()
+                {
+                    uninstrument(installation);
+                }
+            });
+            AgentLog.debug("start-up phases (ms): bootstrap " + millis(startNanos - premainNanos) +
+                ", config " + millis(configuredNanos - startNanos) + ", rules " +
                 millis(rulesNanos - configuredNanos) + ", ring " + millis(recordingNanos - rulesNanos) + ", instrumentation " +
                 millis(System.nanoTime() - recordingNanos));
             AgentLog.info("started (" + (attached ? "attached" : "premain") + ") with " + rules.size() + " rules in " +
-                millis(System.nanoTime() - startNanos) + " ms");
+                millis(System.nanoTime() - premainNanos) + " ms");
         }
         catch (final ConfigException e)
         {
@@ -137,8 +160,12 @@ public final class AgentMain
         // Chronicle registers its JVM shutdown hook lazily, from static initialisers; if the JVM began
         // to shut down while the drain thread is still opening the queue (a short-lived JVM), that
         // registration would fail and the samples be lost. Registering it now costs three small classes.
-        net.openhft.chronicle.core.shutdown.PriorityHook.add(0, () ->
+        net.openhft.chronicle.core.shutdown.PriorityHook.add(0, new Runnable()
         {
+            @Override
+            public void run()
+            {
+            }
         });
         if (config.bool(Setting.QUIET_UNSAFE) && JdkAccess.quietUnsafeMemoryAccessWarning())
         {
@@ -171,62 +198,57 @@ public final class AgentMain
         {
             rules.addAll(RuleConfigParser.parse(config.rulesFile()));
         }
-        if (rules.isEmpty())
-        {
-            AgentLog.warn("no rules: set hotpath.config to a rules file or hotpath.packs to built-in packs");
-        }
         return rules;
     }
 
-    /** Ring, registries and drain thread; installs the recorder into the bridge. */
+    /**
+     * Ring, registries and drain thread; installs the recorder into the bridge. Chronicle itself is
+     * loaded later, on the drain thread, when the queue opens.
+     */
     public static Running startRecording(final AgentConfig config, final List<RuleDefinition> rules) throws ConfigException
     {
-        final long ringBytes = config.bytes(Setting.RING_BYTES);
-        if (ringBytes > (1L << 30))
-        {
-            throw new ConfigException(config.sourceOf(Setting.RING_BYTES) + ": at most 1g, got " + config.get(Setting.RING_BYTES));
-        }
+        config.validate();
+        prepareChronicle(config);
         final SpoolSettings settings = new SpoolSettings(
             Paths.get(config.get(Setting.SPOOL_DIR)),
             config.serviceName(),
-            rollCycle(config),
+            config.rollCycle(),
             config.bytes(Setting.SPOOL_MAX_BYTES),
-            (int)Math.min(Integer.MAX_VALUE, config.positiveLong(Setting.BATCH_MAX_SAMPLES)),
-            TimeUnit.MILLISECONDS.toNanos(config.positiveLong(Setting.STATS_INTERVAL_MS)),
-            TimeUnit.MILLISECONDS.toNanos(config.positiveLong(Setting.DRAIN_IDLE_MS)),
-            TimeUnit.MILLISECONDS.toNanos(config.positiveLong(Setting.SPOOL_OPEN_DELAY_MS)));
-        final RingRecorder recorder = new RingRecorder((int)ringBytes, new SeriesRegistry(rules), new ErrorTypeRegistry());
+            (int)config.integer(Setting.BATCH_MAX_SAMPLES),
+            TimeUnit.MILLISECONDS.toNanos(config.integer(Setting.STATS_INTERVAL_MS)),
+            TimeUnit.MILLISECONDS.toNanos(config.integer(Setting.DRAIN_IDLE_MS)),
+            TimeUnit.MILLISECONDS.toNanos(config.integer(Setting.SPOOL_OPEN_DELAY_MS)));
+        final RingRecorder recorder = new RingRecorder((int)config.bytes(Setting.RING_BYTES), new SeriesRegistry(rules), new ErrorTypeRegistry());
         final Running running = new Running(recorder);
-        final SpoolDrainer drainer = new SpoolDrainer(recorder, settings, running::fail);
+        final SpoolDrainer drainer = new SpoolDrainer(recorder, settings, new Consumer<Throwable>()
+        {
+            @Override
+            public void accept(final Throwable cause)
+            {
+                running.fail(cause);
+            }
+        });
         running.drainer = drainer;
         HotpathBridge.install(recorder);
         drainer.start();
-        final Thread hook = new Thread(() -> drainer.shutdown(SHUTDOWN_TIMEOUT_MILLIS), "hotpath-shutdown");
+        final Thread hook = new Thread(new Runnable()
+        {
+            @Override
+            public void run()
+            {
+                drainer.shutdown(SHUTDOWN_TIMEOUT_MILLIS);
+            }
+        }, "hotpath-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         running.hook = hook;
         return running;
     }
 
-    private static String rollCycle(final AgentConfig config) throws ConfigException
-    {
-        final String name = config.get(Setting.ROLL_CYCLE).toUpperCase(java.util.Locale.ROOT);
-        try
-        {
-            net.openhft.chronicle.queue.RollCycles.valueOf(name);
-            return name;
-        }
-        catch (final IllegalArgumentException e)
-        {
-            throw new ConfigException(config.sourceOf(Setting.ROLL_CYCLE) + ": unknown roll cycle '" +
-                config.get(Setting.ROLL_CYCLE) + "'; expected a Chronicle RollCycles name such as FAST_HOURLY or FAST_DAILY");
-        }
-    }
-
-    private static void uninstrument(final Instrumentation inst, final ResettableClassFileTransformer transformer)
+    private static void uninstrument(final RuleInstaller.Installation installation)
     {
         try
         {
-            transformer.reset(inst, AgentBuilder.RedefinitionStrategy.RETRANSFORMATION);
+            installation.uninstall();
         }
         catch (final Throwable t)
         {

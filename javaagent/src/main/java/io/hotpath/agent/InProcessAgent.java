@@ -44,7 +44,6 @@ public final class InProcessAgent
     public static AgentMain.Running start(final AgentConfig config, final List<RuleDefinition> rules) throws ConfigException
     {
         AgentLog.setLevel(config.get(AgentConfig.Setting.LOG_LEVEL));
-        AgentMain.prepareChronicle(config);
         return AgentMain.startRecording(config, rules);
     }
 }

@@ -1,7 +1,7 @@
 package io.hotpath.otel;
 
 import io.hotpath.agent.config.RuleDefinition;
-import io.hotpath.agent.instrument.RuleInstaller;
+import io.hotpath.agent.instrument.RuleAdvices;
 import io.opentelemetry.javaagent.extension.instrumentation.TypeInstrumentation;
 import io.opentelemetry.javaagent.extension.instrumentation.TypeTransformer;
 import net.bytebuddy.description.type.TypeDescription;
@@ -34,13 +34,13 @@ final class RuleTypeInstrumentation implements TypeInstrumentation
     @Override
     public ElementMatcher<TypeDescription> typeMatcher()
     {
-        return RuleInstaller.typeMatcher(rule);
+        return RuleAdvices.typeMatcher(rule);
     }
 
     @Override
     public void transform(final TypeTransformer transformer)
     {
-        transformer.applyTransformer(RuleInstaller.transformer(rule, ruleIndex, staticSeries));
+        transformer.applyTransformer(RuleAdvices.transformer(rule, ruleIndex, staticSeries));
     }
 
     @Override

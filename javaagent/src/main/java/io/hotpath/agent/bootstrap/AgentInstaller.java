@@ -22,7 +22,8 @@ public final class AgentInstaller
         return agentClassLoader;
     }
 
-    public static void install(final String agentArgs, final Instrumentation inst, final boolean attached, final File jar)
+    public static void install(
+        final String agentArgs, final Instrumentation inst, final boolean attached, final File jar, final long premainNanos)
         throws Exception
     {
         final AgentClassLoader loader = new AgentClassLoader(jar, ClassLoader.getPlatformClassLoader());
@@ -33,8 +34,8 @@ public final class AgentInstaller
         try
         {
             final Class<?> main = loader.loadClass("io.hotpath.agent.AgentMain");
-            main.getMethod("start", String.class, Instrumentation.class, boolean.class, File.class)
-                .invoke(null, agentArgs, inst, attached, jar);
+            main.getMethod("start", String.class, Instrumentation.class, boolean.class, File.class, long.class)
+                .invoke(null, agentArgs, inst, attached, jar, premainNanos);
         }
         catch (final InvocationTargetException e)
         {

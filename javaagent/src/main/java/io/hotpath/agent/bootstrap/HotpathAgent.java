@@ -1,10 +1,14 @@
 package io.hotpath.agent.bootstrap;
 
+import java.io.BufferedReader;
 import java.io.File;
+import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.lang.instrument.Instrumentation;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
+import java.nio.charset.StandardCharsets;
 import java.security.ProtectionDomain;
 import java.util.ArrayList;
 import java.util.Enumeration;
@@ -31,6 +35,8 @@ public final class HotpathAgent
 {
     /** Set once per JVM by the first install; the guard against double install or attach. */
     public static final String INSTALLED_PROPERTY = "hotpath.agent.installed";
+    /** Jar entry listing the class files of {@code io.hotpath.agent.bootstrap}, one per line (written by the build). */
+    static final String BOOTSTRAP_INDEX = "META-INF/hotpath/bootstrap-classes.txt";
 
     private HotpathAgent()
     {
@@ -48,6 +54,7 @@ public final class HotpathAgent
 
     private static void start(final String agentArgs, final Instrumentation inst, final boolean attached)
     {
+        final long premainNanos = System.nanoTime();
         try
         {
             final String mode = attached ? "attach" : "premain";
@@ -60,8 +67,8 @@ public final class HotpathAgent
             final File jar = new File(HotpathAgent.class.getProtectionDomain().getCodeSource().getLocation().toURI());
             makeBootstrapVisible(inst, jar);
             final Class<?> installer = Class.forName("io.hotpath.agent.bootstrap.AgentInstaller", true, null);
-            installer.getMethod("install", String.class, Instrumentation.class, boolean.class, File.class)
-                .invoke(null, agentArgs, inst, attached, jar);
+            installer.getMethod("install", String.class, Instrumentation.class, boolean.class, File.class, long.class)
+                .invoke(null, agentArgs, inst, attached, jar, premainNanos);
         }
         catch (final Throwable t)
         {
@@ -84,15 +91,17 @@ public final class HotpathAgent
         {
             final Map<String, byte[]> classes = new LinkedHashMap<>();
             final String self = HotpathAgent.class.getName().replace('.', '/') + ".class";
-            for (final Enumeration<JarEntry> entries = jar.entries(); entries.hasMoreElements(); )
+            for (final String name : bootstrapClassEntries(jar))
             {
-                final JarEntry entry = entries.nextElement();
-                final String name = entry.getName();
                 if (name.startsWith("io/hotpath/agent/bootstrap/") && name.endsWith(".class") && !name.equals(self))
                 {
-                    try (InputStream in = jar.getInputStream(entry))
+                    final JarEntry entry = jar.getJarEntry(name);
+                    if (entry != null)
                     {
-                        classes.put(name.substring(0, name.length() - 6).replace('/', '.'), in.readAllBytes());
+                        try (InputStream in = jar.getInputStream(entry))
+                        {
+                            classes.put(name.substring(0, name.length() - 6).replace('/', '.'), in.readAllBytes());
+                        }
                     }
                 }
             }
@@ -107,6 +116,36 @@ public final class HotpathAgent
             }
         }
         inst.appendToBootstrapClassLoaderSearch(new JarFile(jarFile));
+    }
+
+    /**
+     * The bootstrap part's class file entries, from the index the build writes
+     * ({@value #BOOTSTRAP_INDEX}); without it, found by scanning every entry of the jar (thousands:
+     * milliseconds of start-up).
+     */
+    private static List<String> bootstrapClassEntries(final JarFile jar) throws IOException
+    {
+        final List<String> names = new ArrayList<>();
+        final JarEntry index = jar.getJarEntry(BOOTSTRAP_INDEX);
+        if (index != null)
+        {
+            try (BufferedReader in = new BufferedReader(new InputStreamReader(jar.getInputStream(index), StandardCharsets.UTF_8)))
+            {
+                for (String line = in.readLine(); line != null; line = in.readLine())
+                {
+                    if (!line.isBlank())
+                    {
+                        names.add(line.trim());
+                    }
+                }
+            }
+            return names;
+        }
+        for (final Enumeration<JarEntry> entries = jar.entries(); entries.hasMoreElements(); )
+        {
+            names.add(entries.nextElement().getName());
+        }
+        return names;
     }
 
     private static void defineInBootstrapLoader(final Instrumentation inst, final Map<String, byte[]> classes) throws Exception

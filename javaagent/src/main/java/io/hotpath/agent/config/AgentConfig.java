@@ -1,5 +1,8 @@
 package io.hotpath.agent.config;
 
+import io.hotpath.wire.SampleBatchDescriptor;
+import io.hotpath.wire.SampleDescriptor;
+
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
@@ -9,6 +12,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 
 /**
  * The agent's settings, gathered the OpenTelemetry-agent way. Highest precedence first:
@@ -24,34 +28,36 @@ import java.util.Properties;
  */
 public final class AgentConfig
 {
-    /** Every setting, its default and its meaning (the README table is generated from the same words). */
+    /** Every setting, its default, what values it accepts and its meaning (the README table says the same). */
     public enum Setting
     {
-        ENABLED("hotpath.enabled", "true", "false turns the agent off entirely"),
-        CONFIG("hotpath.config", "", "path of the rules YAML file"),
-        PACKS("hotpath.packs", "", "built-in rule packs to switch on: jdk-httpclient, nio, netty"),
-        SERVICE_NAME("hotpath.service.name", "", "service name; default: the main jar's file name or the main class's simple name"),
-        STARTUP_ASYNC("hotpath.startup.async", "false", "true: parse rules and install the instrumentation on a background thread, so premain returns at once; calls made before it is in place (typically the first 0.5 s) are not recorded"),
-        SPOOL_DIR("hotpath.spool.dir", "/var/lib/hotpath/spool", "spool directory; falls back to $TMPDIR/hotpath-spool (one warning) if not writable"),
-        ROLL_CYCLE("hotpath.spool.rollCycle", "FAST_HOURLY", "Chronicle Queue roll cycle (RollCycles name)"),
-        SPOOL_MAX_BYTES("hotpath.spool.maxBytes", "1g", "cap of this JVM's queue on disk; oldest cycle files are deleted beyond it and their samples counted as dropped"),
-        RING_BYTES("hotpath.ring.bytes", "4m", "ring buffer capacity (rounded up to a power of two; 64 bytes per sample)"),
-        BATCH_MAX_SAMPLES("hotpath.batch.maxSamples", "4096", "samples per SAMPLE_BATCH document at most"),
-        STATS_INTERVAL_MS("hotpath.stats.intervalMs", "1000", "period of AGENT_STATS records"),
-        SPOOL_OPEN_DELAY_MS("hotpath.spool.openDelayMs", "5000", "the queue is created at the first sample, or after this long without one"),
-        DRAIN_IDLE_MS("hotpath.drain.idleMs", "1", "how long the drain thread sleeps when the ring is empty"),
-        LOG_LEVEL("hotpath.log.level", "warn", "agent log level on stderr: off, error, warn, info, debug"),
-        TRACE_CAPTURE("hotpath.trace.capture", "true", "samples recorded inside an OpenTelemetry span (OTel Java agent or the application's OTel API) carry its trace and span id; false: never read span contexts"),
-        QUIET_UNSAFE("hotpath.jdk.quietUnsafeWarning", "true", "on JDK 24+, keep the one-time sun.misc.Unsafe deprecation warning (caused by Chronicle) off stderr");
+        ENABLED("hotpath.enabled", "true", Check.BOOLEAN, "false turns the agent off entirely"),
+        CONFIG("hotpath.config", "", Check.TEXT, "path of the rules YAML file"),
+        PACKS("hotpath.packs", "", Check.TEXT, "built-in rule packs to switch on: jdk-httpclient, nio, netty"),
+        SERVICE_NAME("hotpath.service.name", "", Check.TEXT, "service name; default: the main jar's file name or the main class's simple name"),
+        STARTUP_ASYNC("hotpath.startup.async", "false", Check.BOOLEAN, "true: parse rules and install the instrumentation on a background thread, so premain returns at once; calls made before it is in place are not recorded"),
+        SPOOL_DIR("hotpath.spool.dir", "/var/lib/hotpath/spool", Check.TEXT, "spool directory; falls back to $TMPDIR/hotpath-spool (one warning) if not writable"),
+        ROLL_CYCLE("hotpath.spool.rollCycle", "FAST_HOURLY", Check.ROLL_CYCLE, "Chronicle Queue roll cycle (RollCycles name)"),
+        SPOOL_MAX_BYTES("hotpath.spool.maxBytes", "1g", Check.size(1L << 20, Long.MAX_VALUE), "cap of this JVM's queue on disk; oldest cycle files are deleted beyond it and their samples counted as dropped"),
+        RING_BYTES("hotpath.ring.bytes", "4m", Check.size(1L << 10, 1L << 30), "ring buffer capacity (rounded up to a power of two; 64 bytes per sample)"),
+        BATCH_MAX_SAMPLES("hotpath.batch.maxSamples", "4096", Check.integer(1, SampleBatchDescriptor.maxEntries(SampleDescriptor.TRACED_LENGTH)), "samples per SAMPLE_BATCH document at most"),
+        STATS_INTERVAL_MS("hotpath.stats.intervalMs", "1000", Check.integer(100, 3_600_000), "period of AGENT_STATS records"),
+        SPOOL_OPEN_DELAY_MS("hotpath.spool.openDelayMs", "5000", Check.integer(1, 86_400_000), "the queue is created at the first sample, or after this long without one"),
+        DRAIN_IDLE_MS("hotpath.drain.idleMs", "1", Check.integer(1, 10_000), "how long the drain thread sleeps when the ring is empty"),
+        LOG_LEVEL("hotpath.log.level", "warn", Check.LOG_LEVEL, "agent log level on stderr: off, error, warn, info, debug"),
+        TRACE_CAPTURE("hotpath.trace.capture", "true", Check.BOOLEAN, "samples recorded inside an OpenTelemetry span (OTel Java agent or the application's OTel API) carry its trace and span id; false: never read span contexts"),
+        QUIET_UNSAFE("hotpath.jdk.quietUnsafeWarning", "true", Check.BOOLEAN, "on JDK 24+, keep the one-time sun.misc.Unsafe deprecation warning (caused by Chronicle) off stderr");
 
         private final String key;
         private final String defaultValue;
+        private final Check check;
         private final String description;
 
-        Setting(final String key, final String defaultValue, final String description)
+        Setting(final String key, final String defaultValue, final Check check, final String description)
         {
             this.key = key;
             this.defaultValue = defaultValue;
+            this.check = check;
             this.description = description;
         }
 
@@ -70,6 +76,12 @@ public final class AgentConfig
             return description;
         }
 
+        /** What values the setting accepts, as an error message says it ("a size in bytes from 1k to 1g ..."). */
+        public String expected()
+        {
+            return check.expected();
+        }
+
         static Setting forKey(final String normalizedKey)
         {
             for (final Setting setting : values())
@@ -80,6 +92,79 @@ public final class AgentConfig
                 }
             }
             return null;
+        }
+    }
+
+    /**
+     * Chronicle Queue 5.25's {@code RollCycles} names. Checked here, without loading Chronicle (a few
+     * hundred classes, loaded later on the drain thread); {@code AgentConfigTest} keeps the list in
+     * step with the Chronicle version the agent ships.
+     */
+    static final Set<String> ROLL_CYCLES = Set.of(
+        "FIVE_MINUTELY", "TEN_MINUTELY", "TWENTY_MINUTELY", "HALF_HOURLY", "FAST_HOURLY", "TWO_HOURLY", "FOUR_HOURLY",
+        "SIX_HOURLY", "FAST_DAILY", "WEEKLY", "MINUTELY", "HOURLY", "DAILY", "LARGE_HOURLY", "LARGE_DAILY", "XLARGE_DAILY",
+        "HUGE_DAILY", "SMALL_DAILY", "LARGE_HOURLY_SPARSE", "LARGE_HOURLY_XSPARSE", "HUGE_DAILY_XSPARSE", "TEST_SECONDLY",
+        "TEST4_SECONDLY", "TEST_HOURLY", "TEST_DAILY", "TEST2_DAILY", "TEST4_DAILY", "TEST8_DAILY");
+
+    /** What a setting accepts. */
+    static final class Check
+    {
+        static final Check TEXT = new Check("text", 0, 0);
+        static final Check BOOLEAN = new Check("boolean", 0, 0);
+        static final Check LOG_LEVEL = new Check("level", 0, 0);
+        static final Check ROLL_CYCLE = new Check("rollCycle", 0, 0);
+
+        final String kind;
+        final long min;
+        final long max;
+
+        private Check(final String kind, final long min, final long max)
+        {
+            this.kind = kind;
+            this.min = min;
+            this.max = max;
+        }
+
+        static Check size(final long min, final long max)
+        {
+            return new Check("size", min, max);
+        }
+
+        static Check integer(final long min, final long max)
+        {
+            return new Check("integer", min, max);
+        }
+
+        String expected()
+        {
+            switch (kind)
+            {
+                case "boolean": return "true or false";
+                case "level": return "one of off, error, warn, info, debug";
+                case "rollCycle": return "a Chronicle RollCycles name such as FAST_HOURLY or FAST_DAILY";
+                case "size": return "a size in bytes " + range(formatSize(min), max == Long.MAX_VALUE ? null : formatSize(max)) +
+                    " (a number with an optional suffix k, m or g, e.g. 4m)";
+                case "integer": return "a whole number " + range(String.valueOf(min), String.valueOf(max));
+                default: return "text";
+            }
+        }
+
+        private static String range(final String min, final String max)
+        {
+            return max == null ? "of at least " + min : "from " + min + " to " + max;
+        }
+
+        private static String formatSize(final long bytes)
+        {
+            if (bytes % (1L << 30) == 0)
+            {
+                return (bytes >> 30) + "g";
+            }
+            if (bytes % (1L << 20) == 0)
+            {
+                return (bytes >> 20) + "m";
+            }
+            return bytes % (1L << 10) == 0 ? (bytes >> 10) + "k" : String.valueOf(bytes);
         }
     }
 
@@ -204,50 +289,118 @@ public final class AgentConfig
         {
             return Boolean.parseBoolean(value);
         }
-        throw new ConfigException(sourceOf(setting) + ": expected true or false, got '" + get(setting) + "'");
+        throw invalid(setting);
     }
 
+    /** A size setting in bytes (suffix k, m or g), within the setting's bounds. */
     public long bytes(final Setting setting) throws ConfigException
     {
-        final String value = get(setting).toLowerCase(Locale.ROOT);
+        final long value = parseSize(get(setting));
+        if (value < setting.check.min || value > setting.check.max)
+        {
+            throw invalid(setting);
+        }
+        return value;
+    }
+
+    /** A whole-number setting within the setting's bounds. */
+    public long integer(final Setting setting) throws ConfigException
+    {
+        final long value;
+        try
+        {
+            value = Long.parseLong(get(setting).trim());
+        }
+        catch (final NumberFormatException e)
+        {
+            throw invalid(setting);
+        }
+        if (value < setting.check.min || value > setting.check.max)
+        {
+            throw invalid(setting);
+        }
+        return value;
+    }
+
+    /**
+     * Checks every setting against what it accepts, so that a bad value stops the agent before it
+     * does anything, with every problem in one message: where the value came from, the key, what
+     * was expected and what was given, e.g. {@code environment variable HOTPATH_RING_BYTES
+     * (hotpath.ring.bytes): expected a size in bytes from 1k to 1g (...), got '5x'}. An unknown log
+     * level is not an error (it is reported as a warning by the agent).
+     */
+    public void validate() throws ConfigException
+    {
+        final List<String> problems = new ArrayList<>();
+        for (final Setting setting : Setting.values())
+        {
+            try
+            {
+                switch (setting.check.kind)
+                {
+                    case "boolean" -> bool(setting);
+                    case "size" -> bytes(setting);
+                    case "integer" -> integer(setting);
+                    case "rollCycle" -> rollCycle();
+                    default ->
+                    {
+                    }
+                }
+            }
+            catch (final ConfigException e)
+            {
+                problems.add(e.getMessage());
+            }
+        }
+        if (!problems.isEmpty())
+        {
+            throw new ConfigException(String.join("; ", problems));
+        }
+    }
+
+    /** The roll cycle's {@code RollCycles} name, upper case. */
+    public String rollCycle() throws ConfigException
+    {
+        final String name = get(Setting.ROLL_CYCLE).trim().toUpperCase(Locale.ROOT);
+        if (!ROLL_CYCLES.contains(name))
+        {
+            throw invalid(Setting.ROLL_CYCLE);
+        }
+        return name;
+    }
+
+    private ConfigException invalid(final Setting setting)
+    {
+        return new ConfigException(describeSource(setting) + ": expected " + setting.expected() + ", got '" + get(setting) + "'");
+    }
+
+    /** The source of a setting's value and, unless the source already spells it, its key. */
+    public String describeSource(final Setting setting)
+    {
+        final String source = sourceOf(setting);
+        return source.endsWith(setting.key()) ? source : source + " (" + setting.key() + ")";
+    }
+
+    /** {@code 4m} to 4 194 304; -1 when it is not a size. */
+    static long parseSize(final String text)
+    {
+        final String value = text.trim().toLowerCase(Locale.ROOT);
         long multiplier = 1;
         String digits = value;
         if (value.endsWith("k") || value.endsWith("m") || value.endsWith("g"))
         {
             multiplier = value.endsWith("k") ? 1L << 10 : value.endsWith("m") ? 1L << 20 : 1L << 30;
-            digits = value.substring(0, value.length() - 1);
+            digits = value.substring(0, value.length() - 1).trim();
         }
         try
         {
-            final long n = Long.parseLong(digits.trim());
-            if (n <= 0)
-            {
-                throw new NumberFormatException();
-            }
-            return Math.multiplyExact(n, multiplier);
+            final long n = Long.parseLong(digits);
+            return n < 0 ? -1 : Math.multiplyExact(n, multiplier);
         }
         catch (final NumberFormatException | ArithmeticException e)
         {
-            throw new ConfigException(
-                sourceOf(setting) + ": expected a positive size in bytes (suffix k, m or g allowed), got '" + get(setting) + "'");
+            return -1;
         }
-    }
-
-    public long positiveLong(final Setting setting) throws ConfigException
-    {
-        try
-        {
-            final long n = Long.parseLong(get(setting));
-            if (n > 0)
-            {
-                return n;
-            }
-        }
-        catch (final NumberFormatException ignore)
-        {
-            // reported below
-        }
-        throw new ConfigException(sourceOf(setting) + ": expected a positive integer, got '" + get(setting) + "'");
     }
 
     public List<String> list(final Setting setting)

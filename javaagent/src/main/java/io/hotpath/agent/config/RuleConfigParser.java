@@ -502,6 +502,10 @@ public final class RuleConfigParser
 
     private String where(final Optional<Mark> mark)
     {
-        return mark.map(m -> sourceName + ":" + (m.getLine() + 1) + ":" + (m.getColumn() + 1)).orElse(sourceName);
+        if (mark.isEmpty())
+        {
+            return sourceName;
+        }
+        return sourceName + ":" + (mark.get().getLine() + 1) + ":" + (mark.get().getColumn() + 1);
     }
 }

@@ -1,306 +1,140 @@
 package io.hotpath.agent.instrument;
 
 import io.hotpath.agent.AgentLog;
-import io.hotpath.agent.bootstrap.HotpathBridge;
 import io.hotpath.agent.config.RuleDefinition;
 import io.hotpath.agent.record.SeriesRegistry;
-import net.bytebuddy.ByteBuddy;
-import net.bytebuddy.agent.builder.AgentBuilder;
-import net.bytebuddy.agent.builder.ResettableClassFileTransformer;
-import net.bytebuddy.asm.Advice;
-import net.bytebuddy.description.method.MethodDescription;
-import net.bytebuddy.description.type.TypeDescription;
-import net.bytebuddy.dynamic.ClassFileLocator;
-import net.bytebuddy.dynamic.DynamicType;
-import net.bytebuddy.dynamic.scaffold.TypeValidation;
-import net.bytebuddy.implementation.bytecode.member.MethodInvocation;
-import net.bytebuddy.matcher.ElementMatcher;
-import net.bytebuddy.matcher.ElementMatchers;
-import net.bytebuddy.utility.JavaModule;
 
 import java.lang.instrument.Instrumentation;
+import java.lang.instrument.UnmodifiableClassException;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.WeakHashMap;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.regex.Pattern;
-
-import static net.bytebuddy.matcher.ElementMatchers.hasSuperType;
-import static net.bytebuddy.matcher.ElementMatchers.isAbstract;
-import static net.bytebuddy.matcher.ElementMatchers.isInterface;
-import static net.bytebuddy.matcher.ElementMatchers.isNative;
-import static net.bytebuddy.matcher.ElementMatchers.isSynthetic;
-import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
-import static net.bytebuddy.matcher.ElementMatchers.named;
-import static net.bytebuddy.matcher.ElementMatchers.not;
 
 /**
- * Turns rules into one Byte Buddy {@link AgentBuilder} installation: one type/transform pair per
- * rule, each with its own {@link TimingAdvice} bound to the rule's constants.
+ * Installs the rules: registers the {@link GatedTransformer} for classes loaded from now on and
+ * retransforms only the already loaded classes that a rule may match (found by name, and by
+ * reflection for {@code subtype_of}), never the whole class path.
  *
- * <p>Matching is cheapest first: exact names, then name globs, and only then hierarchy walks
- * ({@code subtype_of}); a class loader is considered only if it sees the bootstrap bridge (the
- * advice would not link otherwise). JDK classes are retransformed when already loaded, and
- * their modules get a read edge to the bridge's module.
+ * <p>Start-up cost, the why of this shape: Byte Buddy is about a thousand classes, and loading,
+ * verifying and initialising them is most of what an agent built on it costs at start-up. Here it
+ * is loaded only when a class a rule may match actually appears (or is already loaded at install).
+ * When a rule's type is visible to the system class loader, and so likely to load soon, Byte Buddy
+ * is warmed up on a background thread right away, off the application's main thread.
  */
 public final class RuleInstaller
 {
-    private static final AtomicLong TRANSFORM_ERRORS = new AtomicLong();
-
     private RuleInstaller()
     {
     }
 
+    /** Classes that could not be matched or instrumented since start (left unchanged). */
     public static long transformErrors()
     {
-        return TRANSFORM_ERRORS.get();
+        return GatedTransformer.transformErrors();
     }
 
-    /**
-     * Loads and initialises the Byte Buddy classes an installation needs (a few hundred
-     * milliseconds of class loading, linking and verification) on another thread, while the caller
-     * parses the rules: premain is shorter by the overlap. Nothing is installed; failures are left
-     * for the real installation to report.
-     */
-    public static Thread warmUpInBackground()
+    /** Installs {@code rules} (not empty); returns the handle that removes them again. */
+    public static Installation install(final Instrumentation inst, final List<RuleDefinition> rules, final SeriesRegistry series)
     {
-        final Thread thread = new Thread(() ->
+        final GatedTransformer transformer = new GatedTransformer(inst, rules, series);
+        inst.addTransformer(transformer, true);
+        final List<Class<?>> loaded = loadedCandidates(inst, transformer.candidates());
+        if (!loaded.isEmpty())
         {
-            try
+            retransform(inst, loaded);
+        }
+        else if (likelyToLoad(rules))
+        {
+            transformer.warmUpInBackground();
+        }
+        AgentLog.debug("instrumentation installed; " + loaded.size() + " loaded classes retransformed");
+        return new Installation(inst, transformer);
+    }
+
+    /** Already loaded, modifiable classes that a rule may match. */
+    private static List<Class<?>> loadedCandidates(final Instrumentation inst, final TypeCandidates candidates)
+    {
+        final List<Class<?>> matches = new ArrayList<>();
+        for (final Class<?> type : inst.getAllLoadedClasses())
+        {
+            if (!type.isArray() && !type.isPrimitive() && !type.isHidden() && candidates.mayMatch(type) &&
+                inst.isModifiableClass(type))
             {
-                new AgentBuilder.Default(new ByteBuddy().with(TypeValidation.DISABLED))
-                    .disableClassFormatChanges()
-                    .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
-                    .with(AgentBuilder.PoolStrategy.Default.FAST)
-                    .type(named("io.hotpath.agent.NoSuchType"))
-                    .transform((builder, type, loader, module, domain) -> builder);
-                Advice.withCustomMapping().bind(AdviceBindings.RuleIndex.class, 0)
-                    .to(TimingAdvice.class, ClassFileLocator.ForClassLoader.of(TimingAdvice.class.getClassLoader()));
+                matches.add(type);
             }
-            catch (final Throwable ignore)
+        }
+        return matches;
+    }
+
+    private static void retransform(final Instrumentation inst, final List<Class<?>> classes)
+    {
+        try
+        {
+            inst.retransformClasses(classes.toArray(new Class<?>[0]));
+        }
+        catch (final UnmodifiableClassException | RuntimeException | LinkageError batchFailure)
+        {
+            // one bad class must not keep the others uninstrumented
+            for (final Class<?> type : classes)
             {
-                // the real installation reports what fails
-            }
-        }, "hotpath-warm-up");
-        thread.setDaemon(true);
-        thread.setContextClassLoader(RuleInstaller.class.getClassLoader());
-        thread.start();
-        return thread;
-    }
-
-    public static ResettableClassFileTransformer install(
-        final Instrumentation inst, final List<RuleDefinition> rules, final SeriesRegistry series)
-    {
-        final long t0 = System.nanoTime();
-        AgentBuilder.Identified.Extendable builder = null;
-        final AgentBuilder agent = new AgentBuilder.Default(new ByteBuddy().with(TypeValidation.DISABLED))
-            .disableClassFormatChanges()
-            .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
-            .with(AgentBuilder.InitializationStrategy.NoOp.INSTANCE)
-            .with(AgentBuilder.PoolStrategy.Default.FAST)
-            .with(new Listener())
-            .ignore(nameStartsWith("io.hotpath.agent.bootstrap.")
-                .or(nameStartsWith("io.hotpath.agent.shaded."))
-                .or(nameStartsWith("net.bytebuddy."))
-                .or(nameStartsWith("java.lang.invoke."))
-                .or(nameStartsWith("jdk.internal.reflect."))
-                .or(nameStartsWith("sun.reflect."))
-                .or(isSynthetic()))
-            .or(ElementMatchers.any(), ElementMatchers.is(RuleInstaller.class.getClassLoader()))
-            .assureReadEdgeTo(inst, HotpathBridge.class);
-        final long t1 = System.nanoTime();
-        for (int i = 0; i < rules.size(); i++)
-        {
-            final RuleDefinition rule = rules.get(i);
-            final AgentBuilder.Transformer transformer = transformer(rule, i, series.staticSeries(i));
-            builder = (builder == null ? agent : builder)
-                .type(typeMatcher(rule), BridgeVisibleLoaders.INSTANCE)
-                .transform(transformer);
-        }
-        final long t2 = System.nanoTime();
-        final ResettableClassFileTransformer transformer = (builder == null ? agent : builder).installOn(inst);
-        AgentLog.debug("instrumentation phases (ms): agent builder " + (t1 - t0) / 1_000_000 + ", advice " +
-            (t2 - t1) / 1_000_000 + ", install " + (System.nanoTime() - t2) / 1_000_000);
-        return transformer;
-    }
-
-    public static ElementMatcher.Junction<TypeDescription> typeMatcher(final RuleDefinition rule)
-    {
-        if (rule.typeName() != null)
-        {
-            return named(rule.typeName());
-        }
-        ElementMatcher.Junction<TypeDescription> matcher = not(isInterface());
-        if (rule.typePattern() != null)
-        {
-            matcher = new NamePattern(rule.typePattern()).and(matcher);
-        }
-        if (rule.subtypeOf() != null)
-        {
-            matcher = matcher.and(hasSuperType(named(rule.subtypeOf())));
-        }
-        return matcher;
-    }
-
-    public static ElementMatcher.Junction<MethodDescription> methodMatcher(final RuleDefinition rule)
-    {
-        ElementMatcher.Junction<MethodDescription> matcher = ElementMatchers.<MethodDescription>named(rule.methodName())
-            .and(not(isAbstract())).and(not(isNative()));
-        if (rule.parameterTypes() != null)
-        {
-            final List<String> types = rule.parameterTypes();
-            matcher = matcher.and(ElementMatchers.takesArguments(types.size()));
-            for (int i = 0; i < types.size(); i++)
-            {
-                final String expected = types.get(i);
-                matcher = matcher.and(ElementMatchers.takesArgument(i, new ElementMatcher.Junction.AbstractBase<>()
+                try
                 {
-                    @Override
-                    public boolean matches(final TypeDescription target)
-                    {
-                        return expected.equals(target.getActualName()) || expected.equals(target.getName());
-                    }
-                }));
-            }
-        }
-        return matcher;
-    }
-
-    /** The rule's {@link TimingAdvice}, bound to its constants, on its methods (also what the OTel extension applies). */
-    public static AgentBuilder.Transformer transformer(final RuleDefinition rule, final int ruleIndex, final int staticSeries)
-    {
-        final Advice advice = Advice.withCustomMapping()
-            .bind(AdviceBindings.RuleIndex.class, ruleIndex)
-            .bind(AdviceBindings.StaticSeries.class, staticSeries)
-            .bind(AdviceBindings.FailureMode.class, rule.failureOn())
-            .bind(AdviceBindings.LabelArgument0.class, RuleMappings.argument(rule, labelArgument(rule, 0)))
-            .bind(AdviceBindings.LabelArgument1.class, RuleMappings.argument(rule, labelArgument(rule, 1)))
-            .bind(AdviceBindings.LabelArgument2.class, RuleMappings.argument(rule, labelArgument(rule, 2)))
-            .bind(AdviceBindings.PayloadArgument.class, RuleMappings.payloadArgument(rule))
-            .bind(AdviceBindings.ReturnedSize.class, RuleMappings.returnedSize(rule))
-            .bind(AdviceBindings.ReturnedFailure.class, RuleMappings.returnedFailure(rule))
-            .bind(AdviceBindings.ReturnedStage.class, RuleMappings.returnedStage(rule))
-            .to(TimingAdvice.class, ClassFileLocator.ForClassLoader.of(TimingAdvice.class.getClassLoader()))
-            .withExceptionHandler(MethodInvocation.invoke(RuleMappings.bridgeMethod("adviceError", Throwable.class)));
-        final ElementMatcher.Junction<MethodDescription> methods = methodMatcher(rule);
-        return (builder, type, classLoader, module, protectionDomain) -> builder.visit(advice.on(methods));
-    }
-
-    private static int labelArgument(final RuleDefinition rule, final int position)
-    {
-        return position < rule.labelArguments().size() ? rule.labelArguments().get(position).argument() : -1;
-    }
-
-    /** Glob over a type name: {@code *} within a package segment, {@code **} across, {@code ?} one character. */
-    static final class NamePattern extends ElementMatcher.Junction.AbstractBase<TypeDescription>
-    {
-        private final Pattern pattern;
-
-        NamePattern(final String glob)
-        {
-            final StringBuilder regex = new StringBuilder();
-            for (int i = 0; i < glob.length(); i++)
-            {
-                final char c = glob.charAt(i);
-                if (c == '*')
-                {
-                    if (i + 1 < glob.length() && glob.charAt(i + 1) == '*')
-                    {
-                        regex.append(".*");
-                        i++;
-                    }
-                    else
-                    {
-                        regex.append("[^.]*");
-                    }
+                    inst.retransformClasses(type);
                 }
-                else if (c == '?')
+                catch (final UnmodifiableClassException | RuntimeException | LinkageError e)
                 {
-                    regex.append("[^.]");
-                }
-                else
-                {
-                    regex.append(Pattern.quote(String.valueOf(c)));
+                    AgentLog.warn("could not retransform " + type.getName() + " (left unchanged): " + e);
                 }
             }
-            this.pattern = Pattern.compile(regex.toString());
-        }
-
-        @Override
-        public boolean matches(final TypeDescription target)
-        {
-            return pattern.matcher(target.getName()).matches();
         }
     }
 
     /**
-     * Class loaders whose classes can link against the bridge: the bootstrap loader and every
-     * loader that resolves {@code io.hotpath.agent.bootstrap.HotpathBridge} to the same class.
+     * Whether some rule's type will probably be loaded: a rule that is not an exact name (it may
+     * match anything), or an exact name whose class file the system class loader can find (a class
+     * of the application's class path or of the JDK). Rules for libraries that are absent (a Netty
+     * pack in a service without Netty) or for another service do not cost Byte Buddy's loading.
      */
-    public enum BridgeVisibleLoaders implements ElementMatcher<ClassLoader>
+    static boolean likelyToLoad(final List<RuleDefinition> rules)
     {
-        INSTANCE;
-
-        private final Map<ClassLoader, Boolean> cache = new WeakHashMap<>();
-
-        @Override
-        public boolean matches(final ClassLoader loader)
+        final ClassLoader system = ClassLoader.getSystemClassLoader();
+        for (final RuleDefinition rule : rules)
         {
-            if (loader == null)
+            if (rule.typeName() == null || system.getResource(rule.typeName().replace('.', '/') + ".class") != null)
             {
                 return true;
             }
-            synchronized (cache)
-            {
-                final Boolean known = cache.get(loader);
-                if (known != null)
-                {
-                    return known;
-                }
-            }
-            boolean visible;
-            try
-            {
-                visible = Class.forName(HotpathBridge.class.getName(), false, loader) == HotpathBridge.class;
-            }
-            catch (final ClassNotFoundException | LinkageError | RuntimeException e)
-            {
-                visible = false;
-            }
-            if (!visible)
-            {
-                AgentLog.debug("class loader " + loader + " cannot see the hotpath bridge; its classes are not instrumented");
-            }
-            synchronized (cache)
-            {
-                cache.put(loader, visible);
-            }
-            return visible;
         }
+        return false;
     }
 
-    private static final class Listener extends AgentBuilder.Listener.Adapter
+    /** The installed rules. */
+    public static final class Installation
     {
-        @Override
-        public void onTransformation(
-            final TypeDescription type, final ClassLoader loader, final JavaModule module, final boolean loaded,
-            final DynamicType dynamicType)
+        private final Instrumentation inst;
+        private final GatedTransformer transformer;
+
+        Installation(final Instrumentation inst, final GatedTransformer transformer)
         {
-            AgentLog.debug("instrumented " + type.getName() + (loaded ? " (retransformed)" : ""));
+            this.inst = inst;
+            this.transformer = transformer;
         }
 
-        @Override
-        public void onError(
-            final String typeName, final ClassLoader loader, final JavaModule module, final boolean loaded, final Throwable throwable)
+        /** Removes the transformer and restores the original code of every class it instrumented. */
+        public void uninstall()
         {
-            if (TRANSFORM_ERRORS.getAndIncrement() == 0)
+            transformer.deactivate();
+            inst.removeTransformer(transformer);
+            final List<Class<?>> restore = new ArrayList<>();
+            for (final Class<?> type : inst.getAllLoadedClasses())
             {
-                AgentLog.warn("could not match or instrument " + typeName + " (left unchanged): " + throwable +
-                    "; further such errors are logged at debug level");
+                if (!type.isArray() && !type.isPrimitive() && transformer.instrumented().contains(type.getName().replace('.', '/')))
+                {
+                    restore.add(type);
+                }
             }
-            else
+            if (!restore.isEmpty())
             {
-                AgentLog.debug("could not match or instrument " + typeName + " (left unchanged): " + throwable);
+                retransform(inst, restore);
             }
         }
     }

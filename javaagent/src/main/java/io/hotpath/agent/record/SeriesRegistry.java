@@ -101,11 +101,11 @@ public final class SeriesRegistry
             labels.put(rule.labelArguments().get(i).name(), dynamicValues[i]);
         }
         final List<String> flat = new ArrayList<>(labels.size() * 2);
-        labels.forEach((k, v) ->
+        for (final Map.Entry<String, String> label : labels.entrySet())
         {
-            flat.add(k);
-            flat.add(v);
-        });
+            flat.add(label.getKey());
+            flat.add(label.getValue());
+        }
         definitions.set(id, new SeriesDefinition(id, rule.metric(), rule.kind(), flat.toArray(new String[0])));
         return id;
     }

@@ -6,20 +6,31 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.nio.file.attribute.GroupPrincipal;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Set;
 
 /**
  * Finds and prepares this JVM's queue directory (see {@code wire-protocol/SPOOL.md}): the spool
- * directory is created {@code 0750} when missing; the queue directory is
- * {@code <service>-<pid>-<jvmStartEpochMillis>}, also {@code 0750}. If the configured spool is not
- * writable the agent falls back to {@code $TMPDIR/hotpath-spool} with one warning.
+ * directory is created when missing and the queue directory {@code <service>-<pid>-<jvmStartEpochMillis>}
+ * always, both {@code 2750} ({@code rwxr-s---}): the owner writes, the group (the daemon's) reads,
+ * and the setgid bit makes everything created inside belong to the directory's group, so an
+ * operator who gives the spool directory a group shared with {@code hotpathd} gets queue
+ * directories and files the daemon can read, whatever the JVM user's primary group. Queue files are
+ * made {@code 0640} and, should the file system not apply setgid inheritance, given their
+ * directory's group explicitly. A spool directory that already exists keeps its mode and group.
+ * If the configured spool is not writable the agent falls back to {@code $TMPDIR/hotpath-spool}
+ * with one warning.
  */
 public final class SpoolDirectory
 {
     public static final Set<PosixFilePermission> DIRECTORY_PERMISSIONS = PosixFilePermissions.fromString("rwxr-x---");
     public static final Set<PosixFilePermission> FILE_PERMISSIONS = PosixFilePermissions.fromString("rw-r-----");
+    /** {@code rwxr-s---}: {@link #DIRECTORY_PERMISSIONS} plus setgid. */
+    public static final int DIRECTORY_MODE = 02750;
     public static final String CLOSED_MARKER = "hotpath.closed";
 
     private SpoolDirectory()
@@ -67,7 +78,34 @@ public final class SpoolDirectory
             return;
         }
         Files.createDirectories(dir);
-        setPermissions(dir, DIRECTORY_PERMISSIONS);
+        try
+        {
+            Files.setAttribute(dir, "unix:mode", DIRECTORY_MODE);
+        }
+        catch (final UnsupportedOperationException | IllegalArgumentException | IOException noUnixView)
+        {
+            AgentLog.debug("cannot set the setgid bit of " + dir + ": " + noUnixView);
+            setPermissions(dir, DIRECTORY_PERMISSIONS);
+        }
+    }
+
+    /** Makes a file of a queue directory {@code 0640} and of the directory's group (best effort). */
+    public static void restrictFile(final Path file)
+    {
+        setPermissions(file, FILE_PERMISSIONS);
+        try
+        {
+            final GroupPrincipal directoryGroup = Files.readAttributes(file.toAbsolutePath().getParent(), PosixFileAttributes.class).group();
+            final PosixFileAttributeView view = Files.getFileAttributeView(file, PosixFileAttributeView.class);
+            if (view != null && !view.readAttributes().group().equals(directoryGroup))
+            {
+                view.setGroup(directoryGroup);
+            }
+        }
+        catch (final UnsupportedOperationException | IOException | SecurityException e)
+        {
+            AgentLog.debug("cannot give " + file + " its directory's group: " + e);
+        }
     }
 
     /** Best effort: file systems without POSIX permissions keep their defaults. */

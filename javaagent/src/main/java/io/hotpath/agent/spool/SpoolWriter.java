@@ -48,7 +48,7 @@ final class SpoolWriter implements AutoCloseable
                 public void onAcquired(final int cycle, final File file)
                 {
                     cycleFiles.put(cycle, file);
-                    SpoolDirectory.setPermissions(file.toPath(), SpoolDirectory.FILE_PERMISSIONS);
+                    SpoolDirectory.restrictFile(file.toPath());
                 }
 
                 @Override
@@ -111,7 +111,7 @@ final class SpoolWriter implements AutoCloseable
         {
             Files.deleteIfExists(marker);
             Files.createFile(marker);
-            SpoolDirectory.setPermissions(marker, SpoolDirectory.FILE_PERMISSIONS);
+            SpoolDirectory.restrictFile(marker);
         }
         catch (final IOException e)
         {
@@ -133,7 +133,7 @@ final class SpoolWriter implements AutoCloseable
                 final Path file = it.next();
                 if (Files.isRegularFile(file))
                 {
-                    SpoolDirectory.setPermissions(file, SpoolDirectory.FILE_PERMISSIONS);
+                    SpoolDirectory.restrictFile(file);
                 }
             }
         }

@@ -55,6 +55,9 @@ class DemoServiceAgentIT
         assertTrue(queue.getFileName().toString().startsWith("demo-it-"), queue.toString());
         assertTrue(Files.exists(queue.resolve("hotpath.closed")), "closed marker");
         assertEquals("rwxr-x---", PosixFilePermissions.toString(Files.getPosixFilePermissions(spool)));
+        // setgid on the directories the agent created, so that what is created inside keeps their group
+        assertEquals(02000, (Integer)Files.getAttribute(spool, "unix:mode") & 02000, "setgid on the spool directory");
+        assertEquals(02000, (Integer)Files.getAttribute(queue, "unix:mode") & 02000, "setgid on the queue directory");
         try (var files = Files.list(queue))
         {
             for (final Path file : files.toList())
