@@ -18,9 +18,16 @@ import org.agrona.concurrent.UnsafeBuffer;
  * Shared set-up of the daemon benchmarks: an aggregator with {@code seriesCount} series defined
  * through a real {@link QueueTailer} (never opened: documents are fed with {@code ingestDocument}),
  * and SAMPLE_BATCH documents of log-normal durations spread over the series.
+ *
+ * <p>Series are spread over metrics of at most {@value #SERIES_PER_METRIC} label sets each
+ * ({@code transport_send}, {@code transport_send_1}, …): the daemon's default cardinality cap is 1 000
+ * label sets per metric, beyond which series fold into one {@code other} series — 10 000 series of
+ * one metric would really be 1 001. The constructor checks that every series exists.
  */
 final class DaemonWorkload
 {
+    static final int SERIES_PER_METRIC = 1000;
+
     final Aggregator aggregator;
     final QueueTailer tailer;
     final UnsafeBuffer[] batches;
@@ -38,8 +45,9 @@ final class DaemonWorkload
         final UnsafeBuffer definitions = new UnsafeBuffer(new byte[256]);
         for (int id = 0; id < seriesCount; id++)
         {
-            final int length = SeriesDefinitionEncoder.encode(definitions, 0, id, MetricKind.TRANSPORT, "transport_send", "ns",
-                "peer", "p" + id);
+            final int metric = id / SERIES_PER_METRIC;
+            final int length = SeriesDefinitionEncoder.encode(definitions, 0, id, MetricKind.TRANSPORT,
+                metric == 0 ? "transport_send" : "transport_send_" + metric, "ns", "peer", "p" + id);
             tailer.ingestDocument(definitions, length);
         }
         this.samplesPerBatch = samplesPerBatch;
@@ -61,6 +69,10 @@ final class DaemonWorkload
             }
             batchLengths[b] = encoder.finish();
             batches[b] = buffer;
+        }
+        if (aggregator.registry().size() != seriesCount)
+        {
+            throw new IllegalStateException("expected " + seriesCount + " series in the aggregator, got " + aggregator.registry().size());
         }
     }
 

@@ -13,7 +13,9 @@ import java.util.SplittableRandom;
  * minutes, so that the 1 h window and every ring are full. Prints the heap retained after a full
  * GC, before and after, and the aggregator's own accounting. Not a timing claim, hence not JMH.
  *
- * <p>Run: {@code java -Xmx1g -cp … io.hotpath.benchmarks.daemon.WindowMemoryFootprint [series] [rate] [sigma]}
+ * <p>Run: {@code java -Xmx2g -cp benchmarks/target/benchmarks.jar io.hotpath.benchmarks.daemon.WindowMemoryFootprint
+ * [series] [rate] [sigma] [json-file]}; with a fourth argument the figures are also written there as
+ * JSON (for {@code benchmarks/run.sh}).
  */
 public final class WindowMemoryFootprint
 {
@@ -64,6 +66,21 @@ public final class WindowMemoryFootprint
             used / 1048576.0, used / 1024.0 / seriesCount, accounted / 1048576.0);
         System.out.printf("last rotation: %.2f ms for %d series; 1h window of series 0 holds %d samples%n",
             aggregator.latest().rotationDurationNanos() / 1e6, seriesCount, aggregator.latest().series().get(0).windowCounts()[3]);
+        if (args.length > 3)
+        {
+            final String json = String.format(java.util.Locale.ROOT,
+                "{\"series\": %d, \"ratePerSeries\": %d, \"sigma\": %.2f, \"simulatedSeconds\": 3900, \"samples\": %d, " +
+                "\"wallSeconds\": %.1f, \"heapRetainedBytes\": %d, \"accountedBytes\": %d, \"wallMillisPerSimulatedSecond\": %.2f}%n",
+                seriesCount, rate, sigma, samples, seconds, used, accounted, seconds * 1000 / 3900);
+            try
+            {
+                java.nio.file.Files.writeString(java.nio.file.Paths.get(args[3]), json);
+            }
+            catch (final java.io.IOException e)
+            {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
     }
 
     private static long usedAfterGc()

@@ -1,0 +1,168 @@
+package io.hotpath.benchmarks.e2e;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/**
+ * The service's own exact numbers (the demo's {@code --results} TSV: count, errors, nearest-rank
+ * p50/p95/p99 of every call) against what hotpathd reports for the same series after the run:
+ * {@code totals.calls} and error totals (cumulative counters) and the {@code 1m} window's count and
+ * quantiles from {@code /metrics/summary}. The run must be shorter than the 1m window (60 s) so
+ * that the window holds every call; the check waits (at most {@code timeout}) until the daemon has
+ * read everything — both counts equal the service's — and reports whatever it has then.
+ */
+final class AccuracyCheck
+{
+    private static final String[] QUANTILE_KEYS = { "0.5", "0.95", "0.99" };
+
+    private AccuracyCheck()
+    {
+    }
+
+    /** One series: exact vs daemon. */
+    record Row(String series, long count, long daemonCalls, long daemonWindowCount, long errors, long daemonErrors,
+               long[] exactNanos, long[] daemonNanos)
+    {
+        boolean countsEqual()
+        {
+            return count == daemonCalls && count == daemonWindowCount && errors == daemonErrors;
+        }
+
+        double maxRelativeError()
+        {
+            double worst = 0;
+            for (int i = 0; i < exactNanos.length; i++)
+            {
+                worst = Math.max(worst, relativeError(i));
+            }
+            return worst;
+        }
+
+        double relativeError(final int quantile)
+        {
+            return exactNanos[quantile] == 0 ? 0 : Math.abs(daemonNanos[quantile] - exactNanos[quantile]) / (double)exactNanos[quantile];
+        }
+
+        Map<String, Object> toMap()
+        {
+            final Map<String, Object> map = new LinkedHashMap<>();
+            map.put("series", series);
+            map.put("count", count);
+            map.put("daemonCallsTotal", daemonCalls);
+            map.put("daemonWindowCount", daemonWindowCount);
+            map.put("errors", errors);
+            map.put("daemonErrors", daemonErrors);
+            final String[] names = { "p50", "p95", "p99" };
+            for (int i = 0; i < names.length; i++)
+            {
+                map.put(names[i] + "Nanos", exactNanos[i]);
+                map.put(names[i] + "DaemonNanos", daemonNanos[i]);
+                map.put(names[i] + "RelativeError", relativeError(i));
+            }
+            map.put("countsEqual", countsEqual());
+            return map;
+        }
+    }
+
+    /** Waits until the daemon has every call of {@code resultsFile}, then compares. */
+    static List<Row> compare(final Hotpathd daemon, final Path resultsFile, final Duration timeout)
+        throws IOException, InterruptedException
+    {
+        final Map<String, long[]> exact = readResults(resultsFile);
+        final long deadline = System.nanoTime() + timeout.toNanos();
+        List<Row> rows;
+        while (true)
+        {
+            rows = rows(exact, daemon.summary());
+            final boolean complete = rows.stream().allMatch(r -> r.daemonCalls >= r.count && r.daemonWindowCount >= r.count);
+            if (complete || System.nanoTime() > deadline)
+            {
+                break;
+            }
+            Thread.sleep(500);
+        }
+        // one more rotation, so that nothing read in the last second is still on its way into the window
+        Thread.sleep(1500);
+        return rows(exact, daemon.summary());
+    }
+
+    /** series → {count, errors, p50, p95, p99, max} */
+    static Map<String, long[]> readResults(final Path file) throws IOException
+    {
+        final Map<String, long[]> results = new TreeMap<>();
+        final List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        if (lines.isEmpty() || !lines.get(0).startsWith("series\tcount\terrors\tp50_nanos\tp95_nanos\tp99_nanos"))
+        {
+            throw new IOException(file + ": not a demo results file (header " + (lines.isEmpty() ? "missing" : lines.get(0)) + ")");
+        }
+        for (final String line : lines.subList(1, lines.size()))
+        {
+            final String[] f = line.split("\t");
+            results.put(f[0], new long[] {Long.parseLong(f[1]), Long.parseLong(f[2]), Long.parseLong(f[3]),
+                Long.parseLong(f[4]), Long.parseLong(f[5]), Long.parseLong(f[6])});
+        }
+        return results;
+    }
+
+    private static List<Row> rows(final Map<String, long[]> exact, final JsonNode summary)
+    {
+        final Map<String, JsonNode> bySeries = new TreeMap<>();
+        for (final JsonNode series : summary.path("series"))
+        {
+            bySeries.put(demoKey(series.path("labels")), series);
+        }
+        final List<Row> rows = new ArrayList<>();
+        exact.forEach((key, e) ->
+        {
+            final JsonNode s = bySeries.get(key);
+            final long[] daemonNanos = new long[QUANTILE_KEYS.length];
+            long calls = 0;
+            long window = 0;
+            long errors = 0;
+            if (s != null)
+            {
+                calls = s.path("totals").path("calls").asLong();
+                for (final Iterator<JsonNode> it = s.path("totals").path("errors").elements(); it.hasNext(); )
+                {
+                    errors += it.next().asLong();
+                }
+                final JsonNode minute = s.path("windows").path("1m");
+                window = minute.path("count").asLong();
+                for (int q = 0; q < QUANTILE_KEYS.length; q++)
+                {
+                    daemonNanos[q] = Math.round(minute.path("quantileSeconds").path(QUANTILE_KEYS[q]).asDouble() * 1e9);
+                }
+            }
+            rows.add(new Row(key, e[0], calls, window, e[1], errors, new long[] {e[2], e[3], e[4]}, daemonNanos));
+        });
+        return rows;
+    }
+
+    /** The daemon's labels as the demo writes a series: {@code metric{k="v",...}}, own labels sorted. */
+    static String demoKey(final JsonNode labels)
+    {
+        final Map<String, String> own = new TreeMap<>();
+        labels.fields().forEachRemaining(e -> own.put(e.getKey(), e.getValue().asText()));
+        final String metric = own.remove("metric");
+        own.remove("service");
+        own.remove("kind");
+        final StringBuilder key = new StringBuilder(metric).append('{');
+        own.forEach((k, v) -> key.append(k).append("=\"").append(v).append("\","));
+        if (key.charAt(key.length() - 1) == ',')
+        {
+            key.setLength(key.length() - 1);
+        }
+        return key.append('}').toString();
+    }
+}

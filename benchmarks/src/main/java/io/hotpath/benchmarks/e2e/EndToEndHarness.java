@@ -1,0 +1,324 @@
+package io.hotpath.benchmarks.e2e;
+
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.hotpath.benchmarks.BenchmarkArtifacts;
+import io.hotpath.benchmarks.Directories;
+import io.hotpath.benchmarks.e2e.load.TransportLoad;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * End-to-end overhead and accuracy: the demo's transport service ({@link TransportLoad}) in its own
+ * JVM, driven at fixed rates (and flat out), once per variant —
+ * <ul>
+ *   <li>{@code none}: no agent;</li>
+ *   <li>{@code hotpath}: {@code -javaagent:hotpath-agent.jar} with the demo's rules file, and a running
+ *       {@code hotpathd} tailing its spool (the daemon's CPU is reported too);</li>
+ *   <li>{@code otel}: the OpenTelemetry Java agent timing the same method — method instrumentation
+ *       ({@code otel.instrumentation.methods.include=…TransportManager[sendMessage]}), all other
+ *       instrumentations off, one span per call, exported over OTLP/HTTP to a local sink that discards;</li>
+ *   <li>{@code otel-noexport}: the same with {@code otel.traces.exporter=none} (spans created and ended,
+ *       never exported: OpenTelemetry's lower bound).</li>
+ * </ul>
+ * Repetitions interleave the variants (rotating their order) so that drift of a shared machine
+ * spreads over all of them. With the hotpath agent, every run is also an accuracy check: the
+ * service's exact per-series results against the daemon's counters and 1m window quantiles. A last
+ * run does the same for the demo service itself ({@code hotpath-demo.jar} with its default,
+ * delayed transports, P2P, migrations and asynchronous placements, 2 % errors).
+ *
+ * <p>Writes {@code e2e.json} (and per-run logs, reports and results) under {@code --out};
+ * {@code benchmarks/report/generate_results.py} turns it into tables.
+ */
+@Command(name = "e2e", mixinStandardHelpOptions = true,
+    description = "End-to-end overhead (no agent / hotpath / OpenTelemetry) and accuracy of hotpath on the demo transport service.")
+public final class EndToEndHarness implements Callable<Integer>
+{
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final String TRANSPORT_METHOD = "io.hotpath.demo.transport.TransportManager[sendMessage]";
+
+    @Option(names = "--mode", description = "Defaults: smoke (seconds, for CI), quick (minutes) or full (default: ${DEFAULT-VALUE}).")
+    String mode = "quick";
+
+    @Option(names = "--out", required = true, description = "Output directory.")
+    Path out;
+
+    @Option(names = "--variants", split = ",", description = "none, hotpath, otel, otel-noexport.")
+    List<String> variants;
+
+    @Option(names = "--rates", split = ",", description = "Messages per second; 0 = flat out (closed loop).")
+    List<Double> rates;
+
+    @Option(names = "--repetitions")
+    Integer repetitions;
+
+    @Option(names = "--warmup", description = "Seconds at the rate before measuring.")
+    Double warmupSeconds;
+
+    @Option(names = "--duration", description = "Measured seconds (warm-up + measured must stay below 60 s, the daemon's 1m window).")
+    Double durationSeconds;
+
+    @Option(names = "--connections", description = "Driver threads, each with its own connections (default: ${DEFAULT-VALUE}).")
+    int connections = 4;
+
+    @Option(names = "--demo-accuracy", negatable = true, description = "Also check accuracy on the demo service itself (default: true).")
+    boolean demoAccuracy = true;
+
+    @Option(names = "--service-jvm-args", split = " ", description = "JVM flags of the service JVM (default: ${DEFAULT-VALUE}).")
+    List<String> serviceJvmArgs = List.of("-Xms1g", "-Xmx1g");
+
+    private OtlpSink sink;
+
+    public static void main(final String[] args)
+    {
+        System.exit(new CommandLine(new EndToEndHarness()).execute(args));
+    }
+
+    @Override
+    public Integer call() throws Exception
+    {
+        applyModeDefaults();
+        if (warmupSeconds + durationSeconds >= 55)
+        {
+            throw new CommandLine.ParameterException(new CommandLine(this),
+                "--warmup + --duration must stay below 55 s: the accuracy check reads the daemon's 1m window");
+        }
+        Files.createDirectories(out);
+        final Map<String, Object> config = new LinkedHashMap<>();
+        config.put("mode", mode);
+        config.put("variants", variants);
+        config.put("ratesPerSecond", rates);
+        config.put("repetitions", repetitions);
+        config.put("warmupSeconds", warmupSeconds);
+        config.put("measuredSeconds", durationSeconds);
+        config.put("connections", connections);
+        config.put("serviceJvmArgs", serviceJvmArgs);
+        config.put("started", Instant.now().toString());
+        final Map<String, Object> commands = new LinkedHashMap<>();
+        for (final String variant : variants)
+        {
+            commands.put(variant, String.join(" ", serviceCommand(variant, 10_000, Path.of("RUN"))));
+        }
+        config.put("serviceCommands", commands);
+
+        final List<Map<String, Object>> runs = new ArrayList<>();
+        Map<String, Object> demo = null;
+        try (OtlpSink otlp = variants.stream().anyMatch(v -> v.startsWith("otel")) ? new OtlpSink() : null)
+        {
+            sink = otlp;
+            for (int repetition = 1; repetition <= repetitions; repetition++)
+            {
+                for (final double rate : rates)
+                {
+                    for (int k = 0; k < variants.size(); k++)
+                    {
+                        final String variant = variants.get((k + repetition - 1) % variants.size());
+                        runs.add(runOnce(variant, rate, repetition));
+                        write(config, runs, demo);
+                    }
+                }
+            }
+            if (demoAccuracy)
+            {
+                demo = demoAccuracyRun();
+            }
+        }
+        write(config, runs, demo);
+        System.out.println("e2e: wrote " + out.resolve("e2e.json"));
+        return 0;
+    }
+
+    private void applyModeDefaults()
+    {
+        final boolean smoke = mode.equals("smoke");
+        final boolean full = mode.equals("full");
+        if (!smoke && !full && !mode.equals("quick"))
+        {
+            throw new CommandLine.ParameterException(new CommandLine(this), "--mode: expected smoke, quick or full, got " + mode);
+        }
+        if (variants == null)
+        {
+            variants = full ? List.of("none", "hotpath", "otel", "otel-noexport") : List.of("none", "hotpath", "otel");
+        }
+        for (final String variant : variants)
+        {
+            if (!List.of("none", "hotpath", "otel", "otel-noexport").contains(variant))
+            {
+                throw new CommandLine.ParameterException(new CommandLine(this), "--variants: unknown variant " + variant);
+            }
+        }
+        if (rates == null)
+        {
+            rates = smoke ? List.of(2_000.0) : List.of(10_000.0, 100_000.0, 0.0);
+        }
+        if (repetitions == null)
+        {
+            repetitions = full ? 3 : 1;
+        }
+        if (warmupSeconds == null)
+        {
+            warmupSeconds = smoke ? 1.0 : full ? 10.0 : 3.0;
+        }
+        if (durationSeconds == null)
+        {
+            durationSeconds = smoke ? 2.0 : full ? 30.0 : 6.0;
+        }
+    }
+
+    private Map<String, Object> runOnce(final String variant, final double rate, final int repetition) throws Exception
+    {
+        final String name = String.format(Locale.ROOT, "%s-%s-r%d", variant, rate == 0 ? "max" : String.valueOf((long)rate), repetition);
+        final Path dir = Files.createDirectories(out.resolve("runs").resolve(name));
+        System.out.printf(Locale.ROOT, "e2e: %s (rate %s, %.0f s + %.0f s)%n", name, rate == 0 ? "flat out" : (long)rate + "/s",
+            warmupSeconds, durationSeconds);
+        final Map<String, Object> run = new LinkedHashMap<>();
+        run.put("variant", variant);
+        run.put("ratePerSecond", rate);
+        run.put("repetition", repetition);
+        try (Hotpathd daemon = variant.equals("hotpath") ? Hotpathd.start(dir.resolve("spool"), dir.resolve("state"), dir.resolve("hotpathd.log")) : null)
+        {
+            if (sink != null)
+            {
+                sink.reset();
+            }
+            final long daemonCpuBefore = daemon == null ? 0 : daemon.cpuNanos();
+            final List<String> command = serviceCommand(variant, rate, dir);
+            final int exit;
+            try (ManagedProcess service = new ManagedProcess("service " + name, command, dir.resolve("service.log")))
+            {
+                exit = service.awaitExit(Duration.ofSeconds((long)(warmupSeconds + durationSeconds) + 180));
+            }
+            // the daemon's CPU while the service ran (start-up to exit), rotations of idle seconds included
+            final long daemonCpu = daemon == null ? 0 : daemon.cpuNanos() - daemonCpuBefore;
+            if (exit != 0)
+            {
+                throw new IllegalStateException("service " + name + " exited with " + exit + "; log: " + dir.resolve("service.log"));
+            }
+            final JsonNode report = JSON.readTree(dir.resolve("report.json").toFile());
+            run.put("report", report);
+            if (daemon != null)
+            {
+                final List<AccuracyCheck.Row> rows = AccuracyCheck.compare(daemon, dir.resolve("results.tsv"), Duration.ofSeconds(60));
+                run.put("accuracy", rows.stream().map(AccuracyCheck.Row::toMap).toList());
+                final long calls = report.path("callsTotal").asLong();
+                run.put("daemonCpuNanosPerMessage", calls == 0 ? 0 : (double)daemonCpu / calls);
+            }
+            if (variant.startsWith("otel"))
+            {
+                final Map<String, Object> exported = new LinkedHashMap<>();
+                exported.put("requests", sink.requests());
+                exported.put("bytes", sink.bytes());
+                exported.put("spans", sink.spans());
+                exported.put("undecodableRequests", sink.undecodable());
+                run.put("otlpSink", exported);
+            }
+        }
+        finally
+        {
+            Directories.deleteTree(dir.resolve("spool"));
+        }
+        return run;
+    }
+
+    /** The service JVM's command line for a variant; {@code dir} receives report.json and results.tsv. */
+    List<String> serviceCommand(final String variant, final double rate, final Path dir)
+    {
+        final List<String> command = new ArrayList<>();
+        command.add(ManagedProcess.javaBinary());
+        command.addAll(serviceJvmArgs);
+        switch (variant)
+        {
+            case "none" ->
+            {
+            }
+            case "hotpath" -> command.add("-javaagent:" + BenchmarkArtifacts.agentJar() + "=config=" + BenchmarkArtifacts.demoRules() +
+                ",spool.dir=" + dir.resolve("spool") + ",service.name=transport-load");
+            case "otel", "otel-noexport" ->
+            {
+                command.add("-javaagent:" + BenchmarkArtifacts.otelAgentJar());
+                command.add("-Dotel.service.name=transport-load");
+                command.add("-Dotel.instrumentation.common.default-enabled=false");
+                command.add("-Dotel.instrumentation.methods.enabled=true");
+                command.add("-Dotel.instrumentation.methods.include=" + TRANSPORT_METHOD);
+                command.add("-Dotel.metrics.exporter=none");
+                command.add("-Dotel.logs.exporter=none");
+                if (variant.equals("otel"))
+                {
+                    command.add("-Dotel.traces.exporter=otlp");
+                    command.add("-Dotel.exporter.otlp.traces.protocol=http/protobuf");
+                    command.add("-Dotel.exporter.otlp.traces.endpoint=" + (sink == null ? "http://127.0.0.1:PORT/v1/traces" : sink.tracesEndpoint()));
+                }
+                else
+                {
+                    command.add("-Dotel.traces.exporter=none");
+                }
+            }
+            default -> throw new IllegalArgumentException("unknown variant " + variant);
+        }
+        command.add("-cp");
+        command.add(BenchmarkArtifacts.loadDriverJar() + File.pathSeparator + BenchmarkArtifacts.demoJar());
+        command.add(TransportLoad.class.getName());
+        command.addAll(List.of("--rate", String.valueOf((long)rate), "--connections", String.valueOf(connections),
+            "--warmup", warmupSeconds + "s", "--duration", durationSeconds + "s",
+            "--report", dir.resolve("report.json").toString(), "--results", dir.resolve("results.tsv").toString()));
+        return command;
+    }
+
+    /** The demo service itself under the agent, with a daemon: its exact results against the daemon's. */
+    private Map<String, Object> demoAccuracyRun() throws Exception
+    {
+        final Path dir = Files.createDirectories(out.resolve("runs").resolve("demo-accuracy"));
+        final boolean smoke = mode.equals("smoke");
+        final String seconds = smoke ? "3s" : mode.equals("full") ? "40s" : "10s";
+        final List<String> command = new ArrayList<>(List.of(ManagedProcess.javaBinary(), "-Xmx512m",
+            "-javaagent:" + BenchmarkArtifacts.agentJar() + "=config=" + BenchmarkArtifacts.demoRules() + ",spool.dir=" + dir.resolve("spool"),
+            "-jar", BenchmarkArtifacts.demoJar().toString(), "--duration", seconds, "--rate", "300", "--threads", "2",
+            "--error-ratio", "0.02", "--results", dir.resolve("demo-results.tsv").toString()));
+        System.out.println("e2e: demo accuracy run (" + seconds + ")");
+        final Map<String, Object> result = new LinkedHashMap<>();
+        try (Hotpathd daemon = Hotpathd.start(dir.resolve("spool"), dir.resolve("state"), dir.resolve("hotpathd.log")))
+        {
+            final int exit;
+            try (ManagedProcess demo = new ManagedProcess("demo", command, dir.resolve("demo.log")))
+            {
+                exit = demo.awaitExit(Duration.ofMinutes(3));
+            }
+            if (exit != 0)
+            {
+                throw new IllegalStateException("the demo exited with " + exit + "; log: " + dir.resolve("demo.log"));
+            }
+            final List<AccuracyCheck.Row> rows = AccuracyCheck.compare(daemon, dir.resolve("demo-results.tsv"), Duration.ofSeconds(60));
+            result.put("command", String.join(" ", command));
+            result.put("rows", rows.stream().map(AccuracyCheck.Row::toMap).toList());
+        }
+        finally
+        {
+            Directories.deleteTree(dir.resolve("spool"));
+        }
+        return result;
+    }
+
+    private void write(final Map<String, Object> config, final List<Map<String, Object>> runs, final Map<String, Object> demo)
+        throws java.io.IOException
+    {
+        final Map<String, Object> all = new LinkedHashMap<>();
+        all.put("config", config);
+        all.put("runs", runs);
+        all.put("demoAccuracy", demo);
+        JSON.writeValue(out.resolve("e2e.json").toFile(), all);
+    }
+}

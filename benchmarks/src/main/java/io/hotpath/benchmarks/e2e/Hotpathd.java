@@ -1,0 +1,97 @@
+package io.hotpath.benchmarks.e2e;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.hotpath.benchmarks.BenchmarkArtifacts;
+
+/** A real {@code hotpathd} ({@code java -jar hotpathd.jar}, no flags) on a free loopback port. */
+final class Hotpathd implements AutoCloseable
+{
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final ManagedProcess process;
+    private final String url;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private Hotpathd(final ManagedProcess process, final int port)
+    {
+        this.process = process;
+        this.url = "http://127.0.0.1:" + port;
+    }
+
+    static Hotpathd start(final Path spool, final Path state, final Path log) throws IOException, InterruptedException
+    {
+        Files.createDirectories(spool);
+        Files.createDirectories(state);
+        final int port = ManagedProcess.freePort();
+        final ManagedProcess process = new ManagedProcess("hotpathd", List.of(ManagedProcess.javaBinary(), "-Xmx512m", "-jar",
+            BenchmarkArtifacts.daemonJar().toString(), "--spool", spool.toString(), "--state-dir", state.toString(),
+            "--listen", "127.0.0.1:" + port, "--log-level", "WARNING"), log);
+        final Hotpathd daemon = new Hotpathd(process, port);
+        daemon.awaitReady(Duration.ofSeconds(60));
+        return daemon;
+    }
+
+    private void awaitReady(final Duration timeout) throws InterruptedException
+    {
+        final long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline)
+        {
+            if (!process.isAlive())
+            {
+                throw new IllegalStateException("hotpathd exited during start-up; log: " + process.log());
+            }
+            try
+            {
+                if (get("/health").statusCode() == 200)
+                {
+                    return;
+                }
+            }
+            catch (final IOException notYet)
+            {
+                // not listening yet
+            }
+            Thread.sleep(200);
+        }
+        throw new IllegalStateException("hotpathd not ready within " + timeout + "; log: " + process.log());
+    }
+
+    /** {@code GET /metrics/summary}. */
+    JsonNode summary() throws IOException, InterruptedException
+    {
+        final HttpResponse<String> response = get("/metrics/summary");
+        if (response.statusCode() != 200)
+        {
+            throw new IOException("GET /metrics/summary: HTTP " + response.statusCode());
+        }
+        return JSON.readTree(response.body());
+    }
+
+    long cpuNanos()
+    {
+        return process.cpuNanos();
+    }
+
+    private HttpResponse<String> get(final String path) throws IOException, InterruptedException
+    {
+        return http.send(HttpRequest.newBuilder(URI.create(url + path)).timeout(Duration.ofSeconds(10)).GET().build(),
+            HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Override
+    public void close() throws InterruptedException
+    {
+        process.close();
+    }
+}
