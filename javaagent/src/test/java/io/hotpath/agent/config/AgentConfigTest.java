@@ -84,7 +84,7 @@ class AgentConfigTest
         assertTrue(message.contains("agent argument ring.bytes (hotpath.ring.bytes): expected a size in bytes from 1k to 1g " +
             "(a number with an optional suffix k, m or g, e.g. 4m), got '2g'"), message);
         assertTrue(message.contains("agent argument batch.maxSamples (hotpath.batch.maxSamples): expected a whole number from 1 to " +
-            SampleBatchDescriptor.maxEntries(SampleDescriptor.UNTRACED_LENGTH) + ", got '0'"),
+            SampleBatchDescriptor.maxEntries(SampleDescriptor.TRACED_LENGTH) + ", got '0'"),
             message);
         assertTrue(message.contains("system property -Dhotpath.stats.intervalMs: expected a whole number from 100 to 3600000, got '1s'"),
             message);
