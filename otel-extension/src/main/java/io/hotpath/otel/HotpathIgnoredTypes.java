@@ -10,7 +10,8 @@ import io.opentelemetry.sdk.autoconfigure.spi.ConfigProperties;
  * The OTel agent ignores whole packages by default (most of {@code sun.*}, {@code jdk.*}, several
  * libraries' internals); a hotpath rule is an explicit request to time a type, so its type name (or
  * the fixed prefix of its name pattern) is allowed again. Types the OTel agent ignores and no rule
- * names stay ignored.
+ * names stay ignored. Runs before the OTel agent installs any instrumentation, so it is usually
+ * what starts hotpath ({@link HotpathExtension#start}).
  */
 public final class HotpathIgnoredTypes implements IgnoredTypesConfigurer
 {
@@ -37,7 +38,12 @@ public final class HotpathIgnoredTypes implements IgnoredTypesConfigurer
     @Override
     public void configure(final IgnoredTypesBuilder builder, final ConfigProperties config)
     {
-        configure(builder);
+        // Starting hotpath here (to know its rules) is skipped when the OTel agent will not run the module anyway.
+        if (config.getBoolean("otel.instrumentation.hotpath.enabled",
+            config.getBoolean("otel.instrumentation.common.default-enabled", true)))
+        {
+            configure(builder);
+        }
     }
 
     /** The exact type name, or the part of a name pattern before its first wildcard (if it reaches a package). */

@@ -5,6 +5,7 @@ import io.hotpath.daemon.aggregate.Quantiles;
 import io.hotpath.daemon.aggregate.SeriesSnapshot;
 import io.hotpath.daemon.aggregate.WindowTiers;
 import io.hotpath.daemon.tail.SpoolTailers;
+import io.hotpath.wire.TraceIds;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.util.ArrayList;
@@ -155,12 +156,32 @@ public final class DaemonRoutes
             totals.put("payloadBytes", s.payloadBytesTotal());
             totals.put("lateSamples", s.lateSamples());
             entry.put("totals", totals);
+            entry.put("exemplars", exemplars(s));
             list.add(entry);
         }
         final Map<String, Object> body = new LinkedHashMap<>();
         body.put("intervalStartEpochMillis", last.intervalStartEpochMillis());
         body.put("series", list);
         return body;
+    }
+
+    /** The series' bucket exemplars, by bucket (as on {@code /metrics} in OpenMetrics): traced samples of slow calls. */
+    private static List<Map<String, Object>> exemplars(final SeriesSnapshot s)
+    {
+        final List<Map<String, Object>> exemplars = new ArrayList<>();
+        for (int b = 0; b < s.exemplarValueNanos().length; b++)
+        {
+            if (s.exemplarValueNanos()[b] >= 0)
+            {
+                final Map<String, Object> exemplar = new LinkedHashMap<>();
+                exemplar.put("valueSeconds", s.exemplarValueNanos()[b] / 1e9);
+                exemplar.put("traceId", TraceIds.traceIdHex(s.exemplarTraceHigh()[b], s.exemplarTraceLow()[b]));
+                exemplar.put("spanId", TraceIds.spanIdHex(s.exemplarSpan()[b]));
+                exemplar.put("epochMillis", s.exemplarEpochMillis()[b]);
+                exemplars.add(exemplar);
+            }
+        }
+        return exemplars;
     }
 
     private static Map<String, Object> stats(final long count, final long errors, final double meanNanos, final long[] quantiles)

@@ -51,6 +51,10 @@ class HttpRequestHandlerTest
         {
             aggregator.record(series, T0 * 1_000_000L, 2_000_000L + i, false, 0, -1, false, 0, 0, 0);
         }
+        final Series traced = aggregator.registry().resolve(new SeriesKey("demo", "transport_send", "transport", Map.of()));
+        aggregator.record(traced, T0 * 1_000_000L + 400_000_000L, 1_000_000L, false, 0, -1, false, 0, 0, 0);
+        aggregator.record(traced, T0 * 1_000_000L + 500_000_000L, 7_000_000L, false, 0, -1, true,
+            0x4bf92f3577b34da6L, 0xa3ce929d0e0e4736L, 0x00f067aa0ba902b7L);
         aggregator.rotate(T0 + 1000);
         final MetricsRenderer renderer = new MetricsRenderer();
         renderer.addSource(new SeriesMetricFamilies(AggregationSettings.DEFAULT_BUCKETS_NANOS));
@@ -202,6 +206,15 @@ class HttpRequestHandlerTest
         assertEquals(50, series.get("last1s").get("count").asLong());
         assertEquals(50, series.get("windows").get("1h").get("count").asLong());
         assertEquals(0.002000895, series.get("last1s").get("quantileSeconds").get("0.99").asDouble(), 1e-12);
+        assertEquals(0, series.get("exemplars").size(), "untraced samples make no exemplars");
+        final JsonNode tracedSeries = summary.get("series").get(1);
+        assertEquals("demo/transport_send{kind=\"transport\"}", tracedSeries.get("series").asText());
+        final JsonNode exemplars = tracedSeries.get("exemplars");
+        assertEquals(1, exemplars.size(), exemplars.toString());
+        assertEquals(0.007, exemplars.get(0).get("valueSeconds").asDouble(), 1e-12);
+        assertEquals("4bf92f3577b34da6a3ce929d0e0e4736", exemplars.get(0).get("traceId").asText());
+        assertEquals("00f067aa0ba902b7", exemplars.get(0).get("spanId").asText());
+        assertEquals(T0 + 500, exemplars.get(0).get("epochMillis").asLong());
 
         client.writeOutbound(new io.netty.handler.codec.http.DefaultFullHttpRequest(
             io.netty.handler.codec.http.HttpVersion.HTTP_1_1, io.netty.handler.codec.http.HttpMethod.GET, "/api/series"));

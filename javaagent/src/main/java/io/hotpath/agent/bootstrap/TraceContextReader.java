@@ -13,7 +13,7 @@ package io.hotpath.agent.bootstrap;
  */
 public interface TraceContextReader
 {
-    /** The span context of the span current on this thread, or {@code null} when none is, or it is invalid. */
+    /** The span context of the span current on this thread, or {@code null} when none is, or it is invalid or not sampled. */
     Object currentSpanContext();
 
     /** The trace id of a context {@link #currentSpanContext} returned, or {@code null} for any other object. */

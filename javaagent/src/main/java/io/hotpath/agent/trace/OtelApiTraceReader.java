@@ -12,7 +12,8 @@ import io.opentelemetry.api.trace.SpanContext;
  * bootstrap loader; the hotpath OTel extension loads it as it is (the OTel agent remaps extensions).
  *
  * <p>{@code Span.current()} is a thread-local read; the SDK's span context is an immutable object
- * holding its ids as strings, so nothing here allocates.
+ * holding its ids as strings and its flags as a byte, so nothing here allocates. A span that is not
+ * sampled counts as none: its trace is never exported, an exemplar pointing at it would lead nowhere.
  */
 public final class OtelApiTraceReader implements TraceContextReader
 {
@@ -20,7 +21,8 @@ public final class OtelApiTraceReader implements TraceContextReader
     public Object currentSpanContext()
     {
         final SpanContext context = Span.current().getSpanContext();
-        return context.isValid() ? context : null;
+        // Sampled only: an exemplar must lead to a trace the tracing backend actually received.
+        return context.isValid() && context.isSampled() ? context : null;
     }
 
     @Override

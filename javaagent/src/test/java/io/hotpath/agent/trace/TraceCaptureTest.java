@@ -9,6 +9,7 @@ import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Scope;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
+import io.opentelemetry.sdk.trace.samplers.Sampler;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -30,7 +31,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Trace capture on the record path with the real OpenTelemetry SDK creating spans: the reader is
  * defined from the agent's class file next to the API (as under the agent), samples inside a span
- * reach the queue as traced entries with that span's ids, samples outside stay untraced, a call
+ * reach the queue as traced entries with that span's ids, samples outside (or in an unsampled span) stay untraced, a call
  * timed to completion keeps its caller's span, and the traced record path allocates nothing.
  */
 class TraceCaptureTest
@@ -110,21 +111,30 @@ class TraceCaptureTest
         }
         final long start = System.nanoTime();
         HotpathBridge.record(series, start, start + 5, 8, 0);
+        try (SdkTracerProvider unsampling = SdkTracerProvider.builder().setSampler(Sampler.alwaysOff()).build())
+        {
+            final Span notSampled = unsampling.get("hotpath-test").spanBuilder("dropped").startSpan();
+            assertTrue(notSampled.getSpanContext().isValid());
+            try (Scope ignored = notSampled.makeCurrent())
+            {
+                HotpathBridge.record(series, start, start + 5, 9, 0);
+            }
+        }
         agent.close();
         agent = null;
 
         final SpoolReader reader = SpoolReader.read(SpoolReader.onlyQueue(spool));
         assertEquals(List.of(), reader.violations);
-        assertEquals(6, reader.samples.size());
+        assertEquals(7, reader.samples.size());
         assertEquals(expectedTraced.stream().sorted().toList(), reader.samples.stream()
             .filter(s -> s.traceId() != null)
             .map(s -> s.traceId() + "/" + s.spanId() + "/" + s.payloadBytes())
             .sorted().collect(Collectors.toList()));
         for (final SpoolReader.Sample sample : reader.samples)
         {
-            if (sample.payloadBytes() == 7 || sample.payloadBytes() == 8)
+            if (sample.payloadBytes() == 7 || sample.payloadBytes() == 8 || sample.payloadBytes() == 9)
             {
-                assertNull(sample.traceId(), "outside a valid span: untraced");
+                assertNull(sample.traceId(), "outside a valid, sampled span: untraced");
             }
         }
     }
