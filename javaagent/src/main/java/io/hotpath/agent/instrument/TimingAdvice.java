@@ -51,9 +51,12 @@ public final class TimingAdvice
         @AdviceBindings.ReturnedStage final Object stage,
         @AdviceBindings.FailureMode final int failureMode)
     {
+        // for outermost-only rules the end time comes first: the nesting bookkeeping is not part of
+        // the call (other rules bind false, and the JIT folds this to the plain path below)
+        final long endNanos = outermostOnly && startNanos != 0L ? System.nanoTime() : 0L;
         if (outermostOnly)
         {
-            CallDepth.exit(ruleIndex);
+            CallDepth.exit(ruleIndex); // before anything that could fail: a missed exit would silence the rule on this thread
         }
         if (startNanos == 0L)
         {
@@ -65,7 +68,7 @@ public final class TimingAdvice
             HotpathBridge.recordOnCompletion(stage, seriesId, startNanos, payload, failureMode);
             return;
         }
-        HotpathBridge.record(seriesId, startNanos, System.nanoTime(), payload,
+        HotpathBridge.record(seriesId, startNanos, endNanos != 0L ? endNanos : System.nanoTime(), payload,
             thrown == null ? returnedFailure : HotpathBridge.errorType(thrown));
     }
 }
