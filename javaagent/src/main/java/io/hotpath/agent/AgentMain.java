@@ -167,10 +167,28 @@ public final class AgentMain
             {
             }
         });
-        if (config.bool(Setting.QUIET_UNSAFE) && JdkAccess.quietUnsafeMemoryAccessWarning())
+    }
+
+    /**
+     * Run on the drain thread just before Chronicle first loads (it makes the first sun.misc.Unsafe
+     * memory access), not at premain: on JDK 25 the reflection it takes costs ~40 ms of a cold JVM
+     * (method handle spinning, annotation proxies), which a JVM whose queue never opens (a short
+     * job without samples) should not pay, and which the application's main thread should not wait for.
+     */
+    static Runnable quietUnsafeWarning(final AgentConfig config) throws ConfigException
+    {
+        final boolean quiet = config.bool(Setting.QUIET_UNSAFE);
+        return new Runnable()
         {
-            AgentLog.debug("marked the JDK's one-time sun.misc.Unsafe memory-access warning as given");
-        }
+            @Override
+            public void run()
+            {
+                if (quiet && JdkAccess.quietUnsafeMemoryAccessWarning())
+                {
+                    AgentLog.debug("marked the JDK's one-time sun.misc.Unsafe memory-access warning as given");
+                }
+            }
+        };
     }
 
     /** The packs named in {@code hotpath.packs}, then the rules file. */
@@ -228,6 +246,7 @@ public final class AgentMain
                 running.fail(cause);
             }
         });
+        drainer.beforeOpen(quietUnsafeWarning(config));
         running.drainer = drainer;
         HotpathBridge.install(recorder);
         drainer.start();

@@ -1,5 +1,6 @@
 package io.hotpath.agent.config;
 
+import io.hotpath.agent.TextFiles;
 import io.hotpath.agent.bootstrap.HotpathBridge;
 import io.hotpath.wire.MetricKind;
 import org.snakeyaml.engine.v2.api.LoadSettings;
@@ -16,7 +17,6 @@ import org.snakeyaml.engine.v2.nodes.Tag;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -72,7 +72,7 @@ public final class RuleConfigParser
         final String text;
         try
         {
-            text = Files.readString(file, StandardCharsets.UTF_8);
+            text = TextFiles.read(file, StandardCharsets.UTF_8);
         }
         catch (final IOException e)
         {

@@ -7,7 +7,7 @@ import java.lang.annotation.Target;
 
 /**
  * The per-rule values {@link TimingAdvice} receives, bound per rule with
- * {@code Advice.withCustomMapping()} by {@link RuleTransformer}: constants, or code computed for
+ * {@code Advice.withCustomMapping()} by {@link AdviceTransformer}: constants, or code computed for
  * the instrumented method's actual parameter and return types.
  */
 final class AdviceBindings
@@ -27,6 +27,17 @@ final class AdviceBindings
     @Retention(RetentionPolicy.RUNTIME)
     @Target(ElementType.PARAMETER)
     @interface StaticSeries
+    {
+    }
+
+    /**
+     * Constant: {@code true} for rules whose instrumented methods can call one another on one thread
+     * ({@code subtype_of}, {@code name_pattern}); their advice records only the outermost call
+     * (through {@code CallDepth}).
+     */
+    @Retention(RetentionPolicy.RUNTIME)
+    @Target(ElementType.PARAMETER)
+    @interface OutermostOnly
     {
     }
 

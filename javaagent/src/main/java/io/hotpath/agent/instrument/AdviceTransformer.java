@@ -185,6 +185,7 @@ final class AdviceTransformer
             this.methods = methodMatcher(rule);
             this.advice = Advice.withCustomMapping()
                 .bind(AdviceBindings.RuleIndex.class, ruleIndex)
+                .bind(AdviceBindings.OutermostOnly.class, rule.typeName() == null)
                 .bind(AdviceBindings.StaticSeries.class, staticSeries)
                 .bind(AdviceBindings.FailureMode.class, rule.failureOn())
                 .bind(AdviceBindings.LabelArgument0.class, RuleMappings.argument(rule, labelArgument(rule, 0)))

@@ -83,14 +83,14 @@ final class GatedTransformer implements ClassFileTransformer
         final ProtectionDomain protectionDomain,
         final byte[] classFile)
     {
-        if (!active || !candidates.mayMatch(loader, className) || transforming.get() != null)
+        if (!active || transforming.get() != null)
         {
             return null;
         }
         transforming.set(Boolean.TRUE);
         try
         {
-            if (!bridgeVisibleFrom(loader))
+            if (!candidates.mayMatch(loader, className) || !bridgeVisibleFrom(loader))
             {
                 return null;
             }

@@ -6,6 +6,7 @@ import io.hotpath.agent.record.SeriesRegistry;
 
 import java.lang.instrument.Instrumentation;
 import java.lang.instrument.UnmodifiableClassException;
+import java.net.URL;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -90,16 +91,23 @@ public final class RuleInstaller
 
     /**
      * Whether some rule's type will probably be loaded: a rule that is not an exact name (it may
-     * match anything), or an exact name whose class file the system class loader can find (a class
-     * of the application's class path or of the JDK). Rules for libraries that are absent (a Netty
-     * pack in a service without Netty) or for another service do not cost Byte Buddy's loading.
+     * match anything), or an exact name whose class file the system class loader finds on the
+     * application's class path. Rules for libraries that are absent (a Netty pack in a service
+     * without Netty) or for another service do not cost Byte Buddy's loading; neither do rules for
+     * JDK classes (the nio and jdk-httpclient packs): every JVM can see them, so seeing them says
+     * nothing, and a JVM that never opens a socket should not pay for Byte Buddy.
      */
     static boolean likelyToLoad(final List<RuleDefinition> rules)
     {
         final ClassLoader system = ClassLoader.getSystemClassLoader();
         for (final RuleDefinition rule : rules)
         {
-            if (rule.typeName() == null || system.getResource(rule.typeName().replace('.', '/') + ".class") != null)
+            if (rule.typeName() == null)
+            {
+                return true;
+            }
+            final URL classFile = system.getResource(rule.typeName().replace('.', '/') + ".class");
+            if (classFile != null && !"jrt".equals(classFile.getProtocol()))
             {
                 return true;
             }

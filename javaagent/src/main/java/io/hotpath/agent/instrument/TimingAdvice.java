@@ -1,5 +1,6 @@
 package io.hotpath.agent.instrument;
 
+import io.hotpath.agent.bootstrap.CallDepth;
 import io.hotpath.agent.bootstrap.HotpathBridge;
 import net.bytebuddy.asm.Advice;
 
@@ -8,7 +9,7 @@ import net.bytebuddy.asm.Advice;
  * call and one {@link HotpathBridge#record} (or, for a call timed to completion, one completion
  * callback). Anything thrown inside goes to {@link HotpathBridge#adviceError} and never into the
  * application: the call proceeds as if uninstrumented. A failed entry leaves {@code startNanos}
- * at 0, which the exit skips.
+ * at 0, which the exit skips; so does a nested call of an {@code outermostOnly} rule.
  */
 public final class TimingAdvice
 {
@@ -19,6 +20,7 @@ public final class TimingAdvice
     @Advice.OnMethodEnter(suppress = Throwable.class)
     public static long enter(
         @AdviceBindings.RuleIndex final int ruleIndex,
+        @AdviceBindings.OutermostOnly final boolean outermostOnly,
         @AdviceBindings.StaticSeries final int staticSeries,
         @AdviceBindings.LabelArgument0 final Object label0,
         @AdviceBindings.LabelArgument1 final Object label1,
@@ -27,6 +29,10 @@ public final class TimingAdvice
         @Advice.Local("hotpathSeries") int seriesId,
         @Advice.Local("hotpathPayload") long payloadBytes)
     {
+        if (outermostOnly && !CallDepth.enter(ruleIndex))
+        {
+            return 0L;
+        }
         seriesId = staticSeries >= 0 ? staticSeries : HotpathBridge.series(ruleIndex, label0, label1, label2);
         payloadBytes = payload;
         return System.nanoTime();
@@ -34,6 +40,8 @@ public final class TimingAdvice
 
     @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
     public static void exit(
+        @AdviceBindings.RuleIndex final int ruleIndex,
+        @AdviceBindings.OutermostOnly final boolean outermostOnly,
         @Advice.Enter final long startNanos,
         @Advice.Local("hotpathSeries") final int seriesId,
         @Advice.Local("hotpathPayload") final long payloadBytes,
@@ -43,6 +51,13 @@ public final class TimingAdvice
         @AdviceBindings.ReturnedStage final Object stage,
         @AdviceBindings.FailureMode final int failureMode)
     {
+        // for outermost-only rules the end time comes first: the nesting bookkeeping is not part of
+        // the call (other rules bind false, and the JIT folds this to the plain path below)
+        final long endNanos = outermostOnly && startNanos != 0L ? System.nanoTime() : 0L;
+        if (outermostOnly)
+        {
+            CallDepth.exit(ruleIndex); // before anything that could fail: a missed exit would silence the rule on this thread
+        }
         if (startNanos == 0L)
         {
             return;
@@ -53,7 +68,7 @@ public final class TimingAdvice
             HotpathBridge.recordOnCompletion(stage, seriesId, startNanos, payload, failureMode);
             return;
         }
-        HotpathBridge.record(seriesId, startNanos, System.nanoTime(), payload,
+        HotpathBridge.record(seriesId, startNanos, endNanos != 0L ? endNanos : System.nanoTime(), payload,
             thrown == null ? returnedFailure : HotpathBridge.errorType(thrown));
     }
 }

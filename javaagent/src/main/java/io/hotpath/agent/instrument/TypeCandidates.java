@@ -39,6 +39,8 @@ final class TypeCandidates
     /** Supertypes of {@code subtype_of} rules without a pattern, as class file resource names. */
     private final List<String> unpatternedSupertypeResources = new ArrayList<>();
     private final Map<ClassLoader, Boolean> seesSupertype = new WeakHashMap<>();
+    /** Whether the JDK's own loaders see an unpatterned supertype: asked once, up front (see {@link #seesAnUnpatternedSupertype}). */
+    private final boolean jdkSeesSupertype;
     private final ClassLoader agentLoader;
 
     TypeCandidates(final List<RuleDefinition> rules, final ClassLoader agentLoader)
@@ -66,6 +68,11 @@ final class TypeCandidates
                     unpatternedSupertypeResources.add(rule.subtypeOf().replace('.', '/') + ".class");
                 }
             }
+        }
+        this.jdkSeesSupertype = !unpatternedSupertypeResources.isEmpty() && sees(ClassLoader.getPlatformClassLoader());
+        if (!unpatternedSupertypeResources.isEmpty())
+        {
+            seesAnUnpatternedSupertype(ClassLoader.getSystemClassLoader());
         }
     }
 
@@ -183,8 +190,18 @@ final class TypeCandidates
         return false;
     }
 
+    /**
+     * Whether {@code loader} can see the supertype of a {@code subtype_of} rule without a pattern
+     * (if it cannot, none of its classes can be a subtype). Called while the JVM loads a class: a
+     * resource look-up may itself load classes, so the JDK's loaders (whose classes this would
+     * recurse into) are answered from {@link #jdkSeesSupertype}, and application loaders once each.
+     */
     private boolean seesAnUnpatternedSupertype(final ClassLoader loader)
     {
+        if (loader == null || loader == ClassLoader.getPlatformClassLoader())
+        {
+            return jdkSeesSupertype;
+        }
         synchronized (seesSupertype)
         {
             final Boolean known = seesSupertype.get(loader);
@@ -193,23 +210,30 @@ final class TypeCandidates
                 return known;
             }
         }
-        final ClassLoader lookup = loader != null ? loader : ClassLoader.getPlatformClassLoader();
-        boolean sees = false;
-        for (final String resource : unpatternedSupertypeResources)
-        {
-            try
-            {
-                sees |= lookup.getResource(resource) != null;
-            }
-            catch (final RuntimeException e)
-            {
-                sees = true; // cannot tell: let Byte Buddy decide
-            }
-        }
+        final boolean sees = sees(loader);
         synchronized (seesSupertype)
         {
             seesSupertype.put(loader, sees);
         }
         return sees;
+    }
+
+    private boolean sees(final ClassLoader loader)
+    {
+        for (final String resource : unpatternedSupertypeResources)
+        {
+            try
+            {
+                if (loader.getResource(resource) != null)
+                {
+                    return true;
+                }
+            }
+            catch (final RuntimeException | LinkageError e)
+            {
+                return true; // cannot tell: let Byte Buddy decide
+            }
+        }
+        return false;
     }
 }

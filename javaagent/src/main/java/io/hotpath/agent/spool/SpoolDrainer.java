@@ -73,6 +73,7 @@ public final class SpoolDrainer implements Runnable, MessageHandler
     private final boolean[] definedErrors = new boolean[ErrorTypeRegistry.CAPACITY + 8];
 
     private SpoolWriter writer;
+    private Runnable beforeOpen;
     private long epochOffsetNanos;
     private long lastCalibrationNanos;
     private long drained;
@@ -95,6 +96,12 @@ public final class SpoolDrainer implements Runnable, MessageHandler
         this.thread = new Thread(this, "hotpath-drain");
         thread.setDaemon(true);
         thread.setContextClassLoader(SpoolDrainer.class.getClassLoader());
+    }
+
+    /** {@code task} runs on the drain thread right before the queue opens (before Chronicle loads); call before {@link #start}. */
+    public void beforeOpen(final Runnable task)
+    {
+        this.beforeOpen = task;
     }
 
     public void start()
@@ -216,6 +223,10 @@ public final class SpoolDrainer implements Runnable, MessageHandler
 
     private void open() throws java.io.IOException
     {
+        if (beforeOpen != null)
+        {
+            beforeOpen.run();
+        }
         calibrate();
         final SpoolSettings.Identity identity = settings.identity();
         final Path directory = SpoolDirectory.prepare(settings.spoolDirectory(),

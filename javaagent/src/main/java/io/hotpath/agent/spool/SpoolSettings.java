@@ -1,6 +1,7 @@
 package io.hotpath.agent.spool;
 
 import io.hotpath.agent.AgentLog;
+import io.hotpath.agent.TextFiles;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -50,7 +51,7 @@ public record SpoolSettings(
             final Path kernelHostname = Paths.get("/proc/sys/kernel/hostname");
             if (Files.isReadable(kernelHostname))
             {
-                final String name = Files.readString(kernelHostname, StandardCharsets.US_ASCII).trim();
+                final String name = TextFiles.read(kernelHostname, StandardCharsets.US_ASCII).trim();
                 if (!name.isEmpty())
                 {
                     return name;

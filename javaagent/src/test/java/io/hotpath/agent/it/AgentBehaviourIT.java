@@ -58,6 +58,46 @@ class AgentBehaviourIT
     }
 
     @Test
+    void badSettingsAreReportedWithSourceKeyAndExpectationAndTheServiceRunsUninstrumented() throws Exception
+    {
+        final Path spool = temp.resolve("spool");
+        final ForkedJvm.Result run = ForkedJvm.run(ForkedJvm.command(ForkedJvm.java17(),
+            "config=" + ForkedJvm.testAppRules() + ",spool.dir=" + spool + ",ring.bytes=4x",
+            "-cp", testClassPath(), TestApp.class.getName(), "burst", "1000"), 60);
+        assertEquals(0, run.exitCode(), run.stderr());
+        assertTrue(run.stdout().contains("result=499500"), run.stdout());
+        assertTrue(run.stderr().contains("[hotpath] ERROR configuration error, the service runs uninstrumented: " +
+            "agent argument ring.bytes (hotpath.ring.bytes): expected a size in bytes from 1k to 1g"), run.stderr());
+        assertTrue(run.stderr().contains("got '4x'"), run.stderr());
+        assertEquals(1, count(run.stderr(), "[hotpath]"), run.stderr());
+        assertFalse(Files.exists(spool), "nothing spooled");
+    }
+
+    /**
+     * subtype_of and name_pattern rules instrument a method and its override; an override that
+     * calls super.send is one call and must be recorded once per rule (the outermost call).
+     */
+    @ParameterizedTest(name = "JDK {0}")
+    @ValueSource(ints = {17, 25})
+    void nestedCallsOfOneRuleAreRecordedOnceAtTheOutermostLevel(final int jdk) throws Exception
+    {
+        final String java = jdk == 17 ? ForkedJvm.java17() : ForkedJvm.java25();
+        Assumptions.assumeTrue(java != null, "Temurin 25 not installed");
+        final Path spool = temp.resolve("spool");
+        final int n = 200;
+        final ForkedJvm.Result run = ForkedJvm.run(ForkedJvm.command(java,
+            "config=" + ForkedJvm.testClasses().resolve("testapp-hierarchy-rules.yaml") + ",spool.dir=" + spool,
+            "-cp", testClassPath(), TestApp.class.getName(), "hierarchy", String.valueOf(n)), 60);
+        assertEquals(0, run.exitCode(), run.stderr());
+        assertEquals("", run.stderr());
+        final SpoolReader reader = SpoolReader.read(SpoolReader.onlyQueue(spool));
+        final Map<String, Long> counts = reader.samples.stream()
+            .collect(Collectors.groupingBy(SpoolReader.Sample::metric, TreeMap::new, Collectors.counting()));
+        assertEquals(Map.of("test_send_by_subtype", 3L * n, "test_send_by_pattern", 3L * n), counts);
+        assertEquals(0, reader.lastStats().adviceErrors());
+    }
+
+    @Test
     void backgroundInstallRecordsOnceTheInstrumentationIsInPlace() throws Exception
     {
         final Path spool = temp.resolve("spool");

@@ -22,7 +22,9 @@ import java.util.concurrent.TimeUnit;
  *   <li>{@code wait-then-burst FILE N}: prints "ready", waits for FILE to exist, then N ticks;</li>
  *   <li>{@code sleep-then-burst MS N}: N ticks after MS milliseconds;</li>
  *   <li>{@code conflict N}: uses the application's own (old) Byte Buddy and Agrona, then N ticks;</li>
- *   <li>{@code packs N}: N requests each through the JDK HttpClient (sync and async), NIO and Netty.</li>
+ *   <li>{@code packs N}: N requests each through the JDK HttpClient (sync and async), NIO and Netty;</li>
+ *   <li>{@code hierarchy N}: N {@link Sender#send} calls on each of three implementations, one an
+ *       override that calls {@code super.send} (for rules that match both levels).</li>
  * </ul>
  * Prints {@code result=<sum>} so tests can check the application's results are unchanged.
  */
@@ -93,9 +95,58 @@ public final class TestApp
                 burst(Integer.parseInt(args[1]));
             }
             case "packs" -> packs(Integer.parseInt(args[1]));
+            case "hierarchy" -> hierarchy(Integer.parseInt(args[1]));
             default -> throw new IllegalArgumentException(mode);
         }
         System.out.println("result=" + sum);
+    }
+
+    /** A small class hierarchy: {@code subtype_of} and {@code name_pattern} rules instrument every level of it. */
+    public interface Sender
+    {
+        long send(int value);
+    }
+
+    public static class BaseSender implements Sender
+    {
+        @Override
+        public long send(final int value)
+        {
+            sum += value;
+            return sum;
+        }
+    }
+
+    /** An override that delegates to the instrumented {@code super.send}: one call, recorded once. */
+    public static final class RetryingSender extends BaseSender
+    {
+        @Override
+        public long send(final int value)
+        {
+            return super.send(value);
+        }
+    }
+
+    public static final class DirectSender implements Sender
+    {
+        @Override
+        public long send(final int value)
+        {
+            sum += value;
+            return sum;
+        }
+    }
+
+    private static void hierarchy(final int n)
+    {
+        final Sender[] senders = {new BaseSender(), new RetryingSender(), new DirectSender()};
+        for (int i = 0; i < n; i++)
+        {
+            for (final Sender sender : senders)
+            {
+                sender.send(i);
+            }
+        }
     }
 
     private static void burst(final int n)
