@@ -8,7 +8,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
@@ -107,12 +109,13 @@ class DemoScriptIT
         final String out = demo.stdout();
         assertTrue(out.stripTrailing().endsWith("hotpath demo stopped"), demo.toString());
         // hotpathd, the demo service and hotpathd top were all seen running, and none of them is left.
-        assertTrue(demo.seenCommands.stream().anyMatch(c -> c.contains("hotpathd.jar") && c.contains("--spool")), demo.seenCommands.toString());
-        assertTrue(demo.seenCommands.stream().anyMatch(c -> c.contains("-javaagent:") && c.contains("hotpath-demo.jar")), demo.seenCommands.toString());
-        assertTrue(demo.seenCommands.stream().anyMatch(c -> c.contains("hotpathd.jar") && c.contains(" top ")), demo.seenCommands.toString());
+        assertTrue(demo.commandLines.values().stream().anyMatch(c -> c.contains("hotpathd.jar") && c.contains("--spool")), demo.commandLines.values().toString());
+        assertTrue(demo.commandLines.values().stream().anyMatch(c -> c.contains("-javaagent:") && c.contains("hotpath-demo.jar")), demo.commandLines.values().toString());
+        assertTrue(demo.commandLines.values().stream().anyMatch(c -> c.contains("hotpathd.jar") && c.contains(" top ")), demo.commandLines.values().toString());
         final List<ProcessHandle> alive = demo.seen.stream().filter(ProcessHandle::isAlive).toList();
-        assertTrue(alive.isEmpty(), "left running: " + alive.stream().map(p -> p.pid() + " " + p.info().commandLine().orElse("?"))
-            .collect(Collectors.joining(", ")) + " (seen: " + demo.seenCommands + ")");
+        alive.forEach(ProcessHandle::destroyForcibly); // not to leave them to the next test
+        assertTrue(alive.isEmpty(), "left running: " + alive.stream().map(p -> p.pid() + " " + demo.commandLines.get(p))
+            .collect(Collectors.joining(", ")));
         final Matcher work = WORK_DIR.matcher(out);
         assertTrue(work.find(), demo.toString());
         assertFalse(Files.exists(Path.of(work.group(1))), "work dir left behind: " + work.group(1));
@@ -137,7 +140,8 @@ class DemoScriptIT
         final Path out;
         final Path err;
         final List<ProcessHandle> seen = new ArrayList<>();
-        final List<String> seenCommands = new ArrayList<>();
+        /** The latest command line of each process seen (a launcher script execs java: the first one seen may be bash's). */
+        final Map<ProcessHandle, String> commandLines = new LinkedHashMap<>();
 
         private Demo(final Process process, final Path out, final Path err)
         {
@@ -198,8 +202,8 @@ class DemoScriptIT
                 if (!seen.contains(p))
                 {
                     seen.add(p);
-                    seenCommands.add(p.info().commandLine().orElse("?"));
                 }
+                p.info().commandLine().ifPresent(command -> commandLines.put(p, command));
             });
         }
 
