@@ -243,7 +243,7 @@ say "  demo service   pid $service_pid: transport, P2P and migration calls, 200/
 say "                 a 50 ms latency spike on transport sends from +${spike_start} s for ${spike_length} s"
 [ -z "$prometheus_url" ] || say "  Prometheus     $prometheus_url   (rules: $work/prometheus/hotpath-rules.yml; try hotpath:slo_error_ratio:rate5m)"
 say "  look at:"
-say "    $url/metrics           Prometheus text: hotpath_latency_seconds{quantile,window}, hotpath_calls_total, ..."
+say "    $url/metrics           Prometheus text: hotpath_duration_quantile_seconds{quantile,window}, hotpath_duration_seconds (histogram), hotpath_calls_total, ..."
 say "    $url/metrics/summary   JSON per series: last second and 1m/5m/15m/1h windows"
 if [ "$analysis" -eq 1 ]; then
   say "    $url/api/anomalies     anomaly events (the latency spike shows up here)"
@@ -266,4 +266,5 @@ fi
 HOTPATHD_HEAP="-Xmx64m" HOTPATHD_GC="-XX:+UseSerialGC" "$hotpathd" "${top_args[@]}" &
 top_pid=$!
 pids+=("$top_pid")
-wait "$top_pid" || true
+if wait "$top_pid"; then top_status=0; else top_status=$?; fi
+[ "$top_status" -eq 0 ] || fail "hotpathd top exited with status $top_status (is $root/collector-daemon/target/hotpathd.jar up to date? run without --no-build)"
