@@ -10,13 +10,14 @@ root="$(pwd)"
 
 usage() {
   cat <<'USAGE'
-usage: ./demo.sh [--duration SECONDS] [--no-build] [--port PORT] [--prometheus] [--keep]
+usage: ./demo.sh [--duration SECONDS] [--no-build] [--port PORT] [--prometheus] [--prometheus-port PORT] [--keep]
 
   --duration N   stop by itself after N seconds (default: run until Ctrl-C)
   --no-build     use the jars already built (javaagent/, demo-service/, collector-daemon/ target/)
   --port P       hotpathd's port on 127.0.0.1 (default 9464, or a free one if 9464 is taken; 0 = any free port)
   --prometheus   also start Prometheus (if installed) scraping hotpathd, with the rules
                  `hotpathd rules` generates from the demo's SLOs loaded
+  --prometheus-port P  Prometheus's port on 127.0.0.1 (default 9090, or the next free one)
   --keep         keep the work directory (logs, spool, checkpoints) at the end
 
 Ctrl-C stops everything it started and exits 0. Exit 1: something did not build or start
@@ -28,6 +29,7 @@ duration=0
 build=1
 port=""
 with_prometheus=0
+prometheus_port=""
 keep=0
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -37,6 +39,8 @@ while [ $# -gt 0 ]; do
     --port) port="${2:?--port needs a number}"; shift 2 ;;
     --port=*) port="${1#*=}"; shift ;;
     --prometheus) with_prometheus=1; shift ;;
+    --prometheus-port) prometheus_port="${2:?--prometheus-port needs a number}"; shift 2 ;;
+    --prometheus-port=*) prometheus_port="${1#*=}"; shift ;;
     --keep) keep=1; shift ;;
     -h|--help) usage; exit 0 ;;
     *) echo "demo.sh: unknown option $1" >&2; usage >&2; exit 2 ;;
@@ -44,6 +48,7 @@ while [ $# -gt 0 ]; do
 done
 [[ "$duration" =~ ^[0-9]+$ ]] || { echo "demo.sh: --duration expects whole seconds, got '$duration'" >&2; exit 2; }
 [ -z "$port" ] || [[ "$port" =~ ^[0-9]+$ ]] || { echo "demo.sh: --port expects a number, got '$port'" >&2; exit 2; }
+[ -z "$prometheus_port" ] || [[ "$prometheus_port" =~ ^[1-9][0-9]*$ ]] || { echo "demo.sh: --prometheus-port expects a port number, got '$prometheus_port'" >&2; exit 2; }
 
 say() { printf '%s\n' "$*"; }
 fail() { printf 'demo.sh: %s\n' "$*" >&2; exit 1; }
@@ -211,8 +216,12 @@ if [ "$with_prometheus" -eq 1 ]; then
     mkdir -p "$work/prometheus"
     "$hotpathd" rules --slo "$slos" --out "$work/prometheus/hotpath-rules.yml" >/dev/null 2>"$work/prometheus/rules.log" \
       || { cat "$work/prometheus/rules.log" >&2; fail "hotpathd rules failed"; }
-    prometheus_port=9090
-    while port_in_use "$prometheus_port"; do prometheus_port=$((prometheus_port + 1)); done
+    if [ -z "$prometheus_port" ]; then
+      prometheus_port=9090
+      while port_in_use "$prometheus_port"; do prometheus_port=$((prometheus_port + 1)); done
+    elif port_in_use "$prometheus_port"; then
+      fail "port $prometheus_port on 127.0.0.1 is taken (choose another with --prometheus-port)"
+    fi
     cat >"$work/prometheus/prometheus.yml" <<EOF
 global:
   scrape_interval: 5s

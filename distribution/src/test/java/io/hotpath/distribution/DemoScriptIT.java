@@ -2,11 +2,23 @@ package io.hotpath.distribution;
 
 import static org.junit.jupiter.api.Assertions.*;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.hotpath.daemon.testkit.ExternalProcess;
+import io.hotpath.daemon.testkit.PrometheusServer;
 
 import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,7 +38,9 @@ import org.junit.jupiter.api.io.TempDir;
  * packaged ({@code --no-build}), on a free port ({@code --port 0}), stdout a file (so the view prints
  * plain frames). It must show p50/p95/p99 rows for every series of the demo service, end by itself or
  * on Ctrl-C (SIGINT) with exit 0, and leave no process behind: every descendant seen while it ran
- * (hotpathd, the demo service, {@code hotpathd top}) must be gone when it returns.
+ * (hotpathd, the demo service, {@code hotpathd top}) must be gone when it returns. With
+ * {@code --prometheus} (when Prometheus is installed), the real Prometheus it starts scrapes hotpathd
+ * and evaluates the rules {@code hotpathd rules} generated, and is stopped with the rest.
  */
 class DemoScriptIT
 {
@@ -39,6 +53,7 @@ class DemoScriptIT
     /** A top row: series, calls/s, error %, p50, p95, p99, p99 of the last second, calls in the window. */
     private static final Pattern ROW = Pattern.compile("^(\\S+)\\s+(\\d+)\\s+(\\d+\\.\\d|-)\\s+" + DURATION + "\\s+" + DURATION + "\\s+" + DURATION +
         "\\s+(?:" + DURATION + "|-)\\s+(\\d+)$", Pattern.MULTILINE);
+    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern WORK_DIR = Pattern.compile("work dir: (\\S+)\\)");
 
     @TempDir
@@ -72,6 +87,57 @@ class DemoScriptIT
         assertEquals(0, exit, demo.toString());
         assertEquals("", demo.stderr(), demo.toString());
         assertStoppedCleanly(demo);
+    }
+
+    @Test
+    void withPrometheusTheDaemonIsScrapedAndTheGeneratedRulesEvaluate() throws Exception
+    {
+        assumeTrue(PrometheusServer.available(), "prometheus not installed");
+        final int prometheusPort = ExternalProcess.freePort();
+        final Demo demo = Demo.start(temp, "--no-build", "--port", "0", "--prometheus", "--prometheus-port", Integer.toString(prometheusPort),
+            "--duration", "40");
+        demo.awaitStdout(out -> ROW.matcher(out).results().anyMatch(m -> m.group(1).startsWith("transport_send")), 90);
+        final String prometheus = "http://127.0.0.1:" + prometheusPort;
+        assertTrue(demo.stdout().contains("Prometheus     " + prometheus), demo.toString());
+        // The generated rules loaded and healthy, hotpathd's target up, and a recording rule over the
+        // demo's calls producing values (rate5m needs two scrapes 5 s apart).
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        String last = "";
+        while (true)
+        {
+            final JsonNode rules = get(prometheus + "/api/v1/rules");
+            final List<String> health = new ArrayList<>();
+            rules.path("data").path("groups").forEach(g -> g.path("rules").forEach(r -> health.add(r.path("health").asText())));
+            final JsonNode targets = get(prometheus + "/api/v1/targets").path("data").path("activeTargets");
+            final JsonNode recorded = get(prometheus + "/api/v1/query?query=" +
+                URLEncoder.encode("hotpath:calls:rate5m", StandardCharsets.UTF_8)).path("data").path("result");
+            last = "rules health " + health + "\ntargets " + targets + "\nhotpath:calls:rate5m " + recorded;
+            if (!health.isEmpty() && health.stream().allMatch("ok"::equals) && targets.size() == 1 && "up".equals(targets.get(0).path("health").asText()) &&
+                recorded.size() > 0)
+            {
+                break;
+            }
+            if (System.nanoTime() > deadline || !demo.process.isAlive())
+            {
+                demo.awaitExit(60);
+                fail("Prometheus did not scrape hotpathd and evaluate its rules:\n" + last + "\n" + demo);
+            }
+            demo.poll();
+            Thread.sleep(1000);
+        }
+        assertEquals(0, demo.awaitExit(90), demo.toString());
+        assertEquals("", demo.stderr(), demo.toString());
+        assertTrue(demo.commandLines.values().stream().anyMatch(c -> c.contains("prometheus") && c.contains("--web.listen-address=127.0.0.1:" + prometheusPort)),
+            demo.commandLines.values().toString());
+        assertStoppedCleanly(demo);
+    }
+
+    private static JsonNode get(final String url) throws IOException, InterruptedException
+    {
+        final HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).build(),
+            HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, response.statusCode(), url + ": " + response.body());
+        return JSON.readTree(response.body());
     }
 
     private static void assertPercentileRowsForEveryDemoSeries(final String out, final Demo demo)
@@ -195,7 +261,7 @@ class DemoScriptIT
             return process.exitValue();
         }
 
-        private void poll()
+        void poll()
         {
             process.descendants().forEach(p ->
             {
