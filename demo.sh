@@ -88,6 +88,8 @@ cleanup() {
   done
   if [ "$keep" -eq 1 ]; then
     say "hotpath demo stopped; logs, spool and state kept in $work"
+  elif [ "$status" -ne 0 ]; then # keep the logs the error points to
+    say "hotpath demo stopped; its logs are kept in $work"
   else
     rm -rf "$work"
     say "hotpath demo stopped"
@@ -124,7 +126,10 @@ if [ "$build" -eq 1 ]; then
     say "built in $((SECONDS - started)) s"
   else
     [ "$tty" -eq 1 ] && printf '\n'
-    tail -n 40 "$log" >&2
+    # Maven's errors without its closing advice; the plain tail when there are none.
+    errors="$(grep -E '^\[ERROR\]' "$log" | grep -v -E -e 'Re-run Maven|-e switch|-X switch|Help 1|For more information|After correcting|mvn <args>' \
+      -e '^\[ERROR\] *$' | tail -n 30 || true)"
+    if [ -n "$errors" ]; then printf '%s\n' "$errors" >&2; else tail -n 40 "$log" >&2; fi
     fail "build failed (full log: $log)"
   fi
   pids=()
