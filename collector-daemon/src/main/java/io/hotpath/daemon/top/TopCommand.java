@@ -66,6 +66,9 @@ public final class TopCommand implements Callable<Integer>
     @Option(names = "--once", description = "Print one frame and exit.")
     boolean once;
 
+    @Option(names = "--note", paramLabel = "TEXT", description = "A line to show under the title of every frame (repeatable).")
+    List<String> notes = new java.util.ArrayList<>();
+
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     @Override
@@ -89,7 +92,7 @@ public final class TopCommand implements Callable<Integer>
             default -> throw new ParameterException(spec.commandLine(), "--screen: expected ansi, plain or auto, got '" + screen + "'");
         };
         final String base = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
-        final TopView view = new TopView(base, window, rows);
+        final TopView view = new TopView(base, window, rows, notes);
         final PrintStream out = System.out;
         if (ansi)
         {

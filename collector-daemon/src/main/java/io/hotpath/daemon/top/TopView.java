@@ -24,16 +24,24 @@ public final class TopView
     private final String url;
     private final String window;
     private final int maxRows;
+    private final List<String> notes;
+
+    public TopView(final String url, final String window, final int maxRows)
+    {
+        this(url, window, maxRows, List.of());
+    }
 
     /**
      * @param window  the window whose percentiles and error share are shown: 1m, 5m, 15m or 1h.
      * @param maxRows series rows at most (the rest is summarised in one line).
+     * @param notes   lines shown under the title of every frame (e.g. where else to look).
      */
-    public TopView(final String url, final String window, final int maxRows)
+    public TopView(final String url, final String window, final int maxRows, final List<String> notes)
     {
         this.url = url;
         this.window = window;
         this.maxRows = maxRows;
+        this.notes = List.copyOf(notes);
     }
 
     /**
@@ -46,6 +54,7 @@ public final class TopView
     {
         final List<String> lines = new ArrayList<>();
         lines.add("hotpath top - " + url + " - " + CLOCK.format(now) + " - percentiles over " + window);
+        lines.addAll(notes);
         if (summary == null)
         {
             lines.add("");

@@ -86,6 +86,16 @@ class TopViewTest
     }
 
     @Test
+    void notesUnderTheTitle() throws Exception
+    {
+        final String frame = new TopView("u", "1m", 40, List.of("look at u/metrics", "Ctrl-C stops")).render(Instant.EPOCH,
+            json("{'series':[]}"), null, null, null);
+        final List<String> lines = frame.lines().toList();
+        assertEquals("look at u/metrics", lines.get(1));
+        assertEquals("Ctrl-C stops", lines.get(2));
+    }
+
+    @Test
     void unreachableDaemonSaysSo()
     {
         final String frame = new TopView("http://127.0.0.1:1", "1m", 40).render(Instant.EPOCH, null, null, null, "hotpathd not reachable");
