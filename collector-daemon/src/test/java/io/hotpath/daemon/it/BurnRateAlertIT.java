@@ -112,7 +112,7 @@ class BurnRateAlertIT
 
             // 2. The burst: 60 % errors. The page alert goes pending or firing within seconds.
             final long burstStart = System.nanoTime();
-            final DemoProcess burst = DemoProcess.start(spool, SERVICE, temp.resolve("demo-burst.log"), "--duration", "15s",
+            final DemoProcess burst = DemoProcess.start(spool, SERVICE, temp.resolve("demo-burst.log"), "--duration", "10s",
                 "--rate", "200", "--error-ratio", "0.6");
             final JsonNode alert = prometheus.awaitQuery(PAGE_ALERT, r -> true, WAIT);
             final String state = alert.get(0).get("metric").get("alertstate").asText();
