@@ -88,7 +88,8 @@ class AnalysisEndToEndIT
             // Watch /api/anomalies while the demo runs: when each event is first seen.
             final Map<Long, JsonNode> events = new TreeMap<>();
             final Map<Long, Long> firstSeen = new TreeMap<>();
-            while (demo.process().isAlive())
+            final long watchUntil = launched + 44_000 + 30_000;
+            while (demo.process().isAlive() && System.currentTimeMillis() < watchUntil)
             {
                 collect(daemon, events, firstSeen);
                 Thread.sleep(250);
