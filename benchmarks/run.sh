@@ -90,7 +90,7 @@ footprint() {
 if step footprint; then
   case "$mode" in
     full)  footprint 1000 50 0.5; footprint 1000 100 0.7 ;;
-    quick) footprint 100 50 0.5 ;;
+    quick) footprint 1000 50 0.5 ;;
     smoke) footprint 10 5 0.5 ;;
   esac
 fi
