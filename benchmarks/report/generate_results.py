@@ -500,6 +500,8 @@ def e2e(doc, results, summary):
             all_rows.append(a)
             rows.append(accuracy_row(a))
         doc.table(ACCURACY_HEADER, rows)
+        if demo.get("daemonSelfCounters"):
+            doc.add("Agent and daemon self-counters after the run: %s." % self_counters(demo["daemonSelfCounters"]), "")
     load_rows = [(r, a) for r in runs if r["variant"] == "hotpath" for a in r.get("accuracy", [])]
     if load_rows:
         doc.add("Transport load runs with the hotpath agent (no simulated delay: calls of tens of µs):", "")
@@ -508,6 +510,14 @@ def e2e(doc, results, summary):
             all_rows.append(a)
             rows.append(["%s, r%d" % ("max" if not r["ratePerSecond"] else num(r["ratePerSecond"]), r["repetition"])] + accuracy_row(a))
         doc.table(["run"] + ACCURACY_HEADER, rows)
+        counters = [(r, r.get("daemonSelfCounters")) for r in runs if r["variant"] == "hotpath" and r.get("daemonSelfCounters")]
+        if counters:
+            doc.add("Agent and daemon self-counters after each run (summed over the run's JVM; a sample dropped on a full "
+                    "ring is, by design, counted there and missing from the daemon's count):", "")
+            doc.table(["run", "agent recorded", "agent dropped (ring full)", "agent drained", "advice errors",
+                       "daemon rejected records"],
+                      [["%s, r%d" % ("max" if not r["ratePerSecond"] else num(r["ratePerSecond"]), r["repetition"])] +
+                       ["{:,.0f}".format(c.get(k, 0)) for k in SELF_COUNTER_KEYS] for r, c in counters])
     if all_rows:
         equal = all(a["countsEqual"] for a in all_rows)
         summary.append(("Counts exact (daemon = service) over %d series comparisons" % len(all_rows),
@@ -519,6 +529,15 @@ def e2e(doc, results, summary):
             worst = max(max(a["p50RelativeError"], a["p95RelativeError"], a["p99RelativeError"]) for a in rows_of)
             summary.append(("p50/p95/p99 within 1 %% (%s)" % label, "worst %.2f %% over %d series" % (100 * worst, len(rows_of)),
                             "yes" if worst <= 0.01 else "no"))
+
+
+SELF_COUNTER_KEYS = ["hotpath_agent_samples_recorded_total", "hotpath_agent_samples_dropped_total",
+                     "hotpath_agent_samples_drained_total", "hotpath_agent_advice_errors_total",
+                     "hotpath_daemon_records_rejected_total"]
+
+
+def self_counters(c):
+    return ", ".join("`%s` %s" % (k, "{:,.0f}".format(c.get(k, 0))) for k in SELF_COUNTER_KEYS)
 
 
 ACCURACY_HEADER = ["series", "count (service / daemon total / 1m window)", "errors (service / daemon)",

@@ -214,6 +214,7 @@ public final class EndToEndHarness implements Callable<Integer>
             {
                 final List<AccuracyCheck.Row> rows = AccuracyCheck.compare(daemon, dir.resolve("results.tsv"), Duration.ofSeconds(60));
                 run.put("accuracy", rows.stream().map(AccuracyCheck.Row::toMap).toList());
+                run.put("daemonSelfCounters", daemon.selfCounters());
                 final long calls = report.path("callsTotal").asLong();
                 run.put("daemonCpuNanosPerMessage", calls == 0 ? 0 : (double)daemonCpu / calls);
             }
@@ -304,6 +305,7 @@ public final class EndToEndHarness implements Callable<Integer>
             final List<AccuracyCheck.Row> rows = AccuracyCheck.compare(daemon, dir.resolve("demo-results.tsv"), Duration.ofSeconds(60));
             result.put("command", String.join(" ", command));
             result.put("rows", rows.stream().map(AccuracyCheck.Row::toMap).toList());
+            result.put("daemonSelfCounters", daemon.selfCounters());
         }
         finally
         {
