@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # hotpath benchmarks: build, run every benchmark, regenerate benchmarks/RESULTS.md from that one run.
 #
-#   benchmarks/run.sh --quick   # ~6-8 min on 2 cores: short JMH iterations, one fork, one e2e repetition (noisy)
-#   benchmarks/run.sh --full    # the run RESULTS.md quotes (~2 h on 2 cores): run it on a quiet machine
+#   benchmarks/run.sh --quick   # ~8 min on 2 cores: short JMH iterations, one fork, one e2e repetition (noisy)
+#   benchmarks/run.sh --full    # the run RESULTS.md quotes (~75 min on 2 cores): run it on a quiet machine
 #   benchmarks/run.sh --smoke   # ~2 min: checks that everything runs (CI runs BenchmarksSmokeIT instead)
 # (quick, full and smoke without dashes work too.)
 #
@@ -90,7 +90,7 @@ footprint() {
 if step footprint; then
   case "$mode" in
     full)  footprint 1000 50 0.5; footprint 1000 100 0.7 ;;
-    quick) footprint 1000 50 0.5 ;;
+    quick) footprint 100 50 0.5 ;;
     smoke) footprint 10 5 0.5 ;;
   esac
 fi
@@ -124,7 +124,12 @@ load_after="$(loadavg)"
 cpu_model="$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo 2>/dev/null | head -1)"
 mem_kib="$(sed -n 's/^MemTotal:[[:space:]]*\([0-9]*\) kB/\1/p' /proc/meminfo 2>/dev/null)"
 python3 - "$results/machine.json" <<EOF
-import json, sys
+import json, os, sys
+earlier = []
+if "$only" and os.path.exists(sys.argv[1]):
+    # ONLY=...: the other steps' results come from earlier invocations; keep what they were run with
+    previous = json.load(open(sys.argv[1]))
+    earlier = previous.pop("earlierInvocations", []) + [previous]
 json.dump({
   "mode": "$mode",
   "started": "$started",
@@ -138,7 +143,8 @@ json.dump({
   "loadAverageBefore": "$load_before",
   "loadAverageAfter": "$load_after",
   "gitCommit": "$(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet 2>/dev/null || echo '-dirty')",
-  "command": "${SKIP_BUILD:+SKIP_BUILD=$SKIP_BUILD }${ONLY:+ONLY=\"$ONLY\" }benchmarks/run.sh --$mode",
+  "command": "${SKIP_BUILD:+SKIP_BUILD=$SKIP_BUILD }${ONLY:+ONLY='$ONLY' }benchmarks/run.sh --$mode",
+  "earlierInvocations": earlier,
 }, open(sys.argv[1], "w"), indent=2)
 EOF
 

@@ -586,6 +586,9 @@ def main():
                 machine.get("java", "?"), machine.get("javaHome", "?")),
             "- Load average (1/5/15 min) before: %s, after: %s" % (machine.get("loadAverageBefore", "?"), machine.get("loadAverageAfter", "?")),
             "- Commit: %s" % machine.get("gitCommit", "?"),
+            *["- Earlier steps of the same results directory: `%s` at %s → %s, load %s → %s, commit %s" % (
+                e.get("command", "?"), e.get("started", "?"), e.get("finished", "?"), e.get("loadAverageBefore", "?"),
+                e.get("loadAverageAfter", "?"), e.get("gitCommit", "?")) for e in machine.get("earlierInvocations", [])],
             "- Raw data: `benchmarks/target/results/%s/` (JMH JSON, logs, `e2e/e2e.json`); how to run and read: `benchmarks/README.md`." % mode,
             "")
     doc.add("## Targets", "")
