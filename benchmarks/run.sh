@@ -101,12 +101,13 @@ if step e2e; then
   "$java" -cp "$jar" io.hotpath.benchmarks.e2e.EndToEndHarness --mode "$mode" --out "$results/e2e" 2>&1 | tee "$results/e2e.log"
 fi
 
-# Agent start-up (benchmarks/startup.sh, interface: startup.sh [--quick] [--out FILE.md]); its table goes in verbatim.
+# Agent start-up (benchmarks/startup.sh [--quick|--full] [--out FILE.md], from the agentperf work; it picks its own JDKs);
+# its Markdown goes into RESULTS.md verbatim.
 if step startup; then
   if [ -f "$root/benchmarks/startup.sh" ]; then
     startup_args=(--out "$results/startup.md")
-    [ "$mode" = full ] || startup_args=(--quick "${startup_args[@]}")
-    printf 'benchmarks/startup.sh %s--out startup.md\n' "$([ "$mode" = full ] || printf -- '--quick ')" > "$results/startup.cmd"
+    if [ "$mode" = full ]; then startup_args=(--full "${startup_args[@]}"); else startup_args=(--quick "${startup_args[@]}"); fi
+    echo "benchmarks/startup.sh ${startup_args[0]} --out startup.md" > "$results/startup.cmd"
     log "startup: $(cat "$results/startup.cmd")"
     if ! JAVA="$java" bash "$root/benchmarks/startup.sh" "${startup_args[@]}" > "$results/startup.log" 2>&1; then
       tail -20 "$results/startup.log" >&2
