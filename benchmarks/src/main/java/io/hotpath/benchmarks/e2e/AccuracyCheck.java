@@ -20,11 +20,14 @@ import com.fasterxml.jackson.databind.JsonNode;
  * {@code totals.calls} and error totals (cumulative counters) and the {@code 1m} window's count and
  * quantiles from {@code /metrics/summary}. The run must be shorter than the 1m window (60 s) so
  * that the window holds every call; the check waits (at most {@code timeout}) until the daemon has
- * read everything — both counts equal the service's — and reports whatever it has then.
+ * read everything — both counts equal the service's — or its counts have not moved for 5 s (samples
+ * dropped on a full ring never arrive), and reports whatever it has then.
  */
 final class AccuracyCheck
 {
     private static final String[] QUANTILE_KEYS = { "0.5", "0.95", "0.99" };
+    /** Daemon counts unchanged this long: it has read everything that will arrive. */
+    private static final long SETTLED_NANOS = 5_000_000_000L;
 
     private AccuracyCheck()
     {
@@ -82,11 +85,22 @@ final class AccuracyCheck
         final Map<String, long[]> exact = readResults(resultsFile);
         final long deadline = System.nanoTime() + timeout.toNanos();
         List<Row> rows;
+        long lastRead = -1;
+        long unchangedSince = System.nanoTime();
         while (true)
         {
             rows = rows(exact, daemon.summary());
             final boolean complete = rows.stream().allMatch(r -> r.daemonCalls >= r.count && r.daemonWindowCount >= r.count);
-            if (complete || System.nanoTime() > deadline)
+            // Samples dropped on a full ring (by design; counted by the agent) never arrive: once the daemon's
+            // counts stop moving, waiting longer would only let the 1m window slide past the run.
+            final long read = rows.stream().mapToLong(Row::daemonCalls).sum();
+            if (read != lastRead)
+            {
+                lastRead = read;
+                unchangedSince = System.nanoTime();
+            }
+            final boolean settled = read > 0 && System.nanoTime() - unchangedSince > SETTLED_NANOS;
+            if (complete || settled || System.nanoTime() > deadline)
             {
                 break;
             }

@@ -198,8 +198,25 @@ public final class EndToEndHarness implements Callable<Integer>
             final long daemonCpuBefore = daemon == null ? 0 : daemon.cpuNanos();
             final List<String> command = serviceCommand(variant, rate, dir);
             final int exit;
+            final Map<String, Double> selfCounters = new LinkedHashMap<>();
             try (ManagedProcess service = new ManagedProcess("service " + name, command, dir.resolve("service.log")))
             {
+                if (daemon != null)
+                {
+                    // the daemon shows an agent's self-counters only while its JVM runs: keep the last seen
+                    final long deadline = System.nanoTime() + (long)((warmupSeconds + durationSeconds + 180) * 1e9);
+                    while (!service.exitedWithin(Duration.ofMillis(500)) && System.nanoTime() < deadline)
+                    {
+                        try
+                        {
+                            daemon.selfCounters().forEach((family, value) -> selfCounters.merge(family, value, Math::max));
+                        }
+                        catch (final java.io.IOException busy)
+                        {
+                            // a slow scrape on a loaded machine: the next one will do
+                        }
+                    }
+                }
                 exit = service.awaitExit(Duration.ofSeconds((long)(warmupSeconds + durationSeconds) + 180));
             }
             // the daemon's CPU while the service ran (start-up to exit), rotations of idle seconds included
@@ -214,6 +231,7 @@ public final class EndToEndHarness implements Callable<Integer>
             {
                 final List<AccuracyCheck.Row> rows = AccuracyCheck.compare(daemon, dir.resolve("results.tsv"), Duration.ofSeconds(60));
                 run.put("accuracy", rows.stream().map(AccuracyCheck.Row::toMap).toList());
+                run.put("daemonSelfCounters", selfCounters);
                 final long calls = report.path("callsTotal").asLong();
                 run.put("daemonCpuNanosPerMessage", calls == 0 ? 0 : (double)daemonCpu / calls);
             }
@@ -293,8 +311,21 @@ public final class EndToEndHarness implements Callable<Integer>
         try (Hotpathd daemon = Hotpathd.start(dir.resolve("spool"), dir.resolve("state"), dir.resolve("hotpathd.log")))
         {
             final int exit;
+            final Map<String, Double> selfCounters = new LinkedHashMap<>();
             try (ManagedProcess demo = new ManagedProcess("demo", command, dir.resolve("demo.log")))
             {
+                final long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+                while (!demo.exitedWithin(Duration.ofMillis(500)) && System.nanoTime() < deadline)
+                {
+                    try
+                    {
+                        daemon.selfCounters().forEach((family, value) -> selfCounters.merge(family, value, Math::max));
+                    }
+                    catch (final java.io.IOException busy)
+                    {
+                        // the next scrape will do
+                    }
+                }
                 exit = demo.awaitExit(Duration.ofMinutes(3));
             }
             if (exit != 0)
@@ -304,6 +335,7 @@ public final class EndToEndHarness implements Callable<Integer>
             final List<AccuracyCheck.Row> rows = AccuracyCheck.compare(daemon, dir.resolve("demo-results.tsv"), Duration.ofSeconds(60));
             result.put("command", String.join(" ", command));
             result.put("rows", rows.stream().map(AccuracyCheck.Row::toMap).toList());
+            result.put("daemonSelfCounters", selfCounters);
         }
         finally
         {

@@ -8,7 +8,9 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -18,6 +20,10 @@ import io.hotpath.benchmarks.BenchmarkArtifacts;
 final class Hotpathd implements AutoCloseable
 {
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final List<String> SELF_COUNTERS = List.of(
+        "hotpath_agent_samples_recorded_total", "hotpath_agent_samples_dropped_total",
+        "hotpath_agent_samples_drained_total", "hotpath_agent_advice_errors_total",
+        "hotpath_daemon_records_rejected_total");
 
     private final ManagedProcess process;
     private final String url;
@@ -76,6 +82,44 @@ final class Hotpathd implements AutoCloseable
             throw new IOException("GET /metrics/summary: HTTP " + response.statusCode());
         }
         return JSON.readTree(response.body());
+    }
+
+    /**
+     * The sums over every agent and queue of the daemon's self-metrics on {@code GET /metrics}
+     * ({@code hotpath_agent_samples_dropped_total} etc.): why a count may differ from the service's
+     * (samples dropped on a full ring, by design, or records the daemon rejected).
+     */
+    Map<String, Double> selfCounters() throws IOException, InterruptedException
+    {
+        final HttpResponse<String> response = get("/metrics");
+        if (response.statusCode() != 200)
+        {
+            throw new IOException("GET /metrics: HTTP " + response.statusCode());
+        }
+        final Map<String, Double> sums = new LinkedHashMap<>();
+        for (final String family : SELF_COUNTERS)
+        {
+            sums.put(family, 0.0);
+        }
+        for (final String line : response.body().split("\n"))
+        {
+            if (line.startsWith("#"))
+            {
+                continue;
+            }
+            final int nameEnd = line.indexOf('{') >= 0 ? line.indexOf('{') : line.indexOf(' ');
+            final int valueStart = line.lastIndexOf(' ');
+            if (nameEnd <= 0 || valueStart <= nameEnd)
+            {
+                continue;
+            }
+            final String name = line.substring(0, nameEnd);
+            if (sums.containsKey(name))
+            {
+                sums.merge(name, Double.parseDouble(line.substring(valueStart + 1)), Double::sum);
+            }
+        }
+        return sums;
     }
 
     long cpuNanos()

@@ -44,6 +44,12 @@ final class ManagedProcess implements AutoCloseable
         return process.toHandle().info().totalCpuDuration().map(Duration::toNanos).orElse(0L);
     }
 
+    /** Waits at most {@code slice} for the process to exit; true if it has. */
+    boolean exitedWithin(final Duration slice) throws InterruptedException
+    {
+        return process.waitFor(slice.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
     /** Waits for the process to exit by itself; kills it after {@code timeout}. */
     int awaitExit(final Duration timeout) throws InterruptedException
     {
