@@ -1,5 +1,6 @@
 package io.hotpath.agent;
 
+import io.hotpath.agent.bootstrap.AgentEntry;
 import io.hotpath.agent.bootstrap.HotpathBridge;
 import io.hotpath.agent.bootstrap.HotpathRecorder;
 import io.hotpath.agent.config.AgentConfig;
@@ -95,6 +96,21 @@ public final class AgentMain
         {
             HotpathBridge.install(HotpathRecorder.NO_OP);
             AgentLog.error("failed to start, the service runs uninstrumented", t);
+        }
+    }
+
+    /** What {@code AgentInstaller} creates in the isolated loader and calls (an interface call, not reflection). */
+    public static final class Entry implements AgentEntry
+    {
+        public Entry()
+        {
+        }
+
+        @Override
+        public void start(
+            final String agentArgs, final Instrumentation inst, final boolean attached, final File jar, final long premainNanos)
+        {
+            AgentMain.start(agentArgs, inst, attached, jar, premainNanos);
         }
     }
 
