@@ -4,6 +4,7 @@ import io.hotpath.agent.bootstrap.AgentEntry;
 import io.hotpath.agent.bootstrap.HotpathBridge;
 import io.hotpath.agent.bootstrap.HotpathRecorder;
 import io.hotpath.agent.config.AgentConfig;
+import io.hotpath.agent.config.BuiltInPacks;
 import io.hotpath.agent.config.AgentConfig.Setting;
 import io.hotpath.agent.config.ConfigException;
 import io.hotpath.agent.config.RuleConfigParser;
@@ -16,10 +17,7 @@ import io.hotpath.agent.spool.SpoolDrainer;
 import io.hotpath.agent.spool.SpoolSettings;
 
 import java.io.File;
-import java.io.IOException;
-import java.io.InputStream;
 import java.lang.instrument.Instrumentation;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
@@ -208,20 +206,14 @@ public final class AgentMain
         final List<RuleDefinition> rules = new ArrayList<>();
         for (final String pack : config.list(Setting.PACKS))
         {
-            final String resource = "/io/hotpath/agent/packs/" + pack + ".yaml";
-            try (InputStream in = AgentMain.class.getResourceAsStream(resource))
+            // Built in as Java (BuiltInPacks): no YAML parsing for packs.
+            final List<RuleDefinition> packRules = BuiltInPacks.rules(pack);
+            if (packRules == null)
             {
-                if (in == null)
-                {
-                    throw new ConfigException(config.sourceOf(Setting.PACKS) + ": unknown rule pack '" + pack +
-                        "'; expected one of jdk-httpclient, nio, netty");
-                }
-                rules.addAll(RuleConfigParser.parse("pack " + pack, new String(in.readAllBytes(), StandardCharsets.UTF_8)));
+                throw new ConfigException(config.sourceOf(Setting.PACKS) + ": unknown rule pack '" + pack +
+                    "'; expected one of " + String.join(", ", BuiltInPacks.NAMES));
             }
-            catch (final IOException e)
-            {
-                throw new ConfigException("cannot read rule pack " + pack + ": " + e);
-            }
+            rules.addAll(packRules);
         }
         if (config.rulesFile() != null)
         {
