@@ -1,8 +1,10 @@
 package io.hotpath.agent;
 
+import io.hotpath.agent.bootstrap.AgentEntry;
 import io.hotpath.agent.bootstrap.HotpathBridge;
 import io.hotpath.agent.bootstrap.HotpathRecorder;
 import io.hotpath.agent.config.AgentConfig;
+import io.hotpath.agent.config.BuiltInPacks;
 import io.hotpath.agent.config.AgentConfig.Setting;
 import io.hotpath.agent.config.ConfigException;
 import io.hotpath.agent.config.RuleConfigParser;
@@ -16,10 +18,7 @@ import io.hotpath.agent.spool.SpoolSettings;
 import io.hotpath.agent.trace.TraceContextDiscovery;
 
 import java.io.File;
-import java.io.IOException;
-import java.io.InputStream;
 import java.lang.instrument.Instrumentation;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
@@ -96,6 +95,21 @@ public final class AgentMain
         {
             HotpathBridge.install(HotpathRecorder.NO_OP);
             AgentLog.error("failed to start, the service runs uninstrumented", t);
+        }
+    }
+
+    /** What {@code AgentInstaller} creates in the isolated loader and calls (an interface call, not reflection). */
+    public static final class Entry implements AgentEntry
+    {
+        public Entry()
+        {
+        }
+
+        @Override
+        public void start(
+            final String agentArgs, final Instrumentation inst, final boolean attached, final File jar, final long premainNanos)
+        {
+            AgentMain.start(agentArgs, inst, attached, jar, premainNanos);
         }
     }
 
@@ -197,20 +211,14 @@ public final class AgentMain
         final List<RuleDefinition> rules = new ArrayList<>();
         for (final String pack : config.list(Setting.PACKS))
         {
-            final String resource = "/io/hotpath/agent/packs/" + pack + ".yaml";
-            try (InputStream in = AgentMain.class.getResourceAsStream(resource))
+            // Built in as Java (BuiltInPacks): no YAML parsing for packs.
+            final List<RuleDefinition> packRules = BuiltInPacks.rules(pack);
+            if (packRules == null)
             {
-                if (in == null)
-                {
-                    throw new ConfigException(config.sourceOf(Setting.PACKS) + ": unknown rule pack '" + pack +
-                        "'; expected one of jdk-httpclient, nio, netty");
-                }
-                rules.addAll(RuleConfigParser.parse("pack " + pack, new String(in.readAllBytes(), StandardCharsets.UTF_8)));
+                throw new ConfigException(config.sourceOf(Setting.PACKS) + ": unknown rule pack '" + pack +
+                    "'; expected one of " + String.join(", ", BuiltInPacks.NAMES));
             }
-            catch (final IOException e)
-            {
-                throw new ConfigException("cannot read rule pack " + pack + ": " + e);
-            }
+            rules.addAll(packRules);
         }
         if (config.rulesFile() != null)
         {

@@ -2,11 +2,10 @@ package io.hotpath.agent.bootstrap;
 
 import java.io.File;
 import java.lang.instrument.Instrumentation;
-import java.lang.reflect.InvocationTargetException;
 
 /**
  * Loaded by the bootstrap class loader: creates the isolated {@link AgentClassLoader} and starts the
- * agent implementation ({@code io.hotpath.agent.AgentMain}) inside it.
+ * agent implementation ({@code io.hotpath.agent.AgentMain}) inside it, through {@link AgentEntry}.
  */
 public final class AgentInstaller
 {
@@ -33,13 +32,10 @@ public final class AgentInstaller
         thread.setContextClassLoader(loader);
         try
         {
-            final Class<?> main = loader.loadClass("io.hotpath.agent.AgentMain");
-            main.getMethod("start", String.class, Instrumentation.class, boolean.class, File.class, long.class)
-                .invoke(null, agentArgs, inst, attached, jar, premainNanos);
-        }
-        catch (final InvocationTargetException e)
-        {
-            throw e.getCause() instanceof Exception ? (Exception)e.getCause() : e;
+            // One reflective no-argument constructor call, then an interface call (see AgentEntry).
+            final AgentEntry entry = loader.loadClass("io.hotpath.agent.AgentMain$Entry").asSubclass(AgentEntry.class)
+                .getDeclaredConstructor().newInstance();
+            entry.start(agentArgs, inst, attached, jar, premainNanos);
         }
         finally
         {

@@ -6,6 +6,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.lang.instrument.Instrumentation;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.nio.charset.StandardCharsets;
@@ -66,9 +69,10 @@ public final class HotpathAgent
             }
             final File jar = new File(HotpathAgent.class.getProtectionDomain().getCodeSource().getLocation().toURI());
             makeBootstrapVisible(inst, jar);
-            final Class<?> installer = Class.forName("io.hotpath.agent.bootstrap.AgentInstaller", true, null);
-            installer.getMethod("install", String.class, Instrumentation.class, boolean.class, File.class, long.class)
-                .invoke(null, agentArgs, inst, attached, jar, premainNanos);
+            // A direct call, not Method.invoke (on JDK 22+ each reflective call shape spins
+            // method-handle classes). It resolves to the bootstrap loader's AgentInstaller: the
+            // application loader delegates to its parents first, and the class is defined there now.
+            AgentInstaller.install(agentArgs, inst, attached, jar, premainNanos);
         }
         catch (final Throwable t)
         {
@@ -148,15 +152,35 @@ public final class HotpathAgent
         return names;
     }
 
-    private static void defineInBootstrapLoader(final Instrumentation inst, final Map<String, byte[]> classes) throws Exception
+    private static void defineInBootstrapLoader(final Instrumentation inst, final Map<String, byte[]> classes) throws Throwable
     {
         final Module javaBase = Object.class.getModule();
         inst.redefineModule(javaBase, Set.of(), Map.of("jdk.internal.misc", Set.of(HotpathAgent.class.getModule())),
             Map.of(), Set.of(), Map.of());
         final Class<?> unsafeClass = Class.forName("jdk.internal.misc.Unsafe");
-        final Object unsafe = unsafeClass.getMethod("getUnsafe").invoke(null);
-        final Method define = unsafeClass.getMethod(
-            "defineClass", String.class, byte[].class, int.class, int.class, ClassLoader.class, ProtectionDomain.class);
+        // JDK 22+: method handles called with invokeExact, not Method.invoke: core reflection there
+        // spins about twenty method-handle classes for these two calls (~50 ms of a cold JVM); exact
+        // invocations of a bound handle need six. Before 22, Method.invoke is a native call that
+        // spins nothing, while the handles would spin as many (~8 ms on JDK 17).
+        final MethodHandle define;
+        final Method reflectiveDefine;
+        final Object unsafe;
+        if (Runtime.version().feature() >= 22)
+        {
+            final MethodHandles.Lookup lookup = MethodHandles.lookup();
+            unsafe = (Object)lookup.findStatic(unsafeClass, "getUnsafe", MethodType.methodType(unsafeClass))
+                .asType(MethodType.methodType(Object.class)).invokeExact();
+            define = lookup.findVirtual(unsafeClass, "defineClass", MethodType.methodType(Class.class,
+                String.class, byte[].class, int.class, int.class, ClassLoader.class, ProtectionDomain.class)).bindTo(unsafe);
+            reflectiveDefine = null;
+        }
+        else
+        {
+            unsafe = unsafeClass.getMethod("getUnsafe").invoke(null);
+            reflectiveDefine = unsafeClass.getMethod(
+                "defineClass", String.class, byte[].class, int.class, int.class, ClassLoader.class, ProtectionDomain.class);
+            define = null;
+        }
         // Supertypes must exist first: define in passes until every class is in (or none progresses).
         List<String> pending = new ArrayList<>(classes.keySet());
         while (!pending.isEmpty())
@@ -172,16 +196,20 @@ public final class HotpathAgent
                 final byte[] bytes = classes.get(name);
                 try
                 {
-                    define.invoke(unsafe, name, bytes, 0, bytes.length, null, null);
-                }
-                catch (final InvocationTargetException e)
-                {
-                    if (!(e.getCause() instanceof NoClassDefFoundError))
+                    if (define != null)
                     {
-                        throw e;
+                        final Class<?> defined = (Class<?>)define.invokeExact(name, bytes, 0, bytes.length,
+                            (ClassLoader)null, (ProtectionDomain)null);
                     }
+                    else
+                    {
+                        invokeReflectively(reflectiveDefine, unsafe, name, bytes);
+                    }
+                }
+                catch (final NoClassDefFoundError e)
+                {
                     failed.add(name);
-                    lastFailure = e.getCause();
+                    lastFailure = e;
                 }
             }
             if (failed.size() == pending.size())
@@ -189,6 +217,24 @@ public final class HotpathAgent
                 throw new IllegalStateException("cannot define " + failed + " in the bootstrap loader", lastFailure);
             }
             pending = failed;
+        }
+    }
+
+    /** {@code Unsafe.defineClass} through core reflection; a missing supertype surfaces as {@link NoClassDefFoundError}. */
+    private static void invokeReflectively(final Method define, final Object unsafe, final String name, final byte[] bytes)
+        throws Exception
+    {
+        try
+        {
+            define.invoke(unsafe, name, bytes, 0, bytes.length, null, null);
+        }
+        catch (final InvocationTargetException e)
+        {
+            if (e.getCause() instanceof NoClassDefFoundError)
+            {
+                throw (NoClassDefFoundError)e.getCause();
+            }
+            throw e;
         }
     }
 

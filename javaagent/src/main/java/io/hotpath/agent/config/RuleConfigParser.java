@@ -27,7 +27,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.regex.Pattern;
 
 /**
  * Parses rules YAML into {@link RuleDefinition}s. Works on the composed node tree (not on plain
@@ -53,8 +52,6 @@ import java.util.regex.Pattern;
  */
 public final class RuleConfigParser
 {
-    private static final Pattern IDENTIFIER = Pattern.compile("[a-zA-Z_][a-zA-Z0-9_]*");
-    private static final Pattern TYPE_NAME = Pattern.compile("[\\p{L}_$][\\p{L}\\p{N}_$]*(\\.[\\p{L}_$][\\p{L}\\p{N}_$]*)*(\\[])*");
     private static final Set<String> RESERVED_LABELS = Set.of(
         "service", "metric", "kind", "le", "quantile", "outcome", "error_type", "window", "pid", "signal", "detector");
     private static final Set<String> RULE_KEYS = Set.of(
@@ -164,7 +161,7 @@ public final class RuleConfigParser
             if (typeFields.containsKey("name_pattern"))
             {
                 typePattern = string(typeFields.get("name_pattern").getValueNode(), path + ".type.name_pattern");
-                if (!typePattern.matches("[\\p{L}\\p{N}_$.*?\\[\\]]+"))
+                if (!isTypeNameGlob(typePattern))
                 {
                     throw error(typeFields.get("name_pattern").getValueNode(), path + ".type.name_pattern",
                         "expected a glob over a type name (letters, digits, '.', '*', '**', '?'), got '" + typePattern + "'");
@@ -236,7 +233,7 @@ public final class RuleConfigParser
             {
                 final String name = key(label, path + ".labels");
                 final String labelPath = path + ".labels." + name;
-                if (!IDENTIFIER.matcher(name).matches())
+                if (!isIdentifier(name))
                 {
                     throw error(label.getKeyNode(), labelPath, "expected a label name matching [a-zA-Z_][a-zA-Z0-9_]*");
                 }
@@ -427,17 +424,99 @@ public final class RuleConfigParser
     private String identifier(final Node node, final String path, final String expected) throws ConfigException
     {
         final String value = string(node, path);
-        if (!IDENTIFIER.matcher(value).matches())
+        if (!isIdentifier(value))
         {
             throw error(node, path, "expected " + expected + ", got '" + value + "'");
         }
         return value;
     }
 
+    // Character checks instead of regular expressions: compiling the patterns (\\p{L} classes) at
+    // start-up costs the agent milliseconds in a cold JVM for what a loop over the characters does.
+
+    /** {@code [a-zA-Z_][a-zA-Z0-9_]*} */
+    static boolean isIdentifier(final String value)
+    {
+        if (value.isEmpty())
+        {
+            return false;
+        }
+        for (int i = 0; i < value.length(); i++)
+        {
+            final char c = value.charAt(i);
+            final boolean letter = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
+            if (!letter && (i == 0 || c < '0' || c > '9'))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** {@code [\p{L}_$][\p{L}\p{N}_$]*(\.[\p{L}_$][\p{L}\p{N}_$]*)*(\[])*} */
+    static boolean isTypeName(final String value)
+    {
+        int end = value.length();
+        while (end >= 2 && value.charAt(end - 2) == '[' && value.charAt(end - 1) == ']')
+        {
+            end -= 2;
+        }
+        boolean segmentStart = true;
+        for (int i = 0; i < end; )
+        {
+            final int c = value.codePointAt(i);
+            if (c == '.')
+            {
+                if (segmentStart)
+                {
+                    return false;
+                }
+                segmentStart = true;
+            }
+            else if (Character.isLetter(c) || c == '_' || c == '$' || (!segmentStart && isNumber(c)))
+            {
+                segmentStart = false;
+            }
+            else
+            {
+                return false;
+            }
+            i += Character.charCount(c);
+        }
+        return !segmentStart;
+    }
+
+    /** {@code [\p{L}\p{N}_$.*?\[\]]+} */
+    static boolean isTypeNameGlob(final String value)
+    {
+        if (value.isEmpty())
+        {
+            return false;
+        }
+        for (int i = 0; i < value.length(); )
+        {
+            final int c = value.codePointAt(i);
+            if (!(Character.isLetter(c) || isNumber(c) || c == '_' || c == '$' || c == '.' || c == '*' || c == '?' ||
+                c == '[' || c == ']'))
+            {
+                return false;
+            }
+            i += Character.charCount(c);
+        }
+        return true;
+    }
+
+    /** {@code \p{N}}: decimal digit, letter and other numbers. */
+    private static boolean isNumber(final int codePoint)
+    {
+        final int type = Character.getType(codePoint);
+        return type == Character.DECIMAL_DIGIT_NUMBER || type == Character.LETTER_NUMBER || type == Character.OTHER_NUMBER;
+    }
+
     private String typeName(final Node node, final String path) throws ConfigException
     {
         final String value = string(node, path);
-        if (!TYPE_NAME.matcher(value).matches())
+        if (!isTypeName(value))
         {
             throw error(node, path, "expected a fully qualified type name (e.g. java.lang.String or byte[]), got '" + value + "'");
         }

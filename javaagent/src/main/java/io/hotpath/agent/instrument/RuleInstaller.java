@@ -106,6 +106,10 @@ public final class RuleInstaller
             {
                 return true;
             }
+            if (isJdkPackage(packageOf(rule.typeName())))
+            {
+                continue;
+            }
             final URL classFile = system.getResource(rule.typeName().replace('.', '/') + ".class");
             if (classFile != null && !"jrt".equals(classFile.getProtocol()))
             {
@@ -113,6 +117,31 @@ public final class RuleInstaller
             }
         }
         return false;
+    }
+
+    /**
+     * Whether a module of the JDK (boot layer, defined to the boot or platform loader) has the
+     * package: a look-up in the module descriptors, where asking a class loader for the class file
+     * would open the runtime image (jrt:, milliseconds of a cold JVM) only to learn it is a JDK class.
+     */
+    static boolean isJdkPackage(final String packageName)
+    {
+        final ClassLoader platform = ClassLoader.getPlatformClassLoader();
+        for (final Module module : ModuleLayer.boot().modules())
+        {
+            final ClassLoader loader = module.getClassLoader();
+            if ((loader == null || loader == platform) && module.getPackages().contains(packageName))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String packageOf(final String typeName)
+    {
+        final int dot = typeName.lastIndexOf('.');
+        return dot < 0 ? "" : typeName.substring(0, dot);
     }
 
     /** The installed rules. */
