@@ -11,7 +11,6 @@ import java.security.ProtectionDomain;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -41,7 +40,6 @@ final class GatedTransformer implements ClassFileTransformer
     private final SeriesRegistry series;
     private final AtomicReference<AdviceTransformer> adviceTransformer = new AtomicReference<>();
     private final ThreadLocal<Boolean> transforming = new ThreadLocal<>();
-    private final Map<ClassLoader, Boolean> bridgeVisible = new WeakHashMap<>();
     /** Internal names of the classes instrumented so far, for {@link RuleInstaller.Installation#uninstall}. */
     private final Set<String> instrumented = ConcurrentHashMap.newKeySet();
     private volatile boolean active = true;
@@ -90,7 +88,7 @@ final class GatedTransformer implements ClassFileTransformer
         transforming.set(Boolean.TRUE);
         try
         {
-            if (!candidates.mayMatch(loader, className) || !bridgeVisibleFrom(loader))
+            if (!candidates.mayMatch(loader, className) || !BridgeVisibility.from(loader))
             {
                 return null;
             }
@@ -162,40 +160,5 @@ final class GatedTransformer implements ClassFileTransformer
         }
         final AdviceTransformer created = new AdviceTransformer(rules, series);
         return adviceTransformer.compareAndSet(null, created) ? created : adviceTransformer.get();
-    }
-
-    /** The bootstrap loader, and every loader that resolves the bridge to the bootstrap's class (cached per loader). */
-    private boolean bridgeVisibleFrom(final ClassLoader loader)
-    {
-        if (loader == null)
-        {
-            return true;
-        }
-        synchronized (bridgeVisible)
-        {
-            final Boolean known = bridgeVisible.get(loader);
-            if (known != null)
-            {
-                return known;
-            }
-        }
-        boolean visible;
-        try
-        {
-            visible = Class.forName(HotpathBridge.class.getName(), false, loader) == HotpathBridge.class;
-        }
-        catch (final ClassNotFoundException | LinkageError | RuntimeException e)
-        {
-            visible = false;
-        }
-        if (!visible)
-        {
-            AgentLog.debug("class loader " + loader + " cannot see the hotpath bridge; its classes are not instrumented");
-        }
-        synchronized (bridgeVisible)
-        {
-            bridgeVisible.put(loader, visible);
-        }
-        return visible;
     }
 }

@@ -1,14 +1,9 @@
 package io.hotpath.agent.instrument;
 
-import io.hotpath.agent.AgentLog;
-import io.hotpath.agent.bootstrap.HotpathBridge;
 import io.hotpath.agent.config.RuleDefinition;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.matcher.ElementMatcher;
-
-import java.util.Map;
-import java.util.WeakHashMap;
 
 /**
  * The rules as Byte Buddy {@code AgentBuilder} parts, for hosts that own the {@code AgentBuilder}
@@ -38,49 +33,15 @@ public final class RuleAdvices
         return (builder, type, classLoader, module, protectionDomain) -> builder.visit(ruleAdvice.advice.on(ruleAdvice.methods));
     }
 
-    /**
-     * Class loaders whose classes can link against the bridge: the bootstrap loader and every
-     * loader that resolves {@code io.hotpath.agent.bootstrap.HotpathBridge} to the same class.
-     */
+    /** Class loaders whose classes can link against the bridge ({@link BridgeVisibility}). */
     public enum BridgeVisibleLoaders implements ElementMatcher<ClassLoader>
     {
         INSTANCE;
 
-        private final Map<ClassLoader, Boolean> cache = new WeakHashMap<>();
-
         @Override
         public boolean matches(final ClassLoader loader)
         {
-            if (loader == null)
-            {
-                return true;
-            }
-            synchronized (cache)
-            {
-                final Boolean known = cache.get(loader);
-                if (known != null)
-                {
-                    return known;
-                }
-            }
-            boolean visible;
-            try
-            {
-                visible = Class.forName(HotpathBridge.class.getName(), false, loader) == HotpathBridge.class;
-            }
-            catch (final ClassNotFoundException | LinkageError | RuntimeException e)
-            {
-                visible = false;
-            }
-            if (!visible)
-            {
-                AgentLog.debug("class loader " + loader + " cannot see the hotpath bridge; its classes are not instrumented");
-            }
-            synchronized (cache)
-            {
-                cache.put(loader, visible);
-            }
-            return visible;
+            return BridgeVisibility.from(loader);
         }
     }
 }
