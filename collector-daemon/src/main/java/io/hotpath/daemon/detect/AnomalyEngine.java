@@ -50,6 +50,13 @@ public final class AnomalyEngine implements IntervalListener
     private static final System.Logger LOG = System.getLogger(AnomalyEngine.class.getName());
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final long SWEEP_EVERY_MILLIS = 60_000;
+    /**
+     * A latency or error-ratio value opens an event at once on a critical score only when it rests
+     * on at least this many times {@code min_calls} calls (100 by default): below about 100 calls a
+     * p99 is the slowest call or two, and one stalled call (a GC pause, a starved CPU) is not an
+     * outage. Such values need {@code min_duration} like any other, and are still critical.
+     */
+    static final long CRITICAL_AT_ONCE_MIN_CALLS_FACTOR = 5;
 
     private final AnomalySettings settings;
     private final Consumer<AnomalyEvent> eventSink;
@@ -148,6 +155,7 @@ public final class AnomalyEngine implements IntervalListener
         for (final WatchedSignal watched : watch.signals)
         {
             final double value;
+            boolean criticalOpensAtOnce = true;
             if (watched.signal == Signal.THROUGHPUT)
             {
                 // A JVM that exited takes its calls with it: no verdict rather than a drop to zero.
@@ -160,10 +168,11 @@ public final class AnomalyEngine implements IntervalListener
             else
             {
                 value = watched.value;
+                criticalOpensAtOnce = watched.valueCalls >= CRITICAL_AT_ONCE_MIN_CALLS_FACTOR * watched.minCount;
             }
             for (final Exposed exposed : watched.monitors)
             {
-                final AnomalyEvent event = exposed.monitor.observe(time, value);
+                final AnomalyEvent event = exposed.monitor.observe(time, value, criticalOpensAtOnce);
                 if (event != null)
                 {
                     publish(event);
@@ -487,6 +496,8 @@ public final class AnomalyEngine implements IntervalListener
         final Exposed[] monitors;
 
         double value;
+        /** Calls behind {@link #value}. */
+        long valueCalls;
         long pooledCalls;
         long pooledErrors;
         long pooledMaxP99Nanos;
@@ -517,6 +528,7 @@ public final class AnomalyEngine implements IntervalListener
             {
                 pooledCalls = 0; // a busy second speaks for itself; a half-filled pool before it is stale
                 value = signal.extract(interval, minCount);
+                valueCalls = count;
                 return true;
             }
             if (pooledCalls > 0 && time - poolStart >= MAX_POOL_MILLIS)
@@ -544,6 +556,7 @@ public final class AnomalyEngine implements IntervalListener
                 return false;
             }
             value = signal == Signal.LATENCY_P99 ? pooledMaxP99Nanos / 1e9 : (double)pooledErrors / pooledCalls;
+            valueCalls = pooledCalls;
             pooledCalls = 0;
             return true;
         }

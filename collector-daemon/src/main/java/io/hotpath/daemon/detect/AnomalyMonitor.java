@@ -63,6 +63,15 @@ public final class AnomalyMonitor
      */
     public AnomalyEvent observe(final long timeMillis, final double value)
     {
+        return observe(timeMillis, value, true);
+    }
+
+    /**
+     * As {@link #observe(long, double)}; {@code criticalOpensAtOnce} false when the value rests on
+     * too few calls to open an event on its own however extreme (see {@link EventSuppressor#step(long, double, boolean)}).
+     */
+    public AnomalyEvent observe(final long timeMillis, final double value, final boolean criticalOpensAtOnce)
+    {
         final double baselineBefore = detector.baseline();
         final double deviation = Double.isNaN(value) ? Double.NaN : detector.observe(value);
         final double newScore = direction.score(deviation);
@@ -70,7 +79,7 @@ public final class AnomalyMonitor
 
         final double peakBefore = suppressor.peak();
         final boolean wasActive = suppressor.active();
-        final EventSuppressor.Transition transition = suppressor.step(timeMillis, newScore);
+        final EventSuppressor.Transition transition = suppressor.step(timeMillis, newScore, criticalOpensAtOnce);
         if (suppressor.peakAt() == timeMillis && (suppressor.peak() != peakBefore || !wasActive))
         {
             // This interval set the peak of the pending run or open event: remember what it looked like.

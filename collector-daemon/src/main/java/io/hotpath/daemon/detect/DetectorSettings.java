@@ -71,7 +71,8 @@ public record DetectorSettings(
      * without the 2 s confirmation, is kept for the extreme: 10σ for the z-score and the level shift,
      * 12 for MAD, i.e. with the latency floors at least 10-12 ms above the median, and at least 50-60 %
      * above it for a median over 20 ms; a one-second blip of a busy host rarely gets there, and when it
-     * is below critical it needs a second anomalous second to open.
+     * is below critical it needs a second anomalous second to open. (The engine also lets a latency
+     * or error-ratio value open at once only when it rests on 100 calls or more.)
      */
     public static DetectorSettings defaults(final DetectorKind kind)
     {

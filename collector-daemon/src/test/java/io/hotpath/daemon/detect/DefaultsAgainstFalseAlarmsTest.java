@@ -152,6 +152,30 @@ class DefaultsAgainstFalseAlarmsTest
             defaults.minDeviation(), defaults.relativeMinDeviation(), oldCritical)), blip) > 0);
     }
 
+    /**
+     * 2 ms p99, then in second 150 a one-second stall of 60 ms: at 20 calls/s the p99 is the slowest
+     * call, one stalled call; at 200 calls/s it takes three. Both score far above critical, but only
+     * the value resting on 100 calls or more opens at once; the other needs a second anomalous second.
+     */
+    private static long stallEvents(final long callsPerSecond)
+    {
+        final Random random = new Random(17);
+        final List<FakeInterval> intervals = new ArrayList<>();
+        for (int i = 0; i < 200; i++)
+        {
+            final long fast = (long)(2e6 * (1 + 0.02 * random.nextGaussian()));
+            intervals.add(new FakeInterval(KEY, labels(), T0 + i * 1000L, callsPerSecond, 0, fast, i == 150 ? 3 : 0, 60_000_000));
+        }
+        return latencyEvents(AnomalySettings.defaults(), intervals);
+    }
+
+    @Test
+    void aCriticalValueOpensAtOnceOnlyWhenItRestsOnEnoughCalls()
+    {
+        assertEquals(0, stallEvents(20), "20 calls: one slow call is the p99, and one second is not an event");
+        assertTrue(stallEvents(200) > 0, "200 calls, 3 of them stalled: critical, at once");
+    }
+
     /** 200 calls/s for 90 s, then nothing: the JVM exited at second 90, or its traffic stopped. */
     private static long throughputEvents(final boolean jvmExits)
     {
