@@ -172,7 +172,8 @@ public final class AnomalyEngine implements IntervalListener
             }
             for (final Exposed exposed : watched.monitors)
             {
-                final AnomalyEvent event = exposed.monitor.observe(time, value, criticalOpensAtOnce);
+                final AnomalyEvent event = exposed.monitor.observe(time, value, criticalOpensAtOnce,
+                    watched.signal == Signal.ERROR_RATIO ? watched.valueCalls : 0);
                 if (event != null)
                 {
                     publish(event);

@@ -176,6 +176,54 @@ class DefaultsAgainstFalseAlarmsTest
         assertTrue(stallEvents(200) > 0, "200 calls, 3 of them stalled: critical, at once");
     }
 
+    /** 20 calls/s with 2 % errors (binomial) for 900 s; from second 600, {@code shiftedRatio} for 60 s. */
+    private static List<FakeInterval> errors(final double shiftedRatio)
+    {
+        final Random random = new Random(23);
+        final List<FakeInterval> intervals = new ArrayList<>();
+        for (int i = 0; i < 900; i++)
+        {
+            final double ratio = i >= 600 && i < 660 ? shiftedRatio : 0.02;
+            long failed = 0;
+            for (int call = 0; call < 20; call++)
+            {
+                failed += random.nextDouble() < ratio ? 1 : 0;
+            }
+            intervals.add(FakeInterval.uniform(KEY, labels(), T0 + i * 1000L, 20, failed, 2_000_000));
+        }
+        return intervals;
+    }
+
+    private static long errorRatioEvents(final List<FakeInterval> intervals)
+    {
+        final List<AnomalyEvent> seen = new ArrayList<>();
+        final AnomalyEngine engine = new AnomalyEngine(AnomalySettings.defaults(), seen::add);
+        intervals.forEach(engine::onInterval);
+        return seen.stream().filter(e -> e.isOpen() && e.signal() == Signal.ERROR_RATIO).count();
+    }
+
+    @Test
+    void oneErrorMoreInAFewCallsIsNotAnErrorRatioAnomaly()
+    {
+        final List<FakeInterval> steady = errors(0.02);
+        assertEquals(0, errorRatioEvents(steady), "2 % of 20 calls, by chance 0, 1 or 2 errors a second");
+        // The same values without the binomial floor (the detectors' own spread is 0 on a median of 0).
+        final SignalSettings settings = SignalSettings.defaults(Signal.ERROR_RATIO);
+        long withoutFloor = 0;
+        for (final DetectorKind kind : settings.detectors())
+        {
+            final AnomalyMonitor monitor = new AnomalyMonitor(KEY, labels(), Signal.ERROR_RATIO, settings, kind, 1000, () -> 1);
+            for (final FakeInterval interval : steady)
+            {
+                final AnomalyEvent event = monitor.observe(interval.intervalStartEpochMillis(),
+                    (double)interval.errorCount() / interval.count(), true, 0);
+                withoutFloor += event != null && event.isOpen() ? 1 : 0;
+            }
+        }
+        assertTrue(withoutFloor > 0, "without the floor, chance is an anomaly");
+        assertTrue(errorRatioEvents(errors(0.4)) > 0, "40 % errors for a minute still is");
+    }
+
     /** 200 calls/s for 90 s, then nothing: the JVM exited at second 90, or its traffic stopped. */
     private static long throughputEvents(final boolean jvmExits)
     {
