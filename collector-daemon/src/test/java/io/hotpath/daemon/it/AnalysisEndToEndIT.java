@@ -134,7 +134,9 @@ class AnalysisEndToEndIT
                             e.get("detector").asText().equals(detector))
                         .findFirst().orElseThrow(() -> new AssertionError("no " + detector + " event on " + series + ":\n" + log));
                     final long start = event.get("start_epoch_ms").asLong();
-                    assertTrue(start >= spikeEarliest - 1_000 && start <= spikeLatest + SPIKE_LENGTH_MILLIS,
+                    // An event starts at the first second of the run that opened it: a second or two above
+                    // `enter` just before the spike (a busy machine) joins the spike's run.
+                    assertTrue(start >= spikeEarliest - 3_000 && start <= spikeLatest + SPIKE_LENGTH_MILLIS,
                         detector + " on " + transport + " started " + (start - launched) + " ms after launch, not in the spike:\n" + log);
                     final long raised = firstSeen.get(event.get("id").asLong());
                     assertTrue(raised - start <= 6_000, detector + " on " + transport + " raised " + (raised - start) +
