@@ -119,7 +119,7 @@ public final class Daemon implements AutoCloseable
         this.checkpoints = new CheckpointStore(config.getState().dir());
         this.pusher = config.getPush().enabled() ? new PushgatewayPusher(config.getPush()) : null;
         renderer.addSource(new SeriesMetricFamilies(config.getAggregation().bucketBoundsNanos()));
-        this.anomalies = config.getAnomaly().enabled() ? new AnomalyEngine(config.getAnomaly().settings()) : null;
+        this.anomalies = config.getAnomaly().enabled() ? new AnomalyEngine(config.getAnomaly().settings(), event -> { }, spool::serviceGone) : null;
         this.slos = config.getSlo().slos() == null ? null : SloEngine.withoutStateFiles(config.getSlo().slos());
         if (anomalies != null)
         {
@@ -355,6 +355,10 @@ public final class Daemon implements AutoCloseable
                 final long now = System.currentTimeMillis();
                 if (now >= aggregator.nextRotationEpochMillis())
                 {
+                    if (anomalies != null)
+                    {
+                        spool.refreshLiveness();
+                    }
                     aggregator.rotate(now);
                     afterRotation(now, false);
                 }

@@ -262,8 +262,17 @@ public final class DemoMain implements Callable<Integer>
             try (CallSpan span = tracing.start("p2p_discover"))
             {
                 final long t0 = System.nanoTime();
-                final List<P2PMesh.Peer> peers = mesh.discoverPeers();
-                exact.record(ExactResults.seriesKey("p2p_discover", "app", APP), System.nanoTime() - t0, peers.size(), null,
+                long found = -1;
+                String error = null;
+                try
+                {
+                    found = mesh.discoverPeers().size();
+                }
+                catch (final IOException e)
+                {
+                    error = e.getClass().getSimpleName();
+                }
+                exact.record(ExactResults.seriesKey("p2p_discover", "app", APP), System.nanoTime() - t0, found, error,
                     span.traceId(), span.spanId());
             }
 
@@ -287,9 +296,16 @@ public final class DemoMain implements Callable<Integer>
             try (CallSpan span = tracing.start("p2p_propagate"))
             {
                 final long t0 = System.nanoTime();
-                final int reached = mesh.propagate(message);
-                CHECKSUM.addAndGet(reached);
-                exact.record(ExactResults.seriesKey("p2p_propagate", "app", APP), System.nanoTime() - t0, message.length, null,
+                String error = null;
+                try
+                {
+                    CHECKSUM.addAndGet(mesh.propagate(message));
+                }
+                catch (final IOException e)
+                {
+                    error = e.getClass().getSimpleName();
+                }
+                exact.record(ExactResults.seriesKey("p2p_propagate", "app", APP), System.nanoTime() - t0, message.length, error,
                     span.traceId(), span.spanId());
             }
         }

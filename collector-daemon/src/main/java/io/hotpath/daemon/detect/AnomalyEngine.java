@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -49,9 +50,17 @@ public final class AnomalyEngine implements IntervalListener
     private static final System.Logger LOG = System.getLogger(AnomalyEngine.class.getName());
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final long SWEEP_EVERY_MILLIS = 60_000;
+    /**
+     * A latency or error-ratio value opens an event at once on a critical score only when it rests
+     * on at least this many times {@code min_calls} calls (100 by default): below about 100 calls a
+     * p99 is the slowest call or two, and one stalled call (a GC pause, a starved CPU) is not an
+     * outage. Such values need {@code min_duration} like any other, and are still critical.
+     */
+    static final long CRITICAL_AT_ONCE_MIN_CALLS_FACTOR = 5;
 
     private final AnomalySettings settings;
     private final Consumer<AnomalyEvent> eventSink;
+    private final Predicate<String> serviceGone;
     private final Map<String, SeriesWatch> series = new ConcurrentHashMap<>();
     private final ArrayDeque<AnomalyEvent> recent = new ArrayDeque<>();
     private final AtomicLong eventIds = new AtomicLong();
@@ -74,8 +83,22 @@ public final class AnomalyEngine implements IntervalListener
      */
     public AnomalyEngine(final AnomalySettings settings, final Consumer<AnomalyEvent> eventSink)
     {
+        this(settings, eventSink, service -> false);
+    }
+
+    /**
+     * @param serviceGone true for a service none of whose JVMs is alive any more (every spool queue
+     *                    of it closed or its process gone); asked on the aggregation thread, once
+     *                    per series per interval, so it must be a cheap lookup. Such a service's
+     *                    throughput is not watched: its silence is a shutdown, not an outage. Traffic
+     *                    that stops while a JVM lives is still a throughput anomaly.
+     */
+    public AnomalyEngine(
+        final AnomalySettings settings, final Consumer<AnomalyEvent> eventSink, final Predicate<String> serviceGone)
+    {
         this.settings = settings;
         this.eventSink = eventSink;
+        this.serviceGone = serviceGone;
         this.idleEvictionMillis = settings.idleEviction().toMillis();
     }
 
@@ -131,10 +154,26 @@ public final class AnomalyEngine implements IntervalListener
         watch.lastSeen = time;
         for (final WatchedSignal watched : watch.signals)
         {
-            final double value = watched.signal.extract(interval, watched.minCount);
+            final double value;
+            boolean criticalOpensAtOnce = true;
+            if (watched.signal == Signal.THROUGHPUT)
+            {
+                // A JVM that exited takes its calls with it: no verdict rather than a drop to zero.
+                value = watch.service != null && serviceGone.test(watch.service) ? Double.NaN : interval.count();
+            }
+            else if (!watched.valueOf(interval, time))
+            {
+                continue; // pooling a quiet interval: no value yet, the monitors keep their state
+            }
+            else
+            {
+                value = watched.value;
+                criticalOpensAtOnce = watched.valueCalls >= CRITICAL_AT_ONCE_MIN_CALLS_FACTOR * watched.minCount;
+            }
             for (final Exposed exposed : watched.monitors)
             {
-                final AnomalyEvent event = exposed.monitor.observe(time, value);
+                final AnomalyEvent event = exposed.monitor.observe(time, value, criticalOpensAtOnce,
+                    watched.signal == Signal.ERROR_RATIO ? watched.valueCalls : 0);
                 if (event != null)
                 {
                     publish(event);
@@ -415,6 +454,7 @@ public final class AnomalyEngine implements IntervalListener
     private final class SeriesWatch
     {
         final String key;
+        final String service;
         final Map<String, String> labels;
         final WatchedSignal[] signals;
         volatile long lastSeen = Long.MIN_VALUE;
@@ -424,6 +464,7 @@ public final class AnomalyEngine implements IntervalListener
             this.key = key;
             final Map<String, String> labels = LabelSets.of(intervalLabels);
             this.labels = labels;
+            this.service = labels.get("service");
             final Map<Signal, SignalSettings> signalSettings = settings.forMetric(labels.get("metric"));
             final List<WatchedSignal> watched = new ArrayList<>();
             for (final Signal signal : Signal.values())
@@ -438,11 +479,30 @@ public final class AnomalyEngine implements IntervalListener
         }
     }
 
+    /**
+     * A signal of a series with its monitors and, for latency and error ratio, the pool of quiet
+     * intervals: an interval with fewer than {@code min_calls} calls is not a value on its own but is
+     * added to the pool, and the pool becomes one value (at the time of the interval that filled it)
+     * once it holds {@code min_calls} calls. The pooled p99 is the largest of the pooled intervals'
+     * p99s, which is exact while the pool holds fewer than 100 calls (the p99 of n < 100 values is
+     * their maximum, and each pooled interval's p99 is its maximum), so for any {@code min_calls} up
+     * to 50. A pool that does not fill within {@link #MAX_POOL_MILLIS} is dropped as no data.
+     */
     private final class WatchedSignal
     {
+        static final long MAX_POOL_MILLIS = 60_000;
+
         final Signal signal;
         final long minCount;
         final Exposed[] monitors;
+
+        double value;
+        /** Calls behind {@link #value}. */
+        long valueCalls;
+        long pooledCalls;
+        long pooledErrors;
+        long pooledMaxP99Nanos;
+        long poolStart = Long.MIN_VALUE;
 
         WatchedSignal(final String key, final Map<String, String> labels, final Signal signal, final SignalSettings settings)
         {
@@ -456,6 +516,50 @@ public final class AnomalyEngine implements IntervalListener
                     new AnomalyMonitor(key, labels, signal, settings, kind, STEP_MILLIS, eventIds::incrementAndGet),
                     labels);
             }
+        }
+
+        /**
+         * Latency and error ratio: sets {@link #value} (NaN: no data) and returns true when the
+         * monitors get a value for this interval; false while a quiet interval waits in the pool.
+         */
+        boolean valueOf(final ClosedInterval interval, final long time)
+        {
+            final long count = interval.count();
+            if (count >= minCount && count > 0)
+            {
+                pooledCalls = 0; // a busy second speaks for itself; a half-filled pool before it is stale
+                value = signal.extract(interval, minCount);
+                valueCalls = count;
+                return true;
+            }
+            if (pooledCalls > 0 && time - poolStart >= MAX_POOL_MILLIS)
+            {
+                pooledCalls = 0;
+                value = Double.NaN;
+                return true;
+            }
+            if (count == 0)
+            {
+                value = Double.NaN;
+                return pooledCalls == 0; // silence is quiet, unless a pool is filling
+            }
+            if (pooledCalls == 0)
+            {
+                poolStart = time;
+                pooledErrors = 0;
+                pooledMaxP99Nanos = 0;
+            }
+            pooledCalls += count;
+            pooledErrors += interval.errorCount();
+            pooledMaxP99Nanos = Math.max(pooledMaxP99Nanos, interval.quantileNanos(0.99));
+            if (pooledCalls < minCount)
+            {
+                return false;
+            }
+            value = signal == Signal.LATENCY_P99 ? pooledMaxP99Nanos / 1e9 : (double)pooledErrors / pooledCalls;
+            valueCalls = pooledCalls;
+            pooledCalls = 0;
+            return true;
         }
     }
 

@@ -63,14 +63,35 @@ public final class AnomalyMonitor
      */
     public AnomalyEvent observe(final long timeMillis, final double value)
     {
+        return observe(timeMillis, value, true);
+    }
+
+    /**
+     * As {@link #observe(long, double)}; {@code criticalOpensAtOnce} false when the value rests on
+     * too few calls to open an event on its own however extreme (see {@link EventSuppressor#step(long, double, boolean)}).
+     */
+    public AnomalyEvent observe(final long timeMillis, final double value, final boolean criticalOpensAtOnce)
+    {
+        return observe(timeMillis, value, criticalOpensAtOnce, 0);
+    }
+
+    /**
+     * As {@link #observe(long, double, boolean)}; {@code valueCalls} > 0 for an error ratio: the
+     * calls the value was computed from, whose binomial noise floors the score's spread (see
+     * {@link #binomialNoise}).
+     */
+    public AnomalyEvent observe(
+        final long timeMillis, final double value, final boolean criticalOpensAtOnce, final long valueCalls)
+    {
         final double baselineBefore = detector.baseline();
-        final double deviation = Double.isNaN(value) ? Double.NaN : detector.observe(value);
+        final double deviation = Double.isNaN(value) ? Double.NaN
+            : detector.observe(value, valueCalls > 0 ? binomialNoise(baselineBefore, valueCalls) : 0);
         final double newScore = direction.score(deviation);
         score = newScore;
 
         final double peakBefore = suppressor.peak();
         final boolean wasActive = suppressor.active();
-        final EventSuppressor.Transition transition = suppressor.step(timeMillis, newScore);
+        final EventSuppressor.Transition transition = suppressor.step(timeMillis, newScore, criticalOpensAtOnce);
         if (suppressor.peakAt() == timeMillis && (suppressor.peak() != peakBefore || !wasActive))
         {
             // This interval set the peak of the pending run or open event: remember what it looked like.
@@ -109,6 +130,18 @@ public final class AnomalyMonitor
                 }
                 return null;
         }
+    }
+
+    /**
+     * The standard deviation of an error ratio over {@code calls} calls whose true ratio is the
+     * baseline, taken as at least one error in {@code calls}: sqrt(p(1-p)/n), p = max(baseline, 1/n).
+     * At 20 calls/s and a 2 % baseline that is 5 points (one error more is not an anomaly); at 1000
+     * calls/s, 0.4 points, below the 1-point floor of the signal.
+     */
+    static double binomialNoise(final double baseline, final long calls)
+    {
+        final double p = Math.min(Math.max(Double.isNaN(baseline) ? 0 : baseline, 1.0 / calls), 1.0);
+        return Math.sqrt(p * (1 - p) / calls);
     }
 
     /** Closes an open event because the series went away; returns the closed event, or null. */

@@ -21,9 +21,9 @@ import io.hotpath.daemon.slo.YamlNode;
  * recent_events: 256        # closed events kept for /api/anomalies
  * idle_eviction: 10m        # forget a series not reported for this long
  * detectors:                # every signal
- *   zscore: {enter: 3, exit: 2, critical: 6, min_duration: 2s, hold: 10s, cooldown: 60s, warmup: 30, alpha: 0.05}
+ *   zscore: {enter: 3, exit: 2, critical: 10, min_duration: 2s, hold: 10s, cooldown: 60s, warmup: 30, alpha: 0.05}
  * signals:                  # every series
- *   latency_p99: {detectors: [mad, levelshift], direction: up, min_count: 1, min_deviation: 0.0001}
+ *   latency_p99: {detectors: [mad, levelshift], direction: up, min_calls: 20, min_deviation: 0.001}
  * metrics:                  # one metric (the series' metric label)
  *   transport_send:
  *     latency_p99: {detectors: [zscore], zscore: {enter: 4}}
@@ -39,7 +39,7 @@ public final class AnomalySettings
         "enter", "exit", "critical", "min_duration", "hold", "cooldown", "warmup", "alpha", "window", "test_window",
         "relearn_after"};
     private static final String[] SIGNAL_FIELDS = {
-        "detectors", "direction", "min_count", "min_deviation", "relative_min_deviation", "zscore", "mad", "levelshift"};
+        "detectors", "direction", "min_calls", "min_count", "min_deviation", "relative_min_deviation", "zscore", "mad", "levelshift"};
 
     private final int maxSeries;
     private final int recentEvents;
@@ -209,7 +209,14 @@ public final class AnomalySettings
                 throw directionNode.error(e.getMessage());
             }
         }
-        final YamlNode minCountNode = node.get("min_count");
+        // min_calls is the documented name; min_count (its first name) is still read.
+        final YamlNode minCallsNode = node.get("min_calls");
+        final YamlNode legacyMinCountNode = node.get("min_count");
+        if (minCallsNode != null && legacyMinCountNode != null)
+        {
+            throw legacyMinCountNode.error("min_count is the old name of min_calls: give only min_calls");
+        }
+        final YamlNode minCountNode = minCallsNode != null ? minCallsNode : legacyMinCountNode;
         final long minCount = minCountNode == null ? base.minCount() : minCountNode.asInt(0, Integer.MAX_VALUE);
         final YamlNode minDeviationNode = node.get("min_deviation");
         final double minDeviation = minDeviationNode == null

@@ -15,7 +15,17 @@ public interface Detector
     DetectorKind kind();
 
     /** Signed deviation of {@code value} from the baseline, in standard deviations; NaN while warming up. */
-    double observe(double value);
+    default double observe(final double value)
+    {
+        return observe(value, 0);
+    }
+
+    /**
+     * As {@link #observe(double)}, with the spread for this value's score raised to at least
+     * {@code noiseFloor}: the sampling noise of this one value (an error ratio over few calls), which
+     * the baseline's own spread cannot know.
+     */
+    double observe(double value, double noiseFloor);
 
     /** The value the detector expected (mean or median), NaN before the first value. */
     double baseline();

@@ -67,7 +67,12 @@ public record DetectorSettings(
     /**
      * Built-in defaults. Thresholds: 3σ for the z-score (the classic), 3.5 for MAD (Iglewicz and
      * Hoaglin's recommendation for modified z-scores), 3 for a level shift of the median. Suppression:
-     * 2 s confirmation, 10 s hold, 60 s cool-down; critical at twice the enter threshold.
+     * 2 s confirmation, 10 s hold, 60 s cool-down. Critical, which also opens an event at once
+     * without the 2 s confirmation, is kept for the extreme: 10σ for the z-score and the level shift,
+     * 12 for MAD, i.e. with the latency floors at least 10-12 ms above the median, and at least 50-60 %
+     * above it for a median over 20 ms; a one-second blip of a busy host rarely gets there, and when it
+     * is below critical it needs a second anomalous second to open. (The engine also lets a latency
+     * or error-ratio value open at once only when it rests on 100 calls or more.)
      */
     public static DetectorSettings defaults(final DetectorKind kind)
     {
@@ -76,9 +81,9 @@ public record DetectorSettings(
         final Duration cooldown = Duration.ofSeconds(60);
         return switch (kind)
         {
-            case ZSCORE -> new DetectorSettings(kind, 3.0, 2.0, 6.0, minDuration, hold, cooldown, 30, 0.05, 120, 10, 60);
-            case MAD -> new DetectorSettings(kind, 3.5, 2.5, 7.0, minDuration, hold, cooldown, 30, 0.05, 120, 10, 60);
-            case LEVEL_SHIFT -> new DetectorSettings(kind, 3.0, 1.5, 6.0, minDuration, hold, cooldown, 30, 0.05, 60, 10, 60);
+            case ZSCORE -> new DetectorSettings(kind, 3.0, 2.0, 10.0, minDuration, hold, cooldown, 30, 0.05, 120, 10, 60);
+            case MAD -> new DetectorSettings(kind, 3.5, 2.5, 12.0, minDuration, hold, cooldown, 30, 0.05, 120, 10, 60);
+            case LEVEL_SHIFT -> new DetectorSettings(kind, 3.0, 1.5, 10.0, minDuration, hold, cooldown, 30, 0.05, 60, 10, 60);
         };
     }
 

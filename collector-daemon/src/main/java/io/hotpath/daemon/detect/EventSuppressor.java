@@ -46,6 +46,7 @@ public final class EventSuppressor
     private double peak;
     private long peakAt;
     private long suppressed;
+    private boolean atOnceAllowed = true;
     private boolean suppressing;
 
     public EventSuppressor(final DetectorSettings settings, final long stepMillis)
@@ -66,6 +67,17 @@ public final class EventSuppressor
     /** Feeds the score of the interval starting at {@code timeMillis}; times must increase. */
     public Transition step(final long timeMillis, final double score)
     {
+        return step(timeMillis, score, true);
+    }
+
+    /**
+     * As {@link #step(long, double)}; with {@code criticalOpensAtOnce} false, a critical score does
+     * not skip {@code minDuration} (the value rests on too few calls to be trusted alone); it still
+     * makes the event critical.
+     */
+    public Transition step(final long timeMillis, final double score, final boolean criticalOpensAtOnce)
+    {
+        atOnceAllowed = criticalOpensAtOnce;
         final boolean aboveEnter = score >= enter;
         switch (state)
         {
@@ -133,7 +145,7 @@ public final class EventSuppressor
 
     private Transition confirm(final long timeMillis, final double score)
     {
-        if (timeMillis + stepMillis - runStart >= minDurationMillis || score >= critical)
+        if (timeMillis + stepMillis - runStart >= minDurationMillis || (score >= critical && atOnceAllowed))
         {
             state = State.ACTIVE;
             lastAboveExit = timeMillis;

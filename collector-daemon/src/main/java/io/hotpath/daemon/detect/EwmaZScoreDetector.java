@@ -54,7 +54,7 @@ public final class EwmaZScoreDetector implements Detector
     }
 
     @Override
-    public double observe(final double value)
+    public double observe(final double value, final double noiseFloor)
     {
         if (observed == 0)
         {
@@ -63,7 +63,7 @@ public final class EwmaZScoreDetector implements Detector
             variance = 0;
             return Double.NaN;
         }
-        final double scale = floor.apply(Math.sqrt(variance), mean);
+        final double scale = Math.max(floor.apply(Math.sqrt(variance), mean), noiseFloor);
         lastScale = scale;
         final double deviation = (value - mean) / scale;
         final boolean warm = observed >= warmup;

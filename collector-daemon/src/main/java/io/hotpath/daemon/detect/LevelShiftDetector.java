@@ -48,7 +48,7 @@ public final class LevelShiftDetector implements Detector
     }
 
     @Override
-    public double observe(final double value)
+    public double observe(final double value, final double noiseFloor)
     {
         if (test.size() == testWindow)
         {
@@ -63,7 +63,7 @@ public final class LevelShiftDetector implements Detector
             return Double.NaN;
         }
         final double referenceMedian = reference.median();
-        final double scale = floor.apply(RobustStats.MAD_TO_SIGMA * reference.mad(referenceMedian), referenceMedian);
+        final double scale = Math.max(floor.apply(RobustStats.MAD_TO_SIGMA * reference.mad(referenceMedian), referenceMedian), noiseFloor);
         final double[] scratch = RobustStats.scratch(testWindow);
         test.copyRecent(0, testWindow, scratch);
         final double testMedian = RobustStats.median(scratch, testWindow);

@@ -49,7 +49,7 @@ public final class MedianMadDetector implements Detector
     }
 
     @Override
-    public double observe(final double value)
+    public double observe(final double value, final double noiseFloor)
     {
         final int size = window.size();
         if (size < warmup)
@@ -61,7 +61,7 @@ public final class MedianMadDetector implements Detector
             }
             return Double.NaN;
         }
-        final double deviation = (value - lastMedian) / lastScale;
+        final double deviation = (value - lastMedian) / Math.max(lastScale, noiseFloor);
         if (Math.abs(deviation) >= excludeAbove && excludedRun < relearnAfter)
         {
             excludedRun++;

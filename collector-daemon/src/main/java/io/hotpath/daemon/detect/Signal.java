@@ -18,7 +18,7 @@ public enum Signal
             return count == 0 || count < minCount ? Double.NaN : interval.quantileNanos(0.99) / 1e9;
         }
     },
-    /** Errors / calls of the interval; undefined for an interval with fewer than {@code min_count} calls. */
+    /** Errors / calls of the interval; undefined for an interval with fewer than {@code min_calls} calls (the engine pools those). */
     ERROR_RATIO("error_ratio")
     {
         @Override

@@ -10,8 +10,10 @@ import java.util.Map;
  *
  * @param detectors            detectors that run on the signal (empty: the signal is not watched)
  * @param direction            which deviations are anomalous
- * @param minCount             intervals with fewer calls say nothing about latency or error ratio
- *                             (one error in two calls is not a 50 % error ratio worth a page)
+ * @param minCount             {@code min_calls}: calls a latency or error-ratio value must be computed
+ *                             from; quieter intervals are pooled (see {@link AnomalyEngine}) until
+ *                             they add up to it (one error in two calls is not a 50 % error ratio
+ *                             worth a page, the p99 of 3 calls is their maximum)
  * @param minDeviation         absolute floor of the spread, in the signal's unit (seconds, ratio, calls/s)
  * @param relativeMinDeviation floor of the spread as a fraction of the baseline: a series as steady as
  *                             a clock is not anomalous for moving by 1 %
@@ -45,8 +47,11 @@ public record SignalSettings(
 
     /**
      * Built-in defaults. Latency p99 and error ratio are watched upwards, throughput both ways. The
-     * floors: 0.1 ms or 5 % of the baseline for latency; an absolute 1 percentage point for error ratio
-     * (over at least 20 calls); 1 call/s or 5 % for throughput.
+     * floors: 1 ms or 5 % of the baseline for latency (a p99 that moves by less than a millisecond is
+     * scheduling noise on a shared host, whatever its MAD says); an absolute 1 percentage point for
+     * error ratio; 1 call/s or 5 % for throughput. Latency and error ratio need 20 calls per value
+     * ({@code min_calls}): a 1-second p99 of 3 calls is their maximum, not a percentile, and the
+     * engine pools quieter seconds until they add up to 20 calls.
      */
     public static SignalSettings defaults(final Signal signal)
     {
@@ -58,7 +63,7 @@ public record SignalSettings(
         return switch (signal)
         {
             case LATENCY_P99 -> new SignalSettings(
-                List.of(DetectorKind.MAD, DetectorKind.LEVEL_SHIFT), Direction.UP, 1, 0.0001, 0.05, settings);
+                List.of(DetectorKind.MAD, DetectorKind.LEVEL_SHIFT), Direction.UP, 20, 0.001, 0.05, settings);
             case ERROR_RATIO -> new SignalSettings(
                 List.of(DetectorKind.ZSCORE, DetectorKind.LEVEL_SHIFT), Direction.UP, 20, 0.01, 0.0, settings);
             case THROUGHPUT -> new SignalSettings(

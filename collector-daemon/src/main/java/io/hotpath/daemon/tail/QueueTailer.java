@@ -598,6 +598,16 @@ public final class QueueTailer implements RecordHandler, AutoCloseable
         logOnce(IngestCounters.UNKNOWN_TYPE, currentIndex, "record of unknown type " + type + " skipped (newer agent?)");
     }
 
+    /**
+     * Whether the JVM that writes this queue has exited (queue finished or rejected, closed marker
+     * present, or its process gone), whether or not everything is read yet. One stat (and a process
+     * lookup) per call: meant for once a second.
+     */
+    public boolean agentGone()
+    {
+        return state.finished || state.rejectedReason != null || Files.exists(directory.resolve(CLOSED_MARKER)) || !processAlive();
+    }
+
     /** True once the agent is gone (closed marker, or its process no longer alive) and everything is read. */
     public boolean finishIfDone()
     {

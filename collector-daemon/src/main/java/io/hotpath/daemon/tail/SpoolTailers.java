@@ -38,6 +38,9 @@ public final class SpoolTailers implements AutoCloseable
     /** Each queue's position in the last checkpoint known to be on disk (set by the checkpoint writer). */
     private volatile Map<String, Long> durablePositions = Map.of();
     private boolean spoolMissingLogged;
+    /** Services that had queues and have no live JVM now; sticky until a live queue of theirs appears. */
+    private final java.util.Set<String> goneServices = new java.util.HashSet<>();
+    private final java.util.Set<String> liveScratch = new java.util.HashSet<>();
 
     public SpoolTailers(final Path spoolDirectory, final Aggregator aggregator, final IngestCounters counters, final SpoolRetention retention)
     {
@@ -169,6 +172,42 @@ public final class SpoolTailers implements AutoCloseable
             states.add(tailer.state());
         }
         return states;
+    }
+
+    /**
+     * Re-reads which services still have a live JVM (see {@link QueueTailer#agentGone()}); the
+     * aggregation thread calls it before each rotation, so that the interval in which a JVM exits
+     * is already judged knowing it exited.
+     */
+    public void refreshLiveness()
+    {
+        liveScratch.clear();
+        for (final QueueTailer tailer : tailers.values())
+        {
+            final String service = tailer.state().service;
+            if (service != null && !tailer.agentGone())
+            {
+                liveScratch.add(service);
+            }
+        }
+        for (final QueueTailer tailer : tailers.values())
+        {
+            final String service = tailer.state().service;
+            if (service != null && !liveScratch.contains(service))
+            {
+                goneServices.add(service);
+            }
+        }
+        goneServices.removeAll(liveScratch);
+    }
+
+    /**
+     * True when every JVM known to have written {@code service} has exited, as of the last
+     * {@link #refreshLiveness}; false for a service with a live JVM or never seen. Aggregation thread.
+     */
+    public boolean serviceGone(final String service)
+    {
+        return goneServices.contains(service);
     }
 
     public Collection<QueueTailer> tailers()

@@ -191,7 +191,7 @@ class AnomalyEngineTest
     void errorRatioNeedsEnoughCallsToSpeak()
     {
         final AnomalyEngine engine = new AnomalyEngine(AnomalySettings.defaults());
-        // 60 s of 5 calls/s with one error each second: below min_count 20, the error ratio is not watched.
+        // 60 s of 5 calls/s with one error each second: pooled into values of 20 calls (min_calls), 15 values: still warming up.
         for (int i = 0; i < 60; i++)
         {
             engine.onInterval(FakeInterval.uniform(KEY, labels(), T0 + i * 1000L, 5, i < 40 ? 0 : 1, 1_000_000));

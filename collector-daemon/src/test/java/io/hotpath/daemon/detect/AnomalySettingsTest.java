@@ -53,6 +53,21 @@ class AnomalySettingsTest
     }
 
     @Test
+    void minCallsDefaultsTo20AndReadsItsOldNameToo() throws ConfigException
+    {
+        assertEquals(20, AnomalySettings.defaults().forMetric("x").get(Signal.LATENCY_P99).minCount());
+        assertEquals(20, AnomalySettings.defaults().forMetric("x").get(Signal.ERROR_RATIO).minCount());
+        assertEquals(0, AnomalySettings.defaults().forMetric("x").get(Signal.THROUGHPUT).minCount());
+        final AnomalySettings settings = parse("""
+            signals:
+              latency_p99: {min_calls: 50}
+              error_ratio: {min_count: 40}
+            """);
+        assertEquals(50, settings.forMetric("x").get(Signal.LATENCY_P99).minCount());
+        assertEquals(40, settings.forMetric("x").get(Signal.ERROR_RATIO).minCount());
+    }
+
+    @Test
     void errorsNameFileLineAndField()
     {
         final ConfigException unknown = assertThrows(ConfigException.class, () -> parse("""
@@ -61,7 +76,16 @@ class AnomalySettingsTest
                 treshold: 3
             """));
         assertEquals("anomaly.yaml:3: signals.latency_p99.treshold: unknown field; expected one of detectors, direction, "
-            + "min_count, min_deviation, relative_min_deviation, zscore, mad, levelshift", unknown.getMessage());
+            + "min_calls, min_count, min_deviation, relative_min_deviation, zscore, mad, levelshift", unknown.getMessage());
+
+        final ConfigException bothNames = assertThrows(ConfigException.class, () -> parse("""
+            signals:
+              latency_p99:
+                min_calls: 10
+                min_count: 5
+            """));
+        assertEquals("anomaly.yaml:4: signals.latency_p99.min_count: min_count is the old name of min_calls: give only min_calls",
+            bothNames.getMessage());
 
         final ConfigException badDetector = assertThrows(ConfigException.class, () -> parse("""
             signals:
@@ -78,7 +102,7 @@ class AnomalySettingsTest
                 exit: 3
             """));
         assertEquals("anomaly.yaml:2: detectors.mad: mad: thresholds must satisfy 0 < exit <= enter <= critical, "
-            + "got exit=3.0 enter=2.0 critical=7.0", hysteresis.getMessage());
+            + "got exit=3.0 enter=2.0 critical=12.0", hysteresis.getMessage());
 
         final ConfigException duration = assertThrows(ConfigException.class, () -> parse("""
             detectors:

@@ -55,6 +55,19 @@ class EventSuppressorTest
     }
 
     @Test
+    void aCriticalScoreOnTooFewCallsWaitsForTheMinimumDurationButIsStillCritical()
+    {
+        final EventSuppressor suppressor = suppressor();
+        assertEquals(NONE, suppressor.step(0, 1, false));
+        assertEquals(NONE, suppressor.step(1000, 50, false), "one value on few calls: not at once");
+        assertEquals(NONE, suppressor.step(2000, 1, false), "and a blip it stays");
+        assertEquals(NONE, suppressor.step(3000, 50, false));
+        assertEquals(NONE, suppressor.step(4000, 50, false));
+        assertEquals(OPENED, suppressor.step(5000, 50, false), "three seconds above enter, as any event");
+        assertEquals(Severity.CRITICAL, suppressor.severity());
+    }
+
+    @Test
     void hysteresisKeepsTheEventOpenBetweenExitAndEnter()
     {
         final EventSuppressor suppressor = suppressor();

@@ -33,14 +33,14 @@ import org.junit.jupiter.api.io.TempDir;
  *       and errors, its budget and burn rates follow from them, and Prometheus sees
  *       {@code hotpath_slo_error_budget_remaining_ratio} fall from 1.</li>
  * </ul>
- * Settings as an operator of a noisy, shared host would write them (inline {@code anomaly.settings}):
- * detector warm-up shortened to 20 s (the demo JVM's first 10-15 s, JIT under a loaded machine, have
- * stalls of hundreds of milliseconds) to keep the run about a minute, and for {@code latency_p99} a
- * 5 ms floor of the spread with a 3 s minimum duration and no open-at-once threshold, so that the
- * one-second p99 blips of a busy 2-core machine (another JVM's GC, a build) are not events while the
- * demo's 8 s, +100 ms spike is. The demo runs 10 driver threads at 20 iterations/s (an iteration
- * makes three transport sends, 300 ms in the spike) so that the spike does not also slow its
- * throughput down.
+ * The product's default anomaly settings (min_calls 20 with quiet seconds pooled, a 1 ms floor
+ * under the latency spread, critical only when extreme, no throughput verdict once the demo's JVM
+ * exited), with one change to keep the run about a minute: detector warm-up 20 values instead of 30.
+ * So the run also checks that the defaults raise nothing but the spike: no event on the low-volume
+ * p2p and migration series (a few calls a second, pooled), none on throughput when the demo stops,
+ * none from the one-second p99 blips of a busy 2-core machine. The demo runs 10 driver threads at 20
+ * iterations/s (an iteration makes three transport sends, 300 ms in the spike) so that the spike
+ * does not also slow its throughput down.
  */
 class AnalysisEndToEndIT
 {
@@ -67,11 +67,6 @@ class AnalysisEndToEndIT
             "      zscore: {warmup: 20}",
             "      mad: {warmup: 20}",
             "      levelshift: {warmup: 20}",
-            "    signals:",
-            "      latency_p99:",
-            "        min_deviation: 0.005",
-            "        mad: {min_duration: 3s, critical: 1000}",
-            "        levelshift: {min_duration: 3s, critical: 1000}",
             "slo:",
             "  file: " + SLO_FILE,
             ""));
@@ -102,7 +97,7 @@ class AnalysisEndToEndIT
             final long transportErrors = sum(exact, "transport_send", true);
             prometheus.awaitQuery("sum(hotpath_calls_total{service=\"" + SERVICE + "\",metric=\"transport_send\"})",
                 r -> value(r) == transportCalls, WAIT);
-            Thread.sleep(2_000);
+            Thread.sleep(5_000); // long enough for a throughput drop at the demo's exit to have opened, were it raised
             collect(daemon, events, firstSeen);
 
             // 1. The spike: one event per latency detector per transport series, opened within seconds.
@@ -123,6 +118,12 @@ class AnalysisEndToEndIT
             System.out.println("AnalysisEndToEndIT: anomaly events (spike " + SPIKE_START_MILLIS + "-" +
                 (SPIKE_START_MILLIS + SPIKE_LENGTH_MILLIS) + " ms after the demo's clock starts):\n" + log);
             perMonitor.forEach((monitor, count) -> assertEquals(1, count, monitor + " raised more than one event:\n" + log));
+            for (final JsonNode event : events.values())
+            {
+                // Only the spike is real: nothing on p2p or migrations, nothing on throughput when the demo exits.
+                assertTrue(event.get("series").asText().contains("/transport_send{") && event.get("signal").asText().equals("latency_p99"),
+                    "an event that is not the spike: " + event + "\n" + log);
+            }
             for (final String transport : new String[] { "QUIC", "BITCHAT", "BETANET" })
             {
                 final String series = SERVICE + "/transport_send{kind=\"transport\",app=\"demo\",transport=\"" + transport + "\"}";
@@ -133,7 +134,9 @@ class AnalysisEndToEndIT
                             e.get("detector").asText().equals(detector))
                         .findFirst().orElseThrow(() -> new AssertionError("no " + detector + " event on " + series + ":\n" + log));
                     final long start = event.get("start_epoch_ms").asLong();
-                    assertTrue(start >= spikeEarliest - 1_000 && start <= spikeLatest + SPIKE_LENGTH_MILLIS,
+                    // An event starts at the first second of the run that opened it: a second or two above
+                    // `enter` just before the spike (a busy machine) joins the spike's run.
+                    assertTrue(start >= spikeEarliest - 3_000 && start <= spikeLatest + SPIKE_LENGTH_MILLIS,
                         detector + " on " + transport + " started " + (start - launched) + " ms after launch, not in the spike:\n" + log);
                     final long raised = firstSeen.get(event.get("id").asLong());
                     assertTrue(raised - start <= 6_000, detector + " on " + transport + " raised " + (raised - start) +

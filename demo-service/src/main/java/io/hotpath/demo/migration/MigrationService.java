@@ -1,6 +1,6 @@
 package io.hotpath.demo.migration;
 
-import io.hotpath.demo.transport.Connection;
+import io.hotpath.demo.transport.ClientLink;
 import io.hotpath.demo.transport.EchoServer;
 
 import java.io.IOException;
@@ -43,7 +43,7 @@ public final class MigrationService implements AutoCloseable
 
     private static final int CHUNK = 16 * 1024;
 
-    private final Connection link;
+    private final ClientLink link;
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r ->
     {
         final Thread thread = new Thread(r, "placement-scheduler");
@@ -54,9 +54,9 @@ public final class MigrationService implements AutoCloseable
     private final double errorRatio;
     private final byte[] chunk = new byte[CHUNK];
 
-    public MigrationService(final InetSocketAddress server, final double errorRatio, final long seed) throws IOException
+    public MigrationService(final InetSocketAddress server, final double errorRatio, final long seed)
     {
-        link = new Connection(server, 1000);
+        link = new ClientLink(server);
         this.errorRatio = errorRatio;
         this.random = new Random(seed);
         random.nextBytes(chunk);

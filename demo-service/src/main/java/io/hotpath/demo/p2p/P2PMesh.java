@@ -1,5 +1,6 @@
 package io.hotpath.demo.p2p;
 
+import io.hotpath.demo.transport.ClientLink;
 import io.hotpath.demo.transport.Connection;
 import io.hotpath.demo.transport.EchoServer;
 
@@ -30,20 +31,20 @@ public final class P2PMesh implements AutoCloseable
 
     private final List<Peer> online = new ArrayList<>();
     private final Peer offline;
-    private final Connection tracker;
+    private final ClientLink tracker;
     private final Map<Peer, Connection> connected = new ConcurrentHashMap<>();
     private final Random random;
     private final double errorRatio;
 
     public P2PMesh(final InetSocketAddress live, final InetSocketAddress dead, final int peers, final double errorRatio,
-        final long seed) throws IOException
+        final long seed)
     {
         for (int i = 0; i < peers; i++)
         {
             online.add(new Peer("peer-" + i, live));
         }
         offline = new Peer("peer-offline", dead);
-        tracker = new Connection(live, 1000);
+        tracker = new ClientLink(live);
         this.errorRatio = errorRatio;
         this.random = new Random(seed);
     }
@@ -72,7 +73,15 @@ public final class P2PMesh implements AutoCloseable
     {
         final Connection connection = new Connection(peer.address(), 1000);
         final byte[] hello = ("hello " + peer.name()).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-        connection.exchange(hello, hello.length, 100, EchoServer.STATUS_OK);
+        try
+        {
+            connection.exchange(hello, hello.length, 100, EchoServer.STATUS_OK);
+        }
+        catch (final IOException e)
+        {
+            connection.close();
+            throw e;
+        }
         final Connection previous = connected.put(peer, connection);
         if (previous != null)
         {
@@ -80,16 +89,41 @@ public final class P2PMesh implements AutoCloseable
         }
     }
 
-    /** Sends {@code message} to every connected peer; returns how many acknowledged it. */
+    /**
+     * Sends {@code message} to every connected peer; returns how many acknowledged it. A peer whose
+     * link fails is dropped (the next connect replaces it) and the failure is thrown after the others
+     * were tried.
+     */
     public int propagate(final byte[] message) throws IOException
     {
         int delivered = 0;
-        for (final Connection connection : connected.values())
+        IOException failure = null;
+        for (final Map.Entry<Peer, Connection> entry : connected.entrySet())
         {
-            if (connection.exchange(message, message.length, 50, EchoServer.STATUS_OK) == EchoServer.STATUS_OK)
+            try
             {
-                delivered++;
+                if (entry.getValue().exchange(message, message.length, 50, EchoServer.STATUS_OK) == EchoServer.STATUS_OK)
+                {
+                    delivered++;
+                }
             }
+            catch (final IOException e)
+            {
+                connected.remove(entry.getKey(), entry.getValue());
+                entry.getValue().close();
+                if (failure == null)
+                {
+                    failure = e;
+                }
+                else
+                {
+                    failure.addSuppressed(e);
+                }
+            }
+        }
+        if (failure != null)
+        {
+            throw failure;
         }
         return delivered;
     }

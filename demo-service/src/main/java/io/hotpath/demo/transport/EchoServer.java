@@ -37,7 +37,9 @@ public final class EchoServer implements AutoCloseable
     public EchoServer() throws IOException
     {
         serverSocket = new ServerSocket();
-        serverSocket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        // Every driver thread opens several links at start: a deep backlog keeps a slow acceptor (busy
+        // host, cold JIT) from turning them into SYN drops and connect timeouts.
+        serverSocket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 1024);
         final Thread acceptor = new Thread(this::acceptLoop, "echo-acceptor");
         acceptor.setDaemon(true);
         acceptor.start();

@@ -14,16 +14,17 @@ import java.util.Random;
  */
 public final class TransportManager implements AutoCloseable
 {
-    private final Map<TransportType, Connection> connections = new EnumMap<>(TransportType.class);
+    private final Map<TransportType, ClientLink> connections = new EnumMap<>(TransportType.class);
     private final Random random;
     private final double errorRatio;
     private volatile int extraDelayMicros;
 
-    public TransportManager(final InetSocketAddress server, final double errorRatio, final long seed) throws IOException
+    /** Connects nothing yet: each transport connects on its first send (see {@link ClientLink}). */
+    public TransportManager(final InetSocketAddress server, final double errorRatio, final long seed)
     {
         for (final TransportType type : TransportType.values())
         {
-            connections.put(type, new Connection(server, 1000));
+            connections.put(type, new ClientLink(server));
         }
         this.errorRatio = errorRatio;
         this.random = new Random(seed);
@@ -38,6 +39,7 @@ public final class TransportManager implements AutoCloseable
     /**
      * @return {@code true} when delivered, {@code false} when the transport lost the message.
      * @throws TransportException when the transport refused or timed out.
+     * @throws IOException        when the link failed (connect timeout included); the next send reconnects.
      */
     public boolean sendMessage(final byte[] message, final TransportType transportType) throws IOException
     {
@@ -71,7 +73,7 @@ public final class TransportManager implements AutoCloseable
     @Override
     public void close() throws IOException
     {
-        for (final Connection connection : connections.values())
+        for (final ClientLink connection : connections.values())
         {
             connection.close();
         }
