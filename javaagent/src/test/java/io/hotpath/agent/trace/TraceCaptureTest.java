@@ -152,8 +152,9 @@ class TraceCaptureTest
             final long before = threads.getThreadAllocatedBytes(threadId);
             loop(calls);
             final long allocated = threads.getThreadAllocatedBytes(threadId) - before;
-            // getThreadAllocatedBytes itself may allocate a little; per call it must be nothing.
-            assertTrue(allocated < 1024, allocated + " bytes allocated over " + calls + " traced records");
+            // One allocation per call would be >= 16 B x 200 000 = 3.2 MB. A few KB are fixed costs that do
+            // not scale with calls (the measurement itself, a deoptimisation under load): allow < 0.1 B/call.
+            assertTrue(allocated < calls / 10, allocated + " bytes allocated over " + calls + " traced records");
         }
         finally
         {
