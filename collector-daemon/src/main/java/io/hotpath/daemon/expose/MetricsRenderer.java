@@ -303,7 +303,8 @@ public final class MetricsRenderer implements AutoCloseable
             }
         }
 
-        private static byte[] gzip(final byte[] text)
+        /** gzip as the scrape serves it ({@link Deflater#BEST_SPEED}). */
+        public static byte[] gzip(final byte[] text)
         {
             final ByteArrayOutputStream out = new ByteArrayOutputStream(Math.max(64, text.length / 8));
             try (GZIPOutputStream gzip = new FastGzipOutputStream(out))
