@@ -29,10 +29,11 @@ import java.util.zip.GZIPOutputStream;
  * <ul>
  *   <li>OpenMetrics is rendered with the Prometheus text at the rotation. The first OpenMetrics
  *       scrape after an idle period waits for the next rotation (≤ 1 s, {@link #openMetrics}).</li>
- *   <li>gzip (Prometheus asks for it on every scrape) is compressed once per rendering, at
- *       {@link Deflater#BEST_SPEED}, on a background thread right after the rotation, so the scrape
- *       finds the compressed bytes ready; a scrape that comes before it finishes compresses (once,
- *       shared) itself. Compressing per scrape would cost ~10× the rendering for a large exposition.</li>
+ *   <li>gzip (Prometheus asks for it on every scrape) is compressed at most once per rendering, at
+ *       {@link Deflater#BEST_SPEED}, on a background thread right after the rotations shortly before
+ *       the next gzip scrape is expected ({@link #compressAhead}), so the scrape finds the compressed
+ *       bytes ready; a scrape that comes before that compresses its rendering itself (once, shared).
+ *       Netty's per-response compressor did this work on every scrape, at the default level.</li>
  * </ul>
  *
  * <p>Adding a metric family: implement {@link MetricFamilySource} and call {@link #addSource} while
@@ -43,6 +44,7 @@ public final class MetricsRenderer implements AutoCloseable
 {
     private static final Logger LOG = Logger.getLogger(MetricsRenderer.class.getName());
     private static final long NEVER = Long.MIN_VALUE / 2;
+    static final long GZIP_AHEAD_MILLIS = 2_500;
 
     private final long onDemandIdleMillis;
     private final List<MetricFamilySource> sources = new CopyOnWriteArrayList<>();
@@ -53,6 +55,8 @@ public final class MetricsRenderer implements AutoCloseable
     private volatile RenderedMetrics latest = new RenderedMetrics(new byte[0], "# EOF\n".getBytes(), 0, 0);
     private volatile long openMetricsAskedAtMillis = NEVER;
     private volatile long gzipAskedAtMillis = NEVER;
+    /** Time between the last two gzip scrapes (0 until known): compressing ahead is only worth it shortly before the next. */
+    private volatile long gzipIntervalMillis;
     private final Queue<CompletableFuture<RenderedMetrics>> openMetricsWaiters = new ConcurrentLinkedQueue<>();
     private final AtomicReference<RenderedMetrics> toCompress = new AtomicReference<>();
     private ExecutorService compressor;
@@ -114,7 +118,25 @@ public final class MetricsRenderer implements AutoCloseable
     /** Notes that a client accepts gzip, so that the next renderings are compressed ahead of the scrape. Any thread. */
     public void gzipAsked(final long nowEpochMillis)
     {
+        final long previous = gzipAskedAtMillis;
+        if (previous != NEVER && nowEpochMillis > previous)
+        {
+            gzipIntervalMillis = nowEpochMillis - previous;
+        }
         gzipAskedAtMillis = nowEpochMillis;
+    }
+
+    /**
+     * Whether this rotation's rendering should be compressed ahead: while gzip scrapes come (within
+     * the idle time), and from {@value #GZIP_AHEAD_MILLIS} ms before the next one is expected (a
+     * Prometheus scraping every 15 s then costs ~3 compressions per scrape, not 15). A scrape that
+     * comes earlier than expected compresses its rendering itself, once.
+     */
+    private boolean compressAhead(final long nowEpochMillis)
+    {
+        final long askedAt = gzipAskedAtMillis;
+        return onDemandIdleMillis > 0 && wanted(askedAt, nowEpochMillis)
+            && nowEpochMillis - askedAt >= gzipIntervalMillis - GZIP_AHEAD_MILLIS;
     }
 
     private boolean wanted(final long askedAtMillis, final long nowEpochMillis)
@@ -148,7 +170,7 @@ public final class MetricsRenderer implements AutoCloseable
                 waiter.complete(rendered);
             }
         }
-        if (onDemandIdleMillis > 0 && wanted(gzipAskedAtMillis, nowEpochMillis))
+        if (compressAhead(nowEpochMillis))
         {
             compressInBackground(rendered);
         }

@@ -140,4 +140,35 @@ class OnDemandRenderingTest
         Thread.sleep(200);
         assertFalse(renderer.latest().gzipReady(false), "not compressed once nobody asked for gzip for the idle time");
     }
+
+    @Test
+    void gzipIsCompressedAheadOnlyShortlyBeforeTheNextExpectedScrape() throws InterruptedException
+    {
+        // Scrapes every 15 s: the renderings of the seconds right after a scrape are not compressed.
+        for (int scrape = 0; scrape < 2; scrape++)
+        {
+            send("GET /metrics HTTP/1.1\r\nHost: x\r\nAccept-Encoding: gzip\r\n\r\n");
+            receive().release();
+            if (scrape == 0)
+            {
+                now.addAndGet(15_000);
+            }
+        }
+        final double aheadFromSecond = (15_000 - MetricsRenderer.GZIP_AHEAD_MILLIS) / 1000.0;
+        final MetricsRenderer.RenderedMetrics[] renderings = new MetricsRenderer.RenderedMetrics[15];
+        for (int second = 0; second < renderings.length; second++)
+        {
+            renderer.render(aggregator.latest(), now.addAndGet(1000));
+            renderings[second] = renderer.latest();
+            final long deadline = System.nanoTime() + 10_000_000_000L;
+            while (second + 1 >= aheadFromSecond && !renderings[second].gzipReady(false) && System.nanoTime() < deadline)
+            {
+                Thread.sleep(5);
+            }
+        }
+        for (int second = 0; second < renderings.length; second++)
+        {
+            assertEquals(second + 1 >= aheadFromSecond, renderings[second].gzipReady(false), "rendering " + (second + 1) + " s after the scrape");
+        }
+    }
 }
