@@ -54,7 +54,7 @@ public final class DaemonRoutes
     public Routes register(final Routes routes)
     {
         return routes
-            .get("/metrics", (DeferredRoute)(request, allocator) ->
+            .get("/metrics", (DeferredRoute)(request, allocator, eventLoop) ->
             {
                 final long started = System.nanoTime();
                 final String accept = request.headers().get(HttpHeaderNames.ACCEPT, "");
@@ -70,11 +70,11 @@ public final class DaemonRoutes
                 }
                 return metrics.openMetrics(now)
                     .orTimeout(OPENMETRICS_WAIT_MILLIS, TimeUnit.MILLISECONDS)
-                    .handle((rendered, failure) ->
+                    .handleAsync((rendered, failure) ->
                     {
                         final MetricsRenderer.RenderedMetrics served = rendered != null ? rendered : metrics.latest();
                         return metricsResponse(served, served.openMetricsText() != null, gzip, started);
-                    });
+                    }, eventLoop);
             })
             .get("/health", (request, allocator) ->
             {

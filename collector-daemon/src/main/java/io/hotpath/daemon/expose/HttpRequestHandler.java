@@ -67,7 +67,7 @@ public final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHt
         {
             if (route instanceof DeferredRoute deferred)
             {
-                deferred.handleLater(request, ctx.alloc()).whenComplete((response, failure) ->
+                deferred.handleLater(request, ctx.alloc(), ctx.executor()).whenComplete((response, failure) ->
                 {
                     if (failure != null || response == null)
                     {

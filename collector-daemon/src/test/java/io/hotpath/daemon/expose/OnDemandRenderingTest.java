@@ -73,6 +73,7 @@ class OnDemandRenderingTest
 
     private FullHttpResponse receive()
     {
+        server.runPendingTasks(); // responses completed by a rotation are built on the channel's event loop
         ByteBuf out;
         while ((out = server.readOutbound()) != null)
         {
