@@ -21,7 +21,8 @@ import java.util.List;
  *
  * <h2>Renderings on demand</h2>
  * Prometheus text is rendered at every rotation. OpenMetrics and the gzip'd bodies are prepared at a
- * rotation only while some scrape asked for them within {@link #onDemandIdleMillis} (≤ 0: always).
+ * rotation only while some scrape asked for them within {@link #onDemandIdleMillis} (≤ 0, tests and
+ * benchmarks only: OpenMetrics at every rotation, gzip by the first gzip scrape of each rendering).
  *
  * @param quantileWindows    windows of the quantile family, in exposition order ({@code 1s}, then {@link WindowTiers#WINDOW_NAMES}).
  * @param quantiles          quantile labels exposed, a subset of {@link Quantiles#REPORTED_LABELS}.
