@@ -78,6 +78,7 @@ jmh ring-choice-t1 'io.hotpath.benchmarks.RingChoiceBenchmark' -t 1
 jmh ring-choice-t2 'io.hotpath.benchmarks.RingChoiceBenchmark' -t 2
 jmh daemon-ingest 'io.hotpath.benchmarks.daemon.DaemonIngestBenchmark'
 jmh metrics-render 'io.hotpath.benchmarks.daemon.MetricsRenderBenchmark'
+jmh metrics-scrape 'io.hotpath.benchmarks.daemon.MetricsScrapeBenchmark'
 
 # Heap of the aggregation state with every window full (not a timing: a plain main).
 footprint() {

@@ -290,7 +290,7 @@ def daemon(doc, results, summary):
             "1 M samples, each followed by the rotation of every series (windows, quantiles, snapshot). Series are "
             "spread over metrics of ≤ 1 000 label sets (the daemon's per-metric cardinality cap), so 10 000 series "
             "really are 10 000.", "")
-    doc.command(results, "daemon-ingest", "metrics-render")
+    doc.command(results, "daemon-ingest", "metrics-render", "metrics-scrape")
     data = jmh(results, "daemon-ingest")
     if data:
         by = {}
@@ -309,24 +309,41 @@ def daemon(doc, results, summary):
                    "≥ 5 M/s"], rows)
     else:
         doc.add("_DaemonIngestBenchmark not run._", "")
-    doc.add("`MetricsRenderBenchmark`: rendering `/metrics` in both formats (Prometheus text 0.0.4 and OpenMetrics), as "
-            "the aggregation thread does once per rotation (a scrape then only wraps the bytes).", "")
+    doc.add("`MetricsRenderBenchmark`: what the aggregation thread does for `/metrics` once per rotation: "
+            "*renderPrometheusText* every rotation, *renderBothFormats* while a scraper asks for OpenMetrics, "
+            "*gzipPrometheusText* once per rotation in the background while scrapers ask for gzip (never per scrape). "
+            "*default*: the default exposition (quantile windows 1s, 1m); *all-windows*: every window, as before.", "")
     data = jmh(results, "metrics-render")
     if data:
         rows = []
-        for e in sorted(data, key=lambda x: int(params(x).get("series", 0))):
+        for e in sorted(data, key=lambda x: (int(params(x).get("series", 0)), params(x).get("exposition", ""), short(x["benchmark"]))):
             series = int(params(e).get("series"))
             text = aux_per_iteration(e, "prometheusTextBytes")
             om = aux_per_iteration(e, "openMetricsBytes")
-            rows.append([series, num(median(e), 2), mean_err(e), "{:,.0f}".format(text) if text else "–",
-                         "{:,.0f}".format(om) if om else "–", "{:,.0f}".format(text / series) if text else "–"])
-            if series == 10000:
-                summary.append(("`/metrics` for 10 000 series < 50 ms", "%s ms (both formats), %s bytes of text" % (
-                    num(median(e), 1), "{:,.0f}".format(text) if text else "?"), "yes" if median(e) < 50 else "no"))
-        doc.table(["series", "median ms (both formats)", "mean ± err", "Prometheus text bytes", "OpenMetrics bytes",
-                   "text bytes/series"], rows)
+            gz = aux_per_iteration(e, "gzipBytes")
+            rows.append([series, params(e).get("exposition", "–"), short(e["benchmark"]), num(median(e), 2), mean_err(e),
+                         "{:,.0f}".format(text) if text else "–", "{:,.0f}".format(om) if om else "–",
+                         "{:,.0f}".format(gz) if gz else "–", "{:,.0f}".format(text / series) if text else "–"])
+        doc.table(["series", "exposition", "benchmark", "median ms", "mean ± err", "Prometheus text bytes",
+                   "OpenMetrics bytes", "gzip bytes", "text bytes/series"], rows)
     else:
         doc.add("_MetricsRenderBenchmark not run._", "")
+    doc.add("`MetricsScrapeBenchmark`: a real `GET /metrics` over loopback HTTP/1.1 against the daemon's Netty server "
+            "and routes, 10 000 series with the default exposition, body received by the JDK HTTP client (not "
+            "decompressed); *gzip* = `Accept-Encoding: gzip` as Prometheus sends it.", "")
+    data = jmh(results, "metrics-scrape")
+    if data:
+        rows = []
+        for e in sorted(data, key=lambda x: (int(params(x).get("series", 0)), params(x).get("gzip", ""))):
+            series = int(params(e).get("series"))
+            body = aux_per_iteration(e, "bodyBytes")
+            rows.append([series, params(e).get("gzip", "–"), num(median(e), 2), mean_err(e), "{:,.0f}".format(body) if body else "–"])
+            if series == 10000 and params(e).get("gzip") == "true":
+                summary.append(("`/metrics` for 10 000 series < 50 ms", "%s ms per scrape (gzip, default exposition), %s bytes" % (
+                    num(median(e), 1), "{:,.0f}".format(body) if body else "?"), "yes" if median(e) < 50 else "no"))
+        doc.table(["series", "gzip", "median ms per scrape", "mean ± err", "body bytes"], rows)
+    else:
+        doc.add("_MetricsScrapeBenchmark not run._", "")
     doc.add("`WindowMemoryFootprint` (a plain main, not JMH): heap retained after full GC by the aggregation state of "
             "*series* series with every window full (65 simulated minutes of log-normal samples, median 1 ms).", "")
     rows = []

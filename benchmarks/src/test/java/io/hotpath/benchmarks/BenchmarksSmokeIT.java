@@ -46,7 +46,8 @@ class BenchmarksSmokeIT
         "io.hotpath.benchmarks.SpoolDocumentBenchmark",
         "io.hotpath.benchmarks.RingChoiceBenchmark",
         "io.hotpath.benchmarks.daemon.DaemonIngestBenchmark",
-        "io.hotpath.benchmarks.daemon.MetricsRenderBenchmark");
+        "io.hotpath.benchmarks.daemon.MetricsRenderBenchmark",
+        "io.hotpath.benchmarks.daemon.MetricsScrapeBenchmark");
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final long TIMEOUT_MINUTES = 5;

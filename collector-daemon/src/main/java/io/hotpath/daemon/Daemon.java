@@ -81,7 +81,7 @@ public final class Daemon implements AutoCloseable
     private final IngestCounters counters = new IngestCounters();
     private final SpoolTailers spool;
     private final CheckpointStore checkpoints;
-    private final MetricsRenderer renderer = new MetricsRenderer();
+    private final MetricsRenderer renderer;
     private final ScrapeStats scrapeStats = new ScrapeStats();
     private final Routes routes = new Routes();
     private final PushgatewayPusher pusher;
@@ -118,7 +118,8 @@ public final class Daemon implements AutoCloseable
             new SpoolRetention(config.getSpool().maxAgeMillis(), config.getSpool().maxTotalBytes()));
         this.checkpoints = new CheckpointStore(config.getState().dir());
         this.pusher = config.getPush().enabled() ? new PushgatewayPusher(config.getPush()) : null;
-        renderer.addSource(new SeriesMetricFamilies(config.getAggregation().bucketBoundsNanos()));
+        this.renderer = new MetricsRenderer(config.getMetrics().settings());
+        renderer.addSource(new SeriesMetricFamilies(config.getAggregation().bucketBoundsNanos(), config.getMetrics().settings()));
         this.anomalies = config.getAnomaly().enabled() ? new AnomalyEngine(config.getAnomaly().settings(), event -> { }, spool::serviceGone) : null;
         this.slos = config.getSlo().slos() == null ? null : SloEngine.withoutStateFiles(config.getSlo().slos());
         if (anomalies != null)
@@ -135,7 +136,7 @@ public final class Daemon implements AutoCloseable
         }
         renderer.addSource(new DaemonMetricFamilies(spool, counters, scrapeStats));
         renderer.addProcessSource(new JvmMetricFamilies());
-        new DaemonRoutes(renderer::latest, aggregator::latest, spool::statuses, scrapeStats, System::currentTimeMillis)
+        new DaemonRoutes(renderer, aggregator::latest, spool::statuses, scrapeStats, System::currentTimeMillis)
             .register(routes);
         new AnalysisRoutes(anomalies, slos).register(routes);
     }
@@ -444,6 +445,7 @@ public final class Daemon implements AutoCloseable
             server.close();
             server = null;
         }
+        renderer.close();
         if (pusher != null)
         {
             pusher.close();

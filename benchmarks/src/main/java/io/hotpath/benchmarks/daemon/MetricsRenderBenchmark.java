@@ -2,6 +2,7 @@ package io.hotpath.benchmarks.daemon;
 
 import io.hotpath.daemon.aggregate.AggregateSnapshot;
 import io.hotpath.daemon.aggregate.AggregationSettings;
+import io.hotpath.daemon.expose.ExpositionSettings;
 import io.hotpath.daemon.expose.MetricsRenderer;
 import io.hotpath.daemon.expose.SeriesMetricFamilies;
 import java.util.concurrent.TimeUnit;
@@ -20,12 +21,19 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Rendering {@code /metrics} for 1 000 and 10 000 series: both formats (Prometheus text 0.0.4 and
- * OpenMetrics), as the aggregation thread does once per rotation; a scrape then only wraps the
- * rendered bytes. Every series has samples, so every family (calls, bytes, duration buckets,
- * quantiles per window) is written for it. The auxiliary counters {@code prometheusTextBytes} and
- * {@code openMetricsBytes} give the size of one rendering (per iteration; every iteration renders the
- * same snapshot). Target: < 50 ms for 10 000 series.
+ * What the aggregation thread does for {@code /metrics} once per rotation, for 1 000 and 10 000
+ * series, with the default exposition ({@code exposition=default}: quantile windows 1s and 1m) and
+ * with every window ({@code all-windows}: what every series carried before the defaults changed):
+ * <ul>
+ *   <li>{@link #renderPrometheusText}: the rendering every rotation does (nobody asked for OpenMetrics);</li>
+ *   <li>{@link #renderBothFormats}: while some scraper asks for OpenMetrics;</li>
+ *   <li>{@link #gzipPrometheusText}: compressing one rendering, done once per rotation in the background
+ *       while clients ask for gzip (Prometheus does), never per scrape.</li>
+ * </ul>
+ * Every series has samples, payload sizes and some errors, so every family is written for it. The
+ * auxiliary counters give the size of one rendering: {@code prometheusTextBytes}, {@code
+ * openMetricsBytes}, {@code gzipBytes}. A scrape itself only wraps these bytes: {@link
+ * MetricsScrapeBenchmark} times it over HTTP. Target: {@code /metrics} for 10 000 series < 50 ms.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -38,20 +46,39 @@ public class MetricsRenderBenchmark
     @Param({ "1000", "10000" })
     int series;
 
-    private MetricsRenderer renderer;
-    private AggregateSnapshot snapshot;
+    @Param({ "default", "all-windows" })
+    String exposition;
 
-    /** Size of the last rendering. */
+    private MetricsRenderer prometheusOnly;
+    private MetricsRenderer bothFormats;
+    private AggregateSnapshot snapshot;
+    private byte[] rendered;
+
+    /** Size of one rendering (the last one of the iteration; every iteration renders the same snapshot). */
     @State(Scope.Thread)
     @AuxCounters(AuxCounters.Type.EVENTS)
     public static class RenderedBytes
     {
         public long prometheusTextBytes;
         public long openMetricsBytes;
+        public long gzipBytes;
     }
 
     @Setup(Level.Trial)
     public void setUp()
+    {
+        snapshot = snapshot(series);
+        final ExpositionSettings settings = "default".equals(exposition) ? ExpositionSettings.defaults() : ExpositionSettings.everything();
+        prometheusOnly = new MetricsRenderer(settings.withOnDemandIdleMillis(60_000));
+        prometheusOnly.addSource(new SeriesMetricFamilies(AggregationSettings.DEFAULT_BUCKETS_NANOS, settings));
+        bothFormats = new MetricsRenderer();
+        bothFormats.addSource(new SeriesMetricFamilies(AggregationSettings.DEFAULT_BUCKETS_NANOS, settings));
+        prometheusOnly.render(snapshot, 1_800_000_001_000L);
+        rendered = prometheusOnly.latest().prometheusText();
+    }
+
+    /** A rotated aggregate of {@code series} series, each with samples in the last second. */
+    static AggregateSnapshot snapshot(final int series)
     {
         final long now = 1_800_000_000_000L;
         final DaemonWorkload workload = new DaemonWorkload(series, 64, 1024, now);
@@ -63,18 +90,33 @@ public class MetricsRenderBenchmark
             }
         }
         workload.aggregator.rotate(now + 1000);
-        snapshot = workload.aggregator.latest();
-        renderer = new MetricsRenderer();
-        renderer.addSource(new SeriesMetricFamilies(AggregationSettings.DEFAULT_BUCKETS_NANOS));
+        return workload.aggregator.latest();
+    }
+
+    @Benchmark
+    public int renderPrometheusText(final RenderedBytes bytes)
+    {
+        prometheusOnly.render(snapshot, 1_800_000_001_000L);
+        final MetricsRenderer.RenderedMetrics rendered = prometheusOnly.latest();
+        bytes.prometheusTextBytes = rendered.prometheusText().length;
+        return rendered.prometheusText().length;
     }
 
     @Benchmark
     public int renderBothFormats(final RenderedBytes bytes)
     {
-        renderer.render(snapshot, 1_800_000_001_000L);
-        final MetricsRenderer.RenderedMetrics rendered = renderer.latest();
+        bothFormats.render(snapshot, 1_800_000_001_000L);
+        final MetricsRenderer.RenderedMetrics rendered = bothFormats.latest();
         bytes.prometheusTextBytes = rendered.prometheusText().length;
         bytes.openMetricsBytes = rendered.openMetricsText().length;
         return rendered.prometheusText().length;
+    }
+
+    @Benchmark
+    public int gzipPrometheusText(final RenderedBytes bytes)
+    {
+        final byte[] gzip = MetricsRenderer.RenderedMetrics.gzip(rendered);
+        bytes.gzipBytes = gzip.length;
+        return gzip.length;
     }
 }

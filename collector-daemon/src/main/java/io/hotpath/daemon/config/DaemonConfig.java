@@ -2,6 +2,7 @@ package io.hotpath.daemon.config;
 
 import com.fasterxml.jackson.annotation.JsonSetter;
 import io.hotpath.daemon.detect.AnomalySettings;
+import io.hotpath.daemon.expose.ExpositionSettings;
 import io.hotpath.daemon.slo.SloFile;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -28,6 +29,7 @@ public final class DaemonConfig
     private Push push = new Push();
     private Anomaly anomaly = new Anomaly();
     private Slo slo = new Slo();
+    private Metrics metrics = new Metrics();
 
     public InetSocketAddress listenAddress()
     {
@@ -94,6 +96,16 @@ public final class DaemonConfig
     public void setAnomaly(final Anomaly value)
     {
         anomaly = value;
+    }
+
+    public Metrics getMetrics()
+    {
+        return metrics;
+    }
+
+    public void setMetrics(final Metrics value)
+    {
+        metrics = value;
     }
 
     public Slo getSlo()
@@ -469,6 +481,61 @@ public final class DaemonConfig
                 case "all": exposeScores = ExposeScores.ALL; break;
                 default: throw new IllegalArgumentException("expected active or all, got '" + value + "'");
             }
+        }
+    }
+
+    /** {@code metrics:} what {@code GET /metrics} carries per series, and which renderings are prepared ahead (see {@link ExpositionSettings}). */
+    public static final class Metrics
+    {
+        private List<String> quantileWindows = ExpositionSettings.DEFAULT_WINDOWS;
+        private List<String> quantiles = ExpositionSettings.ALL_QUANTILES;
+        private long onDemandIdleMillis = ExpositionSettings.DEFAULT_ON_DEMAND_IDLE_MILLIS;
+
+        /** Windows of {@code hotpath_duration_quantile_seconds}: some of 1s, 1m, 5m, 15m, 1h (may be empty). */
+        public void setQuantileWindows(final List<String> value)
+        {
+            quantileWindows = new ExpositionSettings(value, quantiles, onDemandIdleMillis).quantileWindows();
+        }
+
+        /** Quantiles of {@code hotpath_duration_quantile_seconds}: some of 0.5, 0.9, 0.95, 0.99, 0.999, 1 (the max). */
+        public void setQuantiles(final List<Double> value)
+        {
+            final List<String> labels = new java.util.ArrayList<>();
+            for (final Double quantile : value)
+            {
+                final int index = quantile == null ? -1 : indexOf(quantile);
+                if (index < 0)
+                {
+                    throw new IllegalArgumentException("quantile " + quantile + " is not computed, expected some of "
+                        + ExpositionSettings.ALL_QUANTILES);
+                }
+                labels.add(io.hotpath.daemon.aggregate.Quantiles.REPORTED_LABELS[index]);
+            }
+            quantiles = new ExpositionSettings(quantileWindows, labels, onDemandIdleMillis).quantiles();
+        }
+
+        private static int indexOf(final double quantile)
+        {
+            final double[] reported = io.hotpath.daemon.aggregate.Quantiles.REPORTED;
+            for (int i = 0; i < reported.length; i++)
+            {
+                if (reported[i] == quantile)
+                {
+                    return i;
+                }
+            }
+            return -1;
+        }
+
+        /** OpenMetrics and gzip are prepared at each rotation until no scrape asked for them for this long. */
+        public void setOnDemandIdle(final String value)
+        {
+            onDemandIdleMillis = positive(Units.durationMillis(value));
+        }
+
+        public ExpositionSettings settings()
+        {
+            return new ExpositionSettings(quantileWindows, quantiles, onDemandIdleMillis);
         }
     }
 

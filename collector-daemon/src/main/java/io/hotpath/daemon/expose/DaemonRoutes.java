@@ -6,13 +6,17 @@ import io.hotpath.daemon.aggregate.SeriesSnapshot;
 import io.hotpath.daemon.aggregate.WindowTiers;
 import io.hotpath.daemon.tail.SpoolTailers;
 import io.hotpath.wire.TraceIds;
+import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.LongSupplier;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
@@ -24,14 +28,17 @@ public final class DaemonRoutes
     /** Readiness fails when the last rotation is older than this (the aggregation thread is stuck). */
     static final long READY_MAX_ROTATION_AGE_MILLIS = 5_000;
 
-    private final Supplier<MetricsRenderer.RenderedMetrics> metrics;
+    /** How long the first OpenMetrics scrape after an idle period waits for a rotation to render it; then: Prometheus text. */
+    static final long OPENMETRICS_WAIT_MILLIS = 3_000;
+
+    private final MetricsRenderer metrics;
     private final Supplier<AggregateSnapshot> snapshot;
     private final Supplier<List<SpoolTailers.QueueStatus>> queues;
     private final ScrapeStats scrapeStats;
     private final LongSupplier clock;
 
     public DaemonRoutes(
-        final Supplier<MetricsRenderer.RenderedMetrics> metrics,
+        final MetricsRenderer metrics,
         final Supplier<AggregateSnapshot> snapshot,
         final Supplier<List<SpoolTailers.QueueStatus>> queues,
         final ScrapeStats scrapeStats,
@@ -47,17 +54,27 @@ public final class DaemonRoutes
     public Routes register(final Routes routes)
     {
         return routes
-            .get("/metrics", (request, allocator) ->
+            .get("/metrics", (DeferredRoute)(request, allocator, eventLoop) ->
             {
                 final long started = System.nanoTime();
                 final String accept = request.headers().get(HttpHeaderNames.ACCEPT, "");
-                final MetricsRenderer.RenderedMetrics rendered = metrics.get();
-                final boolean openMetrics = accept.contains("application/openmetrics-text");
-                final var response = openMetrics
-                    ? Responses.bytes(HttpResponseStatus.OK, TextMetricWriter.OPENMETRICS_CONTENT_TYPE, rendered.openMetricsText())
-                    : Responses.bytes(HttpResponseStatus.OK, TextMetricWriter.PROMETHEUS_CONTENT_TYPE, rendered.prometheusText());
-                scrapeStats.recordScrape(System.nanoTime() - started);
-                return response;
+                final boolean gzip = acceptsGzip(request.headers().get(HttpHeaderNames.ACCEPT_ENCODING, ""));
+                final long now = clock.getAsLong();
+                if (gzip)
+                {
+                    metrics.gzipAsked(now);
+                }
+                if (!accept.contains("application/openmetrics-text"))
+                {
+                    return CompletableFuture.completedFuture(metricsResponse(metrics.latest(), false, gzip, started));
+                }
+                return metrics.openMetrics(now)
+                    .orTimeout(OPENMETRICS_WAIT_MILLIS, TimeUnit.MILLISECONDS)
+                    .handleAsync((rendered, failure) ->
+                    {
+                        final MetricsRenderer.RenderedMetrics served = rendered != null ? rendered : metrics.latest();
+                        return metricsResponse(served, served.openMetricsText() != null, gzip, started);
+                    }, eventLoop);
             })
             .get("/health", (request, allocator) ->
             {
@@ -67,6 +84,49 @@ public final class DaemonRoutes
             })
             .get("/metrics/summary", (request, allocator) -> Responses.json(HttpResponseStatus.OK, summary(), allocator))
             .get("/api/series", (request, allocator) -> Responses.json(HttpResponseStatus.OK, series(), allocator));
+    }
+
+    private FullHttpResponse metricsResponse(
+        final MetricsRenderer.RenderedMetrics rendered, final boolean openMetrics, final boolean gzip, final long started)
+    {
+        final String contentType = openMetrics ? TextMetricWriter.OPENMETRICS_CONTENT_TYPE : TextMetricWriter.PROMETHEUS_CONTENT_TYPE;
+        final FullHttpResponse response;
+        if (gzip)
+        {
+            // Compressed once per rendering (usually in the background, ahead of this scrape); the
+            // Content-Encoding header makes the pipeline's HttpContentCompressor pass it through.
+            response = Responses.bytes(HttpResponseStatus.OK, contentType, rendered.gzipped(openMetrics));
+            response.headers().set(HttpHeaderNames.CONTENT_ENCODING, HttpHeaderValues.GZIP);
+        }
+        else
+        {
+            response = Responses.bytes(HttpResponseStatus.OK, contentType, openMetrics ? rendered.openMetricsText() : rendered.prometheusText());
+        }
+        response.headers().set(HttpHeaderNames.VARY, HttpHeaderNames.ACCEPT_ENCODING);
+        scrapeStats.recordScrape(System.nanoTime() - started);
+        return response;
+    }
+
+    /** Whether {@code Accept-Encoding} lists gzip (without {@code q=0}). */
+    static boolean acceptsGzip(final String acceptEncoding)
+    {
+        for (final String coding : acceptEncoding.split(","))
+        {
+            final String[] parts = coding.trim().split(";");
+            if (parts[0].trim().equalsIgnoreCase("gzip") || parts[0].trim().equals("*"))
+            {
+                for (int i = 1; i < parts.length; i++)
+                {
+                    final String parameter = parts[i].replace(" ", "");
+                    if (parameter.startsWith("q=") && Double.parseDouble("0" + parameter.substring(2).replaceAll("[^0-9.]", "")) == 0)
+                    {
+                        return false;
+                    }
+                }
+                return true;
+            }
+        }
+        return false;
     }
 
     Map<String, Object> health()

@@ -34,9 +34,14 @@ public final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHt
     @Override
     protected void channelRead0(final ChannelHandlerContext ctx, final FullHttpRequest request)
     {
-        ctx.write(respond(ctx, request));
+        final FullHttpResponse response = respond(ctx, request);
+        if (response != null)
+        {
+            ctx.write(response);
+        }
     }
 
+    /** The response now, or null when a {@link DeferredRoute} writes it later. */
     private FullHttpResponse respond(final ChannelHandlerContext ctx, final FullHttpRequest request)
     {
         if (!request.decoderResult().isSuccess())
@@ -60,6 +65,22 @@ public final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHt
         }
         try
         {
+            if (route instanceof DeferredRoute deferred)
+            {
+                deferred.handleLater(request, ctx.alloc(), ctx.executor()).whenComplete((response, failure) ->
+                {
+                    if (failure != null || response == null)
+                    {
+                        LOG.log(Level.WARNING, "route " + path + " failed", failure);
+                        ctx.writeAndFlush(Responses.text(HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal error\n"));
+                    }
+                    else
+                    {
+                        ctx.writeAndFlush(response);
+                    }
+                });
+                return null;
+            }
             return route.handle(request, ctx.alloc());
         }
         catch (final RuntimeException e)

@@ -2,30 +2,80 @@ package io.hotpath.daemon.expose;
 
 import io.hotpath.daemon.aggregate.AggregateSnapshot;
 import io.prometheus.client.Collector;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import java.util.zip.Deflater;
+import java.util.zip.GZIPOutputStream;
 
 /**
- * Renders every {@link MetricFamilySource} once per rotation, on the aggregation thread, into
- * Prometheus text and OpenMetrics bytes that {@code GET /metrics} serves as they are. Publication is
- * one volatile write of an immutable {@link RenderedMetrics}.
+ * Renders every {@link MetricFamilySource} once per rotation, on the aggregation thread, into the
+ * bytes {@code GET /metrics} serves as they are. Publication is one volatile write of a
+ * {@link RenderedMetrics}; a scrape never renders.
+ *
+ * <h2>Only what is asked for</h2>
+ * Prometheus text is rendered at every rotation. OpenMetrics (for exemplars) and the gzip'd bodies
+ * are prepared only while a scrape asked for them within {@link ExpositionSettings#onDemandIdleMillis()}:
+ * <ul>
+ *   <li>OpenMetrics is rendered with the Prometheus text at the rotation. The first OpenMetrics
+ *       scrape after an idle period waits for the next rotation (≤ 1 s, {@link #openMetrics}).</li>
+ *   <li>gzip (Prometheus asks for it on every scrape) is compressed at most once per rendering, at
+ *       {@link Deflater#BEST_SPEED}, on a background thread right after the rotations shortly before
+ *       the next gzip scrape is expected ({@link #compressAhead}), so the scrape finds the compressed
+ *       bytes ready; a scrape that comes before that compresses its rendering itself (once, shared).
+ *       Netty's per-response compressor did this work on every scrape, at the default level.</li>
+ * </ul>
  *
  * <p>Adding a metric family: implement {@link MetricFamilySource} and call {@link #addSource} while
  * wiring the daemon ({@code io.hotpath.daemon.Daemon}); it then appears in both formats and in
  * Pushgateway pushes.
  */
-public final class MetricsRenderer
+public final class MetricsRenderer implements AutoCloseable
 {
     private static final Logger LOG = Logger.getLogger(MetricsRenderer.class.getName());
+    private static final long NEVER = Long.MIN_VALUE / 2;
+    static final long GZIP_AHEAD_MILLIS = 2_500;
 
+    private final long onDemandIdleMillis;
     private final List<MetricFamilySource> sources = new CopyOnWriteArrayList<>();
     /** Families of the daemon process itself: scraped, not pushed. */
     private final List<MetricFamilySource> processSources = new CopyOnWriteArrayList<>();
     private final TextMetricWriter prometheus = new TextMetricWriter(false);
     private final TextMetricWriter openMetrics = new TextMetricWriter(true);
     private volatile RenderedMetrics latest = new RenderedMetrics(new byte[0], "# EOF\n".getBytes(), 0, 0);
+    private volatile long openMetricsAskedAtMillis = NEVER;
+    private volatile long gzipAskedAtMillis = NEVER;
+    /** Time between the last two gzip scrapes (0 until known): compressing ahead is only worth it shortly before the next. */
+    private volatile long gzipIntervalMillis;
+    private final Queue<CompletableFuture<RenderedMetrics>> openMetricsWaiters = new ConcurrentLinkedQueue<>();
+    private final AtomicReference<RenderedMetrics> toCompress = new AtomicReference<>();
+    private ExecutorService compressor;
+
+    /** Every rendering prepared at every rotation (tests, benchmarks). */
+    public MetricsRenderer()
+    {
+        this(0);
+    }
+
+    public MetricsRenderer(final ExpositionSettings settings)
+    {
+        this(settings.onDemandIdleMillis());
+    }
+
+    private MetricsRenderer(final long onDemandIdleMillis)
+    {
+        this.onDemandIdleMillis = onDemandIdleMillis;
+    }
 
     public void addSource(final MetricFamilySource source)
     {
@@ -37,37 +87,151 @@ public final class MetricsRenderer
         processSources.add(source);
     }
 
+    /** The last rendering; its {@link RenderedMetrics#openMetricsText()} is null when OpenMetrics was not asked for lately. */
     public RenderedMetrics latest()
     {
         return latest;
     }
 
+    /**
+     * A rendering with OpenMetrics: the latest if it has it, else the next rotation's (which will
+     * render it, since this call asks for it). Any thread.
+     */
+    public CompletableFuture<RenderedMetrics> openMetrics(final long nowEpochMillis)
+    {
+        openMetricsAskedAtMillis = nowEpochMillis;
+        RenderedMetrics rendered = latest;
+        if (rendered.openMetricsText() != null)
+        {
+            return CompletableFuture.completedFuture(rendered);
+        }
+        final CompletableFuture<RenderedMetrics> waiter = new CompletableFuture<>();
+        openMetricsWaiters.add(waiter);
+        rendered = latest; // published between the check and the add: its waiters were already drained
+        if (rendered.openMetricsText() != null)
+        {
+            waiter.complete(rendered);
+        }
+        return waiter;
+    }
+
+    /** Notes that a client accepts gzip, so that the next renderings are compressed ahead of the scrape. Any thread. */
+    public void gzipAsked(final long nowEpochMillis)
+    {
+        final long previous = gzipAskedAtMillis;
+        if (previous != NEVER && nowEpochMillis > previous)
+        {
+            gzipIntervalMillis = nowEpochMillis - previous;
+        }
+        gzipAskedAtMillis = nowEpochMillis;
+    }
+
+    /**
+     * Whether this rotation's rendering should be compressed ahead: while gzip scrapes come (within
+     * the idle time), and from {@value #GZIP_AHEAD_MILLIS} ms before the next one is expected (a
+     * Prometheus scraping every 15 s then costs ~3 compressions per scrape, not 15). A scrape that
+     * comes earlier than expected compresses its rendering itself, once.
+     */
+    private boolean compressAhead(final long nowEpochMillis)
+    {
+        final long askedAt = gzipAskedAtMillis;
+        return onDemandIdleMillis > 0 && wanted(askedAt, nowEpochMillis)
+            && nowEpochMillis - askedAt >= gzipIntervalMillis - GZIP_AHEAD_MILLIS;
+    }
+
+    private boolean wanted(final long askedAtMillis, final long nowEpochMillis)
+    {
+        return onDemandIdleMillis <= 0 || nowEpochMillis - askedAtMillis <= onDemandIdleMillis;
+    }
+
+    /** On the aggregation thread, after each rotation. */
     public void render(final AggregateSnapshot snapshot, final long nowEpochMillis)
     {
         final long started = System.nanoTime();
+        final boolean withOpenMetrics = wanted(openMetricsAskedAtMillis, nowEpochMillis);
         prometheus.reset();
         openMetrics.reset();
         for (final MetricFamilySource source : sources)
         {
-            write(source, snapshot);
+            write(source, snapshot, withOpenMetrics);
         }
         for (final MetricFamilySource source : processSources)
         {
-            write(source, snapshot);
+            write(source, snapshot, withOpenMetrics);
         }
-        latest = new RenderedMetrics(prometheus.finish(), openMetrics.finish(), System.nanoTime() - started, nowEpochMillis);
+        final RenderedMetrics rendered = new RenderedMetrics(
+            prometheus.finish(), withOpenMetrics ? openMetrics.finish() : null, System.nanoTime() - started, nowEpochMillis);
+        latest = rendered;
+        if (withOpenMetrics)
+        {
+            CompletableFuture<RenderedMetrics> waiter;
+            while ((waiter = openMetricsWaiters.poll()) != null)
+            {
+                waiter.complete(rendered);
+            }
+        }
+        if (compressAhead(nowEpochMillis))
+        {
+            compressInBackground(rendered);
+        }
     }
 
-    private void write(final MetricFamilySource source, final AggregateSnapshot snapshot)
+    private void write(final MetricFamilySource source, final AggregateSnapshot snapshot, final boolean withOpenMetrics)
     {
         try
         {
             source.writeTo(prometheus, snapshot);
-            source.writeTo(openMetrics, snapshot);
+            if (withOpenMetrics)
+            {
+                source.writeTo(openMetrics, snapshot);
+            }
         }
         catch (final RuntimeException e)
         {
             LOG.log(Level.WARNING, "metric family source " + source.getClass().getName() + " failed", e);
+        }
+    }
+
+    /** Coalescing: if the compressor is behind, it skips to the newest rendering. */
+    private void compressInBackground(final RenderedMetrics rendered)
+    {
+        if (compressor == null)
+        {
+            compressor = Executors.newSingleThreadExecutor(r ->
+            {
+                final Thread thread = new Thread(r, "hotpathd-gzip");
+                thread.setDaemon(true);
+                return thread;
+            });
+        }
+        if (toCompress.getAndSet(rendered) == null)
+        {
+            compressor.execute(() ->
+            {
+                final RenderedMetrics next = toCompress.getAndSet(null);
+                if (next != null)
+                {
+                    next.gzipped(false);
+                    if (next.openMetricsText() != null)
+                    {
+                        next.gzipped(true);
+                    }
+                }
+            });
+        }
+    }
+
+    @Override
+    public void close()
+    {
+        if (compressor != null)
+        {
+            compressor.shutdownNow();
+        }
+        CompletableFuture<RenderedMetrics> waiter;
+        while ((waiter = openMetricsWaiters.poll()) != null)
+        {
+            waiter.cancel(false);
         }
     }
 
@@ -89,8 +253,101 @@ public final class MetricsRenderer
         return writer.finish();
     }
 
-    /** One rotation's exposition, immutable. */
-    public record RenderedMetrics(byte[] prometheusText, byte[] openMetricsText, long renderNanos, long renderedAtEpochMillis)
+    /** One rotation's exposition: the text immutable, its gzip'd form computed at most once per format. */
+    public static final class RenderedMetrics
     {
+        private final byte[] prometheusText;
+        private final byte[] openMetricsText;
+        private final long renderNanos;
+        private final long renderedAtEpochMillis;
+        private volatile byte[] prometheusGzip;
+        private volatile byte[] openMetricsGzip;
+
+        RenderedMetrics(final byte[] prometheusText, final byte[] openMetricsText, final long renderNanos, final long renderedAtEpochMillis)
+        {
+            this.prometheusText = prometheusText;
+            this.openMetricsText = openMetricsText;
+            this.renderNanos = renderNanos;
+            this.renderedAtEpochMillis = renderedAtEpochMillis;
+        }
+
+        public byte[] prometheusText()
+        {
+            return prometheusText;
+        }
+
+        /** Null when this rotation did not render OpenMetrics (nobody asked lately). */
+        public byte[] openMetricsText()
+        {
+            return openMetricsText;
+        }
+
+        public long renderNanos()
+        {
+            return renderNanos;
+        }
+
+        public long renderedAtEpochMillis()
+        {
+            return renderedAtEpochMillis;
+        }
+
+        /** Whether {@link #gzipped} would return at once (compressed already). */
+        boolean gzipReady(final boolean openMetrics)
+        {
+            return (openMetrics ? openMetricsGzip : prometheusGzip) != null;
+        }
+
+        /** The text gzip'd; compressed by the first caller (background compressor or scrape), then shared. */
+        public byte[] gzipped(final boolean openMetrics)
+        {
+            byte[] gzip = openMetrics ? openMetricsGzip : prometheusGzip;
+            if (gzip != null)
+            {
+                return gzip;
+            }
+            synchronized (this)
+            {
+                gzip = openMetrics ? openMetricsGzip : prometheusGzip;
+                if (gzip == null)
+                {
+                    gzip = gzip(openMetrics ? openMetricsText : prometheusText);
+                    if (openMetrics)
+                    {
+                        openMetricsGzip = gzip;
+                    }
+                    else
+                    {
+                        prometheusGzip = gzip;
+                    }
+                }
+                return gzip;
+            }
+        }
+
+        /** gzip as the scrape serves it ({@link Deflater#BEST_SPEED}). */
+        public static byte[] gzip(final byte[] text)
+        {
+            final ByteArrayOutputStream out = new ByteArrayOutputStream(Math.max(64, text.length / 8));
+            try (GZIPOutputStream gzip = new FastGzipOutputStream(out))
+            {
+                gzip.write(text);
+            }
+            catch (final IOException e)
+            {
+                throw new UncheckedIOException(e); // a ByteArrayOutputStream does not fail
+            }
+            return out.toByteArray();
+        }
+    }
+
+    /** gzip at {@link Deflater#BEST_SPEED}: metric text compresses ~10× even so, at several times the speed of the default level. */
+    private static final class FastGzipOutputStream extends GZIPOutputStream
+    {
+        FastGzipOutputStream(final ByteArrayOutputStream out) throws IOException
+        {
+            super(out, 64 * 1024);
+            def.setLevel(Deflater.BEST_SPEED);
+        }
     }
 }

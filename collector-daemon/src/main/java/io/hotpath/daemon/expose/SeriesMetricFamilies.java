@@ -16,16 +16,33 @@ import java.util.Map;
  * exemplars on buckets), {@code hotpath_duration_quantile_seconds} (1 s and window quantiles; NaN
  * while a window is empty), {@code hotpath_calls_total}, {@code hotpath_payload_bytes_total},
  * {@code hotpath_late_samples_total}.
+ *
+ * <p>What a series costs per scrape is chosen by {@link ExpositionSettings}: by default the quantile
+ * family carries the {@code 1s} and {@code 1m} windows only (the histogram serves longer ranges), and
+ * {@code hotpath_payload_bytes_total} / {@code hotpath_late_samples_total} appear once they are
+ * non-zero (like the error outcomes of {@code hotpath_calls_total}): most rules report no payload
+ * size and late samples are rare, so a default series is 19 + 12 + 1 lines with the default buckets
+ * instead of 52. {@code ExpositionBudgetTest} keeps it there.
  */
 public final class SeriesMetricFamilies implements MetricFamilySource
 {
     private static final String[] WINDOW_LABELS = windowLabels();
 
     private final String[] bucketLabels;
+    private final int[] windows;
+    private final int[] quantiles;
     private final Map<SeriesKey, Labels> labelsByKey = new HashMap<>();
 
+    /** With {@link ExpositionSettings#defaults()}. */
     public SeriesMetricFamilies(final long[] bucketBoundsNanos)
     {
+        this(bucketBoundsNanos, ExpositionSettings.defaults());
+    }
+
+    public SeriesMetricFamilies(final long[] bucketBoundsNanos, final ExpositionSettings settings)
+    {
+        windows = settings.windowIndexes();
+        quantiles = settings.quantileIndexes();
         bucketLabels = new String[bucketBoundsNanos.length + 1];
         for (int i = 0; i < bucketBoundsNanos.length; i++)
         {
@@ -83,11 +100,11 @@ public final class SeriesMetricFamilies implements MetricFamilySource
         for (final SeriesSnapshot s : series)
         {
             final Labels labels = labels(s.key());
-            for (int w = 0; w < WINDOW_LABELS.length; w++)
+            for (final int w : windows)
             {
                 final long count = w == 0 ? s.intervalCount() : s.windowCounts()[w - 1];
-                final long[] quantiles = w == 0 ? s.intervalQuantiles() : s.windowQuantiles()[w - 1];
-                for (int q = 0; q < quantiles.length; q++)
+                final long[] values = w == 0 ? s.intervalQuantiles() : s.windowQuantiles()[w - 1];
+                for (final int q : quantiles)
                 {
                     if (count == 0)
                     {
@@ -96,7 +113,7 @@ public final class SeriesMetricFamilies implements MetricFamilySource
                     else
                     {
                         writer.sampleNanosAsSeconds("", labels, "window", WINDOW_LABELS[w], "quantile", Quantiles.REPORTED_LABELS[q],
-                            quantiles[q]);
+                            values[q]);
                     }
                 }
             }
@@ -121,14 +138,20 @@ public final class SeriesMetricFamilies implements MetricFamilySource
         writer.family("hotpath_payload_bytes", MetricType.COUNTER, "Payload bytes of calls that reported a size.");
         for (final SeriesSnapshot s : series)
         {
-            writer.sample("_total", labels(s.key()), null, null, null, null, s.payloadBytesTotal());
+            if (s.payloadBytesTotal() != 0)
+            {
+                writer.sample("_total", labels(s.key()), null, null, null, null, s.payloadBytesTotal());
+            }
         }
 
         writer.family("hotpath_late_samples", MetricType.COUNTER,
             "Samples older than the in-memory windows, counted into the current interval.");
         for (final SeriesSnapshot s : series)
         {
-            writer.sample("_total", labels(s.key()), null, null, null, null, s.lateSamples());
+            if (s.lateSamples() != 0)
+            {
+                writer.sample("_total", labels(s.key()), null, null, null, null, s.lateSamples());
+            }
         }
     }
 }

@@ -292,14 +292,18 @@ public final class TextMetricWriter implements MetricWriter
         }
     }
 
+    /**
+     * Names, suffixes and plain label values are ASCII: {@link String#getBytes(int, int, byte[], int)}
+     * copies their bytes in one intrinsic call (a compact Latin-1 string is already bytes), several
+     * times faster than a {@code charAt} loop over the ~100 characters of every sample line.
+     */
+    @SuppressWarnings("deprecation")
     private TextMetricWriter ascii(final String text)
     {
         final int length = text.length();
         ensure(length);
-        for (int i = 0; i < length; i++)
-        {
-            buffer[position++] = (byte)text.charAt(i);
-        }
+        text.getBytes(0, length, buffer, position);
+        position += length;
         return this;
     }
 

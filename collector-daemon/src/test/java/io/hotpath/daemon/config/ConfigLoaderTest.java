@@ -39,6 +39,33 @@ class ConfigLoaderTest
         assertEquals(DaemonConfig.Anomaly.ExposeScores.ACTIVE, parsed.getAnomaly().exposeScores());
         assertEquals(builtIn.getAnomaly().settings().maxSeries(), parsed.getAnomaly().settings().maxSeries());
         assertEquals(null, parsed.getSlo().slos());
+        assertEquals(io.hotpath.daemon.expose.ExpositionSettings.defaults(), parsed.getMetrics().settings());
+        assertEquals(io.hotpath.daemon.expose.ExpositionSettings.defaults(), builtIn.getMetrics().settings());
+    }
+
+    @Test
+    void metricsSettingsAreValidatedWithTheirLine() throws Exception
+    {
+        final DaemonConfig chosen = ConfigLoader.parse(String.join("\n",
+            "metrics:",
+            "  quantile-windows: [1s, 1m, 1h]",
+            "  quantiles: [0.99, 1]",
+            "  on-demand-idle: 5m",
+            ""), "h.yaml");
+        assertEquals(java.util.List.of("1s", "1m", "1h"), chosen.getMetrics().settings().quantileWindows());
+        assertEquals(java.util.List.of("0.99", "1"), chosen.getMetrics().settings().quantiles());
+        assertEquals(300_000, chosen.getMetrics().settings().onDemandIdleMillis());
+        final ConfigException window = assertThrows(ConfigException.class, () -> ConfigLoader.parse(String.join("\n",
+            "metrics:",
+            "  quantile-windows: [1s, 2m]",
+            ""), "h.yaml"));
+        assertTrue(window.getMessage().contains("2m") && window.getMessage().contains("h.yaml:2:") && window.getMessage().contains("metrics.quantile-windows"),
+            window.getMessage());
+        final ConfigException quantile = assertThrows(ConfigException.class, () -> ConfigLoader.parse(String.join("\n",
+            "metrics:",
+            "  quantiles: [0.75]",
+            ""), "h.yaml"));
+        assertTrue(quantile.getMessage().contains("0.75"), quantile.getMessage());
     }
 
     @Test

@@ -60,7 +60,7 @@ class HttpRequestHandlerTest
         renderer.addSource(new SeriesMetricFamilies(AggregationSettings.DEFAULT_BUCKETS_NANOS));
         renderer.render(aggregator.latest(), T0 + 1000);
         final AggregateSnapshot snapshot = aggregator.latest();
-        final Routes routes = new DaemonRoutes(renderer::latest, () -> snapshot, List::of, new ScrapeStats(), () -> T0 + 1500)
+        final Routes routes = new DaemonRoutes(renderer, () -> snapshot, List::of, new ScrapeStats(), () -> T0 + 1500)
             .register(new Routes());
         HttpServerInitializer.configure(server.pipeline(), new HttpRequestHandler(routes));
     }

@@ -29,12 +29,17 @@ class MetricsRenderingTest
 
     private MetricsRenderer renderer(final Aggregator aggregator)
     {
+        return renderer(aggregator, ExpositionSettings.everything());
+    }
+
+    private MetricsRenderer renderer(final Aggregator aggregator, final ExpositionSettings settings)
+    {
         final IngestCounters counters = new IngestCounters();
         counters.reject("truncated");
         final SpoolTailers spool = new SpoolTailers(temp.resolve("spool"), aggregator, counters, null);
         spool.publishStatus(T0);
-        final MetricsRenderer renderer = new MetricsRenderer();
-        renderer.addSource(new SeriesMetricFamilies(aggregator.settings().bucketBoundsNanos()));
+        final MetricsRenderer renderer = new MetricsRenderer(settings);
+        renderer.addSource(new SeriesMetricFamilies(aggregator.settings().bucketBoundsNanos(), settings));
         renderer.addSource(new DaemonMetricFamilies(spool, counters, new ScrapeStats()));
         renderer.addProcessSource(new JvmMetricFamilies());
         return renderer;
@@ -82,7 +87,9 @@ class MetricsRenderingTest
         assertContains(text, "hotpath_duration_quantile_seconds{service=\"demo\",metric=\"idle\",kind=\"custom\",window=\"1h\",quantile=\"0.5\"} NaN\n");
         assertContains(text, "hotpath_daemon_records_rejected_total{reason=\"truncated\"} 1\n");
         assertContains(text, "hotpath_daemon_series 3\n");
-        assertContains(text, "hotpath_late_samples_total{service=\"demo\",metric=\"odd\",kind=\"custom\",_lives=\"y\",label___name__=\"z\",label_le=\"x\",transport_type=\"quic\"} 0\n");
+        assertContains(text, "hotpath_duration_seconds_count{service=\"demo\",metric=\"odd\",kind=\"custom\",_lives=\"y\",label___name__=\"z\",label_le=\"x\",transport_type=\"quic\"} 1\n");
+        assertTrue(!text.contains("hotpath_late_samples_total{"), "late samples only once there are some");
+        assertTrue(!text.contains("hotpath_payload_bytes_total{service=\"demo\",metric=\"idle\""), "payload bytes only once reported");
         assertContains(text, "# TYPE jvm_threads_current gauge");
         assertTrue(!text.contains("# {trace_id"), "no exemplars in 0.0.4");
     }
@@ -101,12 +108,49 @@ class MetricsRenderingTest
     }
 
     @Test
+    void defaultQuantileWindowsAreTheSecondAndTheMinute()
+    {
+        final Aggregator aggregator = populated();
+        final MetricsRenderer renderer = renderer(aggregator, ExpositionSettings.defaults());
+        renderer.render(aggregator.latest(), T0 + 1000);
+        final String text = new String(renderer.latest().prometheusText(), StandardCharsets.UTF_8);
+        final String labels = "service=\"demo\",metric=\"transport_send\",kind=\"transport\",peer=\"we\\\"ird\\\\va\\nlue\",transport=\"quic\"";
+        assertContains(text, "hotpath_duration_quantile_seconds{" + labels + ",window=\"1s\",quantile=\"1\"} 0.012345678\n");
+        assertContains(text, "hotpath_duration_quantile_seconds{" + labels + ",window=\"1m\",quantile=\"0.99\"} 0.010002431\n");
+        for (final String window : new String[] { "5m", "15m", "1h" })
+        {
+            assertTrue(!text.contains("window=\"" + window + "\""), window + " is opt-in");
+        }
+        assertTrue(renderer.latest().openMetricsText() == null, "OpenMetrics only after someone asked for it");
+    }
+
+    @Test
+    void onlyTheQuantilesConfiguredAreWritten()
+    {
+        final Aggregator aggregator = populated();
+        final MetricsRenderer renderer = renderer(aggregator,
+            new ExpositionSettings(java.util.List.of("1h", "1s"), java.util.List.of("0.99", "1"), 60_000));
+        renderer.render(aggregator.latest(), T0 + 1000);
+        final String text = new String(renderer.latest().prometheusText(), StandardCharsets.UTF_8);
+        assertContains(text, "metric=\"idle\",kind=\"custom\",window=\"1s\",quantile=\"0.99\"} NaN\n");
+        assertContains(text, "metric=\"idle\",kind=\"custom\",window=\"1h\",quantile=\"1\"} NaN\n");
+        assertEquals(4, text.lines().filter(l -> l.startsWith("hotpath_duration_quantile_seconds{service=\"demo\",metric=\"idle\"")).count(),
+            "2 windows x 2 quantiles");
+    }
+
+    @Test
     void promtoolAcceptsTheRealOutput() throws Exception
+    {
+        promtoolAccepts(ExpositionSettings.everything());
+        promtoolAccepts(ExpositionSettings.defaults());
+    }
+
+    private void promtoolAccepts(final ExpositionSettings settings) throws Exception
     {
         final File promtool = new File("/usr/bin/promtool");
         assumeTrue(promtool.canExecute(), "promtool not installed");
         final Aggregator aggregator = populated();
-        final MetricsRenderer renderer = renderer(aggregator);
+        final MetricsRenderer renderer = renderer(aggregator, settings);
         renderer.render(aggregator.latest(), T0 + 1000);
         final Path file = temp.resolve("metrics.txt");
         Files.write(file, renderer.latest().prometheusText());
