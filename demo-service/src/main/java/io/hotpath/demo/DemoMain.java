@@ -166,9 +166,8 @@ public final class DemoMain implements Callable<Integer>
     {
         static final AtomicLong CHECKSUM = new AtomicLong();
         /*
-         * Series keys built once: every call is timed by two nanoTime reads right around it, and the
-         * elapsed time is taken before anything else (building a key, recording) runs, so that the
-         * demo's exact numbers cover the same code as the agent's advice (which sits inside them).
+         * Every instrumented call is timed inside its own body (CallClock: the span the agent's advice
+         * times, see its Javadoc); series keys are built once.
          */
         private static final String P2P_DISCOVER = ExactResults.seriesKey("p2p_discover", "app", APP);
         private static final String P2P_CONNECT = ExactResults.seriesKey("p2p_connect", "app", APP);
@@ -234,7 +233,6 @@ public final class DemoMain implements Callable<Integer>
             {
                 try (CallSpan span = tracing.start("transport_send"))
                 {
-                    final long t0 = System.nanoTime();
                     String error = null;
                     try
                     {
@@ -251,7 +249,7 @@ public final class DemoMain implements Callable<Integer>
                     {
                         error = e.getClass().getSimpleName();
                     }
-                    final long elapsed = System.nanoTime() - t0;
+                    final long elapsed = CallClock.lastCallNanos();
                     exact.record(transportSeries[type.ordinal()], elapsed, message.length, error, span.traceId(), span.spanId());
                 }
             }
@@ -269,16 +267,14 @@ public final class DemoMain implements Callable<Integer>
         {
             try (CallSpan span = tracing.start("p2p_discover"))
             {
-                final long t0 = System.nanoTime();
                 final List<P2PMesh.Peer> peers = mesh.discoverPeers();
-                final long elapsed = System.nanoTime() - t0;
+                final long elapsed = CallClock.lastCallNanos();
                 exact.record(P2P_DISCOVER, elapsed, peers.size(), null, span.traceId(), span.spanId());
             }
 
             final P2PMesh.Peer peer = mesh.choosePeer();
             try (CallSpan span = tracing.start("p2p_connect"))
             {
-                final long t0 = System.nanoTime();
                 String error = null;
                 try
                 {
@@ -288,15 +284,14 @@ public final class DemoMain implements Callable<Integer>
                 {
                     error = e.getClass().getSimpleName();
                 }
-                final long elapsed = System.nanoTime() - t0;
+                final long elapsed = CallClock.lastCallNanos();
                 exact.record(P2P_CONNECT, elapsed, -1, error, span.traceId(), span.spanId());
             }
 
             try (CallSpan span = tracing.start("p2p_propagate"))
             {
-                final long t0 = System.nanoTime();
                 final int reached = mesh.propagate(message);
-                final long elapsed = System.nanoTime() - t0;
+                final long elapsed = CallClock.lastCallNanos();
                 CHECKSUM.addAndGet(reached);
                 exact.record(P2P_PROPAGATE, elapsed, message.length, null, span.traceId(), span.spanId());
             }
@@ -310,7 +305,6 @@ public final class DemoMain implements Callable<Integer>
             final MigrationService.Vm vm = new MigrationService.Vm("vm-" + i, 64 * 1024 + (int)(i % 7) * 4096);
             try (CallSpan span = tracing.start("vm_migrate"))
             {
-                final long t0 = System.nanoTime();
                 String error = null;
                 try
                 {
@@ -320,7 +314,7 @@ public final class DemoMain implements Callable<Integer>
                 {
                     error = e.getClass().getSimpleName();
                 }
-                final long elapsed = System.nanoTime() - t0;
+                final long elapsed = CallClock.lastCallNanos();
                 exact.record(ExactResults.seriesKey("vm_migrate", "app", APP, "source", source.name(), "dest", dest.name()),
                     elapsed, vm.size(), error, span.traceId(), span.spanId());
             }

@@ -33,8 +33,14 @@ import com.fasterxml.jackson.databind.JsonNode;
  * errors equal), {@code counted-drops} (the daemon misses exactly the samples the agent counted as
  * dropped on a full ring, summed over the run) or {@code MISMATCH}; <b>percentiles</b> pass when
  * p50, p95 and p99 are each within {@value #TOLERANCE} of the service's (relative). A strict check
- * needs both; an informational one (µs-scale calls, where the service's own timing also contains the
- * advice) needs only the counts.
+ * needs both, percentiles checked where the counts are exact (with drops the two sample sets differ
+ * and the percentiles are shown, not judged); a counts-only check ignores them.
+ *
+ * <p>The services time each call inside the instrumented method's body (the demo's
+ * {@code CallClock}), the span the advice times: the advice's own work outside that span (label
+ * lookup, payload sizing, the ring write) is the agent's overhead, measured by the overhead runs and
+ * JMH, not an accuracy error. Timed around the call instead, that work showed as the daemon 1-6 %
+ * low (µs on a loaded machine, tens of µs on rarely called, still interpreted methods).
  */
 final class AccuracyCheck
 {
@@ -89,8 +95,10 @@ final class AccuracyCheck
         Row judged(final String countsVerdict, final boolean strict)
         {
             final boolean countsOk = !countsVerdict.equals("MISMATCH");
+            // percentiles compare like for like only over the same calls: not where samples were dropped
+            final boolean checked = strict && countsVerdict.equals("exact");
             return new Row(series, count, daemonCalls, daemonWindowCount, errors, daemonErrors, exactNanos, daemonNanos,
-                countsVerdict, strict, countsOk && (!strict || percentilesWithinTolerance()));
+                countsVerdict, checked, countsOk && (!checked || percentilesWithinTolerance()));
         }
 
         Map<String, Object> toMap()
@@ -156,7 +164,8 @@ final class AccuracyCheck
     {
         final StringBuilder out = new StringBuilder();
         out.append(String.format(Locale.ROOT, "accuracy %s (%s; agent drops on a full ring: %d)%n", title,
-            rows.stream().anyMatch(Row::percentilesChecked) ? "counts and p50/p95/p99 within 1 %" : "counts; percentiles informational",
+            rows.stream().anyMatch(Row::percentilesChecked) ? "counts, and p50/p95/p99 within 1 % where counts are exact" :
+                "counts; percentiles informational",
             droppedOnFullRing));
         out.append(String.format(Locale.ROOT, "  %-58s %-26s %-13s %-22s %-22s %-22s %s%n", "series", "count svc/daemon/1m",
             "counts", "p50 exact→daemon µs", "p95", "p99", "verdict"));

@@ -1,5 +1,6 @@
 package io.hotpath.demo.migration;
 
+import io.hotpath.demo.CallClock;
 import io.hotpath.demo.transport.Connection;
 import io.hotpath.demo.transport.EchoServer;
 
@@ -64,24 +65,32 @@ public final class MigrationService implements AutoCloseable
 
     public void migrate(final Vm vm, final Host source, final Host dest) throws IOException
     {
-        final boolean refuse;
-        synchronized (random)
+        final long callStart = CallClock.start();
+        try
         {
-            refuse = random.nextDouble() < errorRatio;
-        }
-        long copied = 0;
-        synchronized (chunk)
-        {
-            while (copied < vm.size())
+            final boolean refuse;
+            synchronized (random)
             {
-                final int length = (int)Math.min(CHUNK, vm.size() - copied);
-                link.exchange(chunk, length, 20, EchoServer.STATUS_OK);
-                copied += length;
-                if (refuse && copied * 2 >= vm.size())
+                refuse = random.nextDouble() < errorRatio;
+            }
+            long copied = 0;
+            synchronized (chunk)
+            {
+                while (copied < vm.size())
                 {
-                    throw new MigrationException(dest + " refused " + vm.id() + " from " + source);
+                    final int length = (int)Math.min(CHUNK, vm.size() - copied);
+                    link.exchange(chunk, length, 20, EchoServer.STATUS_OK);
+                    copied += length;
+                    if (refuse && copied * 2 >= vm.size())
+                    {
+                        throw new MigrationException(dest + " refused " + vm.id() + " from " + source);
+                    }
                 }
             }
+        }
+        finally
+        {
+            CallClock.stop(callStart);
         }
     }
 

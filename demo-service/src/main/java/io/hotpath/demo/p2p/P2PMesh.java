@@ -1,5 +1,6 @@
 package io.hotpath.demo.p2p;
 
+import io.hotpath.demo.CallClock;
 import io.hotpath.demo.transport.Connection;
 import io.hotpath.demo.transport.EchoServer;
 
@@ -51,11 +52,19 @@ public final class P2PMesh implements AutoCloseable
     /** Asks the tracker for the peers it knows; returns them (online and offline). */
     public List<Peer> discoverPeers() throws IOException
     {
-        final byte[] query = "who is there".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-        tracker.exchange(query, query.length, 200, EchoServer.STATUS_OK);
-        final List<Peer> peers = new ArrayList<>(online);
-        peers.add(offline);
-        return peers;
+        final long callStart = CallClock.start();
+        try
+        {
+            final byte[] query = "who is there".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            tracker.exchange(query, query.length, 200, EchoServer.STATUS_OK);
+            final List<Peer> peers = new ArrayList<>(online);
+            peers.add(offline);
+            return peers;
+        }
+        finally
+        {
+            CallClock.stop(callStart);
+        }
     }
 
     /** A peer to connect to next: the offline one with the error ratio's probability. */
@@ -70,28 +79,44 @@ public final class P2PMesh implements AutoCloseable
     /** (Re)connects to {@code peer} and exchanges a hello. */
     public void connect(final Peer peer) throws IOException
     {
-        final Connection connection = new Connection(peer.address(), 1000);
-        final byte[] hello = ("hello " + peer.name()).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-        connection.exchange(hello, hello.length, 100, EchoServer.STATUS_OK);
-        final Connection previous = connected.put(peer, connection);
-        if (previous != null)
+        final long callStart = CallClock.start();
+        try
         {
-            previous.close();
+            final Connection connection = new Connection(peer.address(), 1000);
+            final byte[] hello = ("hello " + peer.name()).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            connection.exchange(hello, hello.length, 100, EchoServer.STATUS_OK);
+            final Connection previous = connected.put(peer, connection);
+            if (previous != null)
+            {
+                previous.close();
+            }
+        }
+        finally
+        {
+            CallClock.stop(callStart);
         }
     }
 
     /** Sends {@code message} to every connected peer; returns how many acknowledged it. */
     public int propagate(final byte[] message) throws IOException
     {
-        int delivered = 0;
-        for (final Connection connection : connected.values())
+        final long callStart = CallClock.start();
+        try
         {
-            if (connection.exchange(message, message.length, 50, EchoServer.STATUS_OK) == EchoServer.STATUS_OK)
+            int delivered = 0;
+            for (final Connection connection : connected.values())
             {
-                delivered++;
+                if (connection.exchange(message, message.length, 50, EchoServer.STATUS_OK) == EchoServer.STATUS_OK)
+                {
+                    delivered++;
+                }
             }
+            return delivered;
         }
-        return delivered;
+        finally
+        {
+            CallClock.stop(callStart);
+        }
     }
 
     @Override

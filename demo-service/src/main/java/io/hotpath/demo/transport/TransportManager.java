@@ -1,5 +1,6 @@
 package io.hotpath.demo.transport;
 
+import io.hotpath.demo.CallClock;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.EnumMap;
@@ -41,30 +42,38 @@ public final class TransportManager implements AutoCloseable
      */
     public boolean sendMessage(final byte[] message, final TransportType transportType) throws IOException
     {
-        final boolean fail;
-        final int delay;
-        synchronized (random)
+        final long callStart = CallClock.start();
+        try
         {
-            fail = random.nextDouble() < errorRatio;
-            delay = transportType.baseDelayMicros() + random.nextInt(transportType.jitterMicros()) + extraDelayMicros;
+            final boolean fail;
+            final int delay;
+            synchronized (random)
+            {
+                fail = random.nextDouble() < errorRatio;
+                delay = transportType.baseDelayMicros() + random.nextInt(transportType.jitterMicros()) + extraDelayMicros;
+            }
+            final byte status = !fail ? EchoServer.STATUS_OK : switch (transportType)
+            {
+                case BITCHAT -> EchoServer.STATUS_REJECTED;
+                case BETANET -> EchoServer.STATUS_TIMEOUT;
+                case QUIC -> EchoServer.STATUS_LOST;
+            };
+            final byte answer = connections.get(transportType).exchange(message, message.length, delay, status);
+            switch (answer)
+            {
+                case EchoServer.STATUS_REJECTED:
+                    throw new MessageRejectedException(transportType + " relay rejected the message");
+                case EchoServer.STATUS_TIMEOUT:
+                    throw new TransportTimeoutException(transportType + " did not acknowledge in time");
+                case EchoServer.STATUS_LOST:
+                    return false;
+                default:
+                    return true;
+            }
         }
-        final byte status = !fail ? EchoServer.STATUS_OK : switch (transportType)
+        finally
         {
-            case BITCHAT -> EchoServer.STATUS_REJECTED;
-            case BETANET -> EchoServer.STATUS_TIMEOUT;
-            case QUIC -> EchoServer.STATUS_LOST;
-        };
-        final byte answer = connections.get(transportType).exchange(message, message.length, delay, status);
-        switch (answer)
-        {
-            case EchoServer.STATUS_REJECTED:
-                throw new MessageRejectedException(transportType + " relay rejected the message");
-            case EchoServer.STATUS_TIMEOUT:
-                throw new TransportTimeoutException(transportType + " did not acknowledge in time");
-            case EchoServer.STATUS_LOST:
-                return false;
-            default:
-                return true;
+            CallClock.stop(callStart);
         }
     }
 

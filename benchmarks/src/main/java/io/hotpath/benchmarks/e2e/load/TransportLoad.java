@@ -15,6 +15,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.locks.LockSupport;
 
+import io.hotpath.demo.CallClock;
 import io.hotpath.demo.ExactResults;
 import io.hotpath.demo.transport.EchoServer;
 import io.hotpath.demo.transport.TransportManager;
@@ -51,8 +52,6 @@ public final class TransportLoad
     /** Added to every transport's simulated delay: makes it negative, which the echo server skips. */
     private static final int NO_SERVER_DELAY_MICROS = -100_000_000;
     private static final TransportType[] TYPES = TransportType.values();
-    /** The method of {@link Driver} that {@code --time-inside true} times inside its body, for an agent rule to time around it. */
-    public static final String TIMED_METHOD = "timedSend";
     /** The {@code app} label of the demo's rules (its series keys must match the agent's). */
     private static final String APP = "demo";
 
@@ -63,7 +62,6 @@ public final class TransportLoad
     private final int payloadBytes;
     private final double errorRatio;
     private final boolean serverDelay;
-    private final boolean timeInside;
 
     private TransportLoad(final Map<String, String> options)
     {
@@ -79,7 +77,6 @@ public final class TransportLoad
             throw new IllegalArgumentException("--server-delay: expected none or demo, got " + delay);
         }
         serverDelay = delay.equals("demo");
-        timeInside = Boolean.parseBoolean(options.getOrDefault("time-inside", "false"));
         if (rate < 0 || connections < 1 || measureNanos <= 0)
         {
             throw new IllegalArgumentException("--rate >= 0, --connections >= 1 and --duration > 0 expected");
@@ -94,7 +91,7 @@ public final class TransportLoad
             if (!args[i].startsWith("--") || i + 1 == args.length)
             {
                 System.err.println("usage: TransportLoad [--rate N (messages/s, 0 = flat out)] [--connections N] [--warmup 5s] " +
-                    "[--duration 10s] [--payload-bytes N] [--error-ratio R] [--server-delay none|demo] [--time-inside true|false] [--report FILE] [--results FILE]");
+                    "[--duration 10s] [--payload-bytes N] [--error-ratio R] [--server-delay none|demo] [--report FILE] [--results FILE]");
                 System.exit(2);
             }
             options.put(args[i].substring(2), args[++i]);
@@ -188,7 +185,7 @@ public final class TransportLoad
         field(json, "targetRatePerSecond", rate);
         field(json, "connections", connections);
         field(json, "serverDelay", serverDelay ? "demo" : "none");
-        field(json, "exactTiming", timeInside ? "inside " + TIMED_METHOD : "around sendMessage");
+        field(json, "exactTiming", "inside sendMessage (CallClock)");
         field(json, "warmupSeconds", warmupNanos / 1e9);
         field(json, "measuredSeconds", seconds);
         field(json, "messagesMeasured", measured);
@@ -257,8 +254,6 @@ public final class TransportLoad
         long missed;
         long errors;
         volatile Throwable failure;
-        /** Duration of the last {@link #timedSend}, measured inside it. */
-        private long insideNanos;
         private long start;
         private long windowStart;
         private long windowEnd;
@@ -375,9 +370,9 @@ public final class TransportLoad
 
         /**
          * One message on transport {@code i % 3}; returns the end time. The exact results get the
-         * call timed like the demo times its calls (two {@code nanoTime} reads around
-         * {@code sendMessage}), or with {@code --time-inside true} the time {@link #timedSend} took
-         * inside its own body.
+         * duration {@code sendMessage} measured inside its own body ({@link CallClock}, as the demo
+         * does: the span the agent's advice times); the service time of the report is taken around
+         * the call, as a caller sees it, agent included.
          */
         private long send(final long i) throws IOException
         {
@@ -387,7 +382,7 @@ public final class TransportLoad
             final long t0 = System.nanoTime();
             try
             {
-                if (!(timeInside ? timedSend(message, type) : transports.sendMessage(message, type)))
+                if (!transports.sendMessage(message, type))
                 {
                     error = "returned_false";
                 }
@@ -405,28 +400,8 @@ public final class TransportLoad
             {
                 errors++;
             }
-            exact.record(seriesKeys[type.ordinal()], timeInside ? insideNanos : end - t0, message.length, error);
+            exact.record(seriesKeys[type.ordinal()], CallClock.lastCallNanos(), message.length, error);
             return end;
-        }
-
-        /**
-         * {@code sendMessage}, timed in this method's body; instrumented by the transport accuracy
-         * run's rule instead of {@code sendMessage}, so that the agent's advice wraps the service's
-         * own two {@code nanoTime} reads with nothing but a call and a field store between them: the
-         * daemon's and the service's numbers then cover the same code, and any difference is the
-         * pipeline's (ring, spool, daemon histograms), not the advice's own label lookup and ring write.
-         */
-        boolean timedSend(final byte[] payload, final TransportType type) throws IOException
-        {
-            final long start = System.nanoTime();
-            try
-            {
-                return transports.sendMessage(payload, type);
-            }
-            finally
-            {
-                insideNanos = System.nanoTime() - start;
-            }
         }
 
         private void add(final long responseNanos, final long serviceNanos)
