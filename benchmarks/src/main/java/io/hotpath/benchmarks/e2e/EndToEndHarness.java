@@ -95,12 +95,12 @@ public final class EndToEndHarness implements Callable<Integer>
     static final int ACCURACY_FAILED = 3;
 
     /**
-     * JVM flags of the demo accuracy run. A 10 s run calls a migration 150 times: with the default
-     * compile thresholds those paths (the method and its inlined advice) still run interpreted, where
-     * the advice's own work outside its timed span — label lookups, payload sizing, the ring write,
-     * completion callbacks — costs tens of µs, inside the demo's timing around the call but not the
-     * agent's. A long-running service runs them compiled; early compilation gives a short run that
-     * steady state, so that the comparison measures the pipeline, not the interpreter.
+     * JVM flags of the demo accuracy run. A 10 s run calls a migration 150 times and a discovery
+     * 300 times: with the default compile thresholds those methods, their inlined advice included,
+     * still run interpreted, where the advice's work inside its timed span but outside the demo's
+     * (the return value's size before the second {@code nanoTime}, the method call around the demo's
+     * {@code CallClock}) costs µs: p2p_discover's p50 came out 1.35 % above the demo's. A
+     * long-running service runs them compiled; early compilation gives a short run that steady state.
      */
     @Option(names = "--demo-jvm-args", split = " ", description = "JVM flags of the demo accuracy run (default: ${DEFAULT-VALUE}).")
     List<String> demoJvmArgs = List.of("-Xmx512m", "-XX:CompileThresholdScaling=0.05");
