@@ -37,8 +37,10 @@ import picocli.CommandLine.Option;
  * </ul>
  * Repetitions interleave the variants (rotating their order) so that drift of a shared machine
  * spreads over all of them. With the hotpath agent, every run is also an accuracy check: the
- * service's exact per-series results against the daemon's counters and 1m window quantiles. A last
- * run does the same for the demo service itself ({@code hotpath-demo.jar} with its default,
+ * service's exact per-series results against the daemon's counters and 1m window quantiles, judged
+ * per series by {@link AccuracyCheck} (exit code {@value #ACCURACY_FAILED} when any fails). Two
+ * accuracy runs follow: the transport load with the demo's server delays (calls of 0.1-1.2 ms) at
+ * {@code --accuracy-rate}, and the demo service itself ({@code hotpath-demo.jar} with its default,
  * delayed transports, P2P, migrations and asynchronous placements, 2 % errors).
  *
  * <p>Writes {@code e2e.json} (and per-run logs, reports and results) under {@code --out};
