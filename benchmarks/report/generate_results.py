@@ -489,7 +489,7 @@ def e2e(doc, results, summary):
 
     doc.add("### Accuracy: the service's exact numbers vs hotpathd", "")
     doc.add("The service records every call's duration itself, inside the instrumented method's body (the demo's "
-            "`CallClock`: the span the agent's advice times, minus two `nanoTime` reads and a thread-local store), and "
+            "`lastCallNanos()`: the span the agent's advice times, minus two `nanoTime` reads and a field store), and "
             "writes exact nearest-rank percentiles, rank ceil(q·n), HdrHistogram's `getValueAtPercentile` definition "
             "(`--results`); after the run the daemon's `/metrics/summary` gives, for the same series, the cumulative "
             "`totals.calls` / errors and the 1m window's count and quantiles (runs are shorter than the window, and "
@@ -497,7 +497,9 @@ def e2e(doc, results, summary):
             "The daemon reports the highest value of the rank's bucket (3 significant digits: ≤ 0.1 % above). "
             "*rel. err* = |daemon − exact| ÷ exact. **Verdict per series** (the harness exits 3 on any FAIL): counts "
             "*exact* (calls, window count and errors equal) or *counted-drops* (the daemon misses exactly the samples "
-            "the agent counted as dropped on a full ring), and where counts are exact, p50/p95/p99 each within 1 %.", "")
+            "the agent counted as dropped on a full ring), and in the two accuracy runs, where counts are exact, p50/p95/p99 "
+            "each within 1 %. The overhead runs (bare loopback calls of ~15 µs, where 1 % is 150 ns: the order of the two "
+            "`nanoTime` reads and the store by which the agent's span exceeds the service's) are judged on counts only.", "")
     demo = data.get("demoAccuracy")
     transport = data.get("transportAccuracy")
     all_rows = []
@@ -553,13 +555,14 @@ def e2e(doc, results, summary):
                         "%d of %d equal" % (sum(1 for a in all_rows if a["countsEqual"]), len(all_rows)), "yes" if equal else "no"))
         for rows_of, label in ((demo["rows"] if demo else [], "demo service"),
                                (transport["accuracy"] if transport and transport.get("accuracy") else [], "transport, 0.1–1.2 ms calls"),
-                               ([a for _, a in load_rows], "overhead runs, µs calls")):
-            judged = [a for a in rows_of if a.get("percentilesChecked", True)]
+                               ([a for _, a in load_rows], "overhead runs, µs calls: informational")):
+            judged = [a for a in rows_of if a.get("percentilesChecked", True) or a.get("counts") == "exact"]
             if not judged:
                 continue
             worst = max(max(a["p50RelativeError"], a["p95RelativeError"], a["p99RelativeError"]) for a in judged)
             summary.append(("p50/p95/p99 within 1 %% (%s; series with exact counts)" % label,
-                            "worst %.2f %% over %d series" % (100 * worst, len(judged)), "yes" if worst <= 0.01 else "no"))
+                            "worst %.2f %% over %d series" % (100 * worst, len(judged)),
+                            "(not judged)" if "informational" in label else "yes" if worst <= 0.01 else "no"))
 
 
 SELF_COUNTER_KEYS = ["hotpath_agent_samples_recorded_total", "hotpath_agent_samples_dropped_total",

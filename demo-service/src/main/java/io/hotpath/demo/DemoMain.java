@@ -166,8 +166,8 @@ public final class DemoMain implements Callable<Integer>
     {
         static final AtomicLong CHECKSUM = new AtomicLong();
         /*
-         * Every instrumented call is timed inside its own body (CallClock: the span the agent's advice
-         * times, see its Javadoc); series keys are built once.
+         * Every instrumented call is timed inside its own body (lastCallNanos() of the service: the span
+         * the agent's advice times, see there); series keys are built once.
          */
         private static final String P2P_DISCOVER = ExactResults.seriesKey("p2p_discover", "app", APP);
         private static final String P2P_CONNECT = ExactResults.seriesKey("p2p_connect", "app", APP);
@@ -249,7 +249,7 @@ public final class DemoMain implements Callable<Integer>
                     {
                         error = e.getClass().getSimpleName();
                     }
-                    final long elapsed = CallClock.lastCallNanos();
+                    final long elapsed = transports.lastCallNanos();
                     exact.record(transportSeries[type.ordinal()], elapsed, message.length, error, span.traceId(), span.spanId());
                 }
             }
@@ -268,7 +268,7 @@ public final class DemoMain implements Callable<Integer>
             try (CallSpan span = tracing.start("p2p_discover"))
             {
                 final List<P2PMesh.Peer> peers = mesh.discoverPeers();
-                final long elapsed = CallClock.lastCallNanos();
+                final long elapsed = mesh.lastCallNanos();
                 exact.record(P2P_DISCOVER, elapsed, peers.size(), null, span.traceId(), span.spanId());
             }
 
@@ -284,14 +284,14 @@ public final class DemoMain implements Callable<Integer>
                 {
                     error = e.getClass().getSimpleName();
                 }
-                final long elapsed = CallClock.lastCallNanos();
+                final long elapsed = mesh.lastCallNanos();
                 exact.record(P2P_CONNECT, elapsed, -1, error, span.traceId(), span.spanId());
             }
 
             try (CallSpan span = tracing.start("p2p_propagate"))
             {
                 final int reached = mesh.propagate(message);
-                final long elapsed = CallClock.lastCallNanos();
+                final long elapsed = mesh.lastCallNanos();
                 CHECKSUM.addAndGet(reached);
                 exact.record(P2P_PROPAGATE, elapsed, message.length, null, span.traceId(), span.spanId());
             }
@@ -314,7 +314,7 @@ public final class DemoMain implements Callable<Integer>
                 {
                     error = e.getClass().getSimpleName();
                 }
-                final long elapsed = CallClock.lastCallNanos();
+                final long elapsed = migrations.lastCallNanos();
                 exact.record(ExactResults.seriesKey("vm_migrate", "app", APP, "source", source.name(), "dest", dest.name()),
                     elapsed, vm.size(), error, span.traceId(), span.spanId());
             }

@@ -13,7 +13,7 @@ import java.util.TreeMap;
 /**
  * The demo's own measurements, independent of hotpath: every call's duration (two
  * {@code System.nanoTime()} reads inside the body of the method the agent times, see
- * {@link CallClock}), outcome and payload, kept
+ * {@code TransportManager#lastCallNanos()}), outcome and payload, kept
  * per series so exact percentiles can be computed at the end.
  *
  * <p>Results file (TSV, one line per series, header first):

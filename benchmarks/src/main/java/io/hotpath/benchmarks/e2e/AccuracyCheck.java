@@ -37,7 +37,7 @@ import com.fasterxml.jackson.databind.JsonNode;
  * and the percentiles are shown, not judged); a counts-only check ignores them.
  *
  * <p>The services time each call inside the instrumented method's body (the demo's
- * {@code CallClock}), the span the advice times: the advice's own work outside that span (label
+ * {@code lastCallNanos()}), the span the advice times: the advice's own work outside that span (label
  * lookup, payload sizing, the ring write) is the agent's overhead, measured by the overhead runs and
  * JMH, not an accuracy error. Timed around the call instead, that work showed as the daemon 1-6 %
  * low (µs on a loaded machine, tens of µs on rarely called, still interpreted methods).

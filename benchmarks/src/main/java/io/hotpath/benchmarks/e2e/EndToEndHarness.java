@@ -101,7 +101,7 @@ public final class EndToEndHarness implements Callable<Integer>
      * 300 times: with the default compile thresholds those methods, their inlined advice included,
      * still run interpreted, where the advice's work inside its timed span but outside the demo's
      * (the return value's size before the second {@code nanoTime}, the method call around the demo's
-     * {@code CallClock}) costs µs: p2p_discover's p50 came out 1.35 % above the demo's. A
+     * {@code lastCallNanos()}) costs µs: p2p_discover's p50 came out 1.35 % above the demo's. A
      * long-running service runs them compiled; early compilation gives a short run that steady state.
      */
     @Option(names = "--demo-jvm-args", split = " ", description = "JVM flags of the demo accuracy run (default: ${DEFAULT-VALUE}).")
@@ -245,8 +245,10 @@ public final class EndToEndHarness implements Callable<Integer>
      * One service run: an overhead run (no server delay: bare loopback calls of ~15-40 µs), or with
      * {@code accuracyRun} the transport accuracy run (the demo's server delays: calls of 0.1-1.2 ms,
      * as real transports take, at a rate this machine sustains without drops). Every run with the
-     * hotpath agent is judged strictly: counts exact (or only counted drops), and where they are
-     * exact, p50/p95/p99 within 1 % ({@link AccuracyCheck}).
+     * hotpath agent has its counts judged (exact, or only counted drops missing); the accuracy run
+     * also its p50/p95/p99 (within 1 %, {@link AccuracyCheck}). In the overhead runs they are shown, not
+     * judged: with calls of ~15 µs, 1 % is 150 ns, the order of the two {@code nanoTime} reads and
+     * the field store by which the agent's span exceeds the service's (measured: +0.2-1.0 % at p50).
      */
     private Map<String, Object> runOnce(final String variant, final double rate, final int repetition, final boolean accuracyRun)
         throws Exception
@@ -302,7 +304,7 @@ public final class EndToEndHarness implements Callable<Integer>
             if (daemon != null)
             {
                 final List<AccuracyCheck.Row> rows = judge(name, AccuracyCheck.compare(daemon, dir.resolve("results.tsv"), Duration.ofSeconds(60)),
-                    selfCounters, true, run);
+                    selfCounters, accuracyRun, run);
                 run.put("accuracy", rows.stream().map(AccuracyCheck.Row::toMap).toList());
                 run.put("daemonSelfCounters", selfCounters);
                 final long calls = report.path("callsTotal").asLong();

@@ -30,8 +30,8 @@ import org.junit.jupiter.api.io.TempDir;
  *       agent wrote (read back from the spool independently of the daemon);</li>
  *   <li>and, for the synchronous calls, within 1 % of the demo's own exact percentile (issue 6's
  *       target) and never below it: the demo times each instrumented method inside its body
- *       ({@code CallClock}), so its timed region lies inside the agent's, which adds only two
- *       {@code nanoTime} reads and a thread-local store to it.</li>
+ *       ({@code lastCallNanos()}), so its timed region lies inside the agent's, which adds only two
+ *       {@code nanoTime} reads and a field store to it.</li>
  * </ul>
  * The printed table shows how far apart they are (see benchmarks/README.md, "Accuracy").
  */

@@ -15,7 +15,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.locks.LockSupport;
 
-import io.hotpath.demo.CallClock;
 import io.hotpath.demo.ExactResults;
 import io.hotpath.demo.transport.EchoServer;
 import io.hotpath.demo.transport.TransportManager;
@@ -185,7 +184,7 @@ public final class TransportLoad
         field(json, "targetRatePerSecond", rate);
         field(json, "connections", connections);
         field(json, "serverDelay", serverDelay ? "demo" : "none");
-        field(json, "exactTiming", "inside sendMessage (CallClock)");
+        field(json, "exactTiming", "inside sendMessage (lastCallNanos)");
         field(json, "warmupSeconds", warmupNanos / 1e9);
         field(json, "measuredSeconds", seconds);
         field(json, "messagesMeasured", measured);
@@ -370,7 +369,7 @@ public final class TransportLoad
 
         /**
          * One message on transport {@code i % 3}; returns the end time. The exact results get the
-         * duration {@code sendMessage} measured inside its own body ({@link CallClock}, as the demo
+         * duration {@code sendMessage} measured inside its own body ({@link TransportManager#lastCallNanos()}, as the demo
          * does: the span the agent's advice times); the service time of the report is taken around
          * the call, as a caller sees it, agent included.
          */
@@ -400,7 +399,7 @@ public final class TransportLoad
             {
                 errors++;
             }
-            exact.record(seriesKeys[type.ordinal()], CallClock.lastCallNanos(), message.length, error);
+            exact.record(seriesKeys[type.ordinal()], transports.lastCallNanos(), message.length, error);
             return end;
         }
 
