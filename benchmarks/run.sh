@@ -99,7 +99,18 @@ fi
 if step e2e; then
   log "e2e: java -cp benchmarks/target/benchmarks.jar io.hotpath.benchmarks.e2e.EndToEndHarness --mode $mode"
   rm -rf "$results/e2e"
+  # exit 3: every run completed but an accuracy check failed (e2e.json has the verdicts; RESULTS.md shows them)
+  set +e
   "$java" -cp "$jar" io.hotpath.benchmarks.e2e.EndToEndHarness --mode "$mode" --out "$results/e2e" 2>&1 | tee "$results/e2e.log"
+  e2e_status=${PIPESTATUS[0]}
+  set -e
+  if [ "$e2e_status" = 3 ]; then
+    log "e2e: ACCURACY CHECK FAILED (see $results/e2e.log); going on to write RESULTS.md"
+    accuracy_failed=1
+  elif [ "$e2e_status" != 0 ]; then
+    log "e2e: the harness failed (exit $e2e_status)"
+    exit "$e2e_status"
+  fi
 fi
 
 # Agent start-up (benchmarks/startup.sh [--quick|--full] [--out FILE.md], from the agentperf work; it picks its own JDKs);
@@ -152,3 +163,7 @@ EOF
 
 python3 "$root/benchmarks/report/generate_results.py" --results "$results" --out "$results_md"
 log "wrote ${results_md#$root/} (raw results: ${results#$root/})"
+if [ "${accuracy_failed:-0}" = 1 ]; then
+  log "e2e accuracy check FAILED: see the accuracy tables in ${results_md#$root/}"
+  exit 3
+fi

@@ -505,14 +505,30 @@ def e2e(doc, results, summary):
     doc.add("```", "")
 
     doc.add("### Accuracy: the service's exact numbers vs hotpathd", "")
-    doc.add("The service records every call's duration itself (two `nanoTime` reads around the call, outside the "
-            "agent's advice) and writes exact nearest-rank percentiles (`--results`); after the run the daemon's "
-            "`/metrics/summary` gives, for the same series, the cumulative `totals.calls` / errors and the 1m window's "
-            "count and quantiles (runs are shorter than the window). *rel. err* = |daemon − exact| ÷ exact. The two "
-            "measure at slightly different points: the service's own timing also contains the advice (label lookup, "
-            "two `nanoTime`s, ring write), so a small positive exact − daemon offset is expected on µs-scale calls.", "")
+    doc.add("The service records every call's duration itself, inside the instrumented method's body (the demo's "
+            "`lastCallNanos()`: the span the agent's advice times, minus two `nanoTime` reads and a field store), and "
+            "writes exact nearest-rank percentiles, rank ceil(q·n), HdrHistogram's `getValueAtPercentile` definition "
+            "(`--results`); after the run the daemon's `/metrics/summary` gives, for the same series, the cumulative "
+            "`totals.calls` / errors and the 1m window's count and quantiles (runs are shorter than the window, and "
+            "the window's count must equal the service's: it then holds exactly the calls the service counted). "
+            "The daemon reports the highest value of the rank's bucket (3 significant digits: ≤ 0.1 % above). "
+            "*rel. err* = |daemon − exact| ÷ exact. **Verdict per series** (the harness exits 3 on any FAIL): counts "
+            "*exact* (calls, window count and errors equal) or *counted-drops* (the daemon misses exactly the samples "
+            "the agent counted as dropped on a full ring), and in the two accuracy runs, where counts are exact, p50/p95/p99 "
+            "each within 1 %. The overhead runs (bare loopback calls of ~15 µs, where 1 % is 150 ns: the order of the two "
+            "`nanoTime` reads and the store by which the agent's span exceeds the service's) are judged on counts only.", "")
     demo = data.get("demoAccuracy")
+    transport = data.get("transportAccuracy")
     all_rows = []
+    if transport and transport.get("accuracy"):
+        doc.add("Transport accuracy run: the transport load with the demo's server delays (calls of 0.1–1.2 ms, as "
+                "real transports take) at %s msg/s, 4 connections:" % num(transport["ratePerSecond"]), "",
+                "```", cfg.get("transportAccuracyCommand", ""), "```", "")
+        rows = []
+        for a in transport["accuracy"]:
+            all_rows.append(a)
+            rows.append(accuracy_row(a))
+        doc.table(ACCURACY_HEADER, rows)
     if demo:
         doc.add("Demo service itself (`hotpath-demo.jar`: simulated transport delays, P2P, migrations, asynchronous "
                 "placements, 2 % injected errors):", "", "```", demo["command"], "```", "")
@@ -525,7 +541,7 @@ def e2e(doc, results, summary):
             doc.add("Agent and daemon self-counters after the run: %s." % self_counters(demo["daemonSelfCounters"]), "")
     load_rows = [(r, a) for r in runs if r["variant"] == "hotpath" for a in r.get("accuracy", [])]
     if load_rows:
-        doc.add("Transport load runs with the hotpath agent (no simulated delay: calls of tens of µs):", "")
+        doc.add("Overhead runs with the hotpath agent (no simulated delay: calls of tens of µs):", "")
         rows = []
         for r, a in load_rows:
             all_rows.append(a)
@@ -555,12 +571,15 @@ def e2e(doc, results, summary):
         summary.append(("Counts exact (daemon = service) over %d series comparisons" % len(all_rows),
                         "%d of %d equal" % (sum(1 for a in all_rows if a["countsEqual"]), len(all_rows)), "yes" if equal else "no"))
         for rows_of, label in ((demo["rows"] if demo else [], "demo service"),
-                               ([a for _, a in load_rows], "transport load")):
-            if not rows_of:
+                               (transport["accuracy"] if transport and transport.get("accuracy") else [], "transport, 0.1–1.2 ms calls"),
+                               ([a for _, a in load_rows], "overhead runs, µs calls: informational")):
+            judged = [a for a in rows_of if a.get("percentilesChecked", True) or a.get("counts") == "exact"]
+            if not judged:
                 continue
-            worst = max(max(a["p50RelativeError"], a["p95RelativeError"], a["p99RelativeError"]) for a in rows_of)
-            summary.append(("p50/p95/p99 within 1 %% (%s)" % label, "worst %.2f %% over %d series" % (100 * worst, len(rows_of)),
-                            "yes" if worst <= 0.01 else "no"))
+            worst = max(max(a["p50RelativeError"], a["p95RelativeError"], a["p99RelativeError"]) for a in judged)
+            summary.append(("p50/p95/p99 within 1 %% (%s; series with exact counts)" % label,
+                            "worst %.2f %% over %d series" % (100 * worst, len(judged)),
+                            "(not judged)" if "informational" in label else "yes" if worst <= 0.01 else "no"))
 
 
 SELF_COUNTER_KEYS = ["hotpath_agent_samples_recorded_total", "hotpath_agent_samples_dropped_total",
@@ -573,14 +592,23 @@ def self_counters(c):
 
 
 ACCURACY_HEADER = ["series", "count (service / daemon total / 1m window)", "errors (service / daemon)",
-                   "p50 exact → daemon µs (rel. err)", "p95", "p99", "counts equal"]
+                   "p50 exact → daemon µs (rel. err)", "p95", "p99", "counts", "verdict"]
 
 
 def accuracy_row(a):
     def q(name):
         return "%s → %s (%.2f %%)" % (micros(a[name + "Nanos"]), micros(a[name + "DaemonNanos"]), 100 * a[name + "RelativeError"])
     return ["`%s`" % a["series"], "%s / %s / %s" % (a["count"], a["daemonCallsTotal"], a["daemonWindowCount"]),
-            "%s / %s" % (a["errors"], a["daemonErrors"]), q("p50"), q("p95"), q("p99"), "yes" if a["countsEqual"] else "**no**"]
+            "%s / %s" % (a["errors"], a["daemonErrors"]), q("p50"), q("p95"), q("p99"),
+            a.get("counts") or ("exact" if a["countsEqual"] else "**differ**"), verdict(a)]
+
+
+def verdict(a):
+    if "pass" not in a:
+        return "—"
+    if not a["pass"]:
+        return "**FAIL**"
+    return "PASS" if a.get("percentilesChecked") else "PASS (counts)"
 
 
 def main():

@@ -12,7 +12,8 @@ import java.util.TreeMap;
 
 /**
  * The demo's own measurements, independent of hotpath: every call's duration (two
- * {@code System.nanoTime()} reads around the same call the agent times), outcome and payload, kept
+ * {@code System.nanoTime()} reads inside the body of the method the agent times, see
+ * {@code TransportManager#lastCallNanos()}), outcome and payload, kept
  * per series so exact percentiles can be computed at the end.
  *
  * <p>Results file (TSV, one line per series, header first):
@@ -98,11 +99,24 @@ public final class ExactResults implements AutoCloseable
         writer.flush();
     }
 
-    /** Nearest rank: the value at 1-based rank ceil(p/100 * n). */
-    static long percentile(final long[] sorted, final double percent)
+    /**
+     * Nearest rank: the value at 1-based rank ceil(p/100 * n), at least 1 — the definition
+     * HdrHistogram's {@code getValueAtPercentile} (and so hotpathd) uses, which reports that rank's
+     * bucket (at most 0.1 % above the value). The rank is computed in integers (percentages with up
+     * to three decimals), because {@code ceil(p / 100.0 * n)} in doubles overshoots by one where p·n/100
+     * is a whole number that the product misses by an ulp (99.9 % of 1 000 gives rank 1 000, not 999).
+     */
+    public static long percentile(final long[] sorted, final double percent)
     {
-        final int rank = (int)Math.ceil(percent / 100.0 * sorted.length);
-        return sorted[Math.max(0, rank - 1)];
+        return sorted[nearestRank(percent, sorted.length) - 1];
+    }
+
+    /** 1-based nearest rank ceil(p/100 * n) of {@code percent} (0–100, up to three decimals) among {@code n} values. */
+    public static int nearestRank(final double percent, final int n)
+    {
+        final long perHundredThousand = Math.round(percent * 1000.0);
+        final long rank = (perHundredThousand * n + 99_999L) / 100_000L;
+        return (int)Math.max(1L, Math.min(n, rank));
     }
 
     @Override

@@ -28,12 +28,12 @@ import org.junit.jupiter.api.io.TempDir;
  *   <li>the 1m-window p50/p95/p99 are exactly HdrHistogram's value (highest equivalent value, 3
  *       significant digits: within 0.1 %) of the exact nearest-rank percentile of the durations the
  *       agent wrote (read back from the spool independently of the daemon);</li>
- *   <li>and never above the demo's own exact percentile (beyond that 0.1 %): the agent's timed region
- *       lies inside the demo's own timing of each call.</li>
+ *   <li>and, for the synchronous calls, within 1 % of the demo's own exact percentile (issue 6's
+ *       target) and never below it: the demo times each instrumented method inside its body
+ *       ({@code lastCallNanos()}), so its timed region lies inside the agent's, which adds only two
+ *       {@code nanoTime} reads and a field store to it.</li>
  * </ul>
- * The demo's own numbers also include the agent's exit advice (label lookup, ring write) that runs
- * after the agent's second {@code nanoTime}; the printed table shows how far apart they are (see
- * the collector-daemon README, "Accuracy").
+ * The printed table shows how far apart they are (see benchmarks/README.md, "Accuracy").
  */
 class AgentEndToEndIT
 {
@@ -53,7 +53,9 @@ class AgentEndToEndIT
         try (DaemonProcess daemon = DaemonProcess.start(spool, temp.resolve("state"), temp.resolve("hotpathd.log"));
              PrometheusServer prometheus = PrometheusServer.start(temp.resolve("prometheus"), List.of("127.0.0.1:" + daemon.port()), List.of()))
         {
-            final DemoProcess demo = DemoProcess.start(spool, SERVICE, temp.resolve("demo.log"),
+            // early compilation: a 15 s run is a long-running service's steady state, not its interpreter
+            // (see benchmarks/README.md, "Accuracy")
+            final DemoProcess demo = DemoProcess.start(spool, SERVICE, temp.resolve("demo.log"), List.of("-XX:CompileThresholdScaling=0.05"),
                 "--duration", "15s", "--error-ratio", "0.02", "--results", results.toString());
             demo.awaitSuccess(Duration.ofSeconds(60));
             final List<DemoProcess.ExactSeries> exact = DemoProcess.exactResults(results);
@@ -64,6 +66,7 @@ class AgentEndToEndIT
                 "%-55s %7s %5s  %-4s %12s %12s %12s %8s%n", "series", "calls", "err", "q", "demo ns", "agent ns", "hotpathd ns",
                 "vs demo"));
             double worstVsDemo = 0;
+            final List<String> failures = new java.util.ArrayList<>();
             for (final DemoProcess.ExactSeries series : exact)
             {
                 final String key = key(series);
@@ -91,10 +94,14 @@ class AgentEndToEndIT
                         key + " q" + QUANTILES[q] + ": within HdrHistogram's 3 significant digits of the agent's exact value");
                     if (!series.metric().equals("job_placement"))
                     {
-                        // Synchronous calls: the agent's timed region is inside the demo's (the async placement's
-                        // completion callbacks may run in either order).
-                        assertTrue(daemonNanos <= demoQuantiles[q] * (1 + 1.0 / 1024) + 1,
-                            key + " q" + QUANTILES[q] + ": " + daemonNanos + " ns above the demo's own " + demoQuantiles[q]);
+                        // Synchronous calls: the demo's timed region is inside the agent's, and adds only tens of ns.
+                        // (The async placement is timed by the demo and the agent with two different completion
+                        // callbacks, which run in either order, on either thread: not like for like.)
+                        if (daemonNanos < demoQuantiles[q] || daemonNanos - demoQuantiles[q] > 0.01 * demoQuantiles[q])
+                        {
+                            failures.add(key + " q" + QUANTILES[q] + ": " + daemonNanos + " ns not within [0, +1 %] of the demo's own " +
+                                demoQuantiles[q]);
+                        }
                     }
                     final double vsDemo = daemonNanos / demoQuantiles[q] - 1;
                     worstVsDemo = Math.max(worstVsDemo, Math.abs(vsDemo));
@@ -105,6 +112,7 @@ class AgentEndToEndIT
             }
             System.out.println("AgentEndToEndIT: hotpathd (via Prometheus, window 1m) vs the demo's and the agent's exact " +
                 "percentiles; largest gap to the demo " + String.format(Locale.ROOT, "%.2f %%", worstVsDemo * 100) + "\n" + table);
+            assertTrue(failures.isEmpty(), String.join("\n", failures));
         }
     }
 

@@ -53,8 +53,17 @@ public final class DemoProcess extends ExternalProcess
     /** Starts the demo under the agent, writing into {@code spool} as {@code service}; {@code demoArgs} are the demo's options. */
     public static DemoProcess start(final Path spool, final String service, final Path log, final String... demoArgs) throws IOException
     {
+        return start(spool, service, log, List.of(), demoArgs);
+    }
+
+    /** As {@link #start(Path, String, Path, String...)}, with extra flags for the demo's JVM. */
+    public static DemoProcess start(final Path spool, final String service, final Path log, final List<String> jvmArgs,
+        final String... demoArgs) throws IOException
+    {
         final List<String> command = new ArrayList<>(List.of(
-            Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
+            Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m"));
+        command.addAll(jvmArgs);
+        command.addAll(List.of(
             "-javaagent:" + agentJar() + "=config=" + demoRules() + ",spool.dir=" + spool + ",service.name=" + service,
             "-jar", demoJar().toString()));
         command.addAll(List.of(demoArgs));

@@ -19,6 +19,25 @@ import java.util.concurrent.TimeUnit;
  */
 public final class MigrationService implements AutoCloseable
 {
+    /**
+     * Duration of the last call of an instrumented method of this instance, timed inside the method's
+     * body: its first and last statements read {@code System.nanoTime()}, the span hotpath's inlined
+     * advice times, which wraps it with nothing in between that calls out (so no safepoint poll, no
+     * thread-local lookup, no label or size work of the advice). Timed around the call by the caller,
+     * it would also hold the advice's own work outside its timed span: the agent's overhead, not the
+     * call's latency. For the demo's exact results ({@code --results}); an instance serves one thread
+     * at a time, which reads it after its call returned or threw.
+     */
+    private long lastCallNanos;
+    /**
+     * Duration of the last placement, from the first statement of {@link #schedulePlacement} to just
+     * before its future completes: the placement's true duration. (hotpath times it from its entry
+     * advice to its completion callback, which runs after the completion — how long after depends on
+     * the completing thread: it fires the waiter's wake-up first.) Written by the scheduler thread
+     * before completing, read by the thread that awaited the future (the completion orders the two).
+     */
+    private volatile long lastPlacementNanos;
+
     public enum Host
     {
         RACK1_A, RACK1_B, RACK2_A
@@ -64,29 +83,38 @@ public final class MigrationService implements AutoCloseable
 
     public void migrate(final Vm vm, final Host source, final Host dest) throws IOException
     {
-        final boolean refuse;
-        synchronized (random)
+        final long callStart = System.nanoTime();
+        try
         {
-            refuse = random.nextDouble() < errorRatio;
-        }
-        long copied = 0;
-        synchronized (chunk)
-        {
-            while (copied < vm.size())
+            final boolean refuse;
+            synchronized (random)
             {
-                final int length = (int)Math.min(CHUNK, vm.size() - copied);
-                link.exchange(chunk, length, 20, EchoServer.STATUS_OK);
-                copied += length;
-                if (refuse && copied * 2 >= vm.size())
+                refuse = random.nextDouble() < errorRatio;
+            }
+            long copied = 0;
+            synchronized (chunk)
+            {
+                while (copied < vm.size())
                 {
-                    throw new MigrationException(dest + " refused " + vm.id() + " from " + source);
+                    final int length = (int)Math.min(CHUNK, vm.size() - copied);
+                    link.exchange(chunk, length, 20, EchoServer.STATUS_OK);
+                    copied += length;
+                    if (refuse && copied * 2 >= vm.size())
+                    {
+                        throw new MigrationException(dest + " refused " + vm.id() + " from " + source);
+                    }
                 }
             }
+        }
+        finally
+        {
+            lastCallNanos = System.nanoTime() - callStart;
         }
     }
 
     public CompletableFuture<Placement> schedulePlacement(final Job job)
     {
+        final long callStart = System.nanoTime();
         final double draw;
         final int delayMicros;
         final Host host;
@@ -99,6 +127,8 @@ public final class MigrationService implements AutoCloseable
         final CompletableFuture<Placement> result = new CompletableFuture<>();
         scheduler.schedule(() ->
         {
+            // the placement's true end: just before its future completes (callbacks, hotpath's included, run after)
+            lastPlacementNanos = System.nanoTime() - callStart;
             if (draw < errorRatio / 2)
             {
                 result.completeExceptionally(new PlacementException("no host accepts " + job.id()));
@@ -113,6 +143,18 @@ public final class MigrationService implements AutoCloseable
             }
         }, delayMicros, TimeUnit.MICROSECONDS);
         return result;
+    }
+
+    /** See {@link #lastCallNanos}'s field: the last call's duration, timed inside the method. */
+    public long lastCallNanos()
+    {
+        return lastCallNanos;
+    }
+
+    /** See {@link #lastPlacementNanos}'s field: the last awaited placement's duration, to its completion. */
+    public long lastPlacementNanos()
+    {
+        return lastPlacementNanos;
     }
 
     @Override

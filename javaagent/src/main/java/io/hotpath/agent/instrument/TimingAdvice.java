@@ -51,9 +51,10 @@ public final class TimingAdvice
         @AdviceBindings.ReturnedStage final Object stage,
         @AdviceBindings.FailureMode final int failureMode)
     {
-        // for outermost-only rules the end time comes first: the nesting bookkeeping is not part of
-        // the call (other rules bind false, and the JIT folds this to the plain path below)
-        final long endNanos = outermostOnly && startNanos != 0L ? System.nanoTime() : 0L;
+        // The end time comes first: nothing of the advice's own work is part of the call — neither the
+        // nesting bookkeeping nor the returned size or failure (bindings are evaluated where they are
+        // read, below; reading them before the clock put e.g. a List's size() into p2p_discover's latency).
+        final long endNanos = startNanos != 0L ? System.nanoTime() : 0L;
         if (outermostOnly)
         {
             CallDepth.exit(ruleIndex); // before anything that could fail: a missed exit would silence the rule on this thread
@@ -68,7 +69,6 @@ public final class TimingAdvice
             HotpathBridge.recordOnCompletion(stage, seriesId, startNanos, payload, failureMode);
             return;
         }
-        HotpathBridge.record(seriesId, startNanos, endNanos != 0L ? endNanos : System.nanoTime(), payload,
-            thrown == null ? returnedFailure : HotpathBridge.errorType(thrown));
+        HotpathBridge.record(seriesId, startNanos, endNanos, payload, thrown == null ? returnedFailure : HotpathBridge.errorType(thrown));
     }
 }

@@ -184,6 +184,7 @@ public final class TransportLoad
         field(json, "targetRatePerSecond", rate);
         field(json, "connections", connections);
         field(json, "serverDelay", serverDelay ? "demo" : "none");
+        field(json, "exactTiming", "inside sendMessage (lastCallNanos)");
         field(json, "warmupSeconds", warmupNanos / 1e9);
         field(json, "measuredSeconds", seconds);
         field(json, "messagesMeasured", measured);
@@ -212,11 +213,10 @@ public final class TransportLoad
             Arrays.stream(sorted).average().orElse(0));
     }
 
-    /** Nearest rank, as the demo's results: the smallest value with at least p % of the values at or below it. */
+    /** Nearest rank, as the demo's results (and HdrHistogram): the smallest value with at least p % of the values at or below it. */
     static long rank(final long[] sorted, final double percent)
     {
-        final int rank = (int)Math.ceil(percent / 100.0 * sorted.length);
-        return sorted[Math.max(0, rank - 1)];
+        return ExactResults.percentile(sorted, percent);
     }
 
     private static void field(final StringBuilder json, final String name, final Object value)
@@ -367,7 +367,12 @@ public final class TransportLoad
             }
         }
 
-        /** One message on transport {@code i % 3}; returns the end time. Timed like the demo times its calls. */
+        /**
+         * One message on transport {@code i % 3}; returns the end time. The exact results get the
+         * duration {@code sendMessage} measured inside its own body ({@link TransportManager#lastCallNanos()}, as the demo
+         * does: the span the agent's advice times); the service time of the report is taken around
+         * the call, as a caller sees it, agent included.
+         */
         private long send(final long i) throws IOException
         {
             final TransportType type = TYPES[(int)(i % TYPES.length)];
@@ -394,7 +399,7 @@ public final class TransportLoad
             {
                 errors++;
             }
-            exact.record(seriesKeys[type.ordinal()], end - t0, message.length, error);
+            exact.record(seriesKeys[type.ordinal()], transports.lastCallNanos(), message.length, error);
             return end;
         }
 
