@@ -9,9 +9,9 @@ import java.util.Arrays;
  *
  * <pre>
  *  closed 1 s interval ─add─► partial (current 10 s, sparse)
- *     every 10 s: partial ─encode─► ring0: last  6 blocks of 10 s  (CompactCounts)
- *     every  1 m: 6 ring0 blocks ─sum─► ring1: last  5 blocks of 1 m
- *     every  5 m: 5 ring1 blocks ─sum─► ring2: last 12 blocks of 5 m
+ *     every 10 s: partial ─encode─► ring0: last  6 blocks of 10 s  (CompactCounts, RUNS form)
+ *     every  1 m: 6 ring0 blocks ─sum─► ring1: last  5 blocks of 1 m (RICE form)
+ *     every  5 m: 5 ring1 blocks ─sum─► ring2: last 12 blocks of 5 m (RICE form)
  *
  *  1m  = ring0[6]  + partial                                                       60 –  69 s
  *  5m  = ring1[5]  + ring0 blocks of the current minute + partial                  300 – 359 s
@@ -25,8 +25,10 @@ import java.util.Arrays;
  * accumulator has to be kept. Between refreshes a window reports its last computed values, which
  * {@link #spanSeconds} describes.
  *
- * <p>Memory: one sparse partial of at most 10 s plus 23 compact blocks, about 2–3 bytes per
- * occupied bucket.
+ * <p>Memory: one sparse partial of at most 10 s plus 23 compact blocks. The 10 s blocks, summed
+ * into the 1m window every second, are in the runs form (decoding cost per occupied bucket, 1–3
+ * bytes each); the minute and 5-minute blocks, 17 of the 23 and most of the heap, are Rice-coded
+ * (under a byte per occupied bucket), decoded only every 5 s or less often.
  *
  * <p>Late samples (of an already closed second) are added to every block that holds their second
  * ({@link #recordLate}): at once to the partial, at the next second's close to closed blocks
@@ -106,7 +108,7 @@ public final class WindowTiers
                 final long blockStart = next - BLOCK_SECONDS[t];
                 scratch.clear();
                 rings[t - 1].addBlocksSince(blockStart, scratch);
-                rings[t].push(scratch.toCompact(), blockStart);
+                rings[t].push(scratch.toCompact(CompactCounts.Form.RICE), blockStart);
                 scratch.clear();
             }
         }
