@@ -21,7 +21,7 @@ import java.util.Arrays;
  *
  * <p>Measured on log-normal latencies (median 1 ms, sigma 0.7–1.0, 100 samples/s): about 0.6–0.7
  * bytes per occupied bucket for 1-minute and 5-minute blocks, 2–3× less than
- * {@link CompactCounts.Form#RUNS}; see {@code benchmarks/RESULTS-daemon.md}.
+ * {@link CompactCounts.Form#GAPS}; see {@code benchmarks/RESULTS-daemon.md}.
  *
  * <p>Encoder instances are reusable and not thread-safe; decoding is static.
  */

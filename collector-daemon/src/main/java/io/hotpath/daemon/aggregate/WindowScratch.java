@@ -110,10 +110,10 @@ public final class WindowScratch
         throw new IllegalStateException("bucket counts sum below their total " + totalCount);
     }
 
-    /** Encodes the current sum as a {@link CompactCounts.Form#RUNS} block. */
+    /** Encodes the current sum as a {@link CompactCounts.Form#GAPS} block. */
     CompactCounts toCompact()
     {
-        return toCompact(CompactCounts.Form.RUNS);
+        return toCompact(CompactCounts.Form.GAPS);
     }
 
     /** Encodes the current sum as a block of the given form. */

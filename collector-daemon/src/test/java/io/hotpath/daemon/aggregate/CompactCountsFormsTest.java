@@ -8,12 +8,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
-class RiceCoderTest
+/** Both block forms ({@link CompactCounts.Form#GAPS} and the Rice-coded {@link CompactCounts.Form#RICE}) round-trip exactly. */
+class CompactCountsFormsTest
 {
     private final WindowScratch scratch = new WindowScratch();
 
-    /** Encodes {@code counts} (dense, index = position) as a RICE block and decodes it back into a dense array. */
-    private long[] roundTrip(final long[] counts)
+    /** Encodes {@code counts} (dense, index = position) as a block of {@code form} and decodes it back into a dense array. */
+    private long[] roundTrip(final long[] counts, final CompactCounts.Form form)
     {
         scratch.clear();
         long total = 0;
@@ -26,12 +27,9 @@ class RiceCoderTest
             }
         }
         scratch.addScalars(total, 3, 5, 7);
-        final CompactCounts block = scratch.toCompact(CompactCounts.Form.RICE);
+        final CompactCounts block = scratch.toCompact(form);
         scratch.clear();
-        if (total != 0)
-        {
-            assertEquals(CompactCounts.Form.RICE, block.form());
-        }
+        assertEquals(form, block.form());
         assertEquals(total, block.totalCount());
         return decode(block, counts.length);
     }
@@ -66,7 +64,10 @@ class RiceCoderTest
         counts[702] = 3;
         counts[HistogramLayout.INDEX_COUNT - 2] = 1L << 40;
         counts[HistogramLayout.INDEX_COUNT - 1] = 1;
-        assertArrayEquals(counts, roundTrip(counts));
+        for (final CompactCounts.Form form : CompactCounts.Form.values())
+        {
+            assertArrayEquals(counts, roundTrip(counts, form), form.name());
+        }
     }
 
     @Test
@@ -74,18 +75,26 @@ class RiceCoderTest
     {
         final long[] one = new long[HistogramLayout.INDEX_COUNT];
         one[HistogramLayout.INDEX_COUNT - 1] = 42;
-        assertArrayEquals(one, roundTrip(one));
         final long[] first = new long[HistogramLayout.INDEX_COUNT];
         first[0] = 1;
-        assertArrayEquals(first, roundTrip(first));
+        final long[] escapes = new long[HistogramLayout.INDEX_COUNT];
+        escapes[14] = 15;  // skip 14 and count 15: the largest without escapes
+        escapes[30] = 16;  // skip 15 and count 16: both nibbles escaped
+        for (final CompactCounts.Form form : CompactCounts.Form.values())
+        {
+            assertArrayEquals(one, roundTrip(one, form), form.name());
+            assertArrayEquals(first, roundTrip(first, form), form.name());
+            assertArrayEquals(escapes, roundTrip(escapes, form), form.name());
 
-        scratch.clear();
-        assertSame(CompactCounts.EMPTY, scratch.toCompact(CompactCounts.Form.RICE), "an empty block is the shared empty block");
-        scratch.addScalars(0, 2, 0, 0);
-        final CompactCounts scalarsOnly = scratch.toCompact(CompactCounts.Form.RICE);
-        assertEquals(2, scalarsOnly.errorCount());
-        assertEquals(0, scalarsOnly.entries());
-        assertArrayEquals(new long[HistogramLayout.INDEX_COUNT], decode(scalarsOnly, HistogramLayout.INDEX_COUNT));
+            scratch.clear();
+            assertSame(CompactCounts.EMPTY, scratch.toCompact(form), "an empty block is the shared empty block");
+            scratch.addScalars(0, 2, 0, 0);
+            final CompactCounts scalarsOnly = scratch.toCompact(form);
+            scratch.clear();
+            assertEquals(2, scalarsOnly.errorCount());
+            assertEquals(0, scalarsOnly.entries());
+            assertArrayEquals(new long[HistogramLayout.INDEX_COUNT], decode(scalarsOnly, HistogramLayout.INDEX_COUNT));
+        }
     }
 
     @Test
@@ -117,12 +126,15 @@ class RiceCoderTest
                     counts[index] = Math.round(200 * Math.exp(-d * d / 20000.0) * random.nextDouble());
                 }
             }
-            assertArrayEquals(counts, roundTrip(counts), "round " + round);
+            for (final CompactCounts.Form form : CompactCounts.Form.values())
+            {
+                assertArrayEquals(counts, roundTrip(counts, form), form.name() + " round " + round);
+            }
         }
     }
 
     @Test
-    void isSmallerThanRunsForADenseLatencyBlockAndKeepsQuantilesExact()
+    void isSmallerThanGapsForADenseLatencyBlockAndKeepsQuantilesExact()
     {
         final SplittableRandom random = new SplittableRandom(3);
         final SparseCounts sparse = new SparseCounts();
@@ -132,11 +144,11 @@ class RiceCoderTest
         }
         scratch.clear();
         scratch.add(sparse);
-        final CompactCounts runs = scratch.toCompact(CompactCounts.Form.RUNS);
+        final CompactCounts gaps = scratch.toCompact(CompactCounts.Form.GAPS);
         final CompactCounts rice = scratch.toCompact(CompactCounts.Form.RICE);
         scratch.clear();
-        assertTrue(rice.retainedBytes() * 3 < runs.retainedBytes() * 2,
-            "rice " + rice.retainedBytes() + " B vs runs " + runs.retainedBytes() + " B");
+        assertTrue(rice.retainedBytes() * 3 < gaps.retainedBytes() * 2,
+            "rice " + rice.retainedBytes() + " B vs gaps " + gaps.retainedBytes() + " B");
         final long[] expected = new long[Quantiles.REPORTED.length];
         Quantiles.compute(sparse, null, Quantiles.REPORTED, expected);
         scratch.add(rice);
