@@ -57,8 +57,18 @@ final class RiceCoder
         }
         while (next < index)
         {
-            put(0);
-            next++;
+            if (acc < 4)
+            {
+                // Prediction 0 (and kept by zeros): the empty buckets are one bit each, written up to 32 at a time.
+                final int zeros = Math.min(index - next, 32);
+                write((1L << zeros) - 1, zeros);
+                next += zeros;
+            }
+            else
+            {
+                put(0);
+                next++;
+            }
         }
         put(count);
         next = index + 1;
@@ -158,9 +168,11 @@ final class RiceCoder
             final long value;
             if (quotient < ESCAPE_QUOTIENT)
             {
-                position += quotient + 1;
-                value = k == 0 ? quotient : ((long)quotient << k) | (peek(words, position) & ((1L << k) - 1));
-                position += k;
+                final int unary = quotient + 1;
+                final long remainder = k == 0 ? 0
+                    : (unary + k <= 64 ? bits >>> unary : peek(words, position + unary)) & ((1L << k) - 1);
+                value = ((long)quotient << k) | remainder;
+                position += unary + k;
             }
             else
             {
