@@ -1,11 +1,18 @@
 package io.hotpath.daemon.aggregate;
 
 /**
- * An immutable closed block of histogram counts in the smallest form the daemon keeps: the
- * non-zero {@link HistogramLayout} buckets as runs of consecutive indexes (see {@link Encoder}),
- * unsigned LEB128 varints, plus exact scalars. Occupied buckets of a latency distribution are mostly
- * neighbours and counts of a block are small, so an entry takes one or two bytes instead of a
- * sparse form's 10 and a dense histogram's 8 per bucket, occupied or not.
+ * An immutable closed block of histogram counts in one of two compact forms, plus exact scalars:
+ * <ul>
+ * <li>{@link Form#GAPS}: one byte per occupied {@link HistogramLayout} bucket — empty buckets skipped
+ *     and count, a nibble each, varint escapes beyond 14 (see {@link Encoder}). Decoding touches only
+ *     occupied buckets, which keeps the blocks summed every second (10 s, 1 s) cheap.</li>
+ * <li>{@link Form#RICE}: every count of the occupied index range, zeros included, adaptively
+ *     Rice-coded ({@link RiceCoder}): about 2–5 bits per bucket where a distribution is dense, one bit
+ *     per empty bucket in its tails. About twice as small as gaps for minute and 5-minute
+ *     blocks, which dominate the heap; decoding walks the whole range, so it is used for the blocks
+ *     summed only every 5 s or less often.</li>
+ * </ul>
+ * Both forms are lossless: windows summed from them are exact to the histogram's precision.
  *
  * <p>Blocks are read whole (into a {@link WindowScratch}) and never modified in place; late
  * samples replace a block with a re-encoded copy ({@link #plus}).
@@ -13,8 +20,24 @@ package io.hotpath.daemon.aggregate;
 public final class CompactCounts
 {
     static final CompactCounts EMPTY = new CompactCounts(new byte[0], 0, 0, 0, 0, 0);
+    private static final int NIBBLE_ESCAPE = 15;
 
+    /** The two encodings of a block's bucket counts. */
+    enum Form
+    {
+        /** A byte per occupied bucket (skip and count nibbles, varint escapes): decoding cost per occupied bucket. */
+        GAPS,
+        /** Adaptive Rice codes of every bucket in the occupied range: the densest form. */
+        RICE
+    }
+
+    /** GAPS: the bytes; null for RICE. */
     private final byte[] data;
+    /** RICE: the bit stream, LSB first, plus one padding word; null for GAPS. */
+    private final long[] bits;
+    /** RICE: first and last occupied index. */
+    private final int low;
+    private final int high;
     private final int entries;
     private final long totalCount;
     private final long errorCount;
@@ -24,7 +47,16 @@ public final class CompactCounts
     CompactCounts(final byte[] data, final int entries, final long totalCount, final long errorCount, final long payloadBytes,
         final long sumNanos)
     {
+        this(data, null, 0, -1, entries, totalCount, errorCount, payloadBytes, sumNanos);
+    }
+
+    private CompactCounts(final byte[] data, final long[] bits, final int low, final int high, final int entries,
+        final long totalCount, final long errorCount, final long payloadBytes, final long sumNanos)
+    {
         this.data = data;
+        this.bits = bits;
+        this.low = low;
+        this.high = high;
         this.entries = entries;
         this.totalCount = totalCount;
         this.errorCount = errorCount;
@@ -57,136 +89,136 @@ public final class CompactCounts
         return entries;
     }
 
+    Form form()
+    {
+        return bits != null ? Form.RICE : Form.GAPS;
+    }
+
     public long retainedBytes()
     {
-        return 16 + 4 + 40 + 16 + data.length;
+        // Header, 2 references, 3 ints, 4 longs (padded), then the array with its header.
+        return 64 + 16 + (bits != null ? bits.length * 8L : data.length);
     }
 
     /** Adds every (index, count) to the dense scratch. */
     void addTo(final WindowScratch scratch)
     {
+        if (bits != null)
+        {
+            RiceCoder.decodeInto(bits, low, high, scratch);
+            scratch.addScalars(totalCount, errorCount, payloadBytes, sumNanos);
+            return;
+        }
         final byte[] bytes = data;
         final int length = bytes.length;
         int position = 0;
-        int index = 0;
+        int index = -1;
         while (position < length)
         {
-            // A run: gap from the end of the previous run, run length, then that many counts.
-            long value = 0;
-            int shift = 0;
-            byte b;
-            do
+            // One byte: empty buckets skipped (high nibble) and count - 1 (low nibble); 15 = a varint follows.
+            final int header = bytes[position++] & 0xFF;
+            int skipped = header >>> 4;
+            long count = (header & 0x0F) + 1;
+            if (skipped == NIBBLE_ESCAPE)
             {
-                b = bytes[position++];
-                value |= (long)(b & 0x7F) << shift;
-                shift += 7;
-            }
-            while (b < 0);
-            index += (int)value;
-            value = 0;
-            shift = 0;
-            do
-            {
-                b = bytes[position++];
-                value |= (long)(b & 0x7F) << shift;
-                shift += 7;
-            }
-            while (b < 0);
-            final int runLength = (int)value;
-            for (int r = 0; r < runLength; r++)
-            {
-                long count = 0;
-                shift = 0;
+                long value = 0;
+                int shift = 0;
+                byte b;
                 do
                 {
                     b = bytes[position++];
-                    count |= (long)(b & 0x7F) << shift;
+                    value |= (long)(b & 0x7F) << shift;
                     shift += 7;
                 }
                 while (b < 0);
-                scratch.addCount(index++, count);
+                skipped += (int)value;
             }
+            if (count == NIBBLE_ESCAPE + 1)
+            {
+                long value = 0;
+                int shift = 0;
+                byte b;
+                do
+                {
+                    b = bytes[position++];
+                    value |= (long)(b & 0x7F) << shift;
+                    shift += 7;
+                }
+                while (b < 0);
+                count += value;
+            }
+            index += skipped + 1;
+            scratch.addCount(index, count);
         }
         scratch.addScalars(totalCount, errorCount, payloadBytes, sumNanos);
     }
 
-    /** A copy with {@code late} added (late samples, collected per block and second). */
+    /** A copy in the same form with {@code late} added (late samples, collected per block and second). */
     CompactCounts plus(final SparseCounts late, final WindowScratch scratch)
     {
         scratch.clear();
         addTo(scratch);
         scratch.add(late);
-        final CompactCounts copy = scratch.toCompact();
+        final CompactCounts copy = scratch.toCompact(form());
         scratch.clear();
         return copy;
     }
 
     /**
-     * Encodes ascending (index, count) pairs as runs of consecutive indexes:
-     * {@code gap, run length, count…}, all unsigned LEB128 varints, the gap counted from the end of
-     * the previous run. Dense latency distributions are long runs, so an entry costs about its
-     * count's byte or two.
+     * Encodes ascending (index, count) pairs, {@link Form#GAPS} or {@link Form#RICE}. GAPS: one byte per
+     * occupied bucket, the number of empty buckets skipped since the previous one in the high nibble
+     * and {@code count - 1} in the low nibble; a nibble of 15 means "15 + the unsigned LEB128 varint
+     * that follows" (the skip's varint first). In a latency distribution neighbours are close and
+     * counts of a 1–10 s block small, so most buckets take exactly one byte.
      */
     static final class Encoder
     {
+        private final RiceCoder rice = new RiceCoder();
+        private boolean riceForm;
         private byte[] buffer = new byte[256];
-        private long[] run = new long[64];
         private int position;
-        private int runStart;
-        private int runLength;
-        private int end;
+        private int previous;
         private int entries;
 
         void reset()
         {
+            reset(Form.GAPS);
+        }
+
+        void reset(final Form form)
+        {
+            riceForm = form == Form.RICE;
+            rice.reset();
             position = 0;
-            runLength = 0;
-            end = 0;
+            previous = -1;
             entries = 0;
         }
 
         void add(final int index, final long count)
         {
-            if (runLength > 0 && index == runStart + runLength)
-            {
-                if (runLength == run.length)
-                {
-                    run = java.util.Arrays.copyOf(run, run.length * 2);
-                }
-                run[runLength++] = count;
-            }
-            else
-            {
-                flushRun();
-                runStart = index;
-                run[0] = count;
-                runLength = 1;
-            }
             entries++;
-        }
-
-        private void flushRun()
-        {
-            if (runLength == 0)
+            if (riceForm)
             {
+                rice.add(index, count);
                 return;
             }
-            ensure(20 + runLength * 10);
-            putVarint(runStart - end);
-            putVarint(runLength);
-            for (int i = 0; i < runLength; i++)
+            if (buffer.length - position < 21)
             {
-                putVarint(run[i]);
+                buffer = java.util.Arrays.copyOf(buffer, buffer.length * 2);
             }
-            end = runStart + runLength;
-            runLength = 0;
-        }
-
-        private void ensure(final int more)
-        {
-            if (buffer.length - position < more)
+            final int skipped = index - previous - 1;
+            final long countLess1 = count - 1;
+            previous = index;
+            final int high = Math.min(skipped, NIBBLE_ESCAPE);
+            final int low = (int)Math.min(countLess1, NIBBLE_ESCAPE);
+            buffer[position++] = (byte)(high << 4 | low);
+            if (high == NIBBLE_ESCAPE)
             {
-                buffer = java.util.Arrays.copyOf(buffer, Math.max(buffer.length * 2, position + more));
+                putVarint(skipped - NIBBLE_ESCAPE);
+            }
+            if (low == NIBBLE_ESCAPE)
+            {
+                putVarint(countLess1 - NIBBLE_ESCAPE);
             }
         }
 
@@ -203,10 +235,14 @@ public final class CompactCounts
 
         CompactCounts finish(final long totalCount, final long errorCount, final long payloadBytes, final long sumNanos)
         {
-            flushRun();
             if (entries == 0 && totalCount == 0 && errorCount == 0 && payloadBytes == 0 && sumNanos == 0)
             {
                 return EMPTY;
+            }
+            if (riceForm && entries > 0)
+            {
+                return new CompactCounts(null, rice.finish(), rice.low(), rice.high(), entries, totalCount, errorCount, payloadBytes,
+                    sumNanos);
             }
             return new CompactCounts(java.util.Arrays.copyOf(buffer, position), entries, totalCount, errorCount, payloadBytes, sumNanos);
         }

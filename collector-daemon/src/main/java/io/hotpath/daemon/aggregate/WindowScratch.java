@@ -35,6 +35,12 @@ public final class WindowScratch
         }
     }
 
+    /** The summed count of bucket {@code index} (tests). */
+    long countAt(final int index)
+    {
+        return counts[index];
+    }
+
     void addScalars(final long total, final long errors, final long bytes, final long nanos)
     {
         totalCount += total;
@@ -104,10 +110,16 @@ public final class WindowScratch
         throw new IllegalStateException("bucket counts sum below their total " + totalCount);
     }
 
-    /** Encodes the current sum as a block. */
+    /** Encodes the current sum as a {@link CompactCounts.Form#GAPS} block. */
     CompactCounts toCompact()
     {
-        encoder.reset();
+        return toCompact(CompactCounts.Form.GAPS);
+    }
+
+    /** Encodes the current sum as a block of the given form. */
+    CompactCounts toCompact(final CompactCounts.Form form)
+    {
+        encoder.reset(form);
         for (int index = low; index <= high; index++)
         {
             if (counts[index] != 0)

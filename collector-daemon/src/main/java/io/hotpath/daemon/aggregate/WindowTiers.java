@@ -8,10 +8,10 @@ import java.util.Arrays;
  * never from averaged percentiles.
  *
  * <pre>
- *  closed 1 s interval ─add─► partial (current 10 s, sparse)
- *     every 10 s: partial ─encode─► ring0: last  6 blocks of 10 s  (CompactCounts)
- *     every  1 m: 6 ring0 blocks ─sum─► ring1: last  5 blocks of 1 m
- *     every  5 m: 5 ring1 blocks ─sum─► ring2: last 12 blocks of 5 m
+ *  closed 1 s interval ─encode─► partial (current 10 s: its seconds, GAPS blocks)
+ *     every 10 s: partial ─sum─► ring0: last  6 blocks of 10 s  (CompactCounts, GAPS form)
+ *     every  1 m: 6 ring0 blocks ─sum─► ring1: last  5 blocks of 1 m (RICE form)
+ *     every  5 m: 5 ring1 blocks ─sum─► ring2: last 12 blocks of 5 m (RICE form)
  *
  *  1m  = ring0[6]  + partial                                                       60 –  69 s
  *  5m  = ring1[5]  + ring0 blocks of the current minute + partial                  300 – 359 s
@@ -25,11 +25,14 @@ import java.util.Arrays;
  * accumulator has to be kept. Between refreshes a window reports its last computed values, which
  * {@link #spanSeconds} describes.
  *
- * <p>Memory: one sparse partial of at most 10 s plus 23 compact blocks, about 2–3 bytes per
- * occupied bucket.
+ * <p>Memory: the partial block as up to 10 small 1 s blocks (a sparse 10 s sum would keep 10 bytes
+ * per occupied bucket, about as much as the six 10 s blocks together) plus 23 compact blocks. The 10 s blocks, summed
+ * into the 1m window every second, are in the gaps form (decoding cost per occupied bucket, about a
+ * byte each); the minute and 5-minute blocks, 17 of the 23 and most of the heap, are Rice-coded
+ * (under a byte per occupied bucket), decoded only every 5 s or less often.
  *
  * <p>Late samples (of an already closed second) are added to every block that holds their second
- * ({@link #recordLate}): at once to the partial, at the next second's close to closed blocks
+ * ({@link #recordLate}): at the next second's close, to the partial as one more small block and to closed blocks
  * (collected per block, so a backlog costs one re-encoding per block and second, not per sample).
  * A window shows them from its next refresh.
  *
@@ -41,13 +44,16 @@ public final class WindowTiers
     public static final String[] WINDOW_NAMES = { "1m", "5m", "15m", "1h" };
     /** Seconds between refreshes of each window. */
     static final int[] REFRESH_SECONDS = { 1, 5, 15, 60 };
-    private static final int[] BLOCK_SECONDS = { 10, 60, 300 };
+    private static final int BLOCK_SECONDS_0 = 10;
+    private static final int[] BLOCK_SECONDS = { BLOCK_SECONDS_0, 60, 300 };
     private static final int[] KEEP = { 6, 5, 12 };
 
     /** How far back a late sample can still land in a block of its own second. */
     public static final int HORIZON_SECONDS = BLOCK_SECONDS[2] * KEEP[2];
 
-    private final SparseCounts partial = new SparseCounts();
+    /** The current 10 s block: one small block per closed second, plus late additions; summed when the block closes. */
+    private CompactCounts[] partial = new CompactCounts[BLOCK_SECONDS_0];
+    private int partialSize;
     /** Late samples for closed blocks, by the start of their 10 s block, merged into the blocks at the next second's close. */
     private final java.util.TreeMap<Long, SparseCounts> pendingLate = new java.util.TreeMap<>();
     private long partialStart;
@@ -90,12 +96,18 @@ public final class WindowTiers
         {
             applyPendingLate(scratch);
         }
-        partial.add(interval);
+        if (!interval.isEmpty())
+        {
+            addToPartial(scratch.encode(interval));
+        }
         final long next = second + 1;
         if (Math.floorMod(next, BLOCK_SECONDS[0]) == 0)
         {
-            rings[0].push(scratch.encode(partial), partialStart);
-            partial.reset();
+            scratch.clear();
+            addPartialTo(scratch);
+            rings[0].push(scratch.toCompact(CompactCounts.Form.GAPS), partialStart);
+            scratch.clear();
+            clearPartial();
             partialStart = next;
             for (int t = 1; t < rings.length; t++)
             {
@@ -106,7 +118,7 @@ public final class WindowTiers
                 final long blockStart = next - BLOCK_SECONDS[t];
                 scratch.clear();
                 rings[t - 1].addBlocksSince(blockStart, scratch);
-                rings[t].push(scratch.toCompact(), blockStart);
+                rings[t].push(scratch.toCompact(CompactCounts.Form.RICE), blockStart);
                 scratch.clear();
             }
         }
@@ -122,6 +134,10 @@ public final class WindowTiers
     /** Recomputes every window now (restart, tests). */
     public void refreshAll(final long nextOpenSecond, final WindowScratch scratch)
     {
+        if (!pendingLate.isEmpty())
+        {
+            applyPendingLate(scratch);
+        }
         for (int w = 0; w < WINDOW_NAMES.length; w++)
         {
             refresh(w, nextOpenSecond, scratch);
@@ -133,7 +149,7 @@ public final class WindowTiers
         scratch.clear();
         if (started)
         {
-            scratch.add(partial);
+            addPartialTo(scratch);
             long from = partialStart;
             if (w == 0)
             {
@@ -183,13 +199,7 @@ public final class WindowTiers
         }
         final long errorCount = error ? 1 : 0;
         final long bytesCount = payload > 0 ? payload : 0;
-        if (second >= partialStart)
-        {
-            partial.increment(HistogramLayout.index(durationNanos), 1);
-            partial.addScalars(errorCount, bytesCount, durationNanos);
-            return true;
-        }
-        boolean held = false;
+        boolean held = second >= partialStart;
         for (int t = 0; t < rings.length && !held; t++)
         {
             held = rings[t].holds(second, BLOCK_SECONDS[t]);
@@ -215,12 +225,40 @@ public final class WindowTiers
     {
         for (final java.util.Map.Entry<Long, SparseCounts> entry : pendingLate.entrySet())
         {
+            if (entry.getKey() >= partialStart)
+            {
+                addToPartial(scratch.encode(entry.getValue()));
+                continue;
+            }
             for (int t = 0; t < rings.length; t++)
             {
                 rings[t].addToBlockHolding(entry.getKey(), BLOCK_SECONDS[t], entry.getValue(), scratch);
             }
         }
         pendingLate.clear();
+    }
+
+    private void addToPartial(final CompactCounts second)
+    {
+        if (partialSize == partial.length)
+        {
+            partial = Arrays.copyOf(partial, partialSize * 2);
+        }
+        partial[partialSize++] = second;
+    }
+
+    private void addPartialTo(final WindowScratch scratch)
+    {
+        for (int i = 0; i < partialSize; i++)
+        {
+            scratch.add(partial[i]);
+        }
+    }
+
+    private void clearPartial()
+    {
+        Arrays.fill(partial, 0, partialSize, null);
+        partialSize = 0;
     }
 
     /** Quantiles of window {@code w} as last computed ({@link Quantiles#REPORTED} order). */
@@ -259,7 +297,7 @@ public final class WindowTiers
     /** Forgets everything (after a gap longer than the longest window). */
     public void clear()
     {
-        partial.reset();
+        clearPartial();
         pendingLate.clear();
         started = false;
         for (final Ring ring : rings)
@@ -279,7 +317,11 @@ public final class WindowTiers
 
     public long retainedBytes()
     {
-        long total = 200 + partial.retainedBytes() + WINDOW_NAMES.length * (16 + Quantiles.REPORTED.length * 8L) + 5 * 48;
+        long total = 200 + 16 + partial.length * 4L + WINDOW_NAMES.length * (16 + Quantiles.REPORTED.length * 8L) + 5 * 48;
+        for (int i = 0; i < partialSize; i++)
+        {
+            total += partial[i].retainedBytes();
+        }
         for (final Ring ring : rings)
         {
             total += ring.retainedBytes();
