@@ -10,7 +10,7 @@
 # /metrics render), WindowMemoryFootprint (heap with every window full), EndToEndHarness (overhead + accuracy),
 # and benchmarks/startup.sh (agent start-up) when that script exists.
 #
-# Environment: JAVA (default: $JAVA_HOME/bin/java or java; every JVM of the run uses it), SKIP_BUILD=1 (use the
+# Environment: E2E_ARGS (extra EndToEndHarness options), JAVA (default: $JAVA_HOME/bin/java or java; every JVM of the run uses it), SKIP_BUILD=1 (use the
 # jars already built), ONLY="record-path-t1 e2e ..." (run only these steps; RESULTS.md is then generated from
 # whatever results the mode's directory holds), RESULTS_MD (default: benchmarks/RESULTS.md; smoke writes
 # target/results/smoke/RESULTS.md).
@@ -97,11 +97,13 @@ if step footprint; then
 fi
 
 if step e2e; then
-  log "e2e: java -cp benchmarks/target/benchmarks.jar io.hotpath.benchmarks.e2e.EndToEndHarness --mode $mode"
+  # E2E_ARGS: extra harness options, e.g. E2E_ARGS="--repetitions 1" for a shorter full run (recorded in RESULTS.md)
+  read -r -a e2e_args <<< "${E2E_ARGS:-}"
+  log "e2e: java -cp benchmarks/target/benchmarks.jar io.hotpath.benchmarks.e2e.EndToEndHarness --mode $mode ${E2E_ARGS:-}"
   rm -rf "$results/e2e"
   # exit 3: every run completed but an accuracy check failed (e2e.json has the verdicts; RESULTS.md shows them)
   set +e
-  "$java" -cp "$jar" io.hotpath.benchmarks.e2e.EndToEndHarness --mode "$mode" --out "$results/e2e" 2>&1 | tee "$results/e2e.log"
+  "$java" -cp "$jar" io.hotpath.benchmarks.e2e.EndToEndHarness --mode "$mode" "${e2e_args[@]}" --out "$results/e2e" 2>&1 | tee "$results/e2e.log"
   e2e_status=${PIPESTATUS[0]}
   set -e
   if [ "$e2e_status" = 3 ]; then
@@ -156,7 +158,7 @@ json.dump({
   "loadAverageBefore": "$load_before",
   "loadAverageAfter": "$load_after",
   "gitCommit": "$(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet 2>/dev/null || echo '-dirty')",
-  "command": "${SKIP_BUILD:+SKIP_BUILD=$SKIP_BUILD }${ONLY:+ONLY='$ONLY' }benchmarks/run.sh --$mode",
+  "command": "${SKIP_BUILD:+SKIP_BUILD=$SKIP_BUILD }${ONLY:+ONLY='$ONLY' }${E2E_ARGS:+E2E_ARGS='$E2E_ARGS' }benchmarks/run.sh --$mode",
   "earlierInvocations": earlier,
 }, open(sys.argv[1], "w"), indent=2)
 EOF
