@@ -109,10 +109,14 @@ class ExemplarEndToEndIT
                 final DemoRun.Call call = callsBySpan.get(exemplar.traceId() + "/" + exemplar.spanId());
                 assertNotNull(call, "exemplar " + exemplar + " names no span the service created");
                 assertEquals(call.series(), exemplar.seriesKey(), "the exemplar's span is a call of its own series");
-                // The demo's two nanoTime reads enclose the agent's: its duration is never shorter. (Not for
-                // job_placement, timed to completion: there the demo's completion callback may run first.)
-                assertTrue(exemplar.valueSeconds() * 1e9 <= call.durationNanos() + 1_000 || call.series().startsWith("job_placement{"),
-                    exemplar + " longer than the call's own timing " + call.durationNanos() + " ns");
+                // The demo times the call inside the instrumented method's body, so the agent's span encloses
+                // it by two nanoTime reads and a field store: the exemplar is that call's duration, a little
+                // longer (a pause between the two clocks may add more; 1 % or 200 µs). Not for job_placement,
+                // timed to completion: the agent's completion callback runs after the demo's end.
+                final double exemplarNanos = exemplar.valueSeconds() * 1e9;
+                assertTrue(call.series().startsWith("job_placement{") || (exemplarNanos >= call.durationNanos() - 1_000 &&
+                    exemplarNanos <= call.durationNanos() + Math.max(call.durationNanos() / 100, 200_000)),
+                    exemplar + " is not the duration of its call, " + call.durationNanos() + " ns as the service timed it");
                 assertTrue(exemplar.timestampSeconds() * 1000 >= runStartMillis - 1000 &&
                     exemplar.timestampSeconds() * 1000 <= runEndMillis + 1000, "timestamp within the run: " + exemplar);
             }
