@@ -10,7 +10,7 @@
 # /metrics render), WindowMemoryFootprint (heap with every window full), EndToEndHarness (overhead + accuracy),
 # and benchmarks/startup.sh (agent start-up) when that script exists.
 #
-# Environment: E2E_ARGS (extra EndToEndHarness options), JAVA (default: $JAVA_HOME/bin/java or java; every JVM of the run uses it), SKIP_BUILD=1 (use the
+# Environment: E2E_ARGS (extra EndToEndHarness options), JMH_ARGS (extra JMH options), JAVA (default: $JAVA_HOME/bin/java or java; every JVM of the run uses it), SKIP_BUILD=1 (use the
 # jars already built), ONLY="record-path-t1 e2e ..." (run only these steps; RESULTS.md is then generated from
 # whatever results the mode's directory holds), RESULTS_MD (default: benchmarks/RESULTS.md; smoke writes
 # target/results/smoke/RESULTS.md).
@@ -58,13 +58,16 @@ loadavg() { cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo unknown; }
 load_before="$(loadavg)"
 started="$(date -u +%Y-%m-%dT%H:%M:%SZ)"
 
+# JMH_ARGS: extra JMH options for every benchmark, e.g. JMH_ARGS="-f 2" (fewer forks than annotated)
+read -r -a jmh_extra <<< "${JMH_ARGS:-}"
+
 # jmh NAME [JMH ARGS...]: one JMH invocation, JSON into jmh-NAME.json, its command line into jmh-NAME.cmd
 jmh() {
   local name="$1"; shift
   step "$name" || return 0
-  local cmd=("$java" "${jmh_jvm[@]}" -jar "$jar" "$@" "${jmh_opts[@]}" -rf json -rff "$results/jmh-$name.json")
+  local cmd=("$java" "${jmh_jvm[@]}" -jar "$jar" "$@" "${jmh_opts[@]}" "${jmh_extra[@]}" -rf json -rff "$results/jmh-$name.json")
   log "jmh $name: ${cmd[*]#$root/}"
-  printf '%s\n' "java -jar benchmarks/target/benchmarks.jar $* ${jmh_opts[*]} -rf json -rff jmh-$name.json" > "$results/jmh-$name.cmd"
+  printf '%s\n' "java -jar benchmarks/target/benchmarks.jar $* ${jmh_opts[*]} ${jmh_extra[*]} -rf json -rff jmh-$name.json" > "$results/jmh-$name.cmd"
   "${cmd[@]}" > "$results/jmh-$name.log" 2>&1 || { tail -40 "$results/jmh-$name.log" >&2; log "jmh $name FAILED"; exit 1; }
 }
 
@@ -158,7 +161,7 @@ json.dump({
   "loadAverageBefore": "$load_before",
   "loadAverageAfter": "$load_after",
   "gitCommit": "$(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet 2>/dev/null || echo '-dirty')",
-  "command": "${SKIP_BUILD:+SKIP_BUILD=$SKIP_BUILD }${ONLY:+ONLY='$ONLY' }${E2E_ARGS:+E2E_ARGS='$E2E_ARGS' }benchmarks/run.sh --$mode",
+  "command": "${SKIP_BUILD:+SKIP_BUILD=$SKIP_BUILD }${ONLY:+ONLY='$ONLY' }${JMH_ARGS:+JMH_ARGS='$JMH_ARGS' }${E2E_ARGS:+E2E_ARGS='$E2E_ARGS' }benchmarks/run.sh --$mode",
   "earlierInvocations": earlier,
 }, open(sys.argv[1], "w"), indent=2)
 EOF

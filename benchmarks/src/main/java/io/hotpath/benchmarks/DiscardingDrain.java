@@ -3,7 +3,7 @@ package io.hotpath.benchmarks;
 import java.util.concurrent.locks.LockSupport;
 
 import org.agrona.concurrent.MessageHandler;
-import org.agrona.concurrent.ringbuffer.RingBuffer;
+import io.hotpath.agent.record.StripedRing;
 
 /**
  * A benchmark-only consumer of the agent's ring: reads records exactly as the agent's drain thread
@@ -22,18 +22,18 @@ final class DiscardingDrain implements AutoCloseable
     private static final int READ_LIMIT = 4096;
     private static final long IDLE_NANOS = 1_000_000L;
 
-    private final RingBuffer ring;
+    private final StripedRing ring;
     private final Thread thread;
     private volatile boolean running = true;
 
-    private DiscardingDrain(final RingBuffer ring)
+    private DiscardingDrain(final StripedRing ring)
     {
         this.ring = ring;
         this.thread = new Thread(this::run, "benchmark-discarding-drain");
         thread.setDaemon(true);
     }
 
-    static DiscardingDrain start(final RingBuffer ring)
+    static DiscardingDrain start(final StripedRing ring)
     {
         final DiscardingDrain drain = new DiscardingDrain(ring);
         drain.thread.start();
@@ -61,7 +61,7 @@ final class DiscardingDrain implements AutoCloseable
     }
 
     /** Blocks until the ring's consumer (whichever it is) has caught up with its producers. */
-    static void awaitEmpty(final RingBuffer ring)
+    static void awaitEmpty(final StripedRing ring)
     {
         while (ring.size() > 0)
         {

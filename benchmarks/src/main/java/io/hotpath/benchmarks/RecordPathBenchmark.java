@@ -43,7 +43,7 @@ import org.openjdk.jmh.infra.ThreadParams;
  * ({@code benchmarks/run.sh} does).
  *
  * <p>hotpath side: {@link HotpathBridge#record} — the exact static call the inlined advice makes —
- * into the real {@link RingRecorder} (one Agrona {@code ManyToOneRingBuffer}). Two shapes, as the
+ * into the real {@link RingRecorder} (Agrona {@code ManyToOneRingBuffer} stripes chosen by thread id). Two shapes, as the
  * advice has them: a rule without argument labels (series id bound as a constant) and a rule whose
  * label comes from an argument (an enum, resolved per call through {@link HotpathBridge#series} before
  * the first {@code nanoTime}, as {@code TimingAdvice.enter} does).

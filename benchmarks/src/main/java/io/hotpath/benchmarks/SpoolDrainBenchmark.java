@@ -106,7 +106,7 @@ public class SpoolDrainBenchmark
             series[i] = registry.staticSeries(i);
         }
         // twice the samples of one invocation: the ring never fills
-        recorder = new RingRecorder(2 * SAMPLES * 64, registry, new ErrorTypeRegistry());
+        recorder = new RingRecorder(2 * SAMPLES * 64, 1, registry, new ErrorTypeRegistry());
         spool = Files.createTempDirectory("hotpath-drain-bench");
         final SpoolSettings settings = new SpoolSettings(spool, "jmh-drain", "FAST_HOURLY", 1L << 40, batch,
             TimeUnit.SECONDS.toNanos(1), TimeUnit.MILLISECONDS.toNanos(1), 0L);

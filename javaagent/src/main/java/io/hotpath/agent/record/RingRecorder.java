@@ -4,27 +4,23 @@ import io.hotpath.agent.AgentLog;
 import io.hotpath.agent.bootstrap.HotpathRecorder;
 import io.hotpath.agent.bootstrap.TraceContextReader;
 import io.hotpath.wire.TraceIds;
-import org.agrona.BitUtil;
 import org.agrona.concurrent.AtomicBuffer;
-import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.ringbuffer.ManyToOneRingBuffer;
-import org.agrona.concurrent.ringbuffer.RingBuffer;
-import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
 
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
-import java.nio.ByteBuffer;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The recorder behind the bridge: writes each sample as one 64-byte record into an Agrona
- * {@link ManyToOneRingBuffer} with {@code tryClaim}/{@code commit}. Wait-free for the application
- * thread apart from the ring's tail CAS; no allocation, lock, system call or exception. When the
- * ring is full the sample is dropped and counted.
+ * {@link ManyToOneRingBuffer} with {@code tryClaim}/{@code commit}, the one of the
+ * {@link StripedRing} that the thread's id selects. Wait-free for the application thread apart
+ * from the stripe's tail CAS; no allocation, lock, system call or exception. When the stripe is
+ * full the sample is dropped and counted.
  *
  * <p>Trace context: while a {@link TraceContextReader} is installed ({@link #traceContextReader}),
  * each sample reads the current span context once; inside a valid span the hex ids (the API's own
@@ -32,15 +28,14 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@link RingSampleDescriptor#MSG_TYPE_TRACED_SAMPLE}. Without a reader (no OpenTelemetry in the
  * JVM) the only extra work is one volatile read and a branch that always goes the same way.
  *
- * <p>Why one many-to-one ring rather than a ring per thread ({@code RingChoiceBenchmark} in
- * {@code benchmarks/}): the two cost the same within a few nanoseconds at one and two threads,
- * and per-thread rings need a thread-local lookup, a registry the drain thread scans, memory per
- * thread and care when threads die.
+ * <p>Why a few many-to-one stripes rather than a ring per thread ({@code RingChoiceBenchmark} in
+ * {@code benchmarks/}): per-thread rings need a thread-local lookup, a registry the drain thread
+ * scans, memory per thread and care when threads die; one shared ring makes threads on different
+ * cores contend on its tail. Stripes chosen by thread id have neither cost.
  */
 public final class RingRecorder implements HotpathRecorder
 {
-    private final ManyToOneRingBuffer ring;
-    private final AtomicBuffer buffer;
+    private final StripedRing rings;
     private final SeriesRegistry series;
     private final ErrorTypeRegistry errorTypes;
     private final AtomicLong dropped = new AtomicLong();
@@ -57,12 +52,15 @@ public final class RingRecorder implements HotpathRecorder
         }
     };
 
-    /** @param ringBytes data capacity, rounded up to a power of two (at least 1 KiB). */
+    /** @param ringBytes data capacity of all stripes together ({@link StripedRing}). */
     public RingRecorder(final int ringBytes, final SeriesRegistry series, final ErrorTypeRegistry errorTypes)
     {
-        final int capacity = BitUtil.findNextPositivePowerOfTwo(Math.max(1024, ringBytes));
-        this.buffer = new UnsafeBuffer(ByteBuffer.allocateDirect(capacity + RingBufferDescriptor.TRAILER_LENGTH));
-        this.ring = new ManyToOneRingBuffer(buffer);
+        this(ringBytes, StripedRing.defaultStripes(), series, errorTypes);
+    }
+
+    public RingRecorder(final int ringBytes, final int stripes, final SeriesRegistry series, final ErrorTypeRegistry errorTypes)
+    {
+        this.rings = new StripedRing(ringBytes, stripes);
         this.series = series;
         this.errorTypes = errorTypes;
     }
@@ -174,14 +172,16 @@ public final class RingRecorder implements HotpathRecorder
         final long traceIdHigh = TraceIds.parseHex16(traceId, 0);
         final long traceIdLow = TraceIds.parseHex16(traceId, 16);
         final long span = TraceIds.parseHex16(spanId, 0);
-        final ManyToOneRingBuffer ring = this.ring;
+        final StripedRing rings = this.rings;
+        final int stripe = rings.stripeOfCurrentThread();
+        final ManyToOneRingBuffer ring = rings.ring(stripe);
         final int index = ring.tryClaim(RingSampleDescriptor.MSG_TYPE_TRACED_SAMPLE, RingSampleDescriptor.MESSAGE_LENGTH);
         if (index < 0)
         {
             dropped.getAndIncrement();
             return;
         }
-        final AtomicBuffer buffer = this.buffer;
+        final AtomicBuffer buffer = rings.buffer(stripe);
         putSample(buffer, index, seriesId, endNanos, durationNanos, payloadBytes, errorTypeId);
         buffer.putLong(index + RingSampleDescriptor.TRACE_ID_HIGH_OFFSET, traceIdHigh);
         buffer.putLong(index + RingSampleDescriptor.TRACE_ID_LOW_OFFSET, traceIdLow);
@@ -192,14 +192,16 @@ public final class RingRecorder implements HotpathRecorder
     private void writeUntraced(
         final int seriesId, final long endNanos, final long durationNanos, final long payloadBytes, final int errorTypeId)
     {
-        final ManyToOneRingBuffer ring = this.ring;
+        final StripedRing rings = this.rings;
+        final int stripe = rings.stripeOfCurrentThread();
+        final ManyToOneRingBuffer ring = rings.ring(stripe);
         final int index = ring.tryClaim(RingSampleDescriptor.MSG_TYPE_SAMPLE, RingSampleDescriptor.MESSAGE_LENGTH);
         if (index < 0)
         {
             dropped.getAndIncrement();
             return;
         }
-        putSample(buffer, index, seriesId, endNanos, durationNanos, payloadBytes, errorTypeId);
+        putSample(rings.buffer(stripe), index, seriesId, endNanos, durationNanos, payloadBytes, errorTypeId);
         ring.commit(index);
     }
 
@@ -262,9 +264,9 @@ public final class RingRecorder implements HotpathRecorder
         }
     }
 
-    public RingBuffer ring()
+    public StripedRing ring()
     {
-        return ring;
+        return rings;
     }
 
     public SeriesRegistry seriesRegistry()
@@ -280,7 +282,7 @@ public final class RingRecorder implements HotpathRecorder
     /** Samples written into the ring since start (exact: every record is 64 bytes, no padding). */
     public long recorded()
     {
-        return ring.producerPosition() / RingSampleDescriptor.RECORD_LENGTH;
+        return rings.producerPosition() / RingSampleDescriptor.RECORD_LENGTH;
     }
 
     public long dropped()

@@ -20,7 +20,7 @@ import org.agrona.ExpandableArrayBuffer;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.MessageHandler;
 import org.agrona.concurrent.UnsafeBuffer;
-import org.agrona.concurrent.ringbuffer.RingBuffer;
+import io.hotpath.agent.record.StripedRing;
 
 import java.nio.file.Path;
 import java.time.Instant;
@@ -51,7 +51,7 @@ public final class SpoolDrainer implements Runnable, MessageHandler
     private static final long RECALIBRATE_NANOS = TimeUnit.SECONDS.toNanos(60);
 
     private final RingRecorder recorder;
-    private final RingBuffer ring;
+    private final StripedRing ring;
     private final SeriesRegistry series;
     private final ErrorTypeRegistry errorTypes;
     private final SpoolSettings settings;

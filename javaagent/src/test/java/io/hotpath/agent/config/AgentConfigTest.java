@@ -57,7 +57,7 @@ class AgentConfigTest
     @Test
     void sizesAndNumbersAreValidatedWithTheirSource() throws Exception
     {
-        assertEquals(4L << 20, AgentConfig.load(null, new Properties(), Map.of()).bytes(AgentConfig.Setting.RING_BYTES));
+        assertEquals(8L << 20, AgentConfig.load(null, new Properties(), Map.of()).bytes(AgentConfig.Setting.RING_BYTES));
         assertEquals(2L << 30, AgentConfig.load("spool.maxBytes=2g", new Properties(), Map.of()).bytes(AgentConfig.Setting.SPOOL_MAX_BYTES));
         final ConfigException e = assertThrows(ConfigException.class,
             () -> AgentConfig.load("ring.bytes=lots", new Properties(), Map.of()).bytes(AgentConfig.Setting.RING_BYTES));
