@@ -23,6 +23,7 @@ import io.hotpath.daemon.state.Checkpoint;
 import io.hotpath.daemon.state.CheckpointPart;
 import io.hotpath.daemon.state.CheckpointStore;
 import io.hotpath.daemon.state.Checkpoints;
+import io.hotpath.daemon.state.RestartCatchUp;
 import io.hotpath.daemon.tail.IngestCounters;
 import io.hotpath.daemon.tail.SpoolRetention;
 import io.hotpath.daemon.tail.SpoolTailers;
@@ -108,6 +109,8 @@ public final class Daemon implements AutoCloseable
     });
     private final AtomicReference<PendingCheckpoint> pendingCheckpoint = new AtomicReference<>();
     private StateLock stateLock;
+    /** /metrics and pushes wait until the counters include everything served before a restart. */
+    private final RestartCatchUp catchUp = new RestartCatchUp(System.currentTimeMillis());
 
     public Daemon(final DaemonConfig config)
     {
@@ -137,6 +140,7 @@ public final class Daemon implements AutoCloseable
         renderer.addSource(new DaemonMetricFamilies(spool, counters, scrapeStats));
         renderer.addProcessSource(new JvmMetricFamilies());
         new DaemonRoutes(renderer, aggregator::latest, spool::statuses, scrapeStats, System::currentTimeMillis)
+            .servingCountersWhen(catchUp::serving, catchUp::pendingQueues)
             .register(routes);
         new AnalysisRoutes(anomalies, slos).register(routes);
     }
@@ -360,8 +364,13 @@ public final class Daemon implements AutoCloseable
                     {
                         spool.refreshLiveness();
                     }
+                    final boolean caughtUp = catchUp.beforeRotation(now);
                     aggregator.rotate(now);
                     afterRotation(now, false);
+                    if (caughtUp)
+                    {
+                        catchUp.startServing(now);
+                    }
                 }
                 if (now >= nextScanMillis)
                 {
@@ -373,7 +382,9 @@ public final class Daemon implements AutoCloseable
                         spoolScanned.countDown();
                     }
                 }
-                if (spool.pollAll(DOCUMENTS_PER_QUEUE_PER_PASS, now) == 0)
+                final int read = spool.pollAll(DOCUMENTS_PER_QUEUE_PER_PASS, now);
+                catchUp.update(spool.tailers(), spoolScanned.getCount() == 0);
+                if (read == 0)
                 {
                     LockSupport.parkNanos(IDLE_PARK_NANOS);
                 }
@@ -402,7 +413,7 @@ public final class Daemon implements AutoCloseable
             writeCheckpoint(now);
             nextCheckpointMillis = now + config.getState().checkpointIntervalMillis();
         }
-        if (pusher != null && (last || now >= nextPushPrepareMillis))
+        if (pusher != null && catchUp.serving() && (last || now >= nextPushPrepareMillis))
         {
             pusher.offer(renderer.samplesForPush(aggregator.latest()));
             nextPushPrepareMillis = now + Math.max(1000, config.getPush().intervalMillis() / 2);
