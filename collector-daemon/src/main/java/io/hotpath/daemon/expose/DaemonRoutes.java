@@ -38,6 +38,7 @@ public final class DaemonRoutes
     private final LongSupplier clock;
     private java.util.function.BooleanSupplier servingCounters = () -> true;
     private Supplier<List<String>> catchingUpQueues = List::of;
+    private final Map<String, Supplier<Object>> healthSections = new LinkedHashMap<>();
 
     public DaemonRoutes(
         final MetricsRenderer metrics,
@@ -62,6 +63,13 @@ public final class DaemonRoutes
     {
         this.servingCounters = serving;
         this.catchingUpQueues = pendingQueues;
+        return this;
+    }
+
+    /** Adds {@code name} to the {@code /health} JSON, its value from {@code section} at each request. */
+    public DaemonRoutes healthSection(final String name, final Supplier<Object> section)
+    {
+        healthSections.put(name, section);
         return this;
     }
 
@@ -204,6 +212,17 @@ public final class DaemonRoutes
         queueSummary.put("list", list);
         health.put("queues", queueSummary);
         health.put("series", last.series().size());
+        final Map<String, Object> http = new LinkedHashMap<>();
+        http.put("connections", scrapeStats.connectionsOpen());
+        http.put("connectionLimit", scrapeStats.connectionLimit());
+        final Map<String, Object> closed = new LinkedHashMap<>();
+        for (final String reason : ScrapeStats.CLOSED_REASONS)
+        {
+            closed.put(reason, scrapeStats.connectionsClosed(reason));
+        }
+        http.put("closed", closed);
+        health.put("http", http);
+        healthSections.forEach((name, section) -> health.put(name, section.get()));
         return health;
     }
 

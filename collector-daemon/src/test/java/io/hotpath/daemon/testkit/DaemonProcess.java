@@ -34,7 +34,13 @@ public final class DaemonProcess extends ExternalProcess
     /** Starts hotpathd and waits for /health to answer 200; {@code log} collects its stdout and stderr. */
     public static DaemonProcess start(final Path spool, final Path state, final Path log, final String... extraArgs) throws IOException
     {
-        final int port = freePort();
+        return start(freePort(), spool, state, log, extraArgs);
+    }
+
+    /** As {@link #start(Path, Path, Path, String...)} on {@code port} (e.g. to be scraped before it is ready). */
+    public static DaemonProcess start(final int port, final Path spool, final Path state, final Path log, final String... extraArgs)
+        throws IOException
+    {
         final List<String> command = new ArrayList<>(List.of(
             Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m", "-jar", jar().toString(),
             "--spool", spool.toString(), "--state-dir", state.toString(), "--listen", "127.0.0.1:" + port));
