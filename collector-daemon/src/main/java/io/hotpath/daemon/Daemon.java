@@ -30,8 +30,6 @@ import io.hotpath.daemon.tail.SpoolRetention;
 import io.hotpath.daemon.tail.SpoolTailers;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.nio.file.Files;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
