@@ -75,6 +75,58 @@ class StateAndSpoolDirectoriesIT
         }
     }
 
+    /**
+     * A spool the daemon's user cannot list (0700, another owner). As root the test drops to user
+     * {@code nobody} with {@code setpriv} (root reads everything); it is skipped where neither works.
+     */
+    @Test
+    void anUnreadableSpoolStopsTheStartWithExit2() throws Exception
+    {
+        final boolean root = "root".equals(System.getProperty("user.name"));
+        org.junit.jupiter.api.Assumptions.assumeTrue(!root || new java.io.File("/usr/bin/setpriv").canExecute(),
+            "running as root without setpriv: cannot drop privileges");
+        // A directory every user can traverse: the test's own temp directory may be private.
+        final Path base = Files.createTempDirectory(Path.of("/tmp"), "hotpathd-unreadable-");
+        try
+        {
+            Files.setPosixFilePermissions(base, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+            final Path spool = Files.createDirectory(base.resolve("spool"));
+            Files.setPosixFilePermissions(spool, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+            final Path state = Files.createDirectory(base.resolve("state"));
+            final List<String> command = new ArrayList<>();
+            if (root)
+            {
+                Files.setPosixFilePermissions(state, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
+                command.addAll(List.of("/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"));
+            }
+            else
+            {
+                // Not root: the spool must not be ours to read.
+                Files.setPosixFilePermissions(spool, java.nio.file.attribute.PosixFilePermissions.fromString("-w-------"));
+            }
+            final Path jar = Files.copy(DaemonProcess.jar(), base.resolve("hotpathd.jar"));
+            Files.setPosixFilePermissions(jar, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+            command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar.toString(),
+                "--listen", "127.0.0.1:" + ExternalProcess.freePort(), "--spool", spool.toString(), "--state-dir", state.toString()));
+            final Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+            final String output;
+            try (var in = process.getInputStream())
+            {
+                assertTrue(process.waitFor(60, TimeUnit.SECONDS), "hotpathd did not exit");
+                output = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            }
+            assertEquals(2, process.exitValue(), output);
+            assertTrue(output.contains("hotpathd: configuration error: spool.dir " + spool + ": is not readable by user "), output);
+        }
+        finally
+        {
+            try (var walk = Files.walk(base))
+            {
+                walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+
     @Test
     void aFullStateFileSystemIsCountedAndLoggedOnceWhileServingGoesOn() throws Exception
     {
