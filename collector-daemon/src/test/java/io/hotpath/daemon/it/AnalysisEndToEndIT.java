@@ -90,7 +90,7 @@ class AnalysisEndToEndIT
                 collect(daemon, events, firstSeen);
                 Thread.sleep(250);
             }
-            demo.awaitSuccess(Duration.ofSeconds(10));
+            demo.awaitSuccess(Duration.ofSeconds(60));
             final long demoExited = System.currentTimeMillis();
             final List<DemoProcess.ExactSeries> exact = DemoProcess.exactResults(results);
 

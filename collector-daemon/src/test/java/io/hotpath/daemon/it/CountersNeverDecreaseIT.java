@@ -98,7 +98,7 @@ class CountersNeverDecreaseIT
             for (int kill = 1; kill <= KILLS; kill++)
             {
                 // Kill at random points of the checkpoint cycle (checkpoints every second).
-                Thread.sleep(300 + random.nextInt(1_000));
+                Thread.sleep(200 + random.nextInt(800));
                 daemon.kill();
                 // Scraped from the moment it listens, before /health says ready.
                 final int port = ExternalProcess.freePort();
