@@ -42,6 +42,7 @@ final class ConnectionGuard extends ChannelDuplexHandler
     private Phase phase = Phase.IDLE;
     private ScheduledFuture<?> timer;
     private boolean admitted;
+    private boolean shed;
 
     ConnectionGuard(final ConnectionLimiter limiter, final HttpLimits limits, final ScrapeStats stats)
     {
@@ -57,6 +58,7 @@ final class ConnectionGuard extends ChannelDuplexHandler
         admitted = true;
         if (!limiter.admit(ctx.channel()))
         {
+            shed = true;
             ctx.writeAndFlush(Unpooled.wrappedBuffer(SHED)).addListener(ChannelFutureListener.CLOSE);
             return;
         }
@@ -67,6 +69,12 @@ final class ConnectionGuard extends ChannelDuplexHandler
     @Override
     public void channelRead(final ChannelHandlerContext ctx, final Object msg)
     {
+        if (shed)
+        {
+            // Answered 503 and closing: its request is not served.
+            io.netty.util.ReferenceCountUtil.release(msg);
+            return;
+        }
         if (phase == Phase.IDLE && msg instanceof ByteBuf)
         {
             phase = Phase.READING;
