@@ -107,11 +107,11 @@ class CountersNeverDecreaseIT
                 if (kill % 2 == 1 && kill < KILLS)
                 {
                     // Every other kill lands while the new process is still catching up (or just serving).
-                    daemon.awaitListening(Duration.ofSeconds(60));
+                    daemon.awaitListening(Duration.ofSeconds(120));
                 }
                 else
                 {
-                    daemon.awaitReady(Duration.ofSeconds(60));
+                    daemon.awaitReady(Duration.ofSeconds(120));
                 }
             }
             loadDone = true;

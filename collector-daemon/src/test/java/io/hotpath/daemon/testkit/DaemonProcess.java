@@ -42,7 +42,8 @@ public final class DaemonProcess extends ExternalProcess
         throws IOException
     {
         final DaemonProcess daemon = launch(port, spool, state, log, extraArgs);
-        daemon.awaitReady(Duration.ofSeconds(30));
+        // Ready includes catching up with the spool: on a loaded 2-core machine that can take a while.
+        daemon.awaitReady(Duration.ofSeconds(90));
         return daemon;
     }
 
