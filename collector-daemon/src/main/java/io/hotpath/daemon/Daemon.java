@@ -3,6 +3,7 @@ package io.hotpath.daemon;
 import io.hotpath.daemon.aggregate.AggregateSnapshot;
 import io.hotpath.daemon.aggregate.Aggregator;
 import io.hotpath.daemon.aggregate.IntervalListener;
+import io.hotpath.daemon.config.ConfigException;
 import io.hotpath.daemon.config.DaemonConfig;
 import io.hotpath.daemon.detect.AnomalyEngine;
 import io.hotpath.daemon.expose.AnalysisRoutes;
@@ -23,13 +24,12 @@ import io.hotpath.daemon.state.Checkpoint;
 import io.hotpath.daemon.state.CheckpointPart;
 import io.hotpath.daemon.state.CheckpointStore;
 import io.hotpath.daemon.state.Checkpoints;
+import io.hotpath.daemon.state.RestartCatchUp;
 import io.hotpath.daemon.tail.IngestCounters;
 import io.hotpath.daemon.tail.SpoolRetention;
 import io.hotpath.daemon.tail.SpoolTailers;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.nio.file.Files;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -99,6 +99,9 @@ public final class Daemon implements AutoCloseable
     private long nextScanMillis;
     private long nextPushPrepareMillis;
     private volatile boolean checkpointFailureLogged;
+    /** Checkpoint captures or writes that failed (hotpath_daemon_checkpoint_failures_total); logged once per streak. */
+    private final java.util.concurrent.atomic.AtomicLong checkpointFailures = new java.util.concurrent.atomic.AtomicLong();
+    private volatile long lastCheckpointWrittenMillis;
     /** fsync can take long on busy disks: files are written here, from bytes captured on the aggregation thread. */
     private final ExecutorService checkpointWriter = Executors.newSingleThreadExecutor(r ->
     {
@@ -108,6 +111,8 @@ public final class Daemon implements AutoCloseable
     });
     private final AtomicReference<PendingCheckpoint> pendingCheckpoint = new AtomicReference<>();
     private StateLock stateLock;
+    /** /metrics and pushes wait until the counters include everything served before a restart. */
+    private final RestartCatchUp catchUp = new RestartCatchUp(System.currentTimeMillis());
 
     public Daemon(final DaemonConfig config)
     {
@@ -134,9 +139,11 @@ public final class Daemon implements AutoCloseable
             renderer.addSource(new SloMetricFamilies(slos));
             checkpointParts.add(new SloCheckpointPart(slos));
         }
-        renderer.addSource(new DaemonMetricFamilies(spool, counters, scrapeStats));
+        renderer.addSource(new DaemonMetricFamilies(spool, counters, scrapeStats).checkpointFailures(checkpointFailures::get));
         renderer.addProcessSource(new JvmMetricFamilies());
         new DaemonRoutes(renderer, aggregator::latest, spool::statuses, scrapeStats, System::currentTimeMillis)
+            .servingCountersWhen(catchUp::serving, catchUp::pendingQueues)
+            .healthSection("checkpoint", this::checkpointHealth)
             .register(routes);
         new AnalysisRoutes(anomalies, slos).register(routes);
     }
@@ -191,12 +198,18 @@ public final class Daemon implements AutoCloseable
         return routes;
     }
 
-    /** Restores state, binds the HTTP server, starts the aggregation thread. */
-    public void start() throws IOException, InterruptedException
+    /**
+     * Restores state, binds the HTTP server, starts the aggregation thread.
+     *
+     * @throws ConfigException when the spool or state directory can never work (not a directory,
+     *         under a regular file, not readable or writable): the message names the path and why
+     */
+    public void start() throws IOException, InterruptedException, ConfigException
     {
+        UsableDirectory.ensure("state.dir", config.getState().dir(), true);
+        UsableDirectory.ensure("spool.dir", config.getSpool().dir(), false);
         checkpoints.prepare();
         stateLock = StateLock.acquire(config.getState().dir());
-        prepareSpool();
         restore();
         // Queues are opened by the aggregation thread itself (first scan): Chronicle tailers are single-threaded.
         final long now = System.currentTimeMillis();
@@ -205,7 +218,8 @@ public final class Daemon implements AutoCloseable
         final InetSocketAddress listen = config.listenAddress();
         try
         {
-            server = HttpServer.start(new InetSocketAddress(listen.getHostString(), listen.getPort()), routes);
+            server = HttpServer.start(new InetSocketAddress(listen.getHostString(), listen.getPort()), routes,
+                config.getHttp().limits(), scrapeStats);
         }
         catch (final InterruptedException e)
         {
@@ -224,7 +238,8 @@ public final class Daemon implements AutoCloseable
         loop = new Thread(this::runLoop, "hotpathd-aggregator");
         loop.start();
         LOG.info("hotpathd listening on http://" + server.address().getHostString() + ":" + server.address().getPort() +
-            ", spool " + config.getSpool().dir() + ", state " + config.getState().dir());
+            ", spool " + config.getSpool().dir() + ", state " + config.getState().dir() + ", at most " +
+            scrapeStats.connectionLimit() + " connections");
     }
 
     public InetSocketAddress address()
@@ -251,22 +266,6 @@ public final class Daemon implements AutoCloseable
     public List<SpoolTailers.QueueStatus> queueStatuses()
     {
         return spool.statuses();
-    }
-
-    private void prepareSpool()
-    {
-        if (!Files.isDirectory(config.getSpool().dir()))
-        {
-            try
-            {
-                Files.createDirectories(config.getSpool().dir());
-                Files.setPosixFilePermissions(config.getSpool().dir(), PosixFilePermissions.fromString("rwxr-x---"));
-            }
-            catch (final IOException | UnsupportedOperationException e)
-            {
-                LOG.warning("cannot create the spool directory " + config.getSpool().dir() + " (" + e + "); waiting for agents to");
-            }
-        }
     }
 
     private void restore() throws IOException
@@ -324,6 +323,7 @@ public final class Daemon implements AutoCloseable
         try
         {
             checkpoints.writeBytes(pending.bytes());
+            lastCheckpointWrittenMillis = System.currentTimeMillis();
             spool.setDurablePositions(pending.positions());
             if (checkpointFailureLogged)
             {
@@ -337,8 +337,19 @@ public final class Daemon implements AutoCloseable
         }
     }
 
+    private Map<String, Object> checkpointHealth()
+    {
+        final Map<String, Object> health = new java.util.LinkedHashMap<>();
+        health.put("file", checkpoints.file().toString());
+        health.put("lastWrittenEpochMillis", lastCheckpointWrittenMillis);
+        health.put("failures", checkpointFailures.get());
+        health.put("failing", checkpointFailureLogged);
+        return health;
+    }
+
     private void checkpointFailed(final Exception e)
     {
+        checkpointFailures.incrementAndGet();
         if (!checkpointFailureLogged)
         {
             LOG.log(Level.SEVERE, "cannot write the checkpoint to " + checkpoints.file() +
@@ -360,8 +371,13 @@ public final class Daemon implements AutoCloseable
                     {
                         spool.refreshLiveness();
                     }
+                    final boolean caughtUp = catchUp.beforeRotation(now);
                     aggregator.rotate(now);
                     afterRotation(now, false);
+                    if (caughtUp)
+                    {
+                        catchUp.startServing(now);
+                    }
                 }
                 if (now >= nextScanMillis)
                 {
@@ -373,7 +389,9 @@ public final class Daemon implements AutoCloseable
                         spoolScanned.countDown();
                     }
                 }
-                if (spool.pollAll(DOCUMENTS_PER_QUEUE_PER_PASS, now) == 0)
+                final int read = spool.pollAll(DOCUMENTS_PER_QUEUE_PER_PASS, now);
+                catchUp.update(spool.tailers(), spoolScanned.getCount() == 0);
+                if (read == 0)
                 {
                     LockSupport.parkNanos(IDLE_PARK_NANOS);
                 }
@@ -402,7 +420,7 @@ public final class Daemon implements AutoCloseable
             writeCheckpoint(now);
             nextCheckpointMillis = now + config.getState().checkpointIntervalMillis();
         }
-        if (pusher != null && (last || now >= nextPushPrepareMillis))
+        if (pusher != null && catchUp.serving() && (last || now >= nextPushPrepareMillis))
         {
             pusher.offer(renderer.samplesForPush(aggregator.latest()));
             nextPushPrepareMillis = now + Math.max(1000, config.getPush().intervalMillis() / 2);

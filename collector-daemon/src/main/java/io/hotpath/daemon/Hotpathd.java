@@ -146,6 +146,12 @@ public final class Hotpathd implements Callable<Integer>
             daemon.start();
             systemd.watch(daemon);
         }
+        catch (final ConfigException e)
+        {
+            System.err.println("hotpathd: configuration error: " + e.getMessage());
+            daemon.stop();
+            return EXIT_CONFIG;
+        }
         catch (final IOException | RuntimeException e)
         {
             System.err.println("hotpathd: cannot start: " + e.getMessage());

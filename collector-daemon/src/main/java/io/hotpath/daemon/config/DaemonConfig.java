@@ -30,6 +30,7 @@ public final class DaemonConfig
     private Anomaly anomaly = new Anomaly();
     private Slo slo = new Slo();
     private Metrics metrics = new Metrics();
+    private Http http = new Http();
 
     public InetSocketAddress listenAddress()
     {
@@ -106,6 +107,16 @@ public final class DaemonConfig
     public void setMetrics(final Metrics value)
     {
         metrics = value;
+    }
+
+    public Http getHttp()
+    {
+        return http;
+    }
+
+    public void setHttp(final Http value)
+    {
+        http = value;
     }
 
     public Slo getSlo()
@@ -569,6 +580,34 @@ public final class DaemonConfig
         public SloFile slos()
         {
             return slos;
+        }
+    }
+
+    /** {@code http:} limits of the listener (see {@link io.hotpath.daemon.expose.HttpLimits}). */
+    public static final class Http
+    {
+        private int maxConnections = io.hotpath.daemon.expose.HttpLimits.DEFAULT_MAX_CONNECTIONS;
+        private long idleTimeoutMillis = io.hotpath.daemon.expose.HttpLimits.DEFAULT_IDLE_TIMEOUT_MILLIS;
+        private long requestTimeoutMillis = io.hotpath.daemon.expose.HttpLimits.DEFAULT_REQUEST_TIMEOUT_MILLIS;
+
+        public void setMaxConnections(final int value)
+        {
+            maxConnections = (int)positive(value);
+        }
+
+        public void setIdleTimeout(final String value)
+        {
+            idleTimeoutMillis = positive(Units.durationMillis(value));
+        }
+
+        public void setRequestTimeout(final String value)
+        {
+            requestTimeoutMillis = positive(Units.durationMillis(value));
+        }
+
+        public io.hotpath.daemon.expose.HttpLimits limits()
+        {
+            return new io.hotpath.daemon.expose.HttpLimits(maxConnections, idleTimeoutMillis, requestTimeoutMillis);
         }
     }
 

@@ -13,12 +13,20 @@ public final class DaemonMetricFamilies implements MetricFamilySource
     private final SpoolTailers spool;
     private final IngestCounters counters;
     private final ScrapeStats scrapeStats;
+    private java.util.function.LongSupplier checkpointFailures = () -> 0;
 
     public DaemonMetricFamilies(final SpoolTailers spool, final IngestCounters counters, final ScrapeStats scrapeStats)
     {
         this.spool = spool;
         this.counters = counters;
         this.scrapeStats = scrapeStats;
+    }
+
+    /** Source of {@code hotpath_daemon_checkpoint_failures_total}. */
+    public DaemonMetricFamilies checkpointFailures(final java.util.function.LongSupplier failures)
+    {
+        this.checkpointFailures = failures;
+        return this;
     }
 
     @Override
@@ -69,7 +77,27 @@ public final class DaemonMetricFamilies implements MetricFamilySource
         writer.family("hotpath_daemon_scrape_duration_seconds", MetricType.GAUGE, "Duration of the last /metrics request.");
         writer.sampleNanosAsSeconds("", Labels.EMPTY, null, null, null, null, scrapeStats.lastScrapeNanos());
 
+        writer.family("hotpath_daemon_checkpoint_failures", MetricType.COUNTER,
+            "Checkpoint writes that failed (e.g. state file system full); serving goes on.");
+        writer.sample("_total", Labels.EMPTY, null, null, null, null, checkpointFailures.getAsLong());
+        writeHttpFamilies(writer, scrapeStats);
         writeAgentFamilies(writer, queues);
+    }
+
+    private static void writeHttpFamilies(final MetricWriter writer, final ScrapeStats stats)
+    {
+        writer.family("hotpath_daemon_http_connections", MetricType.GAUGE, "HTTP connections open.");
+        writer.sample("", Labels.EMPTY, null, null, null, null, stats.connectionsOpen());
+        writer.family("hotpath_daemon_http_connections_limit", MetricType.GAUGE,
+            "Most HTTP connections held open (http.max-connections, below the open-file limit minus a reserve).");
+        writer.sample("", Labels.EMPTY, null, null, null, null, stats.connectionLimit());
+        writer.family("hotpath_daemon_http_connections_closed", MetricType.COUNTER,
+            "HTTP connections the server closed: shed (at the cap, all busy), evicted_idle (at the cap, to make room), " +
+                "idle_timeout, request_timeout.");
+        for (final String reason : ScrapeStats.CLOSED_REASONS)
+        {
+            writer.sample("_total", Labels.EMPTY, "reason", reason, null, null, stats.connectionsClosed(reason));
+        }
     }
 
     private static void writeAgentFamilies(final MetricWriter writer, final List<SpoolTailers.QueueStatus> queues)

@@ -36,6 +36,9 @@ public final class DaemonRoutes
     private final Supplier<List<SpoolTailers.QueueStatus>> queues;
     private final ScrapeStats scrapeStats;
     private final LongSupplier clock;
+    private java.util.function.BooleanSupplier servingCounters = () -> true;
+    private Supplier<List<String>> catchingUpQueues = List::of;
+    private final Map<String, Supplier<Object>> healthSections = new LinkedHashMap<>();
 
     public DaemonRoutes(
         final MetricsRenderer metrics,
@@ -51,12 +54,39 @@ public final class DaemonRoutes
         this.clock = clock;
     }
 
+    /**
+     * Until {@code serving} is true (after a start, while the counters do not yet include what a
+     * previous process served: {@link io.hotpath.daemon.state.RestartCatchUp}) {@code /metrics}
+     * answers 503 and {@code /health} is not ready, naming the queues still being read.
+     */
+    public DaemonRoutes servingCountersWhen(final java.util.function.BooleanSupplier serving, final Supplier<List<String>> pendingQueues)
+    {
+        this.servingCounters = serving;
+        this.catchingUpQueues = pendingQueues;
+        return this;
+    }
+
+    /** Adds {@code name} to the {@code /health} JSON, its value from {@code section} at each request. */
+    public DaemonRoutes healthSection(final String name, final Supplier<Object> section)
+    {
+        healthSections.put(name, section);
+        return this;
+    }
+
     public Routes register(final Routes routes)
     {
         return routes
             .get("/metrics", (DeferredRoute)(request, allocator, eventLoop) ->
             {
                 final long started = System.nanoTime();
+                if (!servingCounters.getAsBoolean())
+                {
+                    final FullHttpResponse response = Responses.text(HttpResponseStatus.SERVICE_UNAVAILABLE,
+                        "catching up after the start: reading " + catchingUpQueues.get() + " to their end before serving " +
+                        "counters, so that none reads lower than before the restart\n");
+                    response.headers().set(HttpHeaderNames.RETRY_AFTER, "1");
+                    return CompletableFuture.completedFuture(response);
+                }
                 final String accept = request.headers().get(HttpHeaderNames.ACCEPT, "");
                 final boolean gzip = acceptsGzip(request.headers().get(HttpHeaderNames.ACCEPT_ENCODING, ""));
                 final long now = clock.getAsLong();
@@ -135,7 +165,8 @@ public final class DaemonRoutes
         final AggregateSnapshot last = snapshot.get();
         final long rotationAge = now - last.rotatedAtEpochMillis();
         final boolean rotated = last.intervalStartEpochMillis() > 0;
-        final boolean ready = rotated && rotationAge <= READY_MAX_ROTATION_AGE_MILLIS;
+        final boolean catchingUp = !servingCounters.getAsBoolean();
+        final boolean ready = rotated && rotationAge <= READY_MAX_ROTATION_AGE_MILLIS && !catchingUp;
         final List<SpoolTailers.QueueStatus> statuses = queues.get();
         int tailed = 0;
         int finished = 0;
@@ -163,7 +194,11 @@ public final class DaemonRoutes
         final Map<String, Object> health = new LinkedHashMap<>();
         health.put("live", true);
         health.put("ready", ready);
-        health.put("status", ready ? (refused > 0 ? "degraded" : "ok") : "starting_or_stalled");
+        health.put("status", ready ? (refused > 0 ? "degraded" : "ok") : catchingUp ? "catching_up" : "starting_or_stalled");
+        if (catchingUp)
+        {
+            health.put("catchingUpQueues", catchingUpQueues.get());
+        }
         final Map<String, Object> rotation = new LinkedHashMap<>();
         rotation.put("lastEpochMillis", last.rotatedAtEpochMillis());
         rotation.put("ageSeconds", rotationAge / 1000.0);
@@ -177,6 +212,17 @@ public final class DaemonRoutes
         queueSummary.put("list", list);
         health.put("queues", queueSummary);
         health.put("series", last.series().size());
+        final Map<String, Object> http = new LinkedHashMap<>();
+        http.put("connections", scrapeStats.connectionsOpen());
+        http.put("connectionLimit", scrapeStats.connectionLimit());
+        final Map<String, Object> closed = new LinkedHashMap<>();
+        for (final String reason : ScrapeStats.CLOSED_REASONS)
+        {
+            closed.put(reason, scrapeStats.connectionsClosed(reason));
+        }
+        http.put("closed", closed);
+        health.put("http", http);
+        healthSections.forEach((name, section) -> health.put(name, section.get()));
         return health;
     }
 

@@ -1,7 +1,9 @@
 package io.hotpath.daemon.expose;
 
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -15,7 +17,7 @@ import java.util.stream.Collectors;
 
 /**
  * Dispatches a request to its {@link Route}: 404 for unknown paths, 405 (with {@code Allow}) for
- * other methods, 400 for requests the codec could not parse, 500 if a route throws. Writes in
+ * other methods, {@code HEAD} on every {@code GET} route (the GET's headers, no body), 400 for requests the codec could not parse, 500 if a route throws. Writes in
  * {@link #channelRead0}, flushes once in {@link #channelReadComplete}. Stateless: one instance is
  * shared by all channels.
  */
@@ -54,13 +56,16 @@ public final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHt
         {
             return Responses.text(HttpResponseStatus.NOT_FOUND, "no such endpoint: " + path + "; try " + routes.paths() + "\n");
         }
-        final Route route = methods.get(request.method());
+        final boolean head = HttpMethod.HEAD.equals(request.method()) && !methods.containsKey(HttpMethod.HEAD);
+        final Route route = methods.get(head ? HttpMethod.GET : request.method());
         if (route == null)
         {
             final FullHttpResponse response = Responses.text(HttpResponseStatus.METHOD_NOT_ALLOWED,
                 request.method() + " not allowed on " + path + "\n");
             response.headers().set(HttpHeaderNames.ALLOW,
-                methods.keySet().stream().map(HttpMethod::name).sorted().collect(Collectors.joining(", ")));
+                java.util.stream.Stream.concat(methods.keySet().stream().map(HttpMethod::name),
+                    methods.containsKey(HttpMethod.GET) ? java.util.stream.Stream.of("HEAD") : java.util.stream.Stream.empty())
+                    .distinct().sorted().collect(Collectors.joining(", ")));
             return response;
         }
         try
@@ -76,18 +81,28 @@ public final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHt
                     }
                     else
                     {
-                        ctx.writeAndFlush(response);
+                        ctx.writeAndFlush(head ? headersOnly(response) : response);
                     }
                 });
                 return null;
             }
-            return route.handle(request, ctx.alloc());
+            final FullHttpResponse response = route.handle(request, ctx.alloc());
+            return head ? headersOnly(response) : response;
         }
         catch (final RuntimeException e)
         {
             LOG.log(Level.WARNING, "route " + path + " failed", e);
             return Responses.text(HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal error\n");
         }
+    }
+
+    /** A HEAD response: the GET's status and headers (Content-Length included), no body. */
+    private static FullHttpResponse headersOnly(final FullHttpResponse get)
+    {
+        final FullHttpResponse head = new DefaultFullHttpResponse(get.protocolVersion(), get.status(), Unpooled.EMPTY_BUFFER);
+        head.headers().set(get.headers());
+        get.release();
+        return head;
     }
 
     @Override

@@ -28,6 +28,17 @@ public final class HttpServer implements AutoCloseable
     /** Binds {@code address}; throws if it cannot (the caller names the address). */
     public static HttpServer start(final InetSocketAddress address, final Routes routes) throws InterruptedException
     {
+        return start(address, routes, HttpLimits.defaults(), new ScrapeStats());
+    }
+
+    /**
+     * Binds {@code address} with {@code limits}; the connection cap is lowered below the open-file
+     * limit ({@link HttpLimits#effectiveMaxConnections}); {@code stats} receives the connection counters.
+     */
+    public static HttpServer start(final InetSocketAddress address, final Routes routes, final HttpLimits limits,
+        final ScrapeStats stats) throws InterruptedException
+    {
+        final int maxConnections = limits.effectiveMaxConnections(HttpLimits.openFileLimit());
         final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         try
         {
@@ -36,7 +47,7 @@ public final class HttpServer implements AutoCloseable
                 .channel(NioServerSocketChannel.class)
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
-                .childHandler(new HttpServerInitializer(new HttpRequestHandler(routes)))
+                .childHandler(new HttpServerInitializer(new HttpRequestHandler(routes), limits, stats, maxConnections))
                 .bind(address).sync().channel();
             return new HttpServer(channel, group);
         }

@@ -9,7 +9,7 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
 
 /**
- * The pipeline: HTTP codec → keep-alive → gzip/deflate when the client accepts it → aggregate the
+ * The pipeline: connection guard (cap, idle and request timeouts: {@link ConnectionGuard}) → HTTP codec → keep-alive → gzip/deflate when the client accepts it → aggregate the
  * (small) request → our routes. Requests are GETs without bodies; anything over
  * {@value #MAX_REQUEST_BYTES} bytes is refused by the aggregator.
  */
@@ -18,16 +18,36 @@ public final class HttpServerInitializer extends ChannelInitializer<SocketChanne
     static final int MAX_REQUEST_BYTES = 64 * 1024;
 
     private final HttpRequestHandler handler;
+    private final HttpLimits limits;
+    private final ScrapeStats stats;
+    private final ConnectionLimiter limiter;
 
     public HttpServerInitializer(final HttpRequestHandler handler)
     {
+        this(handler, HttpLimits.defaults(), new ScrapeStats(), Integer.MAX_VALUE);
+    }
+
+    /** {@code maxConnections}: the cap in force (see {@link HttpLimits#effectiveMaxConnections}). */
+    public HttpServerInitializer(final HttpRequestHandler handler, final HttpLimits limits, final ScrapeStats stats, final int maxConnections)
+    {
         this.handler = handler;
+        this.limits = limits;
+        this.stats = stats;
+        this.limiter = new ConnectionLimiter(maxConnections, stats);
     }
 
     @Override
     protected void initChannel(final SocketChannel channel)
     {
-        configure(channel.pipeline(), handler);
+        configure(channel.pipeline(), handler, new ConnectionGuard(limiter, limits, stats));
+    }
+
+    /** The pipeline behind a {@link ConnectionGuard}: all channels of one server share its limiter. */
+    static void configure(final ChannelPipeline pipeline, final HttpRequestHandler handler, final ConnectionGuard guard)
+    {
+        pipeline.addLast("guard", guard);
+        configure(pipeline, handler);
+        pipeline.addBefore("routes", "requestHook", guard.requestHook());
     }
 
     /** Also used by the tests' EmbeddedChannel. */

@@ -193,6 +193,13 @@ public final class DashboardGenerator
         layout.timeseries("Rotation and scrape duration", "s",
             target(MetricNames.DAEMON_ROTATION_DURATION_SECONDS + inst, "{{instance}} rotation"),
             target(MetricNames.DAEMON_SCRAPE_DURATION_SECONDS + inst, "{{instance}} scrape"));
+        layout.timeseries("HTTP connections and checkpoint failures", "short",
+            target(MetricNames.DAEMON_HTTP_CONNECTIONS + inst, "{{instance}} open"),
+            target(MetricNames.DAEMON_HTTP_CONNECTIONS_LIMIT + inst, "{{instance}} limit"),
+            target("sum by (instance, reason) (increase(" + MetricNames.DAEMON_HTTP_CONNECTIONS_CLOSED_TOTAL + inst + "[5m]))",
+                "{{instance}} closed {{reason}} (5m)"),
+            target("sum by (instance) (increase(" + MetricNames.DAEMON_CHECKPOINT_FAILURES_TOTAL + inst + "[5m]))",
+                "{{instance}} checkpoint failures (5m)"));
         layout.timeseries("Agent samples / s", "short",
             target("sum by (service) (rate(" + MetricNames.AGENT_SAMPLES_RECORDED_TOTAL + RATE + "))", "{{service}} recorded"),
             target("sum by (service) (rate(" + MetricNames.AGENT_SAMPLES_DRAINED_TOTAL + RATE + "))", "{{service}} drained"),

@@ -54,6 +54,10 @@ public final class MetricNames
     public static final String DAEMON_SERIES_OVERFLOW_TOTAL = "hotpath_daemon_series_overflow_total";
     public static final String DAEMON_ROTATION_DURATION_SECONDS = "hotpath_daemon_rotation_duration_seconds";
     public static final String DAEMON_SCRAPE_DURATION_SECONDS = "hotpath_daemon_scrape_duration_seconds";
+    public static final String DAEMON_HTTP_CONNECTIONS = "hotpath_daemon_http_connections";
+    public static final String DAEMON_HTTP_CONNECTIONS_LIMIT = "hotpath_daemon_http_connections_limit";
+    public static final String DAEMON_HTTP_CONNECTIONS_CLOSED_TOTAL = "hotpath_daemon_http_connections_closed_total";
+    public static final String DAEMON_CHECKPOINT_FAILURES_TOTAL = "hotpath_daemon_checkpoint_failures_total";
 
     /** Histogram families: their samples are {@code name_bucket}, {@code name_sum}, {@code name_count}. */
     public static final Set<String> HISTOGRAMS = Set.of(DURATION_SECONDS);
@@ -67,7 +71,9 @@ public final class MetricNames
         AGENT_SAMPLES_RECORDED_TOTAL, AGENT_SAMPLES_DROPPED_TOTAL, AGENT_SAMPLES_DRAINED_TOTAL,
         AGENT_ADVICE_ERRORS_TOTAL, AGENT_LABEL_OVERFLOWS_TOTAL, AGENT_RING_OCCUPANCY_RATIO, AGENT_DRAIN_LAG_SECONDS,
         DAEMON_RECORDS_READ_TOTAL, DAEMON_RECORDS_REJECTED_TOTAL, DAEMON_QUEUE_GAPS_TOTAL, DAEMON_QUEUES_TAILED, DAEMON_QUEUE_LAG_SECONDS,
-        DAEMON_SERIES, DAEMON_SERIES_OVERFLOW_TOTAL, DAEMON_ROTATION_DURATION_SECONDS, DAEMON_SCRAPE_DURATION_SECONDS);
+        DAEMON_SERIES, DAEMON_SERIES_OVERFLOW_TOTAL, DAEMON_ROTATION_DURATION_SECONDS, DAEMON_SCRAPE_DURATION_SECONDS,
+        DAEMON_HTTP_CONNECTIONS, DAEMON_HTTP_CONNECTIONS_LIMIT, DAEMON_HTTP_CONNECTIONS_CLOSED_TOTAL,
+        DAEMON_CHECKPOINT_FAILURES_TOTAL);
 
     /**
      * Prefixes METRICS.md delegates to simpleclient_hotspot ({@code jvm_*}, {@code process_*}); the

@@ -176,8 +176,31 @@ class HttpRequestHandlerTest
         client.releaseOutbound();
         response = exchange("POST /metrics HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n");
         assertEquals(HttpResponseStatus.METHOD_NOT_ALLOWED, response.status());
-        assertEquals("GET", response.headers().get(HttpHeaderNames.ALLOW));
+        assertEquals("GET, HEAD", response.headers().get(HttpHeaderNames.ALLOW));
         response.release();
+    }
+
+    @Test
+    void headOnAGetRouteAnswersItsHeadersWithoutABody()
+    {
+        for (final String path : List.of("/metrics", "/health", "/api/series"))
+        {
+            client.writeOutbound(new io.netty.handler.codec.http.DefaultFullHttpRequest(
+                io.netty.handler.codec.http.HttpVersion.HTTP_1_1, io.netty.handler.codec.http.HttpMethod.HEAD, path));
+            client.releaseOutbound();
+            final FullHttpResponse response = exchange("HEAD " + path + " HTTP/1.1\r\nHost: x\r\n\r\n");
+            try
+            {
+                assertEquals(HttpResponseStatus.OK, response.status(), path);
+                assertTrue(response.headers().getInt(HttpHeaderNames.CONTENT_LENGTH) > 0, path + ": the GET's length");
+                assertEquals(0, response.content().readableBytes(), path + ": no body");
+            }
+            finally
+            {
+                response.release();
+            }
+            assertTrue(server.isOpen(), "keep-alive after HEAD");
+        }
     }
 
     @Test

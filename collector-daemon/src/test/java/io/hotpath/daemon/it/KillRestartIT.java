@@ -71,6 +71,7 @@ class KillRestartIT
             ""));
         config = java.nio.file.Files.writeString(temp.resolve("hotpathd.yaml"), "slo:\n  file: " + slo + "\n");
         int restarts = 0;
+        killsDone.set(0);
         DaemonProcess daemon = start(spool, state, temp.resolve("hotpathd-0.log"));
         producers.forEach(Thread::start);
         try
@@ -82,6 +83,7 @@ class KillRestartIT
                 daemon.kill();
                 restarts++;
                 daemon = start(spool, state, temp.resolve("hotpathd-" + restarts + ".log"));
+                killsDone.set(restarts);
             }
             for (final Thread thread : producers)
             {
@@ -111,6 +113,8 @@ class KillRestartIT
     }
 
     private Path config;
+    /** Restarts done so far: the producers hold their second half back until three happened (a restart can take seconds under load). */
+    private final java.util.concurrent.atomic.AtomicInteger killsDone = new java.util.concurrent.atomic.AtomicInteger();
 
     private DaemonProcess start(final Path spool, final Path state, final Path log) throws Exception
     {
@@ -127,8 +131,14 @@ class KillRestartIT
             writer.defineSeries(2, MetricKind.P2P, "p2p_connect", "peer", "p" + producer);
             writer.defineErrorType(1, "IOException");
             writer.defineErrorType(2, "TimeoutException");
+            final long holdUntil = System.nanoTime() + Duration.ofMinutes(2).toNanos();
             for (int b = 0; b < BATCHES; b++)
             {
+                // Writes span the kills however slow restarts are on a busy machine: no wall-clock race.
+                while (b >= BATCHES / 2 && killsDone.get() < 3 && System.nanoTime() < holdUntil)
+                {
+                    Thread.sleep(50);
+                }
                 final int[] ids = new int[BATCH];
                 final long[] ends = new long[BATCH];
                 final long[] durations = new long[BATCH];

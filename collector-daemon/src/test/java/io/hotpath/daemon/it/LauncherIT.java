@@ -43,7 +43,7 @@ class LauncherIT
             temp.resolve("launcher.log"));
         try
         {
-            final long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            final long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
             Map<String, Double> calls = Map.of();
             while (calls.isEmpty() && System.nanoTime() < deadline)
             {
