@@ -3,6 +3,7 @@ package io.hotpath.daemon;
 import io.hotpath.daemon.aggregate.AggregateSnapshot;
 import io.hotpath.daemon.aggregate.Aggregator;
 import io.hotpath.daemon.aggregate.IntervalListener;
+import io.hotpath.daemon.aggregate.NativeHistograms;
 import io.hotpath.daemon.config.DaemonConfig;
 import io.hotpath.daemon.detect.AnomalyEngine;
 import io.hotpath.daemon.expose.AnalysisRoutes;
@@ -87,6 +88,7 @@ public final class Daemon implements AutoCloseable
     private final PushgatewayPusher pusher;
     private final AnomalyEngine anomalies;
     private final SloEngine slos;
+    private final NativeHistograms natives;
     private final List<CheckpointPart> checkpointParts = new ArrayList<>();
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final CountDownLatch closed = new CountDownLatch(1);
@@ -113,13 +115,17 @@ public final class Daemon implements AutoCloseable
     {
         this.config = config;
         final long now = System.currentTimeMillis();
-        this.aggregator = new Aggregator(config.getAggregation().toSettings(), now);
+        this.aggregator = new Aggregator(config.aggregationSettings(), now);
         this.spool = new SpoolTailers(config.getSpool().dir(), aggregator, counters,
             new SpoolRetention(config.getSpool().maxAgeMillis(), config.getSpool().maxTotalBytes()));
         this.checkpoints = new CheckpointStore(config.getState().dir());
         this.pusher = config.getPush().enabled() ? new PushgatewayPusher(config.getPush()) : null;
         this.renderer = new MetricsRenderer(config.getMetrics().settings());
-        renderer.addSource(new SeriesMetricFamilies(config.getAggregation().bucketBoundsNanos(), config.getMetrics().settings()));
+        this.natives = new NativeHistograms(config.getMetrics().nativeHistogramSchema(), config.getMetrics().seriesIdleTimeoutMillis());
+        aggregator.addIntervalListener(natives);
+        checkpointParts.add(new NativeHistogramCheckpointPart(natives));
+        renderer.addSource(new SeriesMetricFamilies(config.histogramBucketsNanos(), config.getMetrics().settings())
+            .withNativeHistograms(natives));
         this.anomalies = config.getAnomaly().enabled() ? new AnomalyEngine(config.getAnomaly().settings(), event -> { }, spool::serviceGone) : null;
         this.slos = config.getSlo().slos() == null ? null : SloEngine.withoutStateFiles(config.getSlo().slos());
         if (anomalies != null)
@@ -172,6 +178,28 @@ public final class Daemon implements AutoCloseable
         public void restore(final Map<String, byte[]> saved)
         {
             slos.restoreState(saved);
+        }
+    }
+
+    /** Native histograms go into the checkpoint too: they never decrease across restarts, like the classic buckets. */
+    private record NativeHistogramCheckpointPart(NativeHistograms natives) implements CheckpointPart
+    {
+        @Override
+        public String name()
+        {
+            return "native-histograms";
+        }
+
+        @Override
+        public Map<String, byte[]> capture()
+        {
+            return natives.capture();
+        }
+
+        @Override
+        public void restore(final Map<String, byte[]> saved)
+        {
+            natives.restore(saved);
         }
     }
 
