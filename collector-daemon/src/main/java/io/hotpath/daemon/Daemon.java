@@ -20,6 +20,7 @@ import io.hotpath.daemon.expose.SeriesMetricFamilies;
 import io.hotpath.daemon.expose.SloMetricFamilies;
 import io.hotpath.daemon.slo.SloEngine;
 import io.hotpath.daemon.push.PushgatewayPusher;
+import io.hotpath.daemon.remotewrite.RemoteWrite;
 import io.hotpath.daemon.state.Checkpoint;
 import io.hotpath.daemon.state.CheckpointPart;
 import io.hotpath.daemon.state.CheckpointStore;
@@ -89,6 +90,8 @@ public final class Daemon implements AutoCloseable
     private final AnomalyEngine anomalies;
     private final SloEngine slos;
     private final NativeHistograms natives;
+    /** Null without {@code remote-write} endpoints. */
+    private final RemoteWrite remoteWrite;
     private final List<CheckpointPart> checkpointParts = new ArrayList<>();
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final CountDownLatch closed = new CountDownLatch(1);
@@ -140,10 +143,20 @@ public final class Daemon implements AutoCloseable
             renderer.addSource(new SloMetricFamilies(slos));
             checkpointParts.add(new SloCheckpointPart(slos));
         }
+        this.remoteWrite = config.getRemoteWrite().isEmpty() ? null : remoteWrite(config, natives);
+        if (remoteWrite != null)
+        {
+            checkpointParts.add(remoteWrite);
+            renderer.addSource(remoteWrite);
+        }
         renderer.addSource(new DaemonMetricFamilies(spool, counters, scrapeStats));
         renderer.addProcessSource(new JvmMetricFamilies());
-        new DaemonRoutes(renderer, aggregator::latest, spool::statuses, scrapeStats, System::currentTimeMillis)
-            .register(routes);
+        final DaemonRoutes daemonRoutes = new DaemonRoutes(renderer, aggregator::latest, spool::statuses, scrapeStats, System::currentTimeMillis);
+        if (remoteWrite != null)
+        {
+            daemonRoutes.healthSection("remoteWrite", remoteWrite::health);
+        }
+        daemonRoutes.register(routes);
         new AnalysisRoutes(anomalies, slos).register(routes);
     }
 
@@ -203,6 +216,18 @@ public final class Daemon implements AutoCloseable
         }
     }
 
+    private static RemoteWrite remoteWrite(final DaemonConfig config, final NativeHistograms natives)
+    {
+        try
+        {
+            return new RemoteWrite(config.getRemoteWrite(), config.getState().dir(), natives);
+        }
+        catch (final IOException e)
+        {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+    }
+
     public void addIntervalListener(final IntervalListener listener)
     {
         aggregator.addIntervalListener(listener);
@@ -226,6 +251,10 @@ public final class Daemon implements AutoCloseable
         stateLock = StateLock.acquire(config.getState().dir());
         prepareSpool();
         restore();
+        if (remoteWrite != null)
+        {
+            remoteWrite.start();
+        }
         // Queues are opened by the aggregation thread itself (first scan): Chronicle tailers are single-threaded.
         final long now = System.currentTimeMillis();
         spool.publishStatus(now);
@@ -324,7 +353,8 @@ public final class Daemon implements AutoCloseable
             {
                 positions.put(queue.queue, queue.lastIndex);
             }
-            pending = new PendingCheckpoint(checkpoints.serialize(checkpoint), positions);
+            pending = new PendingCheckpoint(checkpoints.serialize(checkpoint), positions,
+                remoteWrite == null ? Map.of() : remoteWrite.lastCaptured());
         }
         catch (final IOException | RuntimeException e)
         {
@@ -338,7 +368,7 @@ public final class Daemon implements AutoCloseable
     }
 
     /** A captured checkpoint waiting for the writer thread, with the positions it makes durable. */
-    private record PendingCheckpoint(byte[] bytes, Map<String, Long> positions)
+    private record PendingCheckpoint(byte[] bytes, Map<String, Long> positions, Map<String, Long> remoteWriteSeqs)
     {
     }
 
@@ -353,6 +383,10 @@ public final class Daemon implements AutoCloseable
         {
             checkpoints.writeBytes(pending.bytes());
             spool.setDurablePositions(pending.positions());
+            if (remoteWrite != null)
+            {
+                remoteWrite.checkpointWritten(pending.remoteWriteSeqs());
+            }
             if (checkpointFailureLogged)
             {
                 LOG.info("checkpoints are written again");
@@ -425,6 +459,10 @@ public final class Daemon implements AutoCloseable
     {
         spool.publishStatus(now);
         renderer.render(aggregator.latest(), now);
+        if (remoteWrite != null)
+        {
+            remoteWrite.afterRotation(aggregator.latest());
+        }
         if (last || now >= nextCheckpointMillis)
         {
             writeCheckpoint(now);
@@ -467,6 +505,10 @@ public final class Daemon implements AutoCloseable
         catch (final InterruptedException e)
         {
             Thread.currentThread().interrupt();
+        }
+        if (remoteWrite != null)
+        {
+            remoteWrite.close();
         }
         if (server != null)
         {

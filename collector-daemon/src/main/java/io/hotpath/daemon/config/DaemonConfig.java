@@ -30,6 +30,7 @@ public final class DaemonConfig
     private Anomaly anomaly = new Anomaly();
     private Slo slo = new Slo();
     private Metrics metrics = new Metrics();
+    private List<RemoteWriteEndpoint> remoteWrite = List.of();
 
     public InetSocketAddress listenAddress()
     {
@@ -149,6 +150,23 @@ public final class DaemonConfig
         final io.hotpath.daemon.aggregate.AggregationSettings settings = aggregation.toSettings();
         return new io.hotpath.daemon.aggregate.AggregationSettings(histogramBucketsNanos(), settings.maxSeriesPerMetric(),
             settings.exemplarQuantiles());
+    }
+
+    /** {@code remote-write:} endpoints hotpathd sends its series to every second (empty: none). */
+    public List<RemoteWriteEndpoint> getRemoteWrite()
+    {
+        return remoteWrite;
+    }
+
+    @JsonSetter("remote-write")
+    @com.fasterxml.jackson.annotation.JsonAlias("remote_write")
+    public void setRemoteWrite(final List<RemoteWriteEndpoint> value)
+    {
+        for (final RemoteWriteEndpoint endpoint : value)
+        {
+            endpoint.validate();
+        }
+        remoteWrite = List.copyOf(value);
     }
 
     /** Parses {@code HOST:PORT} (IPv6 as {@code [::1]:9464}). */

@@ -36,6 +36,8 @@ public final class DaemonRoutes
     private final Supplier<List<SpoolTailers.QueueStatus>> queues;
     private final ScrapeStats scrapeStats;
     private final LongSupplier clock;
+    /** Further /health sections (remote write, …), by name, computed per request. */
+    private final Map<String, Supplier<Object>> healthSections = new java.util.concurrent.ConcurrentSkipListMap<>();
 
     public DaemonRoutes(
         final MetricsRenderer metrics,
@@ -49,6 +51,13 @@ public final class DaemonRoutes
         this.queues = queues;
         this.scrapeStats = scrapeStats;
         this.clock = clock;
+    }
+
+    /** Adds a section to {@code /health}; {@code section} runs on the event loop and must only read published state. */
+    public DaemonRoutes healthSection(final String name, final Supplier<Object> section)
+    {
+        healthSections.put(name, section);
+        return this;
     }
 
     public Routes register(final Routes routes)
@@ -223,6 +232,7 @@ public final class DaemonRoutes
         queueSummary.put("list", list);
         health.put("queues", queueSummary);
         health.put("series", last.series().size());
+        healthSections.forEach((name, section) -> health.put(name, section.get()));
         return health;
     }
 

@@ -120,6 +120,19 @@ public final class PrometheusServer extends ExternalProcess
         return reply.get("data").get("result");
     }
 
+    /** Instant query at {@code evalTimeSeconds} (epoch seconds); returns {@code data.result}. */
+    public JsonNode query(final String promql, final double evalTimeSeconds) throws IOException
+    {
+        final String body = get(url() + "/api/v1/query?query=" + URLEncoder.encode(promql, StandardCharsets.UTF_8) +
+            "&time=" + String.format(java.util.Locale.ROOT, "%.3f", evalTimeSeconds)).body();
+        final JsonNode reply = JSON.readTree(body);
+        if (!"success".equals(reply.path("status").asText()))
+        {
+            throw new IOException("query " + promql + " failed: " + body);
+        }
+        return reply.get("data").get("result");
+    }
+
     /** Exemplars of {@code promql} over the last {@code seconds}. */
     public JsonNode exemplars(final String promql, final long seconds) throws IOException
     {
