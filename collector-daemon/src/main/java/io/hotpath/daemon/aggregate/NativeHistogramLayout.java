@@ -11,7 +11,8 @@ package io.hotpath.daemon.aggregate;
  * each HdrHistogram bucket (≤ 1/1024 wide) goes whole to the native bucket holding its midpoint, which
  * moves a sample by at most one HdrHistogram bucket (0.1 %). Schema 7 bounds the error of a quantile
  * read from the native histogram at 0.54 % + 0.1 % of the HdrHistogram value, inside the 1 % target
- * for any distribution; schema 6 (1.09 % + 0.1 %) does not guarantee it. {@code NativeHistogramLayoutTest}
+ * for any distribution; at schema 6 a point mass at the bottom of a bucket read at a high quantile
+ * already errs by 1.0 %: no margin left. {@code NativeHistogramLayoutTest}
  * checks the bound on adversarial and realistic distributions.
  *
  * <p>A value of 0 ns (HdrHistogram bucket 0) goes to the zero bucket, whose threshold is

@@ -95,7 +95,10 @@ public final class NativeHistograms implements IntervalListener
         lastIntervalEndMillis = Math.max(lastIntervalEndMillis, end);
         if (interval.count() == 0)
         {
-            bySeries.computeIfAbsent(interval.seriesKey(), k -> newEntry(k, interval.labels(), end));
+            if (bySeries.get(interval.seriesKey()) == null)
+            {
+                newEntry(interval.seriesKey(), interval.labels(), end);
+            }
             return;
         }
         add(interval, end);
@@ -110,7 +113,11 @@ public final class NativeHistograms implements IntervalListener
 
     private void add(final ClosedInterval interval, final long endMillis)
     {
-        final Entry entry = bySeries.computeIfAbsent(interval.seriesKey(), k -> newEntry(k, interval.labels(), endMillis));
+        Entry entry = bySeries.get(interval.seriesKey());
+        if (entry == null)
+        {
+            entry = newEntry(interval.seriesKey(), interval.labels(), endMillis);
+        }
         final SparseCounts counts = interval.counts();
         if (counts != null)
         {
@@ -125,6 +132,7 @@ public final class NativeHistograms implements IntervalListener
         final Entry entry = new Entry(key, Map.copyOf(labels));
         entry.lastSampleEndMillis = endMillis;
         entries.add(entry);
+        bySeries.put(key, entry);
         return entry;
     }
 

@@ -117,9 +117,12 @@ final class Backlog implements AutoCloseable
                 truncated = true;
             }
         }
+        // Numbering continues after what is on disk (or, when everything was acknowledged and deleted,
+        // after the checkpoint's number), never below what the receiver acknowledged.
+        final long ackedOnDisk = keepUpToSeq < 0 ? 0 : readAcked();
         final long kept = segments.isEmpty() ? Math.max(keepUpToSeq, 0) : segments.get(segments.size() - 1).lastSeq;
-        lastSeq = Math.max(kept, keepUpToSeq < 0 ? 0 : keepUpToSeq);
-        acked = keepUpToSeq < 0 ? 0 : Math.min(readAcked(), lastSeq);
+        lastSeq = Math.max(kept, ackedOnDisk);
+        acked = Math.min(ackedOnDisk, lastSeq);
         if (keepUpToSeq < 0)
         {
             writeAcked(0);

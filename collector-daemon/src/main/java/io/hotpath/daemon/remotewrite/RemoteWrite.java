@@ -214,6 +214,7 @@ public final class RemoteWrite implements CheckpointPart, MetricFamilySource, Au
                 entry.put("lastError", w.lastError);
             }
             entry.put("samplesSent", w.sentSamples.get());
+            entry.put("bytesSent", w.sentBytes.get());
             entry.put("requestsFailed", w.failedRequests.get());
             entry.put("samplesDropped", w.droppedRejectedSamples.get() + w.droppedBacklogSamples() + w.encodeFailures.get());
             entry.put("pendingRequests", w.pendingRecords());

@@ -74,7 +74,12 @@ final class WriteRequestEncoder
         for (final SeriesSnapshot s : snapshot.series())
         {
             final NativeHistograms.Entry entry = natives.get(s.key().key());
-            final SeriesLabels seriesLabels = labels.computeIfAbsent(s.key(), k -> new SeriesLabels(k, externalLabels));
+            SeriesLabels seriesLabels = labels.get(s.key());
+            if (seriesLabels == null)
+            {
+                seriesLabels = new SeriesLabels(s.key(), externalLabels);
+                labels.put(s.key(), seriesLabels);
+            }
             final boolean live = entry == null || natives.isLive(entry, timestampMillis);
             if (!live)
             {

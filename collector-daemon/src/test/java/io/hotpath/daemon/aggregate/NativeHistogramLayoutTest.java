@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
  * The schema choice of {@link NativeHistogramLayout}: a quantile Prometheus 2.42 reads from the
  * native histogram (linear interpolation inside the bucket, as {@code histogram_quantile} does)
  * is within 1 % of the HdrHistogram value at schema 7 on every distribution tried, adversarial
- * ones included, while schema 6 can miss by more than 1 %.
+ * ones included (worst 0.54 %), while schema 6 reaches 1.0 % on a point mass at a bucket's bottom.
  */
 class NativeHistogramLayoutTest
 {
@@ -46,13 +46,14 @@ class NativeHistogramLayoutTest
     }
 
     @Test
-    void schema6DoesNotGuaranteeIt()
+    void schema6HasNoMarginLeft()
     {
         // Adversarial: all mass just above a native bucket's lower bound, so interpolation lands near its top.
         final NativeHistogramLayout layout = NativeHistogramLayout.of(6);
         final long nanos = (long)Math.ceil(layout.lowerBound(-400) * 1e9 * 1.0005);
-        final double error = error(6, () -> nanos, 10_000, 0.5);
-        assertTrue(error > 0.005, "schema 6 error on an adversarial point mass: " + error);
+        final double error = error(6, () -> nanos, 10_000, 0.999);
+        assertTrue(error > 0.009, "schema 6 error on an adversarial point mass: " + error);
+        assertTrue(error(7, () -> nanos, 10_000, 0.999) < 0.0065);
     }
 
     private static double worstError(final int schema, final Random random)
