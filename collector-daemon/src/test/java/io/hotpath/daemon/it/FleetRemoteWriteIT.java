@@ -32,6 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
  *
  * <ol>
  *   <li>Fleet accuracy: {@code histogram_quantile(0.99, sum(rate(hotpath_duration_seconds[1m])))}
+ *       (evaluated when the window holds every host's points from before the measured samples on)
  *       from Prometheus' HTTP API is within 1 % of the exact p99 of all raw samples merged.</li>
  *   <li>Receiver outage of 60 s ({@code -Dfleet.outage.seconds=N} to change): the hosts keep recording; the hotpathd process is
  *       {@code kill -9}ed and restarted in the middle of it. Once Prometheus is back every host's
@@ -158,8 +159,13 @@ class FleetRemoteWriteIT
                 host.write(1, false);
             }
             awaitCounts(prometheus, "phase A");
+            final long phaseA = System.currentTimeMillis();
+            // The 1m window read below must start after every host's first point (so rate() extrapolates
+            // every host alike: same second-aligned timestamps) and before phase B's first sample.
+            Thread.sleep(45_000);
 
-            // Phase B: the measured samples, ~15 s, all inside one 1m window with the phase A point before them.
+            // Phase B: the measured samples, ~15 s, all inside one 1m window with phase A points before them.
+            final long phaseB = System.currentTimeMillis();
             for (int batch = 0; batch < 6; batch++)
             {
                 for (final Host host : hosts)
@@ -171,6 +177,9 @@ class FleetRemoteWriteIT
             awaitCounts(prometheus, "phase B");
             final double evalTime = Math.floor(System.currentTimeMillis() / 1000.0) + 2.5;
             Thread.sleep(3000);
+            assertTrue(evalTime - 60 > phaseA / 1000.0 + 1 && evalTime - 60 < phaseB / 1000.0 - 1,
+                "the 1m window must hold every host's points before phase B (machine too slow?): " +
+                (evalTime - phaseA / 1000.0) + " s after phase A, " + (evalTime - phaseB / 1000.0) + " s after phase B started");
             final long[] all = merged();
             final double exact = all[(int)Math.ceil(0.99 * all.length) - 1] / 1e9;
             final JsonNode fleet = prometheus.query(
