@@ -162,7 +162,7 @@ class FleetRemoteWriteIT
             final long phaseA = System.currentTimeMillis();
             // The 1m window read below must start after every host's first point (so rate() extrapolates
             // every host alike: same second-aligned timestamps) and before phase B's first sample.
-            Thread.sleep(45_000);
+            Thread.sleep(50_000);
 
             // Phase B: the measured samples, ~15 s, all inside one 1m window with phase A points before them.
             final long phaseB = System.currentTimeMillis();
@@ -175,6 +175,7 @@ class FleetRemoteWriteIT
                 Thread.sleep(2000);
             }
             awaitCounts(prometheus, "phase B");
+            Thread.sleep(Math.max(0, phaseA + 62_000 - System.currentTimeMillis()));
             final double evalTime = Math.floor(System.currentTimeMillis() / 1000.0) + 2.5;
             Thread.sleep(3000);
             assertTrue(evalTime - 60 > phaseA / 1000.0 + 1 && evalTime - 60 < phaseB / 1000.0 - 1,
