@@ -4,6 +4,7 @@ import io.hotpath.daemon.aggregate.AggregateSnapshot;
 import io.hotpath.daemon.aggregate.Aggregator;
 import io.hotpath.daemon.aggregate.IntervalListener;
 import io.hotpath.daemon.config.ConfigException;
+import io.hotpath.daemon.aggregate.NativeHistograms;
 import io.hotpath.daemon.config.DaemonConfig;
 import io.hotpath.daemon.detect.AnomalyEngine;
 import io.hotpath.daemon.expose.AnalysisRoutes;
@@ -20,6 +21,7 @@ import io.hotpath.daemon.expose.SeriesMetricFamilies;
 import io.hotpath.daemon.expose.SloMetricFamilies;
 import io.hotpath.daemon.slo.SloEngine;
 import io.hotpath.daemon.push.PushgatewayPusher;
+import io.hotpath.daemon.remotewrite.RemoteWrite;
 import io.hotpath.daemon.state.Checkpoint;
 import io.hotpath.daemon.state.CheckpointPart;
 import io.hotpath.daemon.state.CheckpointStore;
@@ -87,6 +89,9 @@ public final class Daemon implements AutoCloseable
     private final PushgatewayPusher pusher;
     private final AnomalyEngine anomalies;
     private final SloEngine slos;
+    private final NativeHistograms natives;
+    /** Null without {@code remote-write} endpoints. */
+    private final RemoteWrite remoteWrite;
     private final List<CheckpointPart> checkpointParts = new ArrayList<>();
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final CountDownLatch closed = new CountDownLatch(1);
@@ -118,13 +123,17 @@ public final class Daemon implements AutoCloseable
     {
         this.config = config;
         final long now = System.currentTimeMillis();
-        this.aggregator = new Aggregator(config.getAggregation().toSettings(), now);
+        this.aggregator = new Aggregator(config.aggregationSettings(), now);
         this.spool = new SpoolTailers(config.getSpool().dir(), aggregator, counters,
             new SpoolRetention(config.getSpool().maxAgeMillis(), config.getSpool().maxTotalBytes()));
         this.checkpoints = new CheckpointStore(config.getState().dir());
         this.pusher = config.getPush().enabled() ? new PushgatewayPusher(config.getPush()) : null;
         this.renderer = new MetricsRenderer(config.getMetrics().settings());
-        renderer.addSource(new SeriesMetricFamilies(config.getAggregation().bucketBoundsNanos(), config.getMetrics().settings()));
+        this.natives = new NativeHistograms(config.getMetrics().nativeHistogramSchema(), config.getMetrics().seriesIdleTimeoutMillis());
+        aggregator.addIntervalListener(natives);
+        checkpointParts.add(new NativeHistogramCheckpointPart(natives));
+        renderer.addSource(new SeriesMetricFamilies(config.histogramBucketsNanos(), config.getMetrics().settings())
+            .withNativeHistograms(natives));
         this.anomalies = config.getAnomaly().enabled() ? new AnomalyEngine(config.getAnomaly().settings(), event -> { }, spool::serviceGone) : null;
         this.slos = config.getSlo().slos() == null ? null : SloEngine.withoutStateFiles(config.getSlo().slos());
         if (anomalies != null)
@@ -139,12 +148,22 @@ public final class Daemon implements AutoCloseable
             renderer.addSource(new SloMetricFamilies(slos));
             checkpointParts.add(new SloCheckpointPart(slos));
         }
+        this.remoteWrite = config.getRemoteWrite().isEmpty() ? null : remoteWrite(config, natives);
+        if (remoteWrite != null)
+        {
+            checkpointParts.add(remoteWrite);
+            renderer.addSource(remoteWrite);
+        }
         renderer.addSource(new DaemonMetricFamilies(spool, counters, scrapeStats).checkpointFailures(checkpointFailures::get));
         renderer.addProcessSource(new JvmMetricFamilies());
-        new DaemonRoutes(renderer, aggregator::latest, spool::statuses, scrapeStats, System::currentTimeMillis)
+        final DaemonRoutes daemonRoutes = new DaemonRoutes(renderer, aggregator::latest, spool::statuses, scrapeStats, System::currentTimeMillis)
             .servingCountersWhen(catchUp::serving, catchUp::pendingQueues)
-            .healthSection("checkpoint", this::checkpointHealth)
-            .register(routes);
+            .healthSection("checkpoint", this::checkpointHealth);
+        if (remoteWrite != null)
+        {
+            daemonRoutes.healthSection("remoteWrite", remoteWrite::health);
+        }
+        daemonRoutes.register(routes);
         new AnalysisRoutes(anomalies, slos).register(routes);
     }
 
@@ -182,6 +201,40 @@ public final class Daemon implements AutoCloseable
         }
     }
 
+    /** Native histograms go into the checkpoint too: they never decrease across restarts, like the classic buckets. */
+    private record NativeHistogramCheckpointPart(NativeHistograms natives) implements CheckpointPart
+    {
+        @Override
+        public String name()
+        {
+            return "native-histograms";
+        }
+
+        @Override
+        public Map<String, byte[]> capture()
+        {
+            return natives.capture();
+        }
+
+        @Override
+        public void restore(final Map<String, byte[]> saved)
+        {
+            natives.restore(saved);
+        }
+    }
+
+    private static RemoteWrite remoteWrite(final DaemonConfig config, final NativeHistograms natives)
+    {
+        try
+        {
+            return new RemoteWrite(config.getRemoteWrite(), config.getState().dir(), natives);
+        }
+        catch (final IOException e)
+        {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+    }
+
     public void addIntervalListener(final IntervalListener listener)
     {
         aggregator.addIntervalListener(listener);
@@ -211,6 +264,10 @@ public final class Daemon implements AutoCloseable
         checkpoints.prepare();
         stateLock = StateLock.acquire(config.getState().dir());
         restore();
+        if (remoteWrite != null)
+        {
+            remoteWrite.start();
+        }
         // Queues are opened by the aggregation thread itself (first scan): Chronicle tailers are single-threaded.
         final long now = System.currentTimeMillis();
         spool.publishStatus(now);
@@ -295,7 +352,8 @@ public final class Daemon implements AutoCloseable
             {
                 positions.put(queue.queue, queue.lastIndex);
             }
-            pending = new PendingCheckpoint(checkpoints.serialize(checkpoint), positions);
+            pending = new PendingCheckpoint(checkpoints.serialize(checkpoint), positions,
+                remoteWrite == null ? Map.of() : remoteWrite.lastCaptured());
         }
         catch (final IOException | RuntimeException e)
         {
@@ -309,7 +367,7 @@ public final class Daemon implements AutoCloseable
     }
 
     /** A captured checkpoint waiting for the writer thread, with the positions it makes durable. */
-    private record PendingCheckpoint(byte[] bytes, Map<String, Long> positions)
+    private record PendingCheckpoint(byte[] bytes, Map<String, Long> positions, Map<String, Long> remoteWriteSeqs)
     {
     }
 
@@ -325,6 +383,10 @@ public final class Daemon implements AutoCloseable
             checkpoints.writeBytes(pending.bytes());
             lastCheckpointWrittenMillis = System.currentTimeMillis();
             spool.setDurablePositions(pending.positions());
+            if (remoteWrite != null)
+            {
+                remoteWrite.checkpointWritten(pending.remoteWriteSeqs());
+            }
             if (checkpointFailureLogged)
             {
                 LOG.info("checkpoints are written again");
@@ -415,6 +477,10 @@ public final class Daemon implements AutoCloseable
     {
         spool.publishStatus(now);
         renderer.render(aggregator.latest(), now);
+        if (remoteWrite != null)
+        {
+            remoteWrite.afterRotation(aggregator.latest());
+        }
         if (last || now >= nextCheckpointMillis)
         {
             writeCheckpoint(now);
@@ -457,6 +523,10 @@ public final class Daemon implements AutoCloseable
         catch (final InterruptedException e)
         {
             Thread.currentThread().interrupt();
+        }
+        if (remoteWrite != null)
+        {
+            remoteWrite.close();
         }
         if (server != null)
         {

@@ -35,4 +35,13 @@ public interface ClosedInterval
 
     /** Samples of the interval whose latency was at most {@code thresholdNanos} (for latency SLIs). */
     long countAtOrBelow(long thresholdNanos);
+
+    /**
+     * The interval's counts in {@link HistogramLayout} buckets (what native histograms are built
+     * from); valid only during the listener call. Null when the implementation has none.
+     */
+    default SparseCounts counts()
+    {
+        return null;
+    }
 }

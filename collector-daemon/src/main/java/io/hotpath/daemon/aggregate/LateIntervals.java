@@ -161,5 +161,11 @@ final class LateIntervals
         {
             return counts.countAtOrBelow(thresholdNanos);
         }
+
+        @Override
+        public SparseCounts counts()
+        {
+            return counts;
+        }
     }
 }

@@ -338,4 +338,10 @@ public final class Series implements ClosedInterval
     {
         return lastClosed.countAtOrBelow(thresholdNanos);
     }
+
+    @Override
+    public SparseCounts counts()
+    {
+        return lastClosed;
+    }
 }

@@ -31,6 +31,7 @@ public final class DaemonConfig
     private Slo slo = new Slo();
     private Metrics metrics = new Metrics();
     private Http http = new Http();
+    private List<RemoteWriteEndpoint> remoteWrite = List.of();
 
     public InetSocketAddress listenAddress()
     {
@@ -127,6 +128,56 @@ public final class DaemonConfig
     public void setSlo(final Slo value)
     {
         slo = value;
+    }
+
+    /**
+     * The histogram bucket bounds in effect: {@code aggregation.histogram-buckets} plus every latency
+     * threshold of the SLO file, so that the rules {@code hotpathd rules} writes for an SLO always
+     * find their {@code le} bucket.
+     */
+    public long[] histogramBucketsNanos()
+    {
+        final java.util.TreeSet<Long> bounds = new java.util.TreeSet<>();
+        for (final long bound : aggregation.bucketBoundsNanos())
+        {
+            bounds.add(bound);
+        }
+        if (slo.slos() != null)
+        {
+            for (final io.hotpath.daemon.slo.SloDefinition definition : slo.slos().slos())
+            {
+                if (definition.sli().type() == io.hotpath.daemon.slo.SliSpec.Type.LATENCY && definition.sli().thresholdNanos() > 0)
+                {
+                    bounds.add(definition.sli().thresholdNanos());
+                }
+            }
+        }
+        return bounds.stream().mapToLong(Long::longValue).toArray();
+    }
+
+    /** {@link Aggregation#toSettings()} with {@link #histogramBucketsNanos()}. */
+    public io.hotpath.daemon.aggregate.AggregationSettings aggregationSettings()
+    {
+        final io.hotpath.daemon.aggregate.AggregationSettings settings = aggregation.toSettings();
+        return new io.hotpath.daemon.aggregate.AggregationSettings(histogramBucketsNanos(), settings.maxSeriesPerMetric(),
+            settings.exemplarQuantiles());
+    }
+
+    /** {@code remote-write:} endpoints hotpathd sends its series to every second (empty: none). */
+    public List<RemoteWriteEndpoint> getRemoteWrite()
+    {
+        return remoteWrite;
+    }
+
+    @JsonSetter("remote-write")
+    @com.fasterxml.jackson.annotation.JsonAlias("remote_write")
+    public void setRemoteWrite(final List<RemoteWriteEndpoint> value)
+    {
+        for (final RemoteWriteEndpoint endpoint : value)
+        {
+            endpoint.validate();
+        }
+        remoteWrite = List.copyOf(value);
     }
 
     /** Parses {@code HOST:PORT} (IPv6 as {@code [::1]:9464}). */
@@ -536,6 +587,35 @@ public final class DaemonConfig
                 }
             }
             return -1;
+        }
+
+        private int nativeHistogramSchema = io.hotpath.daemon.aggregate.NativeHistogramLayout.DEFAULT_SCHEMA;
+        private long seriesIdleTimeoutMillis = Units.durationMillis("5m");
+
+        /** Schema of the native histograms (protobuf exposition, remote_write): 5 … 8; 7 keeps quantiles within 1 % (see NativeHistogramLayout). */
+        public void setNativeHistogramSchema(final int value)
+        {
+            if (value < 5 || value > io.hotpath.daemon.aggregate.NativeHistogramLayout.MAX_SCHEMA)
+            {
+                throw new IllegalArgumentException("expected a schema from 5 to 8 (bucket widths 2.2 % to 0.27 %), got " + value);
+            }
+            nativeHistogramSchema = value;
+        }
+
+        public int nativeHistogramSchema()
+        {
+            return nativeHistogramSchema;
+        }
+
+        /** A series without samples for this long leaves /metrics and gets a staleness marker in remote_write. */
+        public void setSeriesIdleTimeout(final String value)
+        {
+            seriesIdleTimeoutMillis = positive(Units.durationMillis(value));
+        }
+
+        public long seriesIdleTimeoutMillis()
+        {
+            return seriesIdleTimeoutMillis;
         }
 
         /** OpenMetrics and gzip are prepared at each rotation until no scrape asked for them for this long. */

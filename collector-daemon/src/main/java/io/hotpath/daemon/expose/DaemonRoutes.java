@@ -94,6 +94,17 @@ public final class DaemonRoutes
                 {
                     metrics.gzipAsked(now);
                 }
+                if (acceptsProtobuf(accept))
+                {
+                    return metrics.protobuf(now)
+                        .orTimeout(OPENMETRICS_WAIT_MILLIS, TimeUnit.MILLISECONDS)
+                        .handleAsync((rendered, failure) ->
+                        {
+                            final MetricsRenderer.RenderedMetrics served = rendered != null ? rendered : metrics.latest();
+                            return served.protobuf() != null ? protobufResponse(served, gzip, started)
+                                : metricsResponse(served, false, gzip, started);
+                        }, eventLoop);
+                }
                 if (!accept.contains("application/openmetrics-text"))
                 {
                     return CompletableFuture.completedFuture(metricsResponse(metrics.latest(), false, gzip, started));
@@ -131,6 +142,41 @@ public final class DaemonRoutes
         else
         {
             response = Responses.bytes(HttpResponseStatus.OK, contentType, openMetrics ? rendered.openMetricsText() : rendered.prometheusText());
+        }
+        response.headers().set(HttpHeaderNames.VARY, HttpHeaderNames.ACCEPT_ENCODING);
+        scrapeStats.recordScrape(System.nanoTime() - started);
+        return response;
+    }
+
+    /**
+     * Whether {@code Accept} asks for the protobuf exposition (Prometheus with native histograms
+     * enabled lists it first, with the highest q).
+     */
+    static boolean acceptsProtobuf(final String accept)
+    {
+        for (final String range : accept.split(","))
+        {
+            final String normalized = range.replace(" ", "").toLowerCase(java.util.Locale.ROOT);
+            if (normalized.startsWith("application/vnd.google.protobuf") && normalized.contains("proto=io.prometheus.client.metricfamily")
+                && normalized.contains("encoding=delimited") && !normalized.matches(".*;q=0(\\.0*)?(;.*|$)"))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private FullHttpResponse protobufResponse(final MetricsRenderer.RenderedMetrics rendered, final boolean gzip, final long started)
+    {
+        final FullHttpResponse response;
+        if (gzip)
+        {
+            response = Responses.bytes(HttpResponseStatus.OK, ProtobufMetricWriter.CONTENT_TYPE, rendered.protobufGzipped());
+            response.headers().set(HttpHeaderNames.CONTENT_ENCODING, HttpHeaderValues.GZIP);
+        }
+        else
+        {
+            response = Responses.bytes(HttpResponseStatus.OK, ProtobufMetricWriter.CONTENT_TYPE, rendered.protobuf());
         }
         response.headers().set(HttpHeaderNames.VARY, HttpHeaderNames.ACCEPT_ENCODING);
         scrapeStats.recordScrape(System.nanoTime() - started);

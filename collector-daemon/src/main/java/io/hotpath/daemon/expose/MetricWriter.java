@@ -36,4 +36,19 @@ public interface MetricWriter
     {
         return false;
     }
+
+    /** Whether {@link #nativeHistogram} has any effect (the protobuf exposition), so sources can skip it. */
+    default boolean wantsNativeHistograms()
+    {
+        return false;
+    }
+
+    /**
+     * Adds native-histogram buckets to the histogram whose classic samples were just written
+     * (call after its {@code _count}); {@code counts} null means an empty native histogram. Its
+     * count and sum then replace the classic ones (they count the same samples).
+     */
+    default void nativeHistogram(final int schema, final io.hotpath.daemon.aggregate.NativeCounts counts)
+    {
+    }
 }

@@ -52,6 +52,10 @@ public final class MetricsRenderer implements AutoCloseable
     private final List<MetricFamilySource> processSources = new CopyOnWriteArrayList<>();
     private final TextMetricWriter prometheus = new TextMetricWriter(false);
     private final TextMetricWriter openMetrics = new TextMetricWriter(true);
+    /** The protobuf exposition (native histograms), rendered like OpenMetrics: while scrapes ask for it. */
+    private final ProtobufMetricWriter protobuf = new ProtobufMetricWriter();
+    private volatile long protobufAskedAtMillis = NEVER;
+    private final Queue<CompletableFuture<RenderedMetrics>> protobufWaiters = new ConcurrentLinkedQueue<>();
     private volatile RenderedMetrics latest = new RenderedMetrics(new byte[0], "# EOF\n".getBytes(), 0, 0);
     private volatile long openMetricsAskedAtMillis = NEVER;
     private volatile long gzipAskedAtMillis = NEVER;
@@ -115,6 +119,28 @@ public final class MetricsRenderer implements AutoCloseable
         return waiter;
     }
 
+    /**
+     * A rendering with the protobuf exposition: the latest if it has it, else the next rotation's.
+     * Any thread.
+     */
+    public CompletableFuture<RenderedMetrics> protobuf(final long nowEpochMillis)
+    {
+        protobufAskedAtMillis = nowEpochMillis;
+        RenderedMetrics rendered = latest;
+        if (rendered.protobuf() != null)
+        {
+            return CompletableFuture.completedFuture(rendered);
+        }
+        final CompletableFuture<RenderedMetrics> waiter = new CompletableFuture<>();
+        protobufWaiters.add(waiter);
+        rendered = latest;
+        if (rendered.protobuf() != null)
+        {
+            waiter.complete(rendered);
+        }
+        return waiter;
+    }
+
     /** Notes that a client accepts gzip, so that the next renderings are compressed ahead of the scrape. Any thread. */
     public void gzipAsked(final long nowEpochMillis)
     {
@@ -149,19 +175,30 @@ public final class MetricsRenderer implements AutoCloseable
     {
         final long started = System.nanoTime();
         final boolean withOpenMetrics = wanted(openMetricsAskedAtMillis, nowEpochMillis);
+        final boolean withProtobuf = wanted(protobufAskedAtMillis, nowEpochMillis);
         prometheus.reset();
         openMetrics.reset();
+        protobuf.reset();
         for (final MetricFamilySource source : sources)
         {
-            write(source, snapshot, withOpenMetrics);
+            write(source, snapshot, withOpenMetrics, withProtobuf);
         }
         for (final MetricFamilySource source : processSources)
         {
-            write(source, snapshot, withOpenMetrics);
+            write(source, snapshot, withOpenMetrics, withProtobuf);
         }
         final RenderedMetrics rendered = new RenderedMetrics(
             prometheus.finish(), withOpenMetrics ? openMetrics.finish() : null, System.nanoTime() - started, nowEpochMillis);
+        rendered.protobuf = withProtobuf ? protobuf.finish() : null;
         latest = rendered;
+        if (withProtobuf)
+        {
+            CompletableFuture<RenderedMetrics> waiter;
+            while ((waiter = protobufWaiters.poll()) != null)
+            {
+                waiter.complete(rendered);
+            }
+        }
         if (withOpenMetrics)
         {
             CompletableFuture<RenderedMetrics> waiter;
@@ -176,7 +213,8 @@ public final class MetricsRenderer implements AutoCloseable
         }
     }
 
-    private void write(final MetricFamilySource source, final AggregateSnapshot snapshot, final boolean withOpenMetrics)
+    private void write(final MetricFamilySource source, final AggregateSnapshot snapshot, final boolean withOpenMetrics,
+        final boolean withProtobuf)
     {
         try
         {
@@ -184,6 +222,10 @@ public final class MetricsRenderer implements AutoCloseable
             if (withOpenMetrics)
             {
                 source.writeTo(openMetrics, snapshot);
+            }
+            if (withProtobuf)
+            {
+                source.writeTo(protobuf, snapshot);
             }
         }
         catch (final RuntimeException e)
@@ -233,6 +275,10 @@ public final class MetricsRenderer implements AutoCloseable
         {
             waiter.cancel(false);
         }
+        while ((waiter = protobufWaiters.poll()) != null)
+        {
+            waiter.cancel(false);
+        }
     }
 
     /** The families to push ({@link #addSource} ones, not the process' own), as simpleclient samples. */
@@ -262,6 +308,9 @@ public final class MetricsRenderer implements AutoCloseable
         private final long renderedAtEpochMillis;
         private volatile byte[] prometheusGzip;
         private volatile byte[] openMetricsGzip;
+        /** The protobuf exposition; null when nobody asked lately. Set before publication. */
+        private byte[] protobuf;
+        private volatile byte[] protobufGzip;
 
         RenderedMetrics(final byte[] prometheusText, final byte[] openMetricsText, final long renderNanos, final long renderedAtEpochMillis)
         {
@@ -280,6 +329,31 @@ public final class MetricsRenderer implements AutoCloseable
         public byte[] openMetricsText()
         {
             return openMetricsText;
+        }
+
+        /** Null when this rotation did not render the protobuf exposition. */
+        public byte[] protobuf()
+        {
+            return protobuf;
+        }
+
+        /** The protobuf exposition gzip'd, compressed once by the first scrape that asks. */
+        public byte[] protobufGzipped()
+        {
+            byte[] gzip = protobufGzip;
+            if (gzip == null)
+            {
+                synchronized (this)
+                {
+                    gzip = protobufGzip;
+                    if (gzip == null)
+                    {
+                        gzip = gzip(protobuf);
+                        protobufGzip = gzip;
+                    }
+                }
+            }
+            return gzip;
         }
 
         public long renderNanos()

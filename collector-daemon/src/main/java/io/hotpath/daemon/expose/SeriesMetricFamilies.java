@@ -32,6 +32,8 @@ public final class SeriesMetricFamilies implements MetricFamilySource
     private final int[] windows;
     private final int[] quantiles;
     private final Map<SeriesKey, Labels> labelsByKey = new HashMap<>();
+    /** Native histograms and series activity; null: no native histograms, every series shown. */
+    private io.hotpath.daemon.aggregate.NativeHistograms natives;
 
     /** With {@link ExpositionSettings#defaults()}. */
     public SeriesMetricFamilies(final long[] bucketBoundsNanos)
@@ -51,6 +53,33 @@ public final class SeriesMetricFamilies implements MetricFamilySource
         bucketLabels[bucketBoundsNanos.length] = "+Inf";
     }
 
+    /**
+     * Adds native histograms (protobuf exposition) and the series lifecycle: a series idle for
+     * {@link io.hotpath.daemon.aggregate.NativeHistograms#idleMillis()} leaves every family here.
+     */
+    public SeriesMetricFamilies withNativeHistograms(final io.hotpath.daemon.aggregate.NativeHistograms natives)
+    {
+        this.natives = natives;
+        return this;
+    }
+
+    private List<SeriesSnapshot> liveSeries(final AggregateSnapshot snapshot)
+    {
+        if (natives == null)
+        {
+            return snapshot.series();
+        }
+        final List<SeriesSnapshot> live = new java.util.ArrayList<>(snapshot.series().size());
+        for (final SeriesSnapshot s : snapshot.series())
+        {
+            if (natives.isLive(s.key().key(), snapshot.rotatedAtEpochMillis()))
+            {
+                live.add(s);
+            }
+        }
+        return live;
+    }
+
     private static String[] windowLabels()
     {
         final String[] labels = new String[WindowTiers.windowCount() + 1];
@@ -67,8 +96,9 @@ public final class SeriesMetricFamilies implements MetricFamilySource
     @Override
     public void writeTo(final MetricWriter writer, final AggregateSnapshot snapshot)
     {
-        final List<SeriesSnapshot> series = snapshot.series();
+        final List<SeriesSnapshot> series = liveSeries(snapshot);
         final boolean exemplars = writer.wantsExemplars();
+        final boolean nativeHistograms = natives != null && writer.wantsNativeHistograms();
 
         writer.family("hotpath_duration_seconds", MetricType.HISTOGRAM,
             "Latency of hot-path calls, cumulative since the counters were created (aggregatable across hosts).");
@@ -92,6 +122,11 @@ public final class SeriesMetricFamilies implements MetricFamilySource
             total = cumulative;
             writer.sampleNanosAsSeconds("_sum", labels, null, null, null, null, s.sumNanosTotal());
             writer.sample("_count", labels, null, null, null, null, total);
+            if (nativeHistograms)
+            {
+                final io.hotpath.daemon.aggregate.NativeHistograms.Entry entry = natives.get(s.key().key());
+                writer.nativeHistogram(natives.schema(), entry == null ? null : entry.counts());
+            }
         }
 
         // Typed summary (not gauge): promtool refuses a "quantile" label on anything else. Sample names are unchanged.

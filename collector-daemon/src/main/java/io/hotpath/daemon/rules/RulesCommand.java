@@ -111,8 +111,8 @@ public final class RulesCommand implements Callable<Integer>
             {
                 err.println("rules: note: SLO " + slo.name() + " counts the histogram bucket le=\""
                     + PromQl.number(new java.math.BigDecimal(Double.toString(slo.sli().thresholdSeconds())))
-                    + "\": make " + Durations.format(java.time.Duration.ofNanos(slo.sli().thresholdNanos()))
-                    + " one of hotpathd's bucket bounds for " + slo.sli().metric());
+                    + "\": hotpathd adds " + Durations.format(java.time.Duration.ofNanos(slo.sli().thresholdNanos()))
+                    + " to its bucket bounds when this file is its slo.file; otherwise add it to aggregation.histogram-buckets");
             }
         }
         err.flush();

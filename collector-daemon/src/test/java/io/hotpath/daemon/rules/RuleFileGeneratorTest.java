@@ -122,7 +122,7 @@ class RuleFileGeneratorTest
         ok.setErr(new PrintWriter(err));
         assertEquals(0, ok.execute("--slo", DEMO.toString(), "--out", dir.resolve("rules.yml").toString()));
         assertTrue(Files.readString(dir.resolve("rules.yml")).contains("alert: HotpathSLOErrorBudgetBurnPage"));
-        assertTrue(err.toString().contains("make 100ms one of hotpathd's bucket bounds for transport_send"), err.toString());
+        assertTrue(err.toString().contains("hotpathd adds 100ms to its bucket bounds when this file is its slo.file"), err.toString());
 
         final Path bad = dir.resolve("bad.yaml");
         Files.writeString(bad, "slos:\n  - name: x\n    sli: {success: {metric: m}}\n    target: 2\n    window: 30d\n");

@@ -43,8 +43,24 @@ public final class PrometheusServer extends ExternalProcess
      */
     public static PrometheusServer start(final Path workDir, final List<String> targets, final List<Path> ruleFiles) throws IOException
     {
+        return start(workDir, targets, ruleFiles, List.of());
+    }
+
+    /** As {@link #start(Path, List, List)} with extra command-line flags (e.g. {@code --enable-feature=native-histograms}). */
+    public static PrometheusServer start(final Path workDir, final List<String> targets, final List<Path> ruleFiles,
+        final List<String> extraFlags) throws IOException
+    {
+        return start(workDir, freePort(), targets, ruleFiles, extraFlags);
+    }
+
+    /**
+     * As {@link #start(Path, List, List, List)} on a given port (restarting a receiver on the same
+     * address and storage); {@code targets} may be empty (a remote-write receiver only).
+     */
+    public static PrometheusServer start(final Path workDir, final int port, final List<String> targets, final List<Path> ruleFiles,
+        final List<String> extraFlags) throws IOException
+    {
         Files.createDirectories(workDir);
-        final int port = freePort();
         final StringBuilder config = new StringBuilder()
             .append("global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\n");
         if (!ruleFiles.isEmpty())
@@ -55,12 +71,19 @@ public final class PrometheusServer extends ExternalProcess
                 config.append("  - ").append(rules.toAbsolutePath()).append('\n');
             }
         }
+        if (targets.isEmpty())
+        {
+            config.append("scrape_configs: []\n");
+        }
+        else
+        {
         config.append("scrape_configs:\n  - job_name: hotpathd\n    scrape_interval: 1s\n    scrape_timeout: 1s\n    static_configs:\n      - targets: [");
         for (int i = 0; i < targets.size(); i++)
         {
             config.append(i > 0 ? ", " : "").append('\'').append(targets.get(i)).append('\'');
         }
         config.append("]\n");
+        }
         final Path configFile = workDir.resolve("prometheus.yml");
         Files.writeString(configFile, config);
         final List<String> command = new ArrayList<>(List.of(BINARY,
@@ -69,9 +92,15 @@ public final class PrometheusServer extends ExternalProcess
             "--web.listen-address=127.0.0.1:" + port,
             "--enable-feature=exemplar-storage",
             "--log.level=warn"));
+        command.addAll(extraFlags);
         final PrometheusServer server = new PrometheusServer(command, workDir.resolve("prometheus.log"), port);
         server.awaitReady(server.url() + "/-/ready", Duration.ofSeconds(30));
         return server;
+    }
+
+    public int port()
+    {
+        return port;
     }
 
     public String url()
@@ -83,6 +112,19 @@ public final class PrometheusServer extends ExternalProcess
     public JsonNode query(final String promql) throws IOException
     {
         final String body = get(url() + "/api/v1/query?query=" + URLEncoder.encode(promql, StandardCharsets.UTF_8)).body();
+        final JsonNode reply = JSON.readTree(body);
+        if (!"success".equals(reply.path("status").asText()))
+        {
+            throw new IOException("query " + promql + " failed: " + body);
+        }
+        return reply.get("data").get("result");
+    }
+
+    /** Instant query at {@code evalTimeSeconds} (epoch seconds); returns {@code data.result}. */
+    public JsonNode query(final String promql, final double evalTimeSeconds) throws IOException
+    {
+        final String body = get(url() + "/api/v1/query?query=" + URLEncoder.encode(promql, StandardCharsets.UTF_8) +
+            "&time=" + String.format(java.util.Locale.ROOT, "%.3f", evalTimeSeconds)).body();
         final JsonNode reply = JSON.readTree(body);
         if (!"success".equals(reply.path("status").asText()))
         {
