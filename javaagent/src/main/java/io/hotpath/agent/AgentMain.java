@@ -13,6 +13,7 @@ import io.hotpath.agent.instrument.RuleInstaller;
 import io.hotpath.agent.record.ErrorTypeRegistry;
 import io.hotpath.agent.record.RingRecorder;
 import io.hotpath.agent.record.SeriesRegistry;
+import io.hotpath.agent.record.StatusSeries;
 import io.hotpath.agent.spool.SpoolDrainer;
 import io.hotpath.agent.spool.SpoolSettings;
 import io.hotpath.agent.trace.TraceContextDiscovery;
@@ -256,6 +257,7 @@ public final class AgentMain
         });
         drainer.beforeOpen(quietUnsafeWarning(config));
         running.drainer = drainer;
+        HotpathBridge.installStatusSeries(new StatusSeries(recorder.seriesRegistry()));
         HotpathBridge.install(recorder);
         drainer.start();
         final Thread hook = new Thread(new Runnable()

@@ -37,17 +37,23 @@ public final class CompletionRecorder implements BiConsumer<Object, Throwable>
             {
                 error = HotpathBridge.errorType(unwrap(thrown));
             }
-            else if (failureMode == HotpathBridge.FAILURE_ON_NULL)
+            else if (HotpathBridge.failureOn(failureMode) == HotpathBridge.FAILURE_ON_NULL)
             {
                 error = HotpathBridge.failedIfNull(value);
             }
-            else if (failureMode == HotpathBridge.FAILURE_ON_FALSE)
+            else if (HotpathBridge.failureOn(failureMode) == HotpathBridge.FAILURE_ON_FALSE)
             {
                 error = HotpathBridge.failedIfFalse(value);
             }
             else
             {
                 error = 0;
+            }
+            if (failureMode >>> HotpathBridge.STATUS_SHIFT != 0)
+            {
+                HotpathBridge.recordStatus(traceContext, true, thrown == null ? value : null, seriesId, startNanos, endNanos,
+                    payloadBytes, error, failureMode);
+                return;
             }
             HotpathBridge.recordInContext(traceContext, seriesId, startNanos, endNanos, payloadBytes, error);
         }

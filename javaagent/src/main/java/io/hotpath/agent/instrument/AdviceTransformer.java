@@ -187,7 +187,7 @@ final class AdviceTransformer
                 .bind(AdviceBindings.RuleIndex.class, ruleIndex)
                 .bind(AdviceBindings.OutermostOnly.class, rule.typeName() == null)
                 .bind(AdviceBindings.StaticSeries.class, staticSeries)
-                .bind(AdviceBindings.FailureMode.class, rule.failureOn())
+                .bind(AdviceBindings.FailureMode.class, rule.failureOn() | ((rule.httpStatus() + 1) << HotpathBridge.STATUS_SHIFT))
                 .bind(AdviceBindings.LabelArgument0.class, RuleMappings.argument(rule, labelArgument(rule, 0)))
                 .bind(AdviceBindings.LabelArgument1.class, RuleMappings.argument(rule, labelArgument(rule, 1)))
                 .bind(AdviceBindings.LabelArgument2.class, RuleMappings.argument(rule, labelArgument(rule, 2)))
@@ -195,6 +195,7 @@ final class AdviceTransformer
                 .bind(AdviceBindings.ReturnedSize.class, RuleMappings.returnedSize(rule))
                 .bind(AdviceBindings.ReturnedFailure.class, RuleMappings.returnedFailure(rule))
                 .bind(AdviceBindings.ReturnedStage.class, RuleMappings.returnedStage(rule))
+                .bind(AdviceBindings.ReturnedResponse.class, RuleMappings.returnedResponse(rule))
                 .to(TimingAdvice.class, ClassFileLocator.ForClassLoader.of(TimingAdvice.class.getClassLoader()))
                 .withExceptionHandler(MethodInvocation.invoke(RuleMappings.bridgeMethod("adviceError", Throwable.class)));
         }
