@@ -253,8 +253,8 @@ class AgentBehaviourIT
         final Map<String, Long> counts = reader.samples.stream()
             .collect(Collectors.groupingBy(SpoolReader.Sample::seriesKey, TreeMap::new, Collectors.counting()));
         final String all = counts.toString();
-        assertEquals(n, counts.get("http_client_request{library=\"jdk-httpclient\",mode=\"sync\"}"), all);
-        assertEquals(n, counts.get("http_client_request{library=\"jdk-httpclient\",mode=\"async\"}"), all);
+        assertEquals(n, counts.get("http_client_request{library=\"jdk-httpclient\",mode=\"sync\",status_class=\"2xx\"}"), all);
+        assertEquals(n, counts.get("http_client_request{library=\"jdk-httpclient\",mode=\"async\",status_class=\"2xx\"}"), all);
         assertTrue(counts.getOrDefault("nio_socket_write{library=\"jdk-nio\"}", 0L) >= n, all);
         assertTrue(counts.getOrDefault("nio_socket_read{library=\"jdk-nio\"}", 0L) >= n, all);
         assertTrue(counts.getOrDefault("nio_socket_connect{library=\"jdk-nio\"}", 0L) >= 1, all);
@@ -264,6 +264,44 @@ class AgentBehaviourIT
         assertEquals(1, connects.stream().filter(s -> !s.error()).count(), connects.toString());
         assertTrue(connects.stream().anyMatch(s -> s.error() && s.errorType().endsWith("ConnectException")), connects.toString());
         assertTrue(reader.samples.stream().filter(s -> s.metric().equals("netty_write_and_flush")).allMatch(s -> s.payloadBytes() == 10));
+        assertEquals(0, reader.lastStats().adviceErrors());
+    }
+
+    /**
+     * The jdk-httpclient pack labels each call with its response's status class; a 503 from a real
+     * loopback server is an error (http_5xx) by default, a refused connection is status_class none.
+     */
+    @ParameterizedTest(name = "JDK {0}")
+    @ValueSource(ints = {17, 25})
+    void httpClientCallsCarryTheirStatusClassAndA5xxIsAnError(final int jdk) throws Exception
+    {
+        final String java = jdk == 17 ? ForkedJvm.java17() : ForkedJvm.java25();
+        Assumptions.assumeTrue(java != null, "Temurin 25 not installed");
+        final Path spool = temp.resolve("spool");
+        final int n = 10;
+        final ForkedJvm.Result run = ForkedJvm.run(ForkedJvm.command(java, "packs=jdk-httpclient,spool.dir=" + spool,
+            "-cp", testClassPath(), TestApp.class.getName(), "http-status", String.valueOf(n)), 90);
+        assertEquals(0, run.exitCode(), run.stderr() + run.stdout());
+        assertTrue(run.stdout().contains("unavailable=" + 2 * n), "the application sees its 503s unchanged: " + run.stdout());
+        assertTrue(run.stdout().contains("refused=ConnectException"), run.stdout());
+        final SpoolReader reader = SpoolReader.read(SpoolReader.onlyQueue(spool));
+        final Map<String, List<SpoolReader.Sample>> bySeries = reader.samples.stream()
+            .collect(Collectors.groupingBy(SpoolReader.Sample::seriesKey, TreeMap::new, Collectors.toList()));
+        final String all = bySeries.keySet().toString();
+        for (final String mode : List.of("sync", "async"))
+        {
+            final String prefix = "http_client_request{library=\"jdk-httpclient\",mode=\"" + mode + "\",status_class=";
+            final List<SpoolReader.Sample> ok = bySeries.get(prefix + "\"2xx\"}");
+            final List<SpoolReader.Sample> unavailable = bySeries.get(prefix + "\"5xx\"}");
+            assertEquals(n, ok == null ? 0 : ok.size(), all);
+            assertEquals(n, unavailable == null ? 0 : unavailable.size(), all);
+            assertTrue(ok.stream().noneMatch(SpoolReader.Sample::error), ok.toString());
+            assertTrue(unavailable.stream().allMatch(s -> s.error() && "http_5xx".equals(s.errorType())), unavailable.toString());
+        }
+        final List<SpoolReader.Sample> refused =
+            bySeries.get("http_client_request{library=\"jdk-httpclient\",mode=\"sync\",status_class=\"none\"}");
+        assertTrue(refused != null && refused.size() == 1 && refused.get(0).error() &&
+            refused.get(0).errorType().equals("ConnectException"), all + " " + refused);
         assertEquals(0, reader.lastStats().adviceErrors());
     }
 

@@ -23,6 +23,8 @@ import java.util.concurrent.TimeUnit;
  *   <li>{@code sleep-then-burst MS N}: N ticks after MS milliseconds;</li>
  *   <li>{@code conflict N}: uses the application's own (old) Byte Buddy and Agrona, then N ticks;</li>
  *   <li>{@code packs N}: N requests each through the JDK HttpClient (sync and async), NIO and Netty;</li>
+ *   <li>{@code http-status N}: N requests each (sync and async) through the JDK HttpClient to a loopback
+ *       server answering 200, N answering 503, and one to a closed port (a ConnectException);</li>
  *   <li>{@code hierarchy N}: N {@link Sender#send} calls on each of three implementations, one an
  *       override that calls {@code super.send} (for rules that match both levels).</li>
  * </ul>
@@ -72,6 +74,7 @@ public final class TestApp
                     handle(weird, i);
                 }
             }
+            case "http-status" -> httpStatus(Integer.parseInt(args[1]));
             case "wait-then-burst" ->
             {
                 System.out.println("ready");
@@ -155,6 +158,58 @@ public final class TestApp
         {
             tick(i);
         }
+    }
+
+    static void httpStatus(final int n) throws Exception
+    {
+        final com.sun.net.httpserver.HttpServer http =
+            com.sun.net.httpserver.HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        http.createContext("/", exchange ->
+        {
+            final byte[] body = "pong".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            exchange.sendResponseHeaders(exchange.getRequestURI().getPath().equals("/fail") ? 503 : 200, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        http.start();
+        int unavailable = 0;
+        try
+        {
+            final HttpClient client = HttpClient.newHttpClient();
+            final String base = "http://127.0.0.1:" + http.getAddress().getPort();
+            for (final String path : new String[] {"/ok", "/fail"})
+            {
+                final URI uri = URI.create(base + path);
+                for (int i = 0; i < n; i++)
+                {
+                    final HttpResponse<String> sync = client.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString());
+                    final HttpResponse<String> async =
+                        client.sendAsync(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString()).get();
+                    unavailable += (sync.statusCode() == 503 ? 1 : 0) + (async.statusCode() == 503 ? 1 : 0);
+                    sum += sync.body().length() + async.body().length();
+                }
+            }
+            final int closedPort;
+            try (ServerSocketChannel closed = ServerSocketChannel.open())
+            {
+                closed.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+                closedPort = ((InetSocketAddress)closed.getLocalAddress()).getPort();
+            }
+            try
+            {
+                client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + closedPort + "/")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            }
+            catch (final IOException expected)
+            {
+                System.out.println("refused=" + expected.getClass().getSimpleName());
+            }
+        }
+        finally
+        {
+            http.stop(0);
+        }
+        System.out.println("unavailable=" + unavailable);
     }
 
     private static void packs(final int n) throws Exception
