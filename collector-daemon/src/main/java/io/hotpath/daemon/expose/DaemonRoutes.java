@@ -177,6 +177,12 @@ public final class DaemonRoutes
         queueSummary.put("list", list);
         health.put("queues", queueSummary);
         health.put("series", last.series().size());
+        final List<String> elsewhere = io.hotpath.daemon.tail.StraySpools.elsewhere();
+        if (!elsewhere.isEmpty())
+        {
+            health.put("agentsWritingElsewhere", Map.of("paths", elsewhere, "message", "an agent on this host writes elsewhere: " +
+                String.join(", ", elsewhere) + " (its spool directory was not writable for its user; the agent's log names the fix)"));
+        }
         return health;
     }
 

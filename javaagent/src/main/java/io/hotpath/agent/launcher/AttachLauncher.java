@@ -17,16 +17,34 @@ public final class AttachLauncher
     {
     }
 
+    /**
+     * The agent argument string: every argument after the pid, joined with commas, so that
+     * {@code attach 1234 config=rules.yaml packs=nio,netty} passes both settings (blank ones skipped).
+     */
+    static String agentArguments(final String[] args)
+    {
+        final StringBuilder joined = new StringBuilder();
+        for (int i = 2; i < args.length; i++)
+        {
+            final String part = args[i].strip();
+            if (!part.isEmpty())
+            {
+                joined.append(joined.length() == 0 ? "" : ",").append(part);
+            }
+        }
+        return joined.toString();
+    }
+
     public static void main(final String[] args) throws Exception
     {
         if (args.length < 2 || !"attach".equals(args[0]))
         {
-            System.err.println("usage: java -jar hotpath-agent.jar attach <pid> [key=value,key=value...]");
+            System.err.println("usage: java -jar hotpath-agent.jar attach <pid> [key=value[,key=value...]]...");
             System.exit(2);
             return;
         }
         final String pid = args[1];
-        final String agentArgs = args.length > 2 ? args[2] : "";
+        final String agentArgs = agentArguments(args);
         final String jar = new File(AttachLauncher.class.getProtectionDomain().getCodeSource().getLocation().toURI())
             .getAbsolutePath();
         final VirtualMachine vm;

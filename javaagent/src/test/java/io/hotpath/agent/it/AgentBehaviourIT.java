@@ -190,7 +190,7 @@ class AgentBehaviourIT
         {
             assertEquals("ready", out.readLine());
             final List<String> attach = List.of(ForkedJvm.java17(), "-jar", ForkedJvm.agentJar().toString(), "attach",
-                String.valueOf(app.pid()), "config=" + ForkedJvm.testAppRules() + ",spool.dir=" + spool);
+                String.valueOf(app.pid()), "config=" + ForkedJvm.testAppRules(), "spool.dir=" + spool); // two arguments: both passed
             final ForkedJvm.Result first = ForkedJvm.run(attach, 60);
             assertEquals(0, first.exitCode(), first.stderr());
             final ForkedJvm.Result second = ForkedJvm.run(attach, 60);
