@@ -143,6 +143,7 @@ public final class AgentMain
                     uninstrument(installation);
                 }
             });
+            installation.reportLater(config.integer(Setting.REPORT_DELAY_MS), "start");
             AgentLog.debug("start-up phases (ms): bootstrap " + millis(startNanos - premainNanos) +
                 ", config " + millis(configuredNanos - startNanos) + ", rules " +
                 millis(rulesNanos - configuredNanos) + ", ring " + millis(recordingNanos - rulesNanos) + ", instrumentation " +

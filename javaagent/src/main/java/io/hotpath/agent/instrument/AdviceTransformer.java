@@ -58,9 +58,16 @@ final class AdviceTransformer
         .with(InstrumentedType.Factory.Default.FROZEN)
         .with(VisibilityBridgeStrategy.Default.NEVER);
     private final RuleAdvice[] rules;
+    private final MatchLog matchLog;
 
     AdviceTransformer(final List<RuleDefinition> rules, final SeriesRegistry series)
     {
+        this(rules, series, null);
+    }
+
+    AdviceTransformer(final List<RuleDefinition> rules, final SeriesRegistry series, final MatchLog matchLog)
+    {
+        this.matchLog = matchLog;
         this.rules = new RuleAdvice[rules.size()];
         for (int i = 0; i < this.rules.length; i++)
         {
@@ -91,9 +98,32 @@ final class AdviceTransformer
                     builder = byteBuddy.redefine(type, locator).ignoreAlso(LatentMatcher.ForSelfDeclaredMethod.NOT_DECLARED);
                 }
                 builder = builder.visit(rule.advice.on(rule.methods));
+                if (matchLog != null)
+                {
+                    logMatches(rule, type);
+                }
             }
         }
         return builder == null ? null : builder.make(TypeResolutionStrategy.Disabled.INSTANCE, pool).getBytes();
+    }
+
+    private void logMatches(final RuleAdvice rule, final TypeDescription type)
+    {
+        for (final MethodDescription.InDefinedShape method : type.getDeclaredMethods().filter(rule.methods))
+        {
+            matchLog.matched(rule.index, signature(type.getName(), method));
+        }
+    }
+
+    /** {@code com.example.Foo.send(byte[], com.example.Kind)} */
+    static String signature(final String typeName, final MethodDescription method)
+    {
+        final StringBuilder text = new StringBuilder(typeName).append('.').append(method.getName()).append('(');
+        for (int i = 0; i < method.getParameters().size(); i++)
+        {
+            text.append(i == 0 ? "" : ", ").append(method.getParameters().get(i).getType().asErasure().getActualName());
+        }
+        return text.append(')').toString();
     }
 
     /**
@@ -178,9 +208,11 @@ final class AdviceTransformer
         final ElementMatcher<TypeDescription> types;
         final ElementMatcher<MethodDescription> methods;
         final Advice advice;
+        final int index;
 
         RuleAdvice(final RuleDefinition rule, final int ruleIndex, final int staticSeries)
         {
+            this.index = ruleIndex;
             this.types = typeMatcher(rule);
             this.methods = methodMatcher(rule);
             this.advice = Advice.withCustomMapping()

@@ -43,9 +43,11 @@ final class GatedTransformer implements ClassFileTransformer
     /** Internal names of the classes instrumented so far, for {@link RuleInstaller.Installation#uninstall}. */
     private final Set<String> instrumented = ConcurrentHashMap.newKeySet();
     private volatile boolean active = true;
+    private final MatchLog matchLog;
 
     GatedTransformer(final Instrumentation inst, final List<RuleDefinition> rules, final SeriesRegistry series)
     {
+        this.matchLog = new MatchLog(rules);
         this.inst = inst;
         this.rules = rules;
         this.series = series;
@@ -55,6 +57,11 @@ final class GatedTransformer implements ClassFileTransformer
     TypeCandidates candidates()
     {
         return candidates;
+    }
+
+    MatchLog matchLog()
+    {
+        return matchLog;
     }
 
     Set<String> instrumented()
@@ -158,7 +165,7 @@ final class GatedTransformer implements ClassFileTransformer
         {
             return existing;
         }
-        final AdviceTransformer created = new AdviceTransformer(rules, series);
+        final AdviceTransformer created = new AdviceTransformer(rules, series, matchLog);
         return adviceTransformer.compareAndSet(null, created) ? created : adviceTransformer.get();
     }
 }

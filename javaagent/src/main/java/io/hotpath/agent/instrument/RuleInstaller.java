@@ -156,6 +156,21 @@ public final class RuleInstaller
             this.transformer = transformer;
         }
 
+        /** What each rule matched so far. */
+        public MatchLog matchLog()
+        {
+            return transformer.matchLog();
+        }
+
+        /** Logs the match report (one line per rule) after {@code delayMillis} on a daemon thread; 0: never. */
+        public void reportLater(final long delayMillis, final String when)
+        {
+            if (delayMillis > 0)
+            {
+                MatchReport.later(inst, transformer.matchLog(), delayMillis, when);
+            }
+        }
+
         /** Removes the transformer and restores the original code of every class it instrumented. */
         public void uninstall()
         {
