@@ -18,6 +18,18 @@ public final class AttachLauncher
     }
 
     /**
+     * {@code check}: the offline match check, run inside the agent's own class loader (its relocated
+     * Byte Buddy and parser live there; the bootstrap part resolves through this launcher's loader).
+     */
+    private static int check(final String[] args) throws Exception
+    {
+        final File jar = new File(AttachLauncher.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        final ClassLoader loader = new io.hotpath.agent.bootstrap.AgentClassLoader(jar, AttachLauncher.class.getClassLoader());
+        final Class<?> check = loader.loadClass("io.hotpath.agent.instrument.RuleCheck");
+        return (Integer)check.getMethod("run", String[].class, java.io.PrintStream.class).invoke(null, args, System.out);
+    }
+
+    /**
      * The agent argument string: every argument after the pid, joined with commas, so that
      * {@code attach 1234 config=rules.yaml packs=nio,netty} passes both settings (blank ones skipped).
      */
@@ -37,9 +49,15 @@ public final class AttachLauncher
 
     public static void main(final String[] args) throws Exception
     {
+        if (args.length >= 1 && "check".equals(args[0]))
+        {
+            System.exit(check(args));
+            return;
+        }
         if (args.length < 2 || !"attach".equals(args[0]))
         {
-            System.err.println("usage: java -jar hotpath-agent.jar attach <pid> [key=value[,key=value...]]...");
+            System.err.println("usage: java -jar hotpath-agent.jar attach <pid> [key=value[,key=value...]]...\n" +
+                "       java -jar hotpath-agent.jar check --rules FILE [--packs a,b] --classpath JAR_OR_DIR[:...]");
             System.exit(2);
             return;
         }

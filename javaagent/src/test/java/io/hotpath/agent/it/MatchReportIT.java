@@ -61,4 +61,29 @@ class MatchReportIT
         assertTrue(info.stderr().contains("[hotpath] INFO match report (start): rule at " + rules + ":2:5 (metric test_tick): matched 1 method: " +
             "io.hotpath.agent.testapp.TestApp.tick(int)"), info.stderr());
     }
+
+    @Test
+    void theOfflineCheckReadsTheClassPathAndExitsTwoWhenARuleMatchesNothing() throws Exception
+    {
+        final Path rules = temp.resolve("rules.yaml");
+        Files.writeString(rules, RULES);
+        final ForkedJvm.Result bad = ForkedJvm.run(java.util.List.of(ForkedJvm.java17(), "-jar", ForkedJvm.agentJar().toString(), "check",
+            "--rules", rules.toString(), "--classpath", ForkedJvm.testClasses().toString()), 60);
+        assertEquals(2, bad.exitCode(), bad.stdout() + bad.stderr());
+        final String out = bad.stdout();
+        assertTrue(out.contains("ok       rule at " + rules + ":2:5 (metric test_tick): matched 1 method: io.hotpath.agent.testapp.TestApp.tick(int)"), out);
+        assertTrue(out.contains("NOTHING  rule at " + rules + ":5:5 (metric misspelt_class): matched nothing: no class " +
+            "io.hotpath.agent.testapp.TestAp is on the class path; closest on the class path classes: io.hotpath.agent.testapp.TestApp"), out);
+        assertTrue(out.contains("NOTHING  rule at " + rules + ":8:5 (metric misspelt_method): matched nothing: " +
+            "io.hotpath.agent.testapp.TestApp has no method tik that can be instrumented; closest methods: tick"), out);
+        assertTrue(out.contains("3 of 4 rules match nothing"), out);
+
+        final Path good = temp.resolve("good.yaml");
+        Files.writeString(good, RULES.substring(0, RULES.indexOf("  - type: { name: io.hotpath.agent.testapp.TestAp }")));
+        final ForkedJvm.Result ok = ForkedJvm.run(java.util.List.of(ForkedJvm.java17(), "-jar", ForkedJvm.agentJar().toString(), "check",
+            "--rules", good.toString(), "--packs", "jdk-httpclient", "--classpath", ForkedJvm.testClasses().toString()), 60);
+        assertEquals(0, ok.exitCode(), ok.stdout() + ok.stderr());
+        assertTrue(ok.stdout().contains("jdk.internal.net.http.HttpClientFacade.send("), "JDK classes are checked too: " + ok.stdout());
+        assertTrue(ok.stdout().contains("all 3 rules match"), ok.stdout());
+    }
 }
