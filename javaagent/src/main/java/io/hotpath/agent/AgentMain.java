@@ -144,6 +144,7 @@ public final class AgentMain
                 }
             });
             installation.reportLater(config.integer(Setting.REPORT_DELAY_MS), "start");
+            new RulesReload(config, rules, installation, running.recorder().seriesRegistry(), config.integer(Setting.REPORT_DELAY_MS)).start();
             AgentLog.debug("start-up phases (ms): bootstrap " + millis(startNanos - premainNanos) +
                 ", config " + millis(configuredNanos - startNanos) + ", rules " +
                 millis(rulesNanos - configuredNanos) + ", ring " + millis(recordingNanos - rulesNanos) + ", instrumentation " +

@@ -62,6 +62,13 @@ public record RuleDefinition(
             sizeArgument, sizeFromReturn, failureOn, async, maxSeries, NO_HTTP_STATUS);
     }
 
+    /** The same rule at another place: reloads compare rules by what they do, not by where they are written. */
+    public RuleDefinition withSource(final String newSource)
+    {
+        return new RuleDefinition(newSource, typeName, typePattern, subtypeOf, methodName, parameterTypes, metric, kind, staticLabels,
+            labelArguments, sizeArgument, sizeFromReturn, failureOn, async, maxSeries, httpStatus);
+    }
+
     /** Whether the rule labels its series with the HTTP status class of the response. */
     public boolean hasStatusClass()
     {

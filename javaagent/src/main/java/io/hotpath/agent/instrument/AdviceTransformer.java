@@ -62,16 +62,21 @@ final class AdviceTransformer
 
     AdviceTransformer(final List<RuleDefinition> rules, final SeriesRegistry series)
     {
-        this(rules, series, null);
+        this(rules, series, null, null);
     }
 
-    AdviceTransformer(final List<RuleDefinition> rules, final SeriesRegistry series, final MatchLog matchLog)
+    /**
+     * @param registryIndexes each rule's index in {@code series} ({@code null}: its position), bound into its advice.
+     */
+    AdviceTransformer(final List<RuleDefinition> rules, final SeriesRegistry series, final MatchLog matchLog, final int[] registryIndexes)
     {
         this.matchLog = matchLog;
         this.rules = new RuleAdvice[rules.size()];
         for (int i = 0; i < this.rules.length; i++)
         {
-            this.rules[i] = new RuleAdvice(rules.get(i), i, series.staticSeries(i));
+            final int index = registryIndexes == null ? i : registryIndexes[i];
+            this.rules[i] = new RuleAdvice(rules.get(i), index, series.staticSeries(index));
+            this.rules[i].position = i;
         }
     }
 
@@ -111,7 +116,8 @@ final class AdviceTransformer
     {
         for (final MethodDescription.InDefinedShape method : type.getDeclaredMethods().filter(rule.methods))
         {
-            matchLog.matched(rule.index, signature(type.getName(), method));
+            matchLog.matched(rule.position, signature(type.getName(), method));
+            matchLog.matchedClass(rule.position, type.getInternalName());
         }
     }
 
@@ -209,10 +215,13 @@ final class AdviceTransformer
         final ElementMatcher<MethodDescription> methods;
         final Advice advice;
         final int index;
+        /** The rule's place in its rule list (the match log's index). */
+        int position;
 
         RuleAdvice(final RuleDefinition rule, final int ruleIndex, final int staticSeries)
         {
             this.index = ruleIndex;
+            this.position = ruleIndex;
             this.types = typeMatcher(rule);
             this.methods = methodMatcher(rule);
             this.advice = Advice.withCustomMapping()

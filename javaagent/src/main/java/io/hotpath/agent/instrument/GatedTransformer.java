@@ -45,8 +45,16 @@ final class GatedTransformer implements ClassFileTransformer
     private volatile boolean active = true;
     private final MatchLog matchLog;
 
+    private final int[] registryIndexes;
+
     GatedTransformer(final Instrumentation inst, final List<RuleDefinition> rules, final SeriesRegistry series)
     {
+        this(inst, rules, series, null);
+    }
+
+    GatedTransformer(final Instrumentation inst, final List<RuleDefinition> rules, final SeriesRegistry series, final int[] registryIndexes)
+    {
+        this.registryIndexes = registryIndexes;
         this.matchLog = new MatchLog(rules);
         this.inst = inst;
         this.rules = rules;
@@ -57,6 +65,11 @@ final class GatedTransformer implements ClassFileTransformer
     TypeCandidates candidates()
     {
         return candidates;
+    }
+
+    List<RuleDefinition> rules()
+    {
+        return rules;
     }
 
     MatchLog matchLog()
@@ -165,7 +178,7 @@ final class GatedTransformer implements ClassFileTransformer
         {
             return existing;
         }
-        final AdviceTransformer created = new AdviceTransformer(rules, series, matchLog);
+        final AdviceTransformer created = new AdviceTransformer(rules, series, matchLog, registryIndexes);
         return adviceTransformer.compareAndSet(null, created) ? created : adviceTransformer.get();
     }
 }

@@ -18,6 +18,8 @@ public final class MatchLog
 {
     private final List<RuleDefinition> rules;
     private final List<Set<String>> matches = new ArrayList<>();
+    /** Internal names of the classes each rule instrumented. */
+    private final List<Set<String>> classes = new ArrayList<>();
 
     public MatchLog(final List<RuleDefinition> rules)
     {
@@ -25,7 +27,29 @@ public final class MatchLog
         for (int i = 0; i < rules.size(); i++)
         {
             matches.add(ConcurrentHashMap.newKeySet());
+            classes.add(ConcurrentHashMap.newKeySet());
         }
+    }
+
+    void matchedClass(final int ruleIndex, final String internalName)
+    {
+        if (ruleIndex >= 0 && ruleIndex < classes.size())
+        {
+            classes.get(ruleIndex).add(internalName);
+        }
+    }
+
+    /** Internal names of the classes rule {@code ruleIndex} instrumented so far. */
+    Set<String> classes(final int ruleIndex)
+    {
+        return classes.get(ruleIndex);
+    }
+
+    /** Carries what rule {@code from} of {@code previous} matched over to rule {@code to} here (a rule a reload kept). */
+    void carryOver(final MatchLog previous, final int from, final int to)
+    {
+        matches.get(to).addAll(previous.matches.get(from));
+        classes.get(to).addAll(previous.classes.get(from));
     }
 
     void matched(final int ruleIndex, final String method)

@@ -17,6 +17,37 @@ public final class AttachLauncher
     {
     }
 
+    /** {@code reload <pid>}: asks the agent running in the JVM to re-read its rules (it logs the outcome there). */
+    private static int reload(final String pid) throws Exception
+    {
+        final String jar = new File(AttachLauncher.class.getProtectionDomain().getCodeSource().getLocation().toURI()).getAbsolutePath();
+        final VirtualMachine vm;
+        try
+        {
+            vm = VirtualMachine.attach(pid);
+        }
+        catch (final Exception e)
+        {
+            System.err.println("[hotpath] cannot attach to " + pid + ": " + e);
+            return 1;
+        }
+        try
+        {
+            if (vm.getSystemProperties().getProperty("hotpath.agent.installed") == null)
+            {
+                System.err.println("[hotpath] JVM " + pid + " does not run the hotpath agent; nothing to reload (attach it first)");
+                return 3;
+            }
+            vm.loadAgent(jar, "reload");
+            System.out.println("[hotpath] reload requested in JVM " + pid + " (the outcome is in its log)");
+            return 0;
+        }
+        finally
+        {
+            vm.detach();
+        }
+    }
+
     /**
      * {@code check}: the offline match check, run inside the agent's own class loader (its relocated
      * Byte Buddy and parser live there; the bootstrap part resolves through this launcher's loader).
@@ -54,9 +85,15 @@ public final class AttachLauncher
             System.exit(check(args));
             return;
         }
+        if (args.length == 2 && "reload".equals(args[0]))
+        {
+            System.exit(reload(args[1]));
+            return;
+        }
         if (args.length < 2 || !"attach".equals(args[0]))
         {
             System.err.println("usage: java -jar hotpath-agent.jar attach <pid> [key=value[,key=value...]]...\n" +
+                "       java -jar hotpath-agent.jar reload <pid>   (the running agent re-reads its rules file)\n" +
                 "       java -jar hotpath-agent.jar check --rules FILE [--packs a,b] --classpath JAR_OR_DIR[:...]");
             System.exit(2);
             return;

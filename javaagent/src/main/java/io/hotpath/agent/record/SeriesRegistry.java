@@ -33,13 +33,17 @@ public final class SeriesRegistry
     private static final long ID_MASK = (1L << ID_BITS) - 1;
     private static final int VALUE_BITS = 13;
 
-    private final List<RuleDefinition> rules;
-    private final RuleSeries[] ruleSeries;
+    /** Ids kept free for rules added by reloads (a reload that needs more is refused: restart). */
+    private static final int RELOAD_RESERVE = 4096;
+
+    /** Every rule the registry has seen, by registry index (rules removed by a reload keep their place and series). */
+    private volatile List<RuleDefinition> rules;
+    private volatile RuleSeries[] ruleSeries;
     private final AtomicReferenceArray<SeriesDefinition> definitions;
     private final AtomicInteger nextId = new AtomicInteger(1);
     private final StripedCounter labelOverflows = new StripedCounter();
     /** Status classes (none, 1xx..5xx) per series: the series of a {@code status_class} rule's series for each; null without such rules. */
-    private final AtomicIntegerArray statusVariants;
+    private volatile AtomicIntegerArray statusVariants;
     private static final int STATUS_CLASSES = 6;
     private static final String[] STATUS_CLASS_NAMES = {"none", "1xx", "2xx", "3xx", "4xx", "5xx"};
 
@@ -55,13 +59,72 @@ public final class SeriesRegistry
             statusClasses |= rule.hasStatusClass();
         }
         // twice the need: ids lost to insert races stay unused
-        this.definitions = new AtomicReferenceArray<>(Math.min(MAX_SERIES, 2 * capacity + 1));
+        this.definitions = new AtomicReferenceArray<>(Math.min(MAX_SERIES, 2 * capacity + 1 + RELOAD_RESERVE));
         this.statusVariants = statusClasses ? new AtomicIntegerArray(definitions.length() * STATUS_CLASSES) : null;
-        this.ruleSeries = new RuleSeries[rules.size()];
-        for (int i = 0; i < ruleSeries.length; i++)
+        final RuleSeries[] series = new RuleSeries[rules.size()];
+        for (int i = 0; i < series.length; i++)
         {
-            ruleSeries[i] = new RuleSeries(rules.get(i));
+            series[i] = new RuleSeries(rules.get(i));
         }
+        this.ruleSeries = series;
+    }
+
+    /**
+     * A reload's rules: each rule equal (but for where it is written) to one already here keeps its
+     * registry index, so its series keep their ids; the others are added with new indexes.
+     *
+     * @return the registry index of each of {@code newRules}.
+     * @throws IllegalStateException when the added rules could exceed the ids left (the old rules stay in force).
+     */
+    public synchronized int[] addRules(final List<RuleDefinition> newRules)
+    {
+        final List<RuleDefinition> known = rules;
+        final int[] indexes = new int[newRules.size()];
+        final List<RuleDefinition> added = new ArrayList<>();
+        int needed = 0;
+        boolean status = false;
+        for (int i = 0; i < newRules.size(); i++)
+        {
+            final RuleDefinition rule = newRules.get(i);
+            indexes[i] = -1;
+            for (int k = known.size() - 1; k >= 0; k--)
+            {
+                if (known.get(k).withSource("").equals(rule.withSource("")))
+                {
+                    indexes[i] = k;
+                    break;
+                }
+            }
+            if (indexes[i] < 0)
+            {
+                indexes[i] = known.size() + added.size();
+                added.add(rule);
+                needed += 2 * (rule.hasDynamicLabels() ? rule.maxSeries() + 1 : 1) * (rule.hasStatusClass() ? 1 + STATUS_CLASSES : 1);
+                status |= rule.hasStatusClass();
+            }
+        }
+        if (needed > definitions.length() - nextId.get())
+        {
+            throw new IllegalStateException("the added rules may need " + needed + " series ids, " + (definitions.length() - nextId.get()) +
+                " are left; restart the service to apply these rules");
+        }
+        if (status && statusVariants == null)
+        {
+            statusVariants = new AtomicIntegerArray(definitions.length() * STATUS_CLASSES);
+        }
+        if (!added.isEmpty())
+        {
+            final RuleSeries[] series = java.util.Arrays.copyOf(ruleSeries, known.size() + added.size());
+            for (int i = 0; i < added.size(); i++)
+            {
+                series[known.size() + i] = new RuleSeries(added.get(i));
+            }
+            final List<RuleDefinition> all = new ArrayList<>(known);
+            all.addAll(added);
+            rules = List.copyOf(all);
+            ruleSeries = series; // published after the rules and their series exist: advice of the new rules is installed later
+        }
+        return indexes;
     }
 
     public List<RuleDefinition> rules()
@@ -88,11 +151,12 @@ public final class SeriesRegistry
     /** Series id for a call of rule {@code ruleIndex} with these argument values (unused ones ignored). */
     public int resolve(final int ruleIndex, final Object label0, final Object label1, final Object label2)
     {
-        if (ruleIndex < 0 || ruleIndex >= ruleSeries.length)
+        final RuleSeries[] series = ruleSeries;
+        if (ruleIndex < 0 || ruleIndex >= series.length)
         {
             return 0;
         }
-        return ruleSeries[ruleIndex].resolve(label0, label1, label2);
+        return series[ruleIndex].resolve(label0, label1, label2);
     }
 
     /**
@@ -101,6 +165,7 @@ public final class SeriesRegistry
      */
     public int statusSeries(final int baseSeries, final int statusClass)
     {
+        final AtomicIntegerArray statusVariants = this.statusVariants;
         if (statusVariants == null || baseSeries <= 0 || baseSeries >= definitions.length() || statusClass < 0 ||
             statusClass >= STATUS_CLASSES)
         {

@@ -25,6 +25,9 @@ import java.util.concurrent.TimeUnit;
  *   <li>{@code packs N}: N requests each through the JDK HttpClient (sync and async), NIO and Netty;</li>
  *   <li>{@code http-status N}: N requests each (sync and async) through the JDK HttpClient to a loopback
  *       server answering 200, N answering 503, and one to a closed port (a ConnectException);</li>
+ *   <li>{@code steady STOPFILE}: until STOPFILE exists, batches of 200 000 {@link #work} calls and one
+ *       {@link #tick}, printing per batch "cost EPOCH_MILLIS NANOS" (thread CPU time of the batch's work calls) and
+ *       whether the batch computed what it must (for the rules reload test);</li>
  *   <li>{@code hierarchy N}: N {@link Sender#send} calls on each of three implementations, one an
  *       override that calls {@code super.send} (for rules that match both levels).</li>
  * </ul>
@@ -36,6 +39,61 @@ public final class TestApp
 
     private TestApp()
     {
+    }
+
+    /**
+     * The methods the reload test instruments and un-instruments, in a class of their own: the loop
+     * that calls them (in {@link #steady}) must not be in a retransformed class, or it would go on in
+     * its old, obsolete version (interpreted) — as any method running during a retransformation does.
+     */
+    public static final class Steady
+    {
+        private static long ticks;
+
+        private Steady()
+        {
+        }
+
+        /** A small method whose cost the reload test measures with and without a rule on it. */
+        public static int work(final int value)
+        {
+            return value * 31 + 7;
+        }
+
+        public static long tick(final int value)
+        {
+            ticks += value;
+            return ticks;
+        }
+    }
+
+    static void steady(final Path stop) throws Exception
+    {
+        final java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        final int calls = 200_000;
+        long expected = 0;
+        for (int i = 0; i < calls; i++)
+        {
+            expected += i * 31 + 7;
+        }
+        System.out.println("ready");
+        System.out.flush();
+        long bad = 0;
+        while (!Files.exists(stop))
+        {
+            final long cpu = threads.getCurrentThreadCpuTime();
+            long total = 0;
+            for (int i = 0; i < calls; i++)
+            {
+                total += Steady.work(i);
+            }
+            final long batchCpu = threads.getCurrentThreadCpuTime() - cpu;
+            bad += total == expected ? 0 : 1;
+            Steady.tick(1);
+            System.out.println("cost " + System.currentTimeMillis() + " " + batchCpu + (total == expected ? "" : " BAD"));
+            Thread.sleep(100);
+        }
+        System.out.println("bad-batches=" + bad);
     }
 
     public static long tick(final int value)
@@ -75,6 +133,7 @@ public final class TestApp
                 }
             }
             case "http-status" -> httpStatus(Integer.parseInt(args[1]));
+            case "steady" -> steady(Path.of(args[1]));
             case "wait-then-burst" ->
             {
                 System.out.println("ready");
