@@ -143,6 +143,10 @@ public final class AgentMain
                     uninstrument(installation);
                 }
             });
+            if (!config.bool(Setting.ASYNC_COMPLETION_HOOK))
+            {
+                io.hotpath.agent.bootstrap.CompletionTimes.hookInstaller(null);
+            }
             installation.reportLater(config.integer(Setting.REPORT_DELAY_MS), "start");
             new RulesReload(config, rules, installation, running.recorder().seriesRegistry(), config.integer(Setting.REPORT_DELAY_MS)).start();
             AgentLog.debug("start-up phases (ms): bootstrap " + millis(startNanos - premainNanos) +

@@ -3,6 +3,7 @@ package io.hotpath.agent.bootstrap;
 import java.nio.Buffer;
 import java.util.Collection;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -155,7 +156,11 @@ public final class HotpathBridge
     public static void recordOnCompletion(
         final Object result, final int seriesId, final long startNanos, final long payloadBytes, final int failureMode)
     {
-        if (result instanceof CompletionStage)
+        if (result instanceof CompletableFuture)
+        {
+            new CompletionRecorder(seriesId, startNanos, payloadBytes, failureMode).attachTo((CompletableFuture<?>)result);
+        }
+        else if (result instanceof CompletionStage)
         {
             ((CompletionStage<?>)result).whenComplete(new CompletionRecorder(seriesId, startNanos, payloadBytes, failureMode));
         }

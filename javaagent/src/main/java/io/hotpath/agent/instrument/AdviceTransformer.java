@@ -59,6 +59,8 @@ final class AdviceTransformer
         .with(VisibilityBridgeStrategy.Default.NEVER);
     private final RuleAdvice[] rules;
     private final MatchLog matchLog;
+    /** Whether {@code CompletableFuture.postComplete} gets {@link CompletionHookAdvice} (some rule may be asynchronous). */
+    private final boolean completionHook;
 
     AdviceTransformer(final List<RuleDefinition> rules, final SeriesRegistry series)
     {
@@ -71,6 +73,12 @@ final class AdviceTransformer
     AdviceTransformer(final List<RuleDefinition> rules, final SeriesRegistry series, final MatchLog matchLog, final int[] registryIndexes)
     {
         this.matchLog = matchLog;
+        boolean mayBeAsync = false;
+        for (final RuleDefinition rule : rules)
+        {
+            mayBeAsync |= !Boolean.FALSE.equals(rule.async());
+        }
+        this.completionHook = mayBeAsync;
         this.rules = new RuleAdvice[rules.size()];
         for (int i = 0; i < this.rules.length; i++)
         {
@@ -108,6 +116,12 @@ final class AdviceTransformer
                     logMatches(rule, type);
                 }
             }
+        }
+        if (completionHook && internalName.equals(TypeCandidates.COMPLETABLE_FUTURE))
+        {
+            builder = (builder == null ? byteBuddy.redefine(type, locator).ignoreAlso(LatentMatcher.ForSelfDeclaredMethod.NOT_DECLARED) : builder)
+                .visit(Advice.to(CompletionHookAdvice.class, ClassFileLocator.ForClassLoader.of(CompletionHookAdvice.class.getClassLoader()))
+                    .on(named("postComplete").and(ElementMatchers.takesArguments(0))));
         }
         return builder == null ? null : builder.make(TypeResolutionStrategy.Disabled.INSTANCE, pool).getBytes();
     }

@@ -120,6 +120,10 @@ final class GatedTransformer implements ClassFileTransformer
                     inst.redefineModule(module, Set.of(BRIDGE_MODULE), Map.of(), Map.of(), Set.of(), Map.of());
                 }
                 instrumented.add(className);
+                if (className.equals(TypeCandidates.COMPLETABLE_FUTURE))
+                {
+                    io.hotpath.agent.bootstrap.CompletionTimes.hooked();
+                }
                 AgentLog.debug("instrumented " + className.replace('/', '.') + (classBeingRedefined != null ? " (retransformed)" : ""));
             }
             return transformed;

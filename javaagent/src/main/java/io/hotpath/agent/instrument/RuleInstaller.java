@@ -39,6 +39,21 @@ public final class RuleInstaller
         final GatedTransformer transformer = new GatedTransformer(inst, rules, series);
         inst.addTransformer(transformer, true);
         final List<Class<?>> loaded = loadedCandidates(inst, transformer.candidates());
+        io.hotpath.agent.bootstrap.CompletionTimes.hookInstaller(new Runnable()
+        {
+            @Override
+            public void run()
+            {
+                try
+                {
+                    retransform(inst, List.of(java.util.concurrent.CompletableFuture.class));
+                }
+                catch (final Throwable t)
+                {
+                    AgentLog.debug("completion hook not installed (async calls are timed by their callback): " + t);
+                }
+            }
+        });
         if (!loaded.isEmpty())
         {
             retransform(inst, loaded);
@@ -57,8 +72,9 @@ public final class RuleInstaller
         final List<Class<?>> matches = new ArrayList<>();
         for (final Class<?> type : inst.getAllLoadedClasses())
         {
-            if (!type.isArray() && !type.isPrimitive() && !type.isHidden() && candidates.mayMatch(type) &&
-                inst.isModifiableClass(type))
+            // CompletableFuture is hooked at the first asynchronous call (CompletionTimes), not here: Byte Buddy would load at start
+            if (!type.isArray() && !type.isPrimitive() && !type.isHidden() && type != java.util.concurrent.CompletableFuture.class &&
+                candidates.mayMatch(type) && inst.isModifiableClass(type))
             {
                 matches.add(type);
             }
