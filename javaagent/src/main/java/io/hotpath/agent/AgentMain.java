@@ -134,6 +134,7 @@ public final class AgentMain
                 TraceContextDiscovery.start(inst, running.recorder(), attached);
             }
             final long recordingNanos = System.nanoTime();
+            io.hotpath.agent.bootstrap.CompletionTimes.enabled(config.bool(Setting.ASYNC_COMPLETION_HOOK));
             final RuleInstaller.Installation installation = RuleInstaller.install(inst, rules, running.recorder().seriesRegistry());
             running.onFailure(new Runnable()
             {
@@ -143,10 +144,6 @@ public final class AgentMain
                     uninstrument(installation);
                 }
             });
-            if (!config.bool(Setting.ASYNC_COMPLETION_HOOK))
-            {
-                io.hotpath.agent.bootstrap.CompletionTimes.hookInstaller(null);
-            }
             installation.reportLater(config.integer(Setting.REPORT_DELAY_MS), "start");
             new RulesReload(config, rules, installation, running.recorder().seriesRegistry(), config.integer(Setting.REPORT_DELAY_MS)).start();
             AgentLog.debug("start-up phases (ms): bootstrap " + millis(startNanos - premainNanos) +

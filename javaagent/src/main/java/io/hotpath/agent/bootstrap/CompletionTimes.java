@@ -23,6 +23,7 @@ public final class CompletionTimes
     private static final ConcurrentHashMap<Object, CompletionRecorder> WATCHED = new ConcurrentHashMap<>();
     private static final AtomicInteger COUNT = new AtomicInteger();
     private static volatile boolean hooked;
+    private static volatile boolean enabled = true;
     private static volatile Runnable hookInstaller;
     private static final AtomicInteger HOOK_REQUESTED = new AtomicInteger();
 
@@ -37,7 +38,22 @@ public final class CompletionTimes
      */
     public static void hookInstaller(final Runnable installer)
     {
-        hookInstaller = installer;
+        hookInstaller = enabled ? installer : null;
+    }
+
+    /** {@code hotpath.async.completionHook}: false keeps {@code CompletableFuture} as it is. */
+    public static void enabled(final boolean on)
+    {
+        enabled = on;
+        if (!on)
+        {
+            hookInstaller = null;
+        }
+    }
+
+    public static boolean enabled()
+    {
+        return enabled;
     }
 
     /** The advice on {@code postComplete} is in place: watching futures is worth it from now on. */

@@ -78,7 +78,7 @@ final class AdviceTransformer
         {
             mayBeAsync |= !Boolean.FALSE.equals(rule.async());
         }
-        this.completionHook = mayBeAsync;
+        this.completionHook = mayBeAsync && io.hotpath.agent.bootstrap.CompletionTimes.enabled();
         this.rules = new RuleAdvice[rules.size()];
         for (int i = 0; i < this.rules.length; i++)
         {

@@ -108,7 +108,10 @@ final class GatedTransformer implements ClassFileTransformer
         transforming.set(Boolean.TRUE);
         try
         {
-            if (!candidates.mayMatch(loader, className) || !BridgeVisibility.from(loader))
+            // CompletableFuture only when the completion hook asks for it (a retransformation at the first
+            // asynchronous call), never where it is defined: that is early in most JVMs, and would load Byte Buddy there
+            if (!candidates.mayMatch(loader, className) || !BridgeVisibility.from(loader) ||
+                (classBeingRedefined == null && TypeCandidates.COMPLETABLE_FUTURE.equals(className)))
             {
                 return null;
             }

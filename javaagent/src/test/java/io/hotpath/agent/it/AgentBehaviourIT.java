@@ -305,6 +305,40 @@ class AgentBehaviourIT
         assertEquals(0, reader.lastStats().adviceErrors());
     }
 
+    /**
+     * An asynchronous call ends when its CompletableFuture completes, even when the caller chains a
+     * slow callback afterwards (a future runs the last-chained callback first, so the agent's own
+     * callback runs 100 ms late): with the completion hook the recorded durations are the ~10 ms the
+     * placement takes; without it (hotpath.async.completionHook=false) they include the 100 ms.
+     */
+    @ParameterizedTest(name = "completion hook {0}")
+    @ValueSource(booleans = {true, false})
+    void anAsynchronousCallEndsWhenItsFutureCompletes(final boolean hook) throws Exception
+    {
+        final Path rules = temp.resolve("rules.yaml");
+        Files.writeString(rules, "rules:\n  - type: { name: io.hotpath.agent.testapp.TestApp }\n    method: placeAsync\n    metric: test_place\n");
+        final Path spool = temp.resolve("spool");
+        final int n = 30;
+        final ForkedJvm.Result run = ForkedJvm.run(ForkedJvm.command(ForkedJvm.java17(),
+            "config=" + rules + ",spool.dir=" + spool + ",async.completionHook=" + hook,
+            "-cp", testClassPath(), TestApp.class.getName(), "late-callback", String.valueOf(n)), 90);
+        assertEquals(0, run.exitCode(), run.stderr());
+        final List<Long> millis = SpoolReader.read(SpoolReader.onlyQueue(spool)).samples.stream()
+            .map(s -> s.durationNanos() / 1_000_000).toList();
+        assertEquals(n, millis.size(), millis.toString());
+        // the hook is put in place at the first asynchronous call, on a background thread: judge the last 20
+        final List<Long> last = millis.subList(n - 20, n).stream().sorted().toList();
+        final long median = last.get(last.size() / 2);
+        if (hook)
+        {
+            assertTrue(median < 60, "durations end at completion, not after the 100 ms callback: " + millis);
+        }
+        else
+        {
+            assertTrue(median >= 100, "without the hook the late callback's time is recorded: " + millis);
+        }
+    }
+
     private static int count(final String text, final String needle)
     {
         int count = 0;

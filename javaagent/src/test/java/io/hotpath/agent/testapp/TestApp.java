@@ -28,6 +28,8 @@ import java.util.concurrent.TimeUnit;
  *   <li>{@code steady STOPFILE}: until STOPFILE exists, batches of 200 000 {@link #work} calls and one
  *       {@link #tick}, printing per batch "cost EPOCH_MILLIS NANOS" (thread CPU time of the batch's work calls) and
  *       whether the batch computed what it must (for the rules reload test);</li>
+ *   <li>{@code late-callback N}: N calls of {@link #placeAsync} (completes after 10 ms on another
+ *       thread) whose caller then chains a 100 ms callback and waits: callbacks chained later run first;</li>
  *   <li>{@code hierarchy N}: N {@link Sender#send} calls on each of three implementations, one an
  *       override that calls {@code super.send} (for rules that match both levels).</li>
  * </ul>
@@ -60,7 +62,47 @@ public final class TestApp
             return value * 31 + 7;
         }
 
-        public static long tick(final int value)
+        private static final java.util.concurrent.ScheduledExecutorService SCHEDULER =
+        java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r ->
+        {
+            final Thread thread = new Thread(r, "completer");
+            thread.setDaemon(true);
+            return thread;
+        });
+
+    /** Completes 10 ms later on the scheduler thread. */
+    public static java.util.concurrent.CompletableFuture<Integer> placeAsync(final int value)
+    {
+        final java.util.concurrent.CompletableFuture<Integer> result = new java.util.concurrent.CompletableFuture<>();
+        SCHEDULER.schedule(() -> result.complete(value), 10, TimeUnit.MILLISECONDS);
+        return result;
+    }
+
+    static void lateCallback(final int n)
+    {
+        for (int i = 0; i < n; i++)
+        {
+            final java.util.concurrent.CompletableFuture<Integer> placed = placeAsync(i);
+            // chained after the call returned: runs on the completing thread before the agent's callback
+            final java.util.concurrent.CompletableFuture<Void> slow = placed.thenRun(() -> sleep(100));
+            slow.join(); // waits on the chained future only: nothing but the completing thread runs placed's callbacks
+            sum += placed.join();
+        }
+    }
+
+    private static void sleep(final long millis)
+    {
+        try
+        {
+            Thread.sleep(millis);
+        }
+        catch (final InterruptedException e)
+        {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    public static long tick(final int value)
         {
             ticks += value;
             return ticks;
@@ -94,6 +136,46 @@ public final class TestApp
             Thread.sleep(100);
         }
         System.out.println("bad-batches=" + bad);
+    }
+
+    private static final java.util.concurrent.ScheduledExecutorService SCHEDULER =
+        java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r ->
+        {
+            final Thread thread = new Thread(r, "completer");
+            thread.setDaemon(true);
+            return thread;
+        });
+
+    /** Completes 10 ms later on the scheduler thread. */
+    public static java.util.concurrent.CompletableFuture<Integer> placeAsync(final int value)
+    {
+        final java.util.concurrent.CompletableFuture<Integer> result = new java.util.concurrent.CompletableFuture<>();
+        SCHEDULER.schedule(() -> result.complete(value), 10, TimeUnit.MILLISECONDS);
+        return result;
+    }
+
+    static void lateCallback(final int n)
+    {
+        for (int i = 0; i < n; i++)
+        {
+            final java.util.concurrent.CompletableFuture<Integer> placed = placeAsync(i);
+            // chained after the call returned: runs on the completing thread before the agent's callback
+            final java.util.concurrent.CompletableFuture<Void> slow = placed.thenRun(() -> sleep(100));
+            slow.join(); // waits on the chained future only: nothing but the completing thread runs placed's callbacks
+            sum += placed.join();
+        }
+    }
+
+    private static void sleep(final long millis)
+    {
+        try
+        {
+            Thread.sleep(millis);
+        }
+        catch (final InterruptedException e)
+        {
+            Thread.currentThread().interrupt();
+        }
     }
 
     public static long tick(final int value)
@@ -134,6 +216,7 @@ public final class TestApp
             }
             case "http-status" -> httpStatus(Integer.parseInt(args[1]));
             case "steady" -> steady(Path.of(args[1]));
+            case "late-callback" -> lateCallback(Integer.parseInt(args[1]));
             case "wait-then-burst" ->
             {
                 System.out.println("ready");
