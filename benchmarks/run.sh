@@ -74,6 +74,8 @@ jmh() {
 jmh record-path-t1 'io.hotpath.benchmarks.RecordPathBenchmark' -t 1 -prof gc
 jmh record-path-t2 'io.hotpath.benchmarks.RecordPathBenchmark' -t 2 -prof gc
 jmh record-path-t4 'io.hotpath.benchmarks.RecordPathBenchmark' -t 4 -prof gc
+jmh label-cap-t1 'io.hotpath.benchmarks.LabelCapBenchmark' -t 1 -prof gc
+jmh label-cap-t2 'io.hotpath.benchmarks.LabelCapBenchmark' -t 2
 jmh instrumented-call 'io.hotpath.benchmarks.InstrumentedCallBenchmark' -prof gc
 jmh spool-drain 'io.hotpath.benchmarks.SpoolDrainBenchmark'
 jmh spool-document 'io.hotpath.benchmarks.SpoolDocumentBenchmark'

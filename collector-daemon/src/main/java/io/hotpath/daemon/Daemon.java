@@ -124,6 +124,7 @@ public final class Daemon implements AutoCloseable
         this.config = config;
         final long now = System.currentTimeMillis();
         this.aggregator = new Aggregator(config.aggregationSettings(), now);
+        io.hotpath.daemon.tail.StraySpools.spoolDirectory(config.getSpool().dir());
         this.spool = new SpoolTailers(config.getSpool().dir(), aggregator, counters,
             new SpoolRetention(config.getSpool().maxAgeMillis(), config.getSpool().maxTotalBytes()));
         this.checkpoints = new CheckpointStore(config.getState().dir());

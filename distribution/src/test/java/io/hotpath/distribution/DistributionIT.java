@@ -126,7 +126,7 @@ class DistributionIT
         {
             Thread.sleep(1500);
             final Processes.Result attach = Processes.run(temp, List.of(home.resolve("bin/hotpath").toString(), "attach",
-                Long.toString(service.pid()), "config=" + home.resolve("etc/rules/hotpath-demo-rules.yaml") + ",spool.dir=" + spool),
+                Long.toString(service.pid()), "config=" + home.resolve("etc/rules/hotpath-demo-rules.yaml"), "spool.dir=" + spool),
                 Map.of("JAVA", Tarball.testJava().toString()), 60);
             assertEquals(0, attach.exit(), attach.toString());
             assertTrue(attach.stdout().contains("agent loaded into JVM " + service.pid()), attach.toString());

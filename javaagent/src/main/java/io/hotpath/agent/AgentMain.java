@@ -13,6 +13,7 @@ import io.hotpath.agent.instrument.RuleInstaller;
 import io.hotpath.agent.record.ErrorTypeRegistry;
 import io.hotpath.agent.record.RingRecorder;
 import io.hotpath.agent.record.SeriesRegistry;
+import io.hotpath.agent.record.StatusSeries;
 import io.hotpath.agent.spool.SpoolDrainer;
 import io.hotpath.agent.spool.SpoolSettings;
 import io.hotpath.agent.trace.TraceContextDiscovery;
@@ -133,6 +134,7 @@ public final class AgentMain
                 TraceContextDiscovery.start(inst, running.recorder(), attached);
             }
             final long recordingNanos = System.nanoTime();
+            io.hotpath.agent.bootstrap.CompletionTimes.enabled(config.bool(Setting.ASYNC_COMPLETION_HOOK));
             final RuleInstaller.Installation installation = RuleInstaller.install(inst, rules, running.recorder().seriesRegistry());
             running.onFailure(new Runnable()
             {
@@ -142,6 +144,8 @@ public final class AgentMain
                     uninstrument(installation);
                 }
             });
+            installation.reportLater(config.integer(Setting.REPORT_DELAY_MS), "start");
+            new RulesReload(config, rules, installation, running.recorder().seriesRegistry(), config.integer(Setting.REPORT_DELAY_MS)).start();
             AgentLog.debug("start-up phases (ms): bootstrap " + millis(startNanos - premainNanos) +
                 ", config " + millis(configuredNanos - startNanos) + ", rules " +
                 millis(rulesNanos - configuredNanos) + ", ring " + millis(recordingNanos - rulesNanos) + ", instrumentation " +
@@ -256,6 +260,7 @@ public final class AgentMain
         });
         drainer.beforeOpen(quietUnsafeWarning(config));
         running.drainer = drainer;
+        HotpathBridge.installStatusSeries(new StatusSeries(recorder.seriesRegistry()));
         HotpathBridge.install(recorder);
         drainer.start();
         final Thread hook = new Thread(new Runnable()

@@ -269,6 +269,12 @@ public final class DaemonRoutes
         http.put("closed", closed);
         health.put("http", http);
         healthSections.forEach((name, section) -> health.put(name, section.get()));
+        final List<String> elsewhere = io.hotpath.daemon.tail.StraySpools.elsewhere();
+        if (!elsewhere.isEmpty())
+        {
+            health.put("agentsWritingElsewhere", Map.of("paths", elsewhere, "message", "an agent on this host writes elsewhere: " +
+                String.join(", ", elsewhere) + " (its spool directory was not writable for its user; the agent's log names the fix)"));
+        }
         return health;
     }
 

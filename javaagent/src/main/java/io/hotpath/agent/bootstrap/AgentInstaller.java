@@ -10,6 +10,27 @@ import java.lang.instrument.Instrumentation;
 public final class AgentInstaller
 {
     private static volatile ClassLoader agentClassLoader;
+    private static volatile Runnable reloadRequest;
+
+    /** What {@code hotpath reload <pid>} (an attach with the argument {@code reload}) runs. */
+    public static void onReloadRequest(final Runnable action)
+    {
+        reloadRequest = action;
+    }
+
+    /** @return whether a running agent took the request. */
+    public static boolean requestReload()
+    {
+        final Runnable action = reloadRequest;
+        if (action == null)
+        {
+            return false;
+        }
+        final Thread thread = new Thread(action, "hotpath-reload");
+        thread.setDaemon(true);
+        thread.start();
+        return true;
+    }
 
     private AgentInstaller()
     {

@@ -1,5 +1,6 @@
 package io.hotpath.agent.bootstrap;
 
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.function.BiConsumer;
@@ -16,6 +17,9 @@ public final class CompletionRecorder implements BiConsumer<Object, Throwable>
     private final long payloadBytes;
     private final int failureMode;
     private final Object traceContext;
+    /** Set by {@link CompletionTimes} inside the future's completion path (0: not seen; the callback reads the clock). */
+    private volatile long completedNanos;
+    private volatile CompletableFuture<?> watched;
 
     public CompletionRecorder(final int seriesId, final long startNanos, final long payloadBytes, final int failureMode)
     {
@@ -26,10 +30,37 @@ public final class CompletionRecorder implements BiConsumer<Object, Throwable>
         this.traceContext = HotpathBridge.captureTraceContext();
     }
 
+    /** Watches {@code future}'s completion time, then registers this as its callback. */
+    void attachTo(final CompletableFuture<?> future)
+    {
+        if (!future.isDone())
+        {
+            watched = future;
+            CompletionTimes.watch(future, this);
+        }
+        future.whenComplete(this);
+    }
+
+    void completedAt(final long nanos)
+    {
+        if (completedNanos == 0)
+        {
+            completedNanos = nanos;
+        }
+    }
+
     @Override
     public void accept(final Object value, final Throwable thrown)
     {
-        final long endNanos = System.nanoTime();
+        final long now = System.nanoTime();
+        final long seen = completedNanos;
+        final long endNanos = seen != 0 && seen <= now ? seen : now;
+        final CompletableFuture<?> future = watched;
+        if (future != null)
+        {
+            watched = null;
+            CompletionTimes.forget(future);
+        }
         try
         {
             final int error;
@@ -37,17 +68,23 @@ public final class CompletionRecorder implements BiConsumer<Object, Throwable>
             {
                 error = HotpathBridge.errorType(unwrap(thrown));
             }
-            else if (failureMode == HotpathBridge.FAILURE_ON_NULL)
+            else if (HotpathBridge.failureOn(failureMode) == HotpathBridge.FAILURE_ON_NULL)
             {
                 error = HotpathBridge.failedIfNull(value);
             }
-            else if (failureMode == HotpathBridge.FAILURE_ON_FALSE)
+            else if (HotpathBridge.failureOn(failureMode) == HotpathBridge.FAILURE_ON_FALSE)
             {
                 error = HotpathBridge.failedIfFalse(value);
             }
             else
             {
                 error = 0;
+            }
+            if (failureMode >>> HotpathBridge.STATUS_SHIFT != 0)
+            {
+                HotpathBridge.recordStatus(traceContext, true, thrown == null ? value : null, seriesId, startNanos, endNanos,
+                    payloadBytes, error, failureMode);
+                return;
             }
             HotpathBridge.recordInContext(traceContext, seriesId, startNanos, endNanos, payloadBytes, error);
         }

@@ -40,6 +40,8 @@ public final class HotpathAgent
     public static final String INSTALLED_PROPERTY = "hotpath.agent.installed";
     /** Jar entry listing the class files of {@code io.hotpath.agent.bootstrap}, one per line (written by the build). */
     static final String BOOTSTRAP_INDEX = "META-INF/hotpath/bootstrap-classes.txt";
+    /** The attach argument of {@code hotpath reload <pid>}: the running agent re-reads its rules. */
+    public static final String RELOAD_ARGUMENT = "reload";
 
     private HotpathAgent()
     {
@@ -61,6 +63,14 @@ public final class HotpathAgent
         try
         {
             final String mode = attached ? "attach" : "premain";
+            if (attached && RELOAD_ARGUMENT.equals(agentArgs) && System.getProperty(INSTALLED_PROPERTY) != null)
+            {
+                if (!AgentInstaller.requestReload())
+                {
+                    System.err.println("[hotpath] WARN reload requested, but the agent in this JVM does not record (see its first messages)");
+                }
+                return;
+            }
             if (System.getProperties().putIfAbsent(INSTALLED_PROPERTY, mode) != null)
             {
                 System.err.println("[hotpath] WARN the agent is already installed in this JVM (" +

@@ -3,6 +3,7 @@ package io.hotpath.agent.bootstrap;
 import java.nio.Buffer;
 import java.util.Collection;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -22,11 +23,22 @@ public final class HotpathBridge
     public static final int ERROR_RETURNED_NULL = 2;
     /** Error type id for exception classes beyond the error type table's capacity. */
     public static final int ERROR_OTHER = 3;
+    /** Error type ids of a response whose status is at or above the rule's {@code status_class.error_from}. */
+    public static final int ERROR_HTTP_4XX = 4;
+    public static final int ERROR_HTTP_5XX = 5;
+    /** ... below 400 (an {@code error_from} of 100..399). */
+    public static final int ERROR_HTTP_STATUS = 6;
 
     /** Failure modes of a rule, as bound into its advice. */
     public static final int FAILURE_ON_NOTHING = 0;
     public static final int FAILURE_ON_FALSE = 1;
     public static final int FAILURE_ON_NULL = 2;
+    /**
+     * The advice's failure mode also carries the rule's {@code status_class} setting, above these
+     * bits: 0 = none, 1 = label only, {@code n + 1} = label, and a status of {@code n} or more is an error.
+     */
+    public static final int STATUS_SHIFT = 8;
+    private static final int FAILURE_MASK = (1 << STATUS_SHIFT) - 1;
 
     /** Payload size not known. */
     public static final long SIZE_UNKNOWN = -1L;
@@ -34,6 +46,7 @@ public final class HotpathBridge
     public static final long NO_RETURNED_SIZE = Long.MIN_VALUE;
 
     private static volatile HotpathRecorder recorder = HotpathRecorder.NO_OP;
+    private static volatile HttpStatusSeries statusSeries = HttpStatusSeries.NONE;
 
     private HotpathBridge()
     {
@@ -43,6 +56,48 @@ public final class HotpathBridge
     public static void install(final HotpathRecorder newRecorder)
     {
         recorder = newRecorder == null ? HotpathRecorder.NO_OP : newRecorder;
+    }
+
+    /** Makes {@code series} what {@code status_class} rules use from now on. */
+    public static void installStatusSeries(final HttpStatusSeries series)
+    {
+        statusSeries = series == null ? HttpStatusSeries.NONE : series;
+    }
+
+    /** The failure mode ({@code FAILURE_ON_*}) part of an advice's failure mode. */
+    public static int failureOn(final int failureMode)
+    {
+        return failureMode & FAILURE_MASK;
+    }
+
+    /**
+     * Records a call of a {@code status_class} rule: its series gets the response's status class;
+     * a status at or above the rule's {@code error_from} is an error unless the call already failed.
+     *
+     * @param response the returned (or completion) value, {@code null} when the call threw.
+     */
+    public static void recordStatus(final Object traceContext, final boolean inContext, final Object response,
+        final int seriesId, final long startNanos, final long endNanos, final long payloadBytes, final int errorTypeId,
+        final int failureMode)
+    {
+        final HttpStatusSeries status = statusSeries;
+        final int code = response == null ? 0 : status.statusCode(response);
+        final int statusClass = code >= 100 && code < 600 ? code / 100 : 0;
+        int error = errorTypeId;
+        final int errorFrom = (failureMode >>> STATUS_SHIFT) - 1;
+        if (error == 0 && errorFrom > 0 && code >= errorFrom)
+        {
+            error = statusClass == 5 ? ERROR_HTTP_5XX : statusClass == 4 ? ERROR_HTTP_4XX : ERROR_HTTP_STATUS;
+        }
+        final int series = status.series(seriesId, statusClass);
+        if (inContext)
+        {
+            recorder.recordInContext(traceContext, series, startNanos, endNanos, payloadBytes, error);
+        }
+        else
+        {
+            recorder.record(series, startNanos, endNanos, payloadBytes, error);
+        }
     }
 
     public static HotpathRecorder installed()
@@ -101,14 +156,24 @@ public final class HotpathBridge
     public static void recordOnCompletion(
         final Object result, final int seriesId, final long startNanos, final long payloadBytes, final int failureMode)
     {
-        if (result instanceof CompletionStage)
+        if (result instanceof CompletableFuture)
+        {
+            new CompletionRecorder(seriesId, startNanos, payloadBytes, failureMode).attachTo((CompletableFuture<?>)result);
+        }
+        else if (result instanceof CompletionStage)
         {
             ((CompletionStage<?>)result).whenComplete(new CompletionRecorder(seriesId, startNanos, payloadBytes, failureMode));
         }
         else if (result == null || !recorder.recordOnCompletion(result, seriesId, startNanos, payloadBytes, failureMode))
         {
-            final int error = result == null && failureMode == FAILURE_ON_NULL ? ERROR_RETURNED_NULL : 0;
-            recorder.record(seriesId, startNanos, System.nanoTime(), payloadBytes, error);
+            final long endNanos = System.nanoTime();
+            final int error = result == null && failureOn(failureMode) == FAILURE_ON_NULL ? ERROR_RETURNED_NULL : 0;
+            if (failureMode >>> STATUS_SHIFT != 0)
+            {
+                recordStatus(null, false, null, seriesId, startNanos, endNanos, payloadBytes, error, failureMode);
+                return;
+            }
+            recorder.record(seriesId, startNanos, endNanos, payloadBytes, error);
         }
     }
 

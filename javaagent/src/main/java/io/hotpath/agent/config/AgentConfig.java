@@ -44,6 +44,8 @@ public final class AgentConfig
         STATS_INTERVAL_MS("hotpath.stats.intervalMs", "1000", Check.integer(100, 3_600_000), "period of AGENT_STATS records"),
         SPOOL_OPEN_DELAY_MS("hotpath.spool.openDelayMs", "5000", Check.integer(1, 86_400_000), "the queue is created at the first sample, or after this long without one"),
         DRAIN_IDLE_MS("hotpath.drain.idleMs", "1", Check.integer(1, 10_000), "how long the drain thread sleeps when the ring is empty"),
+        ASYNC_COMPLETION_HOOK("hotpath.async.completionHook", "true", Check.BOOLEAN, "at the first asynchronous call, add advice to CompletableFuture.postComplete so that an asynchronous call ends when its future completes, not when the agent's callback runs (callbacks registered later run first); false: the callback's time"),
+        REPORT_DELAY_MS("hotpath.report.delayMs", "5000", Check.integer(0, 3_600_000), "this long after start (and after each rules reload) the agent logs one line per rule: what it matched (info), or that it matched nothing, with the closest loaded names (warn; info for packs); 0: no report"),
         LOG_LEVEL("hotpath.log.level", "warn", Check.LOG_LEVEL, "agent log level on stderr: off, error, warn, info, debug"),
         TRACE_CAPTURE("hotpath.trace.capture", "true", Check.BOOLEAN, "samples recorded inside an OpenTelemetry span (OTel Java agent or the application's OTel API) carry its trace and span id; false: never read span contexts"),
         QUIET_UNSAFE("hotpath.jdk.quietUnsafeWarning", "true", Check.BOOLEAN, "on JDK 24+, keep the one-time sun.misc.Unsafe deprecation warning (caused by Chronicle) off stderr");

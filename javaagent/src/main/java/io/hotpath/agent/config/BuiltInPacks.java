@@ -34,10 +34,10 @@ public final class BuiltInPacks
             case "jdk-httpclient":
             {
                 final String facade = "jdk.internal.net.http.HttpClientFacade";
-                rules.add(rule("pack jdk-httpclient:5:5", facade, "send", null, "http_client_request",
-                    Map.of("library", "jdk-httpclient", "mode", "sync"), -1, false));
-                rules.add(rule("pack jdk-httpclient:10:5", facade, "sendAsync", null, "http_client_request",
-                    Map.of("library", "jdk-httpclient", "mode", "async"), -1, false));
+                rules.add(withStatusClass(rule("pack jdk-httpclient:6:5", facade, "send", null, "http_client_request",
+                    Map.of("library", "jdk-httpclient", "mode", "sync"), -1, false)));
+                rules.add(withStatusClass(rule("pack jdk-httpclient:12:5", facade, "sendAsync", null, "http_client_request",
+                    Map.of("library", "jdk-httpclient", "mode", "async"), -1, false)));
                 return rules;
             }
             case "nio":
@@ -64,6 +64,14 @@ public final class BuiltInPacks
             default:
                 return null;
         }
+    }
+
+    /** {@code status_class: true}: the response's status class as a label, 5xx an error. */
+    private static RuleDefinition withStatusClass(final RuleDefinition rule)
+    {
+        return new RuleDefinition(rule.source(), rule.typeName(), rule.typePattern(), rule.subtypeOf(), rule.methodName(),
+            rule.parameterTypes(), rule.metric(), rule.kind(), rule.staticLabels(), rule.labelArguments(), rule.sizeArgument(),
+            rule.sizeFromReturn(), rule.failureOn(), rule.async(), rule.maxSeries(), RuleDefinition.DEFAULT_HTTP_ERROR_FROM);
     }
 
     /** A transport rule on an exact type with static labels only and the parser's defaults otherwise. */

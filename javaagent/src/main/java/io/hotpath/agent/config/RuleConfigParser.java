@@ -48,6 +48,8 @@ import java.util.TreeSet;
  *     failure_on: false                                 # or null
  *     async: auto                                       # true | false | auto
  *     max_series: 64
+ *     status_class: true                                # label status_class (1xx..5xx) from the returned HTTP
+ *                                                       # response, 5xx an error; or { error_from: 400 | none }
  * </pre>
  */
 public final class RuleConfigParser
@@ -55,7 +57,7 @@ public final class RuleConfigParser
     private static final Set<String> RESERVED_LABELS = Set.of(
         "service", "metric", "kind", "le", "quantile", "outcome", "error_type", "window", "pid", "signal", "detector");
     private static final Set<String> RULE_KEYS = Set.of(
-        "name", "type", "method", "metric", "kind", "labels", "size", "failure_on", "async", "max_series");
+        "name", "type", "method", "metric", "kind", "labels", "size", "failure_on", "async", "max_series", "status_class");
 
     private final String sourceName;
 
@@ -95,7 +97,7 @@ public final class RuleConfigParser
         {
             final Optional<Mark> mark = e.getProblemMark().isPresent() ? e.getProblemMark() : e.getContextMark();
             throw new ConfigException(where(mark) + ": YAML syntax error: " + e.getProblem() +
-                (e.getContext() != null ? " (" + e.getContext() + ")" : ""));
+                (e.getContext() != null ? " (" + e.getContext() + ")" : "") + arrayTypeHint(yaml, mark));
         }
         catch (final YamlEngineException e)
         {
@@ -130,6 +132,49 @@ public final class RuleConfigParser
             }
         }
         return rules;
+    }
+
+    /**
+     * An array type in a flow list ({@code parameters: [byte[], int]}) is a nested list to YAML and
+     * a syntax error: when the offending line (or the one before) has an unquoted {@code []}, say how to write it.
+     */
+    static String arrayTypeHint(final String yaml, final Optional<Mark> mark)
+    {
+        if (mark.isEmpty())
+        {
+            return "";
+        }
+        final String[] lines = yaml.split("\n", -1);
+        final int line = mark.get().getLine();
+        for (int i = Math.max(0, line - 1); i <= line && i < lines.length; i++)
+        {
+            final String text = lines[i];
+            final int brackets = text.indexOf("[]");
+            if (brackets > 0 && Character.isLetterOrDigit(text.charAt(brackets - 1)) && !quoted(text, brackets))
+            {
+                int start = brackets;
+                while (start > 0 && (Character.isJavaIdentifierPart(text.charAt(start - 1)) || text.charAt(start - 1) == '.'))
+                {
+                    start--;
+                }
+                final String type = text.substring(start, brackets + 2);
+                return "; array types must be quoted in flow lists, e.g. parameters: [\"" + type + "\"] (line " + (i + 1) + ")";
+            }
+        }
+        return "";
+    }
+
+    private static boolean quoted(final String text, final int index)
+    {
+        int quotes = 0;
+        for (int i = 0; i < index; i++)
+        {
+            if (text.charAt(i) == '"' || text.charAt(i) == '\'')
+            {
+                quotes++;
+            }
+        }
+        return quotes % 2 == 1;
     }
 
     private RuleDefinition parseRule(final Node node, final String path) throws ConfigException
@@ -325,10 +370,47 @@ public final class RuleConfigParser
             }
         }
 
+        int httpStatus = RuleDefinition.NO_HTTP_STATUS;
+        if (fields.containsKey("status_class") && !isNull(fields.get("status_class").getValueNode()))
+        {
+            httpStatus = parseStatusClass(fields.get("status_class").getValueNode(), path + ".status_class");
+            if (staticLabels.containsKey("status_class") || labelArguments.stream().anyMatch(l -> l.name().equals("status_class")))
+            {
+                throw error(fields.get("status_class").getValueNode(), path + ".status_class",
+                    "the rule already has a label named status_class; remove one of them");
+            }
+        }
+
         return new RuleDefinition(
             where(rule.getStartMark()), typeName, typePattern, subtypeOf, methodName, parameterTypes, metric, kind,
             Collections.unmodifiableMap(staticLabels), List.copyOf(labelArguments), sizeArgument, sizeFromReturn, failureOn,
-            async, maxSeries);
+            async, maxSeries, httpStatus);
+    }
+
+    /** {@code true}, {@code false}, or {@code {error_from: N | none}}: see {@link RuleDefinition#httpStatus}. */
+    private int parseStatusClass(final Node node, final String path) throws ConfigException
+    {
+        if (node instanceof ScalarNode)
+        {
+            return bool(node, path) ? RuleDefinition.DEFAULT_HTTP_ERROR_FROM : RuleDefinition.NO_HTTP_STATUS;
+        }
+        final MappingNode spec = mapping(node, path, "true, false or {error_from: N}");
+        final Map<String, NodeTuple> fields = fields(spec, path, Set.of("error_from"));
+        if (!fields.containsKey("error_from"))
+        {
+            return RuleDefinition.DEFAULT_HTTP_ERROR_FROM;
+        }
+        final Node from = fields.get("error_from").getValueNode();
+        if (isNull(from) || (from instanceof ScalarNode && "none".equals(((ScalarNode)from).getValue())))
+        {
+            return 0;
+        }
+        final int value = nonNegativeInt(from, path + ".error_from");
+        if (value < 100 || value > 599)
+        {
+            throw error(from, path + ".error_from", "expected an HTTP status 100..599 (or none), got " + value);
+        }
+        return value;
     }
 
     private RuleDefinition.LabelArgument parseLabelArgument(final String name, final Node value, final String path)

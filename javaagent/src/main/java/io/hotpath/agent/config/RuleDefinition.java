@@ -23,6 +23,10 @@ import java.util.Map;
  * @param async           {@code true}, {@code false} or {@code null} = automatic (a returned
  *                        {@code CompletionStage} makes the call asynchronous).
  * @param maxSeries       cardinality cap of this metric: series beyond it fold into {@code other}.
+ * @param httpStatus      {@link #NO_HTTP_STATUS}: no {@code status_class} label; else the return value (or
+ *                        the completion value of an asynchronous call) is an HTTP response whose status class
+ *                        ({@code 1xx}..{@code 5xx}, {@code none} when the call threw) becomes the label, and a
+ *                        status at or above this value is an error ({@code 0}: never).
  */
 public record RuleDefinition(
     String source,
@@ -39,8 +43,38 @@ public record RuleDefinition(
     boolean sizeFromReturn,
     int failureOn,
     Boolean async,
-    int maxSeries)
+    int maxSeries,
+    int httpStatus)
 {
+    /** {@link #httpStatus} of a rule without a {@code status_class} label. */
+    public static final int NO_HTTP_STATUS = -1;
+    /** {@link #httpStatus} by default for {@code status_class: true}: 5xx is an error. */
+    public static final int DEFAULT_HTTP_ERROR_FROM = 500;
+
+    /** A rule without a {@code status_class} label. */
+    public RuleDefinition(
+        final String source, final String typeName, final String typePattern, final String subtypeOf, final String methodName,
+        final List<String> parameterTypes, final String metric, final MetricKind kind, final Map<String, String> staticLabels,
+        final List<LabelArgument> labelArguments, final int sizeArgument, final boolean sizeFromReturn, final int failureOn,
+        final Boolean async, final int maxSeries)
+    {
+        this(source, typeName, typePattern, subtypeOf, methodName, parameterTypes, metric, kind, staticLabels, labelArguments,
+            sizeArgument, sizeFromReturn, failureOn, async, maxSeries, NO_HTTP_STATUS);
+    }
+
+    /** The same rule at another place: reloads compare rules by what they do, not by where they are written. */
+    public RuleDefinition withSource(final String newSource)
+    {
+        return new RuleDefinition(newSource, typeName, typePattern, subtypeOf, methodName, parameterTypes, metric, kind, staticLabels,
+            labelArguments, sizeArgument, sizeFromReturn, failureOn, async, maxSeries, httpStatus);
+    }
+
+    /** Whether the rule labels its series with the HTTP status class of the response. */
+    public boolean hasStatusClass()
+    {
+        return httpStatus != NO_HTTP_STATUS;
+    }
+
     public static final int MAX_LABEL_ARGUMENTS = 3;
     public static final int DEFAULT_MAX_SERIES = 256;
     public static final int DEFAULT_MAX_VALUES = 64;

@@ -41,7 +41,7 @@ final class AdviceBindings
     {
     }
 
-    /** Constant: {@code HotpathBridge.FAILURE_ON_*}. */
+    /** Constant: {@code HotpathBridge.FAILURE_ON_*}, and the {@code status_class} setting above {@code STATUS_SHIFT}. */
     @Retention(RetentionPolicy.RUNTIME)
     @Target(ElementType.PARAMETER)
     @interface FailureMode
@@ -92,6 +92,13 @@ final class AdviceBindings
     @Retention(RetentionPolicy.RUNTIME)
     @Target(ElementType.PARAMETER)
     @interface ReturnedStage
+    {
+    }
+
+    /** The return value of a {@code status_class} rule's synchronous call (its HTTP response), else {@code null}. */
+    @Retention(RetentionPolicy.RUNTIME)
+    @Target(ElementType.PARAMETER)
+    @interface ReturnedResponse
     {
     }
 }

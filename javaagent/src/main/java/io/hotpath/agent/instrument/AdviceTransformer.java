@@ -58,13 +58,33 @@ final class AdviceTransformer
         .with(InstrumentedType.Factory.Default.FROZEN)
         .with(VisibilityBridgeStrategy.Default.NEVER);
     private final RuleAdvice[] rules;
+    private final MatchLog matchLog;
+    /** Whether {@code CompletableFuture.postComplete} gets {@link CompletionHookAdvice} (some rule may be asynchronous). */
+    private final boolean completionHook;
 
     AdviceTransformer(final List<RuleDefinition> rules, final SeriesRegistry series)
     {
+        this(rules, series, null, null);
+    }
+
+    /**
+     * @param registryIndexes each rule's index in {@code series} ({@code null}: its position), bound into its advice.
+     */
+    AdviceTransformer(final List<RuleDefinition> rules, final SeriesRegistry series, final MatchLog matchLog, final int[] registryIndexes)
+    {
+        this.matchLog = matchLog;
+        boolean mayBeAsync = false;
+        for (final RuleDefinition rule : rules)
+        {
+            mayBeAsync |= !Boolean.FALSE.equals(rule.async());
+        }
+        this.completionHook = mayBeAsync && io.hotpath.agent.bootstrap.CompletionTimes.enabled();
         this.rules = new RuleAdvice[rules.size()];
         for (int i = 0; i < this.rules.length; i++)
         {
-            this.rules[i] = new RuleAdvice(rules.get(i), i, series.staticSeries(i));
+            final int index = registryIndexes == null ? i : registryIndexes[i];
+            this.rules[i] = new RuleAdvice(rules.get(i), index, series.staticSeries(index));
+            this.rules[i].position = i;
         }
     }
 
@@ -91,9 +111,39 @@ final class AdviceTransformer
                     builder = byteBuddy.redefine(type, locator).ignoreAlso(LatentMatcher.ForSelfDeclaredMethod.NOT_DECLARED);
                 }
                 builder = builder.visit(rule.advice.on(rule.methods));
+                if (matchLog != null)
+                {
+                    logMatches(rule, type);
+                }
             }
         }
+        if (completionHook && internalName.equals(TypeCandidates.COMPLETABLE_FUTURE))
+        {
+            builder = (builder == null ? byteBuddy.redefine(type, locator).ignoreAlso(LatentMatcher.ForSelfDeclaredMethod.NOT_DECLARED) : builder)
+                .visit(Advice.to(CompletionHookAdvice.class, ClassFileLocator.ForClassLoader.of(CompletionHookAdvice.class.getClassLoader()))
+                    .on(named("postComplete").and(ElementMatchers.takesArguments(0))));
+        }
         return builder == null ? null : builder.make(TypeResolutionStrategy.Disabled.INSTANCE, pool).getBytes();
+    }
+
+    private void logMatches(final RuleAdvice rule, final TypeDescription type)
+    {
+        for (final MethodDescription.InDefinedShape method : type.getDeclaredMethods().filter(rule.methods))
+        {
+            matchLog.matched(rule.position, signature(type.getName(), method));
+            matchLog.matchedClass(rule.position, type.getInternalName());
+        }
+    }
+
+    /** {@code com.example.Foo.send(byte[], com.example.Kind)} */
+    static String signature(final String typeName, final MethodDescription method)
+    {
+        final StringBuilder text = new StringBuilder(typeName).append('.').append(method.getName()).append('(');
+        for (int i = 0; i < method.getParameters().size(); i++)
+        {
+            text.append(i == 0 ? "" : ", ").append(method.getParameters().get(i).getType().asErasure().getActualName());
+        }
+        return text.append(')').toString();
     }
 
     /**
@@ -178,16 +228,21 @@ final class AdviceTransformer
         final ElementMatcher<TypeDescription> types;
         final ElementMatcher<MethodDescription> methods;
         final Advice advice;
+        final int index;
+        /** The rule's place in its rule list (the match log's index). */
+        int position;
 
         RuleAdvice(final RuleDefinition rule, final int ruleIndex, final int staticSeries)
         {
+            this.index = ruleIndex;
+            this.position = ruleIndex;
             this.types = typeMatcher(rule);
             this.methods = methodMatcher(rule);
             this.advice = Advice.withCustomMapping()
                 .bind(AdviceBindings.RuleIndex.class, ruleIndex)
                 .bind(AdviceBindings.OutermostOnly.class, rule.typeName() == null)
                 .bind(AdviceBindings.StaticSeries.class, staticSeries)
-                .bind(AdviceBindings.FailureMode.class, rule.failureOn())
+                .bind(AdviceBindings.FailureMode.class, rule.failureOn() | ((rule.httpStatus() + 1) << HotpathBridge.STATUS_SHIFT))
                 .bind(AdviceBindings.LabelArgument0.class, RuleMappings.argument(rule, labelArgument(rule, 0)))
                 .bind(AdviceBindings.LabelArgument1.class, RuleMappings.argument(rule, labelArgument(rule, 1)))
                 .bind(AdviceBindings.LabelArgument2.class, RuleMappings.argument(rule, labelArgument(rule, 2)))
@@ -195,6 +250,7 @@ final class AdviceTransformer
                 .bind(AdviceBindings.ReturnedSize.class, RuleMappings.returnedSize(rule))
                 .bind(AdviceBindings.ReturnedFailure.class, RuleMappings.returnedFailure(rule))
                 .bind(AdviceBindings.ReturnedStage.class, RuleMappings.returnedStage(rule))
+                .bind(AdviceBindings.ReturnedResponse.class, RuleMappings.returnedResponse(rule))
                 .to(TimingAdvice.class, ClassFileLocator.ForClassLoader.of(TimingAdvice.class.getClassLoader()))
                 .withExceptionHandler(MethodInvocation.invoke(RuleMappings.bridgeMethod("adviceError", Throwable.class)));
         }

@@ -43,9 +43,19 @@ final class GatedTransformer implements ClassFileTransformer
     /** Internal names of the classes instrumented so far, for {@link RuleInstaller.Installation#uninstall}. */
     private final Set<String> instrumented = ConcurrentHashMap.newKeySet();
     private volatile boolean active = true;
+    private final MatchLog matchLog;
+
+    private final int[] registryIndexes;
 
     GatedTransformer(final Instrumentation inst, final List<RuleDefinition> rules, final SeriesRegistry series)
     {
+        this(inst, rules, series, null);
+    }
+
+    GatedTransformer(final Instrumentation inst, final List<RuleDefinition> rules, final SeriesRegistry series, final int[] registryIndexes)
+    {
+        this.registryIndexes = registryIndexes;
+        this.matchLog = new MatchLog(rules);
         this.inst = inst;
         this.rules = rules;
         this.series = series;
@@ -55,6 +65,16 @@ final class GatedTransformer implements ClassFileTransformer
     TypeCandidates candidates()
     {
         return candidates;
+    }
+
+    List<RuleDefinition> rules()
+    {
+        return rules;
+    }
+
+    MatchLog matchLog()
+    {
+        return matchLog;
     }
 
     Set<String> instrumented()
@@ -88,7 +108,10 @@ final class GatedTransformer implements ClassFileTransformer
         transforming.set(Boolean.TRUE);
         try
         {
-            if (!candidates.mayMatch(loader, className) || !BridgeVisibility.from(loader))
+            // CompletableFuture only when the completion hook asks for it (a retransformation at the first
+            // asynchronous call), never where it is defined: that is early in most JVMs, and would load Byte Buddy there
+            if (!candidates.mayMatch(loader, className) || !BridgeVisibility.from(loader) ||
+                (classBeingRedefined == null && TypeCandidates.COMPLETABLE_FUTURE.equals(className)))
             {
                 return null;
             }
@@ -100,6 +123,10 @@ final class GatedTransformer implements ClassFileTransformer
                     inst.redefineModule(module, Set.of(BRIDGE_MODULE), Map.of(), Map.of(), Set.of(), Map.of());
                 }
                 instrumented.add(className);
+                if (className.equals(TypeCandidates.COMPLETABLE_FUTURE))
+                {
+                    io.hotpath.agent.bootstrap.CompletionTimes.hooked();
+                }
                 AgentLog.debug("instrumented " + className.replace('/', '.') + (classBeingRedefined != null ? " (retransformed)" : ""));
             }
             return transformed;
@@ -158,7 +185,7 @@ final class GatedTransformer implements ClassFileTransformer
         {
             return existing;
         }
-        final AdviceTransformer created = new AdviceTransformer(rules, series);
+        final AdviceTransformer created = new AdviceTransformer(rules, series, matchLog, registryIndexes);
         return adviceTransformer.compareAndSet(null, created) ? created : adviceTransformer.get();
     }
 }

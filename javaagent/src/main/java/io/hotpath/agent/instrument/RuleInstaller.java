@@ -39,6 +39,21 @@ public final class RuleInstaller
         final GatedTransformer transformer = new GatedTransformer(inst, rules, series);
         inst.addTransformer(transformer, true);
         final List<Class<?>> loaded = loadedCandidates(inst, transformer.candidates());
+        io.hotpath.agent.bootstrap.CompletionTimes.hookInstaller(new Runnable()
+        {
+            @Override
+            public void run()
+            {
+                try
+                {
+                    retransform(inst, List.of(java.util.concurrent.CompletableFuture.class));
+                }
+                catch (final Throwable t)
+                {
+                    AgentLog.debug("completion hook not installed (async calls are timed by their callback): " + t);
+                }
+            }
+        });
         if (!loaded.isEmpty())
         {
             retransform(inst, loaded);
@@ -57,8 +72,9 @@ public final class RuleInstaller
         final List<Class<?>> matches = new ArrayList<>();
         for (final Class<?> type : inst.getAllLoadedClasses())
         {
-            if (!type.isArray() && !type.isPrimitive() && !type.isHidden() && candidates.mayMatch(type) &&
-                inst.isModifiableClass(type))
+            // CompletableFuture is hooked at the first asynchronous call (CompletionTimes), not here: Byte Buddy would load at start
+            if (!type.isArray() && !type.isPrimitive() && !type.isHidden() && type != java.util.concurrent.CompletableFuture.class &&
+                candidates.mayMatch(type) && inst.isModifiableClass(type))
             {
                 matches.add(type);
             }
@@ -144,16 +160,115 @@ public final class RuleInstaller
         return dot < 0 ? "" : typeName.substring(0, dot);
     }
 
-    /** The installed rules. */
+    /** The installed rules; {@link #reload} replaces them. */
     public static final class Installation
     {
         private final Instrumentation inst;
-        private final GatedTransformer transformer;
+        private volatile GatedTransformer transformer;
 
         Installation(final Instrumentation inst, final GatedTransformer transformer)
         {
             this.inst = inst;
             this.transformer = transformer;
+        }
+
+        /** What each rule matched so far. */
+        public MatchLog matchLog()
+        {
+            return transformer.matchLog();
+        }
+
+        /** Logs the match report (one line per rule) after {@code delayMillis} on a daemon thread; 0: never. */
+        public void reportLater(final long delayMillis, final String when)
+        {
+            if (delayMillis > 0)
+            {
+                MatchReport.later(inst, transformer.matchLog(), delayMillis, when);
+            }
+        }
+
+        /**
+         * Puts {@code rules} in force instead of the current ones, without restarting: the new
+         * transformer is registered and the old one removed, then every loaded class either
+         * instrumented so far or matched by the new rules is retransformed. A retransformation
+         * starts from the class's original bytes and applies only registered transformers, so a
+         * class no rule matches any more gets its original code back, a changed rule's new advice
+         * replaces the old, and the class's shape never changes (advice only). Unchanged rules keep
+         * their registry index and so their series.
+         *
+         * @return the classes retransformed.
+         */
+        public synchronized int reload(final List<RuleDefinition> rules, final SeriesRegistry series)
+        {
+            final int[] indexes = series.addRules(rules);
+            final GatedTransformer previous = transformer;
+            final GatedTransformer next = new GatedTransformer(inst, rules, series, indexes);
+            // Only classes whose advice changes are retransformed (a retransformation deoptimises the
+            // class's compiled code, and a method running at that moment stays in its old version):
+            // those of rules removed (or changed), and those a rule added (or changed) may match.
+            // A class only kept rules instrument keeps its code: same advice, same registry indexes.
+            final List<RuleDefinition> before = previous.rules();
+            final boolean[] kept = new boolean[before.size()];
+            final List<RuleDefinition> added = new ArrayList<>();
+            for (int i = 0; i < rules.size(); i++)
+            {
+                final int from = indexOf(before, rules.get(i), kept);
+                if (from >= 0)
+                {
+                    kept[from] = true;
+                    next.matchLog().carryOver(previous.matchLog(), from, i);
+                }
+                else
+                {
+                    added.add(rules.get(i));
+                }
+            }
+            final java.util.Set<String> restore = new java.util.HashSet<>();
+            for (int i = 0; i < before.size(); i++)
+            {
+                if (!kept[i])
+                {
+                    restore.addAll(previous.matchLog().classes(i));
+                }
+            }
+            next.instrumented().addAll(previous.instrumented());
+            inst.addTransformer(next, true);
+            previous.deactivate();
+            inst.removeTransformer(previous);
+            transformer = next;
+            final TypeCandidates addedCandidates = new TypeCandidates(added, GatedTransformer.class.getClassLoader());
+            final java.util.Set<Class<?>> classes = new java.util.LinkedHashSet<>(
+                added.isEmpty() ? List.of() : loadedCandidates(inst, addedCandidates));
+            for (final Class<?> type : inst.getAllLoadedClasses())
+            {
+                if (!type.isArray() && !type.isPrimitive() && restore.contains(type.getName().replace('.', '/')))
+                {
+                    classes.add(type);
+                }
+            }
+            if (!classes.isEmpty())
+            {
+                retransform(inst, new ArrayList<>(classes));
+            }
+            if (classes.isEmpty() && !added.isEmpty() && likelyToLoad(added))
+            {
+                next.warmUpInBackground();
+            }
+            return classes.size();
+        }
+
+        /** The first rule of {@code rules} not yet {@code taken} equal to {@code rule} but for its source, or -1. */
+        private static int indexOf(final List<RuleDefinition> rules, final RuleDefinition rule, final boolean[] taken)
+        {
+            final RuleDefinition wanted = rule.withSource("");
+            for (int i = 0; i < rules.size(); i++)
+            {
+                if (!taken[i] && rules.get(i).withSource("").equals(wanted))
+                {
+                    return i;
+                }
+            }
+            return -1;
         }
 
         /** Removes the transformer and restores the original code of every class it instrumented. */

@@ -156,6 +156,21 @@ final class RuleMappings
         };
     }
 
+    /** The return value of a {@code status_class} rule (a reference), else {@code null}. */
+    static Advice.OffsetMapping returnedResponse(final RuleDefinition rule)
+    {
+        return (instrumentedType, instrumentedMethod, assigner, argumentHandler, sort) ->
+        {
+            final TypeDescription returnType = instrumentedMethod.getReturnType().asErasure();
+            if (!rule.hasStatusClass() || returnType.isPrimitive() || returnType.represents(void.class))
+            {
+                return new Advice.OffsetMapping.Target.ForStackManipulation(NullConstant.INSTANCE);
+            }
+            return new Advice.OffsetMapping.Target.ForStackManipulation(
+                MethodVariableAccess.of(returnType).loadFrom(argumentHandler.returned()));
+        };
+    }
+
     /** Netty's future type, found by name: the agent cannot link against the application's Netty. */
     private static boolean isNettyFuture(final TypeDescription type)
     {

@@ -49,6 +49,7 @@ public final class TimingAdvice
         @AdviceBindings.ReturnedSize final long returnedSize,
         @AdviceBindings.ReturnedFailure final int returnedFailure,
         @AdviceBindings.ReturnedStage final Object stage,
+        @AdviceBindings.ReturnedResponse final Object response,
         @AdviceBindings.FailureMode final int failureMode)
     {
         // The end time comes first: nothing of the advice's own work is part of the call — neither the
@@ -69,6 +70,13 @@ public final class TimingAdvice
             HotpathBridge.recordOnCompletion(stage, seriesId, startNanos, payload, failureMode);
             return;
         }
-        HotpathBridge.record(seriesId, startNanos, endNanos, payload, thrown == null ? returnedFailure : HotpathBridge.errorType(thrown));
+        final int error = thrown == null ? returnedFailure : HotpathBridge.errorType(thrown);
+        if (failureMode >= 1 << HotpathBridge.STATUS_SHIFT) // a constant per rule: folded away for rules without status_class
+        {
+            HotpathBridge.recordStatus(null, false, thrown == null ? response : null, seriesId, startNanos, endNanos, payload, error,
+                failureMode);
+            return;
+        }
+        HotpathBridge.record(seriesId, startNanos, endNanos, payload, error);
     }
 }

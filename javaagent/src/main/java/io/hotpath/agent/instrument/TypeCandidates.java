@@ -43,11 +43,18 @@ final class TypeCandidates
     private final boolean jdkSeesSupertype;
     private final ClassLoader agentLoader;
 
+    /** The class whose completion path {@link CompletionHookAdvice} times (rules that may be asynchronous). */
+    static final String COMPLETABLE_FUTURE = "java/util/concurrent/CompletableFuture";
+
     TypeCandidates(final List<RuleDefinition> rules, final ClassLoader agentLoader)
     {
         this.agentLoader = agentLoader;
         for (final RuleDefinition rule : rules)
         {
+            if (!Boolean.FALSE.equals(rule.async()))
+            {
+                exactNames.add(COMPLETABLE_FUTURE);
+            }
             if (rule.typeName() != null)
             {
                 exactNames.add(rule.typeName().replace('.', '/'));

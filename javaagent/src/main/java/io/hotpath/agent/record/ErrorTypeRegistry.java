@@ -7,14 +7,14 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * Exception class to error type id, lock-free; the error type's name is the class's simple name.
- * Ids 1 to 3 are fixed ({@code returned_false}, {@code returned_null}, {@code other}); classes get
- * ids from 4 up to the capacity, then {@link HotpathBridge#ERROR_OTHER}. Looking up a known class
+ * Ids 1 to 6 are fixed ({@code returned_false}, {@code returned_null}, {@code other}, {@code http_4xx},
+ * {@code http_5xx}, {@code http_status}); classes get ids from 7 up to the capacity, then {@link HotpathBridge#ERROR_OTHER}. Looking up a known class
  * allocates nothing.
  */
 public final class ErrorTypeRegistry
 {
     public static final int CAPACITY = 1024;
-    private static final int FIRST_CLASS_ID = 4;
+    private static final int FIRST_CLASS_ID = 7;
 
     private final AtomicReferenceArray<Entry> slots = new AtomicReferenceArray<>(CAPACITY * 2);
     private final AtomicReferenceArray<String> namesById = new AtomicReferenceArray<>(CAPACITY + FIRST_CLASS_ID);
@@ -26,6 +26,9 @@ public final class ErrorTypeRegistry
         namesById.set(HotpathBridge.ERROR_RETURNED_FALSE, "returned_false");
         namesById.set(HotpathBridge.ERROR_RETURNED_NULL, "returned_null");
         namesById.set(HotpathBridge.ERROR_OTHER, "other");
+        namesById.set(HotpathBridge.ERROR_HTTP_4XX, "http_4xx");
+        namesById.set(HotpathBridge.ERROR_HTTP_5XX, "http_5xx");
+        namesById.set(HotpathBridge.ERROR_HTTP_STATUS, "http_status");
     }
 
     /** Name of an error type id seen in a sample, or {@code null} if unknown. */

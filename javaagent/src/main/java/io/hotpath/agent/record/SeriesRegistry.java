@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 
@@ -33,27 +33,98 @@ public final class SeriesRegistry
     private static final long ID_MASK = (1L << ID_BITS) - 1;
     private static final int VALUE_BITS = 13;
 
-    private final List<RuleDefinition> rules;
-    private final RuleSeries[] ruleSeries;
+    /** Ids kept free for rules added by reloads (a reload that needs more is refused: restart). */
+    private static final int RELOAD_RESERVE = 4096;
+
+    /** Every rule the registry has seen, by registry index (rules removed by a reload keep their place and series). */
+    private volatile List<RuleDefinition> rules;
+    private volatile RuleSeries[] ruleSeries;
     private final AtomicReferenceArray<SeriesDefinition> definitions;
     private final AtomicInteger nextId = new AtomicInteger(1);
-    private final AtomicLong labelOverflows = new AtomicLong();
+    private final StripedCounter labelOverflows = new StripedCounter();
+    /** Status classes (none, 1xx..5xx) per series: the series of a {@code status_class} rule's series for each; null without such rules. */
+    private volatile AtomicIntegerArray statusVariants;
+    private static final int STATUS_CLASSES = 6;
+    private static final String[] STATUS_CLASS_NAMES = {"none", "1xx", "2xx", "3xx", "4xx", "5xx"};
 
     public SeriesRegistry(final List<RuleDefinition> rules)
     {
         this.rules = List.copyOf(rules);
         int capacity = 1;
+        boolean statusClasses = false;
         for (final RuleDefinition rule : rules)
         {
-            capacity += rule.hasDynamicLabels() ? rule.maxSeries() + 1 : 1;
+            // a status_class rule's series each have up to six variants (the label's values)
+            capacity += (rule.hasDynamicLabels() ? rule.maxSeries() + 1 : 1) * (rule.hasStatusClass() ? 1 + STATUS_CLASSES : 1);
+            statusClasses |= rule.hasStatusClass();
         }
         // twice the need: ids lost to insert races stay unused
-        this.definitions = new AtomicReferenceArray<>(Math.min(MAX_SERIES, 2 * capacity + 1));
-        this.ruleSeries = new RuleSeries[rules.size()];
-        for (int i = 0; i < ruleSeries.length; i++)
+        this.definitions = new AtomicReferenceArray<>(Math.min(MAX_SERIES, 2 * capacity + 1 + RELOAD_RESERVE));
+        this.statusVariants = statusClasses ? new AtomicIntegerArray(definitions.length() * STATUS_CLASSES) : null;
+        final RuleSeries[] series = new RuleSeries[rules.size()];
+        for (int i = 0; i < series.length; i++)
         {
-            ruleSeries[i] = new RuleSeries(rules.get(i));
+            series[i] = new RuleSeries(rules.get(i));
         }
+        this.ruleSeries = series;
+    }
+
+    /**
+     * A reload's rules: each rule equal (but for where it is written) to one already here keeps its
+     * registry index, so its series keep their ids; the others are added with new indexes.
+     *
+     * @return the registry index of each of {@code newRules}.
+     * @throws IllegalStateException when the added rules could exceed the ids left (the old rules stay in force).
+     */
+    public synchronized int[] addRules(final List<RuleDefinition> newRules)
+    {
+        final List<RuleDefinition> known = rules;
+        final int[] indexes = new int[newRules.size()];
+        final List<RuleDefinition> added = new ArrayList<>();
+        int needed = 0;
+        boolean status = false;
+        for (int i = 0; i < newRules.size(); i++)
+        {
+            final RuleDefinition rule = newRules.get(i);
+            indexes[i] = -1;
+            for (int k = known.size() - 1; k >= 0; k--)
+            {
+                if (known.get(k).withSource("").equals(rule.withSource("")))
+                {
+                    indexes[i] = k;
+                    break;
+                }
+            }
+            if (indexes[i] < 0)
+            {
+                indexes[i] = known.size() + added.size();
+                added.add(rule);
+                needed += 2 * (rule.hasDynamicLabels() ? rule.maxSeries() + 1 : 1) * (rule.hasStatusClass() ? 1 + STATUS_CLASSES : 1);
+                status |= rule.hasStatusClass();
+            }
+        }
+        if (needed > definitions.length() - nextId.get())
+        {
+            throw new IllegalStateException("the added rules may need " + needed + " series ids, " + (definitions.length() - nextId.get()) +
+                " are left; restart the service to apply these rules");
+        }
+        if (status && statusVariants == null)
+        {
+            statusVariants = new AtomicIntegerArray(definitions.length() * STATUS_CLASSES);
+        }
+        if (!added.isEmpty())
+        {
+            final RuleSeries[] series = java.util.Arrays.copyOf(ruleSeries, known.size() + added.size());
+            for (int i = 0; i < added.size(); i++)
+            {
+                series[known.size() + i] = new RuleSeries(added.get(i));
+            }
+            final List<RuleDefinition> all = new ArrayList<>(known);
+            all.addAll(added);
+            rules = List.copyOf(all);
+            ruleSeries = series; // published after the rules and their series exist: advice of the new rules is installed later
+        }
+        return indexes;
     }
 
     public List<RuleDefinition> rules()
@@ -74,25 +145,93 @@ public final class SeriesRegistry
 
     public long labelOverflows()
     {
-        return labelOverflows.get();
+        return labelOverflows.sum();
     }
 
     /** Series id for a call of rule {@code ruleIndex} with these argument values (unused ones ignored). */
     public int resolve(final int ruleIndex, final Object label0, final Object label1, final Object label2)
     {
-        if (ruleIndex < 0 || ruleIndex >= ruleSeries.length)
+        final RuleSeries[] series = ruleSeries;
+        if (ruleIndex < 0 || ruleIndex >= series.length)
         {
             return 0;
         }
-        return ruleSeries[ruleIndex].resolve(label0, label1, label2);
+        return series[ruleIndex].resolve(label0, label1, label2);
+    }
+
+    /**
+     * The series of {@code baseSeries} (a series of a {@code status_class} rule) with the label
+     * {@code status_class} for {@code statusClass} (0 = none, 1..5 = 1xx..5xx); created at first use.
+     */
+    public int statusSeries(final int baseSeries, final int statusClass)
+    {
+        final AtomicIntegerArray statusVariants = this.statusVariants;
+        if (statusVariants == null || baseSeries <= 0 || baseSeries >= definitions.length() || statusClass < 0 ||
+            statusClass >= STATUS_CLASSES)
+        {
+            return baseSeries;
+        }
+        final int slot = baseSeries * STATUS_CLASSES + statusClass;
+        final int known = statusVariants.get(slot);
+        if (known != 0)
+        {
+            return known;
+        }
+        final SeriesDefinition base = definitions.get(baseSeries);
+        final int id = base == null ? 0 : claimId();
+        if (id == 0)
+        {
+            return baseSeries;
+        }
+        final Map<String, String> labels = new TreeMap<>();
+        for (int i = 0; i + 1 < base.labels().length; i += 2)
+        {
+            labels.put(base.labels()[i], base.labels()[i + 1]);
+        }
+        labels.put("status_class", STATUS_CLASS_NAMES[statusClass]);
+        definitions.set(id, new SeriesDefinition(id, base.metric(), base.kind(), flatten(labels)));
+        return statusVariants.compareAndSet(slot, 0, id) ? id : statusVariants.get(slot);
+    }
+
+    private static String[] flatten(final Map<String, String> labels)
+    {
+        final List<String> flat = new ArrayList<>(labels.size() * 2);
+        for (final Map.Entry<String, String> label : labels.entrySet())
+        {
+            flat.add(label.getKey());
+            flat.add(label.getValue());
+        }
+        return flat.toArray(new String[0]);
+    }
+
+    /** Series created for rule {@code ruleIndex} under its {@code max_series} cap (the overflow series not counted). */
+    int seriesCount(final int ruleIndex)
+    {
+        return ruleSeries[ruleIndex].seriesCount.get();
+    }
+
+    /** The next free id, or 0 once the definitions table is full (it then stays full: ids are never given back). */
+    private int claimId()
+    {
+        while (true)
+        {
+            final int id = nextId.get();
+            if (id >= definitions.length())
+            {
+                return 0;
+            }
+            if (nextId.compareAndSet(id, id + 1))
+            {
+                return id;
+            }
+        }
     }
 
     private int newSeries(final RuleDefinition rule, final String[] dynamicValues)
     {
-        final int id = nextId.getAndIncrement();
-        if (id >= definitions.length())
+        final int id = claimId();
+        if (id == 0)
         {
-            nextId.set(definitions.length());
             return 0;
         }
         final Map<String, String> labels = new TreeMap<>(rule.staticLabels());
@@ -100,16 +239,17 @@ public final class SeriesRegistry
         {
             labels.put(rule.labelArguments().get(i).name(), dynamicValues[i]);
         }
-        final List<String> flat = new ArrayList<>(labels.size() * 2);
-        for (final Map.Entry<String, String> label : labels.entrySet())
-        {
-            flat.add(label.getKey());
-            flat.add(label.getValue());
-        }
-        definitions.set(id, new SeriesDefinition(id, rule.metric(), rule.kind(), flat.toArray(new String[0])));
+        definitions.set(id, new SeriesDefinition(id, rule.metric(), rule.kind(), flatten(labels)));
         return id;
     }
 
+    /**
+     * One rule's series. Over its cap ({@code max_series} combinations, or a label's {@code max_values})
+     * a call costs what a known combination costs: the label tables answer "other" in one missed probe,
+     * the combination table misses in a few probes, a volatile {@code full} flag sends it to the
+     * overflow series created up front, and the overflow is counted in a striped counter. Nothing
+     * shared is written but that counter's cell; nothing is allocated.
+     */
     private final class RuleSeries
     {
         private final RuleDefinition rule;
@@ -117,8 +257,10 @@ public final class SeriesRegistry
         private final LabelTable[] tables;
         private final AtomicLongArray slots;
         private final int mask;
+        /** Combinations given a series, at most {@code max_series}: only written while below it. */
         private final AtomicInteger seriesCount = new AtomicInteger();
-        private final AtomicInteger overflowId = new AtomicInteger();
+        private volatile boolean full;
+        private final int overflowId;
 
         RuleSeries(final RuleDefinition rule)
         {
@@ -135,6 +277,7 @@ public final class SeriesRegistry
                 staticId = newSeries(rule, new String[0]);
                 slots = null;
                 mask = 0;
+                overflowId = 0;
             }
             else
             {
@@ -142,6 +285,11 @@ public final class SeriesRegistry
                 final int capacity = Integer.highestOneBit(Math.max(4, rule.maxSeries() * 2 - 1)) << 1;
                 slots = new AtomicLongArray(capacity);
                 mask = capacity - 1;
+                final String[] other = new String[labelCount];
+                java.util.Arrays.fill(other, LabelTable.OTHER);
+                // made up front: the over-cap path must not race to create it (its definition reaches
+                // the spool only if a sample refers to it)
+                overflowId = newSeries(rule, other);
             }
         }
 
@@ -159,10 +307,6 @@ public final class SeriesRegistry
             boolean folded = i0 == tables[0].otherIndex();
             folded |= length > 1 && i1 == tables[1].otherIndex();
             folded |= length > 2 && i2 == tables[2].otherIndex();
-            if (folded)
-            {
-                labelOverflows.incrementAndGet();
-            }
             final long key = 1L + i0 + ((long)i1 << VALUE_BITS) + ((long)i2 << (2 * VALUE_BITS));
             final int hash = (int)(key * 0x9E3779B97F4A7C15L >>> 32);
             for (int slot = hash & mask, probes = 0; probes <= mask; slot = (slot + 1) & mask, probes++)
@@ -170,22 +314,59 @@ public final class SeriesRegistry
                 final long entry = slots.get(slot);
                 if (entry == 0)
                 {
-                    return insert(key, slot, i0, i1, i2);
+                    final int id = full ? 0 : insert(key, slot, i0, i1, i2);
+                    if (id <= 0)
+                    {
+                        labelOverflows.increment(); // counted once per call, folded label or not
+                        return id < 0 ? 0 : overflowId;
+                    }
+                    if (folded)
+                    {
+                        labelOverflows.increment();
+                    }
+                    return id;
                 }
                 if (entry >>> ID_BITS == key)
                 {
+                    if (folded)
+                    {
+                        labelOverflows.increment();
+                    }
                     return (int)(entry & ID_MASK);
                 }
             }
-            return overflowSeries();
+            labelOverflows.increment();
+            return overflowId;
         }
 
+        /** The next free place under {@code max_series}, or false once all are taken (then full for ever). */
+        private boolean claimSeries()
+        {
+            while (true)
+            {
+                final int count = seriesCount.get();
+                if (count >= rule.maxSeries())
+                {
+                    full = true;
+                    return false;
+                }
+                if (seriesCount.compareAndSet(count, count + 1))
+                {
+                    if (count + 1 == rule.maxSeries())
+                    {
+                        full = true;
+                    }
+                    return true;
+                }
+            }
+        }
+
+        /** @return the new (or racing thread's) id; 0 when over the cap; -1 when out of ids. */
         private int insert(final long key, final int startSlot, final int i0, final int i1, final int i2)
         {
-            if (seriesCount.getAndIncrement() >= rule.maxSeries())
+            if (!claimSeries())
             {
-                labelOverflows.incrementAndGet();
-                return overflowSeries();
+                return 0;
             }
             final String[] values = new String[tables.length];
             final int[] indexes = {i0, i1, i2};
@@ -196,7 +377,7 @@ public final class SeriesRegistry
             final int id = newSeries(rule, values);
             if (id == 0)
             {
-                return 0;
+                return -1;
             }
             final long entry = (key << ID_BITS) | id;
             for (int slot = startSlot; ; slot = (slot + 1) & mask)
@@ -208,22 +389,12 @@ public final class SeriesRegistry
                 final long other = slots.get(slot);
                 if (other >>> ID_BITS == key)
                 {
-                    return (int)(other & ID_MASK); // lost the race to the same key; our id stays undefined-but-unused
+                    // lost the race to the same key: our id stays defined but unused; our place under the cap is given back
+                    seriesCount.decrementAndGet();
+                    full = false; // a racing claim that finds the cap reached sets it again
+                    return (int)(other & ID_MASK);
                 }
             }
-        }
-
-        private int overflowSeries()
-        {
-            final int id = overflowId.get();
-            if (id != 0)
-            {
-                return id;
-            }
-            final String[] values = new String[tables.length];
-            java.util.Arrays.fill(values, LabelTable.OTHER);
-            final int created = newSeries(rule, values);
-            return overflowId.compareAndSet(0, created) ? created : overflowId.get();
         }
     }
 }

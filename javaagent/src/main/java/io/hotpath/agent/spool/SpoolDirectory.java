@@ -53,8 +53,7 @@ public final class SpoolDirectory
         {
             final String tmp = System.getenv().getOrDefault("TMPDIR", System.getProperty("java.io.tmpdir"));
             final Path fallback = Paths.get(tmp, "hotpath-spool");
-            AgentLog.warn("spool directory " + configured + " is not usable (" + e + "); using " + fallback +
-                " instead (set hotpath.spool.dir to choose another)");
+            AgentLog.warn(SpoolFallback.explain(configured, e, fallback));
             return create(fallback, queueName);
         }
     }

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -68,7 +69,7 @@ class RuleConfigParserTest
         "missing method|rules:\\n  - type: A\\n    metric: m|r.yaml:2:5: rules[0].method: missing required field",
         "bad kind|rules:\\n  - type: A\\n    method: m\\n    metric: m\\n    kind: fast|r.yaml:5:11: rules[0].kind: expected one of transport, p2p, migration, custom, got 'fast'",
         "bad metric|rules:\\n  - type: A\\n    method: m\\n    metric: 9lives|r.yaml:4:13: rules[0].metric: expected a metric name matching [a-zA-Z_][a-zA-Z0-9_]*, got '9lives'",
-        "unknown field|rules:\\n  - type: A\\n    method: m\\n    metric: m\\n    colour: red|r.yaml:5:5: rules[0].colour: unknown field; expected one of [async, failure_on, kind, labels, max_series, method, metric, name, size, type]",
+        "unknown field|rules:\\n  - type: A\\n    method: m\\n    metric: m\\n    colour: red|r.yaml:5:5: rules[0].colour: unknown field; expected one of [async, failure_on, kind, labels, max_series, method, metric, name, size, status_class, type]",
         "arg not a number|rules:\\n  - type: A\\n    method: m\\n    metric: m\\n    labels: { t: { arg: one } }|r.yaml:5:25: rules[0].labels.t.arg: expected a non-negative integer, got 'one'",
         "reserved label|rules:\\n  - type: A\\n    method: m\\n    metric: m\\n    labels: { outcome: x }|r.yaml:5:15: rules[0].labels.outcome: 'outcome' is reserved by hotpath; choose another label name",
         "failure_on true|rules:\\n  - type: A\\n    method: m\\n    metric: m\\n    failure_on: true|r.yaml:5:17: rules[0].failure_on: expected false or null, got 'true'",
@@ -106,5 +107,35 @@ class RuleConfigParserTest
     {
         assertEquals(List.of(), RuleConfigParser.parse("r.yaml", "# nothing\n"));
         assertEquals(List.of(), RuleConfigParser.parse("r.yaml", "rules:\n"));
+    }
+
+    @Test
+    void anUnquotedArrayTypeInAFlowListGetsTheQuotingHint()
+    {
+        final ConfigException e = assertThrows(ConfigException.class, () -> RuleConfigParser.parse("r.yaml",
+            "rules:\n  - type: A\n    method: { name: send, parameters: [byte[], com.example.T] }\n    metric: m\n"));
+        assertTrue(e.getMessage().startsWith("r.yaml:3:"), e.getMessage());
+        assertTrue(e.getMessage().contains("YAML syntax error"), e.getMessage());
+        assertTrue(e.getMessage().contains("array types must be quoted in flow lists, e.g. parameters: [\"byte[]\"]"), e.getMessage());
+        // quoted, it parses
+        assertDoesNotThrow(() -> RuleConfigParser.parse("r.yaml",
+            "rules:\n  - type: A\n    method: { name: send, parameters: [\"byte[]\", com.example.T] }\n    metric: m\n"));
+    }
+
+    @Test
+    void statusClassIsParsedWithItsErrorThreshold() throws Exception
+    {
+        final List<RuleDefinition> rules = RuleConfigParser.parse("r.yaml", "rules:\n" +
+            "  - { type: A, method: a, metric: m, status_class: true }\n" +
+            "  - { type: A, method: b, metric: m, status_class: { error_from: 400 } }\n" +
+            "  - { type: A, method: c, metric: m, status_class: { error_from: none } }\n" +
+            "  - { type: A, method: d, metric: m, status_class: false }\n" +
+            "  - { type: A, method: e, metric: m }\n");
+        assertEquals(List.of(500, 400, 0, RuleDefinition.NO_HTTP_STATUS, RuleDefinition.NO_HTTP_STATUS),
+            rules.stream().map(RuleDefinition::httpStatus).toList());
+        final ConfigException e = assertThrows(ConfigException.class, () -> RuleConfigParser.parse("r.yaml",
+            "rules:\n  - { type: A, method: a, metric: m, status_class: { error_from: 700 } }\n"));
+        assertTrue(e.getMessage().startsWith("r.yaml:2:") && e.getMessage().contains("rules[0].status_class.error_from: expected an HTTP status"),
+            e.getMessage());
     }
 }

@@ -190,7 +190,7 @@ class AgentBehaviourIT
         {
             assertEquals("ready", out.readLine());
             final List<String> attach = List.of(ForkedJvm.java17(), "-jar", ForkedJvm.agentJar().toString(), "attach",
-                String.valueOf(app.pid()), "config=" + ForkedJvm.testAppRules() + ",spool.dir=" + spool);
+                String.valueOf(app.pid()), "config=" + ForkedJvm.testAppRules(), "spool.dir=" + spool); // two arguments: both passed
             final ForkedJvm.Result first = ForkedJvm.run(attach, 60);
             assertEquals(0, first.exitCode(), first.stderr());
             final ForkedJvm.Result second = ForkedJvm.run(attach, 60);
@@ -253,8 +253,8 @@ class AgentBehaviourIT
         final Map<String, Long> counts = reader.samples.stream()
             .collect(Collectors.groupingBy(SpoolReader.Sample::seriesKey, TreeMap::new, Collectors.counting()));
         final String all = counts.toString();
-        assertEquals(n, counts.get("http_client_request{library=\"jdk-httpclient\",mode=\"sync\"}"), all);
-        assertEquals(n, counts.get("http_client_request{library=\"jdk-httpclient\",mode=\"async\"}"), all);
+        assertEquals(n, counts.get("http_client_request{library=\"jdk-httpclient\",mode=\"sync\",status_class=\"2xx\"}"), all);
+        assertEquals(n, counts.get("http_client_request{library=\"jdk-httpclient\",mode=\"async\",status_class=\"2xx\"}"), all);
         assertTrue(counts.getOrDefault("nio_socket_write{library=\"jdk-nio\"}", 0L) >= n, all);
         assertTrue(counts.getOrDefault("nio_socket_read{library=\"jdk-nio\"}", 0L) >= n, all);
         assertTrue(counts.getOrDefault("nio_socket_connect{library=\"jdk-nio\"}", 0L) >= 1, all);
@@ -265,6 +265,78 @@ class AgentBehaviourIT
         assertTrue(connects.stream().anyMatch(s -> s.error() && s.errorType().endsWith("ConnectException")), connects.toString());
         assertTrue(reader.samples.stream().filter(s -> s.metric().equals("netty_write_and_flush")).allMatch(s -> s.payloadBytes() == 10));
         assertEquals(0, reader.lastStats().adviceErrors());
+    }
+
+    /**
+     * The jdk-httpclient pack labels each call with its response's status class; a 503 from a real
+     * loopback server is an error (http_5xx) by default, a refused connection is status_class none.
+     */
+    @ParameterizedTest(name = "JDK {0}")
+    @ValueSource(ints = {17, 25})
+    void httpClientCallsCarryTheirStatusClassAndA5xxIsAnError(final int jdk) throws Exception
+    {
+        final String java = jdk == 17 ? ForkedJvm.java17() : ForkedJvm.java25();
+        Assumptions.assumeTrue(java != null, "Temurin 25 not installed");
+        final Path spool = temp.resolve("spool");
+        final int n = 10;
+        final ForkedJvm.Result run = ForkedJvm.run(ForkedJvm.command(java, "packs=jdk-httpclient,spool.dir=" + spool,
+            "-cp", testClassPath(), TestApp.class.getName(), "http-status", String.valueOf(n)), 90);
+        assertEquals(0, run.exitCode(), run.stderr() + run.stdout());
+        assertTrue(run.stdout().contains("unavailable=" + 2 * n), "the application sees its 503s unchanged: " + run.stdout());
+        assertTrue(run.stdout().contains("refused=ConnectException"), run.stdout());
+        final SpoolReader reader = SpoolReader.read(SpoolReader.onlyQueue(spool));
+        final Map<String, List<SpoolReader.Sample>> bySeries = reader.samples.stream()
+            .collect(Collectors.groupingBy(SpoolReader.Sample::seriesKey, TreeMap::new, Collectors.toList()));
+        final String all = bySeries.keySet().toString();
+        for (final String mode : List.of("sync", "async"))
+        {
+            final String prefix = "http_client_request{library=\"jdk-httpclient\",mode=\"" + mode + "\",status_class=";
+            final List<SpoolReader.Sample> ok = bySeries.get(prefix + "\"2xx\"}");
+            final List<SpoolReader.Sample> unavailable = bySeries.get(prefix + "\"5xx\"}");
+            assertEquals(n, ok == null ? 0 : ok.size(), all);
+            assertEquals(n, unavailable == null ? 0 : unavailable.size(), all);
+            assertTrue(ok.stream().noneMatch(SpoolReader.Sample::error), ok.toString());
+            assertTrue(unavailable.stream().allMatch(s -> s.error() && "http_5xx".equals(s.errorType())), unavailable.toString());
+        }
+        final List<SpoolReader.Sample> refused =
+            bySeries.get("http_client_request{library=\"jdk-httpclient\",mode=\"sync\",status_class=\"none\"}");
+        assertTrue(refused != null && refused.size() == 1 && refused.get(0).error() &&
+            refused.get(0).errorType().equals("ConnectException"), all + " " + refused);
+        assertEquals(0, reader.lastStats().adviceErrors());
+    }
+
+    /**
+     * An asynchronous call ends when its CompletableFuture completes, even when the caller chains a
+     * slow callback afterwards (a future runs the last-chained callback first, so the agent's own
+     * callback runs 100 ms late): with the completion hook the recorded durations are the ~10 ms the
+     * placement takes; without it (hotpath.async.completionHook=false) they include the 100 ms.
+     */
+    @ParameterizedTest(name = "completion hook {0}")
+    @ValueSource(booleans = {true, false})
+    void anAsynchronousCallEndsWhenItsFutureCompletes(final boolean hook) throws Exception
+    {
+        final Path rules = temp.resolve("rules.yaml");
+        Files.writeString(rules, "rules:\n  - type: { name: io.hotpath.agent.testapp.TestApp }\n    method: placeAsync\n    metric: test_place\n");
+        final Path spool = temp.resolve("spool");
+        final int n = 30;
+        final ForkedJvm.Result run = ForkedJvm.run(ForkedJvm.command(ForkedJvm.java17(),
+            "config=" + rules + ",spool.dir=" + spool + ",async.completionHook=" + hook,
+            "-cp", testClassPath(), TestApp.class.getName(), "late-callback", String.valueOf(n)), 90);
+        assertEquals(0, run.exitCode(), run.stderr());
+        final List<Long> millis = SpoolReader.read(SpoolReader.onlyQueue(spool)).samples.stream()
+            .map(s -> s.durationNanos() / 1_000_000).toList();
+        assertEquals(n, millis.size(), millis.toString());
+        // the hook is put in place at the first asynchronous call, on a background thread: judge the last 20
+        final List<Long> last = millis.subList(n - 20, n).stream().sorted().toList();
+        final long median = last.get(last.size() / 2);
+        if (hook)
+        {
+            assertTrue(median < 60, "durations end at completion, not after the 100 ms callback: " + millis);
+        }
+        else
+        {
+            assertTrue(median >= 100, "without the hook the late callback's time is recorded: " + millis);
+        }
     }
 
     private static int count(final String text, final String needle)

@@ -129,4 +129,101 @@ class SeriesRegistryTest
         assertEquals(100, seen.size());
         seen.forEach((value, ids) -> assertEquals(1, ids.size(), value + " -> " + ids));
     }
+
+    @Test
+    void capsHoldExactlyUnderConcurrentPressureAndFoldedCallsAreCountedOnce() throws Exception
+    {
+        final SeriesRegistry registry = new SeriesRegistry(RuleConfigParser.parse("t.yaml", "rules:\n" +
+            "  - { type: B, method: b, metric: m, max_series: 3, labels: { v: { arg: 0, max_values: 5 }, w: { arg: 1, max_values: 2 } } }\n"));
+        final int threads = 4;
+        final int calls = 50_000;
+        final String[] values = new String[1000];
+        for (int i = 0; i < values.length; i++)
+        {
+            values[i] = "v" + i;
+        }
+        final Set<Integer> ids = ConcurrentHashMap.newKeySet();
+        final CyclicBarrier start = new CyclicBarrier(threads);
+        final List<Thread> workers = new ArrayList<>();
+        for (int t = 0; t < threads; t++)
+        {
+            final int offset = t;
+            final Thread worker = new Thread(() ->
+            {
+                try
+                {
+                    start.await();
+                    for (int i = 0; i < calls; i++)
+                    {
+                        ids.add(registry.resolve(0, values[(i * 7 + offset) % values.length], values[i % 3], null));
+                    }
+                }
+                catch (final Exception e)
+                {
+                    throw new IllegalStateException(e);
+                }
+            });
+            workers.add(worker);
+            worker.start();
+        }
+        for (final Thread worker : workers)
+        {
+            worker.join();
+        }
+        assertTrue(registry.seriesCount(0) <= 3, "series under the cap: " + registry.seriesCount(0));
+        assertTrue(ids.size() <= 4 && ids.size() >= 2, "3 series and the overflow series at most: " + ids);
+        assertTrue(!ids.contains(0), "every call has a series");
+        for (final int id : ids)
+        {
+            assertTrue(registry.definition(id) != null);
+        }
+        // every call but those of the (at most 3) combinations that got a series of their own is folded, and counted once
+        final long folded = registry.labelOverflows();
+        assertTrue(folded > threads * (long)calls * 9 / 10 && folded <= threads * (long)calls, "folded " + folded);
+        final int before = registry.seriesCount(0);
+        for (int i = 0; i < 100_000; i++)
+        {
+            registry.resolve(0, values[i % values.length], "x" + (i & 7), null);
+        }
+        assertEquals(before, registry.seriesCount(0), "folded calls do not grow the rule's series count");
+    }
+
+    @Test
+    void overCapCallsAllocateNothing() throws Exception
+    {
+        final SeriesRegistry registry = new SeriesRegistry(rules("{ peer: { arg: 0, max_values: 4 } }"));
+        final String[] values = new String[4096];
+        for (int i = 0; i < values.length; i++)
+        {
+            values[i] = "peer-" + i;
+            registry.resolve(1, values[i], null, null);
+        }
+        final com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean)java.lang.management.ManagementFactory.getThreadMXBean();
+        final long id = Thread.currentThread().getId();
+        int sink = 0;
+        for (int i = 0; i < 200_000; i++)
+        {
+            sink += registry.resolve(1, values[i & 4095], null, null); // warm-up (JIT)
+        }
+        final long before = threads.getThreadAllocatedBytes(id);
+        for (int i = 0; i < 1_000_000; i++)
+        {
+            sink += registry.resolve(1, values[i & 4095], null, null);
+        }
+        final long allocated = threads.getThreadAllocatedBytes(id) - before;
+        assertTrue(sink != 0);
+        assertTrue(allocated < 100_000, "1M over-cap calls allocated " + allocated + " bytes");
+    }
+
+    @Test
+    void anEnumSeenAfterTheTableIsFullStillFindsItsName() throws Exception
+    {
+        final SeriesRegistry registry = new SeriesRegistry(rules("{ transport: { arg: 0, max_values: 2 } }"));
+        final int quic = registry.resolve(1, "QUIC", null, null);
+        registry.resolve(1, "tcp", null, null);
+        final int other = registry.resolve(1, "udp", null, null);
+        assertEquals(quic, registry.resolve(1, Transport.QUIC, null, null));
+        assertEquals(other, registry.resolve(1, Transport.BITCHAT, null, null));
+        assertEquals(List.of("transport", "QUIC"), Arrays.asList(registry.definition(registry.resolve(1, Transport.QUIC, null, null)).labels()));
+    }
 }

@@ -23,6 +23,13 @@ import java.util.concurrent.TimeUnit;
  *   <li>{@code sleep-then-burst MS N}: N ticks after MS milliseconds;</li>
  *   <li>{@code conflict N}: uses the application's own (old) Byte Buddy and Agrona, then N ticks;</li>
  *   <li>{@code packs N}: N requests each through the JDK HttpClient (sync and async), NIO and Netty;</li>
+ *   <li>{@code http-status N}: N requests each (sync and async) through the JDK HttpClient to a loopback
+ *       server answering 200, N answering 503, and one to a closed port (a ConnectException);</li>
+ *   <li>{@code steady STOPFILE}: until STOPFILE exists, batches of 200 000 {@link #work} calls and one
+ *       {@link #tick}, printing per batch "cost EPOCH_MILLIS NANOS" (thread CPU time of the batch's work calls) and
+ *       whether the batch computed what it must (for the rules reload test);</li>
+ *   <li>{@code late-callback N}: N calls of {@link #placeAsync} (completes after 10 ms on another
+ *       thread) whose caller then chains a 100 ms callback and waits: callbacks chained later run first;</li>
  *   <li>{@code hierarchy N}: N {@link Sender#send} calls on each of three implementations, one an
  *       override that calls {@code super.send} (for rules that match both levels).</li>
  * </ul>
@@ -34,6 +41,141 @@ public final class TestApp
 
     private TestApp()
     {
+    }
+
+    /**
+     * The methods the reload test instruments and un-instruments, in a class of their own: the loop
+     * that calls them (in {@link #steady}) must not be in a retransformed class, or it would go on in
+     * its old, obsolete version (interpreted) — as any method running during a retransformation does.
+     */
+    public static final class Steady
+    {
+        private static long ticks;
+
+        private Steady()
+        {
+        }
+
+        /** A small method whose cost the reload test measures with and without a rule on it. */
+        public static int work(final int value)
+        {
+            return value * 31 + 7;
+        }
+
+        private static final java.util.concurrent.ScheduledExecutorService SCHEDULER =
+        java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r ->
+        {
+            final Thread thread = new Thread(r, "completer");
+            thread.setDaemon(true);
+            return thread;
+        });
+
+    /** Completes 10 ms later on the scheduler thread. */
+    public static java.util.concurrent.CompletableFuture<Integer> placeAsync(final int value)
+    {
+        final java.util.concurrent.CompletableFuture<Integer> result = new java.util.concurrent.CompletableFuture<>();
+        SCHEDULER.schedule(() -> result.complete(value), 10, TimeUnit.MILLISECONDS);
+        return result;
+    }
+
+    static void lateCallback(final int n)
+    {
+        for (int i = 0; i < n; i++)
+        {
+            final java.util.concurrent.CompletableFuture<Integer> placed = placeAsync(i);
+            // chained after the call returned: runs on the completing thread before the agent's callback
+            final java.util.concurrent.CompletableFuture<Void> slow = placed.thenRun(() -> sleep(100));
+            slow.join(); // waits on the chained future only: nothing but the completing thread runs placed's callbacks
+            sum += placed.join();
+        }
+    }
+
+    private static void sleep(final long millis)
+    {
+        try
+        {
+            Thread.sleep(millis);
+        }
+        catch (final InterruptedException e)
+        {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    public static long tick(final int value)
+        {
+            ticks += value;
+            return ticks;
+        }
+    }
+
+    static void steady(final Path stop) throws Exception
+    {
+        final java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        final int calls = 200_000;
+        long expected = 0;
+        for (int i = 0; i < calls; i++)
+        {
+            expected += i * 31 + 7;
+        }
+        System.out.println("ready");
+        System.out.flush();
+        long bad = 0;
+        while (!Files.exists(stop))
+        {
+            final long cpu = threads.getCurrentThreadCpuTime();
+            long total = 0;
+            for (int i = 0; i < calls; i++)
+            {
+                total += Steady.work(i);
+            }
+            final long batchCpu = threads.getCurrentThreadCpuTime() - cpu;
+            bad += total == expected ? 0 : 1;
+            Steady.tick(1);
+            System.out.println("cost " + System.currentTimeMillis() + " " + batchCpu + (total == expected ? "" : " BAD"));
+            Thread.sleep(100);
+        }
+        System.out.println("bad-batches=" + bad);
+    }
+
+    private static final java.util.concurrent.ScheduledExecutorService SCHEDULER =
+        java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r ->
+        {
+            final Thread thread = new Thread(r, "completer");
+            thread.setDaemon(true);
+            return thread;
+        });
+
+    /** Completes 10 ms later on the scheduler thread. */
+    public static java.util.concurrent.CompletableFuture<Integer> placeAsync(final int value)
+    {
+        final java.util.concurrent.CompletableFuture<Integer> result = new java.util.concurrent.CompletableFuture<>();
+        SCHEDULER.schedule(() -> result.complete(value), 10, TimeUnit.MILLISECONDS);
+        return result;
+    }
+
+    static void lateCallback(final int n)
+    {
+        for (int i = 0; i < n; i++)
+        {
+            final java.util.concurrent.CompletableFuture<Integer> placed = placeAsync(i);
+            // chained after the call returned: runs on the completing thread before the agent's callback
+            final java.util.concurrent.CompletableFuture<Void> slow = placed.thenRun(() -> sleep(100));
+            slow.join(); // waits on the chained future only: nothing but the completing thread runs placed's callbacks
+            sum += placed.join();
+        }
+    }
+
+    private static void sleep(final long millis)
+    {
+        try
+        {
+            Thread.sleep(millis);
+        }
+        catch (final InterruptedException e)
+        {
+            Thread.currentThread().interrupt();
+        }
     }
 
     public static long tick(final int value)
@@ -72,6 +214,9 @@ public final class TestApp
                     handle(weird, i);
                 }
             }
+            case "http-status" -> httpStatus(Integer.parseInt(args[1]));
+            case "steady" -> steady(Path.of(args[1]));
+            case "late-callback" -> lateCallback(Integer.parseInt(args[1]));
             case "wait-then-burst" ->
             {
                 System.out.println("ready");
@@ -155,6 +300,58 @@ public final class TestApp
         {
             tick(i);
         }
+    }
+
+    static void httpStatus(final int n) throws Exception
+    {
+        final com.sun.net.httpserver.HttpServer http =
+            com.sun.net.httpserver.HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        http.createContext("/", exchange ->
+        {
+            final byte[] body = "pong".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            exchange.sendResponseHeaders(exchange.getRequestURI().getPath().equals("/fail") ? 503 : 200, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        http.start();
+        int unavailable = 0;
+        try
+        {
+            final HttpClient client = HttpClient.newHttpClient();
+            final String base = "http://127.0.0.1:" + http.getAddress().getPort();
+            for (final String path : new String[] {"/ok", "/fail"})
+            {
+                final URI uri = URI.create(base + path);
+                for (int i = 0; i < n; i++)
+                {
+                    final HttpResponse<String> sync = client.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString());
+                    final HttpResponse<String> async =
+                        client.sendAsync(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString()).get();
+                    unavailable += (sync.statusCode() == 503 ? 1 : 0) + (async.statusCode() == 503 ? 1 : 0);
+                    sum += sync.body().length() + async.body().length();
+                }
+            }
+            final int closedPort;
+            try (ServerSocketChannel closed = ServerSocketChannel.open())
+            {
+                closed.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+                closedPort = ((InetSocketAddress)closed.getLocalAddress()).getPort();
+            }
+            try
+            {
+                client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + closedPort + "/")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            }
+            catch (final IOException expected)
+            {
+                System.out.println("refused=" + expected.getClass().getSimpleName());
+            }
+        }
+        finally
+        {
+            http.stop(0);
+        }
+        System.out.println("unavailable=" + unavailable);
     }
 
     private static void packs(final int n) throws Exception
