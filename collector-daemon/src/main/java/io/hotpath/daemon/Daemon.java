@@ -25,6 +25,7 @@ import io.hotpath.daemon.state.CheckpointStore;
 import io.hotpath.daemon.state.Checkpoints;
 import io.hotpath.daemon.tail.IngestCounters;
 import io.hotpath.daemon.tail.SpoolRetention;
+import io.hotpath.daemon.tail.PollPacer;
 import io.hotpath.daemon.tail.SpoolTailers;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -74,7 +75,9 @@ public final class Daemon implements AutoCloseable
     private static final Logger LOG = Logger.getLogger(Daemon.class.getName());
     /** Documents read per queue per loop pass: bounds the time between rotation checks. */
     private static final int DOCUMENTS_PER_QUEUE_PER_PASS = 256;
-    private static final long IDLE_PARK_NANOS = 1_000_000L;
+    /** Longest sleep of the aggregation thread while the queues are quiet ({@link PollPacer}). */
+    private static final long MAX_IDLE_PARK_MILLIS = 50;
+    private final PollPacer pollPacer = new PollPacer(MAX_IDLE_PARK_MILLIS);
 
     private final DaemonConfig config;
     private final Aggregator aggregator;
@@ -373,9 +376,12 @@ public final class Daemon implements AutoCloseable
                         spoolScanned.countDown();
                     }
                 }
-                if (spool.pollAll(DOCUMENTS_PER_QUEUE_PER_PASS, now) == 0)
+                final int documents = spool.pollAll(DOCUMENTS_PER_QUEUE_PER_PASS, now);
+                final long park = pollPacer.afterPoll(documents, System.currentTimeMillis(),
+                    aggregator.nextRotationEpochMillis(), nextScanMillis);
+                if (park > 0 && running)
                 {
-                    LockSupport.parkNanos(IDLE_PARK_NANOS);
+                    LockSupport.parkNanos(park);
                 }
             }
             final long now = System.currentTimeMillis();
@@ -417,6 +423,10 @@ public final class Daemon implements AutoCloseable
             return;
         }
         running = false;
+        if (loop != null)
+        {
+            LockSupport.unpark(loop);
+        }
         try
         {
             if (loop != null && !stopped.await(30, TimeUnit.SECONDS))

@@ -43,7 +43,7 @@ public final class AgentConfig
         BATCH_MAX_SAMPLES("hotpath.batch.maxSamples", "4096", Check.integer(1, SampleBatchDescriptor.maxEntries(SampleDescriptor.TRACED_LENGTH)), "samples per SAMPLE_BATCH document at most"),
         STATS_INTERVAL_MS("hotpath.stats.intervalMs", "1000", Check.integer(100, 3_600_000), "period of AGENT_STATS records"),
         SPOOL_OPEN_DELAY_MS("hotpath.spool.openDelayMs", "5000", Check.integer(1, 86_400_000), "the queue is created at the first sample, or after this long without one"),
-        DRAIN_IDLE_MS("hotpath.drain.idleMs", "1", Check.integer(1, 10_000), "how long the drain thread sleeps when the ring is empty"),
+        DRAIN_IDLE_MS("hotpath.drain.idleMs", "50", Check.integer(1, 10_000), "the longest the drain thread sleeps between reads of the ring: it backs off from 1 ms to this while the ring is empty and, at low rates, waits this long to write one bigger document (less when the ring's free room at the observed rate is shorter)"),
         LOG_LEVEL("hotpath.log.level", "warn", Check.LOG_LEVEL, "agent log level on stderr: off, error, warn, info, debug"),
         TRACE_CAPTURE("hotpath.trace.capture", "true", Check.BOOLEAN, "samples recorded inside an OpenTelemetry span (OTel Java agent or the application's OTel API) carry its trace and span id; false: never read span contexts"),
         QUIET_UNSAFE("hotpath.jdk.quietUnsafeWarning", "true", Check.BOOLEAN, "on JDK 24+, keep the one-time sun.misc.Unsafe deprecation warning (caused by Chronicle) off stderr");

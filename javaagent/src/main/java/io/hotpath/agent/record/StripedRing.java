@@ -116,6 +116,23 @@ public final class StripedRing
         return size;
     }
 
+    /** Bytes waiting in the fullest stripe (approximate while producers write). */
+    public int fullestSize()
+    {
+        int fullest = 0;
+        for (final ManyToOneRingBuffer ring : rings)
+        {
+            fullest = Math.max(fullest, ring.size());
+        }
+        return fullest;
+    }
+
+    /** Data capacity of one stripe, in bytes. */
+    public int stripeCapacity()
+    {
+        return rings[0].capacity();
+    }
+
     /** Data capacity of all stripes together, in bytes. */
     public int capacity()
     {
