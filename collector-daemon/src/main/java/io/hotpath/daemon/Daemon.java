@@ -76,7 +76,7 @@ public final class Daemon implements AutoCloseable
     /** Documents read per queue per loop pass: bounds the time between rotation checks. */
     private static final int DOCUMENTS_PER_QUEUE_PER_PASS = 256;
     /** Longest sleep of the aggregation thread while the queues are quiet ({@link PollPacer}). */
-    private static final long MAX_IDLE_PARK_MILLIS = 50;
+    private static final long MAX_IDLE_PARK_MILLIS = 100;
     private final PollPacer pollPacer = new PollPacer(MAX_IDLE_PARK_MILLIS);
 
     private final DaemonConfig config;
