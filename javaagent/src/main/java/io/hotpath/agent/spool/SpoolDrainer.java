@@ -281,16 +281,37 @@ public final class SpoolDrainer implements Runnable, MessageHandler
     @Override
     public void onMessage(final int msgTypeId, final MutableDirectBuffer buffer, final int index, final int length)
     {
-        final boolean traced = msgTypeId == RingSampleDescriptor.MSG_TYPE_TRACED_SAMPLE;
-        if (!traced && msgTypeId != RingSampleDescriptor.MSG_TYPE_SAMPLE)
+        final boolean traced;
+        final int seriesId;
+        final int errorTypeId;
+        final long endNanoTime;
+        final long rawDuration;
+        final long rawPayload;
+        if (length == RingSampleDescriptor.COMPACT_MESSAGE_LENGTH)
+        {
+            traced = false;
+            seriesId = RingSampleDescriptor.compactSeriesId(msgTypeId);
+            errorTypeId = RingSampleDescriptor.compactErrorTypeId(msgTypeId);
+            endNanoTime = buffer.getLong(index + RingSampleDescriptor.COMPACT_END_NANO_TIME_OFFSET);
+            rawDuration = buffer.getLong(index + RingSampleDescriptor.COMPACT_DURATION_NANOS_OFFSET);
+            rawPayload = buffer.getLong(index + RingSampleDescriptor.COMPACT_PAYLOAD_BYTES_OFFSET);
+        }
+        else if (length == RingSampleDescriptor.MESSAGE_LENGTH &&
+            (msgTypeId == RingSampleDescriptor.MSG_TYPE_TRACED_SAMPLE || msgTypeId == RingSampleDescriptor.MSG_TYPE_WIDE_SAMPLE))
+        {
+            traced = msgTypeId == RingSampleDescriptor.MSG_TYPE_TRACED_SAMPLE;
+            seriesId = buffer.getInt(index + RingSampleDescriptor.SERIES_ID_OFFSET);
+            errorTypeId = buffer.getInt(index + RingSampleDescriptor.ERROR_TYPE_ID_OFFSET);
+            endNanoTime = buffer.getLong(index + RingSampleDescriptor.END_NANO_TIME_OFFSET);
+            rawDuration = buffer.getLong(index + RingSampleDescriptor.DURATION_NANOS_OFFSET);
+            rawPayload = buffer.getLong(index + RingSampleDescriptor.PAYLOAD_BYTES_OFFSET);
+        }
+        else
         {
             return;
         }
-        final int seriesId = buffer.getInt(index + RingSampleDescriptor.SERIES_ID_OFFSET);
-        final int errorTypeId = buffer.getInt(index + RingSampleDescriptor.ERROR_TYPE_ID_OFFSET);
-        final long endNanoTime = buffer.getLong(index + RingSampleDescriptor.END_NANO_TIME_OFFSET);
-        final long duration = Math.max(0, buffer.getLong(index + RingSampleDescriptor.DURATION_NANOS_OFFSET));
-        final long payload = Math.max(SampleDescriptor.PAYLOAD_UNKNOWN, buffer.getLong(index + RingSampleDescriptor.PAYLOAD_BYTES_OFFSET));
+        final long duration = Math.max(0, rawDuration);
+        final long payload = Math.max(SampleDescriptor.PAYLOAD_UNKNOWN, rawPayload);
         if (!defineSeries(seriesId))
         {
             return;
