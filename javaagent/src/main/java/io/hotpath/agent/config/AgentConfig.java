@@ -39,7 +39,7 @@ public final class AgentConfig
         SPOOL_DIR("hotpath.spool.dir", "/var/lib/hotpath/spool", Check.TEXT, "spool directory; falls back to $TMPDIR/hotpath-spool (one warning) if not writable"),
         ROLL_CYCLE("hotpath.spool.rollCycle", "FAST_HOURLY", Check.ROLL_CYCLE, "Chronicle Queue roll cycle (RollCycles name)"),
         SPOOL_MAX_BYTES("hotpath.spool.maxBytes", "1g", Check.size(1L << 20, Long.MAX_VALUE), "cap of this JVM's queue on disk; oldest cycle files are deleted beyond it and their samples counted as dropped"),
-        RING_BYTES("hotpath.ring.bytes", "8m", Check.size(1L << 10, 1L << 30), "ring capacity of all stripes together (one stripe per core, at most 16; each rounded up to a power of two; 64 bytes per sample)"),
+        RING_BYTES("hotpath.ring.bytes", "8m", Check.size(1L << 10, 1L << 30), "ring capacity of all stripes together (one stripe per core, at most 16; each rounded up to a power of two; 32 bytes per untraced sample, 64 per sample inside a span)"),
         BATCH_MAX_SAMPLES("hotpath.batch.maxSamples", "4096", Check.integer(1, SampleBatchDescriptor.maxEntries(SampleDescriptor.TRACED_LENGTH)), "samples per SAMPLE_BATCH document at most"),
         STATS_INTERVAL_MS("hotpath.stats.intervalMs", "1000", Check.integer(100, 3_600_000), "period of AGENT_STATS records"),
         SPOOL_OPEN_DELAY_MS("hotpath.spool.openDelayMs", "5000", Check.integer(1, 86_400_000), "the queue is created at the first sample, or after this long without one"),
