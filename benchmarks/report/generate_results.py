@@ -667,8 +667,19 @@ def main():
             "1 000-label-sets-per-metric cap folded it into 1 001 series. The workload now spreads series over "
             "metrics and checks the series count.", "")
     os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)
+    # Dated sections written by hand (measurements outside run.sh, e.g. idle.sh, cpu_per_call.py) sit
+    # after DATED_MARKER at the end of the file; a regeneration keeps them.
+    kept = ""
+    if os.path.exists(args.out):
+        with open(args.out) as f:
+            old = f.read()
+        if DATED_MARKER in old:
+            kept = "\n" + old[old.index(DATED_MARKER):]
     with open(args.out, "w") as f:
-        f.write(doc.text())
+        f.write(doc.text() + kept)
+
+
+DATED_MARKER = "<!-- dated sections below: written by hand, kept when this file is regenerated -->"
 
 
 if __name__ == "__main__":

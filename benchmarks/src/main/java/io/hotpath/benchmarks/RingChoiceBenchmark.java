@@ -109,7 +109,7 @@ public class RingChoiceBenchmark
 
     private void write(final RingBuffer ring, final int series, final long duration, final long payload)
     {
-        final int index = ring.tryClaim(RingSampleDescriptor.MSG_TYPE_SAMPLE, RingSampleDescriptor.MESSAGE_LENGTH);
+        final int index = ring.tryClaim(RingSampleDescriptor.MSG_TYPE_WIDE_SAMPLE, RingSampleDescriptor.MESSAGE_LENGTH);
         if (index < 0)
         {
             dropped.getAndIncrement();

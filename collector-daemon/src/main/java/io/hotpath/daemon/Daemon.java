@@ -29,6 +29,7 @@ import io.hotpath.daemon.state.Checkpoints;
 import io.hotpath.daemon.state.RestartCatchUp;
 import io.hotpath.daemon.tail.IngestCounters;
 import io.hotpath.daemon.tail.SpoolRetention;
+import io.hotpath.daemon.tail.PollPacer;
 import io.hotpath.daemon.tail.SpoolTailers;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -76,7 +77,9 @@ public final class Daemon implements AutoCloseable
     private static final Logger LOG = Logger.getLogger(Daemon.class.getName());
     /** Documents read per queue per loop pass: bounds the time between rotation checks. */
     private static final int DOCUMENTS_PER_QUEUE_PER_PASS = 256;
-    private static final long IDLE_PARK_NANOS = 1_000_000L;
+    /** Longest sleep of the aggregation thread while the queues are quiet ({@link PollPacer}). */
+    private static final long MAX_IDLE_PARK_MILLIS = 100;
+    private final PollPacer pollPacer = new PollPacer(MAX_IDLE_PARK_MILLIS);
 
     private final DaemonConfig config;
     private final Aggregator aggregator;
@@ -452,11 +455,13 @@ public final class Daemon implements AutoCloseable
                         spoolScanned.countDown();
                     }
                 }
-                final int read = spool.pollAll(DOCUMENTS_PER_QUEUE_PER_PASS, now);
+                final int documents = spool.pollAll(DOCUMENTS_PER_QUEUE_PER_PASS, now);
                 catchUp.update(spool.tailers(), spoolScanned.getCount() == 0);
-                if (read == 0)
+                final long park = pollPacer.afterPoll(documents, System.currentTimeMillis(),
+                    aggregator.nextRotationEpochMillis(), nextScanMillis);
+                if (park > 0 && running)
                 {
-                    LockSupport.parkNanos(IDLE_PARK_NANOS);
+                    LockSupport.parkNanos(park);
                 }
             }
             final long now = System.currentTimeMillis();
@@ -502,6 +507,10 @@ public final class Daemon implements AutoCloseable
             return;
         }
         running = false;
+        if (loop != null)
+        {
+            LockSupport.unpark(loop);
+        }
         try
         {
             if (loop != null && !stopped.await(30, TimeUnit.SECONDS))

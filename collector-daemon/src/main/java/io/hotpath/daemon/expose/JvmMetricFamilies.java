@@ -4,12 +4,24 @@ import io.hotpath.daemon.aggregate.AggregateSnapshot;
 import io.prometheus.client.Collector;
 import io.prometheus.client.CollectorRegistry;
 import io.prometheus.client.hotspot.DefaultExports;
-import java.util.Enumeration;
+import java.util.Collections;
+import java.util.List;
 
-/** The daemon's own {@code jvm_*} and {@code process_*} families, from simpleclient_hotspot's collectors. */
+/**
+ * The daemon's own {@code jvm_*} and {@code process_*} families, from simpleclient_hotspot's collectors.
+ *
+ * <p>Collected at most every {@value #REFRESH_MILLIS} ms, not at every rotation: a collection costs
+ * ~1 ms of CPU (thread states and deadlock checks are VM operations at a safepoint, the process
+ * collector reads /proc), which alone was a third of an idle daemon's CPU; process and JVM gauges are
+ * scraped every 15 s or more anyway.
+ */
 public final class JvmMetricFamilies implements MetricFamilySource
 {
+    static final long REFRESH_MILLIS = 10_000;
+
     private final CollectorRegistry registry = new CollectorRegistry();
+    private List<Collector.MetricFamilySamples> collected = List.of();
+    private long collectedAtNanos;
 
     public JvmMetricFamilies()
     {
@@ -19,10 +31,14 @@ public final class JvmMetricFamilies implements MetricFamilySource
     @Override
     public void writeTo(final MetricWriter writer, final AggregateSnapshot snapshot)
     {
-        final Enumeration<Collector.MetricFamilySamples> families = registry.metricFamilySamples();
-        while (families.hasMoreElements())
+        final long now = System.nanoTime();
+        if (collected.isEmpty() || now - collectedAtNanos >= REFRESH_MILLIS * 1_000_000L)
         {
-            final Collector.MetricFamilySamples family = families.nextElement();
+            collected = Collections.list(registry.metricFamilySamples());
+            collectedAtNanos = now;
+        }
+        for (final Collector.MetricFamilySamples family : collected)
+        {
             writer.family(family.name, type(family.type), family.help);
             for (final Collector.MetricFamilySamples.Sample sample : family.samples)
             {

@@ -4,6 +4,7 @@ import io.hotpath.agent.AgentLog;
 import io.hotpath.agent.bootstrap.HotpathRecorder;
 import io.hotpath.agent.bootstrap.TraceContextReader;
 import io.hotpath.wire.TraceIds;
+import org.agrona.UnsafeApi;
 import org.agrona.concurrent.AtomicBuffer;
 import org.agrona.concurrent.ringbuffer.ManyToOneRingBuffer;
 
@@ -16,8 +17,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The recorder behind the bridge: writes each sample as one 64-byte record into an Agrona
- * {@link ManyToOneRingBuffer} with {@code tryClaim}/{@code commit}, the one of the
+ * The recorder behind the bridge: writes each sample as one record ({@link RingSampleDescriptor}:
+ * 32 bytes untraced, 64 traced) into an Agrona {@link ManyToOneRingBuffer} with
+ * {@code tryClaim}/{@code commit}, the one of the
  * {@link StripedRing} that the thread's id selects. Wait-free for the application thread apart
  * from the stripe's tail CAS; no allocation, lock, system call or exception. When the stripe is
  * full the sample is dropped and counted.
@@ -39,6 +41,7 @@ public final class RingRecorder implements HotpathRecorder
     private final SeriesRegistry series;
     private final ErrorTypeRegistry errorTypes;
     private final AtomicLong dropped = new AtomicLong();
+    private final AtomicLong recordedHighWater = new AtomicLong();
     private volatile TraceContextReader traceReader;
     private final AtomicLong adviceErrors = new AtomicLong();
     private final AtomicBoolean adviceErrorLogged = new AtomicBoolean();
@@ -195,7 +198,31 @@ public final class RingRecorder implements HotpathRecorder
         final StripedRing rings = this.rings;
         final int stripe = rings.stripeOfCurrentThread();
         final ManyToOneRingBuffer ring = rings.ring(stripe);
-        final int index = ring.tryClaim(RingSampleDescriptor.MSG_TYPE_SAMPLE, RingSampleDescriptor.MESSAGE_LENGTH);
+        if (!RingSampleDescriptor.fitsCompact(seriesId, errorTypeId))
+        {
+            writeWide(rings, stripe, ring, seriesId, endNanos, durationNanos, payloadBytes, errorTypeId);
+            return;
+        }
+        final int index = ring.tryClaim(RingSampleDescriptor.compactType(seriesId, errorTypeId),
+            RingSampleDescriptor.COMPACT_MESSAGE_LENGTH);
+        if (index < 0)
+        {
+            dropped.getAndIncrement();
+            return;
+        }
+        // Plain stores at the claimed slot's address: tryClaim returned an index inside the buffer, so
+        // the bounds checks of UnsafeBuffer's accessors would only repeat what it checked.
+        final long address = rings.address(stripe) + index;
+        UnsafeApi.putLong(address + RingSampleDescriptor.COMPACT_END_NANO_TIME_OFFSET, endNanos);
+        UnsafeApi.putLong(address + RingSampleDescriptor.COMPACT_DURATION_NANOS_OFFSET, durationNanos);
+        UnsafeApi.putLong(address + RingSampleDescriptor.COMPACT_PAYLOAD_BYTES_OFFSET, payloadBytes);
+        ring.commit(index);
+    }
+
+    private void writeWide(final StripedRing rings, final int stripe, final ManyToOneRingBuffer ring, final int seriesId,
+        final long endNanos, final long durationNanos, final long payloadBytes, final int errorTypeId)
+    {
+        final int index = ring.tryClaim(RingSampleDescriptor.MSG_TYPE_WIDE_SAMPLE, RingSampleDescriptor.MESSAGE_LENGTH);
         if (index < 0)
         {
             dropped.getAndIncrement();
@@ -279,10 +306,15 @@ public final class RingRecorder implements HotpathRecorder
         return errorTypes;
     }
 
-    /** Samples written into the ring since start (exact: every record is 64 bytes, no padding). */
+    /**
+     * Samples written into the ring since start: exact once the ring is read empty, a lower bound
+     * while samples wait (records are 32 or 64 bytes), never decreasing ({@link StripedRing#recordedAtLeast}).
+     */
     public long recorded()
     {
-        return rings.producerPosition() / RingSampleDescriptor.RECORD_LENGTH;
+        final long now = rings.recordedAtLeast();
+        final long before = recordedHighWater.get();
+        return now > before ? recordedHighWater.accumulateAndGet(now, Math::max) : before;
     }
 
     public long dropped()

@@ -1,13 +1,13 @@
 package io.hotpath.agent.record;
 
 import org.agrona.BitUtil;
+import org.agrona.BufferUtil;
 import org.agrona.concurrent.AtomicBuffer;
 import org.agrona.concurrent.MessageHandler;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.ringbuffer.ManyToOneRingBuffer;
 import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
 
-import java.nio.ByteBuffer;
 
 /**
  * A few Agrona {@link ManyToOneRingBuffer}s side by side, one drain thread reading them all.
@@ -33,7 +33,10 @@ public final class StripedRing
 
     private final ManyToOneRingBuffer[] rings;
     private final AtomicBuffer[] buffers;
+    private final long[] addresses;
     private final int mask;
+    /** Messages read so far (drain thread writes, anyone reads). */
+    private volatile long consumed;
     /** Stripe the next read starts with (drain thread only): no stripe waits behind a busy one. */
     private int nextRead;
 
@@ -48,9 +51,14 @@ public final class StripedRing
         final int stripeBytes = BitUtil.findNextPositivePowerOfTwo(Math.max(1024, totalBytes / count));
         rings = new ManyToOneRingBuffer[count];
         buffers = new AtomicBuffer[count];
+        addresses = new long[count];
         for (int i = 0; i < count; i++)
         {
-            buffers[i] = new UnsafeBuffer(ByteBuffer.allocateDirect(stripeBytes + RingBufferDescriptor.TRAILER_LENGTH));
+            // Cache-line aligned (plain allocateDirect only guarantees 8 or 16 bytes): a record never
+            // straddles two lines, and the trailer's counters sit on lines of their own.
+            buffers[i] = new UnsafeBuffer(BufferUtil.allocateDirectAligned(stripeBytes + RingBufferDescriptor.TRAILER_LENGTH,
+                BitUtil.CACHE_LINE_LENGTH));
+            addresses[i] = buffers[i].addressOffset();
             rings[i] = new ManyToOneRingBuffer(buffers[i]);
         }
         mask = count - 1;
@@ -82,6 +90,12 @@ public final class StripedRing
         return buffers[stripe];
     }
 
+    /** Native address of a stripe's first byte. */
+    long address(final int stripe)
+    {
+        return addresses[stripe];
+    }
+
     public int stripes()
     {
         return rings.length;
@@ -102,6 +116,11 @@ public final class StripedRing
         {
             read += rings[(first + i) & mask].read(handler, limit - read);
         }
+        if (read > 0)
+        {
+            // after the reads, which moved the heads: recordedAtLeast never counts a message twice
+            consumed += read;
+        }
         return read;
     }
 
@@ -116,6 +135,23 @@ public final class StripedRing
         return size;
     }
 
+    /** Bytes waiting in the fullest stripe (approximate while producers write). */
+    public int fullestSize()
+    {
+        int fullest = 0;
+        for (final ManyToOneRingBuffer ring : rings)
+        {
+            fullest = Math.max(fullest, ring.size());
+        }
+        return fullest;
+    }
+
+    /** Data capacity of one stripe, in bytes. */
+    public int stripeCapacity()
+    {
+        return rings[0].capacity();
+    }
+
     /** Data capacity of all stripes together, in bytes. */
     public int capacity()
     {
@@ -125,6 +161,23 @@ public final class StripedRing
             capacity += ring.capacity();
         }
         return capacity;
+    }
+
+    /**
+     * Messages ever written, at least: those read, plus the bytes waiting per stripe divided by 64.
+     * Records are 32 or 64 bytes and what waits is less than a lap, so it holds at most one 32-byte
+     * padding record: with a compact records, b wide ones and p ≤ 1 padding, floor((32a + 64b + 32p) / 64)
+     * ≤ a + b. Exact for wide records and when the stripes are read empty.
+     */
+    public long recordedAtLeast()
+    {
+        final long read = consumed;
+        long waiting = 0;
+        for (final ManyToOneRingBuffer ring : rings)
+        {
+            waiting += ring.size() / 64;
+        }
+        return read + waiting;
     }
 
     /** Bytes ever claimed in all stripes. */

@@ -49,6 +49,10 @@ public final class SpoolDrainer implements Runnable, MessageHandler
 {
     /** Offset recalibration period: bounds drift between nanoTime and the wall clock. */
     private static final long RECALIBRATE_NANOS = TimeUnit.SECONDS.toNanos(60);
+    /** Shortest sleep between reads that did not fill a batch ({@link DrainPacer}). */
+    private static final long MIN_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+    /** Of the stats intervals of an idle agent, every this-many-th writes its (unchanged) stats. */
+    private static final int IDLE_STATS_EVERY = 10;
 
     private final RingRecorder recorder;
     private final StripedRing ring;
@@ -80,6 +84,9 @@ public final class SpoolDrainer implements Runnable, MessageHandler
     private long cycleNowNanos;
     private long maxLagNanos;
     private long writtenDocuments;
+    private final DrainPacer pacer;
+    private long lastStatsFingerprint = Long.MIN_VALUE;
+    private int unchangedStats;
 
     public SpoolDrainer(final RingRecorder recorder, final SpoolSettings settings, final Consumer<Throwable> onFailure)
     {
@@ -93,6 +100,8 @@ public final class SpoolDrainer implements Runnable, MessageHandler
         this.maxBatch = Math.max(1, Math.min(settings.maxBatchSamples(), SampleBatchDescriptor.maxEntries(SampleDescriptor.TRACED_LENGTH)));
         this.batchBuffer = new UnsafeBuffer(new byte[SampleBatchDescriptor.recordLength(maxBatch, SampleDescriptor.UNTRACED_LENGTH)]);
         this.tracedBatchBuffer = new UnsafeBuffer(new byte[SampleBatchDescriptor.recordLength(maxBatch, SampleDescriptor.TRACED_LENGTH)]);
+        this.pacer = new DrainPacer(MIN_PARK_NANOS, settings.idleNanos(), ring.stripeCapacity(),
+            RingSampleDescriptor.RECORD_LENGTH);
         this.thread = new Thread(this, "hotpath-drain");
         thread.setDaemon(true);
         thread.setContextClassLoader(SpoolDrainer.class.getClassLoader());
@@ -153,9 +162,11 @@ public final class SpoolDrainer implements Runnable, MessageHandler
                     periodic(now);
                     nextStats = now + settings.statsIntervalNanos();
                 }
-                if (count == 0 && !stopping)
+                final long park = pacer.afterRead(cycleNowNanos, count, count >= maxBatch, ring.fullestSize(), epochOffsetNanos);
+                if (park > 0 && !stopping)
                 {
-                    LockSupport.parkNanos(settings.idleNanos());
+                    // never past the next stats record
+                    LockSupport.parkNanos(Math.min(park, Math.max(MIN_PARK_NANOS, nextStats - now)));
                 }
             }
             while (drainOnce() > 0)
@@ -270,16 +281,37 @@ public final class SpoolDrainer implements Runnable, MessageHandler
     @Override
     public void onMessage(final int msgTypeId, final MutableDirectBuffer buffer, final int index, final int length)
     {
-        final boolean traced = msgTypeId == RingSampleDescriptor.MSG_TYPE_TRACED_SAMPLE;
-        if (!traced && msgTypeId != RingSampleDescriptor.MSG_TYPE_SAMPLE)
+        final boolean traced;
+        final int seriesId;
+        final int errorTypeId;
+        final long endNanoTime;
+        final long rawDuration;
+        final long rawPayload;
+        if (length == RingSampleDescriptor.COMPACT_MESSAGE_LENGTH)
+        {
+            traced = false;
+            seriesId = RingSampleDescriptor.compactSeriesId(msgTypeId);
+            errorTypeId = RingSampleDescriptor.compactErrorTypeId(msgTypeId);
+            endNanoTime = buffer.getLong(index + RingSampleDescriptor.COMPACT_END_NANO_TIME_OFFSET);
+            rawDuration = buffer.getLong(index + RingSampleDescriptor.COMPACT_DURATION_NANOS_OFFSET);
+            rawPayload = buffer.getLong(index + RingSampleDescriptor.COMPACT_PAYLOAD_BYTES_OFFSET);
+        }
+        else if (length == RingSampleDescriptor.MESSAGE_LENGTH &&
+            (msgTypeId == RingSampleDescriptor.MSG_TYPE_TRACED_SAMPLE || msgTypeId == RingSampleDescriptor.MSG_TYPE_WIDE_SAMPLE))
+        {
+            traced = msgTypeId == RingSampleDescriptor.MSG_TYPE_TRACED_SAMPLE;
+            seriesId = buffer.getInt(index + RingSampleDescriptor.SERIES_ID_OFFSET);
+            errorTypeId = buffer.getInt(index + RingSampleDescriptor.ERROR_TYPE_ID_OFFSET);
+            endNanoTime = buffer.getLong(index + RingSampleDescriptor.END_NANO_TIME_OFFSET);
+            rawDuration = buffer.getLong(index + RingSampleDescriptor.DURATION_NANOS_OFFSET);
+            rawPayload = buffer.getLong(index + RingSampleDescriptor.PAYLOAD_BYTES_OFFSET);
+        }
+        else
         {
             return;
         }
-        final int seriesId = buffer.getInt(index + RingSampleDescriptor.SERIES_ID_OFFSET);
-        final int errorTypeId = buffer.getInt(index + RingSampleDescriptor.ERROR_TYPE_ID_OFFSET);
-        final long endNanoTime = buffer.getLong(index + RingSampleDescriptor.END_NANO_TIME_OFFSET);
-        final long duration = Math.max(0, buffer.getLong(index + RingSampleDescriptor.DURATION_NANOS_OFFSET));
-        final long payload = Math.max(SampleDescriptor.PAYLOAD_UNKNOWN, buffer.getLong(index + RingSampleDescriptor.PAYLOAD_BYTES_OFFSET));
+        final long duration = Math.max(0, rawDuration);
+        final long payload = Math.max(SampleDescriptor.PAYLOAD_UNKNOWN, rawPayload);
         if (!defineSeries(seriesId))
         {
             return;
@@ -348,7 +380,10 @@ public final class SpoolDrainer implements Runnable, MessageHandler
 
     private void periodic(final long now)
     {
-        writeStats(now);
+        if (!statsUnchanged())
+        {
+            writeStats(now);
+        }
         final long lost = writer.enforceCap();
         if (lost > 0)
         {
@@ -358,6 +393,23 @@ public final class SpoolDrainer implements Runnable, MessageHandler
         {
             calibrate();
         }
+    }
+
+    /**
+     * An idle agent's counters do not change: the stats record is then written every
+     * {@value #IDLE_STATS_EVERY}th interval only (a heartbeat), not every interval.
+     */
+    private boolean statsUnchanged()
+    {
+        final long fingerprint = recorder.recorded() * 31 + recorder.dropped() * 17 + drained * 13 +
+            recorder.adviceErrors() * 7 + series.labelOverflows() * 3 + maxLagNanos + ring.size();
+        final boolean unchanged = fingerprint == lastStatsFingerprint && ++unchangedStats < IDLE_STATS_EVERY;
+        if (!unchanged)
+        {
+            unchangedStats = 0;
+        }
+        lastStatsFingerprint = fingerprint;
+        return unchanged;
     }
 
     private void writeStats(final long now)

@@ -169,14 +169,22 @@ public final class TransportLoad
             errors += driver.errors;
         }
         final long[] response = new long[measured];
-        final long[] service = new long[measured];
+        long[] service = new long[measured];
         int at = 0;
+        int served = 0;
         for (final Driver driver : drivers)
         {
             System.arraycopy(driver.response, 0, response, at, driver.count);
-            System.arraycopy(driver.service, 0, service, at, driver.count);
             at += driver.count;
+            for (int i = 0; i < driver.count; i++)
+            {
+                if (driver.service[i] != NOT_SENT)
+                {
+                    service[served++] = driver.service[i];
+                }
+            }
         }
+        service = Arrays.copyOf(service, served);
         Arrays.sort(response);
         Arrays.sort(service);
         final double seconds = measureNanos / 1e9;
@@ -319,8 +327,11 @@ public final class TransportLoad
                         }
                         if (due >= windowStart)
                         {
+                            // a response time (from the intended send), but no service time: the call
+                            // never ran. Counted as service time, the backlog of a saturated run once
+                            // made up the whole p99 (the "397 ms service p99" of the first 100 k runs).
                             missed++;
-                            add(now - due, now - due);
+                            add(now - due, NOT_SENT);
                         }
                     }
                 }
@@ -415,6 +426,9 @@ public final class TransportLoad
             count++;
         }
     }
+
+    /** Service time of a message that was never sent (missed): it has none. */
+    private static final long NOT_SENT = Long.MIN_VALUE;
 
     private static void parkUntil(final long deadline)
     {

@@ -1,0 +1,389 @@
+#!/usr/bin/env python3
+"""CPU per instrumented call and throughput loss, measured the way that holds on a noisy machine.
+
+    benchmarks/cpu_per_call.py [--reps 3] [--pairs 10] [--quick] [--out DIR] [--jfr]
+
+Two workloads, each without an agent, with the hotpath agent (plus a running hotpathd tailing its
+spool) and with the OpenTelemetry Java agent (benchmarks/target/agents/opentelemetry-javaagent.jar;
+exporters off, so OpenTelemetry's floor: spans created and ended):
+
+* http: the JDK HttpClient (one thread, synchronous GETs) against a loopback nginx; hotpath with the
+  built-in jdk-httpclient pack, OpenTelemetry with its java-http-client instrumentation only.
+* transport: the demo's TransportManager.sendMessage over loopback TCP (TransportLoad, 4 connections);
+  hotpath with the demo rules, OpenTelemetry timing the same method (methods instrumentation).
+
+CPU per call: every run's whole-process CPU time from the kernel (wait4 rusage: utime + stime of all
+threads, start to exit) for 0, N1 and N2 calls at a fixed rate; the marginal cost is
+(CPU(N2) - CPU(N1)) / (N2 - N1), medians over --reps; the 0-call run is the JVM's start, warm-up and
+exit, shown for reference. hotpathd's CPU is read from /proc/PID/stat (utime + stime) before the run
+and 1.5 s after it exits, minus its idle rate (from the 0-call runs) times the run's length. Added =
+variant - none.
+
+Throughput: --pairs interleaved rounds (the order of the variants rotates every round), each run flat
+out for a fixed time after a warm-up; loss per round = 1 - rate(variant) / rate(none) of that round;
+reported as mean with a 95 % confidence interval (Student t) and median.
+
+With --jfr one more hotpath run per workload records JFR (jdk.ExecutionSample) and the top frames and
+threads are summarised: where the added CPU goes.
+"""
+import argparse
+import json
+import math
+import os
+import re
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+JAVA = os.environ.get("JAVA") or (os.path.join(os.environ["JAVA_HOME"], "bin", "java") if os.environ.get("JAVA_HOME") else "java")
+AGENT = os.path.join(ROOT, "javaagent/target/hotpath-agent.jar")
+OTEL = os.path.join(ROOT, "benchmarks/target/agents/opentelemetry-javaagent.jar")
+LOAD = os.path.join(ROOT, "benchmarks/target/e2e-load.jar")
+DEMO = os.path.join(ROOT, "demo-service/target/hotpath-demo.jar")
+RULES = os.path.join(ROOT, "demo-service/hotpath-demo-rules.yaml")
+HOTPATHD = os.path.join(ROOT, "collector-daemon/bin/hotpathd")
+HZ = os.sysconf("SC_CLK_TCK")
+HTTP_WARMUP = 5000
+# Student t, two-sided 95 %, by degrees of freedom
+T95 = {1: 12.706, 2: 4.303, 3: 3.182, 4: 2.776, 5: 2.571, 6: 2.447, 7: 2.365, 8: 2.306, 9: 2.262, 10: 2.228,
+       11: 2.201, 12: 2.179, 13: 2.160, 14: 2.145, 15: 2.131, 19: 2.093, 29: 2.045}
+
+
+def log(*a):
+    print("[cpu_per_call %s]" % time.strftime("%H:%M:%S"), *a, file=sys.stderr, flush=True)
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def proc_ticks(pid):
+    with open("/proc/%d/stat" % pid) as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return int(fields[11]) + int(fields[12])
+
+
+def wait_http(url, seconds=60):
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=2) as r:
+                if r.status == 200:
+                    return
+        except Exception:
+            time.sleep(0.2)
+    raise RuntimeError("not ready: " + url)
+
+
+class Stack:
+    """nginx and hotpathd for the whole benchmark."""
+
+    def __init__(self, work):
+        self.work = work
+        os.makedirs(os.path.join(work, "tmp"), exist_ok=True)
+        self.nginx_port = free_port()
+        conf = os.path.join(work, "nginx.conf")
+        t = os.path.join(work, "tmp")
+        with open(conf, "w") as f:
+            f.write("""daemon off;
+worker_processes 1;
+pid %(w)s/nginx.pid;
+error_log %(w)s/nginx-error.log;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  keepalive_requests 1000000;
+  client_body_temp_path %(t)s; proxy_temp_path %(t)s; fastcgi_temp_path %(t)s; uwsgi_temp_path %(t)s; scgi_temp_path %(t)s;
+  server { listen 127.0.0.1:%(p)d; location / { return 200 "ok\\n"; } }
+}
+""" % {"w": work, "t": t, "p": self.nginx_port})
+        nginx = shutil.which("nginx") or "/usr/sbin/nginx"
+        self.nginx = subprocess.Popen([nginx, "-p", work, "-c", conf], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self.url = "http://127.0.0.1:%d/" % self.nginx_port
+        wait_http(self.url)
+        self.spool = os.path.join(work, "spool")
+        os.makedirs(self.spool, exist_ok=True)
+        self.daemon_port = free_port()
+        env = dict(os.environ, JAVA=JAVA)
+        self.daemon_log = open(os.path.join(work, "hotpathd.log"), "w")
+        self.daemon = subprocess.Popen([HOTPATHD, "--spool", self.spool, "--state-dir", os.path.join(work, "state"),
+                                        "--listen", "127.0.0.1:%d" % self.daemon_port, "--log-level", "WARNING"],
+                                       env=env, stdout=self.daemon_log, stderr=subprocess.STDOUT)
+        wait_http("http://127.0.0.1:%d/health" % self.daemon_port)
+        self.daemon_pid = self.daemon.pid
+
+    def daemon_ticks(self):
+        return proc_ticks(self.daemon_pid)
+
+    def close(self):
+        for p in (self.daemon, self.nginx):
+            p.terminate()
+        for p in (self.daemon, self.nginx):
+            try:
+                p.wait(30)
+            except subprocess.TimeoutExpired:
+                p.kill()
+
+
+def agent_flags(workload, variant, spool):
+    if variant == "none":
+        return []
+    if variant == "hotpath":
+        if workload == "http":
+            return ["-javaagent:%s=packs=jdk-httpclient,spool.dir=%s,service.name=http-load" % (AGENT, spool)]
+        return ["-javaagent:%s=config=%s,spool.dir=%s,service.name=transport-load" % (AGENT, RULES, spool)]
+    common = ["-javaagent:" + OTEL, "-Dotel.traces.exporter=none", "-Dotel.metrics.exporter=none", "-Dotel.logs.exporter=none",
+              "-Dotel.instrumentation.common.default-enabled=false"]
+    if workload == "http":
+        return common + ["-Dotel.instrumentation.java-http-client.enabled=true"]
+    return common + ["-Dotel.instrumentation.methods.enabled=true",
+                     "-Dotel.instrumentation.methods.include=io.hotpath.demo.transport.TransportManager[sendMessage]"]
+
+
+def command(workload, variant, stack, run_dir, calls=None, rate=None, seconds=None, extra_jvm=()):
+    jvm = [JAVA, "-Xms512m", "-Xmx512m"] + list(extra_jvm) + agent_flags(workload, variant, stack.spool)
+    if workload == "http":
+        args = ["-cp", LOAD, "io.hotpath.benchmarks.e2e.load.HttpLoad", stack.url, "--warmup-calls", str(HTTP_WARMUP)]
+        args += ["--seconds", str(seconds)] if seconds else ["--calls", str(calls), "--rate", str(rate)]
+        return jvm + args
+    duration = seconds if seconds else max(0.001, calls / rate)
+    return jvm + ["-cp", LOAD + ":" + DEMO, "io.hotpath.benchmarks.e2e.load.TransportLoad", "--rate", "0" if seconds else str(rate),
+                  "--connections", "4", "--warmup", "2s", "--duration", "%.3fs" % duration,
+                  "--report", os.path.join(run_dir, "report.json")]
+
+
+def run(cmd, run_dir):
+    os.makedirs(run_dir, exist_ok=True)
+    with open(os.path.join(run_dir, "out.log"), "w") as out:
+        started = time.time()
+        p = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT)
+        _, status, usage = os.wait4(p.pid, 0)
+        p.returncode = os.waitstatus_to_exitcode(status)
+        wall = time.time() - started
+    text = open(os.path.join(run_dir, "out.log")).read()
+    if p.returncode != 0:
+        raise RuntimeError("run failed (%d): %s\n%s" % (p.returncode, " ".join(cmd), text[-3000:]))
+    return usage.ru_utime + usage.ru_stime, wall, text
+
+
+def achieved(workload, text, run_dir):
+    """(calls in the measured part, calls/s)."""
+    if workload == "http":
+        m = re.search(r"result calls=(\d+) seconds=([\d.]+) rate=([\d.]+)", text)
+        return int(m.group(1)), float(m.group(3))
+    report = json.load(open(os.path.join(run_dir, "report.json")))
+    return report["messagesCompletedInWindow"], report["achievedPerSecond"]
+
+
+def cpu_experiment(stack, workload, variants, lengths, rate, reps, work):
+    rows = []
+    for rep in range(reps):
+        for variant in variants:
+            for n in lengths:
+                run_dir = os.path.join(work, "cpu", workload, variant, "n%d-r%d" % (n, rep))
+                d0 = stack.daemon_ticks()
+                cpu, wall, text = run(command(workload, variant, stack, run_dir, calls=n, rate=rate), run_dir)
+                time.sleep(1.5)
+                d1 = stack.daemon_ticks()
+                done = achieved(workload, text, run_dir)[0] if n > 0 else 0
+                rows.append({"workload": workload, "variant": variant, "calls": n, "measured_calls": done, "rep": rep,
+                             "app_cpu_s": cpu, "wall_s": wall + 1.5, "daemon_cpu_s": (d1 - d0) / HZ})
+                log("%s %s n=%d rep %d: app %.3f s CPU, daemon %.3f s, wall %.1f s" % (workload, variant, n, rep, cpu, (d1 - d0) / HZ, wall))
+    return rows
+
+
+def median(xs):
+    return statistics.median(xs) if xs else float("nan")
+
+
+def summarize_cpu(rows, workload, variants, lengths):
+    n0, n1, n2 = lengths
+    out = {}
+    # hotpathd's idle rate from the runs without an agent (no queue to tail): a run with the agent
+    # also makes it open a new queue, a constant per run that the two run lengths cancel
+    idle_rates = [r["daemon_cpu_s"] / r["wall_s"] for r in rows if r["workload"] == workload and r["variant"] == "none"]
+    idle = median(idle_rates)
+    for v in variants:
+        sel = [r for r in rows if r["workload"] == workload and r["variant"] == v]
+        by = {n: [r for r in sel if r["calls"] == n] for n in lengths}
+        app = {n: median([r["app_cpu_s"] for r in by[n]]) for n in lengths}
+        wall = {n: median([r["wall_s"] for r in by[n]]) for n in lengths}
+        dae = {n: median([r["daemon_cpu_s"] for r in by[n]]) for n in lengths}
+        calls = {n: median([r["measured_calls"] for r in by[n]]) for n in lengths}
+        marginal_app = (app[n2] - app[n1]) / (calls[n2] - calls[n1])
+        marginal_daemon = ((dae[n2] - dae[n1]) - idle * (wall[n2] - wall[n1])) / (calls[n2] - calls[n1]) if v == "hotpath" else 0.0
+        # spread: marginal per repetition (rep i of n2 minus rep i of n1)
+        per_rep = []
+        for a, b in zip(sorted(by[n1], key=lambda r: r["rep"]), sorted(by[n2], key=lambda r: r["rep"])):
+            per_rep.append((b["app_cpu_s"] - a["app_cpu_s"]) / max(1, b["measured_calls"] - a["measured_calls"]) * 1e6)
+        out[v] = {"zero_call_app_cpu_s": app[n0], "app_us_per_call": marginal_app * 1e6, "daemon_us_per_call": marginal_daemon * 1e6,
+                  "app_us_per_call_per_rep": per_rep, "daemon_idle_cores": idle}
+    for v in variants:
+        out[v]["added_app_us_per_call"] = out[v]["app_us_per_call"] - out["none"]["app_us_per_call"]
+        out[v]["added_total_us_per_call"] = out[v]["added_app_us_per_call"] + out[v]["daemon_us_per_call"]
+    return out
+
+
+def throughput_experiment(stack, workload, variants, pairs, seconds, work):
+    rounds = []
+    for i in range(pairs):
+        order = variants[i % len(variants):] + variants[:i % len(variants)]
+        rates = {}
+        for v in order:
+            run_dir = os.path.join(work, "tput", workload, v, "p%d" % i)
+            _, _, text = run(command(workload, v, stack, run_dir, seconds=seconds), run_dir)
+            rates[v] = achieved(workload, text, run_dir)[1]
+        rounds.append(rates)
+        log("%s round %d: %s" % (workload, i, ", ".join("%s %.0f/s" % (v, rates[v]) for v in variants)))
+    return rounds
+
+
+def summarize_throughput(rounds, variants):
+    out = {}
+    for v in variants:
+        rates = [r[v] for r in rounds]
+        out[v] = {"median_rate": median(rates)}
+        if v == "none":
+            continue
+        losses = [100.0 * (1 - r[v] / r["none"]) for r in rounds]
+        n = len(losses)
+        mean = statistics.mean(losses)
+        sd = statistics.stdev(losses) if n > 1 else float("nan")
+        t = T95.get(n - 1, 2.0)
+        out[v].update({"loss_pct_mean": mean, "loss_pct_ci95": t * sd / math.sqrt(n) if n > 1 else float("nan"),
+                       "loss_pct_median": median(losses), "losses": losses})
+    return out
+
+
+def jfr_summary(workload, stack, rate, calls, work):
+    run_dir = os.path.join(work, "jfr", workload)
+    os.makedirs(run_dir, exist_ok=True)
+    jfr = os.path.join(run_dir, "hotpath.jfr")
+    run(command(workload, "hotpath", stack, run_dir, calls=calls, rate=rate,
+                extra_jvm=["-XX:StartFlightRecording=filename=%s,settings=profile" % jfr]), run_dir)
+    jfr_bin = os.path.join(os.path.dirname(os.path.realpath(shutil.which(JAVA) or JAVA)), "jfr")
+    text = subprocess.run([jfr_bin, "print", "--events", "jdk.ExecutionSample", jfr], capture_output=True, text=True).stdout
+    threads, tops, agent_frames = {}, {}, {}
+    total = 0
+    for event in text.split("jdk.ExecutionSample")[1:]:
+        total += 1
+        m = re.search(r'sampledThread = "([^"]*)"', event)
+        thread = re.sub(r"\d+", "N", m.group(1)) if m else "?"
+        threads[thread] = threads.get(thread, 0) + 1
+        frames = re.findall(r"^\s+([\w.$<>]+\([^)]*\))\s+line:", event, re.M)
+        if frames:
+            tops[frames[0]] = tops.get(frames[0], 0) + 1
+            hp = next((f for f in frames if "hotpath" in f and "benchmarks" not in f and "demo" not in f), None)
+            if hp:
+                agent_frames[hp] = agent_frames.get(hp, 0) + 1
+    def top(d, k=12):
+        return [(name, count, 100.0 * count / max(1, total)) for name, count in sorted(d.items(), key=lambda e: -e[1])[:k]]
+    return {"samples": total, "threads": top(threads, 8), "top_frames": top(tops), "first_agent_frames": top(agent_frames, 10)}
+
+
+def markdown(result):
+    lines = []
+    p = result["params"]
+    lines.append("Command: `%s`; load average before %s, after %s; %s" % (p["command"], p["load_before"], p["load_after"], p["date"]))
+    lines.append("")
+    for w in result["workloads"]:
+        c = result["cpu"][w]
+        lines.append("#### %s: CPU per call (marginal, %d vs %d calls at %d calls/s; medians of %d repetitions)" %
+                     (w, p["lengths"][w][1], p["lengths"][w][2], p["rates"][w], p["reps"]))
+        lines.append("")
+        lines.append("| variant | 0-call run: app CPU s | app µs/call | per repetition | added app µs/call | hotpathd µs/call | added total µs/call |")
+        lines.append("|---|---|---|---|---|---|---|")
+        for v, s in c.items():
+            lines.append("| %s | %.2f | %.2f | %s | %s | %s | %s |" % (
+                v, s["zero_call_app_cpu_s"], s["app_us_per_call"], ", ".join("%.1f" % x for x in s["app_us_per_call_per_rep"]),
+                "–" if v == "none" else "%+.2f" % s["added_app_us_per_call"],
+                "%.2f" % s["daemon_us_per_call"] if v == "hotpath" else "–",
+                "–" if v == "none" else "%+.2f" % s["added_total_us_per_call"]))
+        lines.append("")
+        lines.append("hotpathd idle between runs: %.3f %% of a core (subtracted)." % (100 * c["none"]["daemon_idle_cores"]))
+        lines.append("")
+        t = result["throughput"][w]
+        lines.append("#### %s: throughput flat out, %d interleaved rounds of %g s runs" % (w, p["pairs"], p["seconds"]))
+        lines.append("")
+        lines.append("| variant | median calls/s | loss: mean ± 95 % CI | median loss | per round |")
+        lines.append("|---|---|---|---|---|")
+        for v, s in t.items():
+            if v == "none":
+                lines.append("| none | %.0f | – | – | – |" % s["median_rate"])
+            else:
+                lines.append("| %s | %.0f | %+.2f %% ± %.2f | %+.2f %% | %s |" % (v, s["median_rate"], s["loss_pct_mean"], s["loss_pct_ci95"],
+                             s["loss_pct_median"], ", ".join("%+.1f" % x for x in s["losses"])))
+        lines.append("")
+    for w, j in result.get("jfr", {}).items():
+        lines.append("#### %s: where the CPU goes (JFR jdk.ExecutionSample, hotpath agent, %d samples)" % (w, j["samples"]))
+        lines.append("")
+        lines.append("Threads: " + "; ".join("%s %.1f %%" % (n, pct) for n, _, pct in j["threads"]))
+        lines.append("")
+        lines.append("| top frame | % of samples |")
+        lines.append("|---|---|")
+        for n, _, pct in j["top_frames"]:
+            lines.append("| `%s` | %.1f |" % (n, pct))
+        lines.append("")
+        lines.append("Innermost agent frame on the stack: " + "; ".join("`%s` %.1f %%" % (n, pct) for n, _, pct in j["first_agent_frames"]))
+        lines.append("")
+    return "\n".join(lines)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--reps", type=int, default=3)
+    ap.add_argument("--pairs", type=int, default=10)
+    ap.add_argument("--seconds", type=float, default=4.0, help="length of each throughput run")
+    ap.add_argument("--workloads", default="http,transport")
+    ap.add_argument("--variants", default="none,hotpath,otel")
+    ap.add_argument("--quick", action="store_true", help="1 repetition, 3 rounds, short runs: checks that it works")
+    ap.add_argument("--jfr", action="store_true")
+    ap.add_argument("--out", default=os.path.join(ROOT, "benchmarks/target/results/cpu-per-call"))
+    a = ap.parse_args()
+    variants = [v for v in a.variants.split(",") if v != "otel" or os.path.exists(OTEL)]
+    workloads = a.workloads.split(",")
+    rates = {"http": 1000, "transport": 10000}
+    if a.quick:
+        a.reps, a.pairs, a.seconds = 1, 3, 2.0
+    lengths = {w: (0, rates[w] * (1 if a.quick else 2), rates[w] * (3 if a.quick else 10)) for w in workloads}
+    for f in (AGENT, LOAD, DEMO, HOTPATHD):
+        if not os.path.exists(f):
+            sys.exit("missing %s (mvn -B -q package -pl benchmarks -am -DskipTests)" % f)
+    os.makedirs(a.out, exist_ok=True)
+    work = tempfile.mkdtemp(prefix="hotpath-cpu-")
+    load_before = open("/proc/loadavg").read().split()[:3]
+    stack = Stack(work)
+    result = {"cpu": {}, "throughput": {}, "workloads": workloads}
+    try:
+        for w in workloads:
+            rows = cpu_experiment(stack, w, variants, lengths[w], rates[w], a.reps, work)
+            result["cpu"][w] = summarize_cpu(rows, w, variants, lengths[w])
+            result.setdefault("rows", []).extend(rows)
+            result["throughput"][w] = summarize_throughput(throughput_experiment(stack, w, variants, a.pairs, a.seconds, work), variants)
+            if a.jfr:
+                result.setdefault("jfr", {})[w] = jfr_summary(w, stack, rates[w], lengths[w][2], work)
+    finally:
+        stack.close()
+    result["params"] = {"command": "benchmarks/cpu_per_call.py " + " ".join(sys.argv[1:]), "reps": a.reps, "pairs": a.pairs,
+                        "seconds": a.seconds, "rates": rates, "lengths": lengths,
+                        "load_before": " ".join(load_before), "load_after": " ".join(open("/proc/loadavg").read().split()[:3]),
+                        "date": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "variants": variants}
+    with open(os.path.join(a.out, "cpu-per-call.json"), "w") as f:
+        json.dump(result, f, indent=1)
+    md = markdown(result)
+    with open(os.path.join(a.out, "cpu-per-call.md"), "w") as f:
+        f.write(md + "\n")
+    print(md)
+    shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

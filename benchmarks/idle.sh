@@ -1,0 +1,161 @@
+#!/usr/bin/env bash
+# Idle cost of the hotpath agent and of hotpathd, from the kernel's CPU accounting.
+#
+#   benchmarks/idle.sh [--settle S] [--measure S] [--runs N] [--only agent|daemon] [--out FILE]
+#
+# Agent: a JVM creates a JDK HttpClient, makes one GET to a loopback nginx (or python3 http.server
+# when nginx is absent), then idles (IdleHttpClient in e2e-load.jar). Variants: no agent, the hotpath
+# agent with the jdk-httpclient pack (spool in a temporary directory; no daemon), and, when
+# benchmarks/target/agents/opentelemetry-javaagent.jar exists, the OpenTelemetry agent with its
+# exporters off. After --settle seconds (default 10) the JVM's CPU time is read, again after
+# --measure seconds (default 20): utime+stime ticks of /proc/PID/stat (what top shows) and the
+# per-thread run time of /proc/PID/task/*/schedstat (nanoseconds), which also names the threads
+# that used it. hotpathd: the launcher collector-daemon/bin/hotpathd with an empty spool, same
+# settle and measure, plus its resident set (VmRSS, VmHWM) at the end.
+# Every run prints one line; the last lines are medians over --runs (default 3) per variant.
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+java="${JAVA:-${JAVA_HOME:+$JAVA_HOME/bin/java}}"
+java="${java:-java}"
+settle=10 measure=20 runs=3 only="" out=""
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --settle) settle="$2"; shift 2 ;;
+    --measure) measure="$2"; shift 2 ;;
+    --runs) runs="$2"; shift 2 ;;
+    --only) only="$2"; shift 2 ;;
+    --out) out="$2"; shift 2 ;;
+    *) echo "usage: benchmarks/idle.sh [--settle S] [--measure S] [--runs N] [--only agent|daemon] [--out FILE]" >&2; exit 2 ;;
+  esac
+done
+load_jar="$root/benchmarks/target/e2e-load.jar"
+agent_jar="$root/javaagent/target/hotpath-agent.jar"
+otel_jar="$root/benchmarks/target/agents/opentelemetry-javaagent.jar"
+hotpathd="$root/collector-daemon/bin/hotpathd"
+for f in "$load_jar" "$agent_jar" "$root/collector-daemon/target/hotpathd.jar"; do
+  [ -f "$f" ] || { echo "idle.sh: $f missing (mvn -B -q package -pl benchmarks -am -DskipTests)" >&2; exit 2; }
+done
+
+work="$(mktemp -d "${TMPDIR:-/tmp}/hotpath-idle.XXXXXX")"
+pids=()
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
+  rm -rf "$work"
+}
+trap cleanup EXIT
+clk_tck="$(getconf CLK_TCK)"
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+
+# ticks PID: utime+stime of the whole process (fields 14 and 15 after the command name)
+ticks() { sed 's/^.*) //' "/proc/$1/stat" | awk '{print $12 + $13}'; }
+# threads PID: "tid run-ns name" per thread
+threads() {
+  local t
+  for t in /proc/"$1"/task/*; do
+    printf '%s %s %s\n' "${t##*/}" "$(cut -d' ' -f1 "$t/schedstat" 2>/dev/null || echo 0)" "$(tr ' ' '_' < "$t/comm" 2>/dev/null || echo '?')"
+  done
+}
+status_kb() { awk -v k="$2:" '$1 == k {print $2}' "/proc/$1/status"; }
+
+# measure NAME PID: settle, then CPU over the measuring window; prints one result line
+measure() {
+  local name="$1" pid="$2"
+  sleep "$settle"
+  local t0 t1 before after
+  before="$(threads "$pid")"; t0="$(ticks "$pid")"
+  sleep "$measure"
+  after="$(threads "$pid")"; t1="$(ticks "$pid")"
+  local rss hwm
+  rss="$(status_kb "$pid" VmRSS)"; hwm="$(status_kb "$pid" VmHWM)"
+  # per-thread run-time deltas; the top three threads name where the idle CPU goes
+  local summary
+  summary="$(join -a2 -e 0 -o '2.1,1.2,2.2,2.3' <(sort -k1,1 <<<"$before") <(sort -k1,1 <<<"$after") |
+    awk -v m="$measure" '{d=$3-$2; tot+=d; if (d>0) print d, $4} END {printf "TOTAL %d\n", tot}' | sort -k1,1nr)"
+  local total_ns top
+  total_ns="$(awk '$1=="TOTAL"{print $2}' <<<"$summary")"
+  top="$(grep -v '^TOTAL' <<<"$summary" | head -"${TOP_THREADS:-3}" | awk -v m="$measure" '{printf "%s %.3f%%; ", $2, $1/m/1e7}')"
+  local ticks_d=$((t1 - t0))
+  awk -v n="$name" -v td="$ticks_d" -v hz="$clk_tck" -v m="$measure" -v ns="$total_ns" -v rss="$rss" -v hwm="$hwm" -v top="$top" \
+    'BEGIN {printf "%-10s ticks %4d = %6.3f %% of a core | schedstat %6.3f %% | RSS %6.1f MiB (peak %6.1f) | top threads: %s\n",
+      n, td, td / hz / m * 100, ns / m / 1e7, rss / 1024, hwm / 1024, top}'
+}
+
+results=()
+record() { results+=("$1"); printf '%s\n' "$1"; }
+
+if [ -z "$only" ] || [ "$only" = agent ]; then
+  mkdir -p "$work/www"
+  echo ok > "$work/www/index.html"
+  port="$(free_port)"
+  if command -v nginx >/dev/null || [ -x /usr/sbin/nginx ]; then
+    nginx_bin="$(command -v nginx || echo /usr/sbin/nginx)"
+    cat > "$work/nginx.conf" <<CONF
+daemon off;
+worker_processes 1;
+pid $work/nginx.pid;
+error_log $work/nginx-error.log;
+events { worker_connections 256; }
+http {
+  access_log off;
+  client_body_temp_path $work/tmp; proxy_temp_path $work/tmp; fastcgi_temp_path $work/tmp;
+  uwsgi_temp_path $work/tmp; scgi_temp_path $work/tmp;
+  server { listen 127.0.0.1:$port; location / { return 200 "ok\\n"; } }
+}
+CONF
+    mkdir -p "$work/tmp"
+    "$nginx_bin" -p "$work" -c "$work/nginx.conf" 2>"$work/nginx.out" &
+    pids+=($!)
+  else
+    (cd "$work/www" && exec python3 -m http.server --bind 127.0.0.1 "$port" >/dev/null 2>&1) &
+    pids+=($!)
+  fi
+  for _ in $(seq 1 50); do
+    if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then break; fi
+    sleep 0.1
+  done
+  url="http://127.0.0.1:$port/index.html"
+  read -r -a variants <<< "${VARIANTS:-none hotpath}"
+  [ -z "${VARIANTS:-}" ] && [ -f "$otel_jar" ] && variants+=(otel)
+  for r in $(seq 1 "$runs"); do
+    for v in "${variants[@]}"; do
+      flags=()
+      case "$v" in
+        hotpath) rm -rf "$work/spool"; mkdir -p "$work/spool"
+                 flags=("-javaagent:$agent_jar=packs=jdk-httpclient,spool.dir=$work/spool,service.name=idle${AGENT_ARGS:+,$AGENT_ARGS}") ;;
+        otel) flags=("-javaagent:$otel_jar" -Dotel.traces.exporter=none -Dotel.metrics.exporter=none -Dotel.logs.exporter=none) ;;
+      esac
+      "$java" ${flags[@]+"${flags[@]}"} -cp "$load_jar" io.hotpath.benchmarks.e2e.load.IdleHttpClient "$url" > "$work/client.out" 2>&1 &
+      cpid=$!
+      for _ in $(seq 1 300); do grep -q '^ready' "$work/client.out" && break; kill -0 "$cpid" 2>/dev/null || break; sleep 0.1; done
+      grep -q '^ready 200' "$work/client.out" || { echo "idle.sh: the client did not get its answer:" >&2; cat "$work/client.out" >&2; exit 1; }
+      record "$(measure "agent:$v" "$cpid") run $r"
+      kill "$cpid"; wait "$cpid" 2>/dev/null || true
+    done
+  done
+fi
+
+if [ -z "$only" ] || [ "$only" = daemon ]; then
+  for r in $(seq 1 "$runs"); do
+    rm -rf "$work/dspool" "$work/dstate"; mkdir -p "$work/dspool" "$work/dstate"
+    JAVA="$java" "$hotpathd" --spool "$work/dspool" --state-dir "$work/dstate" --listen "127.0.0.1:0" --log-level WARNING \
+      > "$work/hotpathd.log" 2>&1 &
+    dpid=$!
+    record "$(measure hotpathd "$dpid") run $r"
+    kill "$dpid"; wait "$dpid" 2>/dev/null || true
+  done
+fi
+
+summary="$(printf '%s\n' "${results[@]}" | awk '
+  { name=$1; pct[name]=pct[name] " " $5; ss[name]=ss[name] " " $12; rss[name]=rss[name] " " $16 }
+  function median(list,   a, n, i, j, t) { n = split(list, a, " "); for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (a[j] + 0 < a[i] + 0) { t = a[i]; a[i] = a[j]; a[j] = t }
+    return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2 }
+  END { for (n in pct) printf "median %-10s ticks %6.3f %% of a core | schedstat %6.3f %% | RSS %6.1f MiB\n", n, median(pct[n]), median(ss[n]), median(rss[n]) }' | sort)"
+printf '%s\n' "$summary"
+printf 'settle %s s, measure %s s, %s runs; load average at the end: %s\n' "$settle" "$measure" "$runs" "$(cut -d' ' -f1-3 /proc/loadavg)"
+if [ -n "$out" ]; then
+  { printf '%s\n' "${results[@]}"; printf '%s\n' "$summary"; printf 'settle %s s, measure %s s, %s runs; load average at the end: %s\n' \
+      "$settle" "$measure" "$runs" "$(cut -d' ' -f1-3 /proc/loadavg)"; } > "$out"
+fi

@@ -1,0 +1,77 @@
+package io.hotpath.daemon.testkit;
+
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+
+/** A process's CPU time and resident set as the kernel accounts them (Linux /proc). */
+public final class ProcCpu
+{
+    /** USER_HZ: the unit of utime/stime in /proc/PID/stat on every Linux architecture Java runs on. */
+    public static final int TICKS_PER_SECOND = 100;
+
+    private ProcCpu()
+    {
+    }
+
+    /** utime + stime of the whole process (all threads), in ticks. */
+    public static long ticks(final long pid) throws IOException
+    {
+        final String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+        // fields after the command name, which may hold spaces: state is field 3, utime 14, stime 15
+        final String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+    }
+
+    /** Run time per thread (name → nanoseconds) from /proc/PID/task/TID/schedstat; threads of one name are summed. */
+    public static Map<String, Long> threadNanos(final long pid) throws IOException
+    {
+        final Map<String, Long> nanos = new HashMap<>();
+        try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc", Long.toString(pid), "task")))
+        {
+            for (final Path task : tasks)
+            {
+                try
+                {
+                    final String name = Files.readString(task.resolve("comm")).trim() + "#" + task.getFileName();
+                    final long run = Long.parseLong(Files.readString(task.resolve("schedstat")).trim().split(" ")[0]);
+                    nanos.put(name, run);
+                }
+                catch (final IOException | RuntimeException threadEnded)
+                {
+                    // the thread ended while listing
+                }
+            }
+        }
+        return nanos;
+    }
+
+    /** VmRSS in KiB. */
+    public static long rssKib(final long pid) throws IOException
+    {
+        for (final String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status")))
+        {
+            if (line.startsWith("VmRSS:"))
+            {
+                return Long.parseLong(line.replaceAll("[^0-9]", ""));
+            }
+        }
+        return -1;
+    }
+
+    /** The threads that ran most between two {@link #threadNanos} readings, "name percent-of-a-core", top {@code n}. */
+    public static String topThreads(final Map<String, Long> before, final Map<String, Long> after, final double seconds, final int n)
+    {
+        final StringBuilder out = new StringBuilder();
+        after.entrySet().stream()
+            .map(e -> Map.entry(e.getKey().replaceAll("#\\d+$", ""), e.getValue() - before.getOrDefault(e.getKey(), 0L)))
+            .filter(e -> e.getValue() > 0)
+            .sorted((a, b) -> Long.compare(b.getValue(), a.getValue()))
+            .limit(n)
+            .forEach(e -> out.append(String.format("%s %.3f%%; ", e.getKey(), e.getValue() / seconds / 1e7)));
+        return out.toString();
+    }
+}
