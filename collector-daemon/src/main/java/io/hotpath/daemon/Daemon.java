@@ -3,6 +3,11 @@ package io.hotpath.daemon;
 import io.hotpath.daemon.aggregate.AggregateSnapshot;
 import io.hotpath.daemon.aggregate.Aggregator;
 import io.hotpath.daemon.aggregate.IntervalListener;
+import io.hotpath.daemon.act.ActEngine;
+import io.hotpath.daemon.act.ActMetricFamilies;
+import io.hotpath.daemon.act.ActRoutes;
+import io.hotpath.daemon.act.incident.AnomalyIncidentSource;
+import io.hotpath.daemon.act.incident.SloIncidentSource;
 import io.hotpath.daemon.config.DaemonConfig;
 import io.hotpath.daemon.detect.AnomalyEngine;
 import io.hotpath.daemon.expose.AnalysisRoutes;
@@ -87,6 +92,7 @@ public final class Daemon implements AutoCloseable
     private final PushgatewayPusher pusher;
     private final AnomalyEngine anomalies;
     private final SloEngine slos;
+    private final ActEngine act;
     private final List<CheckpointPart> checkpointParts = new ArrayList<>();
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final CountDownLatch closed = new CountDownLatch(1);
@@ -120,7 +126,10 @@ public final class Daemon implements AutoCloseable
         this.pusher = config.getPush().enabled() ? new PushgatewayPusher(config.getPush()) : null;
         this.renderer = new MetricsRenderer(config.getMetrics().settings());
         renderer.addSource(new SeriesMetricFamilies(config.getAggregation().bucketBoundsNanos(), config.getMetrics().settings()));
-        this.anomalies = config.getAnomaly().enabled() ? new AnomalyEngine(config.getAnomaly().settings(), event -> { }, spool::serviceGone) : null;
+        this.act = new ActEngine(config.getAlerting(), config.getIncidents(), config.getRemediation(), config.getState().dir(),
+            config.getIncidents().tickIntervalMillis());
+        this.anomalies = config.getAnomaly().enabled()
+            ? new AnomalyEngine(config.getAnomaly().settings(), new AnomalyIncidentSource(act.sink()), spool::serviceGone) : null;
         this.slos = config.getSlo().slos() == null ? null : SloEngine.withoutStateFiles(config.getSlo().slos());
         if (anomalies != null)
         {
@@ -133,12 +142,21 @@ public final class Daemon implements AutoCloseable
             aggregator.addIntervalListener(slos);
             renderer.addSource(new SloMetricFamilies(slos));
             checkpointParts.add(new SloCheckpointPart(slos));
+            aggregator.addIntervalListener(new SloIncidentSource(slos, act.sink()));
         }
+        renderer.addSource(new ActMetricFamilies(act));
         renderer.addSource(new DaemonMetricFamilies(spool, counters, scrapeStats));
         renderer.addProcessSource(new JvmMetricFamilies());
         new DaemonRoutes(renderer, aggregator::latest, spool::statuses, scrapeStats, System::currentTimeMillis)
             .register(routes);
         new AnalysisRoutes(anomalies, slos).register(routes);
+        new ActRoutes(act).register(routes);
+    }
+
+    /** Incidents, alerting and remediation. */
+    public ActEngine act()
+    {
+        return act;
     }
 
     /** The anomaly engine, or null when {@code anomaly.enabled} is false. */
@@ -198,6 +216,7 @@ public final class Daemon implements AutoCloseable
         stateLock = StateLock.acquire(config.getState().dir());
         prepareSpool();
         restore();
+        act.start();
         // Queues are opened by the aggregation thread itself (first scan): Chronicle tailers are single-threaded.
         final long now = System.currentTimeMillis();
         spool.publishStatus(now);
@@ -451,6 +470,7 @@ public final class Daemon implements AutoCloseable
             pusher.close();
         }
         spool.close();
+        act.close();
         if (stateLock != null)
         {
             stateLock.close();

@@ -30,6 +30,9 @@ public final class DaemonConfig
     private Anomaly anomaly = new Anomaly();
     private Slo slo = new Slo();
     private Metrics metrics = new Metrics();
+    private io.hotpath.daemon.act.alert.AlertingConfig alerting = new io.hotpath.daemon.act.alert.AlertingConfig();
+    private io.hotpath.daemon.act.incident.IncidentsConfig incidents = new io.hotpath.daemon.act.incident.IncidentsConfig();
+    private io.hotpath.daemon.act.action.RemediationConfig remediation = new io.hotpath.daemon.act.action.RemediationConfig();
 
     public InetSocketAddress listenAddress()
     {
@@ -116,6 +119,39 @@ public final class DaemonConfig
     public void setSlo(final Slo value)
     {
         slo = value;
+    }
+
+    /** {@code alerting:} Alertmanager(s) that incidents are posted to. */
+    public io.hotpath.daemon.act.alert.AlertingConfig getAlerting()
+    {
+        return alerting;
+    }
+
+    public void setAlerting(final io.hotpath.daemon.act.alert.AlertingConfig value)
+    {
+        alerting = value;
+    }
+
+    /** {@code incidents:} the incident timeline's retention. */
+    public io.hotpath.daemon.act.incident.IncidentsConfig getIncidents()
+    {
+        return incidents;
+    }
+
+    public void setIncidents(final io.hotpath.daemon.act.incident.IncidentsConfig value)
+    {
+        incidents = value;
+    }
+
+    /** {@code remediation:} actions run on incidents, with their guardrails. */
+    public io.hotpath.daemon.act.action.RemediationConfig getRemediation()
+    {
+        return remediation;
+    }
+
+    public void setRemediation(final io.hotpath.daemon.act.action.RemediationConfig value)
+    {
+        remediation = value;
     }
 
     /** Parses {@code HOST:PORT} (IPv6 as {@code [::1]:9464}). */
