@@ -6,8 +6,9 @@ import java.nio.file.Path;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * A tiny "service" for the remediation tests, run as its own process: it writes calls of one
- * series ({@code metric=handle}) into the spool as an agent would, 200 calls/s at about 2 ms. Its
+ * A tiny "service" for the remediation tests, run as its own process: it writes calls of two
+ * series ({@code metric=handle}, endpoints /pay and /refund) into the spool as an agent would, 100
+ * calls/s each at about 2 ms. Its
  * latency turns to about 150 ms
  * <ul>
  *   <li>{@code faultAfterMillis} after it started (an in-process fault: a restart fixes it), and</li>
@@ -23,6 +24,36 @@ public final class FaultyService
     {
     }
 
+    /** The command that starts it, for a test or a restart script: this JVM's java and class path. */
+    public static java.util.List<String> command(final Path spool, final String service, final Path pidFile, final long faultAfterMillis,
+        final Path brokenFile)
+    {
+        final java.util.List<String> command = new java.util.ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(java.util.List.of("-Xmx64m", "-XX:TieredStopAtLevel=1", "-Dchronicle.analytics.disable=true",
+            "-Dchronicle.announcer.disable=true"));
+        for (final String module : new String[] { "java.base/jdk.internal.ref", "java.base/jdk.internal.misc", "java.base/sun.nio.ch",
+            "jdk.unsupported/sun.misc" })
+        {
+            command.add("--add-exports=" + module + "=ALL-UNNAMED");
+        }
+        for (final String module : new String[] { "java.base/java.lang", "java.base/java.lang.reflect", "java.base/java.io",
+            "java.base/java.util", "java.base/sun.nio.ch", "java.base/jdk.internal.ref" })
+        {
+            command.add("--add-opens=" + module + "=ALL-UNNAMED");
+        }
+        command.addAll(java.util.List.of("-cp", System.getProperty("java.class.path"), FaultyService.class.getName(),
+            spool.toString(), service, pidFile.toString(), Long.toString(faultAfterMillis), brokenFile.toString()));
+        return command;
+    }
+
+    /** Started from a test. */
+    public static ExternalProcess start(final Path spool, final String service, final Path pidFile, final long faultAfterMillis,
+        final Path brokenFile, final Path log) throws java.io.IOException
+    {
+        return new ExternalProcess("faulty-service", command(spool, service, pidFile, faultAfterMillis, brokenFile), log);
+    }
+
     public static void main(final String[] args) throws Exception
     {
         final Path spool = Path.of(args[0]);
@@ -33,6 +64,7 @@ public final class FaultyService
         final long started = System.currentTimeMillis();
         final TestQueueWriter writer = new TestQueueWriter(spool, service, ProcessHandle.current().pid(), started, true);
         writer.defineSeries(1, MetricKind.TRANSPORT, "handle", "endpoint", "/pay");
+        writer.defineSeries(2, MetricKind.TRANSPORT, "handle", "endpoint", "/refund");
         Runtime.getRuntime().addShutdownHook(new Thread(() ->
         {
             synchronized (writer)
@@ -50,7 +82,10 @@ public final class FaultyService
         Files.writeString(pidFile, Long.toString(ProcessHandle.current().pid()));
         final int perBatch = 20;
         final int[] ids = new int[perBatch];
-        java.util.Arrays.fill(ids, 1);
+        for (int i = 0; i < perBatch; i++)
+        {
+            ids[i] = 1 + i % 2;
+        }
         final long[] ends = new long[perBatch];
         final long[] durations = new long[perBatch];
         while (true)
