@@ -10,6 +10,7 @@ import io.hotpath.daemon.testkit.AlertmanagerServer;
 import io.hotpath.daemon.testkit.DaemonProcess;
 import io.hotpath.daemon.testkit.ExternalProcess;
 import io.hotpath.daemon.testkit.FaultyService;
+import io.hotpath.daemon.testkit.IncidentsApi;
 import io.hotpath.daemon.testkit.WebhookRecorder;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -80,11 +81,11 @@ class AlertmanagerIT
             {
                 // Detectors learn the normal latency (warm-up 10 values), then the dependency breaks.
                 Thread.sleep(16_000);
-                assertEquals(0, incidents(daemon).size(), incidents(daemon).toString());
+                assertEquals(0, IncidentsApi.incidents(daemon.url()).size(), IncidentsApi.incidents(daemon.url()).toString());
                 Files.createFile(broken);
                 final long broke = System.currentTimeMillis();
 
-                final List<JsonNode> open = awaitIncidents(daemon, "open", 2);
+                final List<JsonNode> open = IncidentsApi.await(daemon, IncidentsApi.inState("open"), 2, WAIT);
                 final long detected = Math.min(open.get(0).get("opened_epoch_ms").asLong(), open.get(1).get("opened_epoch_ms").asLong());
                 final WebhookRecorder.Received grouped = recorder.await(r -> r.body().path("status").asText().equals("firing") &&
                     r.body().path("alerts").size() == 2, WAIT);
@@ -120,7 +121,7 @@ class AlertmanagerIT
                 // Repaired: both incidents resolve, Alertmanager says so.
                 Files.delete(broken);
                 final long repaired = System.currentTimeMillis();
-                awaitIncidents(daemon, "resolved", 2);
+                IncidentsApi.await(daemon, IncidentsApi.inState("resolved"), 2, WAIT);
                 final List<String> resolvedEndpoints = new ArrayList<>();
                 recorder.await(r ->
                 {
@@ -133,9 +134,9 @@ class AlertmanagerIT
                 System.out.println("AlertmanagerIT: repaired -> resolved notification within " +
                     (recorder.received().get(recorder.received().size() - 1).atMillis() - repaired) + " ms");
 
-                for (final JsonNode incident : incidents(daemon))
+                for (final JsonNode incident : IncidentsApi.incidents(daemon.url()))
                 {
-                    final List<String> types = types(incident);
+                    final List<String> types = IncidentsApi.types(incident);
                     assertTrue(types.contains("detected") && types.contains("resolved"), types.toString());
                     assertTrue(incident.toString().contains("\"state\":\"firing\"") && incident.toString().contains("\"state\":\"resolved\""),
                         incident.toString());
@@ -143,61 +144,11 @@ class AlertmanagerIT
                 }
                 Thread.sleep(1_500); // /metrics is rendered at each 1 s rotation
                 final String metrics = daemon.metrics();
-                assertTrue(sample(metrics, "hotpath_alertmanager_posts_total{outcome=\"ok\"}") >= 4, metrics);
-                assertTrue(sample(metrics, "hotpath_alertmanager_posts_total{outcome=\"failed\"}") >= 2, metrics);
-                assertTrue(sample(metrics, "hotpath_alertmanager_posts_total{outcome=\"retried\"}") >= 4, metrics);
-                assertEquals(0, sample(metrics, "hotpath_incidents_open"), metrics);
+                assertTrue(IncidentsApi.sample(metrics, "hotpath_alertmanager_posts_total{outcome=\"ok\"}") >= 4, metrics);
+                assertTrue(IncidentsApi.sample(metrics, "hotpath_alertmanager_posts_total{outcome=\"failed\"}") >= 2, metrics);
+                assertTrue(IncidentsApi.sample(metrics, "hotpath_alertmanager_posts_total{outcome=\"retried\"}") >= 4, metrics);
+                assertEquals(0, IncidentsApi.sample(metrics, "hotpath_incidents_open"), metrics);
             }
         }
-    }
-
-    /** The value of one sample ({@code name{labels}} exactly as written), 0 when absent. */
-    static double sample(final String metrics, final String sample)
-    {
-        for (final String line : metrics.split("\n"))
-        {
-            if (line.startsWith(sample + " "))
-            {
-                return Double.parseDouble(line.substring(sample.length() + 1).trim());
-            }
-        }
-        return 0;
-    }
-
-    static List<JsonNode> incidents(final DaemonProcess daemon) throws Exception
-    {
-        final List<JsonNode> list = new ArrayList<>();
-        JSON.readTree(ExternalProcess.get(daemon.url() + "/api/incidents").body()).path("incidents").forEach(list::add);
-        return list;
-    }
-
-    static List<JsonNode> awaitIncidents(final DaemonProcess daemon, final String state, final int count) throws Exception
-    {
-        final long deadline = System.currentTimeMillis() + WAIT.toMillis();
-        List<JsonNode> matching = List.of();
-        while (System.currentTimeMillis() < deadline)
-        {
-            matching = new ArrayList<>();
-            for (final JsonNode incident : incidents(daemon))
-            {
-                if (incident.path("state").asText().equals(state))
-                {
-                    matching.add(incident);
-                }
-            }
-            if (matching.size() >= count)
-            {
-                return matching;
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("not " + count + " " + state + " incidents within " + WAIT + ": " + incidents(daemon) + "\n" + daemon.log());
-    }
-
-    static List<String> types(final JsonNode incident)
-    {
-        final List<String> types = new ArrayList<>();
-        incident.path("timeline").forEach(entry -> types.add(entry.path("type").asText()));
-        return types;
     }
 }
