@@ -39,7 +39,7 @@ public final class IncidentsCommand implements Callable<Integer>
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
 
-    @Option(names = "--url", paramLabel = "URL", defaultValue = "http://127.0.0.1:9464", scope = picocli.CommandLine.ScopeType.INHERIT,
+    @Option(names = "--url", paramLabel = "URL", defaultValue = "http://127.0.0.1:9464",
         description = "hotpathd's address (default: ${DEFAULT-VALUE}).")
     String url;
 
@@ -118,6 +118,40 @@ public final class IncidentsCommand implements Callable<Integer>
                 }
             }
         }
+    }
+
+    /** The short incidents section of {@code hotpathd top}: open incidents, their last step; empty without {@code /api/incidents}. */
+    public static String topSection(final JsonNode body)
+    {
+        if (body == null || !body.has("incidents"))
+        {
+            return "";
+        }
+        final StringBuilder text = new StringBuilder("\nINCIDENTS: ").append(body.path("open").asInt()).append(" open");
+        final JsonNode remediation = body.path("remediation");
+        if (!remediation.path("switched_on").asBoolean(true))
+        {
+            text.append(", actions SWITCHED OFF");
+        }
+        if (remediation.path("awaiting_approval").asInt() > 0)
+        {
+            text.append(", ").append(remediation.path("awaiting_approval").asInt()).append(" awaiting approval");
+        }
+        text.append('\n');
+        int shown = 0;
+        for (final JsonNode incident : body.path("incidents"))
+        {
+            if (!incident.path("state").asText().equals("open") || shown++ >= 5)
+            {
+                continue;
+            }
+            final JsonNode timeline = incident.path("timeline");
+            final JsonNode last = timeline.size() == 0 ? incident : timeline.get(timeline.size() - 1);
+            text.append(String.format(Locale.ROOT, "  #%-5d %-8s %s  [%s %s]%n", incident.path("id").asLong(),
+                incident.path("severity").asText(), incident.path("summary").asText(), last.path("type").asText(),
+                last.path("action").asText("")));
+        }
+        return text.toString();
     }
 
     private static String details(final JsonNode entry)

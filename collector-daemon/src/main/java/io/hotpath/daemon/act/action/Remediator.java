@@ -26,9 +26,13 @@ import java.util.logging.Logger;
  *         └──────────────────────────────────────────────┴► guard check ─► skipped (why)
  *                                                                        └► dry run (recorded only)
  *                                                                        └► started ─► finished ─► failed ─► escalated
- *                                                                                             └► verifying ─► incident over within T: verified
- *                                                                                                         └► still open after T: verify_failed ─► escalated
+ *                                                                                             └► verifying ─► T later, nothing open in the group: verified
+ *                                                                                                         └► T later, still (or again) open: verify_failed ─► escalated
  * </pre>
+ * Verification is judged at T after the run, not when the incident first closes: a restart
+ * interrupts the data, which can close a detection that opens again once the restarted
+ * service reports the same fault. So T should exceed the detectors' cooldown plus min_duration.
+ * The target stays busy until then, so a re-detection does not start a second run.
  * Every step is a timeline record; the guardrails are rebuilt from them after a restart, and a
  * run that a crash interrupted counts as failed. Act thread only (results of runs come back to it
  * through {@code actThread}).
@@ -59,6 +63,7 @@ public final class Remediator
         final long incident;
         final String action;
         final String target;
+        String group = "";
         Phase phase;
         long deadline;
 
@@ -119,7 +124,10 @@ public final class Remediator
                 break;
             case "action_started":
                 guard.started(target, ts);
-                runs.put(key, new Run(incident, name, target, Phase.RUNNING, 0));
+                final Run started = new Run(incident, name, target, Phase.RUNNING, 0);
+                final Incident of = book.get(incident);
+                started.group = of == null ? "" : of.groupKey();
+                runs.put(key, started);
                 break;
             case "action_finished":
                 final Run run = runs.get(key);
@@ -223,6 +231,7 @@ public final class Remediator
             return;
         }
         final Run run = new Run(incident.id(), action.name(), target, Phase.RUNNING, 0);
+        run.group = incident.groupKey();
         runs.put(key, run);
         book.record(incident.id(), "action_started", IncidentBook.fields().put("action", action.name()).put("target", target)
             .put("run", what), now);
@@ -249,26 +258,16 @@ public final class Remediator
             fail(run, "action " + run.action + " on " + run.target + " failed: " + result.error(), now);
             return;
         }
-        final Incident incident = book.get(run.incident);
-        if (incident == null || !incident.isOpen())
-        {
-            recovered(run, now);
-            return;
-        }
         run.phase = Phase.VERIFYING;
         run.deadline = now + actions.get(run.action).verifyAfterMillis();
     }
 
-    /** The incident is over: runs verifying it recovered; proposals still waiting lapse. */
+    /** The incident is over: proposals still waiting lapse (verifications are judged at their deadline). */
     public void onResolved(final Incident incident, final long now)
     {
         for (final Run run : runsOf(incident.id()))
         {
-            if (run.phase == Phase.VERIFYING)
-            {
-                recovered(run, now);
-            }
-            else if (run.phase == Phase.AWAITING_APPROVAL)
+            if (run.phase == Phase.AWAITING_APPROVAL)
             {
                 expire(run, "the incident is over", now);
             }
@@ -280,11 +279,15 @@ public final class Remediator
     {
         for (final Run run : new ArrayList<>(runs.values()))
         {
-            if (run.phase == Phase.VERIFYING && now >= run.deadline)
+            if (run.phase == Phase.VERIFYING && now >= run.deadline && book.openInGroup(run.group) == null)
+            {
+                recovered(run, now);
+            }
+            else if (run.phase == Phase.VERIFYING && now >= run.deadline)
             {
                 book.record(run.incident, "verify_failed", IncidentBook.fields().put("action", run.action).put("target", run.target)
                     .put("verify_after_ms", actions.get(run.action).verifyAfterMillis()), now);
-                fail(run, "action " + run.action + " on " + run.target + " ran, but the incident is still open " +
+                fail(run, "action " + run.action + " on " + run.target + " ran, but the incident is still (or again) open " +
                     actions.get(run.action).verifyAfterMillis() / 1000 + " s later", now);
             }
             else if (run.phase == Phase.AWAITING_APPROVAL && now >= run.deadline)
@@ -368,10 +371,12 @@ public final class Remediator
         count(run.action, "failed");
         book.record(run.incident, "escalated", IncidentBook.fields().put("action", run.action).put("target", run.target)
             .put("reason", reason), now);
+        // The run's incident may have closed while the fault came back as a new one of its group: escalate what is open.
         final Incident incident = book.get(run.incident);
-        if (incident != null)
+        final Incident open = incident != null && incident.isOpen() ? incident : book.openInGroup(run.group);
+        if (open != null)
         {
-            alerts.escalate(incident, reason, now);
+            alerts.escalate(open, reason, now);
         }
         LOG.warning("incident " + run.incident + ": " + reason + "; escalated");
         if (!wasOpen && guard.breakerOpen())

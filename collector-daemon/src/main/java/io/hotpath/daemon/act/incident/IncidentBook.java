@@ -222,6 +222,12 @@ public final class IncidentBook
         return incidents.get(id);
     }
 
+    /** The open incident of a group, or null. */
+    public Incident openInGroup(final String groupKey)
+    {
+        return openByGroup.get(groupKey);
+    }
+
     public List<Incident> open()
     {
         return new ArrayList<>(openByGroup.values());
