@@ -72,7 +72,7 @@ public final class ActEngine implements AutoCloseable
         this.book = new IncidentBook(new IncidentJournal(stateDir), incidents);
         this.alertmanagers = new AlertmanagerClient(alerting, thread);
         this.alerts = new AlertPublisher(alerting, alertmanagers, book);
-        this.remediator = new Remediator(remediation, book, alerts, runner, thread);
+        this.remediator = new Remediator(remediation, book, alerts, runner, thread, System::currentTimeMillis);
         this.actionsView = remediator.actionsJson(System.currentTimeMillis());
     }
 

@@ -40,6 +40,8 @@ class RemediatorTest
     private final ActionRunner runner = new ActionRunner();
     private final ScheduledExecutorService unused = Executors.newSingleThreadScheduledExecutor();
     private IncidentBook book;
+    /** The time runs finish at (the remediator's clock). */
+    private long now;
 
     @AfterEach
     void close()
@@ -56,7 +58,7 @@ class RemediatorTest
         config.setActions(List.of(actions));
         final AlertingConfig alerting = new AlertingConfig();
         final Remediator remediator = new Remediator(config, book,
-            new AlertPublisher(alerting, new AlertmanagerClient(alerting, unused), book), runner, actThread::add);
+            new AlertPublisher(alerting, new AlertmanagerClient(alerting, unused), book), runner, actThread::add, () -> now);
         book.load(0, remediator::replay);
         return remediator;
     }
@@ -93,17 +95,19 @@ class RemediatorTest
         final Remediator remediator = remediator(action("fix", "echo $HOTPATH_INCIDENT_ID $HOTPATH_LABEL_SERVICE >> " + ran));
         final Incident fixed = open("g", 1_000);
         remediator.consider(fixed, 1_000);
+        now = 1_500;
         awaitResult();
         assertEquals("1 svc\n", Files.readString(ran));
         book.onSource(IncidentBookTest.event("g:1", "g", "critical", false), 2_000);
         remediator.onResolved(fixed, 2_000);
         remediator.tick(3_000);
         assertFalse(IncidentBookTest.types(fixed).contains("verified"), "judged at the deadline, not before");
-        remediator.tick(1_000_000);
+        remediator.tick(6_500);
         assertEquals(List.of("detected", "action_started", "action_finished", "resolved", "verified"), IncidentBookTest.types(fixed));
 
         final Incident stuck = open("h", 2_000_000);
         remediator.consider(stuck, 2_000_000);
+        now = 2_000_500;
         awaitResult();
         remediator.tick(3_000_000);
         assertEquals(List.of("detected", "action_started", "action_finished", "verify_failed", "escalated"), IncidentBookTest.types(stuck));
@@ -142,6 +146,7 @@ class RemediatorTest
         final Incident again = open("b", 30_000);
         remediator.consider(again, 30_000);
         assertTrue(remediator.decide(again.id(), true, "test", 31_000).contains("approved"));
+        now = 31_500;
         awaitResult();
         assertEquals(List.of(Long.toString(again.id())), Files.readAllLines(ran));
         assertEquals(List.of("detected", "action_proposed", "action_approved", "action_started", "action_finished"),

@@ -46,6 +46,7 @@ public final class Remediator
     private final AlertPublisher alerts;
     private final ActionRunner runner;
     private final Executor actThread;
+    private final java.util.function.LongSupplier clock;
     private final Map<String, ActionConfig> actions = new LinkedHashMap<>();
     private final Map<String, ActionGuard> guards = new LinkedHashMap<>();
     /** Runs not over yet, by incident id and action name. */
@@ -78,8 +79,9 @@ public final class Remediator
     }
 
     public Remediator(final RemediationConfig config, final IncidentBook book, final AlertPublisher alerts,
-        final ActionRunner runner, final Executor actThread)
+        final ActionRunner runner, final Executor actThread, final java.util.function.LongSupplier clock)
     {
+        this.clock = clock;
         this.config = config;
         this.book = book;
         this.alerts = alerts;
@@ -236,7 +238,7 @@ public final class Remediator
         book.record(incident.id(), "action_started", IncidentBook.fields().put("action", action.name()).put("target", target)
             .put("run", what), now);
         runner.run(action, environment(incident, action, target), incident.toJson().toString().getBytes(java.nio.charset.StandardCharsets.UTF_8))
-            .thenAcceptAsync(result -> finished(run, result, System.currentTimeMillis()), actThread);
+            .thenAcceptAsync(result -> finished(run, result, clock.getAsLong()), actThread);
     }
 
     private void finished(final Run run, final ActionRunner.Result result, final long now)
