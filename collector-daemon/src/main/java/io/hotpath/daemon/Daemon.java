@@ -148,6 +148,7 @@ public final class Daemon implements AutoCloseable
         renderer.addSource(new DaemonMetricFamilies(spool, counters, scrapeStats));
         renderer.addProcessSource(new JvmMetricFamilies());
         new DaemonRoutes(renderer, aggregator::latest, spool::statuses, scrapeStats, System::currentTimeMillis)
+            .addHealthSection("incidents", act::health)
             .register(routes);
         new AnalysisRoutes(anomalies, slos).register(routes);
         new ActRoutes(act).register(routes);

@@ -218,6 +218,33 @@ public final class ActEngine implements AutoCloseable
         }
     }
 
+    /** The {@code incidents} section of {@code /health}: state and every counter of what was dropped or failed. */
+    public Object health()
+    {
+        final java.util.Map<String, Object> health = new java.util.LinkedHashMap<>();
+        final ObjectNode actions = actionsView;
+        health.put("open", openIncidents);
+        health.put("actionsSwitchedOn", actions.path("switched_on").asBoolean());
+        health.put("awaitingApproval", actions.path("awaiting_approval").asInt());
+        final List<String> breakersOpen = new ArrayList<>();
+        actions.path("actions").fields().forEachRemaining(e ->
+        {
+            if (e.getValue().path("breaker_open").asBoolean())
+            {
+                breakersOpen.add(e.getKey());
+            }
+        });
+        health.put("breakersOpen", breakersOpen);
+        health.put("alertmanagerPostsOk", alertmanagers.posted());
+        health.put("alertmanagerPostsFailed", alertmanagers.failed());
+        health.put("alertmanagerRetries", alertmanagers.retried());
+        health.put("journalWriteFailures", book.journal().writeFailures());
+        health.put("journalLinesSkipped", book.journal().linesSkipped());
+        health.put("failures", failures.get());
+        health.put("eventsDroppedAtStop", eventsDropped.get());
+        return health;
+    }
+
     /** Newest first; any thread. */
     public List<ObjectNode> incidents()
     {

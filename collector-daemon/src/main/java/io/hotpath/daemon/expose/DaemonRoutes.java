@@ -36,6 +36,7 @@ public final class DaemonRoutes
     private final Supplier<List<SpoolTailers.QueueStatus>> queues;
     private final ScrapeStats scrapeStats;
     private final LongSupplier clock;
+    private final Map<String, Supplier<Object>> healthSections = new java.util.concurrent.ConcurrentSkipListMap<>();
 
     public DaemonRoutes(
         final MetricsRenderer metrics,
@@ -177,7 +178,15 @@ public final class DaemonRoutes
         queueSummary.put("list", list);
         health.put("queues", queueSummary);
         health.put("series", last.series().size());
+        healthSections.forEach((name, section) -> health.put(name, section.get()));
         return health;
+    }
+
+    /** Adds a section to {@code /health} (e.g. {@code incidents}); its supplier runs on the event loop, so it must only read published state. */
+    public DaemonRoutes addHealthSection(final String name, final Supplier<Object> section)
+    {
+        healthSections.put(name, section);
+        return this;
     }
 
     Map<String, Object> summary()

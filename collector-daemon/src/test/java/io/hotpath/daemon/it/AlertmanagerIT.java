@@ -148,6 +148,9 @@ class AlertmanagerIT
                 assertTrue(IncidentsApi.sample(metrics, "hotpath_alertmanager_posts_total{outcome=\"failed\"}") >= 2, metrics);
                 assertTrue(IncidentsApi.sample(metrics, "hotpath_alertmanager_posts_total{outcome=\"retried\"}") >= 4, metrics);
                 assertEquals(0, IncidentsApi.sample(metrics, "hotpath_incidents_open"), metrics);
+                final JsonNode health = JSON.readTree(ExternalProcess.get(daemon.url() + "/health").body()).path("incidents");
+                assertTrue(health.path("alertmanagerPostsFailed").asLong() >= 2, health.toString());
+                assertEquals(0, health.path("open").asInt(), health.toString());
             }
         }
     }

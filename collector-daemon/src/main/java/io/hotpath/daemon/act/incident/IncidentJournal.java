@@ -32,8 +32,8 @@ public final class IncidentJournal implements AutoCloseable
 
     private final Path file;
     private FileChannel channel;
-    private long linesSkipped;
-    private long writeFailures;
+    private volatile long linesSkipped;
+    private volatile long writeFailures;
 
     public IncidentJournal(final Path stateDir)
     {
