@@ -10,6 +10,10 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import io.hotpath.daemon.act.incident.Incident;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -42,6 +46,22 @@ public final class ActionRunner implements AutoCloseable
         return CompletableFuture.supplyAsync(() -> action.webhook() != null
             ? webhook(action.webhook(), action, incidentJson)
             : command(action.command(), action, environment), threads);
+    }
+
+    /** What a command learns about its incident: {@code HOTPATH_*} variables (added to the daemon's environment). */
+    public static Map<String, String> environment(final Incident incident, final ActionConfig action, final String target)
+    {
+        final Map<String, String> env = new LinkedHashMap<>();
+        env.put("HOTPATH_INCIDENT_ID", Long.toString(incident.id()));
+        env.put("HOTPATH_ACTION", action.name());
+        env.put("HOTPATH_TARGET", target);
+        env.put("HOTPATH_SOURCE", incident.source());
+        env.put("HOTPATH_SEVERITY", incident.severity());
+        env.put("HOTPATH_SUMMARY", incident.summary());
+        env.put("HOTPATH_DESCRIPTION", incident.description());
+        env.put("HOTPATH_OPENED_AT", Instant.ofEpochMilli(incident.openedMillis()).toString());
+        incident.labels().forEach((name, value) -> env.put("HOTPATH_LABEL_" + name.toUpperCase(Locale.ROOT), value));
+        return env;
     }
 
     private Result command(final List<String> argv, final ActionConfig action, final Map<String, String> environment)

@@ -13,9 +13,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Logger;
 
 /**
@@ -53,7 +51,7 @@ public final class Remediator
     private final Map<String, Run> runs = new LinkedHashMap<>();
     /** incident id + action name of every attempt made (whatever became of it). */
     private final Set<String> attempted = new HashSet<>();
-    private final Map<String, AtomicLong> outcomes = new ConcurrentHashMap<>();
+    private final ActionOutcomes outcomes = new ActionOutcomes();
     private volatile boolean switchedOn;
 
     private enum Phase { AWAITING_APPROVAL, RUNNING, VERIFYING }
@@ -237,7 +235,7 @@ public final class Remediator
         runs.put(key, run);
         book.record(incident.id(), "action_started", IncidentBook.fields().put("action", action.name()).put("target", target)
             .put("run", what), now);
-        runner.run(action, environment(incident, action, target), incident.toJson().toString().getBytes(java.nio.charset.StandardCharsets.UTF_8))
+        runner.run(action, ActionRunner.environment(incident, action, target), incident.toJson().toString().getBytes(java.nio.charset.StandardCharsets.UTF_8))
             .thenAcceptAsync(result -> finished(run, result, clock.getAsLong()), actThread);
     }
 
@@ -417,32 +415,15 @@ public final class Remediator
         return of;
     }
 
-    private static Map<String, String> environment(final Incident incident, final ActionConfig action, final String target)
-    {
-        final Map<String, String> env = new LinkedHashMap<>();
-        env.put("HOTPATH_INCIDENT_ID", Long.toString(incident.id()));
-        env.put("HOTPATH_ACTION", action.name());
-        env.put("HOTPATH_TARGET", target);
-        env.put("HOTPATH_SOURCE", incident.source());
-        env.put("HOTPATH_SEVERITY", incident.severity());
-        env.put("HOTPATH_SUMMARY", incident.summary());
-        env.put("HOTPATH_DESCRIPTION", incident.description());
-        env.put("HOTPATH_OPENED_AT", Instant.ofEpochMilli(incident.openedMillis()).toString());
-        incident.labels().forEach((name, value) -> env.put("HOTPATH_LABEL_" + name.toUpperCase(Locale.ROOT), value));
-        return env;
-    }
-
     private void count(final String action, final String outcome)
     {
-        outcomes.computeIfAbsent(action + "\u0000" + outcome, k -> new AtomicLong()).incrementAndGet();
+        outcomes.count(action, outcome);
     }
 
     /** {@code hotpath_actions_total} samples: action, outcome → count (any thread). */
     public Map<String, Long> outcomeCounts()
     {
-        final Map<String, Long> counts = new java.util.TreeMap<>();
-        outcomes.forEach((key, count) -> counts.put(key, count.get()));
-        return counts;
+        return outcomes.counts();
     }
 
     /** Breaker state per action, for {@code /api/incidents} (act thread). */
