@@ -134,6 +134,7 @@ public final class Daemon implements AutoCloseable
         if (anomalies != null)
         {
             aggregator.addIntervalListener(anomalies);
+            act.addPoller(AnomalyIncidentSource.openEventsOf(anomalies));
             renderer.addSource(new AnomalyMetricFamilies(anomalies,
                 config.getAnomaly().exposeScores() == DaemonConfig.Anomaly.ExposeScores.ALL));
         }

@@ -57,6 +57,7 @@ public final class ActEngine implements AutoCloseable
     private final Remediator remediator;
     private final RemediationConfig remediation;
     private final AtomicLong eventsDropped = new AtomicLong();
+    private final List<java.util.function.Supplier<List<SourceEvent>>> pollers = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final AtomicLong failures = new AtomicLong();
     private volatile List<ObjectNode> incidentViews = List.of();
     private volatile ObjectNode actionsView;
@@ -82,6 +83,12 @@ public final class ActEngine implements AutoCloseable
         return event -> execute(() -> onSource(event));
     }
 
+    /** A source's open detections, polled every tick on the act thread (severity changes, continuity after a restart). */
+    public void addPoller(final java.util.function.Supplier<List<SourceEvent>> openDetections)
+    {
+        pollers.add(openDetections);
+    }
+
     /** Loads the journal (the state dir is locked by then) and starts the tick. */
     public void start()
     {
@@ -99,6 +106,12 @@ public final class ActEngine implements AutoCloseable
     private void onSource(final SourceEvent event)
     {
         final long now = System.currentTimeMillis();
+        changed(event, now);
+        publish(now);
+    }
+
+    private void changed(final SourceEvent event, final long now)
+    {
         final Incident incident = book.onSource(event, now);
         if (incident != null)
         {
@@ -112,7 +125,6 @@ public final class ActEngine implements AutoCloseable
                 resolved(incident, now);
             }
         }
-        publish(now);
     }
 
     private void resolved(final Incident incident, final long now)
@@ -124,6 +136,13 @@ public final class ActEngine implements AutoCloseable
     private void tick()
     {
         final long now = System.currentTimeMillis();
+        for (final java.util.function.Supplier<List<SourceEvent>> poller : pollers)
+        {
+            for (final SourceEvent open : poller.get())
+            {
+                changed(open, now);
+            }
+        }
         for (final Incident incident : book.resolveStale(now))
         {
             resolved(incident, now);

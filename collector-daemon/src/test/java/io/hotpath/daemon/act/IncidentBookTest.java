@@ -55,6 +55,11 @@ class IncidentBookTest
         assertFalse(first.isOpen());
         assertEquals(List.of("detected", "grouped", "cleared", "resolved"), types(first));
         assertNull(book.onSource(event("a:2", "g", "critical", false), 15), "a second close is ignored");
+        final Incident polled = book.onSource(event("p:1", "p", "warning", true), 16);
+        assertNull(book.onSource(event("p:1", "p", "warning", true), 17), "reported again: nothing new");
+        assertSame(polled, book.onSource(event("p:1", "p", "critical", true), 18));
+        assertEquals("critical", polled.severity(), "the open detection's severity grew");
+        assertEquals(List.of("detected", "severity"), types(polled));
         assertEquals("rw-r-----", PosixFilePermissions.toString(Files.getPosixFilePermissions(state.resolve(IncidentJournal.FILE_NAME))));
     }
 

@@ -28,6 +28,24 @@ public final class AnomalyIncidentSource implements Consumer<AnomalyEvent>
         sink.accept(toSourceEvent(event));
     }
 
+    /**
+     * The open events now, as source events: polled by the act thread (any thread may read the
+     * engine), so that a severity that grew while the event was open (the engine reports only
+     * starts and ends) reaches the incident, and incidents left open by a restart are continued.
+     */
+    public static java.util.function.Supplier<java.util.List<SourceEvent>> openEventsOf(final io.hotpath.daemon.detect.AnomalyEngine engine)
+    {
+        return () ->
+        {
+            final java.util.List<SourceEvent> open = new java.util.ArrayList<>();
+            for (final AnomalyEvent event : engine.activeEvents())
+            {
+                open.add(toSourceEvent(event));
+            }
+            return open;
+        };
+    }
+
     public static SourceEvent toSourceEvent(final AnomalyEvent event)
     {
         final Map<String, String> labels = new LinkedHashMap<>();

@@ -81,7 +81,10 @@ public final class IncidentBook
         }
     }
 
-    /** A detection opened or closed: opens, groups into or resolves an incident. Returns the incident, or null. */
+    /**
+     * A detection opened or closed: opens, groups into, raises the severity of or resolves an
+     * incident. Returns the incident when it changed, else null (a detection reported again).
+     */
     public Incident onSource(final SourceEvent event, final long now)
     {
         Incident incident = openByGroup.get(event.groupKey());
@@ -99,10 +102,14 @@ public final class IncidentBook
             }
             if (incident.openMembers().add(event.memberId()))
             {
-                record(incident.id(), "grouped", fields().put("member", event.memberId()).put("severity", event.severity())
+                return record(incident.id(), "grouped", fields().put("member", event.memberId()).put("severity", event.severity())
                     .put("summary", event.summary()), now);
             }
-            return incident;
+            if (SourceEvent.rank(event.severity()) > SourceEvent.rank(incident.severity()))
+            {
+                return record(incident.id(), "severity", fields().put("member", event.memberId()).put("severity", event.severity()), now);
+            }
+            return null; // known, nothing new
         }
         if (incident == null || !incident.openMembers().contains(event.memberId()))
         {
@@ -194,6 +201,7 @@ public final class IncidentBook
         {
             case "detected":
             case "grouped":
+            case "severity":
                 incident.openMembers().add(record.path("member").asText());
                 incident.raiseSeverity(record.path("severity").asText());
                 incident.staleSince(0);
