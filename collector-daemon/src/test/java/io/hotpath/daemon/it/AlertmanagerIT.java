@@ -80,7 +80,7 @@ class AlertmanagerIT
                      temp.resolve("checkout.log")))
             {
                 // Detectors learn the normal latency (warm-up 10 values), then the dependency breaks.
-                Thread.sleep(16_000);
+                IncidentsApi.awaitLearnt(daemon, "checkout", 13_000);
                 assertEquals(0, IncidentsApi.incidents(daemon.url()).size(), IncidentsApi.incidents(daemon.url()).toString());
                 Files.createFile(broken);
                 final long broke = System.currentTimeMillis();

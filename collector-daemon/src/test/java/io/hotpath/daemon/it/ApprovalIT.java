@@ -59,7 +59,7 @@ class ApprovalIT
         try (DaemonProcess daemon = DaemonProcess.start(spool, temp.resolve("state"), temp.resolve("hotpathd.log"), "--config", config.toString());
              ExternalProcess service = FaultyService.start(spool, "checkout", temp.resolve("checkout.pid"), -1, broken, temp.resolve("checkout.log")))
         {
-            Thread.sleep(16_000);
+            IncidentsApi.awaitLearnt(daemon, "checkout", 13_000);
             Files.createFile(broken);
             final List<JsonNode> proposed = IncidentsApi.await(daemon, IncidentsApi.has("action_proposed"), 2, WAIT);
             final long rejected = proposed.get(0).path("id").asLong();

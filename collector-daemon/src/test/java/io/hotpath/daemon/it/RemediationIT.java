@@ -78,9 +78,11 @@ class RemediationIT
         final Path state = temp.resolve("state");
         final Map<Long, List<String>> before = new TreeMap<>();
         try (DaemonProcess daemon = DaemonProcess.start(spool, state, temp.resolve("hotpathd.log"), "--config", config.toString());
-             ExternalProcess service = FaultyService.start(spool, "checkout", pidFile, 18_000, temp.resolve("never"), temp.resolve("checkout.log")))
+             ExternalProcess service = FaultyService.startLatched(spool, "checkout", pidFile, temp.resolve("fault"), temp.resolve("checkout.log")))
         {
-            final List<JsonNode> verified = IncidentsApi.await(daemon, IncidentsApi.has("verified"), 1, Duration.ofSeconds(90));
+            IncidentsApi.awaitLearnt(daemon, "checkout", 13_000);
+            Files.createFile(temp.resolve("fault")); // in the process for good: only a restart (which does not pass the file) fixes it
+            final List<JsonNode> verified = IncidentsApi.await(daemon, IncidentsApi.has("verified"), 1, Duration.ofSeconds(60));
             final JsonNode incident = verified.get(0);
             final List<String> types = IncidentsApi.types(incident);
             System.out.println("RemediationIT: incident " + incident.path("id") + " timeline " + types);

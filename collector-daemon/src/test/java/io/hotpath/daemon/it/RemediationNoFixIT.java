@@ -90,7 +90,7 @@ class RemediationNoFixIT
             try (DaemonProcess daemon = DaemonProcess.start(spool, state, temp.resolve("hotpathd.log"), "--config", config.toString());
                  ExternalProcess service = FaultyService.start(spool, "checkout", pidFile, -1, broken, temp.resolve("checkout.log")))
             {
-                Thread.sleep(16_000);
+                IncidentsApi.awaitLearnt(daemon, "checkout", 13_000);
                 Files.createFile(broken);
                 final JsonNode failed = IncidentsApi.await(daemon, IncidentsApi.has("breaker_open"), 1, Duration.ofSeconds(60)).get(0);
                 final List<String> types = IncidentsApi.types(failed);

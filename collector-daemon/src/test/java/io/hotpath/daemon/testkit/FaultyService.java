@@ -11,12 +11,13 @@ import java.util.concurrent.ThreadLocalRandom;
  * calls/s each at about 2 ms. Its
  * latency turns to about 150 ms
  * <ul>
- *   <li>{@code faultAfterMillis} after it started (an in-process fault: a restart fixes it), and</li>
+ *   <li>{@code faultAfterMillis} after it started, or for good once {@code latchFile} has existed
+ *       (an in-process fault: a restart fixes it), and</li>
  *   <li>while {@code brokenFile} exists (a broken dependency: a restart does not fix it).</li>
  * </ul>
  * Writes its pid to {@code pidFile}; runs until killed (SIGTERM closes its queue cleanly).
  *
- * <p>Arguments: {@code spool service pidFile faultAfterMillis(-1: never) brokenFile}.
+ * <p>Arguments: {@code spool service pidFile faultAfterMillis(-1: never) brokenFile [latchFile]}.
  */
 public final class FaultyService
 {
@@ -47,6 +48,15 @@ public final class FaultyService
         return command;
     }
 
+    /** Started from a test, turning slow for good once {@code latchFile} exists. */
+    public static ExternalProcess startLatched(final Path spool, final String service, final Path pidFile, final Path latchFile,
+        final Path log) throws java.io.IOException
+    {
+        final java.util.List<String> command = command(spool, service, pidFile, -1, latchFile.resolveSibling("never-broken"));
+        command.add(latchFile.toString());
+        return new ExternalProcess("faulty-service", command, log);
+    }
+
     /** Started from a test. */
     public static ExternalProcess start(final Path spool, final String service, final Path pidFile, final long faultAfterMillis,
         final Path brokenFile, final Path log) throws java.io.IOException
@@ -61,6 +71,8 @@ public final class FaultyService
         final Path pidFile = Path.of(args[2]);
         final long faultAfter = Long.parseLong(args[3]);
         final Path brokenFile = Path.of(args[4]);
+        final Path latchFile = args.length > 5 ? Path.of(args[5]) : null;
+        boolean latched = false;
         final long started = System.currentTimeMillis();
         final TestQueueWriter writer = new TestQueueWriter(spool, service, ProcessHandle.current().pid(), started, true);
         writer.defineSeries(1, MetricKind.TRANSPORT, "handle", "endpoint", "/pay");
@@ -91,7 +103,8 @@ public final class FaultyService
         while (true)
         {
             final long now = System.currentTimeMillis();
-            final boolean slow = faultAfter >= 0 && now - started >= faultAfter || Files.exists(brokenFile);
+            latched |= faultAfter >= 0 && now - started >= faultAfter || latchFile != null && Files.exists(latchFile);
+            final boolean slow = latched || Files.exists(brokenFile);
             for (int i = 0; i < perBatch; i++)
             {
                 ends[i] = (now * 1_000_000L) - (perBatch - i) * 5_000_000L;

@@ -62,6 +62,25 @@ public final class IncidentsApi
         }
     }
 
+    /**
+     * Waits until the daemon tails {@code service} (its series are in {@code /api/series}), then
+     * {@code learnMillis} more: the detectors' warm-up, however slowly the processes started.
+     */
+    public static void awaitLearnt(final DaemonProcess daemon, final String service, final long learnMillis)
+        throws IOException, InterruptedException
+    {
+        final long deadline = System.currentTimeMillis() + 60_000;
+        while (!ExternalProcess.get(daemon.url() + "/api/series").body().contains("\"" + service + "\""))
+        {
+            if (System.currentTimeMillis() > deadline)
+            {
+                throw new AssertionError(service + " not tailed within 60 s:\n" + daemon.log());
+            }
+            Thread.sleep(200);
+        }
+        Thread.sleep(learnMillis);
+    }
+
     public static Predicate<JsonNode> inState(final String state)
     {
         return incident -> incident.path("state").asText().equals(state);

@@ -48,33 +48,11 @@ public final class Remediator
     private final Map<String, ActionConfig> actions = new LinkedHashMap<>();
     private final Map<String, ActionGuard> guards = new LinkedHashMap<>();
     /** Runs not over yet, by incident id and action name. */
-    private final Map<String, Run> runs = new LinkedHashMap<>();
+    private final Map<String, ActionRun> runs = new LinkedHashMap<>();
     /** incident id + action name of every attempt made (whatever became of it). */
     private final Set<String> attempted = new HashSet<>();
     private final ActionOutcomes outcomes = new ActionOutcomes();
     private volatile boolean switchedOn;
-
-    private enum Phase { AWAITING_APPROVAL, RUNNING, VERIFYING }
-
-    /** One attempt of one action on one incident. */
-    private static final class Run
-    {
-        final long incident;
-        final String action;
-        final String target;
-        String group = "";
-        Phase phase;
-        long deadline;
-
-        Run(final long incident, final String action, final String target, final Phase phase, final long deadline)
-        {
-            this.incident = incident;
-            this.action = action;
-            this.target = target;
-            this.phase = phase;
-            this.deadline = deadline;
-        }
-    }
 
     public Remediator(final RemediationConfig config, final IncidentBook book, final AlertPublisher alerts,
         final ActionRunner runner, final Executor actThread, final java.util.function.LongSupplier clock)
@@ -116,7 +94,7 @@ public final class Remediator
         switch (type)
         {
             case "action_proposed":
-                runs.put(key, new Run(incident, name, target, Phase.AWAITING_APPROVAL, record.path("expires_epoch_ms").asLong()));
+                runs.put(key, new ActionRun(incident, name, target, ActionRun.Phase.AWAITING_APPROVAL, record.path("expires_epoch_ms").asLong()));
                 break;
             case "action_dry_run":
                 guard.started(target, ts);
@@ -124,16 +102,16 @@ public final class Remediator
                 break;
             case "action_started":
                 guard.started(target, ts);
-                final Run started = new Run(incident, name, target, Phase.RUNNING, 0);
+                final ActionRun started = new ActionRun(incident, name, target, ActionRun.Phase.RUNNING, 0);
                 final Incident of = book.get(incident);
                 started.group = of == null ? "" : of.groupKey();
                 runs.put(key, started);
                 break;
             case "action_finished":
-                final Run run = runs.get(key);
+                final ActionRun run = runs.get(key);
                 if (run != null && record.path("succeeded").asBoolean())
                 {
-                    run.phase = Phase.VERIFYING;
+                    run.phase = ActionRun.Phase.VERIFYING;
                     run.deadline = ts + actions.get(name).verifyAfterMillis();
                 }
                 break;
@@ -158,9 +136,9 @@ public final class Remediator
     /** After the replay: runs a crash interrupted are failed remediations (the process is gone with the old daemon). */
     public void afterReplay(final long now)
     {
-        for (final Run run : new ArrayList<>(runs.values()))
+        for (final ActionRun run : new ArrayList<>(runs.values()))
         {
-            if (run.phase == Phase.RUNNING)
+            if (run.phase == ActionRun.Phase.RUNNING)
             {
                 book.record(run.incident, "action_finished", IncidentBook.fields().put("action", run.action).put("target", run.target)
                     .put("succeeded", false).put("error", "interrupted: hotpathd stopped while it ran"), now);
@@ -195,7 +173,7 @@ public final class Remediator
                     continue;
                 }
                 final long expires = now + config.approvalExpiryMillis();
-                runs.put(key, new Run(incident.id(), action.name(), target, Phase.AWAITING_APPROVAL, expires));
+                runs.put(key, new ActionRun(incident.id(), action.name(), target, ActionRun.Phase.AWAITING_APPROVAL, expires));
                 book.record(incident.id(), "action_proposed", IncidentBook.fields().put("action", action.name()).put("target", target)
                     .put("approval", "required").put("expires", Instant.ofEpochMilli(expires).toString()).put("expires_epoch_ms", expires), now);
                 LOG.warning("incident " + incident.id() + ": action " + action.name() + " on " + target +
@@ -230,7 +208,7 @@ public final class Remediator
                 .put("would_run", what), now);
             return;
         }
-        final Run run = new Run(incident.id(), action.name(), target, Phase.RUNNING, 0);
+        final ActionRun run = new ActionRun(incident.id(), action.name(), target, ActionRun.Phase.RUNNING, 0);
         run.group = incident.groupKey();
         runs.put(key, run);
         book.record(incident.id(), "action_started", IncidentBook.fields().put("action", action.name()).put("target", target)
@@ -239,7 +217,7 @@ public final class Remediator
             .thenAcceptAsync(result -> finished(run, result, clock.getAsLong()), actThread);
     }
 
-    private void finished(final Run run, final ActionRunner.Result result, final long now)
+    private void finished(final ActionRun run, final ActionRunner.Result result, final long now)
     {
         final ObjectNode fields = IncidentBook.fields().put("action", run.action).put("target", run.target)
             .put("succeeded", result.succeeded()).put("exit_code", result.exitCode()).put("timed_out", result.timedOut())
@@ -258,16 +236,16 @@ public final class Remediator
             fail(run, "action " + run.action + " on " + run.target + " failed: " + result.error(), now);
             return;
         }
-        run.phase = Phase.VERIFYING;
+        run.phase = ActionRun.Phase.VERIFYING;
         run.deadline = now + actions.get(run.action).verifyAfterMillis();
     }
 
     /** The incident is over: proposals still waiting lapse (verifications are judged at their deadline). */
     public void onResolved(final Incident incident, final long now)
     {
-        for (final Run run : runsOf(incident.id()))
+        for (final ActionRun run : runsOf(incident.id()))
         {
-            if (run.phase == Phase.AWAITING_APPROVAL)
+            if (run.phase == ActionRun.Phase.AWAITING_APPROVAL)
             {
                 expire(run, "the incident is over", now);
             }
@@ -277,20 +255,20 @@ public final class Remediator
     /** Deadlines: verifications that ran out fail; approvals that ran out expire. */
     public void tick(final long now)
     {
-        for (final Run run : new ArrayList<>(runs.values()))
+        for (final ActionRun run : new ArrayList<>(runs.values()))
         {
-            if (run.phase == Phase.VERIFYING && now >= run.deadline && book.openInGroup(run.group) == null)
+            if (run.phase == ActionRun.Phase.VERIFYING && now >= run.deadline && book.openInGroup(run.group) == null)
             {
                 recovered(run, now);
             }
-            else if (run.phase == Phase.VERIFYING && now >= run.deadline)
+            else if (run.phase == ActionRun.Phase.VERIFYING && now >= run.deadline)
             {
                 book.record(run.incident, "verify_failed", IncidentBook.fields().put("action", run.action).put("target", run.target)
                     .put("verify_after_ms", actions.get(run.action).verifyAfterMillis()), now);
                 fail(run, "action " + run.action + " on " + run.target + " ran, but the incident is still (or again) open " +
                     actions.get(run.action).verifyAfterMillis() / 1000 + " s later", now);
             }
-            else if (run.phase == Phase.AWAITING_APPROVAL && now >= run.deadline)
+            else if (run.phase == ActionRun.Phase.AWAITING_APPROVAL && now >= run.deadline)
             {
                 expire(run, "not approved in time", now);
             }
@@ -305,10 +283,10 @@ public final class Remediator
         {
             return "no incident " + incidentId;
         }
-        final List<Run> waiting = new ArrayList<>();
-        for (final Run run : runsOf(incidentId))
+        final List<ActionRun> waiting = new ArrayList<>();
+        for (final ActionRun run : runsOf(incidentId))
         {
-            if (run.phase == Phase.AWAITING_APPROVAL)
+            if (run.phase == ActionRun.Phase.AWAITING_APPROVAL)
             {
                 waiting.add(run);
             }
@@ -318,7 +296,7 @@ public final class Remediator
             return "incident " + incidentId + " has no action waiting for approval";
         }
         final StringBuilder said = new StringBuilder();
-        for (final Run run : waiting)
+        for (final ActionRun run : waiting)
         {
             final ActionConfig action = actions.get(run.action);
             if (approve)
@@ -353,7 +331,7 @@ public final class Remediator
         return switchedOn;
     }
 
-    private void recovered(final Run run, final long now)
+    private void recovered(final ActionRun run, final long now)
     {
         runs.remove(key(run.incident, run.action));
         guards.get(run.action).finished(run.target, ActionGuard.Outcome.RECOVERED);
@@ -362,7 +340,7 @@ public final class Remediator
             .put("outcome", "recovered"), now);
     }
 
-    private void fail(final Run run, final String reason, final long now)
+    private void fail(final ActionRun run, final String reason, final long now)
     {
         runs.remove(key(run.incident, run.action));
         final ActionGuard guard = guards.get(run.action);
@@ -387,7 +365,7 @@ public final class Remediator
         }
     }
 
-    private void expire(final Run run, final String reason, final long now)
+    private void expire(final ActionRun run, final String reason, final long now)
     {
         runs.remove(key(run.incident, run.action));
         count(run.action, "expired");
@@ -402,10 +380,10 @@ public final class Remediator
             .put("reason", verdict.label()), now);
     }
 
-    private List<Run> runsOf(final long incident)
+    private List<ActionRun> runsOf(final long incident)
     {
-        final List<Run> of = new ArrayList<>();
-        for (final Run run : runs.values())
+        final List<ActionRun> of = new ArrayList<>();
+        for (final ActionRun run : runs.values())
         {
             if (run.incident == incident)
             {
@@ -440,9 +418,9 @@ public final class Remediator
             .put("runs_in_window", guard.runsInWindow(now))
             .put("max_runs", actions.get(name).maxRuns()));
         int waiting = 0;
-        for (final Run run : runs.values())
+        for (final ActionRun run : runs.values())
         {
-            waiting += run.phase == Phase.AWAITING_APPROVAL ? 1 : 0;
+            waiting += run.phase == ActionRun.Phase.AWAITING_APPROVAL ? 1 : 0;
         }
         node.put("awaiting_approval", waiting);
         return node;
