@@ -5,6 +5,11 @@ import io.hotpath.daemon.aggregate.Aggregator;
 import io.hotpath.daemon.aggregate.IntervalListener;
 import io.hotpath.daemon.config.ConfigException;
 import io.hotpath.daemon.aggregate.NativeHistograms;
+import io.hotpath.daemon.act.ActEngine;
+import io.hotpath.daemon.act.ActMetricFamilies;
+import io.hotpath.daemon.act.ActRoutes;
+import io.hotpath.daemon.act.incident.AnomalyIncidentSource;
+import io.hotpath.daemon.act.incident.SloIncidentSource;
 import io.hotpath.daemon.config.DaemonConfig;
 import io.hotpath.daemon.detect.AnomalyEngine;
 import io.hotpath.daemon.expose.AnalysisRoutes;
@@ -95,6 +100,7 @@ public final class Daemon implements AutoCloseable
     private final NativeHistograms natives;
     /** Null without {@code remote-write} endpoints. */
     private final RemoteWrite remoteWrite;
+    private final ActEngine act;
     private final List<CheckpointPart> checkpointParts = new ArrayList<>();
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final CountDownLatch closed = new CountDownLatch(1);
@@ -138,11 +144,15 @@ public final class Daemon implements AutoCloseable
         checkpointParts.add(new NativeHistogramCheckpointPart(natives));
         renderer.addSource(new SeriesMetricFamilies(config.histogramBucketsNanos(), config.getMetrics().settings())
             .withNativeHistograms(natives));
-        this.anomalies = config.getAnomaly().enabled() ? new AnomalyEngine(config.getAnomaly().settings(), event -> { }, spool::serviceGone) : null;
+        this.act = new ActEngine(config.getAlerting(), config.getIncidents(), config.getRemediation(), config.getState().dir(),
+            config.getIncidents().tickIntervalMillis());
+        this.anomalies = config.getAnomaly().enabled()
+            ? new AnomalyEngine(config.getAnomaly().settings(), new AnomalyIncidentSource(act.sink()), spool::serviceGone) : null;
         this.slos = config.getSlo().slos() == null ? null : SloEngine.withoutStateFiles(config.getSlo().slos());
         if (anomalies != null)
         {
             aggregator.addIntervalListener(anomalies);
+            act.addPoller(AnomalyIncidentSource.openEventsOf(anomalies));
             renderer.addSource(new AnomalyMetricFamilies(anomalies,
                 config.getAnomaly().exposeScores() == DaemonConfig.Anomaly.ExposeScores.ALL));
         }
@@ -151,6 +161,7 @@ public final class Daemon implements AutoCloseable
             aggregator.addIntervalListener(slos);
             renderer.addSource(new SloMetricFamilies(slos));
             checkpointParts.add(new SloCheckpointPart(slos));
+            aggregator.addIntervalListener(new SloIncidentSource(slos, act.sink()));
         }
         this.remoteWrite = config.getRemoteWrite().isEmpty() ? null : remoteWrite(config, natives);
         if (remoteWrite != null)
@@ -158,17 +169,26 @@ public final class Daemon implements AutoCloseable
             checkpointParts.add(remoteWrite);
             renderer.addSource(remoteWrite);
         }
+        renderer.addSource(new ActMetricFamilies(act));
         renderer.addSource(new DaemonMetricFamilies(spool, counters, scrapeStats).checkpointFailures(checkpointFailures::get));
         renderer.addProcessSource(new JvmMetricFamilies());
         final DaemonRoutes daemonRoutes = new DaemonRoutes(renderer, aggregator::latest, spool::statuses, scrapeStats, System::currentTimeMillis)
             .servingCountersWhen(catchUp::serving, catchUp::pendingQueues)
-            .healthSection("checkpoint", this::checkpointHealth);
+            .healthSection("checkpoint", this::checkpointHealth)
+            .healthSection("incidents", act::health);
         if (remoteWrite != null)
         {
             daemonRoutes.healthSection("remoteWrite", remoteWrite::health);
         }
         daemonRoutes.register(routes);
         new AnalysisRoutes(anomalies, slos).register(routes);
+        new ActRoutes(act).register(routes);
+    }
+
+    /** Incidents, alerting and remediation. */
+    public ActEngine act()
+    {
+        return act;
     }
 
     /** The anomaly engine, or null when {@code anomaly.enabled} is false. */
@@ -272,6 +292,7 @@ public final class Daemon implements AutoCloseable
         {
             remoteWrite.start();
         }
+        act.start();
         // Queues are opened by the aggregation thread itself (first scan): Chronicle tailers are single-threaded.
         final long now = System.currentTimeMillis();
         spool.publishStatus(now);
@@ -549,6 +570,7 @@ public final class Daemon implements AutoCloseable
             pusher.close();
         }
         spool.close();
+        act.close();
         if (stateLock != null)
         {
             stateLock.close();

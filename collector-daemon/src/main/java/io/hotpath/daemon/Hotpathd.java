@@ -35,7 +35,7 @@ import picocli.CommandLine.Option;
     footer = {
         "",
         "Endpoints: /metrics (Prometheus text, OpenMetrics on Accept), /health, /metrics/summary, /api/series,",
-        "/api/anomalies, /api/slos.",
+        "/api/anomalies, /api/slos, /api/incidents.",
         "Exit codes: 0 stopped cleanly, 2 bad configuration or arguments, 3 cannot start (e.g. port in use)." },
     subcommands = {
         CommandLine.HelpCommand.class,
@@ -43,6 +43,7 @@ import picocli.CommandLine.Option;
         RulesCommand.class,
         DashboardsCommand.class,
         TopCommand.class,
+        io.hotpath.daemon.act.IncidentsCommand.class,
     })
 public final class Hotpathd implements Callable<Integer>
 {

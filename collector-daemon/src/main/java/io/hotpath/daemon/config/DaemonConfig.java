@@ -32,6 +32,9 @@ public final class DaemonConfig
     private Metrics metrics = new Metrics();
     private Http http = new Http();
     private List<RemoteWriteEndpoint> remoteWrite = List.of();
+    private io.hotpath.daemon.act.alert.AlertingConfig alerting = new io.hotpath.daemon.act.alert.AlertingConfig();
+    private io.hotpath.daemon.act.incident.IncidentsConfig incidents = new io.hotpath.daemon.act.incident.IncidentsConfig();
+    private io.hotpath.daemon.act.action.RemediationConfig remediation = new io.hotpath.daemon.act.action.RemediationConfig();
 
     public InetSocketAddress listenAddress()
     {
@@ -178,6 +181,39 @@ public final class DaemonConfig
             endpoint.validate();
         }
         remoteWrite = List.copyOf(value);
+    }
+
+    /** {@code alerting:} Alertmanager(s) that incidents are posted to. */
+    public io.hotpath.daemon.act.alert.AlertingConfig getAlerting()
+    {
+        return alerting;
+    }
+
+    public void setAlerting(final io.hotpath.daemon.act.alert.AlertingConfig value)
+    {
+        alerting = value;
+    }
+
+    /** {@code incidents:} the incident timeline's retention. */
+    public io.hotpath.daemon.act.incident.IncidentsConfig getIncidents()
+    {
+        return incidents;
+    }
+
+    public void setIncidents(final io.hotpath.daemon.act.incident.IncidentsConfig value)
+    {
+        incidents = value;
+    }
+
+    /** {@code remediation:} actions run on incidents, with their guardrails. */
+    public io.hotpath.daemon.act.action.RemediationConfig getRemediation()
+    {
+        return remediation;
+    }
+
+    public void setRemediation(final io.hotpath.daemon.act.action.RemediationConfig value)
+    {
+        remediation = value;
     }
 
     /** Parses {@code HOST:PORT} (IPv6 as {@code [::1]:9464}). */

@@ -278,6 +278,13 @@ public final class DaemonRoutes
         return health;
     }
 
+    /** Adds a section to {@code /health} (e.g. {@code incidents}); its supplier runs on the event loop, so it must only read published state. */
+    public DaemonRoutes addHealthSection(final String name, final Supplier<Object> section)
+    {
+        healthSections.put(name, section);
+        return this;
+    }
+
     Map<String, Object> summary()
     {
         final AggregateSnapshot last = snapshot.get();

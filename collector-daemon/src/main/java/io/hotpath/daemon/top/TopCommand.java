@@ -152,7 +152,8 @@ public final class TopCommand implements Callable<Integer>
         {
             return view.render(Instant.now(), null, null, null, base + "/metrics/summary not found: is this hotpathd?");
         }
-        return view.render(Instant.now(), summary, optional(base + "/api/anomalies"), optional(base + "/api/slos"), null);
+        return view.render(Instant.now(), summary, optional(base + "/api/anomalies"), optional(base + "/api/slos"), null)
+            + io.hotpath.daemon.act.IncidentsCommand.topSection(optional(base + "/api/incidents"));
     }
 
     private JsonNode optional(final String endpoint)
