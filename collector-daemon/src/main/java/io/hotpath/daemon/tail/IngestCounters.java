@@ -23,8 +23,57 @@ public final class IngestCounters
     /** Reason for a document whose processing failed unexpectedly: skipped whole, none of its samples counted. */
     public static final String PROCESSING_ERROR = "processing_error";
 
+    /** Fault reasons (hotpath_daemon_queue_faults_total{reason}): a queue quarantined, or a file found cut off. */
+    public static final String FAULT_TRUNCATED = "truncated";
+
     private final Map<String, AtomicLong> rejectedByReason = new ConcurrentHashMap<>();
     private final AtomicLong queueGaps = new AtomicLong();
+    private final Map<String, AtomicLong> faultsByReason = new ConcurrentHashMap<>();
+    private final AtomicLong skippedBytes = new AtomicLong();
+    private final AtomicLong skippedDocuments = new AtomicLong();
+    private final AtomicLong lostSamples = new AtomicLong();
+
+    /** Damaged bytes stepped over in a cycle file, the document headers and batch samples found in them. */
+    public void skipped(final long bytes, final long documents, final long samples)
+    {
+        skippedBytes.addAndGet(bytes);
+        skippedDocuments.addAndGet(documents);
+        lostSamples.addAndGet(samples);
+    }
+
+    /** Samples known to be lost (in damaged bytes, in the rest of a malformed document). */
+    public void lostSamples(final long samples)
+    {
+        lostSamples.addAndGet(samples);
+    }
+
+    /** A queue was quarantined for {@code reason}, or a fault of that kind was met and stepped over. */
+    public void fault(final String reason)
+    {
+        faultsByReason.computeIfAbsent(reason, r -> new AtomicLong()).incrementAndGet();
+    }
+
+    public Map<String, Long> faultsByReason()
+    {
+        final Map<String, Long> copy = new TreeMap<>();
+        faultsByReason.forEach((reason, count) -> copy.put(reason, count.get()));
+        return copy;
+    }
+
+    public long skippedBytes()
+    {
+        return skippedBytes.get();
+    }
+
+    public long skippedDocuments()
+    {
+        return skippedDocuments.get();
+    }
+
+    public long lostSamples()
+    {
+        return lostSamples.get();
+    }
 
     public void reject(final String reason)
     {

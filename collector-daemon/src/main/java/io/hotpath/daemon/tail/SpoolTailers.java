@@ -102,12 +102,26 @@ public final class SpoolTailers implements AutoCloseable
                 for (final Path entry : entries)
                 {
                     final String name = entry.getFileName().toString();
-                    if (!tailers.containsKey(name) && Files.isDirectory(entry) && QueueName.parse(name) != null && hasQueueFiles(entry))
+                    if (tailers.containsKey(name) || !Files.isDirectory(entry) || QueueName.parse(name) == null)
                     {
-                        final QueueCheckpoint state = new QueueCheckpoint();
-                        state.queue = name;
-                        final QueueTailer tailer = new QueueTailer(entry, state, aggregator, counters);
-                        tailers.put(name, tailer);
+                        continue;
+                    }
+                    final IOException unreadable = unreadable(entry);
+                    if (unreadable == null && !hasQueueFiles(entry))
+                    {
+                        continue;
+                    }
+                    final QueueCheckpoint state = new QueueCheckpoint();
+                    state.queue = name;
+                    final QueueTailer tailer = new QueueTailer(entry, state, aggregator, counters);
+                    tailers.put(name, tailer);
+                    if (unreadable != null)
+                    {
+                        // Today's agent and daemon users must share a group (SPOOL.md): say so rather than skip it.
+                        tailer.quarantineUnreadable(unreadable);
+                    }
+                    else
+                    {
                         LOG.info("tailing new queue " + entry);
                     }
                 }
@@ -120,7 +134,6 @@ public final class SpoolTailers implements AutoCloseable
         for (final QueueTailer tailer : tailers.values())
         {
             tailer.retryIfDue(nowEpochMillis);
-            tailer.open();
             tailer.checkForDeletedCycles();
             tailer.finishIfDone();
         }
@@ -133,6 +146,24 @@ public final class SpoolTailers implements AutoCloseable
         }
         // Forget queues whose directory is gone (deleted by retention or by hand).
         tailers.values().removeIf(t -> !t.isActive() && !Files.isDirectory(t.directory()));
+    }
+
+    /** The error listing {@code directory} gives (permission denied), or null when it can be listed. */
+    private static IOException unreadable(final Path directory)
+    {
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(directory))
+        {
+            files.iterator().hasNext();
+            return null;
+        }
+        catch (final IOException e)
+        {
+            return e;
+        }
+        catch (final java.nio.file.DirectoryIteratorException e)
+        {
+            return e.getCause();
+        }
     }
 
     private static boolean hasQueueFiles(final Path directory)
@@ -224,7 +255,9 @@ public final class SpoolTailers implements AutoCloseable
             list.add(new QueueStatus(
                 state.queue, state.service, state.pid, tailer.isActive(), state.finished, tailer.problem(),
                 state.documentsRead, state.recordsRead, tailer.lagSeconds(nowEpochMillis), tailer.caughtUp(),
-                tailer.agentStats()));
+                tailer.agentStats(), tailer.stateName(), tailer.problemDetail(), new SampleAccount(state.samplesCounted,
+                state.samplesLost, state.bytesSkipped, state.documentsSkipped, state.statsSamplesWritten, state.statsSamplesCounted,
+                state.statsSamplesLost)));
         }
         statuses = List.copyOf(list);
     }
@@ -247,7 +280,22 @@ public final class SpoolTailers implements AutoCloseable
     /** What readers see of one queue. */
     public record QueueStatus(
         String queue, String service, long pid, boolean active, boolean finished, String problem, long documentsRead,
-        long recordsRead, double lagSeconds, boolean caughtUp, QueueTailer.AgentStatsSnapshot agentStats)
+        long recordsRead, double lagSeconds, boolean caughtUp, QueueTailer.AgentStatsSnapshot agentStats, String state,
+        String problemDetail, SampleAccount samples)
     {
+    }
+
+    /**
+     * One queue's samples: counted, known lost, damaged bytes and document headers stepped over;
+     * and, at its last AGENT_STATS record, the agent's samples written beside counted and lost up to it.
+     */
+    public record SampleAccount(
+        long counted, long lost, long bytesSkipped, long documentsSkipped, long writtenAtStats, long countedAtStats, long lostAtStats)
+    {
+        /** Samples the agent wrote that are neither counted nor counted as lost (as of its last stats); 0 before any. */
+        public long unexplainedAtStats()
+        {
+            return writtenAtStats < 0 ? 0 : writtenAtStats - countedAtStats - lostAtStats;
+        }
     }
 }
