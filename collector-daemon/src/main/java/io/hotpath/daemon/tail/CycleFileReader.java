@@ -170,11 +170,12 @@ final class CycleFileReader implements AutoCloseable
                 }
                 return Step.NOTHING_YET;
             }
-            // A body whose records do not add up is still a document when the next header is sound
-            // (the writer wrote bad records: the decoder counts them); otherwise its header is damage.
+            // A body whose records do not add up is still a document (the writer wrote bad records: the
+            // decoder counts them) when the next header is sound and no sound document hides inside
+            // it; otherwise its header is damage, and trusting its length would skip good documents.
             final boolean addsUp = framingAddsUp(position + 4, length, false);
             copyDocument(position, length);
-            if (!addsUp && !plausibleHeaderAt(next))
+            if (!addsUp && (!plausibleHeaderAt(next) || strictDocumentWithin(position + 4, next)))
             {
                 return Step.GARBAGE;
             }
@@ -373,6 +374,22 @@ final class CycleFileReader implements AutoCloseable
             return false;
         }
         return framingAddsUp(at + 4, length, true) && plausibleHeaderAt(align(at + 4 + length));
+    }
+
+    private boolean strictDocumentWithin(final long from, final long to) throws IOException
+    {
+        for (long candidate = align(from); candidate + 4 < to; candidate += 4)
+        {
+            if (!fill(candidate, 4))
+            {
+                return false;
+            }
+            if (strictDocumentAt(candidate, intAt(candidate)))
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Whether the records of the body at {@code at} add up to exactly {@code length} bytes (window must hold it). */

@@ -60,6 +60,35 @@ public final class IngestCounters
         return copy;
     }
 
+    /** The spool damage counters, for the checkpoint (so that they never go back across a restart). */
+    public Map<String, Long> captureSpool()
+    {
+        final Map<String, Long> saved = new TreeMap<>();
+        saved.put("skipped_bytes", skippedBytes.get());
+        saved.put("skipped_documents", skippedDocuments.get());
+        saved.put("lost_samples", lostSamples.get());
+        faultsByReason.forEach((reason, count) -> saved.put("fault:" + reason, count.get()));
+        return saved;
+    }
+
+    public void restoreSpool(final Map<String, Long> saved)
+    {
+        if (saved == null)
+        {
+            return;
+        }
+        skippedBytes.set(saved.getOrDefault("skipped_bytes", 0L));
+        skippedDocuments.set(saved.getOrDefault("skipped_documents", 0L));
+        lostSamples.set(saved.getOrDefault("lost_samples", 0L));
+        saved.forEach((key, count) ->
+        {
+            if (key.startsWith("fault:"))
+            {
+                faultsByReason.computeIfAbsent(key.substring("fault:".length()), r -> new AtomicLong()).set(count);
+            }
+        });
+    }
+
     public long skippedBytes()
     {
         return skippedBytes.get();

@@ -101,6 +101,10 @@ public final class QueueTailer implements RecordHandler, AutoCloseable
     private long lastSampleEpochNanos;
     private long lastReadEpochMillis;
     private AgentStatsSnapshot agentStats;
+    /** Read from the queue's first document: before the first AGENT_STATS the agent had written nothing. */
+    private final boolean readFromStart;
+    private long damageEvents;
+    private long damageMarkAtStats;
 
     public QueueTailer(final Path directory, final QueueCheckpoint state, final Aggregator aggregator, final IngestCounters counters)
     {
@@ -110,6 +114,8 @@ public final class QueueTailer implements RecordHandler, AutoCloseable
         this.counters = counters;
         this.reader = new QueueReader(directory, state, counters);
         this.quarantine = new Quarantine(directory, counters);
+        this.readFromStart = state.lastIndex < 0 && state.resumeAtCycle < 0 && state.documentsRead == 0;
+        this.damageMarkAtStats = state.bytesSkipped;
         restoreDefinitions();
     }
 
@@ -304,6 +310,7 @@ public final class QueueTailer implements RecordHandler, AutoCloseable
             throw (VirtualMachineError)t;
         }
         staged = 0;
+        damageEvents++;
         reader.close();
         quarantine.enter(t, what);
     }
@@ -315,6 +322,12 @@ public final class QueueTailer implements RecordHandler, AutoCloseable
     public void ingestDocument(final org.agrona.DirectBuffer buffer, final int length)
     {
         processDocument(buffer, length, -1);
+    }
+
+    /** Damage seen (bytes skipped, a malformed or failed document): lets an AGENT_STATS record name what it cost. */
+    private long damageMark()
+    {
+        return state.bytesSkipped + damageEvents;
     }
 
     private void lose(final long samples)
@@ -360,6 +373,7 @@ public final class QueueTailer implements RecordHandler, AutoCloseable
         {
             // Well-formed records before it count (as a re-read would find them again); the rest is skipped.
             counters.reject(e.reason());
+            damageEvents++;
             lose(CycleFileReader.samplesIn(buffer, position, length - position));
             logOnce(e.reason(), index, "malformed record skipped with the rest of its document: " + e.getMessage());
         }
@@ -369,6 +383,7 @@ public final class QueueTailer implements RecordHandler, AutoCloseable
             // none of its samples counted, so it is never half counted (and never counted twice).
             staged = 0;
             lose(CycleFileReader.samplesIn(buffer, 0, length));
+            damageEvents++;
             counters.reject(IngestCounters.PROCESSING_ERROR);
             if (loggedReasons.add(IngestCounters.PROCESSING_ERROR))
             {
@@ -529,8 +544,25 @@ public final class QueueTailer implements RecordHandler, AutoCloseable
             stats.ringOccupancyBytes(), stats.ringCapacityBytes(), stats.drainLagNanos(), stats.adviceErrors(),
             stats.labelOverflows());
         // The agent's own count of samples written before this record, beside ours at the same point.
-        state.statsSamplesWritten = stats.samplesDrained();
-        state.statsSamplesCounted = state.samplesCounted + staged;
+        final long written = stats.samplesDrained();
+        final long counted = state.samplesCounted + staged;
+        final boolean hadPrevious = state.statsSamplesWritten >= 0 || readFromStart;
+        final long previousWritten = Math.max(0, state.statsSamplesWritten);
+        if (hadPrevious && damageMark() != damageMarkAtStats)
+        {
+            // Damage since the agent's previous record: what it wrote that was neither counted nor
+            // counted as lost was in the damaged bytes (whole batches overwritten). Counted as lost.
+            final long missing = (written - previousWritten) - (counted - state.statsSamplesCounted) - (state.samplesLost - state.statsSamplesLost);
+            if (missing > 0 && missing <= written)
+            {
+                lose(missing);
+                logOnce("inferred_lost", currentIndex, missing + " samples the agent wrote (by its AGENT_STATS) were in damaged " +
+                    "bytes; counted as lost (hotpath_daemon_samples_lost_total)");
+            }
+        }
+        damageMarkAtStats = damageMark();
+        state.statsSamplesWritten = written;
+        state.statsSamplesCounted = counted;
         state.statsSamplesLost = state.samplesLost;
     }
 
