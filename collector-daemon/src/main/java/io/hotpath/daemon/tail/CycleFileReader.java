@@ -45,6 +45,7 @@ final class CycleFileReader implements AutoCloseable
     /** Bytes read at a time when nothing larger is needed: small at the live end of a file. */
     private static final int READ_AHEAD = 64 * 1024;
     private static final long ZEROS_MEAN_END = 1L << 20;
+    private static final int RELOAD_BYTES = 4096;
     /** Chronicle's index documents are 32 KiB for our roll cycle; its file header far less. */
     private static final int MAX_METADATA = 1 << 20;
 
@@ -127,7 +128,16 @@ final class CycleFileReader implements AutoCloseable
                 // The file ends here: a truncated file (or an empty one still being created).
                 return finished ? Step.END : Step.NOTHING_YET;
             }
-            final int header = intAt(position);
+            int header = intAt(position);
+            if (header == 0 || (header & NOT_COMPLETE) != 0)
+            {
+                // The window may hold bytes read before the writer wrote them: look again at the file itself.
+                if (!reload(position))
+                {
+                    return finished ? Step.END : Step.NOTHING_YET;
+                }
+                header = intAt(position);
+            }
             if (header == 0)
             {
                 if (!finished)
@@ -173,7 +183,12 @@ final class CycleFileReader implements AutoCloseable
             // A body whose records do not add up is still a document (the writer wrote bad records: the
             // decoder counts them) when the next header is sound and no sound document hides inside
             // it; otherwise its header is damage, and trusting its length would skip good documents.
-            final boolean addsUp = framingAddsUp(position + 4, length, false);
+            boolean addsUp = framingAddsUp(position + 4, length, false);
+            if (!addsUp)
+            {
+                reload(position); // a body read before its header was complete?
+                addsUp = fill(position, 4 + length) && framingAddsUp(position + 4, length, false);
+            }
             copyDocument(position, length);
             if (!addsUp && (!plausibleHeaderAt(next) || strictDocumentWithin(position + 4, next)))
             {
@@ -492,7 +507,7 @@ final class CycleFileReader implements AutoCloseable
      */
     boolean waitingAtDamage() throws IOException
     {
-        if (!fill(position, 4))
+        if (!reload(position))
         {
             return false;
         }
@@ -505,7 +520,7 @@ final class CycleFileReader implements AutoCloseable
         {
             return (header & NOT_COMPLETE) != 0;
         }
-        return firstNonZero(position + 4) >= 0 && fill(position, 4) && intAt(position) == 0;
+        return firstNonZero(position + 4) >= 0 && reload(position) && intAt(position) == 0;
     }
 
     private int intAt(final long at)
@@ -544,6 +559,18 @@ final class CycleFileReader implements AutoCloseable
         windowStart = at;
         windowLength = window.position();
         return windowLength >= length;
+    }
+
+    /** Reads the file again from {@code at}, whatever the window holds; false when the file ends there. */
+    private boolean reload(final long at) throws IOException
+    {
+        // Small: at the live end of a file this runs at every poll.
+        window.clear();
+        window.limit(RELOAD_BYTES);
+        final int read = channel.read(window, at);
+        windowStart = at;
+        windowLength = Math.max(0, read);
+        return windowLength >= 4;
     }
 
     private long size() throws IOException

@@ -50,6 +50,8 @@ final class QueueReader implements AutoCloseable
     /** Position the reader waited at, at the last refresh, before damage in a file still written; -1 none. */
     private long waitingAt = -1;
     private boolean forceResync;
+    private long caughtUpAtNanos;
+    private static final long FRONTIER_RECHECK_NANOS = 5_000_000L;
 
     QueueReader(final Path directory, final QueueCheckpoint state, final IngestCounters counters)
     {
@@ -102,6 +104,10 @@ final class QueueReader implements AutoCloseable
      */
     boolean next() throws IOException
     {
+        if (caughtUp && System.nanoTime() - caughtUpAtNanos < FRONTIER_RECHECK_NANOS)
+        {
+            return false; // at the live end a moment ago: no read per loop pass (the loop parks 1 ms when idle)
+        }
         if (reader == null && !openAtPosition())
         {
             caughtUp = true;
@@ -143,6 +149,7 @@ final class QueueReader implements AutoCloseable
                     continue;
                 default:
                     caughtUp = true;
+                    caughtUpAtNanos = System.nanoTime();
                     return false;
             }
         }
@@ -312,6 +319,7 @@ final class QueueReader implements AutoCloseable
     void refresh(final boolean writerIsGone)
     {
         writerGone = writerIsGone;
+        caughtUpAtNanos = System.nanoTime() - FRONTIER_RECHECK_NANOS - 1;
         final NavigableMap<Integer, Path> files = cycleFiles.list(directory);
         if (reader != null)
         {

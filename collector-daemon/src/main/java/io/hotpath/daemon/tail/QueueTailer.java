@@ -595,7 +595,15 @@ public final class QueueTailer implements RecordHandler, AutoCloseable
         {
             return false;
         }
-        reader.refresh(true);
+        try
+        {
+            reader.refresh(true);
+        }
+        catch (final Throwable t)
+        {
+            quarantine(t, "listing its cycle files failed");
+            return false;
+        }
         if (!reader.caughtUp())
         {
             return false;

@@ -126,7 +126,7 @@ public final class SpoolTailers implements AutoCloseable
                     }
                 }
             }
-            catch (final IOException e)
+            catch (final IOException | java.nio.file.DirectoryIteratorException e)
             {
                 LOG.log(Level.WARNING, "cannot list spool directory " + spoolDirectory, e);
             }
@@ -139,9 +139,17 @@ public final class SpoolTailers implements AutoCloseable
         }
         if (retention != null)
         {
-            for (final String deleted : retention.apply(spoolDirectory, tailers.values(), nowEpochMillis, durablePositions))
+            try
             {
-                tailers.remove(deleted);
+                for (final String deleted : retention.apply(spoolDirectory, tailers.values(), nowEpochMillis, durablePositions))
+                {
+                    tailers.remove(deleted);
+                }
+            }
+            catch (final RuntimeException e)
+            {
+                // A file vanishing or turning unreadable mid-walk: retention waits for the next scan.
+                LOG.log(Level.FINE, "retention skipped this scan", e);
             }
         }
         // Forget queues whose directory is gone (deleted by retention or by hand).

@@ -118,6 +118,46 @@ class SpoolFaultsTest
     }
 
     @Test
+    void aLiveQueueIsFollowedAsItsWriterAppends() throws Exception
+    {
+        // Reads at the live end must see what the writer appended since (no stale read-ahead).
+        final TestQueueWriter writer = TestQueueWriter.create(temp, "live", now);
+        writer.defineSeries(1, MetricKind.TRANSPORT, "transport_send", "transport", "quic");
+        final Aggregator aggregator = new Aggregator(AggregationSettings.defaults(), now);
+        final QueueCheckpoint state = new QueueCheckpoint();
+        state.queue = writer.directory().getFileName().toString();
+        final QueueTailer tailer = new QueueTailer(writer.directory(), state, aggregator, new IngestCounters());
+        final int[] ids = new int[PER_BATCH];
+        final long[] ends = new long[PER_BATCH];
+        final long[] durations = new long[PER_BATCH];
+        Arrays.fill(ids, 1);
+        Arrays.fill(ends, now * 1_000_000L);
+        Arrays.fill(durations, 1_000_000L);
+        for (int round = 1; round <= 30; round++)
+        {
+            for (int b = 0; b < round; b++)
+            {
+                writer.writeBatch(ids, ends, durations, null, 10);
+            }
+            Thread.sleep(6); // past the reader's 5 ms pause at the live end
+            for (int pass = 0; pass < 5; pass++)
+            {
+                tailer.poll(256, now);
+            }
+            assertEquals((long)round * (round + 1) / 2 * PER_BATCH, state.samplesCounted, "round " + round);
+        }
+        writer.writeAgentStats(now * 1_000_000L, 465 * PER_BATCH, 0);
+        writer.close(true);
+        for (int scan = 0; scan < 3 && !state.finished; scan++)
+        {
+            tailer.finishIfDone(); // the daemon's spool scan, once a second
+        }
+        assertTrue(state.finished);
+        assertEquals(465 * PER_BATCH, state.samplesCounted);
+        assertEquals(0, state.statsSamplesWritten - state.statsSamplesCounted - state.statsSamplesLost);
+    }
+
+    @Test
     void anIntactQueueIsReadWhole() throws Exception
     {
         final Outcome outcome = readToTheEnd(writeQueue(temp, "intact"));
