@@ -37,6 +37,7 @@ final class Quarantine
     private final IngestCounters counters;
     private final java.util.Set<String> loggedReasons = new java.util.HashSet<>();
     private String reason;
+    private String lastReason;
     private String detail;
     private long fingerprint;
     private long backoffMillis = FIRST_BACKOFF_MILLIS;
@@ -68,10 +69,12 @@ final class Quarantine
     {
         final String newReason = reasonOf(cause);
         detail = what + ": " + cause;
-        if (reason == null)
+        if (!newReason.equals(lastReason))
         {
+            // Counted once per reason in a row: a retry that fails the same way is the same fault.
             counters.fault(newReason);
         }
+        lastReason = newReason;
         if (loggedReasons.add(newReason))
         {
             LOG.log(Level.SEVERE, "queue " + directory + " quarantined (" + newReason + "): " + what + "; the daemon serves " +
@@ -108,6 +111,7 @@ final class Quarantine
     void healthy()
     {
         backoffMillis = FIRST_BACKOFF_MILLIS;
+        lastReason = null;
     }
 
     static String reasonOf(final Throwable cause)

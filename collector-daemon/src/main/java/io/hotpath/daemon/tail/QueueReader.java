@@ -144,6 +144,7 @@ final class QueueReader implements AutoCloseable
                     if (!moveToNextCycle())
                     {
                         caughtUp = true;
+                        caughtUpAtNanos = System.nanoTime();
                         return false;
                     }
                     continue;
@@ -191,6 +192,11 @@ final class QueueReader implements AutoCloseable
         final NavigableMap<Integer, Path> files = cycleFiles.list(directory);
         if (files.isEmpty())
         {
+            // Nothing listed: also what an unreadable directory looks like. Say which (it quarantines the queue).
+            try (java.nio.file.DirectoryStream<Path> entries = java.nio.file.Files.newDirectoryStream(directory))
+            {
+                entries.iterator().hasNext();
+            }
             return false;
         }
         final int target;

@@ -29,33 +29,34 @@ import org.agrona.collections.Int2ObjectHashMap;
 import org.agrona.concurrent.UnsafeBuffer;
 
 /**
- * Tails one agent queue: reads each Chronicle document's raw bytes, decodes the wire records in it
- * ({@link RecordDecoder#decodeAll}) and feeds samples to the {@link Aggregator}, validating stream
- * semantics on the way:
+ * Tails one agent queue: takes each document's bytes from {@link QueueReader} (cycle files read
+ * directly, damage stepped over), decodes the wire records in it and feeds samples to the
+ * {@link Aggregator}, validating stream semantics on the way:
  * <ul>
  *   <li>the first document must hold the QUEUE_HEADER, else the queue is refused (logged, counted
  *       {@code missing_header}; another format: {@code bad_magic} / {@code unsupported_version});</li>
  *   <li>a sample must name a series and error type the queue defined before; otherwise it is
- *       counted {@code undeclared_series} / {@code undeclared_error_type} and skipped;</li>
+ *       counted {@code undeclared_series} / {@code undeclared_error_type}, skipped and counted lost;</li>
  *   <li>a malformed record is counted under the decoder's reason and the rest of its document is
- *       skipped; a Chronicle failure on a corrupt file stops this queue only
- *       ({@code corrupt_queue}).</li>
+ *       skipped, its samples counted as lost.</li>
  * </ul>
  * Each reason is logged once per queue, with the queue directory and cycle file.
  *
- * <p>Position: {@link QueueCheckpoint#lastIndex} is the index of the last document counted, updated
- * after the document; a restart moves the tailer there and skips that one document. A document
- * counts all or nothing: its samples are staged while it decodes and handed to the aggregator only
- * afterwards, so a failure half-way never leaves part of it counted (a retry would count it twice).
+ * <p>Fault isolation: any failure reading this queue (permission, I/O, anything unexpected)
+ * quarantines it alone ({@link Quarantine}: reason, logged once, retried when its files change);
+ * nothing but a VirtualMachineError other than InternalError leaves this class.
  *
- * <p>Cycle files: the agent's size cap may delete the oldest cycle files while hotpathd is behind
- * or down. Chronicle's tailer skips missing cycles; this class counts each unread cycle file that
- * vanished ({@code hotpath_daemon_queue_gaps_total}), and when the checkpointed position itself is
- * gone it goes on with the next cycle file instead of refusing the queue.
+ * <p>Accounting: per queue, samples counted and lost, and at each AGENT_STATS record the agent's
+ * samples written beside them; damage met since the agent's previous record lets the difference be
+ * counted as lost rather than left unexplained.
+ *
+ * <p>Position: {@link QueueCheckpoint#lastIndex} is the index of the last document read, recorded
+ * before it is processed. A document counts all or nothing: its samples are staged while it decodes
+ * and handed to the aggregator only afterwards, so a failure half-way never leaves part of it
+ * counted, and it is never read twice.
  *
  * <p>Per-sample path: an array lookup for the series, one for the error type, then
- * {@link Aggregator#record}: no allocation. Documents are copied into one reusable buffer so a
- * document never depends on how Chronicle maps file chunks.
+ * {@link Aggregator#record}: no allocation.
  *
  * <p>Not thread-safe: owned by the aggregation thread.
  */

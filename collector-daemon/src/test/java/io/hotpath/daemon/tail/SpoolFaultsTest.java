@@ -238,6 +238,10 @@ class SpoolFaultsTest
         final long dataStart = documents.get(2)[0];
         final long dataEnd = documents.get(documents.size() - 1)[1];
         final SplittableRandom random = new SplittableRandom(12);
+        // 240 damaged queues log 240 times over what one does once: keep the build output readable.
+        final java.util.logging.Logger tailLog = java.util.logging.Logger.getLogger("io.hotpath.daemon.tail");
+        final java.util.logging.Level level = tailLog.getLevel();
+        tailLog.setLevel(java.util.logging.Level.SEVERE);
         long totalCounted = 0;
         long totalLost = 0;
         long totalUnexplained = 0;
@@ -290,6 +294,7 @@ class SpoolFaultsTest
             maxMillis = Math.max(maxMillis, outcome.millis);
             deleteTree(copy.getParent());
         }
+        tailLog.setLevel(level);
         System.out.println("seeded garbage, 240 runs of " + TOTAL + " samples: counted " + totalCounted + ", counted as lost " +
             totalLost + ", unexplained at the last AGENT_STATS " + totalUnexplained + ", bytes skipped " + totalSkippedBytes +
             ", slowest run " + maxMillis + " ms");
