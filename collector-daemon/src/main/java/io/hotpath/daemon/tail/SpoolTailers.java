@@ -34,6 +34,10 @@ public final class SpoolTailers implements AutoCloseable
     private final IngestCounters counters;
     private final SpoolRetention retention;
     private final Map<String, QueueTailer> tailers = new LinkedHashMap<>();
+    /** {@link #tailers} in polling order (rebuilt when queues come or go) and where the next pass starts. */
+    private QueueTailer[] order = new QueueTailer[0];
+    private int nextInOrder;
+    private static final long PASS_BUDGET_NANOS = 20_000_000L;
     private volatile List<QueueStatus> statuses = List.of();
     /** Each queue's position in the last checkpoint known to be on disk (set by the checkpoint writer). */
     private volatile Map<String, Long> durablePositions = Map.of();
@@ -154,6 +158,8 @@ public final class SpoolTailers implements AutoCloseable
         }
         // Forget queues whose directory is gone (deleted by retention or by hand).
         tailers.values().removeIf(t -> !t.isActive() && !Files.isDirectory(t.directory()));
+        order = tailers.values().toArray(new QueueTailer[0]);
+        nextInOrder = order.length == 0 ? 0 : nextInOrder % order.length;
     }
 
     /** The error listing {@code directory} gives (permission denied), or null when it can be listed. */
@@ -194,10 +200,24 @@ public final class SpoolTailers implements AutoCloseable
      */
     public int pollAll(final int maxDocumentsPerQueue, final long nowEpochMillis)
     {
-        int documents = 0;
-        for (final QueueTailer tailer : tailers.values())
+        if (order.length != tailers.size())
         {
+            order = tailers.values().toArray(new QueueTailer[0]);
+            nextInOrder = 0;
+        }
+        // Catching up on a backlog (a start, many queues) is CPU work: a pass ends after its time budget so
+        // that the loop checks for a due rotation; the next pass starts with the queue this one did not reach.
+        final long deadline = System.nanoTime() + PASS_BUDGET_NANOS;
+        int documents = 0;
+        for (int i = 0; i < order.length; i++)
+        {
+            final QueueTailer tailer = order[nextInOrder];
+            nextInOrder = nextInOrder + 1 == order.length ? 0 : nextInOrder + 1;
             documents += tailer.poll(maxDocumentsPerQueue, nowEpochMillis);
+            if (documents > 0 && System.nanoTime() - deadline > 0)
+            {
+                break;
+            }
         }
         return documents;
     }
