@@ -309,7 +309,7 @@ final class CycleFileReader implements AutoCloseable
             tallyView.wrap(window.array(), (int)(p - windowStart), available);
             for (int i = 0; i < Math.min(chunk, available); i++)
             {
-                if ((i & 3) == 0 && i + 8 <= available && plausibleDataHeader(tallyView, i))
+                if ((i & 3) == 0 && i + 12 <= available && plausibleDataHeader(tallyView, i))
                 {
                     skippedDocuments++;
                 }

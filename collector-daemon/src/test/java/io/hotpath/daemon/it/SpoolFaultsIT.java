@@ -565,6 +565,8 @@ class SpoolFaultsIT
                 }
                 final JsonNode liveEntry = queueEntry(health, liveQueue.getFileName().toString());
                 table.append("  live cut under its writer: ").append(liveEntry).append('\n');
+                assertTrue(liveEntry.get("problem") == null || !"internal_error".equals(liveEntry.get("problem").asText()),
+                    "no unexpected failure reading the cut file: " + liveEntry);
                 System.out.println(table);
                 System.out.println(watch.summary());
                 assertTrue(daemon.process().isAlive(), "hotpathd still running:\n" + daemon.log());
