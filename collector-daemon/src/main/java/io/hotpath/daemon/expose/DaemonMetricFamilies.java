@@ -63,6 +63,7 @@ public final class DaemonMetricFamilies implements MetricFamilySource
                 writer.sample("", Labels.EMPTY, "queue", queue.queue(), null, null, queue.lagSeconds());
             }
         }
+        writeQueueHealth(writer, queues);
         writer.family("hotpath_daemon_series", MetricType.GAUGE, "Series aggregated.");
         writer.sample("", Labels.EMPTY, null, null, null, null, snapshot.series().size());
         writer.family("hotpath_daemon_series_overflow", MetricType.COUNTER,
@@ -97,6 +98,70 @@ public final class DaemonMetricFamilies implements MetricFamilySource
         for (final String reason : ScrapeStats.CLOSED_REASONS)
         {
             writer.sample("_total", Labels.EMPTY, "reason", reason, null, null, stats.connectionsClosed(reason));
+        }
+    }
+
+    /** Queues by state and reason, spool damage, and per queue the agent's samples written beside ours counted and lost. */
+    private void writeQueueHealth(final MetricWriter writer, final List<SpoolTailers.QueueStatus> queues)
+    {
+        final Map<String, Long> byState = new java.util.TreeMap<>();
+        for (final String state : List.of("tailing", "finished", "quarantined", "refused"))
+        {
+            byState.put(state + "\u0000", 0L);
+        }
+        for (final SpoolTailers.QueueStatus queue : queues)
+        {
+            final String reason = "tailing".equals(queue.state()) || "finished".equals(queue.state()) || queue.problem() == null ? "" :
+                queue.problem();
+            byState.merge(queue.state() + "\u0000" + reason, 1L, Long::sum);
+        }
+        writer.family("hotpath_daemon_queues", MetricType.GAUGE,
+            "Queues by state (tailing, finished, quarantined: cannot be read now and retried when its files change; refused: " +
+            "another format) and reason.");
+        for (final Map.Entry<String, Long> entry : byState.entrySet())
+        {
+            final String[] parts = entry.getKey().split("\u0000", -1);
+            writer.sample("", Labels.EMPTY, "state", parts[0], parts[1].isEmpty() ? null : "reason", parts[1].isEmpty() ? null : parts[1],
+                entry.getValue());
+        }
+        writer.family("hotpath_daemon_queue_faults", MetricType.COUNTER,
+            "Queues quarantined (permission, io_error, missing_file, mapped_file_fault, internal_error) or cycle files found " +
+            "cut off (truncated), by reason.");
+        for (final Map.Entry<String, Long> entry : counters.faultsByReason().entrySet())
+        {
+            writer.sample("_total", Labels.EMPTY, "reason", entry.getKey(), null, null, entry.getValue());
+        }
+        writer.family("hotpath_daemon_spool_skipped_bytes", MetricType.COUNTER,
+            "Damaged bytes of cycle files stepped over to the next valid document.");
+        writer.sample("_total", Labels.EMPTY, null, null, null, null, counters.skippedBytes());
+        writer.family("hotpath_daemon_spool_skipped_documents", MetricType.COUNTER,
+            "Document headers found in the damaged bytes stepped over.");
+        writer.sample("_total", Labels.EMPTY, null, null, null, null, counters.skippedDocuments());
+        writer.family("hotpath_daemon_samples_lost", MetricType.COUNTER,
+            "Samples known lost: in batch headers that survive in damaged bytes, after a malformed record, of undeclared ids.");
+        writer.sample("_total", Labels.EMPTY, null, null, null, null, counters.lostSamples());
+        writer.family("hotpath_daemon_queue_samples", MetricType.COUNTER,
+            "Per queue, as of its agent's last AGENT_STATS record: samples the agent wrote (state=written), and samples hotpathd " +
+            "counted (counted) and counted as lost (lost) up to that record. written - counted - lost is unexplained.");
+        for (final SpoolTailers.QueueStatus queue : queues)
+        {
+            final SpoolTailers.SampleAccount samples = queue.samples();
+            if (samples != null && samples.writtenAtStats() >= 0)
+            {
+                writer.sample("_total", Labels.EMPTY, "queue", queue.queue(), "state", "written", samples.writtenAtStats());
+                writer.sample("_total", Labels.EMPTY, "queue", queue.queue(), "state", "counted", samples.countedAtStats());
+                writer.sample("_total", Labels.EMPTY, "queue", queue.queue(), "state", "lost", samples.lostAtStats());
+            }
+        }
+        writer.family("hotpath_daemon_queue_samples_unexplained", MetricType.GAUGE,
+            "Per queue: samples its agent wrote (by its last AGENT_STATS) that hotpathd neither counted nor counted as lost.");
+        for (final SpoolTailers.QueueStatus queue : queues)
+        {
+            final SpoolTailers.SampleAccount samples = queue.samples();
+            if (samples != null && samples.writtenAtStats() >= 0)
+            {
+                writer.sample("", Labels.EMPTY, "queue", queue.queue(), null, null, samples.unexplainedAtStats());
+            }
         }
     }
 

@@ -217,6 +217,7 @@ public final class DaemonRoutes
         int tailed = 0;
         int finished = 0;
         int refused = 0;
+        int quarantined = 0;
         double maxLag = 0;
         final List<Map<String, Object>> list = new ArrayList<>();
         for (final SpoolTailers.QueueStatus queue : statuses)
@@ -228,10 +229,20 @@ public final class DaemonRoutes
             final Map<String, Object> entry = new LinkedHashMap<>();
             entry.put("queue", queue.queue());
             entry.put("service", queue.service());
-            entry.put("state", queue.problem() != null ? "refused" : queue.finished() ? "finished" : "tailing");
+            entry.put("state", queue.state() != null ? queue.state() :
+                queue.problem() != null ? "refused" : queue.finished() ? "finished" : "tailing");
             if (queue.problem() != null)
             {
                 entry.put("problem", queue.problem());
+            }
+            if (queue.problemDetail() != null)
+            {
+                entry.put("detail", queue.problemDetail());
+            }
+            quarantined += "quarantined".equals(queue.state()) ? 1 : 0;
+            if (queue.samples() != null)
+            {
+                entry.put("samples", sampleAccount(queue.samples()));
             }
             entry.put("documentsRead", queue.documentsRead());
             entry.put("lagSeconds", queue.lagSeconds());
@@ -254,6 +265,7 @@ public final class DaemonRoutes
         queueSummary.put("tailed", tailed);
         queueSummary.put("finished", finished);
         queueSummary.put("refused", refused);
+        queueSummary.put("quarantined", quarantined);
         queueSummary.put("maxLagSeconds", maxLag);
         queueSummary.put("list", list);
         health.put("queues", queueSummary);
@@ -278,11 +290,24 @@ public final class DaemonRoutes
         return health;
     }
 
-    /** Adds a section to {@code /health} (e.g. {@code incidents}); its supplier runs on the event loop, so it must only read published state. */
-    public DaemonRoutes addHealthSection(final String name, final Supplier<Object> section)
+    /** One queue's samples: counted and lost now, and at its agent's last AGENT_STATS the agent's written beside ours. */
+    private static Map<String, Object> sampleAccount(final SpoolTailers.SampleAccount samples)
     {
-        healthSections.put(name, section);
-        return this;
+        final Map<String, Object> account = new LinkedHashMap<>();
+        account.put("counted", samples.counted());
+        account.put("lost", samples.lost());
+        account.put("bytesSkipped", samples.bytesSkipped());
+        account.put("documentsSkipped", samples.documentsSkipped());
+        if (samples.writtenAtStats() >= 0)
+        {
+            final Map<String, Object> atStats = new LinkedHashMap<>();
+            atStats.put("written", samples.writtenAtStats());
+            atStats.put("counted", samples.countedAtStats());
+            atStats.put("lost", samples.lostAtStats());
+            atStats.put("unexplained", samples.unexplainedAtStats());
+            account.put("atLastAgentStats", atStats);
+        }
+        return account;
     }
 
     Map<String, Object> summary()

@@ -58,6 +58,14 @@ public final class MetricNames
     public static final String DAEMON_HTTP_CONNECTIONS_LIMIT = "hotpath_daemon_http_connections_limit";
     public static final String DAEMON_HTTP_CONNECTIONS_CLOSED_TOTAL = "hotpath_daemon_http_connections_closed_total";
     public static final String DAEMON_CHECKPOINT_FAILURES_TOTAL = "hotpath_daemon_checkpoint_failures_total";
+    // Spool faults (tail package): queues by state, quarantines, damaged bytes stepped over, samples accounted per queue.
+    public static final String DAEMON_QUEUES = "hotpath_daemon_queues";
+    public static final String DAEMON_QUEUE_FAULTS_TOTAL = "hotpath_daemon_queue_faults_total";
+    public static final String DAEMON_SPOOL_SKIPPED_BYTES_TOTAL = "hotpath_daemon_spool_skipped_bytes_total";
+    public static final String DAEMON_SPOOL_SKIPPED_DOCUMENTS_TOTAL = "hotpath_daemon_spool_skipped_documents_total";
+    public static final String DAEMON_SAMPLES_LOST_TOTAL = "hotpath_daemon_samples_lost_total";
+    public static final String DAEMON_QUEUE_SAMPLES_TOTAL = "hotpath_daemon_queue_samples_total";
+    public static final String DAEMON_QUEUE_SAMPLES_UNEXPLAINED = "hotpath_daemon_queue_samples_unexplained";
 
     /** Histogram families: their samples are {@code name_bucket}, {@code name_sum}, {@code name_count}. */
     public static final Set<String> HISTOGRAMS = Set.of(DURATION_SECONDS);
@@ -73,7 +81,9 @@ public final class MetricNames
         DAEMON_RECORDS_READ_TOTAL, DAEMON_RECORDS_REJECTED_TOTAL, DAEMON_QUEUE_GAPS_TOTAL, DAEMON_QUEUES_TAILED, DAEMON_QUEUE_LAG_SECONDS,
         DAEMON_SERIES, DAEMON_SERIES_OVERFLOW_TOTAL, DAEMON_ROTATION_DURATION_SECONDS, DAEMON_SCRAPE_DURATION_SECONDS,
         DAEMON_HTTP_CONNECTIONS, DAEMON_HTTP_CONNECTIONS_LIMIT, DAEMON_HTTP_CONNECTIONS_CLOSED_TOTAL,
-        DAEMON_CHECKPOINT_FAILURES_TOTAL);
+        DAEMON_CHECKPOINT_FAILURES_TOTAL,
+        DAEMON_QUEUES, DAEMON_QUEUE_FAULTS_TOTAL, DAEMON_SPOOL_SKIPPED_BYTES_TOTAL, DAEMON_SPOOL_SKIPPED_DOCUMENTS_TOTAL,
+        DAEMON_SAMPLES_LOST_TOTAL, DAEMON_QUEUE_SAMPLES_TOTAL, DAEMON_QUEUE_SAMPLES_UNEXPLAINED);
 
     /**
      * Prefixes METRICS.md delegates to simpleclient_hotspot ({@code jvm_*}, {@code process_*}); the

@@ -34,4 +34,6 @@ public final class Checkpoint
     public Map<String, Map<String, byte[]>> parts = new TreeMap<>();
     /** Cycle gaps: unread cycle files the agent deleted ({@code hotpath_daemon_queue_gaps_total}). */
     public long queueGaps;
+    /** Spool damage counters ({@code IngestCounters#captureSpool}): skipped bytes/documents, lost samples, faults by reason. */
+    public Map<String, Long> spoolDamage = new TreeMap<>();
 }

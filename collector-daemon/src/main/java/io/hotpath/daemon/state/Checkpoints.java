@@ -65,6 +65,7 @@ public final class Checkpoints
         checkpoint.queues.addAll(spool.states());
         checkpoint.rejected.putAll(counters.rejectedByReason());
         checkpoint.queueGaps = counters.queueGaps();
+        checkpoint.spoolDamage.putAll(counters.captureSpool());
         checkpoint.overflow.putAll(aggregator.registry().overflowByMetric());
         for (final CheckpointPart part : parts)
         {
@@ -113,6 +114,7 @@ public final class Checkpoints
         checkpoint.overflow.forEach(aggregator.registry()::restoreOverflowCount);
         counters.restore(checkpoint.rejected);
         counters.restoreQueueGaps(checkpoint.queueGaps);
+        counters.restoreSpool(checkpoint.spoolDamage);
         spool.restore(checkpoint.queues, keys::get);
         for (final CheckpointPart part : parts)
         {

@@ -20,6 +20,24 @@ public final class QueueCheckpoint
      * Cleared by the next document counted.
      */
     public int resumeAtCycle = -1;
+    /**
+     * Byte offset, in the cycle file of {@link #lastIndex} (or of {@link #resumeAtCycle} when set),
+     * where the next document header is read; -1 in checkpoints written before it existed.
+     */
+    public long readOffset = -1;
+    /** Samples of this queue counted, and known lost (damaged bytes, malformed records, undeclared ids). */
+    public long samplesCounted;
+    public long samplesLost;
+    /** Damaged bytes stepped over in this queue's files, and the document headers found in them. */
+    public long bytesSkipped;
+    public long documentsSkipped;
+    /**
+     * At this queue's last AGENT_STATS record: samples the agent had written to the queue before it,
+     * and samples counted / lost up to it; -1 before the first. Written minus both is unexplained.
+     */
+    public long statsSamplesWritten = -1;
+    public long statsSamplesCounted;
+    public long statsSamplesLost;
     public long documentsRead;
     public long recordsRead;
     public boolean headerSeen;

@@ -23,8 +23,86 @@ public final class IngestCounters
     /** Reason for a document whose processing failed unexpectedly: skipped whole, none of its samples counted. */
     public static final String PROCESSING_ERROR = "processing_error";
 
+    /** Fault reasons (hotpath_daemon_queue_faults_total{reason}): a queue quarantined, or a file found cut off. */
+    public static final String FAULT_TRUNCATED = "truncated";
+
     private final Map<String, AtomicLong> rejectedByReason = new ConcurrentHashMap<>();
     private final AtomicLong queueGaps = new AtomicLong();
+    private final Map<String, AtomicLong> faultsByReason = new ConcurrentHashMap<>();
+    private final AtomicLong skippedBytes = new AtomicLong();
+    private final AtomicLong skippedDocuments = new AtomicLong();
+    private final AtomicLong lostSamples = new AtomicLong();
+
+    /** Damaged bytes stepped over in a cycle file, the document headers and batch samples found in them. */
+    public void skipped(final long bytes, final long documents, final long samples)
+    {
+        skippedBytes.addAndGet(bytes);
+        skippedDocuments.addAndGet(documents);
+        lostSamples.addAndGet(samples);
+    }
+
+    /** Samples known to be lost (in damaged bytes, in the rest of a malformed document). */
+    public void lostSamples(final long samples)
+    {
+        lostSamples.addAndGet(samples);
+    }
+
+    /** A queue was quarantined for {@code reason}, or a fault of that kind was met and stepped over. */
+    public void fault(final String reason)
+    {
+        faultsByReason.computeIfAbsent(reason, r -> new AtomicLong()).incrementAndGet();
+    }
+
+    public Map<String, Long> faultsByReason()
+    {
+        final Map<String, Long> copy = new TreeMap<>();
+        faultsByReason.forEach((reason, count) -> copy.put(reason, count.get()));
+        return copy;
+    }
+
+    /** The spool damage counters, for the checkpoint (so that they never go back across a restart). */
+    public Map<String, Long> captureSpool()
+    {
+        final Map<String, Long> saved = new TreeMap<>();
+        saved.put("skipped_bytes", skippedBytes.get());
+        saved.put("skipped_documents", skippedDocuments.get());
+        saved.put("lost_samples", lostSamples.get());
+        faultsByReason.forEach((reason, count) -> saved.put("fault:" + reason, count.get()));
+        return saved;
+    }
+
+    public void restoreSpool(final Map<String, Long> saved)
+    {
+        if (saved == null)
+        {
+            return;
+        }
+        skippedBytes.set(saved.getOrDefault("skipped_bytes", 0L));
+        skippedDocuments.set(saved.getOrDefault("skipped_documents", 0L));
+        lostSamples.set(saved.getOrDefault("lost_samples", 0L));
+        saved.forEach((key, count) ->
+        {
+            if (key.startsWith("fault:"))
+            {
+                faultsByReason.computeIfAbsent(key.substring("fault:".length()), r -> new AtomicLong()).set(count);
+            }
+        });
+    }
+
+    public long skippedBytes()
+    {
+        return skippedBytes.get();
+    }
+
+    public long skippedDocuments()
+    {
+        return skippedDocuments.get();
+    }
+
+    public long lostSamples()
+    {
+        return lostSamples.get();
+    }
 
     public void reject(final String reason)
     {

@@ -25,43 +25,38 @@ import java.util.Map;
 import java.util.Set;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import net.openhft.chronicle.bytes.Bytes;
-import net.openhft.chronicle.queue.ExcerptTailer;
-import net.openhft.chronicle.queue.RollCycles;
-import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
-import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
-import net.openhft.chronicle.wire.DocumentContext;
 import org.agrona.collections.Int2ObjectHashMap;
 import org.agrona.concurrent.UnsafeBuffer;
 
 /**
- * Tails one agent queue: reads each Chronicle document's raw bytes, decodes the wire records in it
- * ({@link RecordDecoder#decodeAll}) and feeds samples to the {@link Aggregator}, validating stream
- * semantics on the way:
+ * Tails one agent queue: takes each document's bytes from {@link QueueReader} (cycle files read
+ * directly, damage stepped over), decodes the wire records in it and feeds samples to the
+ * {@link Aggregator}, validating stream semantics on the way:
  * <ul>
  *   <li>the first document must hold the QUEUE_HEADER, else the queue is refused (logged, counted
  *       {@code missing_header}; another format: {@code bad_magic} / {@code unsupported_version});</li>
  *   <li>a sample must name a series and error type the queue defined before; otherwise it is
- *       counted {@code undeclared_series} / {@code undeclared_error_type} and skipped;</li>
+ *       counted {@code undeclared_series} / {@code undeclared_error_type}, skipped and counted lost;</li>
  *   <li>a malformed record is counted under the decoder's reason and the rest of its document is
- *       skipped; a Chronicle failure on a corrupt file stops this queue only
- *       ({@code corrupt_queue}).</li>
+ *       skipped, its samples counted as lost.</li>
  * </ul>
  * Each reason is logged once per queue, with the queue directory and cycle file.
  *
- * <p>Position: {@link QueueCheckpoint#lastIndex} is the index of the last document counted, updated
- * after the document; a restart moves the tailer there and skips that one document. A document
- * counts all or nothing: its samples are staged while it decodes and handed to the aggregator only
- * afterwards, so a failure half-way never leaves part of it counted (a retry would count it twice).
+ * <p>Fault isolation: any failure reading this queue (permission, I/O, anything unexpected)
+ * quarantines it alone ({@link Quarantine}: reason, logged once, retried when its files change);
+ * nothing but a VirtualMachineError other than InternalError leaves this class.
  *
- * <p>Cycle files: the agent's size cap may delete the oldest cycle files while hotpathd is behind
- * or down. Chronicle's tailer skips missing cycles; this class counts each unread cycle file that
- * vanished ({@code hotpath_daemon_queue_gaps_total}), and when the checkpointed position itself is
- * gone it goes on with the next cycle file instead of refusing the queue.
+ * <p>Accounting: per queue, samples counted and lost, and at each AGENT_STATS record the agent's
+ * samples written beside them; damage met since the agent's previous record lets the difference be
+ * counted as lost rather than left unexplained.
+ *
+ * <p>Position: {@link QueueCheckpoint#lastIndex} is the index of the last document read, recorded
+ * before it is processed. A document counts all or nothing: its samples are staged while it decodes
+ * and handed to the aggregator only afterwards, so a failure half-way never leaves part of it
+ * counted, and it is never read twice.
  *
  * <p>Per-sample path: an array lookup for the series, one for the error type, then
- * {@link Aggregator#record}: no allocation. Documents are copied into one reusable buffer so a
- * document never depends on how Chronicle maps file chunks.
+ * {@link Aggregator#record}: no allocation.
  *
  * <p>Not thread-safe: owned by the aggregation thread.
  */
@@ -100,21 +95,17 @@ public final class QueueTailer implements RecordHandler, AutoCloseable
     private long[] stagedSpan = new long[256];
     private int staged;
 
-    private SingleChronicleQueue queue;
-    private CycleFiles cycleFiles;
-    /** Cycle files after the one being read, as last listed: one that vanishes was deleted unread. */
-    private java.util.NavigableSet<Integer> unreadCycles = new java.util.TreeSet<>();
-    private ExcerptTailer tailer;
-    private String failure;
-    private long retryAtMillis;
-    /** After a failure the queue is reopened from its last counted document this much later. */
-    static final long RETRY_AFTER_MILLIS = 30_000;
-    private boolean caughtUp;
+    private final QueueReader reader;
+    private final Quarantine quarantine;
     private boolean inHeaderDocument;
     private long currentIndex = -1;
     private long lastSampleEpochNanos;
     private long lastReadEpochMillis;
     private AgentStatsSnapshot agentStats;
+    /** Read from the queue's first document: before the first AGENT_STATS the agent had written nothing. */
+    private final boolean readFromStart;
+    private long damageEvents;
+    private long damageMarkAtStats;
 
     public QueueTailer(final Path directory, final QueueCheckpoint state, final Aggregator aggregator, final IngestCounters counters)
     {
@@ -122,6 +113,10 @@ public final class QueueTailer implements RecordHandler, AutoCloseable
         this.state = state;
         this.aggregator = aggregator;
         this.counters = counters;
+        this.reader = new QueueReader(directory, state, counters);
+        this.quarantine = new Quarantine(directory, counters);
+        this.readFromStart = state.lastIndex < 0 && state.resumeAtCycle < 0 && state.documentsRead == 0;
+        this.damageMarkAtStats = state.bytesSkipped;
         restoreDefinitions();
     }
 
@@ -143,23 +138,35 @@ public final class QueueTailer implements RecordHandler, AutoCloseable
     /** Why the queue is not read (refused or failed), or null while it is healthy. */
     public String problem()
     {
-        return state.rejectedReason != null ? state.rejectedReason : failure;
+        return state.rejectedReason != null ? state.rejectedReason : quarantine.reason();
     }
 
     public boolean isActive()
     {
-        return state.rejectedReason == null && failure == null && !state.finished;
+        return state.rejectedReason == null && !quarantine.active() && !state.finished;
     }
 
     public boolean caughtUp()
     {
-        return caughtUp;
+        return reader.caughtUp();
+    }
+
+    /** tailing, quarantined, finished or refused. */
+    public String stateName()
+    {
+        return state.rejectedReason != null ? "refused" : quarantine.active() ? "quarantined" : state.finished ? "finished" : "tailing";
+    }
+
+    /** What went wrong, for /health: the quarantine's detail, or null. */
+    public String problemDetail()
+    {
+        return quarantine.detail();
     }
 
     /** Seconds between now and the end time of the newest sample read, 0 when caught up. */
     public double lagSeconds(final long nowEpochMillis)
     {
-        if (caughtUp || lastSampleEpochNanos == 0)
+        if (reader.caughtUp() || lastSampleEpochNanos == 0)
         {
             return 0.0;
         }
@@ -190,141 +197,65 @@ public final class QueueTailer implements RecordHandler, AutoCloseable
         putSeries(seriesId, series);
     }
 
-    /** Opens the queue and positions the tailer after the last counted document. */
+    /**
+     * Opens the cycle file of the position (counting a gap when the agent's size cap deleted it);
+     * cheap and bounded: one directory listing and one file open, no mapping. {@link #poll} opens
+     * it too when needed.
+     */
     public void open()
     {
-        if (!isActive() || tailer != null)
+        if (!isActive())
         {
             return;
         }
         try
         {
-            queue = SingleChronicleQueueBuilder.binary(directory)
-                .rollCycle(RollCycles.FAST_HOURLY)
-                .readOnly(true)
-                .build();
-            cycleFiles = new CycleFiles(queue.rollCycle());
-            tailer = queue.createTailer();
-            if (state.resumeAtCycle >= 0)
-            {
-                if (!tailer.moveToCycle(state.resumeAtCycle))
-                {
-                    fail("cannot move to the start of cycle file " + cycleFiles.name(state.resumeAtCycle), null);
-                    return;
-                }
-            }
-            else if (state.lastIndex >= 0 && !moveAfterCheckpointedDocument())
-            {
-                return;
-            }
-            unreadCycles = unreadCycleFiles();
+            reader.open();
         }
-        catch (final RuntimeException e)
+        catch (final Throwable t)
         {
-            fail("cannot open the queue", e);
+            quarantine(t, "opening its cycle file failed");
         }
+    }
+
+    /** Queue directories hotpathd's user cannot list are quarantined before a tailer would read them. */
+    void quarantineUnreadable(final Throwable cause)
+    {
+        quarantine.enter(cause, "cannot list the queue directory");
     }
 
     /**
-     * Positions the tailer just after the last counted document. When the cycle file holding it is
-     * gone (the agent's size cap deleted it while hotpathd was behind or down), the rest of that
-     * cycle is lost: count a gap and go on with the next cycle file present.
-     */
-    private boolean moveAfterCheckpointedDocument()
-    {
-        final int cycle = cycleFiles.cycleOf(state.lastIndex);
-        if (tailer.moveToIndex(state.lastIndex))
-        {
-            try (DocumentContext dc = tailer.readingDocument())
-            {
-                if (!dc.isPresent() || dc.index() != state.lastIndex)
-                {
-                    fail("checkpointed document 0x" + Long.toHexString(state.lastIndex) + " is not readable", null);
-                    return false;
-                }
-            }
-            return true;
-        }
-        final java.util.NavigableMap<Integer, Path> files = cycleFiles.list(directory);
-        if (files.containsKey(cycle))
-        {
-            fail("cannot find the checkpointed position 0x" + Long.toHexString(state.lastIndex) + " in cycle file " +
-                cycleFiles.name(cycle) + " (truncated?); not reading it again to avoid counting twice", null);
-            return false;
-        }
-        final Map.Entry<Integer, Path> next = files.higherEntry(cycle);
-        if (next == null || !tailer.moveToCycle(next.getKey()))
-        {
-            // Nothing after it yet (the agent never deletes its current cycle, so this is short-lived): retry later.
-            fail("cycle file " + cycleFiles.name(cycle) + " of the checkpointed position is gone and no later one is readable yet",
-                null);
-            return false;
-        }
-        counters.queueGap();
-        LOG.warning("queue " + directory + ": cycle file " + cycleFiles.name(cycle) + " holding the last counted document 0x" +
-            Long.toHexString(state.lastIndex) + " was deleted before it was read to its end (the agent's hotpath.spool.maxBytes " +
-            "cap: hotpathd was behind or down); its remaining samples are lost (the agent counts them as dropped). " +
-            "Going on with " + next.getValue().getFileName());
-        // Documents of the next cycle are all new: nothing to skip, also after a restart before one is read.
-        state.resumeAtCycle = next.getKey();
-        return true;
-    }
-
-    /** Cycle files after the one holding the last counted document (all of them before the first). */
-    private java.util.NavigableSet<Integer> unreadCycleFiles()
-    {
-        final java.util.NavigableSet<Integer> cycles = cycleFiles.list(directory).navigableKeySet();
-        return new java.util.TreeSet<>(cycles.tailSet(readCycle(), false));
-    }
-
-    /** The cycle of the last counted document (cycles after it are unread); MIN_VALUE before the first. */
-    private int readCycle()
-    {
-        if (state.resumeAtCycle >= 0)
-        {
-            return state.resumeAtCycle - 1;
-        }
-        return state.lastIndex < 0 ? Integer.MIN_VALUE : cycleFiles.cycleOf(state.lastIndex);
-    }
-
-    /**
-     * Counts a gap for every cycle file that was present after the read position at the last check
-     * and has vanished before the tailer reached it: the agent's size cap deleted it unread. Called
-     * at each spool scan; Chronicle's tailer itself skips missing cycles.
+     * Once per spool scan: re-reads the cycle files present (gaps: cycle files the agent's size cap
+     * deleted unread) and whether the writer is gone, which tells damage from a write in progress.
      */
     public void checkForDeletedCycles()
     {
-        if (tailer == null || !isActive())
+        if (!isActive())
         {
             return;
         }
-        final java.util.NavigableSet<Integer> now = unreadCycleFiles();
-        final int readCycle = readCycle();
-        for (final int cycle : unreadCycles)
+        try
         {
-            if (cycle > readCycle && !now.contains(cycle))
-            {
-                counters.queueGap();
-                LOG.warning("queue " + directory + ": cycle file " + cycleFiles.name(cycle) + " was deleted before it was read " +
-                    "(the agent's hotpath.spool.maxBytes cap: hotpathd is behind); its samples are lost (the agent counts " +
-                    "them as dropped)");
-            }
+            reader.refresh(agentGone());
         }
-        unreadCycles = now;
+        catch (final Throwable t)
+        {
+            quarantine(t, "listing its cycle files failed");
+        }
     }
 
     /**
      * Cycle files entirely before the one holding {@code durableIndex} (a position already in a
      * checkpoint on disk): read and counted for good, so retention may delete them while the agent
-     * still writes the queue. Empty while the queue is not open.
+     * still writes the queue. Empty while the queue is quarantined.
      */
     public java.util.List<Path> cycleFilesReadBefore(final long durableIndex)
     {
-        if (cycleFiles == null || durableIndex < 0)
+        if (quarantine.active())
         {
             return java.util.List.of();
         }
-        return new java.util.ArrayList<>(cycleFiles.list(directory).headMap(cycleFiles.cycleOf(durableIndex), false).values());
+        return reader.cycleFilesReadBefore(durableIndex);
     }
 
     /**
@@ -334,56 +265,55 @@ public final class QueueTailer implements RecordHandler, AutoCloseable
      */
     public int poll(final int maxDocuments, final long nowEpochMillis)
     {
-        if (tailer == null || !isActive())
+        if (!isActive())
         {
             return 0;
         }
         int documents = 0;
-        while (documents < maxDocuments)
+        try
         {
-            final long index;
-            final int length;
-            try (DocumentContext dc = tailer.readingDocument())
+            while (documents < maxDocuments && reader.next())
             {
-                if (!dc.isPresent())
+                final long index = reader.index();
+                currentIndex = index;
+                state.documentsRead++;
+                documents++;
+                processDocument(reader.document(), reader.documentLength(), index);
+                if (!isActive())
                 {
-                    caughtUp = true;
                     break;
                 }
-                final Bytes<?> bytes = dc.wire().bytes();
-                length = (int)bytes.readRemaining();
-                if (length > documentBytes.length)
-                {
-                    documentBytes = new byte[Math.max(length, documentBytes.length * 2)];
-                }
-                bytes.read(documentBytes, 0, length);
-                index = dc.index();
             }
-            catch (final RuntimeException e)
-            {
-                // Nothing of this document was counted: retrying from the last counted one is safe.
-                counters.reject(IngestCounters.CORRUPT_QUEUE);
-                fail("reading failed after document 0x" + Long.toHexString(state.lastIndex), e);
-                break;
-            }
-            documentBuffer.wrap(documentBytes, 0, length);
-            currentIndex = index;
-            processDocument(documentBuffer, length, index);
-            state.lastIndex = index;
-            state.resumeAtCycle = -1;
-            state.documentsRead++;
-            documents++;
-            caughtUp = false;
-            if (!isActive())
-            {
-                break;
-            }
+        }
+        catch (final Throwable t)
+        {
+            // A document counts all or nothing and its position is recorded before it is processed:
+            // whatever failed, nothing is counted twice when the queue is retried.
+            quarantine(t, "reading failed after document 0x" + Long.toHexString(state.lastIndex));
         }
         if (documents > 0)
         {
             lastReadEpochMillis = nowEpochMillis;
+            quarantine.healthy();
         }
         return documents;
+    }
+
+    /**
+     * The boundary of one queue: any failure stops this queue only (quarantined with its reason,
+     * retried when its files change). A VirtualMachineError other than InternalError (a fault on a
+     * mapped file) is the JVM's own trouble and goes up.
+     */
+    private void quarantine(final Throwable t, final String what)
+    {
+        if (t instanceof VirtualMachineError && !(t instanceof InternalError))
+        {
+            throw (VirtualMachineError)t;
+        }
+        staged = 0;
+        damageEvents++;
+        reader.close();
+        quarantine.enter(t, what);
     }
 
     /**
@@ -393,6 +323,18 @@ public final class QueueTailer implements RecordHandler, AutoCloseable
     public void ingestDocument(final org.agrona.DirectBuffer buffer, final int length)
     {
         processDocument(buffer, length, -1);
+    }
+
+    /** Damage seen (bytes skipped, a malformed or failed document): lets an AGENT_STATS record name what it cost. */
+    private long damageMark()
+    {
+        return state.bytesSkipped + damageEvents;
+    }
+
+    private void lose(final long samples)
+    {
+        state.samplesLost += samples;
+        counters.lostSamples(samples);
     }
 
     private void processDocument(final org.agrona.DirectBuffer buffer, final int length, final long index)
@@ -411,9 +353,15 @@ public final class QueueTailer implements RecordHandler, AutoCloseable
         }
         inHeaderDocument = !state.headerSeen;
         staged = 0;
+        int position = 0;
         try
         {
-            state.recordsRead += decoder.decodeAll(buffer, 0, length, state.queue, this);
+            // Record by record (as decodeAll), knowing where a bad one starts: the samples after it are counted as lost.
+            while (position < length)
+            {
+                position += decoder.decode(buffer, position, length - position, state.queue, this);
+                state.recordsRead++;
+            }
         }
         catch (final UnsupportedFormatException e)
         {
@@ -426,6 +374,8 @@ public final class QueueTailer implements RecordHandler, AutoCloseable
         {
             // Well-formed records before it count (as a re-read would find them again); the rest is skipped.
             counters.reject(e.reason());
+            damageEvents++;
+            lose(CycleFileReader.samplesIn(buffer, position, length - position));
             logOnce(e.reason(), index, "malformed record skipped with the rest of its document: " + e.getMessage());
         }
         catch (final RuntimeException e)
@@ -433,6 +383,8 @@ public final class QueueTailer implements RecordHandler, AutoCloseable
             // Unexpected (a decoder bug, bytes it did not anticipate): the document is skipped whole,
             // none of its samples counted, so it is never half counted (and never counted twice).
             staged = 0;
+            lose(CycleFileReader.samplesIn(buffer, 0, length));
+            damageEvents++;
             counters.reject(IngestCounters.PROCESSING_ERROR);
             if (loggedReasons.add(IngestCounters.PROCESSING_ERROR))
             {
@@ -462,6 +414,7 @@ public final class QueueTailer implements RecordHandler, AutoCloseable
             }
             stagedSeries[i] = null;
         }
+        state.samplesCounted += staged;
         staged = 0;
     }
 
@@ -548,6 +501,7 @@ public final class QueueTailer implements RecordHandler, AutoCloseable
         if (series == null)
         {
             counters.reject(IngestCounters.UNDECLARED_SERIES);
+            lose(1);
             logOnce(IngestCounters.UNDECLARED_SERIES, currentIndex, "sample for undeclared series id " + sample.seriesId() + " skipped");
             return;
         }
@@ -559,6 +513,7 @@ public final class QueueTailer implements RecordHandler, AutoCloseable
             if (errorIndex < 0)
             {
                 counters.reject(IngestCounters.UNDECLARED_ERROR_TYPE);
+                lose(1);
                 logOnce(IngestCounters.UNDECLARED_ERROR_TYPE, currentIndex,
                     "sample with undeclared error type id " + sample.errorTypeId() + " skipped");
                 return;
@@ -589,6 +544,27 @@ public final class QueueTailer implements RecordHandler, AutoCloseable
             stats.timestampEpochNanos(), stats.samplesRecorded(), stats.samplesDropped(), stats.samplesDrained(),
             stats.ringOccupancyBytes(), stats.ringCapacityBytes(), stats.drainLagNanos(), stats.adviceErrors(),
             stats.labelOverflows());
+        // The agent's own count of samples written before this record, beside ours at the same point.
+        final long written = stats.samplesDrained();
+        final long counted = state.samplesCounted + staged;
+        final boolean hadPrevious = state.statsSamplesWritten >= 0 || readFromStart;
+        final long previousWritten = Math.max(0, state.statsSamplesWritten);
+        if (hadPrevious && damageMark() != damageMarkAtStats)
+        {
+            // Damage since the agent's previous record: what it wrote that was neither counted nor
+            // counted as lost was in the damaged bytes (whole batches overwritten). Counted as lost.
+            final long missing = (written - previousWritten) - (counted - state.statsSamplesCounted) - (state.samplesLost - state.statsSamplesLost);
+            if (missing > 0 && missing <= written)
+            {
+                lose(missing);
+                logOnce("inferred_lost", currentIndex, missing + " samples the agent wrote (by its AGENT_STATS) were in damaged " +
+                    "bytes; counted as lost (hotpath_daemon_samples_lost_total)");
+            }
+        }
+        damageMarkAtStats = damageMark();
+        state.statsSamplesWritten = written;
+        state.statsSamplesCounted = counted;
+        state.statsSamplesLost = state.samplesLost;
     }
 
     @Override
@@ -620,13 +596,22 @@ public final class QueueTailer implements RecordHandler, AutoCloseable
         {
             return false;
         }
-        if (!caughtUp)
+        try
+        {
+            reader.refresh(true);
+        }
+        catch (final Throwable t)
+        {
+            quarantine(t, "listing its cycle files failed");
+            return false;
+        }
+        if (!reader.caughtUp())
         {
             return false;
         }
         // The marker (or death) was observed before this read: if it finds nothing, everything is read.
         final int more = poll(256, System.currentTimeMillis());
-        if (more == 0 && caughtUp && isActive())
+        if (more == 0 && reader.caughtUp() && isActive())
         {
             state.finished = true;
             LOG.info("queue " + state.queue + " finished after " + state.documentsRead + " documents");
@@ -719,54 +704,24 @@ public final class QueueTailer implements RecordHandler, AutoCloseable
         }
     }
 
-    private void fail(final String message, final Throwable cause)
-    {
-        if (loggedReasons.add("failure:" + message))
-        {
-            LOG.log(Level.SEVERE, "queue " + directory + ": " + message + "; the daemon goes on and retries this queue every " +
-                RETRY_AFTER_MILLIS / 1000 + " s from its last counted document (logged once)", cause);
-        }
-        failure = message;
-        retryAtMillis = System.currentTimeMillis() + RETRY_AFTER_MILLIS;
-        close();
-    }
-
-    /** Reopens a failed queue once its retry time has come; it resumes after the last counted document. */
+    /** Retries a quarantined queue once its files changed and its back-off has passed; it resumes at its position. */
     public void retryIfDue(final long nowEpochMillis)
     {
-        if (failure != null && nowEpochMillis >= retryAtMillis && state.rejectedReason == null && !state.finished)
+        if (state.rejectedReason == null && !state.finished)
         {
-            failure = null;
-            open();
+            quarantine.retryIfDue(nowEpochMillis);
         }
     }
 
     private String where(final long index)
     {
-        if (cycleFiles == null || index < 0)
-        {
-            return "queue " + directory;
-        }
-        return "queue " + directory + " file " + cycleFiles.name(cycleFiles.cycleOf(index)) + " index 0x" + Long.toHexString(index);
+        return reader.where(index);
     }
 
     @Override
     public void close()
     {
-        if (queue != null)
-        {
-            try
-            {
-                queue.close();
-            }
-            catch (final RuntimeException e)
-            {
-                LOG.log(Level.FINE, "closing " + directory, e);
-            }
-        }
-        queue = null;
-        tailer = null;
-        cycleFiles = null;
+        reader.close();
     }
 
     /** The latest AGENT_STATS of this queue's agent. */

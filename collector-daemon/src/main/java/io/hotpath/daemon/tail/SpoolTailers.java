@@ -34,6 +34,10 @@ public final class SpoolTailers implements AutoCloseable
     private final IngestCounters counters;
     private final SpoolRetention retention;
     private final Map<String, QueueTailer> tailers = new LinkedHashMap<>();
+    /** {@link #tailers} in polling order (rebuilt when queues come or go) and where the next pass starts. */
+    private QueueTailer[] order = new QueueTailer[0];
+    private int nextInOrder;
+    private static final long PASS_BUDGET_NANOS = 20_000_000L;
     private volatile List<QueueStatus> statuses = List.of();
     /** Each queue's position in the last checkpoint known to be on disk (set by the checkpoint writer). */
     private volatile Map<String, Long> durablePositions = Map.of();
@@ -102,17 +106,31 @@ public final class SpoolTailers implements AutoCloseable
                 for (final Path entry : entries)
                 {
                     final String name = entry.getFileName().toString();
-                    if (!tailers.containsKey(name) && Files.isDirectory(entry) && QueueName.parse(name) != null && hasQueueFiles(entry))
+                    if (tailers.containsKey(name) || !Files.isDirectory(entry) || QueueName.parse(name) == null)
                     {
-                        final QueueCheckpoint state = new QueueCheckpoint();
-                        state.queue = name;
-                        final QueueTailer tailer = new QueueTailer(entry, state, aggregator, counters);
-                        tailers.put(name, tailer);
+                        continue;
+                    }
+                    final IOException unreadable = unreadable(entry);
+                    if (unreadable == null && !hasQueueFiles(entry))
+                    {
+                        continue;
+                    }
+                    final QueueCheckpoint state = new QueueCheckpoint();
+                    state.queue = name;
+                    final QueueTailer tailer = new QueueTailer(entry, state, aggregator, counters);
+                    tailers.put(name, tailer);
+                    if (unreadable != null)
+                    {
+                        // Today's agent and daemon users must share a group (SPOOL.md): say so rather than skip it.
+                        tailer.quarantineUnreadable(unreadable);
+                    }
+                    else
+                    {
                         LOG.info("tailing new queue " + entry);
                     }
                 }
             }
-            catch (final IOException e)
+            catch (final IOException | java.nio.file.DirectoryIteratorException e)
             {
                 LOG.log(Level.WARNING, "cannot list spool directory " + spoolDirectory, e);
             }
@@ -120,19 +138,46 @@ public final class SpoolTailers implements AutoCloseable
         for (final QueueTailer tailer : tailers.values())
         {
             tailer.retryIfDue(nowEpochMillis);
-            tailer.open();
             tailer.checkForDeletedCycles();
             tailer.finishIfDone();
         }
         if (retention != null)
         {
-            for (final String deleted : retention.apply(spoolDirectory, tailers.values(), nowEpochMillis, durablePositions))
+            try
             {
-                tailers.remove(deleted);
+                for (final String deleted : retention.apply(spoolDirectory, tailers.values(), nowEpochMillis, durablePositions))
+                {
+                    tailers.remove(deleted);
+                }
+            }
+            catch (final RuntimeException e)
+            {
+                // A file vanishing or turning unreadable mid-walk: retention waits for the next scan.
+                LOG.log(Level.FINE, "retention skipped this scan", e);
             }
         }
         // Forget queues whose directory is gone (deleted by retention or by hand).
         tailers.values().removeIf(t -> !t.isActive() && !Files.isDirectory(t.directory()));
+        order = tailers.values().toArray(new QueueTailer[0]);
+        nextInOrder = order.length == 0 ? 0 : nextInOrder % order.length;
+    }
+
+    /** The error listing {@code directory} gives (permission denied), or null when it can be listed. */
+    private static IOException unreadable(final Path directory)
+    {
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(directory))
+        {
+            files.iterator().hasNext();
+            return null;
+        }
+        catch (final IOException e)
+        {
+            return e;
+        }
+        catch (final java.nio.file.DirectoryIteratorException e)
+        {
+            return e.getCause();
+        }
     }
 
     private static boolean hasQueueFiles(final Path directory)
@@ -155,10 +200,24 @@ public final class SpoolTailers implements AutoCloseable
      */
     public int pollAll(final int maxDocumentsPerQueue, final long nowEpochMillis)
     {
-        int documents = 0;
-        for (final QueueTailer tailer : tailers.values())
+        if (order.length != tailers.size())
         {
+            order = tailers.values().toArray(new QueueTailer[0]);
+            nextInOrder = 0;
+        }
+        // Catching up on a backlog (a start, many queues) is CPU work: a pass ends after its time budget so
+        // that the loop checks for a due rotation; the next pass starts with the queue this one did not reach.
+        final long deadline = System.nanoTime() + PASS_BUDGET_NANOS;
+        int documents = 0;
+        for (int i = 0; i < order.length; i++)
+        {
+            final QueueTailer tailer = order[nextInOrder];
+            nextInOrder = nextInOrder + 1 == order.length ? 0 : nextInOrder + 1;
             documents += tailer.poll(maxDocumentsPerQueue, nowEpochMillis);
+            if (documents > 0 && System.nanoTime() - deadline > 0)
+            {
+                break;
+            }
         }
         return documents;
     }
@@ -224,7 +283,9 @@ public final class SpoolTailers implements AutoCloseable
             list.add(new QueueStatus(
                 state.queue, state.service, state.pid, tailer.isActive(), state.finished, tailer.problem(),
                 state.documentsRead, state.recordsRead, tailer.lagSeconds(nowEpochMillis), tailer.caughtUp(),
-                tailer.agentStats()));
+                tailer.agentStats(), tailer.stateName(), tailer.problemDetail(), new SampleAccount(state.samplesCounted,
+                state.samplesLost, state.bytesSkipped, state.documentsSkipped, state.statsSamplesWritten, state.statsSamplesCounted,
+                state.statsSamplesLost)));
         }
         statuses = List.copyOf(list);
     }
@@ -247,7 +308,22 @@ public final class SpoolTailers implements AutoCloseable
     /** What readers see of one queue. */
     public record QueueStatus(
         String queue, String service, long pid, boolean active, boolean finished, String problem, long documentsRead,
-        long recordsRead, double lagSeconds, boolean caughtUp, QueueTailer.AgentStatsSnapshot agentStats)
+        long recordsRead, double lagSeconds, boolean caughtUp, QueueTailer.AgentStatsSnapshot agentStats, String state,
+        String problemDetail, SampleAccount samples)
     {
+    }
+
+    /**
+     * One queue's samples: counted, known lost, damaged bytes and document headers stepped over;
+     * and, at its last AGENT_STATS record, the agent's samples written beside counted and lost up to it.
+     */
+    public record SampleAccount(
+        long counted, long lost, long bytesSkipped, long documentsSkipped, long writtenAtStats, long countedAtStats, long lostAtStats)
+    {
+        /** Samples the agent wrote that are neither counted nor counted as lost (as of its last stats); 0 before any. */
+        public long unexplainedAtStats()
+        {
+            return writtenAtStats < 0 ? 0 : writtenAtStats - countedAtStats - lostAtStats;
+        }
     }
 }

@@ -234,6 +234,7 @@ class CycleFilesAndSeriesMergeTest
         assertEquals(cycles.subList(3, 4), cycleFiles(writer.directory()));
         assertTrue(tailer.isActive());
         samples(writer, 1, 5, 0);
+        tailer.checkForDeletedCycles(); // the daemon's spool scan: sees the agent's new cycle file
         assertEquals(1, tailer.poll(100, now), "the live queue goes on");
         assertEquals(0, counters.queueGaps(), "deleting read cycles is no gap");
         tailer.checkForDeletedCycles();
