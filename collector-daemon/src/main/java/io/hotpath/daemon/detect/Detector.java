@@ -27,6 +27,14 @@ public interface Detector
      */
     double observe(double value, double noiseFloor);
 
+    /**
+     * An event just opened on this detector's score: a detector that can, relearns its baseline from
+     * the values that follow (a lasting shift becomes the new normal).
+     */
+    default void rebase()
+    {
+    }
+
     /** The value the detector expected (mean or median), NaN before the first value. */
     double baseline();
 

@@ -63,12 +63,22 @@ public record SignalSettings(
         return switch (signal)
         {
             case LATENCY_P99 -> new SignalSettings(
-                List.of(DetectorKind.MAD, DetectorKind.LEVEL_SHIFT), Direction.UP, 20, 0.001, 0.05, settings);
+                List.of(DetectorKind.ADAPTIVE), Direction.UP, 20, 0.0, 0.0, settings);
             case ERROR_RATIO -> new SignalSettings(
-                List.of(DetectorKind.ZSCORE, DetectorKind.LEVEL_SHIFT), Direction.UP, 20, 0.01, 0.0, settings);
+                List.of(DetectorKind.ADAPTIVE), Direction.UP, 20, 0.0, 0.0, settings);
             case THROUGHPUT -> new SignalSettings(
-                List.of(DetectorKind.ZSCORE, DetectorKind.LEVEL_SHIFT), Direction.BOTH, 0, 1.0, 0.05, settings);
+                List.of(DetectorKind.ADAPTIVE), Direction.BOTH, 0, 0.0, 0.0, settings);
         };
+    }
+
+    /**
+     * A series of unknown meaning ({@code backtest --signal value}): the default detectors, both
+     * directions, no fixed floors (only those learnt from the series).
+     */
+    public static SignalSettings generic()
+    {
+        final SignalSettings base = defaults(Signal.THROUGHPUT);
+        return new SignalSettings(base.detectors(), Direction.BOTH, 0, 0.0, 0.0, base.detectorSettings());
     }
 
     public Detector.ScaleFloor floor()

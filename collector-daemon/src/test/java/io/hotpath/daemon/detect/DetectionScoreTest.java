@@ -1,0 +1,61 @@
+package io.hotpath.daemon.detect;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+/**
+ * The labelled evaluation: {@link LabelledCorpus} written as NAB-style files, replayed with the
+ * default settings exactly as {@code hotpathd backtest --corpus DIR --windows combined_windows.json}
+ * does, scored with NAB's standard profile. Fails when the score drops below the floor.
+ */
+class DetectionScoreTest
+{
+    /** Scores measured when the floor was set, minus a margin for deliberate trade-offs. */
+    static final double KINDS_FLOOR = 0;
+    static final double REALISTIC_FLOOR = 0;
+
+    @Test
+    void defaultSettingsScoreAboveTheFloorOnTheGeneratedCorpus() throws Exception
+    {
+        final Path dir = Path.of("target", "labelled-corpus");
+        final Map<String, List<CorpusScore.FileResult>> sets = evaluate(dir, new PrintWriter(System.out, true));
+        final double kinds = score(sets.get("kinds"));
+        final double realistic = score(sets.get("realistic"));
+        assertTrue(kinds >= KINDS_FLOOR, "kinds/ scores " + kinds + ", floor " + KINDS_FLOOR);
+        assertTrue(realistic >= REALISTIC_FLOOR, "realistic/ scores " + realistic + ", floor " + REALISTIC_FLOOR);
+    }
+
+    static double score(final List<CorpusScore.FileResult> results)
+    {
+        return WindowScorer.normalised(results.stream().map(CorpusScore.FileResult::score).toList());
+    }
+
+    static Map<String, List<CorpusScore.FileResult>> evaluate(final Path dir, final PrintWriter out) throws Exception
+    {
+        LabelledCorpus.write(dir, LabelledCorpus.all());
+        final Map<String, List<WindowScorer.Window>> windows = WindowScorer.readWindows(dir.resolve("combined_windows.json"));
+        final List<CorpusScore.FileResult> all = CorpusScore.run(dir, windows, Signal.THROUGHPUT, SignalSettings.generic(), 0);
+        final List<CorpusScore.FileResult> kinds = new ArrayList<>();
+        final List<CorpusScore.FileResult> realistic = new ArrayList<>();
+        for (final CorpusScore.FileResult result : all)
+        {
+            (result.file().startsWith("kinds/") ? kinds : realistic).add(result);
+        }
+        CorpusScore.printText(out, all);
+        out.printf("kinds: %.1f  realistic: %.1f%n", score(kinds), score(realistic));
+        return Map.of("kinds", kinds, "realistic", realistic, "all", all);
+    }
+
+    public static void main(final String[] args) throws Exception
+    {
+        evaluate(Path.of(args.length > 0 ? args[0] : "target/labelled-corpus"), new PrintWriter(System.out, true));
+    }
+}
