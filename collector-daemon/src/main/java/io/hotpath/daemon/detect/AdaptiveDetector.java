@@ -42,6 +42,16 @@ public final class AdaptiveDetector implements Detector
     private static final double GAUSS_MAD = 1.2533;
     private static final double CLIP = 4.0;
     private static final double RANGE_MARGIN = 0.10;
+    /** The tracked tail quantile of each test's |score| (0.99) and its value for Gaussian noise. */
+    private static final double TAIL_P = 0.99;
+    private static final double TAIL_GAUSS = 2.576;
+    static double TAIL_RATE = Double.parseDouble(System.getProperty("tr","50"));
+    static boolean CALIBRATE = true;
+    private static final double DAY_MILLIS = 86_400_000.0;
+    static boolean SEASONAL = !Boolean.getBoolean("noseason");
+    /** The profile is used while its mean absolute error is below this fraction of the error without it. */
+    static double SEASON_GAIN = Double.parseDouble(System.getProperty("sg", "0.8"));
+    static double RANGE_MIN_POINT = Double.parseDouble(System.getProperty("rmp","3"));
 
     private final double alpha;
     private final double statsAlpha;
@@ -61,6 +71,15 @@ public final class AdaptiveDetector implements Detector
     private double shiftDev;
     private double shortAbsDev;
     private double spreadDev;
+    private double pointTail = TAIL_GAUSS;
+    private double shiftTail = TAIL_GAUSS;
+    private double spreadTail = TAIL_GAUSS;
+    private final SeasonalProfile profile = new SeasonalProfile();
+    private double plainMean;
+    private double dayMean;
+    private long lastTime = Long.MIN_VALUE;
+    private double seasonError;
+    private double plainError;
     private double low = Double.POSITIVE_INFINITY;
     private double high = Double.NEGATIVE_INFINITY;
     private int relearnLeft;
@@ -99,11 +118,29 @@ public final class AdaptiveDetector implements Detector
     @Override
     public double observe(final double value, final double noiseFloor)
     {
+        return observe(Long.MIN_VALUE, value, noiseFloor);
+    }
+
+    @Override
+    public double observe(final long timeMillis, final double raw, final double noiseFloor)
+    {
+        final boolean timed = timeMillis != Long.MIN_VALUE && SEASONAL;
+        // Seasonality: compare with level + the daily/weekly offset of this time, while that predicts better.
+        final double offset = timed && profile.ready(timeMillis) ? profile.expected(timeMillis) : 0;
+        final boolean seasonal = offset != 0 && seasonError < SEASON_GAIN * plainError;
+        if (timed && observed > 0)
+        {
+            seasonError += statsAlphaOr(observed) * (Math.abs(raw - mean - offset) - seasonError);
+            plainError += statsAlphaOr(observed) * (Math.abs(raw - plainMean) - plainError);
+            plainMean += Math.max(alpha, 1.0 / observed) * (raw - plainMean);
+        }
+        final double value = seasonal ? raw - offset : raw;
         observed++;
         if (observed == 1)
         {
             previous = value;
             mean = value;
+            plainMean = value;
             shortMean = value;
             low = value;
             high = value;
@@ -121,20 +158,30 @@ public final class AdaptiveDetector implements Detector
         final double minScale = Math.max(floor.apply(Double.isFinite(quantum) ? quantum : 0, mean), noiseFloor);
         final double scale = Math.max(GAUSS_MAD * absDev, minScale);
         lastScale = scale;
-        final double point = (value - mean) / scale;
+        double point = (value - mean) / scale;
 
         shortMean += shortAlpha * (value - shortMean);
         final double shiftDiff = shortMean - mean;
-        final double shift = shiftDiff / Math.max(GAUSS_MAD * shiftDev, minScale * shortAlpha);
+        double shift = shiftDiff / Math.max(GAUSS_MAD * shiftDev, minScale * shortAlpha);
 
         final double deviation = Math.abs(value - mean);
         shortAbsDev += shortAlpha * (deviation - shortAbsDev);
         final double spreadDiff = shortAbsDev - absDev;
-        final double spread = spreadDiff / Math.max(GAUSS_MAD * spreadDev, minScale * shortAlpha);
+        double spread = spreadDiff / Math.max(GAUSS_MAD * spreadDev, minScale * shortAlpha);
 
+        // Tail calibration: a series whose scores' 99th percentile is above the Gaussian one (heavy
+        // tails, bursts) has its scores shrunk by that ratio, so that "5" means as rare as it says.
+        final double rawPoint = point;
+        final double rawShift = shift;
+        final double rawSpread = spread;
+        if (CALIBRATE)
+        {
+            point *= TAIL_GAUSS / Math.max(TAIL_GAUSS, pointTail);
+            shift *= TAIL_GAUSS / Math.max(TAIL_GAUSS, shiftTail);
+        }
         final double range = high - low;
         final boolean novel = warm && range > 0
-            && (value > high + RANGE_MARGIN * range || value < low - RANGE_MARGIN * range) && Math.abs(point) >= 3;
+            && (value > high + RANGE_MARGIN * range || value < low - RANGE_MARGIN * range) && Math.abs(point) >= RANGE_MIN_POINT;
 
         // Learn: running means while warming up, then exponential weights; outliers winsorized.
         final double weight = Math.max(alpha, 1.0 / learnt);
@@ -157,6 +204,26 @@ public final class AdaptiveDetector implements Detector
             shiftDev += statsWeight * (Math.min(Math.abs(shiftDiff), CLIP * shiftScale) - shiftDev);
             final double spreadScale = Math.max(GAUSS_MAD * spreadDev, minScale * shortAlpha);
             spreadDev += statsWeight * (Math.min(Math.abs(spreadDiff), CLIP * spreadScale) - spreadDev);
+            pointTail = trackQuantile(pointTail, Math.abs(rawPoint), statsWeight);
+            shiftTail = trackQuantile(shiftTail, Math.abs(rawShift), statsWeight);
+            spreadTail = trackQuantile(spreadTail, rawSpread, statsWeight);
+        }
+        if (timed)
+        {
+            final double learntValue = Math.max(mean - CLIP * scale, Math.min(mean + CLIP * scale, value));
+            // The profile learns against a level that moves over days, not hours, so it keeps the cycle.
+            final double rawLearnt = seasonal ? learntValue + offset : learntValue;
+            if (lastTime != Long.MIN_VALUE && timeMillis > lastTime)
+            {
+                final double dayWeight = Math.min(1.0, (double)(timeMillis - lastTime) / DAY_MILLIS);
+                dayMean += Math.max(dayWeight, 1.0 / observed) * (rawLearnt - dayMean);
+            }
+            else if (lastTime == Long.MIN_VALUE)
+            {
+                dayMean = raw;
+            }
+            lastTime = timeMillis;
+            profile.learn(timeMillis, rawLearnt - dayMean);
         }
         low = Math.min(low, value);
         high = Math.max(high, value);
@@ -176,6 +243,28 @@ public final class AdaptiveDetector implements Detector
         bits |= novel ? RANGE : 0;
         agreeing = bits;
         return sign > 0 ? up : -down;
+    }
+
+    private double statsAlphaOr(final long n)
+    {
+        return Math.max(statsAlpha, 1.0 / n);
+    }
+
+    /** Stochastic approximation of the {@link #TAIL_P} quantile: up a lot when exceeded, down a little otherwise. */
+    private static double trackQuantile(final double q, final double x, final double weight)
+    {
+        if (!Double.isFinite(x))
+        {
+            return q;
+        }
+        final double step = TAIL_RATE * weight * Math.max(q, 1.0);
+        return x > q ? q + step : Math.max(1.0, q - step * (1 - TAIL_P) / TAIL_P);
+    }
+
+    String debugState()
+    {
+        return String.format(java.util.Locale.ROOT, "mean %.2f plain %.2f seasonErr %.3f plainErr %.3f absDev %.3f shiftDev %.3f tails %.2f/%.2f",
+            mean, plainMean, seasonError, plainError, absDev, shiftDev, pointTail, shiftTail);
     }
 
     /** An event opened: relearn the level from the next {@code relearn_after} values. */

@@ -91,7 +91,7 @@ public final class AnomalyMonitor
     {
         final double baselineBefore = detector.baseline();
         final double deviation = Double.isNaN(value) ? Double.NaN
-            : detector.observe(value, valueCalls > 0 ? binomialNoise(baselineBefore, valueCalls) : 0);
+            : detector.observe(timeMillis, value, valueCalls > 0 ? binomialNoise(baselineBefore, valueCalls) : 0);
         final double newScore = direction.score(deviation);
         score = newScore;
 

@@ -42,7 +42,18 @@ class DetectionScoreTest
     {
         LabelledCorpus.write(dir, LabelledCorpus.all());
         final Map<String, List<WindowScorer.Window>> windows = WindowScorer.readWindows(dir.resolve("combined_windows.json"));
-        final List<CorpusScore.FileResult> all = CorpusScore.run(dir, windows, Signal.THROUGHPUT, SignalSettings.generic(), 0);
+        SignalSettings settings = SignalSettings.generic();
+        final String only = System.getProperty("detect.kinds");
+        if (only != null)
+        {
+            final List<DetectorKind> kinds = new ArrayList<>();
+            for (final String kind : only.split(","))
+            {
+                kinds.add(DetectorKind.fromLabel(kind));
+            }
+            settings = new SignalSettings(kinds, settings.direction(), 0, 0, 0, settings.detectorSettings());
+        }
+        final List<CorpusScore.FileResult> all = CorpusScore.run(dir, windows, Signal.THROUGHPUT, settings, 0);
         final List<CorpusScore.FileResult> kinds = new ArrayList<>();
         final List<CorpusScore.FileResult> realistic = new ArrayList<>();
         for (final CorpusScore.FileResult result : all)
@@ -50,6 +61,23 @@ class DetectionScoreTest
             (result.file().startsWith("kinds/") ? kinds : realistic).add(result);
         }
         CorpusScore.printText(out, all);
+        if (Boolean.getBoolean("diag"))
+        {
+            final Map<String, int[]> byTest = new java.util.TreeMap<>();
+            for (final CorpusScore.FileResult result : all)
+            {
+                for (final Backtest.Replayed replayed : result.events())
+                {
+                    final long t = replayed.event().alertMillis();
+                    final boolean inWindow = windows.get(result.file()).stream()
+                        .anyMatch(w -> t >= w.startMillis() && t <= w.endMillis());
+                    final boolean probation = replayed.alertRow() < result.score().probationRows();
+                    final int[] counts = byTest.computeIfAbsent(replayed.event().agreed(), k -> new int[3]);
+                    counts[probation ? 2 : inWindow ? 0 : 1]++;
+                }
+            }
+            byTest.forEach((k, v) -> out.printf("%-24s in-window %4d  outside %4d  probation %4d%n", k, v[0], v[1], v[2]));
+        }
         out.printf("kinds: %.1f  realistic: %.1f%n", score(kinds), score(realistic));
         return Map.of("kinds", kinds, "realistic", realistic, "all", all);
     }

@@ -127,8 +127,9 @@ public final class LabelledCorpus
         final List<File> files = new ArrayList<>();
         final String[] kinds = {"spike", "shift_up", "shift_down", "drift", "variance", "seasonal_break", "drop_to_zero",
             "count_burst"};
-        final Base[] bases = {Base.AR, Base.WALK, Base.QUANTISED, Base.HEAVY_TAIL, Base.NOISE, Base.COUNTS};
-        for (int f = 0; f < 24; f++)
+        final Base[] bases = {Base.AR, Base.WALK, Base.QUANTISED, Base.HEAVY_TAIL, Base.BURSTY, Base.REGIME, Base.NOISE,
+            Base.COUNTS};
+        for (int f = 0; f < 32; f++)
         {
             final Random random = new Random(9000 + f);
             final long step = f % 3 == 0 ? 60_000 : 300_000;
@@ -163,7 +164,7 @@ public final class LabelledCorpus
 
     private enum Base
     {
-        NOISE, AR, WALK, QUANTISED, HEAVY_TAIL, COUNTS
+        NOISE, AR, WALK, QUANTISED, HEAVY_TAIL, BURSTY, REGIME, COUNTS
     }
 
     private static long[] times(final int rows, final long step)
@@ -185,6 +186,7 @@ public final class LabelledCorpus
         final double sigma = 2 + 3 * random.nextDouble();
         double ar = 0;
         double walk = 0;
+        double regime = 0;
         for (int i = 0; i < rows; i++)
         {
             final double day = i / rowsPerDay;
@@ -202,8 +204,20 @@ public final class LabelledCorpus
                     values[i] = level + walk + random.nextGaussian() * sigma * 0.5;
                 }
                 case QUANTISED -> values[i] = Math.max(0, Math.round((level + cycle + random.nextGaussian() * sigma) / 2.5) * 2.5);
-                case HEAVY_TAIL -> values[i] = (level + cycle) * Math.exp(0.12 * random.nextGaussian()
-                    + (random.nextDouble() < 0.02 ? 0.3 * random.nextDouble() : 0));
+                case HEAVY_TAIL -> values[i] = level + cycle + sigma * studentT3(random);
+                case BURSTY -> {
+                    // a CPU: quiet noise plus frequent unlabelled bursts of exponential size
+                    final double burst = random.nextDouble() < 0.03 ? sigma * 4 * -Math.log(random.nextDouble()) : 0;
+                    values[i] = Math.max(0, level + cycle + random.nextGaussian() * sigma + burst);
+                }
+                case REGIME -> {
+                    // small unlabelled level changes now and then (deploys, rebalancing)
+                    if (random.nextDouble() < 1.0 / 800)
+                    {
+                        regime += (random.nextDouble() - 0.5) * 3 * sigma;
+                    }
+                    values[i] = level + cycle + regime + random.nextGaussian() * sigma;
+                }
                 case COUNTS -> values[i] = poisson(random, 0.3 * (1 + (seasonal ? 0.5 * Math.sin(2 * Math.PI * day) : 0)));
                 case NOISE -> values[i] = level + cycle + random.nextGaussian() * sigma;
                 default -> throw new IllegalStateException();
@@ -323,6 +337,17 @@ public final class LabelledCorpus
         final double[] copy = java.util.Arrays.copyOfRange(values, from, to);
         java.util.Arrays.sort(copy);
         return copy[(int)(q * (copy.length - 1))];
+    }
+
+    private static double studentT3(final Random random)
+    {
+        double chi = 0;
+        for (int k = 0; k < 3; k++)
+        {
+            final double g = random.nextGaussian();
+            chi += g * g;
+        }
+        return random.nextGaussian() / Math.sqrt(chi / 3) / Math.sqrt(3.0);
     }
 
     private static int poisson(final Random random, final double rate)
