@@ -160,12 +160,15 @@ public final class AdaptiveDetector implements Detector
         lastScale = scale;
         double point = (value - mean) / scale;
 
-        shortMean += shortAlpha * (value - shortMean);
+        // The recent mean and spread take values winsorized at m ± clip·s: one spike is the point
+        // test's, it must not echo in them for the next dozen intervals; a lasting change still moves them.
+        final double bounded = Math.max(mean - CLIP * scale, Math.min(mean + CLIP * scale, value));
+        shortMean += shortAlpha * (bounded - shortMean);
         final double shiftDiff = shortMean - mean;
         double shift = shiftDiff / Math.max(GAUSS_MAD * shiftDev, minScale * shortAlpha);
 
         final double deviation = Math.abs(value - mean);
-        shortAbsDev += shortAlpha * (deviation - shortAbsDev);
+        shortAbsDev += shortAlpha * (Math.abs(bounded - mean) - shortAbsDev);
         final double spreadDiff = shortAbsDev - absDev;
         double spread = spreadDiff / Math.max(GAUSS_MAD * spreadDev, minScale * shortAlpha);
 
@@ -233,13 +236,14 @@ public final class AdaptiveDetector implements Detector
             agreeing = 0;
             return Double.NaN;
         }
-        final double up = Math.max(Math.max(point, shift), Math.max(spread, novel && value > mean ? enter : 0));
-        final double down = Math.max(Math.max(-point, -shift), Math.max(spread, novel && value < mean ? enter : 0));
+        // A wider spread counts in the direction the value moved (a latency falling back is no anomaly).
+        final double up = Math.max(Math.max(point, shift), Math.max(point > 0 ? spread : 0, novel && value > mean ? enter : 0));
+        final double down = Math.max(Math.max(-point, -shift), Math.max(point < 0 ? spread : 0, novel && value < mean ? enter : 0));
         int bits = 0;
         final double sign = direction == Direction.DOWN || (direction == Direction.BOTH && down > up) ? -1 : 1;
         bits |= sign * point >= enter ? POINT : 0;
         bits |= sign * shift >= enter ? SHIFT : 0;
-        bits |= spread >= enter ? SPREAD : 0;
+        bits |= (sign > 0 ? point > 0 : point < 0) && spread >= enter ? SPREAD : 0;
         bits |= novel ? RANGE : 0;
         agreeing = bits;
         return sign > 0 ? up : -down;

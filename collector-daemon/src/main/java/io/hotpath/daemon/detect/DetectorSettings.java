@@ -99,17 +99,17 @@ public record DetectorSettings(
             ADAPTIVE_WARMUP, ADAPTIVE_ALPHA, ADAPTIVE_WINDOW, ADAPTIVE_TEST_WINDOW, ADAPTIVE_RELEARN);
     }
 
-    static double ADAPTIVE_ENTER = 5.0;
-    static double ADAPTIVE_EXIT = 3.0;
-    static double ADAPTIVE_CRITICAL = 12.0;
-    static int ADAPTIVE_MIN_DURATION = 1;
-    static int ADAPTIVE_HOLD = 5;
-    static int ADAPTIVE_COOLDOWN = 60;
-    static int ADAPTIVE_WARMUP = 150;
-    static double ADAPTIVE_ALPHA = 0.02;
-    static int ADAPTIVE_WINDOW = 500;
-    static int ADAPTIVE_TEST_WINDOW = 8;
-    static int ADAPTIVE_RELEARN = 20;
+    static double ADAPTIVE_ENTER = Double.parseDouble(System.getProperty("ADAPTIVE_ENTER", "5.0"));
+    static double ADAPTIVE_EXIT = Double.parseDouble(System.getProperty("ADAPTIVE_EXIT", "3.0"));
+    static double ADAPTIVE_CRITICAL = Double.parseDouble(System.getProperty("ADAPTIVE_CRITICAL", "20.0"));
+    static int ADAPTIVE_MIN_DURATION = Integer.parseInt(System.getProperty("ADAPTIVE_MIN_DURATION", "1"));
+    static int ADAPTIVE_HOLD = Integer.parseInt(System.getProperty("ADAPTIVE_HOLD", "5"));
+    static int ADAPTIVE_COOLDOWN = Integer.parseInt(System.getProperty("ADAPTIVE_COOLDOWN", "120"));
+    static int ADAPTIVE_WARMUP = Integer.parseInt(System.getProperty("ADAPTIVE_WARMUP", "30"));
+    static double ADAPTIVE_ALPHA = Double.parseDouble(System.getProperty("ADAPTIVE_ALPHA", "0.02"));
+    static int ADAPTIVE_WINDOW = Integer.parseInt(System.getProperty("ADAPTIVE_WINDOW", "500"));
+    static int ADAPTIVE_TEST_WINDOW = Integer.parseInt(System.getProperty("ADAPTIVE_TEST_WINDOW", "12"));
+    static int ADAPTIVE_RELEARN = Integer.parseInt(System.getProperty("ADAPTIVE_RELEARN", "20"));
 
     /** A detector built from these settings for a signal whose spread never goes below {@code floor}. */
     public Detector newDetector(final Detector.ScaleFloor floor)

@@ -18,6 +18,8 @@ final class SeasonalProfile
     private static final long WEEK = 7 * DAY;
     private static final long BUCKET = DAY / BUCKETS;
     private static final double PER_DAY = 1.0 / 7;
+    /** Weekly offsets are used once every weekday has been learnt once after the daily profile started. */
+    private static final long WEEKLY_AFTER = 9 * DAY;
     /** Weekly offsets: weight of one day's values (each weekday comes once a week). */
     private static final double WEEKLY_PER_DAY = 0.3;
 
@@ -35,7 +37,7 @@ final class SeasonalProfile
             return 0;
         }
         double offset = dailyAt(time);
-        if (time - first >= 2 * WEEK)
+        if (time - first >= WEEKLY_AFTER)
         {
             offset += weekly[dayOfWeek(time)];
         }
@@ -67,7 +69,7 @@ final class SeasonalProfile
         final double frac = position - lower;
         final int a = Math.floorMod(lower, BUCKETS);
         final int b = Math.floorMod(lower + 1, BUCKETS);
-        final double error = residual - dailyAt(time) - (time - first >= 2 * WEEK ? weekly[dayOfWeek(time)] : 0);
+        final double error = residual - dailyAt(time) - (time - first >= WEEKLY_AFTER ? weekly[dayOfWeek(time)] : 0);
         daily[a] += (float)(weight * (1 - frac) * error);
         daily[b] += (float)(weight * frac * error);
         if (time - first >= 2 * DAY)

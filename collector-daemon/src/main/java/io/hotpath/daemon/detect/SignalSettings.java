@@ -60,12 +60,18 @@ public record SignalSettings(
         {
             settings.put(kind, DetectorSettings.defaults(kind));
         }
+        // A latency or error-ratio value of one second rests on few calls: two in a row open an event
+        // (or one critical value on enough calls, see AnomalyEngine). Throughput counts every call.
+        final Map<DetectorKind, DetectorSettings> confirmed = new EnumMap<>(settings);
+        final DetectorSettings adaptive = settings.get(DetectorKind.ADAPTIVE);
+        confirmed.put(DetectorKind.ADAPTIVE,
+            adaptive.withSuppression(java.time.Duration.ofSeconds(2), adaptive.hold(), adaptive.cooldown()));
         return switch (signal)
         {
             case LATENCY_P99 -> new SignalSettings(
-                List.of(DetectorKind.ADAPTIVE), Direction.UP, 20, 0.0, 0.0, settings);
+                List.of(DetectorKind.ADAPTIVE), Direction.UP, 20, 0.001, 0.0, confirmed);
             case ERROR_RATIO -> new SignalSettings(
-                List.of(DetectorKind.ADAPTIVE), Direction.UP, 20, 0.0, 0.0, settings);
+                List.of(DetectorKind.ADAPTIVE), Direction.UP, 20, 0.01, 0.0, confirmed);
             case THROUGHPUT -> new SignalSettings(
                 List.of(DetectorKind.ADAPTIVE), Direction.BOTH, 0, 0.0, 0.0, settings);
         };

@@ -18,9 +18,9 @@ import org.junit.jupiter.api.Test;
  */
 class DetectionScoreTest
 {
-    /** Scores measured when the floor was set, minus a margin for deliberate trade-offs. */
-    static final double KINDS_FLOOR = 0;
-    static final double REALISTIC_FLOOR = 0;
+    /** Measured when the floors were set: kinds 78.4, realistic 64.4 (all 67.3); the margin leaves room for deliberate trade-offs. */
+    static final double KINDS_FLOOR = 70;
+    static final double REALISTIC_FLOOR = 58;
 
     @Test
     void defaultSettingsScoreAboveTheFloorOnTheGeneratedCorpus() throws Exception
