@@ -45,13 +45,12 @@ public final class AdaptiveDetector implements Detector
     /** The tracked tail quantile of each test's |score| (0.99) and its value for Gaussian noise. */
     private static final double TAIL_P = 0.99;
     private static final double TAIL_GAUSS = 2.576;
-    static double TAIL_RATE = Double.parseDouble(System.getProperty("tr","50"));
-    static boolean CALIBRATE = true;
+    private static final double TAIL_RATE = 50;
     private static final double DAY_MILLIS = 86_400_000.0;
-    static boolean SEASONAL = !Boolean.getBoolean("noseason");
+    private static final boolean SEASONAL = true;
     /** The profile is used while its mean absolute error is below this fraction of the error without it. */
-    static double SEASON_GAIN = Double.parseDouble(System.getProperty("sg", "0.8"));
-    static double RANGE_MIN_POINT = Double.parseDouble(System.getProperty("rmp","3"));
+    private static final double SEASON_GAIN = 0.8;
+    private static final double RANGE_MIN_POINT = 3;
 
     private final double alpha;
     private final double statsAlpha;
@@ -177,11 +176,8 @@ public final class AdaptiveDetector implements Detector
         final double rawPoint = point;
         final double rawShift = shift;
         final double rawSpread = spread;
-        if (CALIBRATE)
-        {
-            point *= TAIL_GAUSS / Math.max(TAIL_GAUSS, pointTail);
-            shift *= TAIL_GAUSS / Math.max(TAIL_GAUSS, shiftTail);
-        }
+        point *= TAIL_GAUSS / Math.max(TAIL_GAUSS, pointTail);
+        shift *= TAIL_GAUSS / Math.max(TAIL_GAUSS, shiftTail);
         final double range = high - low;
         final boolean novel = warm && range > 0
             && (value > high + RANGE_MARGIN * range || value < low - RANGE_MARGIN * range) && Math.abs(point) >= RANGE_MIN_POINT;
@@ -263,12 +259,6 @@ public final class AdaptiveDetector implements Detector
         }
         final double step = TAIL_RATE * weight * Math.max(q, 1.0);
         return x > q ? q + step : Math.max(1.0, q - step * (1 - TAIL_P) / TAIL_P);
-    }
-
-    String debugState()
-    {
-        return String.format(java.util.Locale.ROOT, "mean %.2f plain %.2f seasonErr %.3f plainErr %.3f absDev %.3f shiftDev %.3f tails %.2f/%.2f",
-            mean, plainMean, seasonError, plainError, absDev, shiftDev, pointTail, shiftTail);
     }
 
     /** An event opened: relearn the level from the next {@code relearn_after} values. */

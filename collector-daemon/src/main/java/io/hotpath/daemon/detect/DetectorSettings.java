@@ -89,8 +89,14 @@ public record DetectorSettings(
     }
 
     /**
-     * The adaptive detector's defaults, in intervals (1 s in the daemon, a row in {@code backtest}):
-     * ADAPTIVE_DEFAULTS_DOC
+     * The adaptive detector's defaults, counted in intervals (1 s in the daemon, a row in
+     * {@code backtest}): enter 5 (σ of each test's own learnt distribution), exit 3, critical 20;
+     * opens on the first interval at or above enter (latency and error ratio: two, see
+     * {@link SignalSettings#defaults}), closes after 5 below exit, then 120 intervals of cool-down
+     * (one alert per change); 30 values of warm-up; level weight 0.02 per value; the tests' own
+     * distributions learnt over 500 values; shift and spread tests over the last 12; after an event
+     * the level is relearnt from the next 20 values. Chosen on the generated corpus of
+     * {@code DetectionScoreTest} (results in benchmarks/RESULTS-detect.md), not on any public corpus.
      */
     static DetectorSettings adaptiveDefaults()
     {
@@ -99,17 +105,17 @@ public record DetectorSettings(
             ADAPTIVE_WARMUP, ADAPTIVE_ALPHA, ADAPTIVE_WINDOW, ADAPTIVE_TEST_WINDOW, ADAPTIVE_RELEARN);
     }
 
-    static double ADAPTIVE_ENTER = Double.parseDouble(System.getProperty("ADAPTIVE_ENTER", "5.0"));
-    static double ADAPTIVE_EXIT = Double.parseDouble(System.getProperty("ADAPTIVE_EXIT", "3.0"));
-    static double ADAPTIVE_CRITICAL = Double.parseDouble(System.getProperty("ADAPTIVE_CRITICAL", "20.0"));
-    static int ADAPTIVE_MIN_DURATION = Integer.parseInt(System.getProperty("ADAPTIVE_MIN_DURATION", "1"));
-    static int ADAPTIVE_HOLD = Integer.parseInt(System.getProperty("ADAPTIVE_HOLD", "5"));
-    static int ADAPTIVE_COOLDOWN = Integer.parseInt(System.getProperty("ADAPTIVE_COOLDOWN", "120"));
-    static int ADAPTIVE_WARMUP = Integer.parseInt(System.getProperty("ADAPTIVE_WARMUP", "30"));
-    static double ADAPTIVE_ALPHA = Double.parseDouble(System.getProperty("ADAPTIVE_ALPHA", "0.02"));
-    static int ADAPTIVE_WINDOW = Integer.parseInt(System.getProperty("ADAPTIVE_WINDOW", "500"));
-    static int ADAPTIVE_TEST_WINDOW = Integer.parseInt(System.getProperty("ADAPTIVE_TEST_WINDOW", "12"));
-    static int ADAPTIVE_RELEARN = Integer.parseInt(System.getProperty("ADAPTIVE_RELEARN", "20"));
+    private static final double ADAPTIVE_ENTER = 5.0;
+    private static final double ADAPTIVE_EXIT = 3.0;
+    private static final double ADAPTIVE_CRITICAL = 20.0;
+    private static final int ADAPTIVE_MIN_DURATION = 1;
+    private static final int ADAPTIVE_HOLD = 5;
+    private static final int ADAPTIVE_COOLDOWN = 120;
+    private static final int ADAPTIVE_WARMUP = 30;
+    private static final double ADAPTIVE_ALPHA = 0.02;
+    private static final int ADAPTIVE_WINDOW = 500;
+    private static final int ADAPTIVE_TEST_WINDOW = 12;
+    private static final int ADAPTIVE_RELEARN = 20;
 
     /** A detector built from these settings for a signal whose spread never goes below {@code floor}. */
     public Detector newDetector(final Detector.ScaleFloor floor)
