@@ -38,7 +38,10 @@ import picocli.CommandLine.Spec;
         "With a label column or --labels, also prints precision, recall and F1."},
     footer = {
         "",
-        "Timestamps: epoch seconds, epoch milliseconds or ISO-8601; each row is one interval (the daemon's is 1s).",
+        "Timestamps: epoch seconds, epoch milliseconds, ISO-8601 (zone optional, UTC without) or YYYY-MM-DD HH:MM:SS;",
+        "each row is one interval (the daemon's is 1s); repeated or out-of-order timestamps are kept and counted.",
+        "Durations in settings count intervals: min_duration 2s = 2 rows, whatever the row spacing.",
+        "Score a labelled corpus: --corpus DIR --windows combined_windows.json (NAB standard profile and F1).",
         "Exit status: 0 done, 1 bad input file, 2 bad options."})
 public final class BacktestCommand implements Callable<Integer>
 {
