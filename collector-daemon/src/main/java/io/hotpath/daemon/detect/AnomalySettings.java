@@ -126,13 +126,15 @@ public final class AnomalySettings
         for (final Signal signal : Signal.values())
         {
             final SignalSettings builtInSignal = SignalSettings.defaults(signal);
-            // A detector the file names everywhere ("detectors:") replaces the signal's built-in settings of it.
+            // The fields a file sets for every signal ("detectors:") apply on top of each signal's built-in
+            // settings of that detector (latency keeps its 2-interval confirmation when only warmup is set).
             final Map<DetectorKind, DetectorSettings> merged = new EnumMap<>(builtInSignal.detectorSettings());
             for (final DetectorKind kind : DetectorKind.values())
             {
-                if (detectorsNode != null && detectorsNode.get(kind.label()) != null)
+                final YamlNode named = detectorsNode == null ? null : detectorsNode.get(kind.label());
+                if (named != null)
                 {
-                    merged.put(kind, detectorDefaults.get(kind));
+                    merged.put(kind, readDetector(named, builtInSignal.settings(kind)));
                 }
             }
             signals.put(signal, new SignalSettings(builtInSignal.detectors(), builtInSignal.direction(),

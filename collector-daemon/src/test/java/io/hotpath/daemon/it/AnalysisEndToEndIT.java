@@ -25,8 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Issue 5's "done when", with every part real: the demo under the agent with an injected latency
  * spike and its injected errors, hotpathd with the demo SLO file, a real Prometheus scraping it.
  * <ul>
- *   <li>The spike raises exactly one event per latency detector ({@code mad}, {@code levelshift})
- *       on each transport series, opened within seconds of the spike, seen in {@code /api/anomalies}
+ *   <li>The spike raises exactly one event (the default {@code adaptive} detector) on the latency
+ *       of each transport series, grouped into incidents, opened within seconds of the spike, seen in {@code /api/anomalies}
  *       and as {@code hotpath_anomalies_total} in Prometheus; no monitor raises more than one event
  *       during the run (not one per second).</li>
  *   <li>The demo's errors burn the SLO budgets: {@code /api/slos} counts exactly the demo's own calls
@@ -64,9 +64,7 @@ class AnalysisEndToEndIT
             "anomaly:",
             "  settings:",
             "    detectors:",
-            "      zscore: {warmup: 20}",
-            "      mad: {warmup: 20}",
-            "      levelshift: {warmup: 20}",
+            "      adaptive: {warmup: 20}",
             "slo:",
             "  file: " + SLO_FILE,
             ""));
@@ -127,7 +125,7 @@ class AnalysisEndToEndIT
             for (final String transport : new String[] { "QUIC", "BITCHAT", "BETANET" })
             {
                 final String series = SERVICE + "/transport_send{kind=\"transport\",app=\"demo\",transport=\"" + transport + "\"}";
-                for (final String detector : new String[] { "mad", "levelshift" })
+                for (final String detector : new String[] { "adaptive" })
                 {
                     final JsonNode event = events.values().stream()
                         .filter(e -> e.get("series").asText().equals(series) && e.get("signal").asText().equals("latency_p99") &&
