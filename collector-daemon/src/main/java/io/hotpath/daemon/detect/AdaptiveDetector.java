@@ -203,8 +203,12 @@ public final class AdaptiveDetector implements Detector
             shiftDev += statsWeight * (Math.min(Math.abs(shiftDiff), CLIP * shiftScale) - shiftDev);
             final double spreadScale = Math.max(GAUSS_MAD * spreadDev, minScale * shortAlpha);
             spreadDev += statsWeight * (Math.min(Math.abs(spreadDiff), CLIP * spreadScale) - spreadDev);
-            pointTail = trackQuantile(pointTail, Math.abs(rawPoint), statsWeight);
-            shiftTail = trackQuantile(shiftTail, Math.abs(rawShift), statsWeight);
+            // Constant steps (not 1/n): a few early exceedances must not inflate the tail for hundreds of values.
+            if (observed > warmup / 2)
+            {
+                pointTail = trackQuantile(pointTail, Math.abs(rawPoint), statsAlpha);
+                shiftTail = trackQuantile(shiftTail, Math.abs(rawShift), statsAlpha);
+            }
             spreadTail = trackQuantile(spreadTail, rawSpread, statsWeight);
         }
         if (timed)

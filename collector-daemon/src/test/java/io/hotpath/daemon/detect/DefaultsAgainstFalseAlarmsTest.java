@@ -250,4 +250,29 @@ class DefaultsAgainstFalseAlarmsTest
         assertEquals(0, throughputEvents(true), "the JVM exited: a shutdown, not an outage");
         assertTrue(throughputEvents(false) > 0, "traffic stopped while the JVM lives: a real outage");
     }
+
+    /**
+     * The demo's shape: a young series (40 s of history, heavy-tailed 1-second p99s of a busy host)
+     * then an 8-second spike to 50 ms: one latency event, and nothing on the other signals.
+     */
+    @Test
+    void aSpikeSoonAfterStartIsOneLatencyEvent()
+    {
+        final Random random = new Random(41);
+        final List<AnomalyEvent> seen = new ArrayList<>();
+        final AnomalyEngine engine = new AnomalyEngine(AnomalySettings.defaults(), seen::add);
+        for (int s = 0; s < 120; s++)
+        {
+            final boolean spike = s >= 40 && s < 48;
+            final double blip = random.nextDouble() < 0.05 ? 3 + 4 * random.nextDouble() : 1;
+            final long p99 = (long)((spike ? 50e6 : 3e6 * blip) * (1 + 0.2 * random.nextGaussian() * random.nextGaussian()));
+            final long calls = 200 + (long)(14 * random.nextGaussian());
+            engine.onInterval(new FakeInterval(KEY, labels(), T0 + s * 1000L, calls, random.nextInt(50) == 0 ? 1 : 0,
+                1_000_000, 3, Math.max(1_000_000, p99)));
+        }
+        final List<AnomalyEvent> opened = seen.stream().filter(AnomalyEvent::isOpen).toList();
+        assertEquals(1, opened.size(), opened.toString());
+        assertEquals(Signal.LATENCY_P99, opened.get(0).signal());
+        assertTrue(opened.get(0).alertMillis() >= T0 + 40_000 && opened.get(0).alertMillis() <= T0 + 43_000, opened.toString());
+    }
 }
