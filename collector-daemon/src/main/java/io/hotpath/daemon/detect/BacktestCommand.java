@@ -264,7 +264,8 @@ public final class BacktestCommand implements Callable<Integer>
         final boolean generic = signal.equals(GENERIC);
         final AnomalySettings anomalySettings =
             settingsFile != null ? AnomalySettings.load(settingsFile) : AnomalySettings.defaults();
-        final SignalSettings base = anomalySettings.forMetric(metric).get(baseSignal);
+        final SignalSettings base = generic && settingsFile == null
+            ? SignalSettings.generic() : anomalySettings.forMetric(metric).get(baseSignal);
         final Map<DetectorKind, DetectorSettings> detectors = new EnumMap<>(DetectorKind.class);
         for (final DetectorKind kind : DetectorKind.values())
         {

@@ -60,8 +60,9 @@ public record SignalSettings(
         {
             settings.put(kind, DetectorSettings.defaults(kind));
         }
-        // A latency or error-ratio value of one second rests on few calls: two in a row open an event
-        // (or one critical value on enough calls, see AnomalyEngine). Throughput counts every call.
+        // One second is a short look: a latency or error-ratio value rests on few calls, a throughput
+        // second on a busy host's scheduling (a stalled closed loop catching up). Two anomalous
+        // intervals in a row open an event (or one critical value on enough calls, see AnomalyEngine).
         final Map<DetectorKind, DetectorSettings> confirmed = new EnumMap<>(settings);
         final DetectorSettings adaptive = settings.get(DetectorKind.ADAPTIVE);
         confirmed.put(DetectorKind.ADAPTIVE,
@@ -73,7 +74,7 @@ public record SignalSettings(
             case ERROR_RATIO -> new SignalSettings(
                 List.of(DetectorKind.ADAPTIVE), Direction.UP, 20, 0.01, 0.0, confirmed);
             case THROUGHPUT -> new SignalSettings(
-                List.of(DetectorKind.ADAPTIVE), Direction.BOTH, 0, 0.0, 0.0, settings);
+                List.of(DetectorKind.ADAPTIVE), Direction.BOTH, 0, 0.0, 0.0, confirmed);
         };
     }
 
@@ -83,8 +84,12 @@ public record SignalSettings(
      */
     public static SignalSettings generic()
     {
-        final SignalSettings base = defaults(Signal.THROUGHPUT);
-        return new SignalSettings(base.detectors(), Direction.BOTH, 0, 0.0, 0.0, base.detectorSettings());
+        final Map<DetectorKind, DetectorSettings> settings = new EnumMap<>(DetectorKind.class);
+        for (final DetectorKind kind : DetectorKind.values())
+        {
+            settings.put(kind, DetectorSettings.defaults(kind));
+        }
+        return new SignalSettings(List.of(DetectorKind.ADAPTIVE), Direction.BOTH, 0, 0.0, 0.0, settings);
     }
 
     public Detector.ScaleFloor floor()

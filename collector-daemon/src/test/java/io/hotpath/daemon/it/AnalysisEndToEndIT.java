@@ -145,6 +145,11 @@ class AnalysisEndToEndIT
                 }
             }
 
+            // The three transports' events started together: one incident with a member per transport.
+            final JsonNode incidents = json(daemon.url() + "/api/anomalies?limit=1000").get("incidents");
+            assertEquals(1, incidents.size(), "one incident for the spike: " + incidents);
+            assertEquals(3, incidents.get(0).get("members").size(), incidents.toString());
+
             // 2. The SLOs: exact events from the demo's own counts, budgets and burn rates that follow.
             final JsonNode slos = json(daemon.url() + "/api/slos");
             final Map<String, JsonNode> byName = new LinkedHashMap<>();
