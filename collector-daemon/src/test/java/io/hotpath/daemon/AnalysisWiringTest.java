@@ -58,7 +58,7 @@ class AnalysisWiringTest
             "anomaly:",
             "  expose-scores: " + exposeScores,
             "  settings:",
-            "    detectors: {zscore: {warmup: 5}}",
+            "    detectors: {adaptive: {warmup: 5}}",
             "slo:",
             "  file: " + slo,
             ""));
@@ -121,7 +121,7 @@ class AnalysisWiringTest
 
             final JsonNode anomalies = awaitJson(url + "/api/anomalies?limit=5&scores=all", j -> j.get("series_watched").asInt() == 1);
             assertTrue(anomalies.get("enabled").asBoolean());
-            assertEquals(6, anomalies.get("scores").size(), "3 signals x 2 default detectors: " + anomalies);
+            assertEquals(3, anomalies.get("scores").size(), "3 signals x the default detector: " + anomalies);
             assertEquals(400, status(url + "/api/anomalies?limit=-1"));
         }
         finally
@@ -147,7 +147,7 @@ class AnalysisWiringTest
             {
                 count++;
             }
-            assertEquals(6, count, "expose-scores: all writes every monitor");
+            assertEquals(3, count, "expose-scores: all writes every monitor (3 signals x the default detector)");
             promtoolAccepts(text);
         }
         finally

@@ -65,6 +65,7 @@ public final class AnomalyEngine implements IntervalListener
     private final ArrayDeque<AnomalyEvent> recent = new ArrayDeque<>();
     private final AtomicLong eventIds = new AtomicLong();
     private final long idleEvictionMillis;
+    private final IncidentGrouper incidents;
 
     private long lastIntervalStart = Long.MIN_VALUE;
     private long lastSweep = Long.MIN_VALUE;
@@ -100,6 +101,19 @@ public final class AnomalyEngine implements IntervalListener
         this.eventSink = eventSink;
         this.serviceGone = serviceGone;
         this.idleEvictionMillis = settings.idleEviction().toMillis();
+        this.incidents = new IncidentGrouper(INCIDENT_GROUP_INTERVALS * STEP_MILLIS, settings.recentEvents());
+    }
+
+    /** Events opening within this many intervals of an open incident's last member join it. */
+    static final long INCIDENT_GROUP_INTERVALS = 30;
+
+    /**
+     * The incidents: events of any series and signal that start together, grouped. Listeners
+     * ({@link IncidentGrouper#addListener}) hear each incident open, change and close.
+     */
+    public IncidentGrouper incidents()
+    {
+        return incidents;
     }
 
     @Override
@@ -202,6 +216,7 @@ public final class AnomalyEngine implements IntervalListener
             LOG.log(Level.INFO, event.logLine());
         }
         eventSink.accept(event);
+        incidents.onEvent(event);
     }
 
     private void evictIdle(final long now)
@@ -387,6 +402,16 @@ public final class AnomalyEngine implements IntervalListener
         root.put("series_watched", series.size());
         root.put("series_ignored", seriesIgnored);
         root.put("events_opened", eventsOpened);
+        root.put("incidents_opened", incidents.opened());
+        final ArrayNode incidentsNode = root.putArray("incidents");
+        for (final IncidentGrouper.Incident incident : incidents.active())
+        {
+            incident.toJson(incidentsNode.addObject());
+        }
+        for (final IncidentGrouper.Incident incident : incidents.recent(limit))
+        {
+            incident.toJson(incidentsNode.addObject());
+        }
         final ArrayNode active = root.putArray("active");
         for (final AnomalyEvent event : activeEvents())
         {

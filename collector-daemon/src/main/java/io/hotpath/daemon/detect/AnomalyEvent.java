@@ -20,6 +20,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * @param peakAtMillis   start of the interval with the highest score
  * @param peakValue      the signal's value in that interval (seconds, ratio or calls/s)
  * @param baselineAtPeak what the detector expected in that interval
+ * @param alertMillis    start of the interval in which the event opened (the alert); {@code startMillis}
+ *                       is back-dated to the first interval of the run that opened it
+ * @param direction      {@link Direction#UP} or {@link Direction#DOWN}: which way the value moved
+ * @param agreed         the tests that agreed when the event opened, e.g. {@code point+shift}
+ *                       (the adaptive detector), else the detector's name
  */
 public record AnomalyEvent(
     long id,
@@ -33,7 +38,10 @@ public record AnomalyEvent(
     double peakScore,
     long peakAtMillis,
     double peakValue,
-    double baselineAtPeak)
+    double baselineAtPeak,
+    long alertMillis,
+    Direction direction,
+    String agreed)
 {
     public static final long OPEN = -1;
 
@@ -58,6 +66,8 @@ public record AnomalyEvent(
             .append(" signal=").append(signal.label())
             .append(" detector=").append(detector.label())
             .append(" severity=").append(severity.label())
+            .append(" direction=").append(direction.label())
+            .append(" agreed=").append(agreed)
             .append(" start=").append(Instant.ofEpochMilli(startMillis));
         if (!isOpen())
         {
@@ -82,6 +92,10 @@ public record AnomalyEvent(
         node.put("severity", severity.label());
         node.put("start", Instant.ofEpochMilli(startMillis).toString());
         node.put("start_epoch_ms", startMillis);
+        node.put("alert", Instant.ofEpochMilli(alertMillis).toString());
+        node.put("alert_epoch_ms", alertMillis);
+        node.put("direction", direction.label());
+        node.put("agreed", agreed);
         if (isOpen())
         {
             node.putNull("end");

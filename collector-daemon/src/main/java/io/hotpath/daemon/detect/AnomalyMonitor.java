@@ -22,7 +22,12 @@ public final class AnomalyMonitor
     private final EventSuppressor suppressor;
     private final LongSupplier eventIds;
 
+    private final long stepMillis;
+
     private long eventId;
+    private long alertMillis;
+    private int agreeing;
+    private boolean upward = true;
     private double peakValue = Double.NaN;
     private double baselineAtPeak = Double.NaN;
 
@@ -52,7 +57,8 @@ public final class AnomalyMonitor
         this.seriesLabels = seriesLabels;
         this.signal = signal;
         this.direction = signalSettings.direction();
-        this.detector = settings.newDetector(signalSettings.floor());
+        this.stepMillis = stepMillis;
+        this.detector = settings.newDetector(signalSettings.floor(), direction);
         this.suppressor = new EventSuppressor(settings, stepMillis);
         this.eventIds = eventIds;
     }
@@ -85,7 +91,7 @@ public final class AnomalyMonitor
     {
         final double baselineBefore = detector.baseline();
         final double deviation = Double.isNaN(value) ? Double.NaN
-            : detector.observe(value, valueCalls > 0 ? binomialNoise(baselineBefore, valueCalls) : 0);
+            : detector.observe(timeMillis, value, valueCalls > 0 ? binomialNoise(baselineBefore, valueCalls) : 0);
         final double newScore = direction.score(deviation);
         score = newScore;
 
@@ -104,6 +110,10 @@ public final class AnomalyMonitor
             case OPENED:
             {
                 eventId = eventIds.getAsLong();
+                alertMillis = timeMillis;
+                upward = !(deviation < 0);
+                agreeing = detector instanceof AdaptiveDetector adaptive ? adaptive.agreeing() : 0;
+                detector.rebase();
                 final AnomalyEvent opened = event(AnomalyEvent.OPEN);
                 if (opened.severity() == Severity.CRITICAL)
                 {
@@ -160,7 +170,9 @@ public final class AnomalyMonitor
     private AnomalyEvent event(final long endMillis)
     {
         return new AnomalyEvent(eventId, seriesKey, seriesLabels, signal, detector.kind(), suppressor.severity(),
-            suppressor.eventStart(), endMillis, suppressor.peak(), suppressor.peakAt(), peakValue, baselineAtPeak);
+            suppressor.eventStart(), endMillis, suppressor.peak(), suppressor.peakAt(), peakValue, baselineAtPeak,
+            alertMillis, upward ? Direction.UP : Direction.DOWN,
+            detector instanceof AdaptiveDetector ? AdaptiveDetector.names(agreeing) : detector.kind().label());
     }
 
     /** What the exposition attached with {@link #attachExposition}, or null. Aggregation thread only. */

@@ -39,7 +39,8 @@ public final class AnomalySettings
         "enter", "exit", "critical", "min_duration", "hold", "cooldown", "warmup", "alpha", "window", "test_window",
         "relearn_after"};
     private static final String[] SIGNAL_FIELDS = {
-        "detectors", "direction", "min_calls", "min_count", "min_deviation", "relative_min_deviation", "zscore", "mad", "levelshift"};
+        "detectors", "direction", "min_calls", "min_count", "min_deviation", "relative_min_deviation", "adaptive", "zscore", "mad",
+        "levelshift"};
 
     private final int maxSeries;
     private final int recentEvents;
@@ -110,7 +111,7 @@ public final class AnomalySettings
         final YamlNode detectorsNode = root.get("detectors");
         if (detectorsNode != null)
         {
-            detectorsNode.allowOnly("zscore", "mad", "levelshift");
+            detectorsNode.allowOnly("adaptive", "zscore", "mad", "levelshift");
             for (final DetectorKind kind : DetectorKind.values())
             {
                 final YamlNode node = detectorsNode.get(kind.label());
@@ -125,9 +126,19 @@ public final class AnomalySettings
         for (final Signal signal : Signal.values())
         {
             final SignalSettings builtInSignal = SignalSettings.defaults(signal);
+            // The fields a file sets for every signal ("detectors:") apply on top of each signal's built-in
+            // settings of that detector (latency keeps its 2-interval confirmation when only warmup is set).
+            final Map<DetectorKind, DetectorSettings> merged = new EnumMap<>(builtInSignal.detectorSettings());
+            for (final DetectorKind kind : DetectorKind.values())
+            {
+                final YamlNode named = detectorsNode == null ? null : detectorsNode.get(kind.label());
+                if (named != null)
+                {
+                    merged.put(kind, readDetector(named, builtInSignal.settings(kind)));
+                }
+            }
             signals.put(signal, new SignalSettings(builtInSignal.detectors(), builtInSignal.direction(),
-                builtInSignal.minCount(), builtInSignal.minDeviation(), builtInSignal.relativeMinDeviation(),
-                detectorDefaults));
+                builtInSignal.minCount(), builtInSignal.minDeviation(), builtInSignal.relativeMinDeviation(), merged));
         }
         final YamlNode signalsNode = root.get("signals");
         if (signalsNode != null)

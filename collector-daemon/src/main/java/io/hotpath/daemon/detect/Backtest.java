@@ -23,8 +23,59 @@ public final class Backtest
     {
     }
 
+    /** An event of a replay with the rows where it started (back-dated) and where it opened (the alert). */
+    public record Replayed(AnomalyEvent event, int startRow, int alertRow)
+    {
+    }
+
+    /**
+     * Replays every row of {@code series} as one interval of {@code stepMillis}, in file order (rows
+     * with repeated or out-of-order timestamps too), through one monitor of {@code kind}; the events
+     * carry the rows' own timestamps. An event still open at the end is closed there.
+     */
+    public static List<Replayed> replay(
+        final CsvSeries series, final Signal signal, final SignalSettings settings, final DetectorKind kind,
+        final long stepMillis)
+    {
+        final long[] ids = {0};
+        final AnomalyMonitor monitor = new AnomalyMonitor(series.name(), Map.of(), signal, settings, kind, stepMillis,
+            () -> ++ids[0]);
+        final long origin = series.size() == 0 ? 0 : series.time(0);
+        final List<AnomalyEvent> events = new ArrayList<>();
+        for (int i = 0; i < series.size(); i++)
+        {
+            final AnomalyEvent event = monitor.observe(origin + i * stepMillis, series.value(i));
+            if (event != null && !event.isOpen())
+            {
+                events.add(event);
+            }
+        }
+        final AnomalyEvent stillOpen = monitor.close();
+        if (stillOpen != null)
+        {
+            events.add(stillOpen);
+        }
+        final List<Replayed> replayed = new ArrayList<>(events.size());
+        for (final AnomalyEvent e : events)
+        {
+            final int startRow = row(e.startMillis(), origin, stepMillis, series.size());
+            final int alertRow = row(e.alertMillis(), origin, stepMillis, series.size());
+            final int endRow = row(e.endMillis() - stepMillis, origin, stepMillis, series.size());
+            final int peakRow = row(e.peakAtMillis(), origin, stepMillis, series.size());
+            replayed.add(new Replayed(new AnomalyEvent(e.id(), e.seriesKey(), e.labels(), e.signal(), e.detector(),
+                e.severity(), series.time(startRow), series.time(endRow) + stepMillis, e.peakScore(), series.time(peakRow),
+                e.peakValue(), e.baselineAtPeak(), series.time(alertRow), e.direction(), e.agreed()), startRow, alertRow));
+        }
+        return replayed;
+    }
+
+    private static int row(final long time, final long origin, final long stepMillis, final int rows)
+    {
+        return (int)Math.max(0, Math.min(rows - 1, (time - origin) / stepMillis));
+    }
+
     /** Events of one detector over a series, with their scoring when labels exist. */
-    public record Result(DetectorKind detector, List<AnomalyEvent> events, Evaluation evaluation)
+    public record Result(DetectorKind detector, List<AnomalyEvent> events, int[] alertRows, Evaluation evaluation)
     {
     }
 
@@ -81,26 +132,17 @@ public final class Backtest
         final long detectionWindowMillis)
     {
         final List<Result> results = new ArrayList<>();
-        final long[] ids = {0};
         for (final DetectorKind kind : kinds)
         {
-            final AnomalyMonitor monitor = new AnomalyMonitor(series.name(), Map.of(), signal, settings,
-                kind, stepMillis, () -> ++ids[0]);
-            final List<AnomalyEvent> events = new ArrayList<>();
-            for (int i = 0; i < series.size(); i++)
+            final List<Replayed> replayed = replay(series, signal, settings, kind, stepMillis);
+            final List<AnomalyEvent> events = new ArrayList<>(replayed.size());
+            final int[] alertRows = new int[replayed.size()];
+            for (int i = 0; i < alertRows.length; i++)
             {
-                final AnomalyEvent event = monitor.observe(series.time(i), series.value(i));
-                if (event != null && !event.isOpen())
-                {
-                    events.add(event);
-                }
+                events.add(replayed.get(i).event());
+                alertRows[i] = replayed.get(i).alertRow();
             }
-            final AnomalyEvent stillOpen = monitor.close();
-            if (stillOpen != null)
-            {
-                events.add(stillOpen);
-            }
-            results.add(new Result(kind, events, evaluate(events, labels, detectionWindowMillis)));
+            results.add(new Result(kind, events, alertRows, evaluate(events, labels, detectionWindowMillis)));
         }
         return results;
     }

@@ -38,26 +38,43 @@ import picocli.CommandLine.Spec;
         "With a label column or --labels, also prints precision, recall and F1."},
     footer = {
         "",
-        "Timestamps: epoch seconds, epoch milliseconds or ISO-8601; each row is one interval (the daemon's is 1s).",
+        "Timestamps: epoch seconds, epoch milliseconds, ISO-8601 (zone optional, UTC without) or YYYY-MM-DD HH:MM:SS;",
+        "each row is one interval (the daemon's is 1s); repeated or out-of-order timestamps are kept and counted.",
+        "Durations in settings count intervals: min_duration 2s = 2 rows, whatever the row spacing.",
+        "Score a labelled corpus: --corpus DIR --windows combined_windows.json (NAB standard profile and F1).",
         "Exit status: 0 done, 1 bad input file, 2 bad options."})
 public final class BacktestCommand implements Callable<Integer>
 {
     @Spec
     private CommandSpec spec;
 
-    @Option(names = "--csv", required = true, paramLabel = "FILE", description = "timestamp,value[,label] CSV to replay")
+    @Option(names = "--csv", paramLabel = "FILE", description = "timestamp,value[,label] CSV to replay")
     private Path csv;
 
-    @Option(names = "--detector", paramLabel = "NAME", defaultValue = "all",
-        description = "zscore, mad, levelshift or all (default: ${DEFAULT-VALUE})")
+    @Option(names = "--corpus", paramLabel = "DIR",
+        description = "replay every file --windows names (paths relative to DIR) and score the corpus")
+    private Path corpus;
+
+    @Option(names = "--windows", paramLabel = "FILE",
+        description = "anomaly windows as in NAB's combined_windows.json; scores alerts with NAB's standard profile and F1")
+    private Path windowsFile;
+
+    @Option(names = "--interval", paramLabel = "DURATION",
+        description = "the series' interval (default: the median spacing of the rows); durations in settings count intervals")
+    private String interval;
+
+    @Option(names = "--detector", paramLabel = "NAME", defaultValue = "default",
+        description = "default (the signal's detectors, as the daemon runs them), adaptive, zscore, mad, levelshift or all "
+            + "(each one alone) (default: ${DEFAULT-VALUE})")
     private String detector;
 
     @Option(names = "--labels", paramLabel = "FILE",
         description = "known anomalies, one per line: start,end (or one timestamp); overrides a label column")
     private Path labelsFile;
 
-    @Option(names = "--signal", paramLabel = "SIGNAL", defaultValue = "latency_p99",
-        description = "start from the daemon's settings for latency_p99, error_ratio or throughput (default: ${DEFAULT-VALUE})")
+    @Option(names = "--signal", paramLabel = "SIGNAL", defaultValue = "value",
+        description = "start from the daemon's settings for latency_p99, error_ratio or throughput, or value: any series, "
+            + "both directions, floors learnt from the series only (default: ${DEFAULT-VALUE})")
     private String signal;
 
     @Option(names = "--settings", paramLabel = "FILE", description = "the daemon's anomaly settings YAML to start from")
@@ -123,13 +140,24 @@ public final class BacktestCommand implements Callable<Integer>
         final Signal baseSignal;
         final List<DetectorKind> kinds;
         final long detectionWindowMillis;
+        final long intervalMillis;
         final SignalSettings settings;
         try
         {
-            baseSignal = Signal.fromLabel(signal);
-            kinds = detector.equals("all") ? List.of(DetectorKind.values()) : List.of(DetectorKind.fromLabel(detector));
+            baseSignal = signal.equals(GENERIC) ? Signal.THROUGHPUT : Signal.fromLabel(signal);
             detectionWindowMillis = Durations.parse(detectionWindow).toMillis();
+            intervalMillis = interval == null ? 0 : Durations.parse(interval).toMillis();
             settings = settings(baseSignal);
+            kinds = detector.equals("all") ? List.of(DetectorKind.values())
+                : detector.equals("default") ? settings.detectors() : List.of(DetectorKind.fromLabel(detector));
+            if ((csv == null) == (corpus == null))
+            {
+                throw new IllegalArgumentException("give --csv FILE or --corpus DIR (with --windows FILE)");
+            }
+            if (corpus != null && windowsFile == null)
+            {
+                throw new IllegalArgumentException("--corpus needs --windows FILE");
+            }
         }
         catch (final IllegalArgumentException e)
         {
@@ -142,6 +170,10 @@ public final class BacktestCommand implements Callable<Integer>
             return 1;
         }
 
+        if (windowsFile != null)
+        {
+            return scoreWindows(out, err, baseSignal, withDetectors(settings, kinds), intervalMillis);
+        }
         final CsvSeries series;
         final List<CsvSeries.LabelWindow> labels;
         try
@@ -160,8 +192,9 @@ public final class BacktestCommand implements Callable<Integer>
             return 1;
         }
         final boolean scored = labelsFile != null || series.labelled();
+        final long step = intervalMillis > 0 ? intervalMillis : series.stepMillis();
         final List<Backtest.Result> results =
-            Backtest.run(series, baseSignal, settings, kinds, series.stepMillis(), labels, detectionWindowMillis);
+            Backtest.run(series, baseSignal, settings, kinds, step, labels, detectionWindowMillis);
         if (json)
         {
             printJson(out, series, labels, scored, settings, results, detectionWindowMillis);
@@ -174,11 +207,65 @@ public final class BacktestCommand implements Callable<Integer>
         return 0;
     }
 
+    /** {@code --signal value}: a series of unknown meaning. */
+    private static final String GENERIC = "value";
+
+    private static SignalSettings withDetectors(final SignalSettings s, final List<DetectorKind> kinds)
+    {
+        return new SignalSettings(kinds, s.direction(), s.minCount(), s.minDeviation(), s.relativeMinDeviation(),
+            s.detectorSettings());
+    }
+
+    private int scoreWindows(final PrintWriter out, final PrintWriter err, final Signal baseSignal,
+        final SignalSettings settings, final long intervalMillis)
+    {
+        try
+        {
+            final Map<String, List<WindowScorer.Window>> windows = WindowScorer.readWindows(windowsFile);
+            final List<CorpusScore.FileResult> results;
+            if (corpus != null)
+            {
+                results = CorpusScore.run(corpus, windows, baseSignal, settings, intervalMillis);
+            }
+            else
+            {
+                final String name = csv.getFileName().toString();
+                final List<WindowScorer.Window> own = windows.entrySet().stream()
+                    .filter(e -> e.getKey().equals(csv.toString()) || Path.of(e.getKey()).getFileName().toString().equals(name))
+                    .map(Map.Entry::getValue).findFirst().orElse(List.of());
+                results = List.of(CorpusScore.scoreSeries(name, CsvSeries.read(csv), own, baseSignal, settings,
+                    intervalMillis));
+            }
+            if (json)
+            {
+                CorpusScore.printJson(out, results);
+            }
+            else
+            {
+                CorpusScore.printText(out, results);
+            }
+            out.flush();
+            return 0;
+        }
+        catch (final CsvSeries.CsvException e)
+        {
+            err.println("backtest: " + e.getMessage());
+            return 1;
+        }
+        catch (final IOException e)
+        {
+            err.println("backtest: cannot read: " + e);
+            return 1;
+        }
+    }
+
     private SignalSettings settings(final Signal baseSignal) throws ConfigException
     {
+        final boolean generic = signal.equals(GENERIC);
         final AnomalySettings anomalySettings =
             settingsFile != null ? AnomalySettings.load(settingsFile) : AnomalySettings.defaults();
-        final SignalSettings base = anomalySettings.forMetric(metric).get(baseSignal);
+        final SignalSettings base = generic && settingsFile == null
+            ? SignalSettings.generic() : anomalySettings.forMetric(metric).get(baseSignal);
         final Map<DetectorKind, DetectorSettings> detectors = new EnumMap<>(DetectorKind.class);
         for (final DetectorKind kind : DetectorKind.values())
         {
@@ -201,10 +288,10 @@ public final class BacktestCommand implements Callable<Integer>
         }
         return new SignalSettings(
             base.detectors(),
-            direction != null ? Direction.fromLabel(direction) : base.direction(),
+            direction != null ? Direction.fromLabel(direction) : generic ? Direction.BOTH : base.direction(),
             base.minCount(),
-            minDeviation != null ? minDeviation : base.minDeviation(),
-            relativeMinDeviation != null ? relativeMinDeviation : base.relativeMinDeviation(),
+            minDeviation != null ? minDeviation : generic ? 0 : base.minDeviation(),
+            relativeMinDeviation != null ? relativeMinDeviation : generic ? 0 : base.relativeMinDeviation(),
             detectors);
     }
 
@@ -286,6 +373,8 @@ public final class BacktestCommand implements Callable<Integer>
         root.put("csv", series.name());
         root.put("rows", series.size());
         root.put("step_ms", series.stepMillis());
+        root.put("repeated_timestamps", series.repeatedTimestamps());
+        root.put("out_of_order_timestamps", series.outOfOrderTimestamps());
         root.put("direction", settings.direction().label());
         root.put("labelled_anomalies", scored ? labels.size() : 0);
         final ArrayNode detectors = root.putArray("detectors");
@@ -297,6 +386,11 @@ public final class BacktestCommand implements Callable<Integer>
             for (final AnomalyEvent event : result.events())
             {
                 event.toJson(events.addObject());
+            }
+            final ArrayNode alertRows = node.putArray("alert_rows");
+            for (final int row : result.alertRows())
+            {
+                alertRows.add(row);
             }
             if (scored)
             {

@@ -7,16 +7,25 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeFormatterBuilder;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * A series read from a {@code timestamp,value[,label]} CSV for the backtest. Timestamps are epoch
- * seconds (decimals allowed), epoch milliseconds (integers from 10^11 on) or ISO-8601 instants;
- * they mark the start of each interval and must increase. A value may be empty or {@code NaN}
+ * seconds (decimals allowed), epoch milliseconds (integers from 10^11 on), ISO-8601 with or without
+ * a zone ({@code 2026-01-01T00:00:00Z}, {@code 2026-01-01T01:00:00+01:00}, {@code 2026-01-01T00:00:00})
+ * or {@code YYYY-MM-DD HH:MM:SS[.fff]}; a time without a zone is UTC. They mark the start of each
+ * interval. Rows are replayed in file order, one interval each: a timestamp equal to the previous
+ * row's (a DST hour written twice) or earlier than it is kept and counted
+ * ({@link #repeatedTimestamps()}, {@link #outOfOrderTimestamps()}), not rejected. A value may be empty or {@code NaN}
  * (no data in that interval). The optional label is {@code 1}/{@code true} for points inside a
  * known anomaly, {@code 0}/{@code false}/empty otherwise. A first line that is not data is a header;
  * blank lines and lines starting with {@code #} are skipped. Errors name the file, line and column.
@@ -31,15 +40,20 @@ public final class CsvSeries
     private final double[] values;
     private final boolean[] labels;
     private final boolean labelled;
+    private final int repeated;
+    private final int outOfOrder;
 
     private CsvSeries(
-        final String name, final long[] times, final double[] values, final boolean[] labels, final boolean labelled)
+        final String name, final long[] times, final double[] values, final boolean[] labels, final boolean labelled,
+        final int repeated, final int outOfOrder)
     {
         this.name = name;
         this.times = times;
         this.values = values;
         this.labels = labels;
         this.labelled = labelled;
+        this.repeated = repeated;
+        this.outOfOrder = outOfOrder;
     }
 
     /** Bad input: the message names source, line and column. */
@@ -74,6 +88,8 @@ public final class CsvSeries
         final List<Double> values = new ArrayList<>();
         final List<Boolean> labels = new ArrayList<>();
         boolean labelled = false;
+        int repeated = 0;
+        int outOfOrder = 0;
         boolean firstRow = true;
         int columns = -1;
         int lineNumber = 0;
@@ -117,13 +133,13 @@ public final class CsvSeries
             if (time == null)
             {
                 throw new CsvException(name, lineNumber, 1, "timestamp",
-                    "expected epoch seconds, epoch milliseconds or an ISO-8601 instant, got \"" + fields[0].strip() + '"');
+                    TIMESTAMP_FORMATS + ", got \"" + fields[0].strip() + '"');
             }
-            if (!times.isEmpty() && time <= times.get(times.size() - 1))
+            if (!times.isEmpty())
             {
-                throw new CsvException(name, lineNumber, 1, "timestamp",
-                    "timestamps must increase; " + Instant.ofEpochMilli(time) + " is not after the previous row's "
-                        + Instant.ofEpochMilli(times.get(times.size() - 1)));
+                final long previous = times.get(times.size() - 1);
+                repeated += time == previous ? 1 : 0;
+                outOfOrder += time < previous ? 1 : 0;
             }
             final String valueText = fields[1].strip();
             final double value;
@@ -174,8 +190,19 @@ public final class CsvSeries
         {
             labelArray[i] = labels.get(i);
         }
-        return new CsvSeries(name, timeArray, valueArray, labelArray, labelled);
+        return new CsvSeries(name, timeArray, valueArray, labelArray, labelled, repeated, outOfOrder);
     }
+
+    static final String TIMESTAMP_FORMATS =
+        "expected epoch seconds, epoch milliseconds, ISO-8601 (zone optional) or YYYY-MM-DD HH:MM:SS";
+
+    /** ISO-8601 date-time without a zone, with a 'T' or a space between date and time: taken as UTC. */
+    private static final DateTimeFormatter LOCAL = new DateTimeFormatterBuilder()
+        .append(DateTimeFormatter.ISO_LOCAL_DATE)
+        .optionalStart().appendLiteral('T').optionalEnd()
+        .optionalStart().appendLiteral(' ').optionalEnd()
+        .append(DateTimeFormatter.ISO_LOCAL_TIME)
+        .toFormatter(Locale.ROOT);
 
     /** Epoch milliseconds, or null when the text is no timestamp. */
     static Long parseTimestamp(final String text)
@@ -213,9 +240,41 @@ public final class CsvSeries
             }
             catch (final DateTimeParseException e2)
             {
+                return parseLocal(text);
+            }
+        }
+    }
+
+    private static Long parseLocal(final String text)
+    {
+        try
+        {
+            return LocalDateTime.parse(text, LOCAL).toInstant(ZoneOffset.UTC).toEpochMilli();
+        }
+        catch (final DateTimeParseException e)
+        {
+            // "2026-01-01 00:00:00+01:00": a zone after a space-separated time
+            try
+            {
+                return OffsetDateTime.parse(text.replace(' ', 'T')).toInstant().toEpochMilli();
+            }
+            catch (final DateTimeParseException e2)
+            {
                 return null;
             }
         }
+    }
+
+    /** Rows whose timestamp equals the previous row's (kept: replayed as their own interval). */
+    public int repeatedTimestamps()
+    {
+        return repeated;
+    }
+
+    /** Rows whose timestamp is before the previous row's (kept in file order). */
+    public int outOfOrderTimestamps()
+    {
+        return outOfOrder;
     }
 
     public String name()
@@ -249,20 +308,27 @@ public final class CsvSeries
         return labels[index];
     }
 
-    /** The typical spacing of the rows: the median difference of consecutive timestamps (1000 for one row). */
+    /**
+     * The typical spacing of the rows: the median of the positive differences of consecutive
+     * timestamps (1000 for one row or none positive).
+     */
     public long stepMillis()
     {
-        if (times.length < 2)
+        final long[] diffs = new long[Math.max(0, times.length - 1)];
+        int n = 0;
+        for (int i = 1; i < times.length; i++)
+        {
+            if (times[i] > times[i - 1])
+            {
+                diffs[n++] = times[i] - times[i - 1];
+            }
+        }
+        if (n == 0)
         {
             return 1000;
         }
-        final long[] diffs = new long[times.length - 1];
-        for (int i = 1; i < times.length; i++)
-        {
-            diffs[i - 1] = times[i] - times[i - 1];
-        }
-        Arrays.sort(diffs);
-        return diffs[diffs.length / 2];
+        Arrays.sort(diffs, 0, n);
+        return diffs[n / 2];
     }
 
     /** The labelled anomalies: each run of labelled rows as a window [first row, last row + step). */
@@ -326,7 +392,7 @@ public final class CsvSeries
             if (start == null)
             {
                 throw new CsvException(name, lineNumber, 1, "start",
-                    "expected epoch seconds, epoch milliseconds or an ISO-8601 instant, got \"" + fields[0].strip() + '"');
+                    TIMESTAMP_FORMATS + ", got \"" + fields[0].strip() + '"');
             }
             long end = start + stepMillis;
             if (fields.length == 2)
@@ -335,7 +401,7 @@ public final class CsvSeries
                 if (parsedEnd == null)
                 {
                     throw new CsvException(name, lineNumber, 2, "end",
-                        "expected epoch seconds, epoch milliseconds or an ISO-8601 instant, got \"" + fields[1].strip() + '"');
+                        TIMESTAMP_FORMATS + ", got \"" + fields[1].strip() + '"');
                 }
                 if (parsedEnd <= start)
                 {

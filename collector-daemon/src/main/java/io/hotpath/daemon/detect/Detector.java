@@ -27,6 +27,23 @@ public interface Detector
      */
     double observe(double value, double noiseFloor);
 
+    /**
+     * As {@link #observe(double, double)} for the interval starting at {@code timeMillis} (epoch
+     * milliseconds): detectors with a time-of-day baseline use it.
+     */
+    default double observe(final long timeMillis, final double value, final double noiseFloor)
+    {
+        return observe(value, noiseFloor);
+    }
+
+    /**
+     * An event just opened on this detector's score: a detector that can, relearns its baseline from
+     * the values that follow (a lasting shift becomes the new normal).
+     */
+    default void rebase()
+    {
+    }
+
     /** The value the detector expected (mean or median), NaN before the first value. */
     double baseline();
 

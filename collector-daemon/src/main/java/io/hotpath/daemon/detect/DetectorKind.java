@@ -8,7 +8,9 @@ public enum DetectorKind
     /** {@link MedianMadDetector}: distance from a rolling median, in robust standard deviations (MAD). */
     MAD("mad"),
     /** {@link LevelShiftDetector}: shift of a short window's median against the window before it. */
-    LEVEL_SHIFT("levelshift");
+    LEVEL_SHIFT("levelshift"),
+    /** {@link AdaptiveDetector}: point, shift, spread and range tests on a learnt normalisation, fused (the default). */
+    ADAPTIVE("adaptive");
 
     private final String label;
 
@@ -31,6 +33,6 @@ public enum DetectorKind
                 return kind;
             }
         }
-        throw new IllegalArgumentException("unknown detector \"" + label + "\"; expected zscore, mad or levelshift");
+        throw new IllegalArgumentException("unknown detector \"" + label + "\"; expected adaptive, zscore, mad or levelshift");
     }
 }

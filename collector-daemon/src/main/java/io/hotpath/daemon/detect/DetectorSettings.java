@@ -56,7 +56,7 @@ public record DetectorSettings(
         {
             throw new IllegalArgumentException(kind.label() + ": window >= 3, test_window >= 1, relearn_after >= 0");
         }
-        final int maxWarmup = kind == DetectorKind.ZSCORE ? 100_000 : window;
+        final int maxWarmup = kind == DetectorKind.ZSCORE || kind == DetectorKind.ADAPTIVE ? 100_000 : window;
         if (warmup < 3 || warmup > maxWarmup)
         {
             throw new IllegalArgumentException(
@@ -84,14 +84,51 @@ public record DetectorSettings(
             case ZSCORE -> new DetectorSettings(kind, 3.0, 2.0, 10.0, minDuration, hold, cooldown, 30, 0.05, 120, 10, 60);
             case MAD -> new DetectorSettings(kind, 3.5, 2.5, 12.0, minDuration, hold, cooldown, 30, 0.05, 120, 10, 60);
             case LEVEL_SHIFT -> new DetectorSettings(kind, 3.0, 1.5, 10.0, minDuration, hold, cooldown, 30, 0.05, 60, 10, 60);
+            case ADAPTIVE -> adaptiveDefaults();
         };
     }
+
+    /**
+     * The adaptive detector's defaults, counted in intervals (1 s in the daemon, a row in
+     * {@code backtest}): enter 5 (σ of each test's own learnt distribution), exit 3, critical 20;
+     * opens on the first interval at or above enter (latency and error ratio: two, see
+     * {@link SignalSettings#defaults}), closes after 5 below exit, then 120 intervals of cool-down
+     * (one alert per change); 30 values of warm-up; level weight 0.02 per value; the tests' own
+     * distributions learnt over 500 values; shift and spread tests over the last 12; after an event
+     * the level is relearnt from the next 20 values. Chosen on the generated corpus of
+     * {@code DetectionScoreTest} (results in benchmarks/RESULTS-detect.md), not on any public corpus.
+     */
+    static DetectorSettings adaptiveDefaults()
+    {
+        return new DetectorSettings(DetectorKind.ADAPTIVE, ADAPTIVE_ENTER, ADAPTIVE_EXIT, ADAPTIVE_CRITICAL,
+            Duration.ofSeconds(ADAPTIVE_MIN_DURATION), Duration.ofSeconds(ADAPTIVE_HOLD), Duration.ofSeconds(ADAPTIVE_COOLDOWN),
+            ADAPTIVE_WARMUP, ADAPTIVE_ALPHA, ADAPTIVE_WINDOW, ADAPTIVE_TEST_WINDOW, ADAPTIVE_RELEARN);
+    }
+
+    private static final double ADAPTIVE_ENTER = 5.0;
+    private static final double ADAPTIVE_EXIT = 3.0;
+    private static final double ADAPTIVE_CRITICAL = 20.0;
+    private static final int ADAPTIVE_MIN_DURATION = 1;
+    private static final int ADAPTIVE_HOLD = 5;
+    private static final int ADAPTIVE_COOLDOWN = 120;
+    private static final int ADAPTIVE_WARMUP = 30;
+    private static final double ADAPTIVE_ALPHA = 0.02;
+    private static final int ADAPTIVE_WINDOW = 500;
+    private static final int ADAPTIVE_TEST_WINDOW = 12;
+    private static final int ADAPTIVE_RELEARN = 20;
 
     /** A detector built from these settings for a signal whose spread never goes below {@code floor}. */
     public Detector newDetector(final Detector.ScaleFloor floor)
     {
+        return newDetector(floor, Direction.BOTH);
+    }
+
+    /** As {@link #newDetector(Detector.ScaleFloor)}, for a signal watched in {@code direction}. */
+    public Detector newDetector(final Detector.ScaleFloor floor, final Direction direction)
+    {
         return switch (kind)
         {
+            case ADAPTIVE -> new AdaptiveDetector(alpha, window, testWindow, warmup, enter, relearnAfter, direction, floor);
             case ZSCORE -> new EwmaZScoreDetector(alpha, warmup, enter, floor);
             case MAD -> new MedianMadDetector(window, warmup, enter, relearnAfter, floor);
             case LEVEL_SHIFT -> new LevelShiftDetector(testWindow, window, warmup, floor);

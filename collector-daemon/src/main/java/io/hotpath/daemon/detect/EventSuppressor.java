@@ -14,6 +14,10 @@ package io.hotpath.daemon.detect;
  * </pre>
  *
  * Time is the start of each interval in epoch milliseconds; an interval lasts {@code stepMillis}.
+ * <b>Durations count intervals</b>: the settings are written in the daemon's 1-second intervals
+ * ({@code min_duration: 2s} = 2 intervals), so on a series whose interval is {@code stepMillis}
+ * they last {@code stepMillis / 1 s} times as long (2 rows of 5-minute data = 10 minutes): one
+ * setting behaves the same on 1 s and 5 min data.
  * An event starts at the first interval of the run that opened it and ends at the end of the last
  * interval whose score was at or above {@code exit}. A NaN score (warming up, no data) is quiet.
  * Single-threaded.
@@ -58,10 +62,20 @@ public final class EventSuppressor
         this.enter = settings.enter();
         this.exit = settings.exit();
         this.critical = settings.critical();
-        this.minDurationMillis = settings.minDuration().toMillis();
-        this.holdMillis = settings.hold().toMillis();
-        this.cooldownMillis = settings.cooldown().toMillis();
+        this.minDurationMillis = inIntervals(settings.minDuration().toMillis(), stepMillis);
+        this.holdMillis = inIntervals(settings.hold().toMillis(), stepMillis);
+        this.cooldownMillis = inIntervals(settings.cooldown().toMillis(), stepMillis);
         this.stepMillis = stepMillis;
+    }
+
+    /** The daemon's interval, in which durations are written. */
+    static final long DAEMON_INTERVAL_MILLIS = 1000;
+
+    /** A duration written in daemon intervals, on a series of {@code stepMillis} intervals. */
+    static long inIntervals(final long settingMillis, final long stepMillis)
+    {
+        return stepMillis == DAEMON_INTERVAL_MILLIS ? settingMillis
+            : Math.round(settingMillis / (double)DAEMON_INTERVAL_MILLIS * stepMillis);
     }
 
     /** Feeds the score of the interval starting at {@code timeMillis}; times must increase. */

@@ -60,15 +60,36 @@ public record SignalSettings(
         {
             settings.put(kind, DetectorSettings.defaults(kind));
         }
+        // One second is a short look: a latency or error-ratio value rests on few calls, a throughput
+        // second on a busy host's scheduling (a stalled closed loop catching up). Two anomalous
+        // intervals in a row open an event (or one critical value on enough calls, see AnomalyEngine).
+        final Map<DetectorKind, DetectorSettings> confirmed = new EnumMap<>(settings);
+        final DetectorSettings adaptive = settings.get(DetectorKind.ADAPTIVE);
+        confirmed.put(DetectorKind.ADAPTIVE,
+            adaptive.withSuppression(java.time.Duration.ofSeconds(2), adaptive.hold(), adaptive.cooldown()));
         return switch (signal)
         {
             case LATENCY_P99 -> new SignalSettings(
-                List.of(DetectorKind.MAD, DetectorKind.LEVEL_SHIFT), Direction.UP, 20, 0.001, 0.05, settings);
+                List.of(DetectorKind.ADAPTIVE), Direction.UP, 20, 0.001, 0.0, confirmed);
             case ERROR_RATIO -> new SignalSettings(
-                List.of(DetectorKind.ZSCORE, DetectorKind.LEVEL_SHIFT), Direction.UP, 20, 0.01, 0.0, settings);
+                List.of(DetectorKind.ADAPTIVE), Direction.UP, 20, 0.01, 0.0, confirmed);
             case THROUGHPUT -> new SignalSettings(
-                List.of(DetectorKind.ZSCORE, DetectorKind.LEVEL_SHIFT), Direction.BOTH, 0, 1.0, 0.05, settings);
+                List.of(DetectorKind.ADAPTIVE), Direction.BOTH, 0, 0.0, 0.0, confirmed);
         };
+    }
+
+    /**
+     * A series of unknown meaning ({@code backtest --signal value}): the default detectors, both
+     * directions, no fixed floors (only those learnt from the series).
+     */
+    public static SignalSettings generic()
+    {
+        final Map<DetectorKind, DetectorSettings> settings = new EnumMap<>(DetectorKind.class);
+        for (final DetectorKind kind : DetectorKind.values())
+        {
+            settings.put(kind, DetectorSettings.defaults(kind));
+        }
+        return new SignalSettings(List.of(DetectorKind.ADAPTIVE), Direction.BOTH, 0, 0.0, 0.0, settings);
     }
 
     public Detector.ScaleFloor floor()

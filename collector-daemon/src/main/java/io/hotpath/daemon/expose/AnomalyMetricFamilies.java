@@ -36,6 +36,8 @@ public final class AnomalyMetricFamilies implements MetricFamilySource
         + "baseline (NaN while warming up or without data).";
     static final String EVENTS_HELP = "Anomaly events opened, by the severity known when they opened.";
     static final String ACTIVE_HELP = "1 while an anomaly event is open.";
+    static final String INCIDENTS_HELP = "Anomaly incidents opened: events of any series and signal that start together.";
+    static final String INCIDENTS_ACTIVE_HELP = "Anomaly incidents open now.";
     /** Scores are written to this many decimals: plenty for a threshold in standard deviations, and cheap to format. */
     private static final double SCORE_SCALE = 1000.0;
 
@@ -80,6 +82,10 @@ public final class AnomalyMetricFamilies implements MetricFamilySource
             final AnomalyMonitor monitor = shown.get(i);
             writer.sample("", labels(monitor), null, null, null, null, monitor.active() ? 1L : 0L);
         }
+        writer.family(counterFamily(MetricNames.ANOMALY_INCIDENTS_TOTAL), MetricType.COUNTER, INCIDENTS_HELP);
+        writer.sample("_total", Labels.of(), null, null, null, null, engine.incidents().opened());
+        writer.family(MetricNames.ANOMALY_INCIDENTS_ACTIVE, MetricType.GAUGE, INCIDENTS_ACTIVE_HELP);
+        writer.sample("", Labels.of(), null, null, null, null, engine.incidents().active().size());
         shown.clear();
         withEvents.clear();
     }

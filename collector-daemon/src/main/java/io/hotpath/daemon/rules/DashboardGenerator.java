@@ -57,6 +57,10 @@ public final class DashboardGenerator
             "sum(rate(" + MetricNames.CALLS_TOTAL + "{" + SEL + ",outcome=\"error\"}[5m])) / sum(rate("
                 + MetricNames.CALLS_TOTAL + "{" + SEL + "}[5m]))");
         layout.stat("Open anomalies", "short", "sum(" + MetricNames.ANOMALY_ACTIVE + "{" + SEL + "}) or vector(0)");
+        // Incidents are per daemon (events of several series grouped): no series labels to select on.
+        layout.stat("Open incidents", "short", "sum(" + MetricNames.ANOMALY_INCIDENTS_ACTIVE + ") or vector(0)");
+        layout.stat("Incidents, last hour", "short",
+            "sum(increase(" + MetricNames.ANOMALY_INCIDENTS_TOTAL + "[1h])) or vector(0)");
         layout.stat("Lowest SLO budget left", "percentunit", "min(" + MetricNames.SLO_ERROR_BUDGET_REMAINING_RATIO + ")");
         layout.timeseries("Calls / s by hot path", "reqps",
             target("sum by (service, metric) (rate(" + MetricNames.CALLS_TOTAL + "{" + SEL + "}" + RATE + "))",

@@ -25,6 +25,8 @@ public final class MetricNames
     public static final String ANOMALY_SCORE = "hotpath_anomaly_score";
     public static final String ANOMALIES_TOTAL = "hotpath_anomalies_total";
     public static final String ANOMALY_ACTIVE = "hotpath_anomaly_active";
+    public static final String ANOMALY_INCIDENTS_TOTAL = "hotpath_anomaly_incidents_total";
+    public static final String ANOMALY_INCIDENTS_ACTIVE = "hotpath_anomaly_incidents_active";
 
     // SLOs.
     public static final String SLO_TARGET_RATIO = "hotpath_slo_target_ratio";
@@ -73,7 +75,7 @@ public final class MetricNames
     /** Every family of METRICS.md except the {@code jvm_*} and {@code process_*} ones of simpleclient_hotspot. */
     public static final List<String> EXPOSED = List.of(
         DURATION_SECONDS, DURATION_QUANTILE_SECONDS, CALLS_TOTAL, PAYLOAD_BYTES_TOTAL, LATE_SAMPLES_TOTAL,
-        ANOMALY_SCORE, ANOMALIES_TOTAL, ANOMALY_ACTIVE,
+        ANOMALY_SCORE, ANOMALIES_TOTAL, ANOMALY_ACTIVE, ANOMALY_INCIDENTS_TOTAL, ANOMALY_INCIDENTS_ACTIVE,
         SLO_TARGET_RATIO, SLO_SLI_RATIO, SLO_BURN_RATE, SLO_ERROR_BUDGET_REMAINING_RATIO,
         SLO_ERROR_BUDGET_CONSUMED_RATIO, SLO_EVENTS_TOTAL, SLO_ALERT_ACTIVE,
         AGENT_SAMPLES_RECORDED_TOTAL, AGENT_SAMPLES_DROPPED_TOTAL, AGENT_SAMPLES_DRAINED_TOTAL,

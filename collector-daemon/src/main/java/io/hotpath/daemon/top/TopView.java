@@ -186,7 +186,24 @@ public final class TopView
     {
         final JsonNode active = anomalies.path("active");
         lines.add("");
-        lines.add("ANOMALIES: " + active.size() + " active, " + anomalies.path("events_opened").asLong() + " opened since start");
+        final JsonNode incidents = anomalies.path("incidents");
+        int openIncidents = 0;
+        for (final JsonNode incident : incidents)
+        {
+            openIncidents += incident.path("state").asText().equals("open") ? 1 : 0;
+        }
+        lines.add("ANOMALIES: " + active.size() + " active, " + anomalies.path("events_opened").asLong() + " opened since start"
+            + (incidents.isMissingNode() ? "" : "; incidents: " + openIncidents + " open, "
+                + anomalies.path("incidents_opened").asLong() + " since start"));
+        for (final JsonNode incident : incidents)
+        {
+            if (incident.path("state").asText().equals("open"))
+            {
+                lines.add(String.format(Locale.ROOT, "  INCIDENT #%d %s %s since %s: %d series/signals",
+                    incident.path("id").asLong(), incident.path("severity").asText().toUpperCase(Locale.ROOT),
+                    incident.path("direction").asText(), clock(incident.path("start").asText()), incident.path("members").size()));
+            }
+        }
         for (final JsonNode event : active)
         {
             lines.add(String.format(Locale.ROOT, "  %-8s %s %s (%s) since %s, peak %.1f sigma at %s",

@@ -40,7 +40,7 @@ class AnomalySettingsTest
         final SignalSettings latency = settings.forMetric("p2p_connect").get(Signal.LATENCY_P99);
         assertEquals(List.of(DetectorKind.ZSCORE, DetectorKind.MAD), latency.detectors());
         assertEquals(0.002, latency.minDeviation());
-        assertEquals(0.05, latency.relativeMinDeviation(), "not named: built-in default");
+        assertEquals(0.0, latency.relativeMinDeviation(), "not named: built-in default (the spread is learnt)");
         assertEquals(4.0, latency.settings(DetectorKind.ZSCORE).enter());
         assertEquals(Duration.ofSeconds(60), latency.settings(DetectorKind.ZSCORE).cooldown());
 
@@ -76,7 +76,7 @@ class AnomalySettingsTest
                 treshold: 3
             """));
         assertEquals("anomaly.yaml:3: signals.latency_p99.treshold: unknown field; expected one of detectors, direction, "
-            + "min_calls, min_count, min_deviation, relative_min_deviation, zscore, mad, levelshift", unknown.getMessage());
+            + "min_calls, min_count, min_deviation, relative_min_deviation, adaptive, zscore, mad, levelshift", unknown.getMessage());
 
         final ConfigException bothNames = assertThrows(ConfigException.class, () -> parse("""
             signals:
@@ -93,7 +93,7 @@ class AnomalySettingsTest
                 detectors: [zscore, cusum]
             """));
         assertEquals("anomaly.yaml:3: signals.error_ratio.detectors[1]: unknown detector \"cusum\"; "
-            + "expected zscore, mad or levelshift", badDetector.getMessage());
+            + "expected adaptive, zscore, mad or levelshift", badDetector.getMessage());
 
         final ConfigException hysteresis = assertThrows(ConfigException.class, () -> parse("""
             detectors:

@@ -41,6 +41,28 @@ class CsvSeriesTest
     }
 
     @Test
+    void nabTimestampsZoneLessIsoAndRepeatedOrOutOfOrderRowsAreKeptAndCounted() throws Exception
+    {
+        final CsvSeries series = read("""
+            timestamp,value
+            2014-04-10 00:00:00,1
+            2014-04-10 00:05:00,2
+            2014-04-10 00:05:00,3
+            2014-04-10T00:10:00,4
+            2014-04-10 00:07:00.500,5
+            2014-04-10T01:20:00+01:00,6
+            """);
+        assertEquals(6, series.size());
+        assertEquals(1_397_088_000_000L, series.time(0), "no zone: UTC");
+        assertEquals(series.time(1), series.time(2));
+        assertEquals(1_397_088_420_500L, series.time(4));
+        assertEquals(1_397_089_200_000L, series.time(5), "01:20+01:00 is 00:20Z");
+        assertEquals(1, series.repeatedTimestamps());
+        assertEquals(1, series.outOfOrderTimestamps());
+        assertEquals(300_000, series.stepMillis(), "median of the positive gaps");
+    }
+
+    @Test
     void twoColumnsWithoutHeader() throws Exception
     {
         final CsvSeries series = read("1,2\n2,3\n");
@@ -53,12 +75,9 @@ class CsvSeriesTest
     {
         assertEquals("s.csv:3: column 2 (value): expected a number (or empty for no data), got \"fast\"",
             assertThrows(CsvSeries.CsvException.class, () -> read("timestamp,value\n1,2\n2,fast\n")).getMessage());
-        assertEquals("s.csv:2: column 1 (timestamp): expected epoch seconds, epoch milliseconds or an ISO-8601 instant, "
-                + "got \"yesterday\"",
+        assertEquals("s.csv:2: column 1 (timestamp): expected epoch seconds, epoch milliseconds, ISO-8601 (zone optional) "
+                + "or YYYY-MM-DD HH:MM:SS, got \"yesterday\"",
             assertThrows(CsvSeries.CsvException.class, () -> read("1,2\nyesterday,3\n")).getMessage());
-        assertEquals("s.csv:3: column 1 (timestamp): timestamps must increase; 1970-01-01T00:00:01Z is not after the "
-                + "previous row's 1970-01-01T00:00:02Z",
-            assertThrows(CsvSeries.CsvException.class, () -> read("1,2\n2,2\n1,2\n")).getMessage());
         assertEquals("s.csv:2: column 3 (label): expected 1 or 0 (true or false), got \"maybe\"",
             assertThrows(CsvSeries.CsvException.class, () -> read("1,2,0\n2,2,maybe\n")).getMessage());
         assertEquals("s.csv:2: expected 3 columns (timestamp,value,label), found 2",

@@ -68,7 +68,7 @@ class DemoScenarioTest
 
         final List<AnomalyEvent> latencyStarts = events.stream()
             .filter(e -> e.isOpen() && e.signal() == Signal.LATENCY_P99).toList();
-        assertEquals(List.of(DetectorKind.MAD, DetectorKind.LEVEL_SHIFT),
+        assertEquals(List.of(DetectorKind.ADAPTIVE),
             latencyStarts.stream().map(AnomalyEvent::detector).sorted().toList(), events.toString());
         for (final AnomalyEvent start : latencyStarts)
         {
@@ -76,7 +76,7 @@ class DemoScenarioTest
             assertTrue(delay >= 0 && delay <= 10_000, start.logLine());
         }
         final long errorStarts = events.stream().filter(e -> e.isOpen() && e.signal() == Signal.ERROR_RATIO).count();
-        assertEquals(2, errorStarts, "zscore and levelshift on the error ratio, once each: " + events);
+        assertEquals(1, errorStarts, "one error-ratio event for one change: " + events);
         assertTrue(events.size() <= 12, "a handful of start and end lines, not one per second: " + events.size());
 
         final SloStatus send = slos.statuses().get(0);
@@ -97,6 +97,6 @@ class DemoScenarioTest
         assertTrue(exposition.toString().contains("hotpath_slo_events_total{slo=\"transport-send-latency\",tier=\"critical\","
             + "team=\"transport\",outcome=\"bad\"} 2\n"), exposition.toString());
         assertTrue(exposition.toString().contains("hotpath_anomalies_total{service=\"demo\",metric=\"transport_send\","
-            + "kind=\"transport\",signal=\"latency_p99\",detector=\"mad\""), exposition.toString());
+            + "kind=\"transport\",signal=\"latency_p99\",detector=\"adaptive\""), exposition.toString());
     }
 }

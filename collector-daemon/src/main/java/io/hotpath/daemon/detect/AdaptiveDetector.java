@@ -1,0 +1,312 @@
+package io.hotpath.daemon.detect;
+
+/**
+ * The default detector: several cheap tests on one learnt, per-series normalisation, fused into one
+ * score, so one change is one event whichever test sees it first.
+ *
+ * <p><b>Normalisation, learnt online.</b> A level {@code m} (exponentially weighted mean, weight
+ * {@code alpha} per value, values winsorized to m ± clip·s so outliers barely move it) and a spread
+ * {@code s} (weighted mean absolute deviation ×1.25, i.e. σ for Gaussian noise). The spread never
+ * goes below floors learnt from the series itself: its quantisation step (the smallest non-zero
+ * change between consecutive values: one step of a counter or of a coarse gauge is one σ, not a
+ * thousand) and the configured absolute and relative floors.
+ *
+ * <p><b>Tests</b>, each a signed score in σ of its own learnt distribution:
+ * <ul>
+ * <li><em>point</em>: (x − m)/s, a spike;</li>
+ * <li><em>shift</em>: the mean of the last {@code test_window} values against m, divided by the
+ *     learnt typical size of that very difference (so autocorrelated series are not over-read): a level
+ *     shift or drift, seen earlier than point-by-point;</li>
+ * <li><em>spread</em>: the recent mean absolute deviation against the long-run one, in units of its
+ *     own learnt variation: a variance change;</li>
+ * <li><em>range</em>: a value beyond the range seen so far by more than 10 % of that range (and at
+ *     least 3σ) counts as {@code enter}: a value never seen before.</li>
+ * </ul>
+ * The fused score is the strongest test in the watched direction; {@link #agreeing()} names the tests
+ * at or above {@code enter} for the last value.
+ *
+ * <p><b>After an event opens</b> ({@link #rebase()}) the level is relearnt from the values that follow
+ * (their plain mean for {@code relearn_after} values), so a lasting shift becomes the new normal
+ * instead of an alert that never ends, and a spike costs nothing afterwards.
+ *
+ * <p>Memory: a few doubles per series; cost: a few dozen flops per value.
+ */
+public final class AdaptiveDetector implements Detector
+{
+    /** Bits of {@link #agreeing()}. */
+    public static final int POINT = 1;
+    public static final int SHIFT = 2;
+    public static final int SPREAD = 4;
+    public static final int RANGE = 8;
+
+    private static final double GAUSS_MAD = 1.2533;
+    private static final double CLIP = 4.0;
+    private static final double RANGE_MARGIN = 0.10;
+    /** The tracked tail quantile of each test's |score| (0.99) and its value for Gaussian noise. */
+    private static final double TAIL_P = 0.99;
+    private static final double TAIL_GAUSS = 2.576;
+    private static final double TAIL_RATE = 50;
+    private static final double DAY_MILLIS = 86_400_000.0;
+    private static final boolean SEASONAL = true;
+    /** The profile is used while its mean absolute error is below this fraction of the error without it. */
+    private static final double SEASON_GAIN = 0.8;
+    private static final double RANGE_MIN_POINT = 3;
+
+    private final double alpha;
+    private final double statsAlpha;
+    private final double shortAlpha;
+    private final int warmup;
+    private final double enter;
+    private final int relearnAfter;
+    private final Direction direction;
+    private final ScaleFloor floor;
+
+    private long observed;
+    private double previous = Double.NaN;
+    private double quantum = Double.POSITIVE_INFINITY;
+    private double mean = Double.NaN;
+    private double absDev;
+    private double shortMean;
+    private double shiftDev;
+    private double shortAbsDev;
+    private double spreadDev;
+    private double pointTail = TAIL_GAUSS;
+    private double shiftTail = TAIL_GAUSS;
+    private double spreadTail = TAIL_GAUSS;
+    private final SeasonalProfile profile = new SeasonalProfile();
+    private double plainMean;
+    private double dayMean;
+    private long lastTime = Long.MIN_VALUE;
+    private double seasonError;
+    private double plainError;
+    private double low = Double.POSITIVE_INFINITY;
+    private double high = Double.NEGATIVE_INFINITY;
+    private int relearnLeft;
+    private int relearnSeen;
+    private double relearnSum;
+    private double lastScale = Double.NaN;
+    private int agreeing;
+
+    /**
+     * @param alpha        weight of each value in the level (half-life ln 2 / alpha values)
+     * @param window       values over which the tests' own distributions are learnt (weight 1/window)
+     * @param testWindow   values averaged by the shift and spread tests
+     * @param warmup       values learnt before the first verdict
+     * @param enter        the score that opens an event (for the range test and {@link #agreeing()})
+     * @param relearnAfter values whose plain mean becomes the level after an event opens
+     */
+    public AdaptiveDetector(final double alpha, final int window, final int testWindow, final int warmup,
+        final double enter, final int relearnAfter, final Direction direction, final ScaleFloor floor)
+    {
+        this.alpha = alpha;
+        this.statsAlpha = 1.0 / window;
+        this.shortAlpha = 2.0 / (testWindow + 1);
+        this.warmup = warmup;
+        this.enter = enter;
+        this.relearnAfter = relearnAfter;
+        this.direction = direction;
+        this.floor = floor;
+    }
+
+    @Override
+    public DetectorKind kind()
+    {
+        return DetectorKind.ADAPTIVE;
+    }
+
+    @Override
+    public double observe(final double value, final double noiseFloor)
+    {
+        return observe(Long.MIN_VALUE, value, noiseFloor);
+    }
+
+    @Override
+    public double observe(final long timeMillis, final double raw, final double noiseFloor)
+    {
+        final boolean timed = timeMillis != Long.MIN_VALUE && SEASONAL;
+        // Seasonality: compare with level + the daily/weekly offset of this time, while that predicts better.
+        final double offset = timed && profile.ready(timeMillis) ? profile.expected(timeMillis) : 0;
+        final boolean seasonal = offset != 0 && seasonError < SEASON_GAIN * plainError;
+        if (timed && observed > 0)
+        {
+            seasonError += statsAlphaOr(observed) * (Math.abs(raw - mean - offset) - seasonError);
+            plainError += statsAlphaOr(observed) * (Math.abs(raw - plainMean) - plainError);
+            plainMean += Math.max(alpha, 1.0 / observed) * (raw - plainMean);
+        }
+        final double value = seasonal ? raw - offset : raw;
+        observed++;
+        if (observed == 1)
+        {
+            previous = value;
+            mean = value;
+            plainMean = value;
+            shortMean = value;
+            low = value;
+            high = value;
+            return Double.NaN;
+        }
+        final double change = Math.abs(value - previous);
+        if (change > 0 && change < quantum)
+        {
+            quantum = change;
+        }
+        previous = value;
+        final double learnt = Math.min(observed - 1, Long.MAX_VALUE);
+        final boolean warm = observed > warmup;
+
+        final double minScale = Math.max(floor.apply(Double.isFinite(quantum) ? quantum : 0, mean), noiseFloor);
+        final double scale = Math.max(GAUSS_MAD * absDev, minScale);
+        lastScale = scale;
+        double point = (value - mean) / scale;
+
+        // The recent mean and spread take values winsorized at m ± clip·s: one spike is the point
+        // test's, it must not echo in them for the next dozen intervals; a lasting change still moves them.
+        final double bounded = Math.max(mean - CLIP * scale, Math.min(mean + CLIP * scale, value));
+        shortMean += shortAlpha * (bounded - shortMean);
+        final double shiftDiff = shortMean - mean;
+        double shift = shiftDiff / Math.max(GAUSS_MAD * shiftDev, minScale * shortAlpha);
+
+        final double deviation = Math.abs(value - mean);
+        shortAbsDev += shortAlpha * (Math.abs(bounded - mean) - shortAbsDev);
+        final double spreadDiff = shortAbsDev - absDev;
+        double spread = spreadDiff / Math.max(GAUSS_MAD * spreadDev, minScale * shortAlpha);
+
+        // Tail calibration: a series whose scores' 99th percentile is above the Gaussian one (heavy
+        // tails, bursts) has its scores shrunk by that ratio, so that "5" means as rare as it says.
+        final double rawPoint = point;
+        final double rawShift = shift;
+        final double rawSpread = spread;
+        point *= TAIL_GAUSS / Math.max(TAIL_GAUSS, pointTail);
+        shift *= TAIL_GAUSS / Math.max(TAIL_GAUSS, shiftTail);
+        final double range = high - low;
+        final boolean novel = warm && range > 0
+            && (value > high + RANGE_MARGIN * range || value < low - RANGE_MARGIN * range) && Math.abs(point) >= RANGE_MIN_POINT;
+
+        // Learn: running means while warming up, then exponential weights; outliers winsorized.
+        final double weight = Math.max(alpha, 1.0 / learnt);
+        final double statsWeight = Math.max(statsAlpha, 1.0 / learnt);
+        if (relearnLeft > 0)
+        {
+            relearnSum += value;
+            relearnSeen++;
+            relearnLeft--;
+            mean = relearnSum / relearnSeen;
+            shortMean = mean;
+            shortAbsDev = absDev;
+        }
+        else
+        {
+            final double clipped = Math.max(mean - CLIP * scale, Math.min(mean + CLIP * scale, value));
+            mean += weight * (clipped - mean);
+            absDev += statsWeight * (Math.min(deviation, CLIP * scale) - absDev);
+            final double shiftScale = Math.max(GAUSS_MAD * shiftDev, minScale * shortAlpha);
+            shiftDev += statsWeight * (Math.min(Math.abs(shiftDiff), CLIP * shiftScale) - shiftDev);
+            final double spreadScale = Math.max(GAUSS_MAD * spreadDev, minScale * shortAlpha);
+            spreadDev += statsWeight * (Math.min(Math.abs(spreadDiff), CLIP * spreadScale) - spreadDev);
+            // Constant steps (not 1/n): a few early exceedances must not inflate the tail for hundreds of values.
+            if (observed > warmup / 2)
+            {
+                pointTail = trackQuantile(pointTail, Math.abs(rawPoint), statsAlpha);
+                shiftTail = trackQuantile(shiftTail, Math.abs(rawShift), statsAlpha);
+            }
+            spreadTail = trackQuantile(spreadTail, rawSpread, statsWeight);
+        }
+        if (timed)
+        {
+            final double learntValue = Math.max(mean - CLIP * scale, Math.min(mean + CLIP * scale, value));
+            // The profile learns against a level that moves over days, not hours, so it keeps the cycle.
+            final double rawLearnt = seasonal ? learntValue + offset : learntValue;
+            if (lastTime != Long.MIN_VALUE && timeMillis > lastTime)
+            {
+                final double dayWeight = Math.min(1.0, (double)(timeMillis - lastTime) / DAY_MILLIS);
+                dayMean += Math.max(dayWeight, 1.0 / observed) * (rawLearnt - dayMean);
+            }
+            else if (lastTime == Long.MIN_VALUE)
+            {
+                dayMean = raw;
+            }
+            lastTime = timeMillis;
+            profile.learn(timeMillis, rawLearnt - dayMean);
+        }
+        low = Math.min(low, value);
+        high = Math.max(high, value);
+
+        if (!warm)
+        {
+            agreeing = 0;
+            return Double.NaN;
+        }
+        // A wider spread counts in the direction the value moved (a latency falling back is no anomaly).
+        final double up = Math.max(Math.max(point, shift), Math.max(point > 0 ? spread : 0, novel && value > mean ? enter : 0));
+        final double down = Math.max(Math.max(-point, -shift), Math.max(point < 0 ? spread : 0, novel && value < mean ? enter : 0));
+        int bits = 0;
+        final double sign = direction == Direction.DOWN || (direction == Direction.BOTH && down > up) ? -1 : 1;
+        bits |= sign * point >= enter ? POINT : 0;
+        bits |= sign * shift >= enter ? SHIFT : 0;
+        bits |= (sign > 0 ? point > 0 : point < 0) && spread >= enter ? SPREAD : 0;
+        bits |= novel ? RANGE : 0;
+        agreeing = bits;
+        return sign > 0 ? up : -down;
+    }
+
+    private double statsAlphaOr(final long n)
+    {
+        return Math.max(statsAlpha, 1.0 / n);
+    }
+
+    /** Stochastic approximation of the {@link #TAIL_P} quantile: up a lot when exceeded, down a little otherwise. */
+    private static double trackQuantile(final double q, final double x, final double weight)
+    {
+        if (!Double.isFinite(x))
+        {
+            return q;
+        }
+        final double step = TAIL_RATE * weight * Math.max(q, 1.0);
+        return x > q ? q + step : Math.max(1.0, q - step * (1 - TAIL_P) / TAIL_P);
+    }
+
+    /** An event opened: relearn the level from the next {@code relearn_after} values. */
+    @Override
+    public void rebase()
+    {
+        if (relearnAfter > 0)
+        {
+            relearnLeft = relearnAfter;
+            relearnSeen = 0;
+            relearnSum = 0;
+        }
+    }
+
+    /** The tests at or above {@code enter} for the last value, as {@link #POINT} … {@link #RANGE} bits. */
+    public int agreeing()
+    {
+        return agreeing;
+    }
+
+    /** Names of the tests in {@code bits}, e.g. "point+shift". */
+    public static String names(final int bits)
+    {
+        final StringBuilder names = new StringBuilder();
+        final String[] all = {"point", "shift", "spread", "range"};
+        for (int i = 0; i < all.length; i++)
+        {
+            if ((bits & (1 << i)) != 0)
+            {
+                names.append(names.length() == 0 ? "" : "+").append(all[i]);
+            }
+        }
+        return names.toString();
+    }
+
+    @Override
+    public double baseline()
+    {
+        return mean;
+    }
+
+    @Override
+    public double scale()
+    {
+        return lastScale;
+    }
+}
