@@ -135,6 +135,10 @@ public final class Daemon implements AutoCloseable
             checkpointParts.add(new SloCheckpointPart(slos));
         }
         renderer.addSource(new DaemonMetricFamilies(spool, counters, scrapeStats));
+        if (pusher != null)
+        {
+            renderer.addSource(pusher);
+        }
         renderer.addProcessSource(new JvmMetricFamilies());
         new DaemonRoutes(renderer, aggregator::latest, spool::statuses, scrapeStats, System::currentTimeMillis)
             .register(routes);

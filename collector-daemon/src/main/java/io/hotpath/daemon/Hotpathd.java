@@ -1,8 +1,8 @@
 package io.hotpath.daemon;
 
 import io.hotpath.daemon.config.ConfigException;
-import io.hotpath.daemon.config.ConfigLoader;
 import io.hotpath.daemon.config.DaemonConfig;
+import io.hotpath.daemon.config.EffectiveConfig;
 import io.hotpath.daemon.detect.BacktestCommand;
 import io.hotpath.daemon.rules.DashboardsCommand;
 import io.hotpath.daemon.rules.RulesCommand;
@@ -10,6 +10,8 @@ import io.hotpath.daemon.systemd.SystemdSupervisor;
 import io.hotpath.daemon.top.TopCommand;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.logging.Level;
 import picocli.CommandLine;
@@ -43,6 +45,7 @@ import picocli.CommandLine.Option;
         RulesCommand.class,
         DashboardsCommand.class,
         TopCommand.class,
+        io.hotpath.daemon.config.CheckConfigCommand.class,
     })
 public final class Hotpathd implements Callable<Integer>
 {
@@ -86,6 +89,31 @@ public final class Hotpathd implements Callable<Integer>
         return new CommandLine(new Hotpathd());
     }
 
+    /** The flags that set config keys; they override HOTPATHD_* variables, which override the file. */
+    List<EffectiveConfig.Flag> configFlags()
+    {
+        final List<EffectiveConfig.Flag> flags = new ArrayList<>();
+        if (spool != null)
+        {
+            flags.add(new EffectiveConfig.Flag("--spool", "spool.dir", spool.toString()));
+        }
+        if (stateDir != null)
+        {
+            flags.add(new EffectiveConfig.Flag("--state-dir", "state.dir", stateDir.toString()));
+        }
+        if (listen != null)
+        {
+            flags.add(new EffectiveConfig.Flag("--listen", "listen", listen));
+        }
+        return flags;
+    }
+
+    /** File, then environment, then flags (also what SIGHUP re-reads). */
+    EffectiveConfig effectiveConfig() throws ConfigException
+    {
+        return EffectiveConfig.load(configFile, System.getenv(), configFlags());
+    }
+
     @Override
     public Integer call()
     {
@@ -103,26 +131,7 @@ public final class Hotpathd implements Callable<Integer>
         final DaemonConfig config;
         try
         {
-            config = configFile == null ? new DaemonConfig() : ConfigLoader.load(configFile);
-            if (spool != null)
-            {
-                config.getSpool().setDir(spool.toString());
-            }
-            if (stateDir != null)
-            {
-                config.getState().setDir(stateDir.toString());
-            }
-            if (listen != null)
-            {
-                try
-                {
-                    config.setListen(listen);
-                }
-                catch (final IllegalArgumentException e)
-                {
-                    throw new ConfigException("--listen: " + e.getMessage(), e);
-                }
-            }
+            config = effectiveConfig().config();
         }
         catch (final ConfigException e)
         {

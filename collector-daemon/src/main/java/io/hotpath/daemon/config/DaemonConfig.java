@@ -305,9 +305,11 @@ public final class DaemonConfig
         private boolean enabled;
         private URI url = URI.create("http://127.0.0.1:9091");
         private long intervalMillis = 15_000;
-        private String job = "hotpathd";
+        /** Not "hotpathd": that is the usual scrape job, and with honor_labels pushed and scraped series would sum. */
+        private String job = "hotpathd_push";
         private final Map<String, String> groupingKey = new LinkedHashMap<>();
-        private boolean deleteOnShutdown;
+        /** The Pushgateway keeps a group for ever: a daemon that stops cleanly removes its own. */
+        private boolean deleteOnShutdown = true;
 
         public boolean enabled()
         {
