@@ -198,6 +198,7 @@ public final class Daemon implements AutoCloseable
     /** Restores state, binds the HTTP server, starts the aggregation thread. */
     public void start() throws IOException, InterruptedException
     {
+        probeListenAddress();
         checkpoints.prepare();
         stateLock = StateLock.acquire(config.getState().dir());
         prepareSpool();
@@ -218,7 +219,7 @@ public final class Daemon implements AutoCloseable
         catch (final Exception e)
         {
             // Netty rethrows the bind failure (a checked BindException) from sync().
-            throw new IOException("cannot listen on " + config.listen() + ": " + e.getMessage(), e);
+            throw new IOException(cannotListen(e), e);
         }
         if (pusher != null)
         {
@@ -229,6 +230,35 @@ public final class Daemon implements AutoCloseable
         loop.start();
         LOG.info("hotpathd listening on http://" + server.address().getHostString() + ":" + server.address().getPort() +
             ", spool " + config.getSpool().dir() + ", state " + config.getState().dir());
+    }
+
+    /**
+     * Fails before anything is created (state or spool directory) when the listen address is taken or
+     * not local; the real bind comes after the checkpoint is restored, so that no scrape sees zeros.
+     */
+    private void probeListenAddress() throws IOException
+    {
+        final InetSocketAddress listen = config.listenAddress();
+        if (listen.getPort() == 0)
+        {
+            return;
+        }
+        try (java.net.ServerSocket probe = new java.net.ServerSocket())
+        {
+            probe.setReuseAddress(true);
+            probe.bind(new InetSocketAddress(listen.getHostString(), listen.getPort()));
+        }
+        catch (final IOException e)
+        {
+            throw new IOException(cannotListen(e), e);
+        }
+    }
+
+    private String cannotListen(final Exception e)
+    {
+        return "cannot listen on " + config.listen() + ": " + e.getMessage() + (e instanceof java.net.BindException
+            ? "; is another hotpathd running? Choose another address with --listen HOST:PORT (or listen: in the config file, "
+                + "or HOTPATHD_LISTEN)" : "");
     }
 
     public InetSocketAddress address()

@@ -122,14 +122,14 @@ class RuleFileGeneratorTest
         ok.setErr(new PrintWriter(err));
         assertEquals(0, ok.execute("--slo", DEMO.toString(), "--out", dir.resolve("rules.yml").toString()));
         assertTrue(Files.readString(dir.resolve("rules.yml")).contains("alert: HotpathSLOErrorBudgetBurnPage"));
-        assertTrue(err.toString().contains("make 100ms one of hotpathd's bucket bounds for transport_send"), err.toString());
+        assertTrue(!err.toString().contains("bucket bound"), "100ms is a default bucket bound: nothing to say: " + err);
 
         final Path bad = dir.resolve("bad.yaml");
         Files.writeString(bad, "slos:\n  - name: x\n    sli: {success: {metric: m}}\n    target: 2\n    window: 30d\n");
         final StringWriter badErr = new StringWriter();
         final CommandLine failing = new CommandLine(new RulesCommand());
         failing.setErr(new PrintWriter(badErr));
-        assertEquals(1, failing.execute("--slo", bad.toString()));
+        assertEquals(2, failing.execute("--slo", bad.toString()));
         assertEquals("rules: " + bad + ":4: slos[0].target: expected a ratio in (0, 1) such as 0.99 or \"99%\", got 2",
             badErr.toString().strip());
     }
