@@ -85,8 +85,16 @@ public final class Daemon implements AutoCloseable
     private final ScrapeStats scrapeStats = new ScrapeStats();
     private final Routes routes = new Routes();
     private final PushgatewayPusher pusher;
-    private final AnomalyEngine anomalies;
-    private final SloEngine slos;
+    /** Replaced by {@link #reload} (on the aggregation thread); read by routes and sources through these fields. */
+    private volatile AnomalyEngine anomalies;
+    private volatile SloEngine slos;
+    private volatile MetricFamilySource anomalyFamilies;
+    private volatile MetricFamilySource sloFamilies;
+    private volatile SeriesMetricFamilies seriesFamilies;
+    /** Work handed to the aggregation thread (reloads), run between two documents. */
+    private final java.util.concurrent.ConcurrentLinkedQueue<Runnable> aggregationTasks = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private final java.util.concurrent.atomic.AtomicLong reloadsSucceeded = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong reloadsFailed = new java.util.concurrent.atomic.AtomicLong();
     private final List<CheckpointPart> checkpointParts = new ArrayList<>();
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final CountDownLatch closed = new CountDownLatch(1);
@@ -119,20 +127,23 @@ public final class Daemon implements AutoCloseable
         this.checkpoints = new CheckpointStore(config.getState().dir());
         this.pusher = config.getPush().enabled() ? new PushgatewayPusher(config.getPush()) : null;
         this.renderer = new MetricsRenderer(config.getMetrics().settings());
-        renderer.addSource(new SeriesMetricFamilies(config.getAggregation().bucketBoundsNanos(), config.getMetrics().settings()));
+        this.seriesFamilies = new SeriesMetricFamilies(config.getAggregation().bucketBoundsNanos(), config.getMetrics().settings());
+        renderer.addSource((writer, snapshot) -> seriesFamilies.writeTo(writer, snapshot));
         this.anomalies = config.getAnomaly().enabled() ? new AnomalyEngine(config.getAnomaly().settings(), event -> { }, spool::serviceGone) : null;
         this.slos = config.getSlo().slos() == null ? null : SloEngine.withoutStateFiles(config.getSlo().slos());
         if (anomalies != null)
         {
-            aggregator.addIntervalListener(anomalies);
-            renderer.addSource(new AnomalyMetricFamilies(anomalies,
-                config.getAnomaly().exposeScores() == DaemonConfig.Anomaly.ExposeScores.ALL));
+            aggregator.addIntervalListener(new CurrentListener(() -> anomalies));
+            this.anomalyFamilies = new AnomalyMetricFamilies(anomalies,
+                config.getAnomaly().exposeScores() == DaemonConfig.Anomaly.ExposeScores.ALL);
+            renderer.addSource((writer, snapshot) -> anomalyFamilies.writeTo(writer, snapshot));
         }
         if (slos != null)
         {
-            aggregator.addIntervalListener(slos);
-            renderer.addSource(new SloMetricFamilies(slos));
-            checkpointParts.add(new SloCheckpointPart(slos));
+            aggregator.addIntervalListener(new CurrentListener(() -> slos));
+            this.sloFamilies = new SloMetricFamilies(slos);
+            renderer.addSource((writer, snapshot) -> sloFamilies.writeTo(writer, snapshot));
+            checkpointParts.add(new SloCheckpointPart(() -> slos));
         }
         renderer.addSource(new DaemonMetricFamilies(spool, counters, scrapeStats));
         if (pusher != null)
@@ -142,7 +153,8 @@ public final class Daemon implements AutoCloseable
         renderer.addProcessSource(new JvmMetricFamilies());
         new DaemonRoutes(renderer, aggregator::latest, spool::statuses, scrapeStats, System::currentTimeMillis)
             .register(routes);
-        new AnalysisRoutes(anomalies, slos).register(routes);
+        new AnalysisRoutes(() -> anomalies, () -> slos).register(routes);
+        renderer.addSource(this::writeReloadFamilies);
     }
 
     /** The anomaly engine, or null when {@code anomaly.enabled} is false. */
@@ -158,7 +170,7 @@ public final class Daemon implements AutoCloseable
     }
 
     /** SLO counters go into the daemon's checkpoint, with the positions they counted up to. */
-    private record SloCheckpointPart(SloEngine slos) implements CheckpointPart
+    private record SloCheckpointPart(java.util.function.Supplier<SloEngine> slos) implements CheckpointPart
     {
         @Override
         public String name()
@@ -169,14 +181,107 @@ public final class Daemon implements AutoCloseable
         @Override
         public Map<String, byte[]> capture()
         {
-            return slos.captureState();
+            return slos.get().captureState();
         }
 
         @Override
         public void restore(final Map<String, byte[]> saved)
         {
-            slos.restoreState(saved);
+            slos.get().restoreState(saved);
         }
+    }
+
+    /** The interval listener the daemon runs now (replaced on reload); same order as registered. */
+    private record CurrentListener(java.util.function.Supplier<? extends IntervalListener> current) implements IntervalListener
+    {
+        @Override
+        public void onInterval(final io.hotpath.daemon.aggregate.ClosedInterval interval)
+        {
+            current.get().onInterval(interval);
+        }
+
+        @Override
+        public void onLateInterval(final io.hotpath.daemon.aggregate.ClosedInterval samples)
+        {
+            current.get().onLateInterval(samples);
+        }
+
+        @Override
+        public void afterRotation()
+        {
+            current.get().afterRotation();
+        }
+    }
+
+    /**
+     * Applies the reloadable part of {@code next} without losing state: SLO definitions (each SLO's
+     * counters carried over by name while its SLI is unchanged), anomaly settings (detectors relearn
+     * only when {@code anomalyChanged}) and the quantile windows/quantiles of {@code /metrics}. Runs on
+     * the aggregation thread; the future completes with what changed. Switching SLOs or anomaly
+     * detection on or off, and every other key, needs a restart (the caller says so).
+     */
+    public java.util.concurrent.CompletableFuture<List<String>> reload(final DaemonConfig next, final boolean anomalyChanged)
+    {
+        final java.util.concurrent.CompletableFuture<List<String>> done = new java.util.concurrent.CompletableFuture<>();
+        aggregationTasks.add(() ->
+        {
+            try
+            {
+                final List<String> applied = new ArrayList<>();
+                if (slos != null && next.getSlo().slos() != null)
+                {
+                    final SloEngine replacement = SloEngine.withoutStateFiles(next.getSlo().slos());
+                    replacement.restoreState(slos.captureState());
+                    slos = replacement;
+                    sloFamilies = new SloMetricFamilies(replacement);
+                    applied.add("SLOs (" + next.getSlo().slos().slos().size() + ")");
+                }
+                if (anomalies != null && next.getAnomaly().enabled() && anomalyChanged)
+                {
+                    anomalies = new AnomalyEngine(next.getAnomaly().settings(), event -> { }, spool::serviceGone);
+                    anomalyFamilies = new AnomalyMetricFamilies(anomalies,
+                        next.getAnomaly().exposeScores() == DaemonConfig.Anomaly.ExposeScores.ALL);
+                    applied.add("anomaly settings (detectors relearn)");
+                }
+                seriesFamilies = new SeriesMetricFamilies(config.getAggregation().bucketBoundsNanos(), next.getMetrics().settings());
+                applied.add("metrics.quantile-windows/quantiles");
+                reloadsSucceeded.incrementAndGet();
+                done.complete(applied);
+            }
+            catch (final RuntimeException e)
+            {
+                reloadsFailed.incrementAndGet();
+                done.completeExceptionally(e);
+            }
+        });
+        if (!running)
+        {
+            runAggregationTasks(); // not started yet (tests): apply at once
+        }
+        return done;
+    }
+
+    /** A reload that failed before reaching the daemon (bad file): counted, the running settings stay. */
+    public void reloadFailed()
+    {
+        reloadsFailed.incrementAndGet();
+    }
+
+    private void runAggregationTasks()
+    {
+        Runnable task;
+        while ((task = aggregationTasks.poll()) != null)
+        {
+            task.run();
+        }
+    }
+
+    private void writeReloadFamilies(final io.hotpath.daemon.expose.MetricWriter writer, final AggregateSnapshot snapshot)
+    {
+        writer.family("hotpath_daemon_config_reloads", io.hotpath.daemon.expose.MetricType.COUNTER,
+            "Configuration reloads (SIGHUP) by result; a failed one keeps the running settings.");
+        writer.sample("_total", io.hotpath.daemon.expose.Labels.EMPTY, "result", "success", null, null, reloadsSucceeded.get());
+        writer.sample("_total", io.hotpath.daemon.expose.Labels.EMPTY, "result", "failure", null, null, reloadsFailed.get());
     }
 
     public void addIntervalListener(final IntervalListener listener)
@@ -407,6 +512,7 @@ public final class Daemon implements AutoCloseable
                         spoolScanned.countDown();
                     }
                 }
+                runAggregationTasks();
                 if (spool.pollAll(DOCUMENTS_PER_QUEUE_PER_PASS, now) == 0)
                 {
                     LockSupport.parkNanos(IDLE_PARK_NANOS);

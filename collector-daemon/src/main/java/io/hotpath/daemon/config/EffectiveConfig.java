@@ -46,12 +46,45 @@ public final class EffectiveConfig
     private final DaemonConfig config;
     private final List<Setting> settings;
     private final List<String> ignoredVariables;
+    private final Map<String, String> fileValues;
 
-    private EffectiveConfig(final DaemonConfig config, final List<Setting> settings, final List<String> ignoredVariables)
+    private EffectiveConfig(final DaemonConfig config, final List<Setting> settings, final List<String> ignoredVariables,
+        final Map<String, String> fileValues)
     {
         this.config = config;
         this.settings = settings;
         this.ignoredVariables = ignoredVariables;
+        this.fileValues = fileValues;
+    }
+
+    /**
+     * What decides the settings under {@code prefix} ({@code "anomaly."}): the effective values, the
+     * file's inline documents under it, and the content of the files they name. Equal fingerprints:
+     * nothing to reload there.
+     */
+    public String fingerprint(final String prefix)
+    {
+        final StringBuilder text = new StringBuilder();
+        for (final Setting setting : settings)
+        {
+            if (setting.key().startsWith(prefix))
+            {
+                text.append(setting.key()).append('=').append(setting.value()).append('\n');
+                if (setting.key().endsWith(".file") && !setting.value().isEmpty())
+                {
+                    try
+                    {
+                        text.append(Files.readString(Path.of(setting.value()))).append('\n');
+                    }
+                    catch (final IOException | RuntimeException e)
+                    {
+                        text.append("unreadable: ").append(e.getMessage()).append('\n');
+                    }
+                }
+            }
+        }
+        fileValues.forEach((key, value) -> text.append(key.startsWith(prefix) ? key + "=" + value + "\n" : ""));
+        return text.toString();
     }
 
     public DaemonConfig config()
@@ -136,7 +169,7 @@ public final class EffectiveConfig
         {
             settings.add(new Setting("anomaly.settings", "(inline)", Origin.FILE, file.toString()));
         }
-        return new EffectiveConfig(config, List.copyOf(settings), List.copyOf(ignored));
+        return new EffectiveConfig(config, List.copyOf(settings), List.copyOf(ignored), Map.copyOf(fromFile));
     }
 
     /** A variable's value read as YAML ({@code 5m}, {@code true}, {@code [1s, 1m]}, {@code {a: b}}); plain text if it is not YAML. */
