@@ -85,6 +85,7 @@ public final class Daemon implements AutoCloseable
     private final ScrapeStats scrapeStats = new ScrapeStats();
     private final Routes routes = new Routes();
     private final PushgatewayPusher pusher;
+    private final io.hotpath.daemon.expose.web.WebSecurity webSecurity;
     /** Replaced by {@link #reload} (on the aggregation thread); read by routes and sources through these fields. */
     private volatile AnomalyEngine anomalies;
     private volatile SloEngine slos;
@@ -125,6 +126,7 @@ public final class Daemon implements AutoCloseable
         this.spool = new SpoolTailers(config.getSpool().dir(), aggregator, counters,
             new SpoolRetention(config.getSpool().maxAgeMillis(), config.getSpool().maxTotalBytes()));
         this.checkpoints = new CheckpointStore(config.getState().dir());
+        this.webSecurity = new io.hotpath.daemon.expose.web.WebSecurity(config.getWeb().config());
         this.pusher = config.getPush().enabled() ? new PushgatewayPusher(config.getPush()) : null;
         this.renderer = new MetricsRenderer(config.getMetrics().settings());
         this.seriesFamilies = new SeriesMetricFamilies(config.getAggregation().bucketBoundsNanos(), config.getMetrics().settings());
@@ -276,8 +278,38 @@ public final class Daemon implements AutoCloseable
         }
     }
 
+    /** Beyond loopback, anyone who reaches the port reads every series: say so loudly unless TLS and authentication are on. */
+    private void warnIfExposed(final InetSocketAddress bound)
+    {
+        if (bound.getAddress() == null || bound.getAddress().isLoopbackAddress())
+        {
+            return;
+        }
+        final List<String> missing = new ArrayList<>();
+        if (!webSecurity.config().tls())
+        {
+            missing.add("TLS");
+        }
+        if (!webSecurity.config().authentication())
+        {
+            missing.add("authentication");
+        }
+        if (!missing.isEmpty())
+        {
+            LOG.warning("SECURITY: hotpathd listens on " + config.listen() + ", beyond loopback, without " + String.join(" and ", missing)
+                + ": anyone who reaches the port reads every series and the service names. Set web.config-file (HOTPATHD_WEB_CONFIG_FILE) "
+                + "to a file with tls_server_config and basic_auth_users, or bind 127.0.0.1 and firewall the port");
+        }
+    }
+
     private void writeReloadFamilies(final io.hotpath.daemon.expose.MetricWriter writer, final AggregateSnapshot snapshot)
     {
+        if (webSecurity.config().authentication())
+        {
+            writer.family("hotpath_daemon_http_auth_failures", io.hotpath.daemon.expose.MetricType.COUNTER,
+                "HTTP requests refused for missing or wrong credentials (web.config-file basic_auth_users).");
+            writer.sample("_total", io.hotpath.daemon.expose.Labels.EMPTY, null, null, null, null, webSecurity.authFailures());
+        }
         writer.family("hotpath_daemon_config_reloads", io.hotpath.daemon.expose.MetricType.COUNTER,
             "Configuration reloads (SIGHUP) by result; a failed one keeps the running settings.");
         writer.sample("_total", io.hotpath.daemon.expose.Labels.EMPTY, "result", "success", null, null, reloadsSucceeded.get());
@@ -315,7 +347,7 @@ public final class Daemon implements AutoCloseable
         final InetSocketAddress listen = config.listenAddress();
         try
         {
-            server = HttpServer.start(new InetSocketAddress(listen.getHostString(), listen.getPort()), routes);
+            server = HttpServer.start(new InetSocketAddress(listen.getHostString(), listen.getPort()), routes, webSecurity);
         }
         catch (final InterruptedException e)
         {
@@ -333,7 +365,8 @@ public final class Daemon implements AutoCloseable
         running = true;
         loop = new Thread(this::runLoop, "hotpathd-aggregator");
         loop.start();
-        LOG.info("hotpathd listening on http://" + server.address().getHostString() + ":" + server.address().getPort() +
+        warnIfExposed(server.address());
+        LOG.info("hotpathd listening on " + (webSecurity.config().tls() ? "https" : "http") + "://" + server.address().getHostString() + ":" + server.address().getPort() +
             ", spool " + config.getSpool().dir() + ", state " + config.getState().dir());
     }
 

@@ -30,6 +30,7 @@ public final class DaemonConfig
     private Anomaly anomaly = new Anomaly();
     private Slo slo = new Slo();
     private Metrics metrics = new Metrics();
+    private Web web = new Web();
 
     public InetSocketAddress listenAddress()
     {
@@ -116,6 +117,16 @@ public final class DaemonConfig
     public void setSlo(final Slo value)
     {
         slo = value;
+    }
+
+    public Web getWeb()
+    {
+        return web;
+    }
+
+    public void setWeb(final Web value)
+    {
+        web = value;
     }
 
     /** Parses {@code HOST:PORT} (IPv6 as {@code [::1]:9464}). */
@@ -571,6 +582,26 @@ public final class DaemonConfig
         public SloFile slos()
         {
             return slos;
+        }
+    }
+
+    /**
+     * {@code web:} TLS and basic authentication of the listener, from a file in the format of
+     * Prometheus exporters' {@code --web.config.file} ({@link io.hotpath.daemon.expose.web.WebConfig}),
+     * read and checked (certificate and key included) when this config is.
+     */
+    public static final class Web
+    {
+        private io.hotpath.daemon.expose.web.WebConfig config = io.hotpath.daemon.expose.web.WebConfig.NONE;
+
+        public void setConfigFile(final String value)
+        {
+            config = io.hotpath.daemon.expose.web.WebConfig.load(Path.of(nonEmpty(value)));
+        }
+
+        public io.hotpath.daemon.expose.web.WebConfig config()
+        {
+            return config;
         }
     }
 

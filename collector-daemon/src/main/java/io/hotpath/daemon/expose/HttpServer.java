@@ -28,6 +28,13 @@ public final class HttpServer implements AutoCloseable
     /** Binds {@code address}; throws if it cannot (the caller names the address). */
     public static HttpServer start(final InetSocketAddress address, final Routes routes) throws InterruptedException
     {
+        return start(address, routes, io.hotpath.daemon.expose.web.WebSecurity.NONE);
+    }
+
+    /** Binds {@code address} with TLS and authentication as {@code security} says. */
+    public static HttpServer start(final InetSocketAddress address, final Routes routes,
+        final io.hotpath.daemon.expose.web.WebSecurity security) throws InterruptedException
+    {
         final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         try
         {
@@ -36,7 +43,7 @@ public final class HttpServer implements AutoCloseable
                 .channel(NioServerSocketChannel.class)
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
-                .childHandler(new HttpServerInitializer(new HttpRequestHandler(routes)))
+                .childHandler(new HttpServerInitializer(new HttpRequestHandler(routes), security))
                 .bind(address).sync().channel();
             return new HttpServer(channel, group);
         }

@@ -18,16 +18,25 @@ public final class HttpServerInitializer extends ChannelInitializer<SocketChanne
     static final int MAX_REQUEST_BYTES = 64 * 1024;
 
     private final HttpRequestHandler handler;
+    private final io.hotpath.daemon.expose.web.WebSecurity security;
 
     public HttpServerInitializer(final HttpRequestHandler handler)
     {
+        this(handler, io.hotpath.daemon.expose.web.WebSecurity.NONE);
+    }
+
+    /** With TLS first and authentication before the routes, as {@code security} says. */
+    public HttpServerInitializer(final HttpRequestHandler handler, final io.hotpath.daemon.expose.web.WebSecurity security)
+    {
         this.handler = handler;
+        this.security = security;
     }
 
     @Override
     protected void initChannel(final SocketChannel channel)
     {
         configure(channel.pipeline(), handler);
+        security.secure(channel);
     }
 
     /** Also used by the tests' EmbeddedChannel. */
