@@ -161,7 +161,7 @@ class DocsTest
                         ? hotpathd.getSubcommands().get(tokens[0]) : hotpathd;
                     for (final String token : tokens)
                     {
-                        final String flag = token.replaceAll("[=\\[\\]].*$", "");
+                        final String flag = token.replaceAll("^\\[+", "").replaceAll("[=\\[\\]].*$", "");
                         if (!flag.matches("--[a-z][a-z0-9-]*") || NOT_HOTPATHD_FLAGS.contains(flag))
                         {
                             continue;
