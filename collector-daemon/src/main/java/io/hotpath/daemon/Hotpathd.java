@@ -149,10 +149,13 @@ public final class Hotpathd implements Callable<Integer>
                 restartNeeded.add(now.key());
             }
         }
-        if ((previous.config().getSlo().slos() == null) != (next.config().getSlo().slos() == null)
-            || previous.config().getAnomaly().enabled() != next.config().getAnomaly().enabled())
+        if ((previous.config().getSlo().slos() == null) != (next.config().getSlo().slos() == null))
         {
             restartNeeded.add(next.config().getSlo().slos() == null ? "slo.file (removed)" : "slo.file (added)");
+        }
+        if (previous.config().getAnomaly().enabled() != next.config().getAnomaly().enabled())
+        {
+            restartNeeded.add("anomaly.enabled");
         }
         final boolean anomalyChanged = !previous.fingerprint("anomaly.").equals(next.fingerprint("anomaly."));
         try

@@ -103,7 +103,10 @@ class RuleFileGeneratorTest
             + "outcome=\"error\"}[5m])) or vector(0)) / sum(rate(hotpath_calls_total{metric=\"vm_migrate\"}[5m]))"), records.toString());
         assertTrue(records.contains("hotpath:slo_error_budget_remaining:ratio = 1 - "
             + "hotpath:slo_error_ratio:rate30d{slo=\"vm-migrate-success\"} / 0.01"), records.toString());
-        assertEquals(10, records.size(), "8 windows, target, budget");
+        assertTrue(records.contains("hotpath:slo_error_ratio:rate30d = sum_over_time(hotpath:slo_bad_events:rate5m{slo=\"vm-migrate-success\"}[30d])"
+            + " / sum_over_time(hotpath:slo_events:rate5m{slo=\"vm-migrate-success\"}[30d])"), "no raw rate(...[30d]): " + records);
+        assertTrue(records.stream().noneMatch(r -> r.matches(".*rate\\(hotpath_[a-z_]+\\{[^}]*\\}\\[(6h|1d|3d|30d)\\]\\).*")), records.toString());
+        assertEquals(12, records.size(), "8 windows, bad and all events over 5m, target, budget");
     }
 
     @Test
