@@ -95,12 +95,22 @@ public final class Daemon implements AutoCloseable
     private final ScrapeStats scrapeStats = new ScrapeStats();
     private final Routes routes = new Routes();
     private final PushgatewayPusher pusher;
-    private final AnomalyEngine anomalies;
-    private final SloEngine slos;
+    private final io.hotpath.daemon.expose.web.WebSecurity webSecurity;
+    /** Replaced by {@link #reload} (on the aggregation thread); read by routes and sources through these fields. */
+    private volatile AnomalyEngine anomalies;
+    private volatile SloEngine slos;
+    private volatile MetricFamilySource anomalyFamilies;
+    private volatile MetricFamilySource sloFamilies;
+    private volatile SeriesMetricFamilies seriesFamilies;
     private final NativeHistograms natives;
     /** Null without {@code remote-write} endpoints. */
     private final RemoteWrite remoteWrite;
     private final ActEngine act;
+    private volatile SloIncidentSource sloIncidents;
+    /** Work handed to the aggregation thread (reloads), run between two documents. */
+    private final java.util.concurrent.ConcurrentLinkedQueue<Runnable> aggregationTasks = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private final java.util.concurrent.atomic.AtomicLong reloadsSucceeded = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong reloadsFailed = new java.util.concurrent.atomic.AtomicLong();
     private final List<CheckpointPart> checkpointParts = new ArrayList<>();
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final CountDownLatch closed = new CountDownLatch(1);
@@ -137,13 +147,15 @@ public final class Daemon implements AutoCloseable
         this.spool = new SpoolTailers(config.getSpool().dir(), aggregator, counters,
             new SpoolRetention(config.getSpool().maxAgeMillis(), config.getSpool().maxTotalBytes()));
         this.checkpoints = new CheckpointStore(config.getState().dir());
+        this.webSecurity = new io.hotpath.daemon.expose.web.WebSecurity(config.getWeb().config());
         this.pusher = config.getPush().enabled() ? new PushgatewayPusher(config.getPush()) : null;
         this.renderer = new MetricsRenderer(config.getMetrics().settings());
         this.natives = new NativeHistograms(config.getMetrics().nativeHistogramSchema(), config.getMetrics().seriesIdleTimeoutMillis());
         aggregator.addIntervalListener(natives);
         checkpointParts.add(new NativeHistogramCheckpointPart(natives));
-        renderer.addSource(new SeriesMetricFamilies(config.histogramBucketsNanos(), config.getMetrics().settings())
-            .withNativeHistograms(natives));
+        this.seriesFamilies = new SeriesMetricFamilies(config.histogramBucketsNanos(), config.getMetrics().settings())
+            .withNativeHistograms(natives);
+        renderer.addSource((writer, snapshot) -> seriesFamilies.writeTo(writer, snapshot));
         this.act = new ActEngine(config.getAlerting(), config.getIncidents(), config.getRemediation(), config.getState().dir(),
             config.getIncidents().tickIntervalMillis());
         this.anomalies = config.getAnomaly().enabled()
@@ -151,17 +163,20 @@ public final class Daemon implements AutoCloseable
         this.slos = config.getSlo().slos() == null ? null : SloEngine.withoutStateFiles(config.getSlo().slos());
         if (anomalies != null)
         {
-            aggregator.addIntervalListener(anomalies);
-            act.addPoller(AnomalyIncidentSource.openEventsOf(anomalies));
-            renderer.addSource(new AnomalyMetricFamilies(anomalies,
-                config.getAnomaly().exposeScores() == DaemonConfig.Anomaly.ExposeScores.ALL));
+            aggregator.addIntervalListener(new CurrentListener(() -> anomalies));
+            this.anomalyFamilies = new AnomalyMetricFamilies(anomalies,
+                config.getAnomaly().exposeScores() == DaemonConfig.Anomaly.ExposeScores.ALL);
+            renderer.addSource((writer, snapshot) -> anomalyFamilies.writeTo(writer, snapshot));
+            act.addPoller(() -> AnomalyIncidentSource.openEventsOf(anomalies).get());
         }
         if (slos != null)
         {
-            aggregator.addIntervalListener(slos);
-            renderer.addSource(new SloMetricFamilies(slos));
-            checkpointParts.add(new SloCheckpointPart(slos));
-            aggregator.addIntervalListener(new SloIncidentSource(slos, act.sink()));
+            aggregator.addIntervalListener(new CurrentListener(() -> slos));
+            this.sloFamilies = new SloMetricFamilies(slos);
+            renderer.addSource((writer, snapshot) -> sloFamilies.writeTo(writer, snapshot));
+            checkpointParts.add(new SloCheckpointPart(() -> slos));
+            this.sloIncidents = new SloIncidentSource(slos, act.sink());
+            aggregator.addIntervalListener(new CurrentListener(() -> sloIncidents));
         }
         this.remoteWrite = config.getRemoteWrite().isEmpty() ? null : remoteWrite(config, natives);
         if (remoteWrite != null)
@@ -171,6 +186,10 @@ public final class Daemon implements AutoCloseable
         }
         renderer.addSource(new ActMetricFamilies(act));
         renderer.addSource(new DaemonMetricFamilies(spool, counters, scrapeStats).checkpointFailures(checkpointFailures::get));
+        if (pusher != null)
+        {
+            renderer.addSource(pusher);
+        }
         renderer.addProcessSource(new JvmMetricFamilies());
         final DaemonRoutes daemonRoutes = new DaemonRoutes(renderer, aggregator::latest, spool::statuses, scrapeStats, System::currentTimeMillis)
             .servingCountersWhen(catchUp::serving, catchUp::pendingQueues)
@@ -181,7 +200,8 @@ public final class Daemon implements AutoCloseable
             daemonRoutes.healthSection("remoteWrite", remoteWrite::health);
         }
         daemonRoutes.register(routes);
-        new AnalysisRoutes(anomalies, slos).register(routes);
+        new AnalysisRoutes(() -> anomalies, () -> slos).register(routes);
+        renderer.addSource(this::writeReloadFamilies);
         new ActRoutes(act).register(routes);
     }
 
@@ -204,7 +224,7 @@ public final class Daemon implements AutoCloseable
     }
 
     /** SLO counters go into the daemon's checkpoint, with the positions they counted up to. */
-    private record SloCheckpointPart(SloEngine slos) implements CheckpointPart
+    private record SloCheckpointPart(java.util.function.Supplier<SloEngine> slos) implements CheckpointPart
     {
         @Override
         public String name()
@@ -215,13 +235,13 @@ public final class Daemon implements AutoCloseable
         @Override
         public Map<String, byte[]> capture()
         {
-            return slos.captureState();
+            return slos.get().captureState();
         }
 
         @Override
         public void restore(final Map<String, byte[]> saved)
         {
-            slos.restoreState(saved);
+            slos.get().restoreState(saved);
         }
     }
 
@@ -259,6 +279,131 @@ public final class Daemon implements AutoCloseable
         }
     }
 
+    /** The interval listener the daemon runs now (replaced on reload); same order as registered. */
+    private record CurrentListener(java.util.function.Supplier<? extends IntervalListener> current) implements IntervalListener
+    {
+        @Override
+        public void onInterval(final io.hotpath.daemon.aggregate.ClosedInterval interval)
+        {
+            current.get().onInterval(interval);
+        }
+
+        @Override
+        public void onLateInterval(final io.hotpath.daemon.aggregate.ClosedInterval samples)
+        {
+            current.get().onLateInterval(samples);
+        }
+
+        @Override
+        public void afterRotation()
+        {
+            current.get().afterRotation();
+        }
+    }
+
+    /**
+     * Applies the reloadable part of {@code next} without losing state: SLO definitions (each SLO's
+     * counters carried over by name while its SLI is unchanged), anomaly settings (detectors relearn
+     * only when {@code anomalyChanged}) and the quantile windows/quantiles of {@code /metrics}. Runs on
+     * the aggregation thread; the future completes with what changed. Switching SLOs or anomaly
+     * detection on or off, and every other key, needs a restart (the caller says so).
+     */
+    public java.util.concurrent.CompletableFuture<List<String>> reload(final DaemonConfig next, final boolean anomalyChanged)
+    {
+        final java.util.concurrent.CompletableFuture<List<String>> done = new java.util.concurrent.CompletableFuture<>();
+        aggregationTasks.add(() ->
+        {
+            try
+            {
+                final List<String> applied = new ArrayList<>();
+                if (slos != null && next.getSlo().slos() != null)
+                {
+                    final SloEngine replacement = SloEngine.withoutStateFiles(next.getSlo().slos());
+                    replacement.restoreState(slos.captureState());
+                    slos = replacement;
+                    sloFamilies = new SloMetricFamilies(replacement);
+                    sloIncidents = new SloIncidentSource(replacement, act.sink());
+                    applied.add("SLOs (" + next.getSlo().slos().slos().size() + ")");
+                }
+                if (anomalies != null && next.getAnomaly().enabled() && anomalyChanged)
+                {
+                    anomalies = new AnomalyEngine(next.getAnomaly().settings(), new AnomalyIncidentSource(act.sink()), spool::serviceGone);
+                    anomalyFamilies = new AnomalyMetricFamilies(anomalies,
+                        next.getAnomaly().exposeScores() == DaemonConfig.Anomaly.ExposeScores.ALL);
+                    applied.add("anomaly settings (detectors relearn)");
+                }
+                seriesFamilies = new SeriesMetricFamilies(config.histogramBucketsNanos(), next.getMetrics().settings())
+                    .withNativeHistograms(natives);
+                applied.add("metrics.quantile-windows/quantiles");
+                reloadsSucceeded.incrementAndGet();
+                done.complete(applied);
+            }
+            catch (final RuntimeException e)
+            {
+                reloadsFailed.incrementAndGet();
+                done.completeExceptionally(e);
+            }
+        });
+        if (!running)
+        {
+            runAggregationTasks(); // not started yet (tests): apply at once
+        }
+        return done;
+    }
+
+    /** A reload that failed before reaching the daemon (bad file): counted, the running settings stay. */
+    public void reloadFailed()
+    {
+        reloadsFailed.incrementAndGet();
+    }
+
+    private void runAggregationTasks()
+    {
+        Runnable task;
+        while ((task = aggregationTasks.poll()) != null)
+        {
+            task.run();
+        }
+    }
+
+    /** Beyond loopback, anyone who reaches the port reads every series: say so loudly unless TLS and authentication are on. */
+    private void warnIfExposed(final InetSocketAddress bound)
+    {
+        if (bound.getAddress() == null || bound.getAddress().isLoopbackAddress())
+        {
+            return;
+        }
+        final List<String> missing = new ArrayList<>();
+        if (!webSecurity.config().tls())
+        {
+            missing.add("TLS");
+        }
+        if (!webSecurity.config().authentication())
+        {
+            missing.add("authentication");
+        }
+        if (!missing.isEmpty())
+        {
+            LOG.warning("SECURITY: hotpathd listens on " + config.listen() + ", beyond loopback, without " + String.join(" and ", missing)
+                + ": anyone who reaches the port reads every series and the service names. Set web.config-file (HOTPATHD_WEB_CONFIG_FILE) "
+                + "to a file with tls_server_config and basic_auth_users, or bind 127.0.0.1 and firewall the port");
+        }
+    }
+
+    private void writeReloadFamilies(final io.hotpath.daemon.expose.MetricWriter writer, final AggregateSnapshot snapshot)
+    {
+        if (webSecurity.config().authentication())
+        {
+            writer.family("hotpath_daemon_http_auth_failures", io.hotpath.daemon.expose.MetricType.COUNTER,
+                "HTTP requests refused for missing or wrong credentials (web.config-file basic_auth_users).");
+            writer.sample("_total", io.hotpath.daemon.expose.Labels.EMPTY, null, null, null, null, webSecurity.authFailures());
+        }
+        writer.family("hotpath_daemon_config_reloads", io.hotpath.daemon.expose.MetricType.COUNTER,
+            "Configuration reloads (SIGHUP) by result; a failed one keeps the running settings.");
+        writer.sample("_total", io.hotpath.daemon.expose.Labels.EMPTY, "result", "success", null, null, reloadsSucceeded.get());
+        writer.sample("_total", io.hotpath.daemon.expose.Labels.EMPTY, "result", "failure", null, null, reloadsFailed.get());
+    }
+
     public void addIntervalListener(final IntervalListener listener)
     {
         aggregator.addIntervalListener(listener);
@@ -283,6 +428,7 @@ public final class Daemon implements AutoCloseable
      */
     public void start() throws IOException, InterruptedException, ConfigException
     {
+        probeListenAddress();
         UsableDirectory.ensure("state.dir", config.getState().dir(), true);
         UsableDirectory.ensure("spool.dir", config.getSpool().dir(), false);
         checkpoints.prepare();
@@ -301,7 +447,7 @@ public final class Daemon implements AutoCloseable
         try
         {
             server = HttpServer.start(new InetSocketAddress(listen.getHostString(), listen.getPort()), routes,
-                config.getHttp().limits(), scrapeStats);
+                config.getHttp().limits(), scrapeStats, webSecurity);
         }
         catch (final InterruptedException e)
         {
@@ -310,7 +456,7 @@ public final class Daemon implements AutoCloseable
         catch (final Exception e)
         {
             // Netty rethrows the bind failure (a checked BindException) from sync().
-            throw new IOException("cannot listen on " + config.listen() + ": " + e.getMessage(), e);
+            throw new IOException(cannotListen(e), e);
         }
         if (pusher != null)
         {
@@ -319,9 +465,39 @@ public final class Daemon implements AutoCloseable
         running = true;
         loop = new Thread(this::runLoop, "hotpathd-aggregator");
         loop.start();
-        LOG.info("hotpathd listening on http://" + server.address().getHostString() + ":" + server.address().getPort() +
+        warnIfExposed(server.address());
+        LOG.info("hotpathd listening on " + (webSecurity.config().tls() ? "https" : "http") + "://" + server.address().getHostString() + ":" + server.address().getPort() +
             ", spool " + config.getSpool().dir() + ", state " + config.getState().dir() + ", at most " +
             scrapeStats.connectionLimit() + " connections");
+    }
+
+    /**
+     * Fails before anything is created (state or spool directory) when the listen address is taken or
+     * not local; the real bind comes after the checkpoint is restored, so that no scrape sees zeros.
+     */
+    private void probeListenAddress() throws IOException
+    {
+        final InetSocketAddress listen = config.listenAddress();
+        if (listen.getPort() == 0)
+        {
+            return;
+        }
+        try (java.net.ServerSocket probe = new java.net.ServerSocket())
+        {
+            probe.setReuseAddress(true);
+            probe.bind(new InetSocketAddress(listen.getHostString(), listen.getPort()));
+        }
+        catch (final IOException e)
+        {
+            throw new IOException(cannotListen(e), e);
+        }
+    }
+
+    private String cannotListen(final Exception e)
+    {
+        return "cannot listen on " + config.listen() + ": " + e.getMessage() + (e instanceof java.net.BindException
+            ? "; is another hotpathd running? Choose another address with --listen HOST:PORT (or listen: in the config file, "
+                + "or HOTPATHD_LISTEN)" : "");
     }
 
     public InetSocketAddress address()
@@ -476,6 +652,7 @@ public final class Daemon implements AutoCloseable
                         spoolScanned.countDown();
                     }
                 }
+                runAggregationTasks();
                 final int documents = spool.pollAll(DOCUMENTS_PER_QUEUE_PER_PASS, now);
                 catchUp.update(spool.tailers(), spoolScanned.getCount() == 0);
                 final long park = pollPacer.afterPoll(documents, System.currentTimeMillis(),

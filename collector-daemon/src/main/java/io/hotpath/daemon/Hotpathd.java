@@ -1,8 +1,8 @@
 package io.hotpath.daemon;
 
 import io.hotpath.daemon.config.ConfigException;
-import io.hotpath.daemon.config.ConfigLoader;
 import io.hotpath.daemon.config.DaemonConfig;
+import io.hotpath.daemon.config.EffectiveConfig;
 import io.hotpath.daemon.detect.BacktestCommand;
 import io.hotpath.daemon.rules.DashboardsCommand;
 import io.hotpath.daemon.rules.RulesCommand;
@@ -10,7 +10,10 @@ import io.hotpath.daemon.systemd.SystemdSupervisor;
 import io.hotpath.daemon.top.TopCommand;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.logging.Level;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -43,6 +46,7 @@ import picocli.CommandLine.Option;
         RulesCommand.class,
         DashboardsCommand.class,
         TopCommand.class,
+        io.hotpath.daemon.config.CheckConfigCommand.class,
         io.hotpath.daemon.act.IncidentsCommand.class,
     })
 public final class Hotpathd implements Callable<Integer>
@@ -87,6 +91,91 @@ public final class Hotpathd implements Callable<Integer>
         return new CommandLine(new Hotpathd());
     }
 
+    /** The flags that set config keys; they override HOTPATHD_* variables, which override the file. */
+    List<EffectiveConfig.Flag> configFlags()
+    {
+        final List<EffectiveConfig.Flag> flags = new ArrayList<>();
+        if (spool != null)
+        {
+            flags.add(new EffectiveConfig.Flag("--spool", "spool.dir", spool.toString()));
+        }
+        if (stateDir != null)
+        {
+            flags.add(new EffectiveConfig.Flag("--state-dir", "state.dir", stateDir.toString()));
+        }
+        if (listen != null)
+        {
+            flags.add(new EffectiveConfig.Flag("--listen", "listen", listen));
+        }
+        return flags;
+    }
+
+    /** File, then environment, then flags (also what SIGHUP re-reads). */
+    EffectiveConfig effectiveConfig() throws ConfigException
+    {
+        return EffectiveConfig.load(configFile, System.getenv(), configFlags());
+    }
+
+    /** Keys a reload applies; a change of any other key is reported as needing a restart. */
+    private static final List<String> RELOADABLE = List.of("slo.", "anomaly.", "metrics.quantile");
+
+    /**
+     * SIGHUP: reads file, environment and flags again. A bad file keeps every running setting (logged with
+     * the file, line and field); otherwise the SLOs, anomaly settings and /metrics quantiles are applied
+     * without losing state, and keys that need a restart are named.
+     */
+    synchronized void reload(final Daemon daemon, final AtomicReference<EffectiveConfig> running)
+    {
+        final java.util.logging.Logger log = java.util.logging.Logger.getLogger(Hotpathd.class.getName());
+        final EffectiveConfig next;
+        try
+        {
+            next = effectiveConfig();
+        }
+        catch (final ConfigException e)
+        {
+            daemon.reloadFailed();
+            log.severe("reload failed, keeping the running configuration: " + e.getMessage());
+            return;
+        }
+        final EffectiveConfig previous = running.get();
+        final List<String> restartNeeded = new ArrayList<>();
+        for (int i = 0; i < next.settings().size() && i < previous.settings().size(); i++)
+        {
+            final EffectiveConfig.Setting now = next.settings().get(i);
+            final EffectiveConfig.Setting before = previous.settings().get(i);
+            if (now.key().equals(before.key()) && !now.value().equals(before.value())
+                && RELOADABLE.stream().noneMatch(now.key()::startsWith))
+            {
+                restartNeeded.add(now.key());
+            }
+        }
+        if ((previous.config().getSlo().slos() == null) != (next.config().getSlo().slos() == null))
+        {
+            restartNeeded.add(next.config().getSlo().slos() == null ? "slo.file (removed)" : "slo.file (added)");
+        }
+        if (previous.config().getAnomaly().enabled() != next.config().getAnomaly().enabled())
+        {
+            restartNeeded.add("anomaly.enabled");
+        }
+        final boolean anomalyChanged = !previous.fingerprint("anomaly.").equals(next.fingerprint("anomaly."));
+        try
+        {
+            final List<String> applied = daemon.reload(next.config(), anomalyChanged).get(30, java.util.concurrent.TimeUnit.SECONDS);
+            running.set(next);
+            log.info("configuration reloaded: " + String.join(", ", applied)
+                + (restartNeeded.isEmpty() ? "" : "; changed but applied only by a restart (kept running values): " + restartNeeded));
+        }
+        catch (final java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e)
+        {
+            log.severe("reload failed, keeping the running configuration: " + (e.getCause() != null ? e.getCause() : e));
+        }
+        catch (final InterruptedException e)
+        {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     @Override
     public Integer call()
     {
@@ -102,28 +191,11 @@ public final class Hotpathd implements Callable<Integer>
         }
         DaemonLogging.configure(level);
         final DaemonConfig config;
+        final EffectiveConfig loaded;
         try
         {
-            config = configFile == null ? new DaemonConfig() : ConfigLoader.load(configFile);
-            if (spool != null)
-            {
-                config.getSpool().setDir(spool.toString());
-            }
-            if (stateDir != null)
-            {
-                config.getState().setDir(stateDir.toString());
-            }
-            if (listen != null)
-            {
-                try
-                {
-                    config.setListen(listen);
-                }
-                catch (final IllegalArgumentException e)
-                {
-                    throw new ConfigException("--listen: " + e.getMessage(), e);
-                }
-            }
+            loaded = effectiveConfig();
+            config = loaded.config();
         }
         catch (final ConfigException e)
         {
@@ -164,6 +236,8 @@ public final class Hotpathd implements Callable<Integer>
             Thread.currentThread().interrupt();
             return EXIT_START;
         }
+        final AtomicReference<EffectiveConfig> running = new AtomicReference<>(loaded);
+        ReloadSignal.install(() -> reload(daemon, running));
         Runtime.getRuntime().addShutdownHook(new Thread(() ->
         {
             systemd.stopping();

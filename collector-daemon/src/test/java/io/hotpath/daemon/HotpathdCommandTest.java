@@ -86,6 +86,8 @@ class HotpathdCommandTest
                 "--listen", "127.0.0.1:" + taken.getLocalPort(), "--spool", temp.resolve("spool").toString(),
                 "--state-dir", temp.resolve("state").toString())));
             assertTrue(err.contains("cannot listen on 127.0.0.1:" + taken.getLocalPort()), err);
+            assertTrue(err.contains("--listen HOST:PORT"), "the message names the fix: " + err);
+            assertTrue(!Files.exists(temp.resolve("spool")) && !Files.exists(temp.resolve("state")), "nothing created before the port is known free");
         }
     }
 

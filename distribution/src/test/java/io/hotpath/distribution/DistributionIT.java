@@ -47,16 +47,19 @@ class DistributionIT
         }
         for (final String file : List.of("lib/hotpathd.jar", "lib/hotpath-agent.jar", "etc/hotpathd.yaml",
             "etc/rules/hotpath-demo-rules.yaml", "etc/rules/slo-demo.yaml", "systemd/hotpathd.service", "systemd/hotpath.sysusers",
-            "systemd/hotpath.tmpfiles", "systemd/README.md", "doc/agent.md", "doc/hotpathd.md", "README.md"))
+            "systemd/hotpath.tmpfiles", "systemd/README.md", "doc/agent.md", "doc/hotpathd.md", "README.md",
+            "lib/hotpath-otel-extension.jar", "doc/OPENTELEMETRY.md", "doc/KUBERNETES.md", "doc/METRICS.md", "doc/ANALYSIS.md",
+            "doc/SPOOL.md", "kubernetes/hotpathd.yaml", "kubernetes/app-with-agent.yaml"))
         {
             assertTrue(Files.isRegularFile(home.resolve(file)), file);
         }
         try (Stream<Path> top = Files.list(home))
         {
-            assertEquals(Set.of("bin", "lib", "etc", "systemd", "doc", "README.md"),
+            assertEquals(Set.of("bin", "lib", "etc", "systemd", "doc", "kubernetes", "README.md"),
                 top.map(p -> p.getFileName().toString()).collect(java.util.stream.Collectors.toSet()));
         }
         assertEquals(Files.readString(DefaultConfigTest.root().resolve("systemd/hotpathd.yaml")), Files.readString(home.resolve("etc/hotpathd.yaml")));
+        assertTrue(Files.readString(home.resolve("README.md")).startsWith("# hotpath (installed tarball)"), "the tarball's own README");
     }
 
     @ParameterizedTest(name = "JDK {0}")

@@ -102,6 +102,10 @@ class SystemdUnitIT
         final Path launcher = Files.createDirectories(root.resolve("opt/hotpath/bin")).resolve("hotpathd");
         Files.copy(DefaultConfigTest.root().resolve("collector-daemon/bin/hotpathd"), launcher);
         Files.setPosixFilePermissions(launcher, PosixFilePermissions.fromString("rwxr-xr-x"));
+        // ExecReload=/bin/kill -HUP $MAINPID
+        final Path kill = Files.createDirectories(root.resolve("bin")).resolve("kill");
+        Files.copy(Path.of("/bin/kill").toRealPath(), kill);
+        Files.setPosixFilePermissions(kill, PosixFilePermissions.fromString("rwxr-xr-x"));
         return root;
     }
 

@@ -25,7 +25,8 @@ import java.util.stream.Collectors;
  */
 public final class ConfigLoader
 {
-    private static final ObjectMapper MAPPER = new ObjectMapper(new YAMLFactory())
+    /** Also {@link ConfigKeys}' view of the model and {@link EffectiveConfig}'s overlays: one binding. */
+    static final ObjectMapper MAPPER = new ObjectMapper(new YAMLFactory())
         .setPropertyNamingStrategy(PropertyNamingStrategies.KEBAB_CASE)
         .setVisibility(PropertyAccessor.ALL, JsonAutoDetect.Visibility.NONE)
         .setVisibility(PropertyAccessor.SETTER, JsonAutoDetect.Visibility.PUBLIC_ONLY)

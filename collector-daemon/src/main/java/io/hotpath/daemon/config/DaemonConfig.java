@@ -35,6 +35,7 @@ public final class DaemonConfig
     private io.hotpath.daemon.act.alert.AlertingConfig alerting = new io.hotpath.daemon.act.alert.AlertingConfig();
     private io.hotpath.daemon.act.incident.IncidentsConfig incidents = new io.hotpath.daemon.act.incident.IncidentsConfig();
     private io.hotpath.daemon.act.action.RemediationConfig remediation = new io.hotpath.daemon.act.action.RemediationConfig();
+    private Web web = new Web();
 
     public InetSocketAddress listenAddress()
     {
@@ -214,6 +215,16 @@ public final class DaemonConfig
     public void setRemediation(final io.hotpath.daemon.act.action.RemediationConfig value)
     {
         remediation = value;
+    }
+
+    public Web getWeb()
+    {
+        return web;
+    }
+
+    public void setWeb(final Web value)
+    {
+        web = value;
     }
 
     /** Parses {@code HOST:PORT} (IPv6 as {@code [::1]:9464}). */
@@ -403,9 +414,11 @@ public final class DaemonConfig
         private boolean enabled;
         private URI url = URI.create("http://127.0.0.1:9091");
         private long intervalMillis = 15_000;
-        private String job = "hotpathd";
+        /** Not "hotpathd": that is the usual scrape job, and with honor_labels pushed and scraped series would sum. */
+        private String job = "hotpathd_push";
         private final Map<String, String> groupingKey = new LinkedHashMap<>();
-        private boolean deleteOnShutdown;
+        /** The Pushgateway keeps a group for ever: a daemon that stops cleanly removes its own. */
+        private boolean deleteOnShutdown = true;
 
         public boolean enabled()
         {
@@ -724,6 +737,26 @@ public final class DaemonConfig
         public io.hotpath.daemon.expose.HttpLimits limits()
         {
             return new io.hotpath.daemon.expose.HttpLimits(maxConnections, idleTimeoutMillis, requestTimeoutMillis);
+        }
+    }
+
+    /**
+     * {@code web:} TLS and basic authentication of the listener, from a file in the format of
+     * Prometheus exporters' {@code --web.config.file} ({@link io.hotpath.daemon.expose.web.WebConfig}),
+     * read and checked (certificate and key included) when this config is.
+     */
+    public static final class Web
+    {
+        private io.hotpath.daemon.expose.web.WebConfig config = io.hotpath.daemon.expose.web.WebConfig.NONE;
+
+        public void setConfigFile(final String value)
+        {
+            config = io.hotpath.daemon.expose.web.WebConfig.load(Path.of(nonEmpty(value)));
+        }
+
+        public io.hotpath.daemon.expose.web.WebConfig config()
+        {
+            return config;
         }
     }
 

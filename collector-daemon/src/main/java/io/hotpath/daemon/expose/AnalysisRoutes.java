@@ -27,27 +27,36 @@ public final class AnalysisRoutes
         .getBytes(StandardCharsets.UTF_8);
     private static final byte[] SLOS_OFF = "{\"enabled\":false,\"slos\":[]}".getBytes(StandardCharsets.UTF_8);
 
-    private final AnomalyEngine anomalies;
-    private final SloEngine slos;
+    private final java.util.function.Supplier<AnomalyEngine> anomalyEngine;
+    private final java.util.function.Supplier<SloEngine> sloEngine;
 
     /** Either engine may be null (switched off). */
     public AnalysisRoutes(final AnomalyEngine anomalies, final SloEngine slos)
     {
-        this.anomalies = anomalies;
-        this.slos = slos;
+        this(() -> anomalies, () -> slos);
+    }
+
+    /** The engines current at each request (a configuration reload replaces them); either may give null. */
+    public AnalysisRoutes(final java.util.function.Supplier<AnomalyEngine> anomalies, final java.util.function.Supplier<SloEngine> slos)
+    {
+        this.anomalyEngine = anomalies;
+        this.sloEngine = slos;
     }
 
     public Routes register(final Routes routes)
     {
         return routes
-            .get("/api/anomalies", (request, allocator) -> anomalies == null
+            .get("/api/anomalies", (request, allocator) -> anomalyEngine.get() == null
                 ? Responses.bytes(HttpResponseStatus.OK, Responses.JSON, ANOMALIES_OFF)
-                : anomalies(request))
-            .get("/api/slos", (request, allocator) -> Responses.bytes(HttpResponseStatus.OK, Responses.JSON,
-                slos == null ? SLOS_OFF : slos.slosJson()));
+                : anomalies(anomalyEngine.get(), request))
+            .get("/api/slos", (request, allocator) ->
+            {
+                final SloEngine slos = sloEngine.get();
+                return Responses.bytes(HttpResponseStatus.OK, Responses.JSON, slos == null ? SLOS_OFF : slos.slosJson());
+            });
     }
 
-    private io.netty.handler.codec.http.FullHttpResponse anomalies(final FullHttpRequest request)
+    private io.netty.handler.codec.http.FullHttpResponse anomalies(final AnomalyEngine anomalies, final FullHttpRequest request)
     {
         final QueryStringDecoder query = new QueryStringDecoder(request.uri());
         int limit = DEFAULT_EVENT_LIMIT;

@@ -28,7 +28,7 @@ public final class HttpServer implements AutoCloseable
     /** Binds {@code address}; throws if it cannot (the caller names the address). */
     public static HttpServer start(final InetSocketAddress address, final Routes routes) throws InterruptedException
     {
-        return start(address, routes, HttpLimits.defaults(), new ScrapeStats());
+        return start(address, routes, HttpLimits.defaults(), new ScrapeStats(), io.hotpath.daemon.expose.web.WebSecurity.NONE);
     }
 
     /**
@@ -37,6 +37,13 @@ public final class HttpServer implements AutoCloseable
      */
     public static HttpServer start(final InetSocketAddress address, final Routes routes, final HttpLimits limits,
         final ScrapeStats stats) throws InterruptedException
+    {
+        return start(address, routes, limits, stats, io.hotpath.daemon.expose.web.WebSecurity.NONE);
+    }
+
+    /** As above, with TLS and authentication as {@code security} says. */
+    public static HttpServer start(final InetSocketAddress address, final Routes routes, final HttpLimits limits,
+        final ScrapeStats stats, final io.hotpath.daemon.expose.web.WebSecurity security) throws InterruptedException
     {
         final int maxConnections = limits.effectiveMaxConnections(HttpLimits.openFileLimit());
         final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
@@ -47,7 +54,7 @@ public final class HttpServer implements AutoCloseable
                 .channel(NioServerSocketChannel.class)
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
-                .childHandler(new HttpServerInitializer(new HttpRequestHandler(routes), limits, stats, maxConnections))
+                .childHandler(new HttpServerInitializer(new HttpRequestHandler(routes), limits, stats, maxConnections, security))
                 .bind(address).sync().channel();
             return new HttpServer(channel, group);
         }

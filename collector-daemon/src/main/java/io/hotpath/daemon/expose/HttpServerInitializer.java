@@ -21,15 +21,18 @@ public final class HttpServerInitializer extends ChannelInitializer<SocketChanne
     private final HttpLimits limits;
     private final ScrapeStats stats;
     private final ConnectionLimiter limiter;
+    private final io.hotpath.daemon.expose.web.WebSecurity security;
 
     public HttpServerInitializer(final HttpRequestHandler handler)
     {
-        this(handler, HttpLimits.defaults(), new ScrapeStats(), Integer.MAX_VALUE);
+        this(handler, HttpLimits.defaults(), new ScrapeStats(), Integer.MAX_VALUE, io.hotpath.daemon.expose.web.WebSecurity.NONE);
     }
 
     /** {@code maxConnections}: the cap in force (see {@link HttpLimits#effectiveMaxConnections}). */
-    public HttpServerInitializer(final HttpRequestHandler handler, final HttpLimits limits, final ScrapeStats stats, final int maxConnections)
+    public HttpServerInitializer(final HttpRequestHandler handler, final HttpLimits limits, final ScrapeStats stats, final int maxConnections,
+        final io.hotpath.daemon.expose.web.WebSecurity security)
     {
+        this.security = security;
         this.handler = handler;
         this.limits = limits;
         this.stats = stats;
@@ -40,6 +43,7 @@ public final class HttpServerInitializer extends ChannelInitializer<SocketChanne
     protected void initChannel(final SocketChannel channel)
     {
         configure(channel.pipeline(), handler, new ConnectionGuard(limiter, limits, stats));
+        security.secure(channel);
     }
 
     /** The pipeline behind a {@link ConnectionGuard}: all channels of one server share its limiter. */

@@ -24,7 +24,7 @@ import java.util.logging.Logger;
  * the host name. The families are prepared by the aggregation thread ({@link #offer}) so the push
  * thread never touches aggregation state; a slow or absent gateway only delays this thread.
  */
-public final class PushgatewayPusher implements AutoCloseable
+public final class PushgatewayPusher implements AutoCloseable, io.hotpath.daemon.expose.MetricFamilySource
 {
     private static final Logger LOG = Logger.getLogger(PushgatewayPusher.class.getName());
 
@@ -35,6 +35,8 @@ public final class PushgatewayPusher implements AutoCloseable
     private volatile List<Collector.MetricFamilySamples> latest;
     private volatile boolean lastPushFailed;
     private long pushes;
+    private final java.util.concurrent.atomic.AtomicLong failures = new java.util.concurrent.atomic.AtomicLong();
+    private volatile long lastSuccessMillis;
 
     public PushgatewayPusher(final DaemonConfig.Push config)
     {
@@ -95,6 +97,7 @@ public final class PushgatewayPusher implements AutoCloseable
         {
             gateway.push(registry, config.job(), groupingKey);
             pushes++;
+            lastSuccessMillis = System.currentTimeMillis();
             if (lastPushFailed)
             {
                 LOG.info("push to " + config.url() + " works again");
@@ -103,6 +106,7 @@ public final class PushgatewayPusher implements AutoCloseable
         }
         catch (final IOException | RuntimeException e)
         {
+            failures.incrementAndGet();
             if (!lastPushFailed)
             {
                 LOG.log(Level.WARNING, "push to " + config.url() + " failed (logged until it works again): " + e.getMessage());
@@ -140,6 +144,27 @@ public final class PushgatewayPusher implements AutoCloseable
         {
             pushLatest();
         }
+    }
+
+    /** Pushes that failed so far (an unreachable or refusing gateway); also {@code hotpath_daemon_push_failures_total}. */
+    public long failures()
+    {
+        return failures.get();
+    }
+
+    /**
+     * {@code hotpath_daemon_push_failures_total} and the time of the last good push, so that an alert
+     * sees a gateway that stopped accepting (the pushed families themselves go stale silently).
+     */
+    @Override
+    public void writeTo(final io.hotpath.daemon.expose.MetricWriter writer, final io.hotpath.daemon.aggregate.AggregateSnapshot snapshot)
+    {
+        writer.family("hotpath_daemon_push_failures", io.hotpath.daemon.expose.MetricType.COUNTER,
+            "Pushes to the Pushgateway that failed (unreachable, refused, error status).");
+        writer.sample("_total", io.hotpath.daemon.expose.Labels.EMPTY, null, null, null, null, failures.get());
+        writer.family("hotpath_daemon_push_last_success_timestamp_seconds", io.hotpath.daemon.expose.MetricType.GAUGE,
+            "Unix time of the last successful push; 0 before the first.");
+        writer.sample("", io.hotpath.daemon.expose.Labels.EMPTY, null, null, null, null, lastSuccessMillis / 1000.0);
     }
 
     static String hostName()

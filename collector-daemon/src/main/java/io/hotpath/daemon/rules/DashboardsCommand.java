@@ -32,6 +32,14 @@ public final class DashboardsCommand implements Callable<Integer>
         description = "directory to write the dashboards to, created if missing (default: ${DEFAULT-VALUE})")
     private Path out;
 
+    @Option(names = "--from", paramLabel = "URL",
+        description = "also one dashboard per service, from the series this running hotpathd reports (its /api/series)")
+    private String from;
+
+    @Option(names = "--config", paramLabel = "FILE",
+        description = "as --from, at the listen address of this daemon config (HOTPATHD_* variables included)")
+    private Path configFile;
+
     @Override
     public Integer call()
     {
@@ -39,7 +47,13 @@ public final class DashboardsCommand implements Callable<Integer>
         try
         {
             Files.createDirectories(out);
-            for (final Map.Entry<String, ObjectNode> dashboard : new DashboardGenerator().generate().entrySet())
+            final Map<String, ObjectNode> dashboards = new java.util.LinkedHashMap<>(new DashboardGenerator().generate());
+            if (from != null || configFile != null)
+            {
+                final String base = from != null ? from : listenUrl(configFile);
+                dashboards.putAll(new DashboardGenerator().perService(fetchSeries(base)));
+            }
+            for (final Map.Entry<String, ObjectNode> dashboard : dashboards.entrySet())
             {
                 final Path file = out.resolve(dashboard.getKey());
                 Files.writeString(file, DashboardGenerator.toJson(dashboard.getValue()), StandardCharsets.UTF_8);
@@ -51,7 +65,52 @@ public final class DashboardsCommand implements Callable<Integer>
             err.println("dashboards: cannot write to " + out + ": " + e);
             return 1;
         }
+        catch (final IllegalArgumentException e)
+        {
+            err.println("dashboards: " + e.getMessage());
+            return 2;
+        }
         spec.commandLine().getOut().flush();
         return 0;
+    }
+
+    private static String listenUrl(final Path file)
+    {
+        try
+        {
+            final java.net.InetSocketAddress listen = io.hotpath.daemon.config.EffectiveConfig.load(file, System.getenv(), java.util.List.of())
+                .config().listenAddress();
+            final String host = listen.getHostString().isEmpty() || "0.0.0.0".equals(listen.getHostString()) ? "127.0.0.1" : listen.getHostString();
+            return "http://" + host + ":" + listen.getPort();
+        }
+        catch (final io.hotpath.daemon.config.ConfigException e)
+        {
+            throw new IllegalArgumentException("--config: " + e.getMessage(), e);
+        }
+    }
+
+    private static com.fasterxml.jackson.databind.JsonNode fetchSeries(final String base)
+    {
+        final String url = (base.endsWith("/") ? base.substring(0, base.length() - 1) : base) + "/api/series";
+        try
+        {
+            final java.net.http.HttpResponse<byte[]> response = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create(url)).timeout(java.time.Duration.ofSeconds(10)).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+            if (response.statusCode() != 200)
+            {
+                throw new IOException("HTTP " + response.statusCode() + " from " + url);
+            }
+            return new com.fasterxml.jackson.databind.ObjectMapper().readTree(response.body());
+        }
+        catch (final InterruptedException e)
+        {
+            Thread.currentThread().interrupt();
+            throw new IllegalArgumentException("interrupted", e);
+        }
+        catch (final IOException | IllegalArgumentException e)
+        {
+            throw new IllegalArgumentException("cannot read the series from " + url + " (is hotpathd running there?): " + e.getMessage(), e);
+        }
     }
 }

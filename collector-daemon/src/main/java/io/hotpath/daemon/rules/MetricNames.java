@@ -106,6 +106,9 @@ public final class MetricNames
     public static final String RECORDED_SLO_ERROR_RATIO_PREFIX = "hotpath:slo_error_ratio:rate";
     /** Time-slice SLOs: 1 when the last minute missed the per-slice objective, else 0. */
     public static final String RECORDED_SLO_SLICE_BAD = "hotpath:slo_slice_bad:1m";
+    /** Bad events / s and all events / s over 5m per SLO: windows beyond 1h are sums over these, not raw rate(...[30d]). */
+    public static final String RECORDED_SLO_BAD_RATE5M = "hotpath:slo_bad_events:rate5m";
+    public static final String RECORDED_SLO_EVENTS_RATE5M = "hotpath:slo_events:rate5m";
     public static final String RECORDED_SLO_TARGET = "hotpath:slo_target:ratio";
     public static final String RECORDED_SLO_BUDGET_REMAINING = "hotpath:slo_error_budget_remaining:ratio";
     public static final String RECORDED_CALLS_ERROR_RATIO = "hotpath:calls_error_ratio:rate5m";

@@ -138,6 +138,13 @@ public final class RuleFileGenerator
                     + " < bool " + PromQl.number(new java.math.BigDecimal(Double.toString(sli.percentile()))),
                 labels));
         }
+        if (!sli.timeSliced() && slo.windows().stream().anyMatch(w -> w.compareTo(LONG_WINDOW) > 0))
+        {
+            rules.add(PrometheusRule.recording(MetricNames.RECORDED_SLO_BAD_RATE5M, badRateExpr(sli, selector), labels));
+            rules.add(PrometheusRule.recording(MetricNames.RECORDED_SLO_EVENTS_RATE5M,
+                "sum(rate(" + PromQl.selector(sli.type() == SliSpec.Type.SUCCESS ? MetricNames.CALLS_TOTAL
+                    : MetricNames.DURATION_SECONDS + "_count", selector) + "[5m]))", labels));
+        }
         for (final Duration window : slo.windows())
         {
             rules.add(PrometheusRule.recording(errorRatioRecord(window), errorRatioExpr(sli, selector, slo, window),
@@ -160,10 +167,30 @@ public final class RuleFileGenerator
         return new PrometheusRule.Group("hotpath-slo-" + slo.name(), rules);
     }
 
+    /** Windows up to this are raw rates; longer ones (6h, 1d, 3d, 30d) sum the 5m recordings, which keeps them cheap. */
+    static final Duration LONG_WINDOW = Duration.ofHours(1);
+
+    private static String badRateExpr(final SliSpec sli, final Map<String, String> selector)
+    {
+        if (sli.type() == SliSpec.Type.SUCCESS)
+        {
+            return "sum(rate(" + PromQl.selector(MetricNames.CALLS_TOTAL, selector, "outcome=\"error\"") + "[5m])) or vector(0)";
+        }
+        return "sum(rate(" + PromQl.selector(MetricNames.DURATION_SECONDS + "_count", selector) + "[5m])) - sum(rate("
+            + PromQl.selector(MetricNames.DURATION_SECONDS + "_bucket", selector, PromQl.leMatcher(sli.thresholdSeconds())) + "[5m]))";
+    }
+
     private static String errorRatioExpr(
         final SliSpec sli, final Map<String, String> selector, final SloDefinition slo, final Duration window)
     {
         final String range = "[" + Durations.format(window) + "]";
+        if (!sli.timeSliced() && window.compareTo(LONG_WINDOW) > 0)
+        {
+            // Traffic-weighted: the bad and all events of every 5m step over the window, summed (Sloth-style long windows).
+            final Map<String, String> bySlo = Map.of("slo", slo.name());
+            return "sum_over_time(" + PromQl.selector(MetricNames.RECORDED_SLO_BAD_RATE5M, bySlo) + range + ") / sum_over_time("
+                + PromQl.selector(MetricNames.RECORDED_SLO_EVENTS_RATE5M, bySlo) + range + ")";
+        }
         if (sli.timeSliced())
         {
             return "avg_over_time(" + PromQl.selector(MetricNames.RECORDED_SLO_SLICE_BAD, Map.of("slo", slo.name()))

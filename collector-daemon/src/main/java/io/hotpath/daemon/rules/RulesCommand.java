@@ -24,7 +24,9 @@ import picocli.CommandLine.Spec;
     description = {
         "Validate an SLO file and write a Prometheus rule file: SLO error ratios per window, error budget,",
         "multi-window burn-rate alerts (severity page/ticket), and standard alerts on hotpath's own metrics."},
-    footer = {"", "Exit status: 0 written, 1 invalid SLO file or unwritable output, 2 bad options."})
+    footer = {"", "Latency thresholds must be bucket bounds of the daemon's hotpath_duration_seconds histogram: checked",
+        "against --config's aggregation.histogram-buckets (HOTPATHD_* variables included), else the default buckets.",
+        "Exit status: 0 written, 1 unwritable output, 2 invalid SLO file, threshold not a bucket bound, or bad options."})
 public final class RulesCommand implements Callable<Integer>
 {
     @Spec
@@ -32,6 +34,10 @@ public final class RulesCommand implements Callable<Integer>
 
     @Option(names = "--slo", required = true, paramLabel = "FILE", description = "the SLO file (YAML)")
     private Path sloFile;
+
+    @Option(names = "--config", paramLabel = "FILE",
+        description = "the daemon's config file: latency thresholds are checked against its histogram buckets")
+    private Path configFile;
 
     @Option(names = "--out", paramLabel = "FILE", description = "where to write the rules (default: standard output)")
     private Path out;
@@ -84,7 +90,40 @@ public final class RulesCommand implements Callable<Integer>
         catch (final ConfigException e)
         {
             err.println("rules: " + e.getMessage());
-            return 1;
+            return 2;
+        }
+        final long[] buckets;
+        try
+        {
+            buckets = configFile == null && System.getenv("HOTPATHD_AGGREGATION_HISTOGRAM_BUCKETS") == null
+                ? io.hotpath.daemon.aggregate.AggregationSettings.DEFAULT_BUCKETS_NANOS.clone()
+                : io.hotpath.daemon.config.EffectiveConfig.load(configFile, System.getenv(), java.util.List.of())
+                    .config().getAggregation().bucketBoundsNanos();
+        }
+        catch (final io.hotpath.daemon.config.ConfigException e)
+        {
+            err.println("rules: --config: " + e.getMessage());
+            return 2;
+        }
+        int notBounds = 0;
+        for (final SloDefinition slo : slos.slos())
+        {
+            if (slo.sli().type() == SliSpec.Type.LATENCY && java.util.Arrays.stream(buckets).noneMatch(b -> b == slo.sli().thresholdNanos()))
+            {
+                notBounds++;
+                err.println("rules: " + sloFile + ": SLO " + slo.name() + ": threshold "
+                    + Durations.format(java.time.Duration.ofNanos(slo.sli().thresholdNanos())) + " is not a bucket bound of "
+                    + (configFile == null ? "hotpathd's default histogram" : "the histogram of " + configFile)
+                    + ", so no hotpath_duration_seconds_bucket{le=\""
+                    + PromQl.number(new java.math.BigDecimal(Double.toString(slo.sli().thresholdSeconds())))
+                    + "\"} exists to count good calls: add it to aggregation.histogram-buckets (the same on every host)"
+                    + (configFile == null ? ", or pass the daemon's --config if it has it already" : "")
+                    + ", or use a bound as the threshold");
+            }
+        }
+        if (notBounds > 0)
+        {
+            return 2;
         }
         final String yaml = new RuleFileGenerator(settings).toYaml(slos);
         if (out == null)
@@ -104,16 +143,6 @@ public final class RulesCommand implements Callable<Integer>
                 return 1;
             }
             err.println("rules: wrote " + slos.slos().size() + " SLOs to " + out);
-        }
-        for (final SloDefinition slo : slos.slos())
-        {
-            if (slo.sli().type() == SliSpec.Type.LATENCY)
-            {
-                err.println("rules: note: SLO " + slo.name() + " counts the histogram bucket le=\""
-                    + PromQl.number(new java.math.BigDecimal(Double.toString(slo.sli().thresholdSeconds())))
-                    + "\": hotpathd adds " + Durations.format(java.time.Duration.ofNanos(slo.sli().thresholdNanos()))
-                    + " to its bucket bounds when this file is its slo.file; otherwise add it to aggregation.histogram-buckets");
-            }
         }
         err.flush();
         return 0;

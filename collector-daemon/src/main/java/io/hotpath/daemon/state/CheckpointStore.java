@@ -86,6 +86,19 @@ public final class CheckpointStore
         return mapper.writeValueAsBytes(checkpoint);
     }
 
+    /** 0640 whatever the umask: counters and queue names are never world-readable, not only under the unit's UMask=0027. */
+    private static void ownerWriteGroupRead(final Path file) throws IOException
+    {
+        try
+        {
+            Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r-----"));
+        }
+        catch (final UnsupportedOperationException ignored)
+        {
+            // Not a POSIX file system: keep its defaults.
+        }
+    }
+
     /** Writes serialized checkpoint bytes atomically and durably (temp, fsync, rename, directory fsync). */
     public synchronized void writeBytes(final byte[] json) throws IOException
     {
@@ -93,6 +106,7 @@ public final class CheckpointStore
         try (FileChannel channel = FileChannel.open(temp,
             StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE))
         {
+            ownerWriteGroupRead(temp);
             final java.nio.ByteBuffer buffer = java.nio.ByteBuffer.wrap(json);
             while (buffer.hasRemaining())
             {

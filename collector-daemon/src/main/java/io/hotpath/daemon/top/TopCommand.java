@@ -44,8 +44,12 @@ public final class TopCommand implements Callable<Integer>
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--url", paramLabel = "URL", defaultValue = "http://127.0.0.1:9464", description = "hotpathd's address (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--url", paramLabel = "URL",
+        description = "hotpathd's address (default: the listen address of --config / HOTPATHD_LISTEN, else http://127.0.0.1:9464).")
     String url;
+
+    @Option(names = "--config", paramLabel = "FILE", description = "The daemon's config file: top reads its listen address.")
+    java.nio.file.Path configFile;
 
     @Option(names = "--interval", paramLabel = "DURATION", defaultValue = "2s", description = "Refresh period (default: ${DEFAULT-VALUE}).")
     String interval;
@@ -91,6 +95,10 @@ public final class TopCommand implements Callable<Integer>
             case "auto" -> System.console() != null && !"dumb".equals(System.getenv("TERM"));
             default -> throw new ParameterException(spec.commandLine(), "--screen: expected ansi, plain or auto, got '" + screen + "'");
         };
+        if (url == null)
+        {
+            url = urlOf(configFile);
+        }
         final String base = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
         final TopView view = new TopView(base, window, rows, notes);
         final PrintStream out = System.out;
@@ -118,6 +126,26 @@ public final class TopCommand implements Callable<Integer>
             out.flush();
         }
         return 0;
+    }
+
+    /** Where the daemon configured like this listens (file and HOTPATHD_* variables, as the daemon reads them). */
+    private String urlOf(final java.nio.file.Path file)
+    {
+        final io.hotpath.daemon.config.DaemonConfig config;
+        try
+        {
+            config = io.hotpath.daemon.config.EffectiveConfig.load(file, System.getenv(), List.of()).config();
+        }
+        catch (final io.hotpath.daemon.config.ConfigException e)
+        {
+            throw new ParameterException(spec.commandLine(), "--config: " + e.getMessage());
+        }
+        String host = config.listenAddress().getHostString();
+        if (host.isEmpty() || "0.0.0.0".equals(host) || "::".equals(host))
+        {
+            host = "127.0.0.1"; // listening everywhere: loopback reaches it
+        }
+        return "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + config.listenAddress().getPort();
     }
 
     private long millis(final String option, final String text)

@@ -100,9 +100,9 @@ public final class TopView
         {
             width = Math.max(width, Math.min(MAX_SERIES_WIDTH, row[0].length()));
         }
-        final String format = "%-" + width + "s %8s %6s %9s %9s %9s %9s %9s";
+        final String format = "%-" + width + "s %11s %6s %9s %9s %9s %9s %9s";
         lines.add("");
-        lines.add(String.format(Locale.ROOT, format, "SERIES", "CALLS/S", "ERR%", "P50", "P95", "P99", "P99(1s)", "CALLS(" + window + ")"));
+        lines.add(String.format(Locale.ROOT, format, "SERIES", "CALLS/S(1s)", "ERR%", "P50", "P95", "P99", "P99(1s)", "CALLS(" + window + ")"));
         if (rows.isEmpty())
         {
             lines.add("  (no series yet: waiting for agents to write into the spool)");

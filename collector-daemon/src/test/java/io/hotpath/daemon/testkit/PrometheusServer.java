@@ -103,6 +103,23 @@ public final class PrometheusServer extends ExternalProcess
         return port;
     }
 
+    /** Starts Prometheus with {@code scrapeConfigs} as its whole {@code scrape_configs:} list (YAML, indented two spaces). */
+    public static PrometheusServer startWithScrapeConfigs(final Path workDir, final String scrapeConfigs) throws IOException
+    {
+        Files.createDirectories(workDir);
+        final int port = freePort();
+        final Path configFile = workDir.resolve("prometheus.yml");
+        Files.writeString(configFile, "global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\nscrape_configs:\n" + scrapeConfigs);
+        final List<String> command = new ArrayList<>(List.of(BINARY,
+            "--config.file=" + configFile,
+            "--storage.tsdb.path=" + workDir.resolve("data"),
+            "--web.listen-address=127.0.0.1:" + port,
+            "--log.level=warn"));
+        final PrometheusServer server = new PrometheusServer(command, workDir.resolve("prometheus.log"), port);
+        server.awaitReady(server.url() + "/-/ready", Duration.ofSeconds(30));
+        return server;
+    }
+
     public String url()
     {
         return "http://127.0.0.1:" + port;

@@ -36,7 +36,7 @@ class TopViewTest
         final List<String> lines = frame.lines().toList();
         assertTrue(lines.get(0).startsWith("hotpath top - http://127.0.0.1:9464 - "), frame);
         assertTrue(lines.get(0).endsWith("percentiles over 1m"), frame);
-        assertTrue(lines.get(2).matches("SERIES\\s+CALLS/S\\s+ERR%\\s+P50\\s+P95\\s+P99\\s+P99\\(1s\\)\\s+CALLS\\(1m\\)"), lines.get(2));
+        assertTrue(lines.get(2).matches("SERIES\\s+CALLS/S\\(1s\\)\\s+ERR%\\s+P50\\s+P95\\s+P99\\s+P99\\(1s\\)\\s+CALLS\\(1m\\)"), lines.get(2));
         // Sorted by name; one service: no service prefix; kind and service labels left out.
         assertTrue(lines.get(3).matches("transport_send\\{app=demo,transport=BITCHAT\\}\\s+150\\s+0\\.0\\s+800ns\\s+2\\.00ms\\s+1\\.50s\\s+300\\.0us\\s+9000"),
             lines.get(3));
