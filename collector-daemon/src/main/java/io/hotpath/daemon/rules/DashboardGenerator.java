@@ -283,6 +283,42 @@ public final class DashboardGenerator
                 "{{instance}} closed {{reason}} (5m)"),
             target("sum by (instance) (increase(" + MetricNames.DAEMON_CHECKPOINT_FAILURES_TOTAL + inst + "[5m]))",
                 "{{instance}} checkpoint failures (5m)"));
+        layout.timeseries("Spool queues by state and reason", "short",
+            target("sum by (instance, state, reason) (" + MetricNames.DAEMON_QUEUES + inst + ")", "{{instance}} {{state}} {{reason}}"),
+            target("sum by (instance, reason) (increase(" + MetricNames.DAEMON_QUEUE_FAULTS_TOTAL + inst + "[5m]))",
+                "{{instance}} faults {{reason}} (5m)"));
+        layout.timeseries("Spool damage stepped over and samples lost (5m)", "short",
+            target("sum by (instance) (increase(" + MetricNames.DAEMON_SPOOL_SKIPPED_BYTES_TOTAL + inst + "[5m]))", "{{instance}} bytes"),
+            target("sum by (instance) (increase(" + MetricNames.DAEMON_SPOOL_SKIPPED_DOCUMENTS_TOTAL + inst + "[5m]))",
+                "{{instance}} documents"),
+            target("sum by (instance) (increase(" + MetricNames.DAEMON_SAMPLES_LOST_TOTAL + inst + "[5m]))", "{{instance}} samples lost"));
+        layout.timeseries("Samples per queue: written by the agent, counted, lost, unexplained", "short",
+            target("sum by (queue, state) (" + MetricNames.DAEMON_QUEUE_SAMPLES_TOTAL + inst + ")", "{{queue}} {{state}}"),
+            target(MetricNames.DAEMON_QUEUE_SAMPLES_UNEXPLAINED + inst, "{{queue}} unexplained"));
+        layout.timeseries("Remote write: points / s and failures", "short",
+            target("sum by (instance, url) (rate(" + MetricNames.REMOTE_WRITE_SAMPLES_SENT_TOTAL + inst + RATE + "))", "{{instance}} sent"),
+            target("sum by (instance, url) (rate(" + MetricNames.REMOTE_WRITE_BYTES_SENT_TOTAL + inst + RATE + "))", "{{instance}} bytes"),
+            target("sum by (instance, url) (rate(" + MetricNames.REMOTE_WRITE_REQUESTS_FAILED_TOTAL + inst + RATE + "))",
+                "{{instance}} failed requests"),
+            target("sum by (instance, reason) (rate(" + MetricNames.REMOTE_WRITE_SAMPLES_DROPPED_TOTAL + inst + RATE + "))",
+                "{{instance}} dropped {{reason}}"));
+        layout.timeseries("Remote write backlog and lag", "short",
+            target(MetricNames.REMOTE_WRITE_PENDING_REQUESTS + inst, "{{instance}} pending requests"),
+            target(MetricNames.REMOTE_WRITE_BACKLOG_BYTES + inst, "{{instance}} backlog bytes"),
+            target(MetricNames.REMOTE_WRITE_LAG_SECONDS + inst, "{{instance}} lag (s)"));
+        layout.timeseries("Pushgateway: failures (5m) and seconds since the last push", "short",
+            target("sum by (instance) (increase(" + MetricNames.DAEMON_PUSH_FAILURES_TOTAL + inst + "[5m]))", "{{instance}} failures"),
+            target("time() - " + MetricNames.DAEMON_PUSH_LAST_SUCCESS_TIMESTAMP_SECONDS + inst, "{{instance}} since last push"));
+        layout.timeseries("Incidents open, alerts and actions (5m)", "short",
+            target(MetricNames.INCIDENTS_OPEN + inst, "{{instance}} open"),
+            target("sum by (instance, action, outcome) (increase(" + MetricNames.ACTIONS_TOTAL + inst + "[5m]))",
+                "{{action}} {{outcome}}"),
+            target("sum by (instance, outcome) (increase(" + MetricNames.ALERTMANAGER_POSTS_TOTAL + inst + "[5m]))",
+                "{{instance}} Alertmanager posts {{outcome}}"),
+            target("sum by (instance) (increase(" + MetricNames.ALERTS_SENT_TOTAL + inst + "[5m]))", "{{instance}} alerts sent"),
+            target("sum by (instance) (increase(" + MetricNames.INCIDENT_JOURNAL_ERRORS_TOTAL + inst + "[5m]))",
+                "{{instance}} journal errors"),
+            target("sum by (instance) (increase(" + MetricNames.ACT_FAILURES_TOTAL + inst + "[5m]))", "{{instance}} act failures"));
         layout.timeseries("Agent samples / s", "short",
             target("sum by (service) (rate(" + MetricNames.AGENT_SAMPLES_RECORDED_TOTAL + RATE + "))", "{{service}} recorded"),
             target("sum by (service) (rate(" + MetricNames.AGENT_SAMPLES_DRAINED_TOTAL + RATE + "))", "{{service}} drained"),

@@ -69,6 +69,23 @@ public final class MetricNames
     public static final String DAEMON_QUEUE_SAMPLES_TOTAL = "hotpath_daemon_queue_samples_total";
     public static final String DAEMON_QUEUE_SAMPLES_UNEXPLAINED = "hotpath_daemon_queue_samples_unexplained";
 
+    // Pushgateway (push package), remote write (remotewrite package), incidents and actions (act package).
+    public static final String DAEMON_PUSH_FAILURES_TOTAL = "hotpath_daemon_push_failures_total";
+    public static final String DAEMON_PUSH_LAST_SUCCESS_TIMESTAMP_SECONDS = "hotpath_daemon_push_last_success_timestamp_seconds";
+    public static final String REMOTE_WRITE_SAMPLES_SENT_TOTAL = "hotpath_remote_write_samples_sent_total";
+    public static final String REMOTE_WRITE_BYTES_SENT_TOTAL = "hotpath_remote_write_bytes_sent_total";
+    public static final String REMOTE_WRITE_REQUESTS_FAILED_TOTAL = "hotpath_remote_write_requests_failed_total";
+    public static final String REMOTE_WRITE_SAMPLES_DROPPED_TOTAL = "hotpath_remote_write_samples_dropped_total";
+    public static final String REMOTE_WRITE_PENDING_REQUESTS = "hotpath_remote_write_pending_requests";
+    public static final String REMOTE_WRITE_BACKLOG_BYTES = "hotpath_remote_write_backlog_bytes";
+    public static final String REMOTE_WRITE_LAG_SECONDS = "hotpath_remote_write_lag_seconds";
+    public static final String INCIDENTS_OPEN = "hotpath_incidents_open";
+    public static final String ACTIONS_TOTAL = "hotpath_actions_total";
+    public static final String ALERTMANAGER_POSTS_TOTAL = "hotpath_alertmanager_posts_total";
+    public static final String ALERTS_SENT_TOTAL = "hotpath_alerts_sent_total";
+    public static final String INCIDENT_JOURNAL_ERRORS_TOTAL = "hotpath_incident_journal_errors_total";
+    public static final String ACT_FAILURES_TOTAL = "hotpath_act_failures_total";
+
     /** Histogram families: their samples are {@code name_bucket}, {@code name_sum}, {@code name_count}. */
     public static final Set<String> HISTOGRAMS = Set.of(DURATION_SECONDS);
 
@@ -85,7 +102,12 @@ public final class MetricNames
         DAEMON_HTTP_CONNECTIONS, DAEMON_HTTP_CONNECTIONS_LIMIT, DAEMON_HTTP_CONNECTIONS_CLOSED_TOTAL,
         DAEMON_CHECKPOINT_FAILURES_TOTAL,
         DAEMON_QUEUES, DAEMON_QUEUE_FAULTS_TOTAL, DAEMON_SPOOL_SKIPPED_BYTES_TOTAL, DAEMON_SPOOL_SKIPPED_DOCUMENTS_TOTAL,
-        DAEMON_SAMPLES_LOST_TOTAL, DAEMON_QUEUE_SAMPLES_TOTAL, DAEMON_QUEUE_SAMPLES_UNEXPLAINED);
+        DAEMON_SAMPLES_LOST_TOTAL, DAEMON_QUEUE_SAMPLES_TOTAL, DAEMON_QUEUE_SAMPLES_UNEXPLAINED,
+        DAEMON_PUSH_FAILURES_TOTAL, DAEMON_PUSH_LAST_SUCCESS_TIMESTAMP_SECONDS,
+        REMOTE_WRITE_SAMPLES_SENT_TOTAL, REMOTE_WRITE_BYTES_SENT_TOTAL, REMOTE_WRITE_REQUESTS_FAILED_TOTAL,
+        REMOTE_WRITE_SAMPLES_DROPPED_TOTAL, REMOTE_WRITE_PENDING_REQUESTS, REMOTE_WRITE_BACKLOG_BYTES, REMOTE_WRITE_LAG_SECONDS,
+        INCIDENTS_OPEN, ACTIONS_TOTAL, ALERTMANAGER_POSTS_TOTAL, ALERTS_SENT_TOTAL, INCIDENT_JOURNAL_ERRORS_TOTAL,
+        ACT_FAILURES_TOTAL);
 
     /**
      * Prefixes METRICS.md delegates to simpleclient_hotspot ({@code jvm_*}, {@code process_*}); the
