@@ -73,9 +73,15 @@ class WebSecurityIT
             assertEquals(401, anonymous.statusCode());
             assertTrue(anonymous.headers().firstValue("WWW-Authenticate").orElse("").startsWith("Basic"), anonymous.headers().toString());
             assertEquals(401, client.send(withAuth(url, "prometheus", "wrong"), HttpResponse.BodyHandlers.ofString()).statusCode());
-            HttpResponse<String> ok = client.send(withAuth(url, "prometheus", PASSWORD), HttpResponse.BodyHandlers.ofString());
-            assertEquals(200, ok.statusCode());
+            // Authenticated: served once the start-up catch-up is over (503 until then: RestartCatchUp).
             final long deadline = System.nanoTime() + 20_000_000_000L; // /metrics is rendered once a second
+            HttpResponse<String> ok = client.send(withAuth(url, "prometheus", PASSWORD), HttpResponse.BodyHandlers.ofString());
+            while (ok.statusCode() == 503 && System.nanoTime() < deadline)
+            {
+                Thread.sleep(200);
+                ok = client.send(withAuth(url, "prometheus", PASSWORD), HttpResponse.BodyHandlers.ofString());
+            }
+            assertEquals(200, ok.statusCode());
             while (!ok.body().contains("hotpath_daemon_http_auth_failures_total 2") && System.nanoTime() < deadline)
             {
                 Thread.sleep(200);
