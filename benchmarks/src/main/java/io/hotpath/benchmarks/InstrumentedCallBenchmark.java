@@ -136,6 +136,12 @@ public class InstrumentedCallBenchmark
         final long before = probe.recorded();
         channel.sendMessage(message, Kind.QUIC);
         channel.ping(message);
+        // The agent's recorded count is a lower bound until its drain has read the ring empty: wait for it.
+        final long deadline = System.nanoTime() + 10_000_000_000L;
+        while (probe.recorded() - before < 2 && System.nanoTime() < deadline)
+        {
+            Thread.sleep(10);
+        }
         if (probe.recorded() - before != 2)
         {
             throw new IllegalStateException("the agent did not record the instrumented calls (recorded " +
