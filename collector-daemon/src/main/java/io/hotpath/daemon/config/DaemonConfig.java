@@ -6,7 +6,6 @@ import io.hotpath.daemon.expose.ExpositionSettings;
 import io.hotpath.daemon.slo.SloFile;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -437,19 +436,7 @@ public final class DaemonConfig
 
         public void setUrl(final String value)
         {
-            try
-            {
-                final URI uri = new URI(value);
-                if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme()) || uri.getHost() == null)
-                {
-                    throw new IllegalArgumentException("expected an http(s) URL such as http://127.0.0.1:9091, got '" + value + "'");
-                }
-                url = uri;
-            }
-            catch (final URISyntaxException e)
-            {
-                throw new IllegalArgumentException("not a URL: '" + value + "'");
-            }
+            url = Units.httpUrl(value, "http://127.0.0.1:9091");
         }
 
         public long intervalMillis()

@@ -2,7 +2,6 @@ package io.hotpath.daemon.config;
 
 import com.fasterxml.jackson.annotation.JsonSetter;
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -53,19 +52,7 @@ public final class RemoteWriteEndpoint
 
     public void setUrl(final String value)
     {
-        try
-        {
-            final URI uri = new URI(value);
-            if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme()) || uri.getHost() == null)
-            {
-                throw new IllegalArgumentException("expected an http(s) URL such as http://127.0.0.1:9090/api/v1/write, got '" + value + "'");
-            }
-            url = uri;
-        }
-        catch (final URISyntaxException e)
-        {
-            throw new IllegalArgumentException("not a URL: '" + value + "'");
-        }
+        url = Units.httpUrl(value, "http://127.0.0.1:9090/api/v1/write");
     }
 
     public Map<String, String> headers()

@@ -4,7 +4,7 @@ import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Parses the config's human units: durations ({@code 500ms}, {@code 1s}, {@code 7d}) and sizes ({@code 2GiB}). */
+/** Parses the config's human units: durations ({@code 500ms}, {@code 1s}, {@code 7d}), sizes ({@code 2GiB}) and http(s) URLs. */
 public final class Units
 {
     private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
@@ -54,6 +54,28 @@ public final class Units
             case "GB": return value * 1_000_000_000L;
             case "TB": return value * 1_000_000_000_000L;
             default: return value;
+        }
+    }
+
+    /**
+     * An absolute http or https URL with a host; {@code example} (or null) is shown in the error,
+     * e.g. {@code http://127.0.0.1:9091}.
+     */
+    public static java.net.URI httpUrl(final String value, final String example)
+    {
+        try
+        {
+            final java.net.URI uri = new java.net.URI(value);
+            if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme()) || uri.getHost() == null)
+            {
+                throw new IllegalArgumentException("expected an http(s) URL" + (example == null ? "" : " such as " + example) +
+                    ", got '" + value + "'");
+            }
+            return uri;
+        }
+        catch (final java.net.URISyntaxException e)
+        {
+            throw new IllegalArgumentException("not a URL: '" + value + "'");
         }
     }
 }

@@ -72,12 +72,7 @@ public final class ActionConfig
 
     public void setWebhook(final String value)
     {
-        final URI uri = URI.create(value);
-        if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme()) || uri.getHost() == null)
-        {
-            throw new IllegalArgumentException("expected an http(s) URL, got '" + value + "'");
-        }
-        webhook = uri;
+        webhook = io.hotpath.daemon.config.Units.httpUrl(value, null);
     }
 
     public long timeoutMillis()

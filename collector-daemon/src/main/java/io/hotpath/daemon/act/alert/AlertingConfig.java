@@ -150,19 +150,7 @@ public final class AlertingConfig
 
     static URI httpUrl(final String value)
     {
-        try
-        {
-            final URI uri = new URI(value.replaceAll("/+$", ""));
-            if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme()) || uri.getHost() == null)
-            {
-                throw new IllegalArgumentException("expected an http(s) URL such as http://127.0.0.1:9093, got '" + value + "'");
-            }
-            return uri;
-        }
-        catch (final java.net.URISyntaxException e)
-        {
-            throw new IllegalArgumentException("not a URL: '" + value + "'");
-        }
+        return io.hotpath.daemon.config.Units.httpUrl(value.replaceAll("/+$", ""), "http://127.0.0.1:9093");
     }
 
     private static long positive(final long value)
