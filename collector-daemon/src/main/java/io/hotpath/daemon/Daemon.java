@@ -50,6 +50,21 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import java.net.BindException;
+import java.net.ServerSocket;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+import io.hotpath.daemon.aggregate.ClosedInterval;
+import io.hotpath.daemon.expose.Labels;
+import io.hotpath.daemon.expose.MetricType;
+import io.hotpath.daemon.expose.MetricWriter;
+import io.hotpath.daemon.expose.web.WebSecurity;
+import io.hotpath.daemon.state.QueueCheckpoint;
+import io.hotpath.daemon.tail.StraySpools;
 
 /**
  * hotpathd wired together, and its one aggregation thread.
@@ -95,7 +110,7 @@ public final class Daemon implements AutoCloseable
     private final ScrapeStats scrapeStats = new ScrapeStats();
     private final Routes routes = new Routes();
     private final PushgatewayPusher pusher;
-    private final io.hotpath.daemon.expose.web.WebSecurity webSecurity;
+    private final WebSecurity webSecurity;
     /** Replaced by {@link #reload} (on the aggregation thread); read by routes and sources through these fields. */
     private volatile AnomalyEngine anomalies;
     private volatile SloEngine slos;
@@ -108,9 +123,9 @@ public final class Daemon implements AutoCloseable
     private final ActEngine act;
     private volatile SloIncidentSource sloIncidents;
     /** Work handed to the aggregation thread (reloads), run between two documents. */
-    private final java.util.concurrent.ConcurrentLinkedQueue<Runnable> aggregationTasks = new java.util.concurrent.ConcurrentLinkedQueue<>();
-    private final java.util.concurrent.atomic.AtomicLong reloadsSucceeded = new java.util.concurrent.atomic.AtomicLong();
-    private final java.util.concurrent.atomic.AtomicLong reloadsFailed = new java.util.concurrent.atomic.AtomicLong();
+    private final ConcurrentLinkedQueue<Runnable> aggregationTasks = new ConcurrentLinkedQueue<>();
+    private final AtomicLong reloadsSucceeded = new AtomicLong();
+    private final AtomicLong reloadsFailed = new AtomicLong();
     private final List<CheckpointPart> checkpointParts = new ArrayList<>();
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final CountDownLatch closed = new CountDownLatch(1);
@@ -124,7 +139,7 @@ public final class Daemon implements AutoCloseable
     private long nextPushPrepareMillis;
     private volatile boolean checkpointFailureLogged;
     /** Checkpoint captures or writes that failed (hotpath_daemon_checkpoint_failures_total); logged once per streak. */
-    private final java.util.concurrent.atomic.AtomicLong checkpointFailures = new java.util.concurrent.atomic.AtomicLong();
+    private final AtomicLong checkpointFailures = new AtomicLong();
     private volatile long lastCheckpointWrittenMillis;
     /** fsync can take long on busy disks: files are written here, from bytes captured on the aggregation thread. */
     private final ExecutorService checkpointWriter = Executors.newSingleThreadExecutor(r ->
@@ -143,11 +158,11 @@ public final class Daemon implements AutoCloseable
         this.config = config;
         final long now = System.currentTimeMillis();
         this.aggregator = new Aggregator(config.aggregationSettings(), now);
-        io.hotpath.daemon.tail.StraySpools.spoolDirectory(config.getSpool().dir());
+        StraySpools.spoolDirectory(config.getSpool().dir());
         this.spool = new SpoolTailers(config.getSpool().dir(), aggregator, counters,
             new SpoolRetention(config.getSpool().maxAgeMillis(), config.getSpool().maxTotalBytes()));
         this.checkpoints = new CheckpointStore(config.getState().dir());
-        this.webSecurity = new io.hotpath.daemon.expose.web.WebSecurity(config.getWeb().config());
+        this.webSecurity = new WebSecurity(config.getWeb().config());
         this.pusher = config.getPush().enabled() ? new PushgatewayPusher(config.getPush()) : null;
         this.renderer = new MetricsRenderer(config.getMetrics().settings());
         this.natives = new NativeHistograms(config.getMetrics().nativeHistogramSchema(), config.getMetrics().seriesIdleTimeoutMillis());
@@ -224,7 +239,7 @@ public final class Daemon implements AutoCloseable
     }
 
     /** SLO counters go into the daemon's checkpoint, with the positions they counted up to. */
-    private record SloCheckpointPart(java.util.function.Supplier<SloEngine> slos) implements CheckpointPart
+    private record SloCheckpointPart(Supplier<SloEngine> slos) implements CheckpointPart
     {
         @Override
         public String name()
@@ -280,16 +295,16 @@ public final class Daemon implements AutoCloseable
     }
 
     /** The interval listener the daemon runs now (replaced on reload); same order as registered. */
-    private record CurrentListener(java.util.function.Supplier<? extends IntervalListener> current) implements IntervalListener
+    private record CurrentListener(Supplier<? extends IntervalListener> current) implements IntervalListener
     {
         @Override
-        public void onInterval(final io.hotpath.daemon.aggregate.ClosedInterval interval)
+        public void onInterval(final ClosedInterval interval)
         {
             current.get().onInterval(interval);
         }
 
         @Override
-        public void onLateInterval(final io.hotpath.daemon.aggregate.ClosedInterval samples)
+        public void onLateInterval(final ClosedInterval samples)
         {
             current.get().onLateInterval(samples);
         }
@@ -308,9 +323,9 @@ public final class Daemon implements AutoCloseable
      * the aggregation thread; the future completes with what changed. Switching SLOs or anomaly
      * detection on or off, and every other key, needs a restart (the caller says so).
      */
-    public java.util.concurrent.CompletableFuture<List<String>> reload(final DaemonConfig next, final boolean anomalyChanged)
+    public CompletableFuture<List<String>> reload(final DaemonConfig next, final boolean anomalyChanged)
     {
-        final java.util.concurrent.CompletableFuture<List<String>> done = new java.util.concurrent.CompletableFuture<>();
+        final CompletableFuture<List<String>> done = new CompletableFuture<>();
         aggregationTasks.add(() ->
         {
             try
@@ -390,18 +405,18 @@ public final class Daemon implements AutoCloseable
         }
     }
 
-    private void writeReloadFamilies(final io.hotpath.daemon.expose.MetricWriter writer, final AggregateSnapshot snapshot)
+    private void writeReloadFamilies(final MetricWriter writer, final AggregateSnapshot snapshot)
     {
         if (webSecurity.config().authentication())
         {
-            writer.family("hotpath_daemon_http_auth_failures", io.hotpath.daemon.expose.MetricType.COUNTER,
+            writer.family("hotpath_daemon_http_auth_failures", MetricType.COUNTER,
                 "HTTP requests refused for missing or wrong credentials (web.config-file basic_auth_users).");
-            writer.sample("_total", io.hotpath.daemon.expose.Labels.EMPTY, null, null, null, null, webSecurity.authFailures());
+            writer.sample("_total", Labels.EMPTY, null, null, null, null, webSecurity.authFailures());
         }
-        writer.family("hotpath_daemon_config_reloads", io.hotpath.daemon.expose.MetricType.COUNTER,
+        writer.family("hotpath_daemon_config_reloads", MetricType.COUNTER,
             "Configuration reloads (SIGHUP) by result; a failed one keeps the running settings.");
-        writer.sample("_total", io.hotpath.daemon.expose.Labels.EMPTY, "result", "success", null, null, reloadsSucceeded.get());
-        writer.sample("_total", io.hotpath.daemon.expose.Labels.EMPTY, "result", "failure", null, null, reloadsFailed.get());
+        writer.sample("_total", Labels.EMPTY, "result", "success", null, null, reloadsSucceeded.get());
+        writer.sample("_total", Labels.EMPTY, "result", "failure", null, null, reloadsFailed.get());
     }
 
     public void addIntervalListener(final IntervalListener listener)
@@ -482,7 +497,7 @@ public final class Daemon implements AutoCloseable
         {
             return;
         }
-        try (java.net.ServerSocket probe = new java.net.ServerSocket())
+        try (ServerSocket probe = new ServerSocket())
         {
             probe.setReuseAddress(true);
             probe.bind(new InetSocketAddress(listen.getHostString(), listen.getPort()));
@@ -495,7 +510,7 @@ public final class Daemon implements AutoCloseable
 
     private String cannotListen(final Exception e)
     {
-        return "cannot listen on " + config.listen() + ": " + e.getMessage() + (e instanceof java.net.BindException
+        return "cannot listen on " + config.listen() + ": " + e.getMessage() + (e instanceof BindException
             ? "; is another hotpathd running? Choose another address with --listen HOST:PORT (or listen: in the config file, "
                 + "or HOTPATHD_LISTEN)" : "");
     }
@@ -548,8 +563,8 @@ public final class Daemon implements AutoCloseable
         try
         {
             final Checkpoint checkpoint = Checkpoints.capture(now, aggregator, spool, counters, checkpointParts);
-            final Map<String, Long> positions = new java.util.HashMap<>();
-            for (final io.hotpath.daemon.state.QueueCheckpoint queue : checkpoint.queues)
+            final Map<String, Long> positions = new HashMap<>();
+            for (final QueueCheckpoint queue : checkpoint.queues)
             {
                 positions.put(queue.queue, queue.lastIndex);
             }
@@ -602,7 +617,7 @@ public final class Daemon implements AutoCloseable
 
     private Map<String, Object> checkpointHealth()
     {
-        final Map<String, Object> health = new java.util.LinkedHashMap<>();
+        final Map<String, Object> health = new LinkedHashMap<>();
         health.put("file", checkpoints.file().toString());
         health.put("lastWrittenEpochMillis", lastCheckpointWrittenMillis);
         health.put("failures", checkpointFailures.get());

@@ -18,6 +18,13 @@ import java.util.logging.Level;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import java.util.Locale;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.logging.Logger;
+import io.hotpath.daemon.act.IncidentsCommand;
+import io.hotpath.daemon.config.CheckConfigCommand;
 
 /**
  * The {@code hotpathd} command. Without a subcommand it runs the daemon until SIGTERM/SIGINT.
@@ -46,8 +53,8 @@ import picocli.CommandLine.Option;
         RulesCommand.class,
         DashboardsCommand.class,
         TopCommand.class,
-        io.hotpath.daemon.config.CheckConfigCommand.class,
-        io.hotpath.daemon.act.IncidentsCommand.class,
+        CheckConfigCommand.class,
+        IncidentsCommand.class,
     })
 public final class Hotpathd implements Callable<Integer>
 {
@@ -126,7 +133,7 @@ public final class Hotpathd implements Callable<Integer>
      */
     synchronized void reload(final Daemon daemon, final AtomicReference<EffectiveConfig> running)
     {
-        final java.util.logging.Logger log = java.util.logging.Logger.getLogger(Hotpathd.class.getName());
+        final Logger log = Logger.getLogger(Hotpathd.class.getName());
         final EffectiveConfig next;
         try
         {
@@ -161,12 +168,12 @@ public final class Hotpathd implements Callable<Integer>
         final boolean anomalyChanged = !previous.fingerprint("anomaly.").equals(next.fingerprint("anomaly."));
         try
         {
-            final List<String> applied = daemon.reload(next.config(), anomalyChanged).get(30, java.util.concurrent.TimeUnit.SECONDS);
+            final List<String> applied = daemon.reload(next.config(), anomalyChanged).get(30, TimeUnit.SECONDS);
             running.set(next);
             log.info("configuration reloaded: " + String.join(", ", applied)
                 + (restartNeeded.isEmpty() ? "" : "; changed but applied only by a restart (kept running values): " + restartNeeded));
         }
-        catch (final java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e)
+        catch (final ExecutionException | TimeoutException e)
         {
             log.severe("reload failed, keeping the running configuration: " + (e.getCause() != null ? e.getCause() : e));
         }
@@ -182,7 +189,7 @@ public final class Hotpathd implements Callable<Integer>
         final Level level;
         try
         {
-            level = Level.parse(logLevel.toUpperCase(java.util.Locale.ROOT));
+            level = Level.parse(logLevel.toUpperCase(Locale.ROOT));
         }
         catch (final IllegalArgumentException e)
         {

@@ -14,6 +14,10 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.util.Locale;
+import io.hotpath.daemon.config.DaemonConfig;
 
 class HotpathdCommandTest
 {
@@ -74,13 +78,13 @@ class HotpathdCommandTest
         backtestCommand.setOut(new PrintWriter(backtest));
         assertEquals(0, backtestCommand.execute("backtest", "--csv", "src/test/resources/anomaly/level_shift.csv",
             "--labels", "src/test/resources/anomaly/level_shift.labels.csv"));
-        assertTrue(backtest.toString().toLowerCase(java.util.Locale.ROOT).contains("recall"), backtest.toString());
+        assertTrue(backtest.toString().toLowerCase(Locale.ROOT).contains("recall"), backtest.toString());
     }
 
     @Test
     void aTakenPortExitsWithThree() throws Exception
     {
-        try (ServerSocket taken = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress()))
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress()))
         {
             final String err = runCapturingStderr(() -> assertEquals(Hotpathd.EXIT_START, Hotpathd.commandLine().execute(
                 "--listen", "127.0.0.1:" + taken.getLocalPort(), "--spool", temp.resolve("spool").toString(),
@@ -94,7 +98,7 @@ class HotpathdCommandTest
     @Test
     void aSecondDaemonOnTheSameStateDirectoryIsRefused() throws Exception
     {
-        final io.hotpath.daemon.config.DaemonConfig config = new io.hotpath.daemon.config.DaemonConfig();
+        final DaemonConfig config = new DaemonConfig();
         config.setListen("127.0.0.1:0");
         config.getSpool().setDir(temp.resolve("spool").toString());
         config.getState().setDir(temp.resolve("state").toString());
@@ -103,7 +107,7 @@ class HotpathdCommandTest
         try
         {
             final Daemon second = new Daemon(config);
-            final java.io.IOException refused = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class, second::start);
+            final IOException refused = org.junit.jupiter.api.Assertions.assertThrows(IOException.class, second::start);
             assertTrue(refused.getMessage().contains("another hotpathd"), refused.getMessage());
         }
         finally

@@ -30,6 +30,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
+import java.util.Locale;
 
 /**
  * The demo service: drives transport sends, P2P mesh operations and migrations against an
@@ -378,7 +379,7 @@ public final class DemoMain implements Callable<Integer>
         @Override
         public Duration convert(final String value)
         {
-            final String v = value.trim().toLowerCase(java.util.Locale.ROOT);
+            final String v = value.trim().toLowerCase(Locale.ROOT);
             if (v.startsWith("pt"))
             {
                 return Duration.parse(value);

@@ -32,6 +32,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import java.io.File;
 
 /**
  * The README's main command, {@code ./demo.sh}, as CI can run it: with the jars this build just
@@ -223,7 +224,7 @@ class DemoScriptIT
             final Path out = temp.resolve("demo.out");
             final Path err = temp.resolve("demo.err");
             final ProcessBuilder builder = new ProcessBuilder(command).directory(temp.toFile())
-                .redirectOutput(out.toFile()).redirectError(err.toFile()).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+                .redirectOutput(out.toFile()).redirectError(err.toFile()).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
             builder.environment().put("JAVA", Tarball.testJava().toString());
             builder.environment().put("TMPDIR", temp.toString());
             return new Demo(builder.start(), out, err);

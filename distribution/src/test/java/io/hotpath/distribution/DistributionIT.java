@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import java.util.stream.Collectors;
 
 /**
  * The tarball as a user gets it: unpacked with tar, {@code bin/hotpathd --help}, then the daemon
@@ -56,7 +57,7 @@ class DistributionIT
         try (Stream<Path> top = Files.list(home))
         {
             assertEquals(Set.of("bin", "lib", "etc", "systemd", "doc", "kubernetes", "README.md"),
-                top.map(p -> p.getFileName().toString()).collect(java.util.stream.Collectors.toSet()));
+                top.map(p -> p.getFileName().toString()).collect(Collectors.toSet()));
         }
         assertEquals(Files.readString(DefaultConfigTest.root().resolve("systemd/hotpathd.yaml")), Files.readString(home.resolve("etc/hotpathd.yaml")));
         assertTrue(Files.readString(home.resolve("README.md")).startsWith("# hotpath (installed tarball)"), "the tarball's own README");

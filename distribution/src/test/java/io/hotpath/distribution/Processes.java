@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.io.File;
 
 /** Runs a short command to completion with separate stdout and stderr files, so a test can insist on an empty stderr. */
 final class Processes
@@ -35,7 +36,7 @@ final class Processes
         final Path out = Files.createTempFile(workDir, "out", ".txt");
         final Path err = Files.createTempFile(workDir, "err", ".txt");
         final ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile())
-            .redirectOutput(out.toFile()).redirectError(err.toFile()).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+            .redirectOutput(out.toFile()).redirectError(err.toFile()).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
         builder.environment().putAll(environment);
         final Process process = builder.start();
         if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS))

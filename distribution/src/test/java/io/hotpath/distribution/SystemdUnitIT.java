@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import java.nio.file.LinkOption;
 
 /**
  * The systemd files as systemd's own tools read them: {@code systemd-analyze verify} on the unit
@@ -123,7 +124,7 @@ class SystemdUnitIT
                 if (Files.isSymbolicLink(path))
                 {
                     Files.createDirectories(target.getParent());
-                    Files.copy(path, target, StandardCopyOption.COPY_ATTRIBUTES, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+                    Files.copy(path, target, StandardCopyOption.COPY_ATTRIBUTES, LinkOption.NOFOLLOW_LINKS);
                 }
                 else if (Files.isDirectory(path))
                 {

@@ -25,6 +25,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import io.hotpath.agent.bootstrap.CompletionTimes;
 
 /**
  * The agent implementation's entry, called inside the isolated class loader by
@@ -134,7 +135,7 @@ public final class AgentMain
                 TraceContextDiscovery.start(inst, running.recorder(), attached);
             }
             final long recordingNanos = System.nanoTime();
-            io.hotpath.agent.bootstrap.CompletionTimes.enabled(config.bool(Setting.ASYNC_COMPLETION_HOOK));
+            CompletionTimes.enabled(config.bool(Setting.ASYNC_COMPLETION_HOOK));
             final RuleInstaller.Installation installation = RuleInstaller.install(inst, rules, running.recorder().seriesRegistry());
             running.onFailure(new Runnable()
             {

@@ -5,6 +5,7 @@ import java.lang.reflect.Field;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.HashMap;
 
 /**
  * What the agent needs from the JDK's module system, granted to the agent class loader's unnamed
@@ -41,8 +42,8 @@ public final class JdkAccess
                 AgentLog.debug("module " + moduleName + " is not in this runtime; not opened");
                 continue;
             }
-            final Map<String, Set<Module>> exports = new java.util.HashMap<>();
-            final Map<String, Set<Module>> opens = new java.util.HashMap<>();
+            final Map<String, Set<Module>> exports = new HashMap<>();
+            final Map<String, Set<Module>> opens = new HashMap<>();
             for (final String pkg : EXPORTS.getOrDefault(moduleName, Set.of()))
             {
                 if (module.get().getPackages().contains(pkg))

@@ -9,6 +9,7 @@ import io.opentelemetry.javaagent.extension.instrumentation.TypeInstrumentation;
 
 import java.lang.instrument.Instrumentation;
 import java.util.List;
+import io.hotpath.agent.bootstrap.HotpathAgent;
 
 /**
  * hotpath inside the OpenTelemetry Java agent, started once, on first use by the OTel agent (its
@@ -65,7 +66,7 @@ final class HotpathExtension
                     return started;
                 }
                 // HotpathAgent.INSTALLED_PROPERTY: a constant, inlined by javac, so HotpathAgent is never loaded.
-                final String installedProperty = io.hotpath.agent.bootstrap.HotpathAgent.INSTALLED_PROPERTY;
+                final String installedProperty = HotpathAgent.INSTALLED_PROPERTY;
                 if (System.getProperties().putIfAbsent(installedProperty, "otel-extension") != null)
                 {
                     AgentLog.warn("the hotpath agent already runs in this JVM (" + System.getProperty(installedProperty) +

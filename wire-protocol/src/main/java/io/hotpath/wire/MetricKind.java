@@ -1,5 +1,7 @@
 package io.hotpath.wire;
 
+import java.util.Locale;
+
 /** What a series measures; the code is its byte on the wire. */
 public enum MetricKind
 {
@@ -25,7 +27,7 @@ public enum MetricKind
     /** The lower-case name used in configs and labels ({@code transport}, {@code p2p}, ...). */
     public String label()
     {
-        return name().toLowerCase(java.util.Locale.ROOT);
+        return name().toLowerCase(Locale.ROOT);
     }
 
     /** @return the kind for a wire code, or {@code null} if the code is unknown. */

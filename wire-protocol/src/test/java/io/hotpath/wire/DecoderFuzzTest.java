@@ -9,6 +9,7 @@ import java.util.SplittableRandom;
 
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
+import java.util.Arrays;
 
 /**
  * Property: whatever bytes a decoder is given, it either decodes them or throws
@@ -75,7 +76,7 @@ class DecoderFuzzTest
             final byte[] golden = GoldenVectors.bytes(name);
             for (int cut = 0; cut < golden.length; cut++)
             {
-                final UnsafeBuffer buffer = new UnsafeBuffer(java.util.Arrays.copyOf(golden, cut));
+                final UnsafeBuffer buffer = new UnsafeBuffer(Arrays.copyOf(golden, cut));
                 final MalformedRecordException ex = assertThrows(MalformedRecordException.class,
                     () -> decoder.decode(buffer, 0, buffer.capacity(), "fuzz", handler), name + " cut at " + cut);
                 assertTrue(ex.offset() >= 0 && ex.offset() <= golden.length, name + ": offset " + ex.offset());
@@ -121,10 +122,10 @@ class DecoderFuzzTest
                 bytes[random.nextInt(bytes.length)] = (byte)random.nextInt();
                 break;
             case 2: // truncate
-                bytes = java.util.Arrays.copyOf(bytes, random.nextInt(bytes.length));
+                bytes = Arrays.copyOf(bytes, random.nextInt(bytes.length));
                 break;
             case 3: // extend with garbage and fix the length field so the framing is consistent
-                bytes = java.util.Arrays.copyOf(bytes, bytes.length + random.nextInt(1, 64));
+                bytes = Arrays.copyOf(bytes, bytes.length + random.nextInt(1, 64));
                 new UnsafeBuffer(bytes).putInt(0, bytes.length, WireFormat.BYTE_ORDER);
                 break;
             default: // overwrite an aligned int with an extreme value

@@ -9,6 +9,7 @@ import java.util.List;
 import org.agrona.ExpandableArrayBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
+import java.nio.charset.StandardCharsets;
 
 /**
  * Pins the byte layout: the Java encoders must produce exactly the checked-in golden bytes (written
@@ -180,7 +181,7 @@ class GoldenVectorsTest
         assertEquals(16, SampleBatchDescriptor.ENTRIES_OFFSET);
         assertEquals(80, AgentStatsDescriptor.RECORD_LENGTH);
         assertEquals(0x48545048, WireFormat.MAGIC);
-        assertEquals("HPTH", new String(new byte[] {0x48, 0x50, 0x54, 0x48}, java.nio.charset.StandardCharsets.US_ASCII));
+        assertEquals("HPTH", new String(new byte[] {0x48, 0x50, 0x54, 0x48}, StandardCharsets.US_ASCII));
     }
 
     private void assertGolden(final String name, final int length)

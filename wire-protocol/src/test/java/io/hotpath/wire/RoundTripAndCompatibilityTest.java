@@ -8,6 +8,7 @@ import java.util.List;
 import org.agrona.ExpandableArrayBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
+import java.nio.charset.StandardCharsets;
 
 class RoundTripAndCompatibilityTest
 {
@@ -186,7 +187,7 @@ class RoundTripAndCompatibilityTest
     {
         for (final String s : new String[] {"", "abc", "région", "日本語", "emoji 😀 x", "\uD800 lone surrogate"})
         {
-            assertEquals(s.getBytes(java.nio.charset.StandardCharsets.UTF_8).length, Utf8Strings.utf8Length(s), s);
+            assertEquals(s.getBytes(StandardCharsets.UTF_8).length, Utf8Strings.utf8Length(s), s);
         }
     }
 }

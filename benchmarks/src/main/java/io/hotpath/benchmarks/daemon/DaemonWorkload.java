@@ -13,6 +13,7 @@ import io.hotpath.wire.SeriesDefinitionEncoder;
 import java.nio.file.Path;
 import java.util.SplittableRandom;
 import org.agrona.concurrent.UnsafeBuffer;
+import io.hotpath.wire.WireFormat;
 
 /**
  * Shared set-up of the daemon benchmarks: an aggregator with {@code seriesCount} series defined
@@ -84,7 +85,7 @@ final class DaemonWorkload
             for (int i = 0; i < samplesPerBatch; i++)
             {
                 batches[b].putLong(io.hotpath.wire.SampleBatchDescriptor.ENTRIES_OFFSET + i * SampleDescriptor.UNTRACED_LENGTH +
-                    SampleDescriptor.END_EPOCH_NANOS_OFFSET, endEpochNanos, io.hotpath.wire.WireFormat.BYTE_ORDER);
+                    SampleDescriptor.END_EPOCH_NANOS_OFFSET, endEpochNanos, WireFormat.BYTE_ORDER);
             }
         }
     }

@@ -6,6 +6,11 @@ import io.hotpath.daemon.aggregate.Series;
 import io.hotpath.daemon.aggregate.SeriesKey;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Paths;
+import java.util.Locale;
 
 /**
  * Heap of the aggregation state with every window full: {@code series} series, each receiving
@@ -68,17 +73,17 @@ public final class WindowMemoryFootprint
             aggregator.latest().rotationDurationNanos() / 1e6, seriesCount, aggregator.latest().series().get(0).windowCounts()[3]);
         if (args.length > 3)
         {
-            final String json = String.format(java.util.Locale.ROOT,
+            final String json = String.format(Locale.ROOT,
                 "{\"series\": %d, \"ratePerSeries\": %d, \"sigma\": %.2f, \"simulatedSeconds\": 3900, \"samples\": %d, " +
                 "\"wallSeconds\": %.1f, \"heapRetainedBytes\": %d, \"accountedBytes\": %d, \"wallMillisPerSimulatedSecond\": %.2f}%n",
                 seriesCount, rate, sigma, samples, seconds, used, accounted, seconds * 1000 / 3900);
             try
             {
-                java.nio.file.Files.writeString(java.nio.file.Paths.get(args[3]), json);
+                Files.writeString(Paths.get(args[3]), json);
             }
-            catch (final java.io.IOException e)
+            catch (final IOException e)
             {
-                throw new java.io.UncheckedIOException(e);
+                throw new UncheckedIOException(e);
             }
         }
     }

@@ -21,6 +21,7 @@ import io.hotpath.benchmarks.e2e.load.TransportLoad;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import java.io.IOException;
 
 /**
  * End-to-end overhead and accuracy: the demo's transport service ({@link TransportLoad}) in its own
@@ -285,7 +286,7 @@ public final class EndToEndHarness implements Callable<Integer>
                         {
                             daemon.selfCounters().forEach((family, value) -> selfCounters.merge(family, value, Math::max));
                         }
-                        catch (final java.io.IOException busy)
+                        catch (final IOException busy)
                         {
                             // a slow scrape on a loaded machine: the next one will do
                         }
@@ -399,7 +400,7 @@ public final class EndToEndHarness implements Callable<Integer>
                     {
                         daemon.selfCounters().forEach((family, value) -> selfCounters.merge(family, value, Math::max));
                     }
-                    catch (final java.io.IOException busy)
+                    catch (final IOException busy)
                     {
                         // the next scrape will do
                     }
@@ -424,7 +425,7 @@ public final class EndToEndHarness implements Callable<Integer>
     }
 
     private void write(final Map<String, Object> config, final List<Map<String, Object>> runs, final Map<String, Object> accuracy)
-        throws java.io.IOException
+        throws IOException
     {
         final Map<String, Object> all = new LinkedHashMap<>();
         all.put("config", config);

@@ -25,6 +25,10 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Supplier;
 
 /**
  * From detection to action: {@code detect → act}. Incident sources (anomaly events, SLO burn
@@ -57,7 +61,7 @@ public final class ActEngine implements AutoCloseable
     private final Remediator remediator;
     private final RemediationConfig remediation;
     private final AtomicLong eventsDropped = new AtomicLong();
-    private final List<java.util.function.Supplier<List<SourceEvent>>> pollers = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<Supplier<List<SourceEvent>>> pollers = new CopyOnWriteArrayList<>();
     private final AtomicLong failures = new AtomicLong();
     private volatile List<ObjectNode> incidentViews = List.of();
     private volatile ObjectNode actionsView;
@@ -84,7 +88,7 @@ public final class ActEngine implements AutoCloseable
     }
 
     /** A source's open detections, polled every tick on the act thread (severity changes, continuity after a restart). */
-    public void addPoller(final java.util.function.Supplier<List<SourceEvent>> openDetections)
+    public void addPoller(final Supplier<List<SourceEvent>> openDetections)
     {
         pollers.add(openDetections);
     }
@@ -136,7 +140,7 @@ public final class ActEngine implements AutoCloseable
     private void tick()
     {
         final long now = System.currentTimeMillis();
-        for (final java.util.function.Supplier<List<SourceEvent>> poller : pollers)
+        for (final Supplier<List<SourceEvent>> poller : pollers)
         {
             for (final SourceEvent open : poller.get())
             {
@@ -191,7 +195,7 @@ public final class ActEngine implements AutoCloseable
         });
     }
 
-    private CompletableFuture<String> submit(final java.util.function.Supplier<String> work)
+    private CompletableFuture<String> submit(final Supplier<String> work)
     {
         final CompletableFuture<String> result = new CompletableFuture<>();
         execute(() ->
@@ -240,7 +244,7 @@ public final class ActEngine implements AutoCloseable
     /** The {@code incidents} section of {@code /health}: state and every counter of what was dropped or failed. */
     public Object health()
     {
-        final java.util.Map<String, Object> health = new java.util.LinkedHashMap<>();
+        final Map<String, Object> health = new LinkedHashMap<>();
         final ObjectNode actions = actionsView;
         health.put("open", openIncidents);
         health.put("actionsSwitchedOn", actions.path("switched_on").asBoolean());

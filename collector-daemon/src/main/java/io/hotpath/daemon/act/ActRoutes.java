@@ -19,6 +19,8 @@ import java.security.MessageDigest;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.nio.file.Path;
+import java.util.concurrent.Executor;
 
 /**
  * The incident endpoints.
@@ -89,7 +91,7 @@ public final class ActRoutes
         };
     }
 
-    private static CompletionStage<FullHttpResponse> reply(final CompletableFuture<String> result, final java.util.concurrent.Executor eventLoop)
+    private static CompletionStage<FullHttpResponse> reply(final CompletableFuture<String> result, final Executor eventLoop)
     {
         return result.handleAsync((text, error) -> error != null
             ? Responses.text(HttpResponseStatus.INTERNAL_SERVER_ERROR, error + "\n")
@@ -99,7 +101,7 @@ public final class ActRoutes
 
     private FullHttpResponse authorize(final FullHttpRequest request)
     {
-        final java.nio.file.Path tokenFile = engine.remediation().approvalTokenFile();
+        final Path tokenFile = engine.remediation().approvalTokenFile();
         if (tokenFile == null)
         {
             return Responses.text(HttpResponseStatus.FORBIDDEN, "set remediation.approval-token-file to allow this\n");

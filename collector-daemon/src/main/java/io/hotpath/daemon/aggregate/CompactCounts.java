@@ -1,5 +1,7 @@
 package io.hotpath.daemon.aggregate;
 
+import java.util.Arrays;
+
 /**
  * An immutable closed block of histogram counts in one of two compact forms, plus exact scalars:
  * <ul>
@@ -204,7 +206,7 @@ public final class CompactCounts
             }
             if (buffer.length - position < 21)
             {
-                buffer = java.util.Arrays.copyOf(buffer, buffer.length * 2);
+                buffer = Arrays.copyOf(buffer, buffer.length * 2);
             }
             final int skipped = index - previous - 1;
             final long countLess1 = count - 1;
@@ -244,7 +246,7 @@ public final class CompactCounts
                 return new CompactCounts(null, rice.finish(), rice.low(), rice.high(), entries, totalCount, errorCount, payloadBytes,
                     sumNanos);
             }
-            return new CompactCounts(java.util.Arrays.copyOf(buffer, position), entries, totalCount, errorCount, payloadBytes, sumNanos);
+            return new CompactCounts(Arrays.copyOf(buffer, position), entries, totalCount, errorCount, payloadBytes, sumNanos);
         }
     }
 

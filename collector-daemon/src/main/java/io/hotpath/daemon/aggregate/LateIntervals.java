@@ -1,6 +1,7 @@
 package io.hotpath.daemon.aggregate;
 
 import java.util.Map;
+import java.util.Arrays;
 
 /**
  * Late samples of one series — samples of a second that was already closed when they were read,
@@ -53,8 +54,8 @@ final class LateIntervals
         {
             if (size == minutes.length)
             {
-                minutes = java.util.Arrays.copyOf(minutes, size * 2);
-                counts = java.util.Arrays.copyOf(counts, size * 2);
+                minutes = Arrays.copyOf(minutes, size * 2);
+                counts = Arrays.copyOf(counts, size * 2);
             }
             slot = size++;
             minutes[slot] = minute;

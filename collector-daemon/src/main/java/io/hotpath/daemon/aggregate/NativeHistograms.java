@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.logging.Logger;
+import java.util.LinkedHashMap;
 
 /**
  * Every series' cumulative native histogram ({@link NativeCounts}) and when it last had a sample:
@@ -238,7 +239,7 @@ public final class NativeHistograms implements IntervalListener
             {
                 final String key = in.readString();
                 final int labelCount = in.readInt32();
-                final Map<String, String> labels = new java.util.LinkedHashMap<>();
+                final Map<String, String> labels = new LinkedHashMap<>();
                 for (int l = 0; l < labelCount; l++)
                 {
                     labels.put(in.readString(), in.readString());

@@ -1,5 +1,7 @@
 package io.hotpath.daemon.aggregate;
 
+import java.util.Arrays;
+
 /**
  * Quantiles of {@link SparseCounts}, alone or of the sum of two without building the sum: one
  * merged walk over the non-zero buckets computes every requested quantile, with exactly the
@@ -27,7 +29,7 @@ public final class Quantiles
         final long total = a.totalCount() + (b == null ? 0 : b.totalCount());
         if (total == 0)
         {
-            java.util.Arrays.fill(out, 0, quantiles.length, 0L);
+            Arrays.fill(out, 0, quantiles.length, 0L);
             return;
         }
         int q = 0;

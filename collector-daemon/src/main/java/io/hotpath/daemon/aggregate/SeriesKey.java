@@ -4,6 +4,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.Set;
 
 /**
  * Identity of a series: service + metric + kind + the rule's own labels. Own labels are sorted by
@@ -69,7 +70,7 @@ public final class SeriesKey
         return RESERVED.contains(text) || text.startsWith("__") ? "label_" + text : text;
     }
 
-    private static final java.util.Set<String> RESERVED = java.util.Set.of(
+    private static final Set<String> RESERVED = Set.of(
         SERVICE, METRIC, KIND, "le", "quantile", "window", "outcome", "error_type", "job", "instance", "queue", "reason",
         "signal", "detector", "severity");
 

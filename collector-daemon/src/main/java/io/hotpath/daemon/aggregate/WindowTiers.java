@@ -1,6 +1,8 @@
 package io.hotpath.daemon.aggregate;
 
 import java.util.Arrays;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Rolling windows of one series, built from closed 1-second intervals in tiers of compact blocks,
@@ -55,7 +57,7 @@ public final class WindowTiers
     private CompactCounts[] partial = new CompactCounts[BLOCK_SECONDS_0];
     private int partialSize;
     /** Late samples for closed blocks, by the start of their 10 s block, merged into the blocks at the next second's close. */
-    private final java.util.TreeMap<Long, SparseCounts> pendingLate = new java.util.TreeMap<>();
+    private final TreeMap<Long, SparseCounts> pendingLate = new TreeMap<>();
     private long partialStart;
     private boolean started;
     private final Ring[] rings = { new Ring(KEEP[0]), new Ring(KEEP[1]), new Ring(KEEP[2]) };
@@ -223,7 +225,7 @@ public final class WindowTiers
 
     private void applyPendingLate(final WindowScratch scratch)
     {
-        for (final java.util.Map.Entry<Long, SparseCounts> entry : pendingLate.entrySet())
+        for (final Map.Entry<Long, SparseCounts> entry : pendingLate.entrySet())
         {
             if (entry.getKey() >= partialStart)
             {

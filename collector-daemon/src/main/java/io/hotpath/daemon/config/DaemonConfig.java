@@ -10,6 +10,18 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.ArrayList;
+import java.util.TreeSet;
+import io.hotpath.daemon.act.action.RemediationConfig;
+import io.hotpath.daemon.act.alert.AlertingConfig;
+import io.hotpath.daemon.act.incident.IncidentsConfig;
+import io.hotpath.daemon.aggregate.AggregationSettings;
+import io.hotpath.daemon.aggregate.NativeHistogramLayout;
+import io.hotpath.daemon.aggregate.Quantiles;
+import io.hotpath.daemon.expose.HttpLimits;
+import io.hotpath.daemon.expose.web.WebConfig;
+import io.hotpath.daemon.slo.SliSpec;
+import io.hotpath.daemon.slo.SloDefinition;
 
 /**
  * hotpathd's configuration, bound from YAML by {@link ConfigLoader} (keys in kebab-case, documented
@@ -31,9 +43,9 @@ public final class DaemonConfig
     private Metrics metrics = new Metrics();
     private Http http = new Http();
     private List<RemoteWriteEndpoint> remoteWrite = List.of();
-    private io.hotpath.daemon.act.alert.AlertingConfig alerting = new io.hotpath.daemon.act.alert.AlertingConfig();
-    private io.hotpath.daemon.act.incident.IncidentsConfig incidents = new io.hotpath.daemon.act.incident.IncidentsConfig();
-    private io.hotpath.daemon.act.action.RemediationConfig remediation = new io.hotpath.daemon.act.action.RemediationConfig();
+    private AlertingConfig alerting = new AlertingConfig();
+    private IncidentsConfig incidents = new IncidentsConfig();
+    private RemediationConfig remediation = new RemediationConfig();
     private Web web = new Web();
 
     public InetSocketAddress listenAddress()
@@ -140,16 +152,16 @@ public final class DaemonConfig
      */
     public long[] histogramBucketsNanos()
     {
-        final java.util.TreeSet<Long> bounds = new java.util.TreeSet<>();
+        final TreeSet<Long> bounds = new TreeSet<>();
         for (final long bound : aggregation.bucketBoundsNanos())
         {
             bounds.add(bound);
         }
         if (slo.slos() != null)
         {
-            for (final io.hotpath.daemon.slo.SloDefinition definition : slo.slos().slos())
+            for (final SloDefinition definition : slo.slos().slos())
             {
-                if (definition.sli().type() == io.hotpath.daemon.slo.SliSpec.Type.LATENCY && definition.sli().thresholdNanos() > 0)
+                if (definition.sli().type() == SliSpec.Type.LATENCY && definition.sli().thresholdNanos() > 0)
                 {
                     bounds.add(definition.sli().thresholdNanos());
                 }
@@ -159,10 +171,10 @@ public final class DaemonConfig
     }
 
     /** {@link Aggregation#toSettings()} with {@link #histogramBucketsNanos()}. */
-    public io.hotpath.daemon.aggregate.AggregationSettings aggregationSettings()
+    public AggregationSettings aggregationSettings()
     {
-        final io.hotpath.daemon.aggregate.AggregationSettings settings = aggregation.toSettings();
-        return new io.hotpath.daemon.aggregate.AggregationSettings(histogramBucketsNanos(), settings.maxSeriesPerMetric(),
+        final AggregationSettings settings = aggregation.toSettings();
+        return new AggregationSettings(histogramBucketsNanos(), settings.maxSeriesPerMetric(),
             settings.exemplarQuantiles());
     }
 
@@ -184,34 +196,34 @@ public final class DaemonConfig
     }
 
     /** {@code alerting:} Alertmanager(s) that incidents are posted to. */
-    public io.hotpath.daemon.act.alert.AlertingConfig getAlerting()
+    public AlertingConfig getAlerting()
     {
         return alerting;
     }
 
-    public void setAlerting(final io.hotpath.daemon.act.alert.AlertingConfig value)
+    public void setAlerting(final AlertingConfig value)
     {
         alerting = value;
     }
 
     /** {@code incidents:} the incident timeline's retention. */
-    public io.hotpath.daemon.act.incident.IncidentsConfig getIncidents()
+    public IncidentsConfig getIncidents()
     {
         return incidents;
     }
 
-    public void setIncidents(final io.hotpath.daemon.act.incident.IncidentsConfig value)
+    public void setIncidents(final IncidentsConfig value)
     {
         incidents = value;
     }
 
     /** {@code remediation:} actions run on incidents, with their guardrails. */
-    public io.hotpath.daemon.act.action.RemediationConfig getRemediation()
+    public RemediationConfig getRemediation()
     {
         return remediation;
     }
 
-    public void setRemediation(final io.hotpath.daemon.act.action.RemediationConfig value)
+    public void setRemediation(final RemediationConfig value)
     {
         remediation = value;
     }
@@ -339,7 +351,7 @@ public final class DaemonConfig
     /** {@code aggregation:} buckets, cardinality cap, exemplars. */
     public static final class Aggregation
     {
-        private long[] bucketBoundsNanos = io.hotpath.daemon.aggregate.AggregationSettings.DEFAULT_BUCKETS_NANOS.clone();
+        private long[] bucketBoundsNanos = AggregationSettings.DEFAULT_BUCKETS_NANOS.clone();
         private int maxSeriesPerMetric = 1000;
         private double[] exemplarQuantiles = { 0.99 };
 
@@ -401,9 +413,9 @@ public final class DaemonConfig
             exemplarQuantiles = values;
         }
 
-        public io.hotpath.daemon.aggregate.AggregationSettings toSettings()
+        public AggregationSettings toSettings()
         {
-            return new io.hotpath.daemon.aggregate.AggregationSettings(bucketBoundsNanos, maxSeriesPerMetric, exemplarQuantiles);
+            return new AggregationSettings(bucketBoundsNanos, maxSeriesPerMetric, exemplarQuantiles);
         }
     }
 
@@ -598,7 +610,7 @@ public final class DaemonConfig
         /** Quantiles of {@code hotpath_duration_quantile_seconds}: some of 0.5, 0.9, 0.95, 0.99, 0.999, 1 (the max). */
         public void setQuantiles(final List<Double> value)
         {
-            final List<String> labels = new java.util.ArrayList<>();
+            final List<String> labels = new ArrayList<>();
             for (final Double quantile : value)
             {
                 final int index = quantile == null ? -1 : indexOf(quantile);
@@ -607,14 +619,14 @@ public final class DaemonConfig
                     throw new IllegalArgumentException("quantile " + quantile + " is not computed, expected some of "
                         + ExpositionSettings.ALL_QUANTILES);
                 }
-                labels.add(io.hotpath.daemon.aggregate.Quantiles.REPORTED_LABELS[index]);
+                labels.add(Quantiles.REPORTED_LABELS[index]);
             }
             quantiles = new ExpositionSettings(quantileWindows, labels, onDemandIdleMillis).quantiles();
         }
 
         private static int indexOf(final double quantile)
         {
-            final double[] reported = io.hotpath.daemon.aggregate.Quantiles.REPORTED;
+            final double[] reported = Quantiles.REPORTED;
             for (int i = 0; i < reported.length; i++)
             {
                 if (reported[i] == quantile)
@@ -625,13 +637,13 @@ public final class DaemonConfig
             return -1;
         }
 
-        private int nativeHistogramSchema = io.hotpath.daemon.aggregate.NativeHistogramLayout.DEFAULT_SCHEMA;
+        private int nativeHistogramSchema = NativeHistogramLayout.DEFAULT_SCHEMA;
         private long seriesIdleTimeoutMillis = Units.durationMillis("5m");
 
         /** Schema of the native histograms (protobuf exposition, remote_write): 5 … 8; 7 keeps quantiles within 1 % (see NativeHistogramLayout). */
         public void setNativeHistogramSchema(final int value)
         {
-            if (value < 5 || value > io.hotpath.daemon.aggregate.NativeHistogramLayout.MAX_SCHEMA)
+            if (value < 5 || value > NativeHistogramLayout.MAX_SCHEMA)
             {
                 throw new IllegalArgumentException("expected a schema from 5 to 8 (bucket widths 2.2 % to 0.27 %), got " + value);
             }
@@ -702,9 +714,9 @@ public final class DaemonConfig
     /** {@code http:} limits of the listener (see {@link io.hotpath.daemon.expose.HttpLimits}). */
     public static final class Http
     {
-        private int maxConnections = io.hotpath.daemon.expose.HttpLimits.DEFAULT_MAX_CONNECTIONS;
-        private long idleTimeoutMillis = io.hotpath.daemon.expose.HttpLimits.DEFAULT_IDLE_TIMEOUT_MILLIS;
-        private long requestTimeoutMillis = io.hotpath.daemon.expose.HttpLimits.DEFAULT_REQUEST_TIMEOUT_MILLIS;
+        private int maxConnections = HttpLimits.DEFAULT_MAX_CONNECTIONS;
+        private long idleTimeoutMillis = HttpLimits.DEFAULT_IDLE_TIMEOUT_MILLIS;
+        private long requestTimeoutMillis = HttpLimits.DEFAULT_REQUEST_TIMEOUT_MILLIS;
 
         public void setMaxConnections(final int value)
         {
@@ -721,9 +733,9 @@ public final class DaemonConfig
             requestTimeoutMillis = positive(Units.durationMillis(value));
         }
 
-        public io.hotpath.daemon.expose.HttpLimits limits()
+        public HttpLimits limits()
         {
-            return new io.hotpath.daemon.expose.HttpLimits(maxConnections, idleTimeoutMillis, requestTimeoutMillis);
+            return new HttpLimits(maxConnections, idleTimeoutMillis, requestTimeoutMillis);
         }
     }
 
@@ -734,14 +746,14 @@ public final class DaemonConfig
      */
     public static final class Web
     {
-        private io.hotpath.daemon.expose.web.WebConfig config = io.hotpath.daemon.expose.web.WebConfig.NONE;
+        private WebConfig config = WebConfig.NONE;
 
         public void setConfigFile(final String value)
         {
-            config = io.hotpath.daemon.expose.web.WebConfig.load(Path.of(nonEmpty(value)));
+            config = WebConfig.load(Path.of(nonEmpty(value)));
         }
 
-        public io.hotpath.daemon.expose.web.WebConfig config()
+        public WebConfig config()
         {
             return config;
         }

@@ -3,6 +3,8 @@ package io.hotpath.daemon.config;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.net.URI;
+import java.net.URISyntaxException;
 
 /** Parses the config's human units: durations ({@code 500ms}, {@code 1s}, {@code 7d}), sizes ({@code 2GiB}) and http(s) URLs. */
 public final class Units
@@ -61,11 +63,11 @@ public final class Units
      * An absolute http or https URL with a host; {@code example} (or null) is shown in the error,
      * e.g. {@code http://127.0.0.1:9091}.
      */
-    public static java.net.URI httpUrl(final String value, final String example)
+    public static URI httpUrl(final String value, final String example)
     {
         try
         {
-            final java.net.URI uri = new java.net.URI(value);
+            final URI uri = new URI(value);
             if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme()) || uri.getHost() == null)
             {
                 throw new IllegalArgumentException("expected an http(s) URL" + (example == null ? "" : " such as " + example) +
@@ -73,7 +75,7 @@ public final class Units
             }
             return uri;
         }
-        catch (final java.net.URISyntaxException e)
+        catch (final URISyntaxException e)
         {
             throw new IllegalArgumentException("not a URL: '" + value + "'");
         }

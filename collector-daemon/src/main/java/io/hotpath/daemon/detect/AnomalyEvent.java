@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.Locale;
 
 /**
  * One anomaly: a run of one detector's score on one signal of one series, from the interval that
@@ -132,6 +133,6 @@ public record AnomalyEvent(
         {
             return String.valueOf(value);
         }
-        return String.format(java.util.Locale.ROOT, "%.6g", value);
+        return String.format(Locale.ROOT, "%.6g", value);
     }
 }

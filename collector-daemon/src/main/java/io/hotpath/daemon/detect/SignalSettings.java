@@ -3,6 +3,7 @@ package io.hotpath.daemon.detect;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.time.Duration;
 
 /**
  * How one signal of a series is watched: which detectors, which direction counts, the floors under
@@ -66,7 +67,7 @@ public record SignalSettings(
         final Map<DetectorKind, DetectorSettings> confirmed = new EnumMap<>(settings);
         final DetectorSettings adaptive = settings.get(DetectorKind.ADAPTIVE);
         confirmed.put(DetectorKind.ADAPTIVE,
-            adaptive.withSuppression(java.time.Duration.ofSeconds(2), adaptive.hold(), adaptive.cooldown()));
+            adaptive.withSuppression(Duration.ofSeconds(2), adaptive.hold(), adaptive.cooldown()));
         return switch (signal)
         {
             case LATENCY_P99 -> new SignalSettings(

@@ -10,6 +10,7 @@ import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.Arrays;
 
 /**
  * Window-based scoring of alerts against labelled anomaly windows, the way the Numenta Anomaly
@@ -118,7 +119,7 @@ public final class WindowScorer
         }
         final double[] best = new double[bounds.length];
         final boolean[] scoredWindow = new boolean[bounds.length];
-        java.util.Arrays.fill(best, -profile.fnWeight());
+        Arrays.fill(best, -profile.fnWeight());
         double fp = 0;
         int falsePositives = 0;
         int next = 0;
@@ -250,7 +251,7 @@ public final class WindowScorer
         }
         final int size = (int)(0.10 * times.length / anomalyRows.length);
         final int[] sorted = anomalyRows.clone();
-        java.util.Arrays.sort(sorted);
+        Arrays.sort(sorted);
         int left = -1;
         int right = -1;
         for (final int row : sorted)

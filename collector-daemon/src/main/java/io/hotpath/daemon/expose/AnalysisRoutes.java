@@ -7,6 +7,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * {@code GET /api/anomalies} and {@code GET /api/slos}: the engines' JSON documents, read on the
@@ -27,8 +28,8 @@ public final class AnalysisRoutes
         .getBytes(StandardCharsets.UTF_8);
     private static final byte[] SLOS_OFF = "{\"enabled\":false,\"slos\":[]}".getBytes(StandardCharsets.UTF_8);
 
-    private final java.util.function.Supplier<AnomalyEngine> anomalyEngine;
-    private final java.util.function.Supplier<SloEngine> sloEngine;
+    private final Supplier<AnomalyEngine> anomalyEngine;
+    private final Supplier<SloEngine> sloEngine;
 
     /** Either engine may be null (switched off). */
     public AnalysisRoutes(final AnomalyEngine anomalies, final SloEngine slos)
@@ -37,7 +38,7 @@ public final class AnalysisRoutes
     }
 
     /** The engines current at each request (a configuration reload replaces them); either may give null. */
-    public AnalysisRoutes(final java.util.function.Supplier<AnomalyEngine> anomalies, final java.util.function.Supplier<SloEngine> slos)
+    public AnalysisRoutes(final Supplier<AnomalyEngine> anomalies, final Supplier<SloEngine> slos)
     {
         this.anomalyEngine = anomalies;
         this.sloEngine = slos;

@@ -6,6 +6,8 @@ import io.hotpath.daemon.tail.QueueTailer;
 import io.hotpath.daemon.tail.SpoolTailers;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.LongSupplier;
 
 /** The daemon's and the agents' self-metrics of METRICS.md. */
 public final class DaemonMetricFamilies implements MetricFamilySource
@@ -13,7 +15,7 @@ public final class DaemonMetricFamilies implements MetricFamilySource
     private final SpoolTailers spool;
     private final IngestCounters counters;
     private final ScrapeStats scrapeStats;
-    private java.util.function.LongSupplier checkpointFailures = () -> 0;
+    private LongSupplier checkpointFailures = () -> 0;
 
     public DaemonMetricFamilies(final SpoolTailers spool, final IngestCounters counters, final ScrapeStats scrapeStats)
     {
@@ -23,7 +25,7 @@ public final class DaemonMetricFamilies implements MetricFamilySource
     }
 
     /** Source of {@code hotpath_daemon_checkpoint_failures_total}. */
-    public DaemonMetricFamilies checkpointFailures(final java.util.function.LongSupplier failures)
+    public DaemonMetricFamilies checkpointFailures(final LongSupplier failures)
     {
         this.checkpointFailures = failures;
         return this;
@@ -104,7 +106,7 @@ public final class DaemonMetricFamilies implements MetricFamilySource
     /** Queues by state and reason, spool damage, and per queue the agent's samples written beside ours counted and lost. */
     private void writeQueueHealth(final MetricWriter writer, final List<SpoolTailers.QueueStatus> queues)
     {
-        final Map<String, Long> byState = new java.util.TreeMap<>();
+        final Map<String, Long> byState = new TreeMap<>();
         for (final String state : List.of("tailing", "finished", "quarantined", "refused"))
         {
             byState.put(state + "\u0000", 0L);

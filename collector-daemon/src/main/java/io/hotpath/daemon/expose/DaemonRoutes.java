@@ -18,6 +18,9 @@ import java.util.function.LongSupplier;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import java.util.Locale;
+import java.util.function.BooleanSupplier;
+import io.hotpath.daemon.tail.StraySpools;
 
 /**
  * The daemon's own endpoints: {@code /metrics}, {@code /health}, {@code /metrics/summary},
@@ -36,7 +39,7 @@ public final class DaemonRoutes
     private final Supplier<List<SpoolTailers.QueueStatus>> queues;
     private final ScrapeStats scrapeStats;
     private final LongSupplier clock;
-    private java.util.function.BooleanSupplier servingCounters = () -> true;
+    private BooleanSupplier servingCounters = () -> true;
     private Supplier<List<String>> catchingUpQueues = List::of;
     private final Map<String, Supplier<Object>> healthSections = new LinkedHashMap<>();
 
@@ -59,7 +62,7 @@ public final class DaemonRoutes
      * previous process served: {@link io.hotpath.daemon.state.RestartCatchUp}) {@code /metrics}
      * answers 503 and {@code /health} is not ready, naming the queues still being read.
      */
-    public DaemonRoutes servingCountersWhen(final java.util.function.BooleanSupplier serving, final Supplier<List<String>> pendingQueues)
+    public DaemonRoutes servingCountersWhen(final BooleanSupplier serving, final Supplier<List<String>> pendingQueues)
     {
         this.servingCounters = serving;
         this.catchingUpQueues = pendingQueues;
@@ -156,7 +159,7 @@ public final class DaemonRoutes
     {
         for (final String range : accept.split(","))
         {
-            final String normalized = range.replace(" ", "").toLowerCase(java.util.Locale.ROOT);
+            final String normalized = range.replace(" ", "").toLowerCase(Locale.ROOT);
             if (normalized.startsWith("application/vnd.google.protobuf") && normalized.contains("proto=io.prometheus.client.metricfamily")
                 && normalized.contains("encoding=delimited") && !normalized.matches(".*;q=0(\\.0*)?(;.*|$)"))
             {
@@ -281,7 +284,7 @@ public final class DaemonRoutes
         http.put("closed", closed);
         health.put("http", http);
         healthSections.forEach((name, section) -> health.put(name, section.get()));
-        final List<String> elsewhere = io.hotpath.daemon.tail.StraySpools.elsewhere();
+        final List<String> elsewhere = StraySpools.elsewhere();
         if (!elsewhere.isEmpty())
         {
             health.put("agentsWritingElsewhere", Map.of("paths", elsewhere, "message", "an agent on this host writes elsewhere: " +

@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * Dispatches a request to its {@link Route}: 404 for unknown paths, 405 (with {@code Allow}) for
@@ -63,8 +64,8 @@ public final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHt
             final FullHttpResponse response = Responses.text(HttpResponseStatus.METHOD_NOT_ALLOWED,
                 request.method() + " not allowed on " + path + "\n");
             response.headers().set(HttpHeaderNames.ALLOW,
-                java.util.stream.Stream.concat(methods.keySet().stream().map(HttpMethod::name),
-                    methods.containsKey(HttpMethod.GET) ? java.util.stream.Stream.of("HEAD") : java.util.stream.Stream.empty())
+                Stream.concat(methods.keySet().stream().map(HttpMethod::name),
+                    methods.containsKey(HttpMethod.GET) ? Stream.of("HEAD") : Stream.empty())
                     .distinct().sorted().collect(Collectors.joining(", ")));
             return response;
         }

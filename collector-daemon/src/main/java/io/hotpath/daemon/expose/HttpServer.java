@@ -9,6 +9,7 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
+import io.hotpath.daemon.expose.web.WebSecurity;
 
 /**
  * The daemon's HTTP server: binds, serves {@link Routes} through {@link HttpServerInitializer}'s
@@ -28,7 +29,7 @@ public final class HttpServer implements AutoCloseable
     /** Binds {@code address}; throws if it cannot (the caller names the address). */
     public static HttpServer start(final InetSocketAddress address, final Routes routes) throws InterruptedException
     {
-        return start(address, routes, HttpLimits.defaults(), new ScrapeStats(), io.hotpath.daemon.expose.web.WebSecurity.NONE);
+        return start(address, routes, HttpLimits.defaults(), new ScrapeStats(), WebSecurity.NONE);
     }
 
     /**
@@ -38,12 +39,12 @@ public final class HttpServer implements AutoCloseable
     public static HttpServer start(final InetSocketAddress address, final Routes routes, final HttpLimits limits,
         final ScrapeStats stats) throws InterruptedException
     {
-        return start(address, routes, limits, stats, io.hotpath.daemon.expose.web.WebSecurity.NONE);
+        return start(address, routes, limits, stats, WebSecurity.NONE);
     }
 
     /** As above, with TLS and authentication as {@code security} says. */
     public static HttpServer start(final InetSocketAddress address, final Routes routes, final HttpLimits limits,
-        final ScrapeStats stats, final io.hotpath.daemon.expose.web.WebSecurity security) throws InterruptedException
+        final ScrapeStats stats, final WebSecurity security) throws InterruptedException
     {
         final int maxConnections = limits.effectiveMaxConnections(HttpLimits.openFileLimit());
         final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());

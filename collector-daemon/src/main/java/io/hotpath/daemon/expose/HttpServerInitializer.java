@@ -7,6 +7,7 @@ import io.netty.handler.codec.http.HttpContentCompressor;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
+import io.hotpath.daemon.expose.web.WebSecurity;
 
 /**
  * The pipeline: connection guard (cap, idle and request timeouts: {@link ConnectionGuard}) → HTTP codec → keep-alive → gzip/deflate when the client accepts it → aggregate the
@@ -21,16 +22,16 @@ public final class HttpServerInitializer extends ChannelInitializer<SocketChanne
     private final HttpLimits limits;
     private final ScrapeStats stats;
     private final ConnectionLimiter limiter;
-    private final io.hotpath.daemon.expose.web.WebSecurity security;
+    private final WebSecurity security;
 
     public HttpServerInitializer(final HttpRequestHandler handler)
     {
-        this(handler, HttpLimits.defaults(), new ScrapeStats(), Integer.MAX_VALUE, io.hotpath.daemon.expose.web.WebSecurity.NONE);
+        this(handler, HttpLimits.defaults(), new ScrapeStats(), Integer.MAX_VALUE, WebSecurity.NONE);
     }
 
     /** {@code maxConnections}: the cap in force (see {@link HttpLimits#effectiveMaxConnections}). */
     public HttpServerInitializer(final HttpRequestHandler handler, final HttpLimits limits, final ScrapeStats stats, final int maxConnections,
-        final io.hotpath.daemon.expose.web.WebSecurity security)
+        final WebSecurity security)
     {
         this.security = security;
         this.handler = handler;

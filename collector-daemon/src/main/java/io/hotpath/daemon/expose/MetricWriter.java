@@ -1,5 +1,7 @@
 package io.hotpath.daemon.expose;
 
+import io.hotpath.daemon.aggregate.NativeCounts;
+
 /**
  * Where {@link MetricFamilySource}s write metric families: one call to {@link #family}, then its
  * samples. The same calls render Prometheus text 0.0.4, OpenMetrics 1.0 (exemplars included) and
@@ -48,7 +50,7 @@ public interface MetricWriter
      * (call after its {@code _count}); {@code counts} null means an empty native histogram. Its
      * count and sum then replace the classic ones (they count the same samples).
      */
-    default void nativeHistogram(final int schema, final io.hotpath.daemon.aggregate.NativeCounts counts)
+    default void nativeHistogram(final int schema, final NativeCounts counts)
     {
     }
 }

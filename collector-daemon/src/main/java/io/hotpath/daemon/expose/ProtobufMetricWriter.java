@@ -6,6 +6,8 @@ import com.google.protobuf.CodedOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
+import java.util.Arrays;
+import java.util.Objects;
 
 /**
  * Renders families in the Prometheus protobuf exposition format
@@ -191,7 +193,7 @@ public final class ProtobufMetricWriter implements MetricWriter
         final boolean entrySecond = entryLabel.equals(name2);
         final String keepName = entryFirst ? name2 : name1;
         final String keepValue = entryFirst ? value2 : value1;
-        if (!open || labels != openLabels || !java.util.Objects.equals(keepName, openName1) || !java.util.Objects.equals(keepValue, openValue1))
+        if (!open || labels != openLabels || !Objects.equals(keepName, openName1) || !Objects.equals(keepValue, openValue1))
         {
             closeOpen();
             open = true;
@@ -209,8 +211,8 @@ public final class ProtobufMetricWriter implements MetricWriter
         {
             if (entries == bounds.length)
             {
-                bounds = java.util.Arrays.copyOf(bounds, entries * 2);
-                values = java.util.Arrays.copyOf(values, entries * 2);
+                bounds = Arrays.copyOf(bounds, entries * 2);
+                values = Arrays.copyOf(values, entries * 2);
             }
             final String bound = entryFirst ? value1 : value2;
             bounds[entries] = "+Inf".equals(bound) ? Double.POSITIVE_INFINITY : Double.parseDouble(bound);

@@ -4,6 +4,7 @@ import io.netty.handler.codec.http.HttpMethod;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.Set;
 
 /**
  * Path + method → {@link Route}. Exact paths (no patterns): {@code GET /api/anomalies} is
@@ -35,7 +36,7 @@ public final class Routes
         return byPath.get(path);
     }
 
-    public java.util.Set<String> paths()
+    public Set<String> paths()
     {
         return new TreeSet<>(byPath.keySet());
     }

@@ -1,6 +1,9 @@
 package io.hotpath.daemon.expose;
 
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * What the HTTP side measures about itself: {@code hotpath_daemon_scrape_duration_seconds} and the
@@ -17,10 +20,10 @@ public final class ScrapeStats
     public static final String CLOSED_IDLE_TIMEOUT = "idle_timeout";
     /** A request's head and body did not arrive within the request timeout. */
     public static final String CLOSED_REQUEST_TIMEOUT = "request_timeout";
-    static final java.util.List<String> CLOSED_REASONS = java.util.List.of(CLOSED_SHED, CLOSED_EVICTED, CLOSED_IDLE_TIMEOUT,
+    static final List<String> CLOSED_REASONS = List.of(CLOSED_SHED, CLOSED_EVICTED, CLOSED_IDLE_TIMEOUT,
         CLOSED_REQUEST_TIMEOUT);
 
-    private final java.util.Map<String, AtomicLong> closed = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, AtomicLong> closed = new ConcurrentHashMap<>();
     private volatile int connectionsOpen;
     private volatile int connectionLimit;
 

@@ -10,6 +10,8 @@ import java.math.BigDecimal;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.ArrayList;
+import io.hotpath.daemon.aggregate.NativeHistograms;
 
 /**
  * The per-series families of METRICS.md: {@code hotpath_duration_seconds} (cumulative histogram,
@@ -33,7 +35,7 @@ public final class SeriesMetricFamilies implements MetricFamilySource
     private final int[] quantiles;
     private final Map<SeriesKey, Labels> labelsByKey = new HashMap<>();
     /** Native histograms and series activity; null: no native histograms, every series shown. */
-    private io.hotpath.daemon.aggregate.NativeHistograms natives;
+    private NativeHistograms natives;
 
     /** With {@link ExpositionSettings#defaults()}. */
     public SeriesMetricFamilies(final long[] bucketBoundsNanos)
@@ -57,7 +59,7 @@ public final class SeriesMetricFamilies implements MetricFamilySource
      * Adds native histograms (protobuf exposition) and the series lifecycle: a series idle for
      * {@link io.hotpath.daemon.aggregate.NativeHistograms#idleMillis()} leaves every family here.
      */
-    public SeriesMetricFamilies withNativeHistograms(final io.hotpath.daemon.aggregate.NativeHistograms natives)
+    public SeriesMetricFamilies withNativeHistograms(final NativeHistograms natives)
     {
         this.natives = natives;
         return this;
@@ -69,7 +71,7 @@ public final class SeriesMetricFamilies implements MetricFamilySource
         {
             return snapshot.series();
         }
-        final List<SeriesSnapshot> live = new java.util.ArrayList<>(snapshot.series().size());
+        final List<SeriesSnapshot> live = new ArrayList<>(snapshot.series().size());
         for (final SeriesSnapshot s : snapshot.series())
         {
             if (natives.isLive(s.key().key(), snapshot.rotatedAtEpochMillis()))
@@ -124,7 +126,7 @@ public final class SeriesMetricFamilies implements MetricFamilySource
             writer.sample("_count", labels, null, null, null, null, total);
             if (nativeHistograms)
             {
-                final io.hotpath.daemon.aggregate.NativeHistograms.Entry entry = natives.get(s.key().key());
+                final NativeHistograms.Entry entry = natives.get(s.key().key());
                 writer.nativeHistogram(natives.schema(), entry == null ? null : entry.counts());
             }
         }

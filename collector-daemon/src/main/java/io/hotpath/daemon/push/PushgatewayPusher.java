@@ -16,6 +16,12 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import java.util.concurrent.atomic.AtomicLong;
+import io.hotpath.daemon.aggregate.AggregateSnapshot;
+import io.hotpath.daemon.expose.Labels;
+import io.hotpath.daemon.expose.MetricFamilySource;
+import io.hotpath.daemon.expose.MetricType;
+import io.hotpath.daemon.expose.MetricWriter;
 
 /**
  * Pushes the hotpath families to a Prometheus Pushgateway with {@code simpleclient_pushgateway},
@@ -24,7 +30,7 @@ import java.util.logging.Logger;
  * the host name. The families are prepared by the aggregation thread ({@link #offer}) so the push
  * thread never touches aggregation state; a slow or absent gateway only delays this thread.
  */
-public final class PushgatewayPusher implements AutoCloseable, io.hotpath.daemon.expose.MetricFamilySource
+public final class PushgatewayPusher implements AutoCloseable, MetricFamilySource
 {
     private static final Logger LOG = Logger.getLogger(PushgatewayPusher.class.getName());
 
@@ -35,7 +41,7 @@ public final class PushgatewayPusher implements AutoCloseable, io.hotpath.daemon
     private volatile List<Collector.MetricFamilySamples> latest;
     private volatile boolean lastPushFailed;
     private long pushes;
-    private final java.util.concurrent.atomic.AtomicLong failures = new java.util.concurrent.atomic.AtomicLong();
+    private final AtomicLong failures = new AtomicLong();
     private volatile long lastSuccessMillis;
 
     public PushgatewayPusher(final DaemonConfig.Push config)
@@ -157,14 +163,14 @@ public final class PushgatewayPusher implements AutoCloseable, io.hotpath.daemon
      * sees a gateway that stopped accepting (the pushed families themselves go stale silently).
      */
     @Override
-    public void writeTo(final io.hotpath.daemon.expose.MetricWriter writer, final io.hotpath.daemon.aggregate.AggregateSnapshot snapshot)
+    public void writeTo(final MetricWriter writer, final AggregateSnapshot snapshot)
     {
-        writer.family("hotpath_daemon_push_failures", io.hotpath.daemon.expose.MetricType.COUNTER,
+        writer.family("hotpath_daemon_push_failures", MetricType.COUNTER,
             "Pushes to the Pushgateway that failed (unreachable, refused, error status).");
-        writer.sample("_total", io.hotpath.daemon.expose.Labels.EMPTY, null, null, null, null, failures.get());
-        writer.family("hotpath_daemon_push_last_success_timestamp_seconds", io.hotpath.daemon.expose.MetricType.GAUGE,
+        writer.sample("_total", Labels.EMPTY, null, null, null, null, failures.get());
+        writer.family("hotpath_daemon_push_last_success_timestamp_seconds", MetricType.GAUGE,
             "Unix time of the last successful push; 0 before the first.");
-        writer.sample("", io.hotpath.daemon.expose.Labels.EMPTY, null, null, null, null, lastSuccessMillis / 1000.0);
+        writer.sample("", Labels.EMPTY, null, null, null, null, lastSuccessMillis / 1000.0);
     }
 
     static String hostName()

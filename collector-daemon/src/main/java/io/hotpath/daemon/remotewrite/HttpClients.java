@@ -21,6 +21,7 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509TrustManager;
+import java.nio.file.Path;
 
 /** The JDK HTTP client of an endpoint, with its TLS settings (PEM CA, PEM client certificate + PKCS#8 key). */
 final class HttpClients
@@ -101,7 +102,7 @@ final class HttpClients
         return context;
     }
 
-    private static Collection<? extends Certificate> certificates(final java.nio.file.Path file) throws IOException, GeneralSecurityException
+    private static Collection<? extends Certificate> certificates(final Path file) throws IOException, GeneralSecurityException
     {
         try (InputStream in = Files.newInputStream(file))
         {

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.xerial.snappy.Snappy;
+import java.util.Arrays;
 
 /**
  * Turns one rotation into Remote-Write 1.0 {@code WriteRequest}s (prompb types.proto / remote.proto),
@@ -60,7 +61,7 @@ final class WriteRequestEncoder
         this.windowNames = quantileWindows.toArray(new String[0]);
         for (int i = 0; i < windows.length; i++)
         {
-            windows[i] = "1s".equals(windowNames[i]) ? 0 : java.util.Arrays.asList(WindowTiers.WINDOW_NAMES).indexOf(windowNames[i]) + 1;
+            windows[i] = "1s".equals(windowNames[i]) ? 0 : Arrays.asList(WindowTiers.WINDOW_NAMES).indexOf(windowNames[i]) + 1;
         }
     }
 

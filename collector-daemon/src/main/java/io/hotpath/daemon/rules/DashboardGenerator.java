@@ -6,6 +6,9 @@ import java.util.Map;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * Grafana dashboards (JSON model, schema 39) over the metrics hotpathd exposes and the generated
@@ -54,11 +57,11 @@ public final class DashboardGenerator
      */
     public Map<String, ObjectNode> perService(final com.fasterxml.jackson.databind.JsonNode apiSeries)
     {
-        final Map<String, java.util.TreeSet<String>> labelsByService = new java.util.TreeMap<>();
+        final Map<String, TreeSet<String>> labelsByService = new TreeMap<>();
         for (final com.fasterxml.jackson.databind.JsonNode series : apiSeries.path("series"))
         {
             final com.fasterxml.jackson.databind.JsonNode labels = series.path("labels");
-            final java.util.TreeSet<String> names = labelsByService.computeIfAbsent(labels.path("service").asText(), s -> new java.util.TreeSet<>());
+            final TreeSet<String> names = labelsByService.computeIfAbsent(labels.path("service").asText(), s -> new TreeSet<>());
             labels.fieldNames().forEachRemaining(name ->
             {
                 if (!name.equals("service") && !name.equals("metric") && !name.equals("kind"))
@@ -77,7 +80,7 @@ public final class DashboardGenerator
         return text.replaceAll("[^A-Za-z0-9_-]", "_");
     }
 
-    private ObjectNode service(final String service, final java.util.Set<String> labels)
+    private ObjectNode service(final String service, final Set<String> labels)
     {
         final String quoted = service.replace("\\", "\\\\").replace("\"", "\\\"");
         final StringBuilder selector = new StringBuilder("service=\"" + quoted + "\",metric=~\"$metric\"");

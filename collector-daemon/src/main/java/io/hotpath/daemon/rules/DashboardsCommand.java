@@ -14,6 +14,16 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import io.hotpath.daemon.config.ConfigException;
+import io.hotpath.daemon.config.EffectiveConfig;
 
 /** {@code hotpathd dashboards}: writes the Grafana dashboards as JSON files. */
 @Command(
@@ -47,7 +57,7 @@ public final class DashboardsCommand implements Callable<Integer>
         try
         {
             Files.createDirectories(out);
-            final Map<String, ObjectNode> dashboards = new java.util.LinkedHashMap<>(new DashboardGenerator().generate());
+            final Map<String, ObjectNode> dashboards = new LinkedHashMap<>(new DashboardGenerator().generate());
             if (from != null || configFile != null)
             {
                 final String base = from != null ? from : listenUrl(configFile);
@@ -78,12 +88,12 @@ public final class DashboardsCommand implements Callable<Integer>
     {
         try
         {
-            final java.net.InetSocketAddress listen = io.hotpath.daemon.config.EffectiveConfig.load(file, System.getenv(), java.util.List.of())
+            final InetSocketAddress listen = EffectiveConfig.load(file, System.getenv(), List.of())
                 .config().listenAddress();
             final String host = listen.getHostString().isEmpty() || "0.0.0.0".equals(listen.getHostString()) ? "127.0.0.1" : listen.getHostString();
             return "http://" + host + ":" + listen.getPort();
         }
-        catch (final io.hotpath.daemon.config.ConfigException e)
+        catch (final ConfigException e)
         {
             throw new IllegalArgumentException("--config: " + e.getMessage(), e);
         }
@@ -94,9 +104,9 @@ public final class DashboardsCommand implements Callable<Integer>
         final String url = (base.endsWith("/") ? base.substring(0, base.length() - 1) : base) + "/api/series";
         try
         {
-            final java.net.http.HttpResponse<byte[]> response = java.net.http.HttpClient.newHttpClient().send(
-                java.net.http.HttpRequest.newBuilder(java.net.URI.create(url)).timeout(java.time.Duration.ofSeconds(10)).build(),
-                java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+            final HttpResponse<byte[]> response = HttpClient.newHttpClient().send(
+                HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(),
+                HttpResponse.BodyHandlers.ofByteArray());
             if (response.statusCode() != 200)
             {
                 throw new IOException("HTTP " + response.statusCode() + " from " + url);

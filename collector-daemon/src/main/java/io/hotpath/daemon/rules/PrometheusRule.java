@@ -2,6 +2,7 @@ package io.hotpath.daemon.rules;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.List;
 
 /**
  * One rule of a Prometheus rule file: a recording rule ({@code record}) or an alerting rule
@@ -61,7 +62,7 @@ public record PrometheusRule(
     }
 
     /** A group of rules evaluated together, in order. */
-    public record Group(String name, java.util.List<PrometheusRule> rules)
+    public record Group(String name, List<PrometheusRule> rules)
     {
     }
 }

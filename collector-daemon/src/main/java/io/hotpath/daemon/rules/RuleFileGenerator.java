@@ -18,6 +18,7 @@ import io.hotpath.daemon.slo.Durations;
 import io.hotpath.daemon.slo.SliSpec;
 import io.hotpath.daemon.slo.SloDefinition;
 import io.hotpath.daemon.slo.SloFile;
+import java.math.BigDecimal;
 
 /**
  * Generates the Prometheus rule file that makes Prometheus agree with the daemon: per SLO, the
@@ -135,7 +136,7 @@ public final class RuleFileGenerator
                 "(sum(rate(" + PromQl.selector(MetricNames.DURATION_SECONDS + "_bucket", selector,
                     PromQl.leMatcher(sli.thresholdSeconds())) + "[1m]))"
                     + " / sum(rate(" + PromQl.selector(MetricNames.DURATION_SECONDS + "_count", selector) + "[1m])))"
-                    + " < bool " + PromQl.number(new java.math.BigDecimal(Double.toString(sli.percentile()))),
+                    + " < bool " + PromQl.number(new BigDecimal(Double.toString(sli.percentile()))),
                 labels));
         }
         if (!sli.timeSliced() && slo.windows().stream().anyMatch(w -> w.compareTo(LONG_WINDOW) > 0))
@@ -151,10 +152,10 @@ public final class RuleFileGenerator
                 labels));
         }
         rules.add(PrometheusRule.recording(MetricNames.RECORDED_SLO_TARGET,
-            "vector(" + PromQl.number(java.math.BigDecimal.valueOf(slo.target())) + ")", labels));
+            "vector(" + PromQl.number(BigDecimal.valueOf(slo.target())) + ")", labels));
         rules.add(PrometheusRule.recording(MetricNames.RECORDED_SLO_BUDGET_REMAINING,
             "1 - " + PromQl.selector(errorRatioRecord(slo.window()), sloSelector) + " / "
-                + PromQl.number(java.math.BigDecimal.ONE.subtract(java.math.BigDecimal.valueOf(slo.target()))),
+                + PromQl.number(BigDecimal.ONE.subtract(BigDecimal.valueOf(slo.target()))),
             labels));
         for (final String severity : List.of(BurnRateAlert.PAGE, BurnRateAlert.TICKET))
         {
@@ -226,7 +227,7 @@ public final class RuleFileGenerator
             conditions.add("(" + PromQl.selector(errorRatioRecord(alert.longWindow()), sloSelector) + " > " + threshold
                 + " and " + PromQl.selector(errorRatioRecord(alert.shortWindow()), sloSelector) + " > " + threshold + ")");
             described.add(String.format(Locale.ROOT, "%s× over %s and %s", PromQl.number(
-                java.math.BigDecimal.valueOf(alert.factor())), Durations.format(alert.longWindow()),
+                BigDecimal.valueOf(alert.factor())), Durations.format(alert.longWindow()),
                 Durations.format(alert.shortWindow())));
         }
         if (conditions.isEmpty())
@@ -240,7 +241,7 @@ public final class RuleFileGenerator
         annotations.put("summary", "SLO " + slo.name() + " is burning its error budget too fast ("
             + (severity.equals(BurnRateAlert.PAGE) ? "page" : "ticket") + ")");
         annotations.put("description", (slo.description().isEmpty() ? "SLO " + slo.name() : slo.description())
-            + ". Target " + PromQl.number(java.math.BigDecimal.valueOf(slo.target())) + " over "
+            + ". Target " + PromQl.number(BigDecimal.valueOf(slo.target())) + " over "
             + Durations.format(slo.window()) + "; the error budget burns faster than " + String.join(", or ", described)
             + ". At this rate the budget is gone before the window ends.");
         if (!slo.runbook().isEmpty())
@@ -268,13 +269,13 @@ public final class RuleFileGenerator
             "histogram_quantile(0.99, sum by (" + PER_SERIES + ", le) (rate(" + MetricNames.DURATION_SECONDS
                 + "_bucket[5m])))", Map.of()));
 
-        final String p95 = PromQl.number(java.math.BigDecimal.valueOf(settings.p95Threshold().toNanos(), 9));
+        final String p95 = PromQl.number(BigDecimal.valueOf(settings.p95Threshold().toNanos(), 9));
         rules.add(standardAlert("HotpathHighLatencyP95", MetricNames.RECORDED_DURATION_P95 + " > " + p95, "10m",
             BurnRateAlert.TICKET,
             "p95 latency of {{ $labels.metric }} in {{ $labels.service }} is high",
             "The p95 latency of {{ $labels.metric }} ({{ $labels.kind }}) in {{ $labels.service }} has been above "
                 + p95 + " s for 10 minutes: {{ $value | humanizeDuration }}."));
-        final String errorRatio = PromQl.number(java.math.BigDecimal.valueOf(settings.errorRatioThreshold()));
+        final String errorRatio = PromQl.number(BigDecimal.valueOf(settings.errorRatioThreshold()));
         rules.add(standardAlert("HotpathHighErrorRatio", MetricNames.RECORDED_CALLS_ERROR_RATIO + " > " + errorRatio,
             "5m", BurnRateAlert.TICKET,
             "{{ $labels.metric }} in {{ $labels.service }} fails more than " + percent(settings.errorRatioThreshold()),
@@ -286,7 +287,7 @@ public final class RuleFileGenerator
             "hotpathd at {{ $labels.instance }} is down",
             "Prometheus has not been able to scrape hotpathd at {{ $labels.instance }} (job {{ $labels.job }}) for "
                 + "2 minutes: no SLIs, SLOs or anomalies from that host."));
-        final String lag = PromQl.number(java.math.BigDecimal.valueOf(settings.lagThreshold().toMillis(), 3));
+        final String lag = PromQl.number(BigDecimal.valueOf(settings.lagThreshold().toMillis(), 3));
         rules.add(standardAlert("HotpathDaemonLagging",
             "max by (instance, queue) (" + MetricNames.DAEMON_QUEUE_LAG_SECONDS + ") > " + lag, "5m",
             BurnRateAlert.TICKET,
@@ -330,6 +331,6 @@ public final class RuleFileGenerator
 
     private static String percent(final double ratio)
     {
-        return PromQl.number(java.math.BigDecimal.valueOf(ratio).movePointRight(2)) + " %";
+        return PromQl.number(BigDecimal.valueOf(ratio).movePointRight(2)) + " %";
     }
 }

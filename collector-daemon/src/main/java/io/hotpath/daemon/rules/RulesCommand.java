@@ -16,6 +16,12 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import io.hotpath.daemon.aggregate.AggregationSettings;
+import io.hotpath.daemon.config.EffectiveConfig;
 
 /** {@code hotpathd rules}: validates an SLO file and writes the matching Prometheus rule file. */
 @Command(
@@ -96,8 +102,8 @@ public final class RulesCommand implements Callable<Integer>
         try
         {
             buckets = configFile == null && System.getenv("HOTPATHD_AGGREGATION_HISTOGRAM_BUCKETS") == null
-                ? io.hotpath.daemon.aggregate.AggregationSettings.DEFAULT_BUCKETS_NANOS.clone()
-                : io.hotpath.daemon.config.EffectiveConfig.load(configFile, System.getenv(), java.util.List.of())
+                ? AggregationSettings.DEFAULT_BUCKETS_NANOS.clone()
+                : EffectiveConfig.load(configFile, System.getenv(), List.of())
                     .config().getAggregation().bucketBoundsNanos();
         }
         catch (final io.hotpath.daemon.config.ConfigException e)
@@ -108,14 +114,14 @@ public final class RulesCommand implements Callable<Integer>
         int notBounds = 0;
         for (final SloDefinition slo : slos.slos())
         {
-            if (slo.sli().type() == SliSpec.Type.LATENCY && java.util.Arrays.stream(buckets).noneMatch(b -> b == slo.sli().thresholdNanos()))
+            if (slo.sli().type() == SliSpec.Type.LATENCY && Arrays.stream(buckets).noneMatch(b -> b == slo.sli().thresholdNanos()))
             {
                 notBounds++;
                 err.println("rules: " + sloFile + ": SLO " + slo.name() + ": threshold "
-                    + Durations.format(java.time.Duration.ofNanos(slo.sli().thresholdNanos())) + " is not a bucket bound of "
+                    + Durations.format(Duration.ofNanos(slo.sli().thresholdNanos())) + " is not a bucket bound of "
                     + (configFile == null ? "hotpathd's default histogram" : "the histogram of " + configFile)
                     + ", so no hotpath_duration_seconds_bucket{le=\""
-                    + PromQl.number(new java.math.BigDecimal(Double.toString(slo.sli().thresholdSeconds())))
+                    + PromQl.number(new BigDecimal(Double.toString(slo.sli().thresholdSeconds())))
                     + "\"} exists to count good calls: add it to aggregation.histogram-buckets (the same on every host)"
                     + (configFile == null ? ", or pass the daemon's --config if it has it already" : "")
                     + ", or use a bound as the threshold");

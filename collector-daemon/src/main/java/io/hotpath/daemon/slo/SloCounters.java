@@ -1,5 +1,7 @@
 package io.hotpath.daemon.slo;
 
+import java.util.Arrays;
+
 /**
  * Good and total event counts of one SLO over time, compact enough to rewrite to disk every
  * minute: a ring of the last {@link #MINUTE_SLOTS} minutes (exact windows up to 6 h, which covers
@@ -100,8 +102,8 @@ public final class SloCounters
         final long minutes = epochMinute - headMinute;
         if (minutes >= minuteGood.length)
         {
-            java.util.Arrays.fill(minuteGood, 0);
-            java.util.Arrays.fill(minuteTotal, 0);
+            Arrays.fill(minuteGood, 0);
+            Arrays.fill(minuteTotal, 0);
         }
         else
         {
@@ -116,8 +118,8 @@ public final class SloCounters
         final long newHour = Math.floorDiv(epochMinute, 60);
         if (newHour - headHour >= hourGood.length)
         {
-            java.util.Arrays.fill(hourGood, 0);
-            java.util.Arrays.fill(hourTotal, 0);
+            Arrays.fill(hourGood, 0);
+            Arrays.fill(hourTotal, 0);
         }
         else
         {
@@ -184,10 +186,10 @@ public final class SloCounters
 
     private void clearAll()
     {
-        java.util.Arrays.fill(minuteGood, 0);
-        java.util.Arrays.fill(minuteTotal, 0);
-        java.util.Arrays.fill(hourGood, 0);
-        java.util.Arrays.fill(hourTotal, 0);
+        Arrays.fill(minuteGood, 0);
+        Arrays.fill(minuteTotal, 0);
+        Arrays.fill(hourGood, 0);
+        Arrays.fill(hourTotal, 0);
     }
 
     private static int slot(final long index, final int length)

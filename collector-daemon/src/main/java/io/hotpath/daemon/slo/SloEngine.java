@@ -23,6 +23,9 @@ import io.hotpath.daemon.aggregate.IntervalListener;
 import io.hotpath.daemon.rules.LabelSets;
 import io.hotpath.daemon.rules.MetricFamilyWriter;
 import io.hotpath.daemon.rules.MetricNames;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.TreeMap;
 
 /**
  * Live SLO accounting in the daemon: every interval of a series an SLO selects adds its good and
@@ -204,7 +207,7 @@ public final class SloEngine implements IntervalListener, AutoCloseable
      */
     public Map<String, byte[]> captureState()
     {
-        final Map<String, byte[]> states = new java.util.TreeMap<>();
+        final Map<String, byte[]> states = new TreeMap<>();
         for (final SloAccountant accountant : accountants)
         {
             states.put(accountant.slo().name(), SloStateFile.encode(accountant.state()));
@@ -299,7 +302,7 @@ public final class SloEngine implements IntervalListener, AutoCloseable
                 if (alert.active() != alertWasActive[alertIndex])
                 {
                     alertWasActive[alertIndex] = alert.active();
-                    LOG.log(alert.active() ? Level.WARNING : Level.INFO, String.format(java.util.Locale.ROOT,
+                    LOG.log(alert.active() ? Level.WARNING : Level.INFO, String.format(Locale.ROOT,
                         "slo alert %s slo=%s alert=%s long_window=%s short_window=%s factor=%s burn_rate_long=%.3g "
                             + "burn_rate_short=%.3g budget_remaining=%.4f",
                         alert.active() ? "start" : "end", status.slo().name(), alert.alert().severity(),
@@ -579,7 +582,7 @@ public final class SloEngine implements IntervalListener, AutoCloseable
         Exposed(final SloDefinition slo)
         {
             base = slo.exposedLabels();
-            for (final java.time.Duration window : slo.windows())
+            for (final Duration window : slo.windows())
             {
                 windowLabels.add(LabelSets.extend(base, "window", Durations.format(window)));
             }

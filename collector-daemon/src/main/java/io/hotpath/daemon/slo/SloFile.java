@@ -7,6 +7,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.Locale;
+import java.util.TreeSet;
 
 /**
  * The SLO file: a list of objectives and the burn-rate alert settings they share.
@@ -124,7 +126,7 @@ public record SloFile(String source, List<SloDefinition> slos)
         {
             if (alert.errorRatioThreshold(target) >= 1)
             {
-                throw targetNode.error(String.format(java.util.Locale.ROOT,
+                throw targetNode.error(String.format(Locale.ROOT,
                     "with target %s the %s alert over %s/%s (factor %s) needs an error ratio of %.3g, above 1: it can "
                         + "never fire; lower its factor or raise the target",
                     targetNode.asString(), alert.severity(), Durations.format(alert.longWindow()),
@@ -215,7 +217,7 @@ public record SloFile(String source, List<SloDefinition> slos)
 
     private static String sorted(final Set<String> names)
     {
-        return String.join(", ", new java.util.TreeSet<>(names));
+        return String.join(", ", new TreeSet<>(names));
     }
 
     /** The SLO named {@code name}, or null. */

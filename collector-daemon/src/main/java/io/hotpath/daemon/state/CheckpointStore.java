@@ -10,6 +10,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.Optional;
+import java.nio.ByteBuffer;
+import java.nio.file.attribute.PosixFilePermissions;
 
 /**
  * Reads and writes {@link Checkpoint}s in the state directory. A write is atomic and durable:
@@ -41,7 +43,7 @@ public final class CheckpointStore
         Files.createDirectories(directory);
         try
         {
-            Files.setPosixFilePermissions(directory, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-x---"));
+            Files.setPosixFilePermissions(directory, PosixFilePermissions.fromString("rwxr-x---"));
         }
         catch (final UnsupportedOperationException ignored)
         {
@@ -91,7 +93,7 @@ public final class CheckpointStore
     {
         try
         {
-            Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r-----"));
+            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r-----"));
         }
         catch (final UnsupportedOperationException ignored)
         {
@@ -107,7 +109,7 @@ public final class CheckpointStore
             StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE))
         {
             ownerWriteGroupRead(temp);
-            final java.nio.ByteBuffer buffer = java.nio.ByteBuffer.wrap(json);
+            final ByteBuffer buffer = ByteBuffer.wrap(json);
             while (buffer.hasRemaining())
             {
                 channel.write(buffer);

@@ -10,6 +10,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.logging.Logger;
+import java.util.List;
 
 /**
  * Captures the daemon's durable state into a {@link Checkpoint} and restores it. Both run on the
@@ -27,12 +28,12 @@ public final class Checkpoints
     public static Checkpoint capture(
         final long nowEpochMillis, final Aggregator aggregator, final SpoolTailers spool, final IngestCounters counters)
     {
-        return capture(nowEpochMillis, aggregator, spool, counters, java.util.List.of());
+        return capture(nowEpochMillis, aggregator, spool, counters, List.of());
     }
 
     public static Checkpoint capture(
         final long nowEpochMillis, final Aggregator aggregator, final SpoolTailers spool, final IngestCounters counters,
-        final java.util.List<CheckpointPart> parts)
+        final List<CheckpointPart> parts)
     {
         final Checkpoint checkpoint = new Checkpoint();
         checkpoint.writtenAtEpochMillis = nowEpochMillis;
@@ -78,12 +79,12 @@ public final class Checkpoints
     public static void restore(
         final Checkpoint checkpoint, final Aggregator aggregator, final SpoolTailers spool, final IngestCounters counters)
     {
-        restore(checkpoint, aggregator, spool, counters, java.util.List.of());
+        restore(checkpoint, aggregator, spool, counters, List.of());
     }
 
     public static void restore(
         final Checkpoint checkpoint, final Aggregator aggregator, final SpoolTailers spool, final IngestCounters counters,
-        final java.util.List<CheckpointPart> parts)
+        final List<CheckpointPart> parts)
     {
         final boolean sameBuckets = Arrays.equals(checkpoint.bucketBoundsNanos, aggregator.settings().bucketBoundsNanos());
         if (!sameBuckets)

@@ -13,6 +13,7 @@ import java.util.NavigableMap;
 import java.util.TreeMap;
 import net.openhft.chronicle.queue.RollCycle;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
+import java.time.DateTimeException;
 
 /**
  * The cycle files of one queue, named as Chronicle names them for its roll cycle (e.g.
@@ -66,7 +67,7 @@ final class CycleFiles
             final Instant start = Instant.from(parser.parse(fileName.substring(0, fileName.length() - SingleChronicleQueue.SUFFIX.length())));
             return (int)Math.floorDiv(start.toEpochMilli(), (long)rollCycle.lengthInMillis());
         }
-        catch (final java.time.DateTimeException e)
+        catch (final DateTimeException e)
         {
             return -1;
         }

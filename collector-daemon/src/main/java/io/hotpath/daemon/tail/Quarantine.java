@@ -11,6 +11,9 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import java.io.FileNotFoundException;
+import java.util.HashSet;
+import java.util.Set;
 
 /**
  * One queue that cannot be read right now (permission, I/O error, anything unexpected): the reason
@@ -35,7 +38,7 @@ final class Quarantine
 
     private final Path directory;
     private final IngestCounters counters;
-    private final java.util.Set<String> loggedReasons = new java.util.HashSet<>();
+    private final Set<String> loggedReasons = new HashSet<>();
     private String reason;
     private String lastReason;
     private String detail;
@@ -123,7 +126,7 @@ final class Quarantine
             {
                 return PERMISSION;
             }
-            if (t instanceof NoSuchFileException || t instanceof java.io.FileNotFoundException)
+            if (t instanceof NoSuchFileException || t instanceof FileNotFoundException)
             {
                 return MISSING_FILE;
             }

@@ -11,6 +11,10 @@ import java.util.TreeSet;
 import java.util.logging.Logger;
 import net.openhft.chronicle.queue.RollCycles;
 import org.agrona.concurrent.UnsafeBuffer;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The documents of one queue in order, across its cycle files, read with {@link CycleFileReader}
@@ -193,7 +197,7 @@ final class QueueReader implements AutoCloseable
         if (files.isEmpty())
         {
             // Nothing listed: also what an unreadable directory looks like. Say which (it quarantines the queue).
-            try (java.nio.file.DirectoryStream<Path> entries = java.nio.file.Files.newDirectoryStream(directory))
+            try (DirectoryStream<Path> entries = Files.newDirectoryStream(directory))
             {
                 entries.iterator().hasNext();
             }
@@ -402,13 +406,13 @@ final class QueueReader implements AutoCloseable
      * Cycle files entirely before the one holding {@code durableIndex} (a position already in a
      * checkpoint on disk): read and counted for good.
      */
-    java.util.List<Path> cycleFilesReadBefore(final long durableIndex)
+    List<Path> cycleFilesReadBefore(final long durableIndex)
     {
         if (durableIndex < 0)
         {
-            return java.util.List.of();
+            return List.of();
         }
-        return new java.util.ArrayList<>(cycleFiles.list(directory).headMap(cycleFiles.cycleOf(durableIndex), false).values());
+        return new ArrayList<>(cycleFiles.list(directory).headMap(cycleFiles.cycleOf(durableIndex), false).values());
     }
 
     String where(final long documentIndex)

@@ -27,6 +27,9 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.agrona.collections.Int2ObjectHashMap;
 import org.agrona.concurrent.UnsafeBuffer;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
 
 /**
  * Tails one agent queue: takes each document's bytes from {@link QueueReader} (cycle files read
@@ -249,11 +252,11 @@ public final class QueueTailer implements RecordHandler, AutoCloseable
      * checkpoint on disk): read and counted for good, so retention may delete them while the agent
      * still writes the queue. Empty while the queue is quarantined.
      */
-    public java.util.List<Path> cycleFilesReadBefore(final long durableIndex)
+    public List<Path> cycleFilesReadBefore(final long durableIndex)
     {
         if (quarantine.active())
         {
-            return java.util.List.of();
+            return List.of();
         }
         return reader.cycleFilesReadBefore(durableIndex);
     }
@@ -421,16 +424,16 @@ public final class QueueTailer implements RecordHandler, AutoCloseable
     private void growStaging()
     {
         final int size = stagedSeries.length * 2;
-        stagedSeries = java.util.Arrays.copyOf(stagedSeries, size);
-        stagedEnd = java.util.Arrays.copyOf(stagedEnd, size);
-        stagedDuration = java.util.Arrays.copyOf(stagedDuration, size);
-        stagedPayload = java.util.Arrays.copyOf(stagedPayload, size);
-        stagedErrorIndex = java.util.Arrays.copyOf(stagedErrorIndex, size);
-        stagedError = java.util.Arrays.copyOf(stagedError, size);
-        stagedTraced = java.util.Arrays.copyOf(stagedTraced, size);
-        stagedTraceHigh = java.util.Arrays.copyOf(stagedTraceHigh, size);
-        stagedTraceLow = java.util.Arrays.copyOf(stagedTraceLow, size);
-        stagedSpan = java.util.Arrays.copyOf(stagedSpan, size);
+        stagedSeries = Arrays.copyOf(stagedSeries, size);
+        stagedEnd = Arrays.copyOf(stagedEnd, size);
+        stagedDuration = Arrays.copyOf(stagedDuration, size);
+        stagedPayload = Arrays.copyOf(stagedPayload, size);
+        stagedErrorIndex = Arrays.copyOf(stagedErrorIndex, size);
+        stagedError = Arrays.copyOf(stagedError, size);
+        stagedTraced = Arrays.copyOf(stagedTraced, size);
+        stagedTraceHigh = Arrays.copyOf(stagedTraceHigh, size);
+        stagedTraceLow = Arrays.copyOf(stagedTraceLow, size);
+        stagedSpan = Arrays.copyOf(stagedSpan, size);
     }
 
     @Override
@@ -628,14 +631,14 @@ public final class QueueTailer implements RecordHandler, AutoCloseable
         {
             return true;
         }
-        final java.util.Optional<ProcessHandle> handle = ProcessHandle.of(pid);
+        final Optional<ProcessHandle> handle = ProcessHandle.of(pid);
         if (handle.isEmpty() || !handle.get().isAlive())
         {
             return false;
         }
         // A reused pid belongs to a process that started well after the JVM that wrote this queue.
         final long jvmStart = state.headerSeen ? state.jvmStartEpochMillis : 0;
-        final java.util.Optional<Instant> started = handle.get().info().startInstant();
+        final Optional<Instant> started = handle.get().info().startInstant();
         return jvmStart == 0 || started.isEmpty() || started.get().toEpochMilli() <= jvmStart + 60_000;
     }
 
@@ -660,7 +663,7 @@ public final class QueueTailer implements RecordHandler, AutoCloseable
         {
             if (id >= seriesById.length)
             {
-                seriesById = java.util.Arrays.copyOf(seriesById, Math.max(id + 1, seriesById.length * 2));
+                seriesById = Arrays.copyOf(seriesById, Math.max(id + 1, seriesById.length * 2));
             }
             seriesById[id] = series;
         }
@@ -686,7 +689,7 @@ public final class QueueTailer implements RecordHandler, AutoCloseable
         {
             if (id >= errorIndexById.length)
             {
-                errorIndexById = java.util.Arrays.copyOf(errorIndexById, Math.max(id + 1, errorIndexById.length * 2));
+                errorIndexById = Arrays.copyOf(errorIndexById, Math.max(id + 1, errorIndexById.length * 2));
             }
             errorIndexById[id] = globalIndex + 1;
         }

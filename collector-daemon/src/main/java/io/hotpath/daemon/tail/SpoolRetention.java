@@ -12,6 +12,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import java.util.Map;
 
 /**
  * Deletes finished queues — agent gone, every document read — once they are older than
@@ -37,7 +38,7 @@ public final class SpoolRetention
     /** @return names of the queues deleted. */
     public List<String> apply(final Path spool, final Collection<QueueTailer> tailers, final long nowEpochMillis)
     {
-        return apply(spool, tailers, nowEpochMillis, java.util.Map.of());
+        return apply(spool, tailers, nowEpochMillis, Map.of());
     }
 
     /**
@@ -48,7 +49,7 @@ public final class SpoolRetention
      * @return names of the queues deleted.
      */
     public List<String> apply(final Path spool, final Collection<QueueTailer> tailers, final long nowEpochMillis,
-        final java.util.Map<String, Long> durableIndexByQueue)
+        final Map<String, Long> durableIndexByQueue)
     {
         final List<Candidate> finished = new ArrayList<>();
         long total = 0;
@@ -84,7 +85,7 @@ public final class SpoolRetention
     }
 
     private void deleteReadCycleFiles(final Collection<QueueTailer> tailers, final long nowEpochMillis,
-        final java.util.Map<String, Long> durableIndexByQueue, final long spoolBytes)
+        final Map<String, Long> durableIndexByQueue, final long spoolBytes)
     {
         final List<CycleCandidate> cycles = new ArrayList<>();
         for (final QueueTailer tailer : tailers)

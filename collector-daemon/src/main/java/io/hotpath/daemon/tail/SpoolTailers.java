@@ -17,6 +17,9 @@ import java.util.Map;
 import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import java.nio.file.DirectoryIteratorException;
+import java.util.HashSet;
+import java.util.Set;
 
 /**
  * All queues of the spool directory: discovers new ones on each {@link #scan}, polls the active
@@ -43,8 +46,8 @@ public final class SpoolTailers implements AutoCloseable
     private volatile Map<String, Long> durablePositions = Map.of();
     private boolean spoolMissingLogged;
     /** Services that had queues and have no live JVM now; sticky until a live queue of theirs appears. */
-    private final java.util.Set<String> goneServices = new java.util.HashSet<>();
-    private final java.util.Set<String> liveScratch = new java.util.HashSet<>();
+    private final Set<String> goneServices = new HashSet<>();
+    private final Set<String> liveScratch = new HashSet<>();
 
     public SpoolTailers(final Path spoolDirectory, final Aggregator aggregator, final IngestCounters counters, final SpoolRetention retention)
     {
@@ -130,7 +133,7 @@ public final class SpoolTailers implements AutoCloseable
                     }
                 }
             }
-            catch (final IOException | java.nio.file.DirectoryIteratorException e)
+            catch (final IOException | DirectoryIteratorException e)
             {
                 LOG.log(Level.WARNING, "cannot list spool directory " + spoolDirectory, e);
             }
@@ -174,7 +177,7 @@ public final class SpoolTailers implements AutoCloseable
         {
             return e;
         }
-        catch (final java.nio.file.DirectoryIteratorException e)
+        catch (final DirectoryIteratorException e)
         {
             return e.getCause();
         }

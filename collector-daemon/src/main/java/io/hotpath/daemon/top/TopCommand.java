@@ -19,6 +19,12 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import io.hotpath.daemon.act.IncidentsCommand;
+import io.hotpath.daemon.config.ConfigException;
+import io.hotpath.daemon.config.DaemonConfig;
+import io.hotpath.daemon.config.EffectiveConfig;
 
 /**
  * {@code hotpathd top}: a refreshing terminal view of a running daemon's percentiles, anomalies and
@@ -49,7 +55,7 @@ public final class TopCommand implements Callable<Integer>
     String url;
 
     @Option(names = "--config", paramLabel = "FILE", description = "The daemon's config file: top reads its listen address.")
-    java.nio.file.Path configFile;
+    Path configFile;
 
     @Option(names = "--interval", paramLabel = "DURATION", defaultValue = "2s", description = "Refresh period (default: ${DEFAULT-VALUE}).")
     String interval;
@@ -71,7 +77,7 @@ public final class TopCommand implements Callable<Integer>
     boolean once;
 
     @Option(names = "--note", paramLabel = "TEXT", description = "A line to show under the title of every frame (repeatable).")
-    List<String> notes = new java.util.ArrayList<>();
+    List<String> notes = new ArrayList<>();
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
@@ -129,14 +135,14 @@ public final class TopCommand implements Callable<Integer>
     }
 
     /** Where the daemon configured like this listens (file and HOTPATHD_* variables, as the daemon reads them). */
-    private String urlOf(final java.nio.file.Path file)
+    private String urlOf(final Path file)
     {
-        final io.hotpath.daemon.config.DaemonConfig config;
+        final DaemonConfig config;
         try
         {
-            config = io.hotpath.daemon.config.EffectiveConfig.load(file, System.getenv(), List.of()).config();
+            config = EffectiveConfig.load(file, System.getenv(), List.of()).config();
         }
-        catch (final io.hotpath.daemon.config.ConfigException e)
+        catch (final ConfigException e)
         {
             throw new ParameterException(spec.commandLine(), "--config: " + e.getMessage());
         }
@@ -181,7 +187,7 @@ public final class TopCommand implements Callable<Integer>
             return view.render(Instant.now(), null, null, null, base + "/metrics/summary not found: is this hotpathd?");
         }
         return view.render(Instant.now(), summary, optional(base + "/api/anomalies"), optional(base + "/api/slos"), null)
-            + io.hotpath.daemon.act.IncidentsCommand.topSection(optional(base + "/api/incidents"));
+            + IncidentsCommand.topSection(optional(base + "/api/incidents"));
     }
 
     private JsonNode optional(final String endpoint)

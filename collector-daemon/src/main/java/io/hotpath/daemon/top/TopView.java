@@ -9,6 +9,8 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.HashSet;
+import java.util.Set;
 
 /**
  * One frame of {@code hotpathd top}, made from the JSON the daemon serves: a row per series from
@@ -121,7 +123,7 @@ public final class TopView
 
     private static int services(final JsonNode list)
     {
-        final java.util.Set<String> services = new java.util.HashSet<>();
+        final Set<String> services = new HashSet<>();
         for (final JsonNode series : list)
         {
             services.add(series.path("labels").path("service").asText());

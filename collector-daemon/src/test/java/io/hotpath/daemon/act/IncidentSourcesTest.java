@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import io.hotpath.daemon.detect.Direction;
 
 /** The two adapters from the daemon's detections to {@link SourceEvent}s. */
 class IncidentSourcesTest
@@ -29,9 +30,9 @@ class IncidentSourcesTest
     {
         final Map<String, String> labels = Map.of("service", "checkout", "metric", "pay");
         final AnomalyEvent open = new AnomalyEvent(7, "checkout/pay{}", labels, Signal.LATENCY_P99, DetectorKind.MAD, Severity.CRITICAL,
-            T0, AnomalyEvent.OPEN, 12.5, T0, 0.2, 0.002, T0, io.hotpath.daemon.detect.Direction.UP, "mad");
+            T0, AnomalyEvent.OPEN, 12.5, T0, 0.2, 0.002, T0, Direction.UP, "mad");
         final AnomalyEvent other = new AnomalyEvent(8, "checkout/pay{}", labels, Signal.ERROR_RATIO, DetectorKind.ZSCORE, Severity.WARNING,
-            T0, T0 + 5000, 4, T0, 0.1, 0.0, T0, io.hotpath.daemon.detect.Direction.UP, "zscore");
+            T0, T0 + 5000, 4, T0, 0.1, 0.0, T0, Direction.UP, "zscore");
         final SourceEvent a = AnomalyIncidentSource.toSourceEvent(open);
         final SourceEvent b = AnomalyIncidentSource.toSourceEvent(other);
         assertEquals(a.groupKey(), b.groupKey());

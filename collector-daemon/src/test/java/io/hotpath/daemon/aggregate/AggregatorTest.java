@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import org.HdrHistogram.Histogram;
 import org.junit.jupiter.api.Test;
+import java.util.Arrays;
 
 class AggregatorTest
 {
@@ -252,7 +253,7 @@ class AggregatorTest
         aggregator.rotate(T0_MILLIS + 1000);
         final SeriesSnapshot snapshot = aggregator.latest().series().get(0);
         final long[] bounds = AggregationSettings.DEFAULT_BUCKETS_NANOS;
-        final int le1ms = java.util.Arrays.binarySearch(bounds, 1_000_000L);
+        final int le1ms = Arrays.binarySearch(bounds, 1_000_000L);
         assertEquals(1, snapshot.bucketCounts()[le1ms]);
         assertEquals(1, snapshot.bucketCounts()[le1ms + 1]);
         assertEquals(1, snapshot.bucketCounts()[bounds.length], "+Inf");
@@ -270,14 +271,14 @@ class AggregatorTest
         aggregator.record(series, T0_MILLIS * NANOS, 9_000_000, false, 0, -1, false, 0, 0, 0);
         aggregator.rotate(T0_MILLIS + 1000);
         final SeriesSnapshot snapshot = aggregator.latest().series().get(0);
-        final int le10ms = java.util.Arrays.binarySearch(AggregationSettings.DEFAULT_BUCKETS_NANOS, 10_000_000L);
+        final int le10ms = Arrays.binarySearch(AggregationSettings.DEFAULT_BUCKETS_NANOS, 10_000_000L);
         assertEquals(7_000_000, snapshot.exemplarValueNanos()[le10ms]);
         assertEquals(6, snapshot.exemplarSpan()[le10ms]);
         assertEquals(-1, snapshot.exemplarValueNanos()[0]);
         // The next interval's threshold is last interval's p99 (9 ms): a 2 ms traced sample is not kept, a 9.5 ms one is.
         aggregator.record(series, (T0_MILLIS + 1000) * NANOS, 2_000_000, false, 0, -1, true, 7, 7, 7);
         aggregator.record(series, (T0_MILLIS + 1000) * NANOS, 9_500_000, false, 0, -1, true, 8, 8, 8);
-        final int le2_5ms = java.util.Arrays.binarySearch(AggregationSettings.DEFAULT_BUCKETS_NANOS, 2_500_000L);
+        final int le2_5ms = Arrays.binarySearch(AggregationSettings.DEFAULT_BUCKETS_NANOS, 2_500_000L);
         aggregator.rotate(T0_MILLIS + 2000);
         final SeriesSnapshot next = aggregator.latest().series().get(0);
         assertEquals(-1, next.exemplarValueNanos()[le2_5ms], "a 2 ms sample is below the threshold");

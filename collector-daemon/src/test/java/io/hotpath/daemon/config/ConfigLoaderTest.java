@@ -11,6 +11,9 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import java.nio.file.Files;
+import java.util.List;
+import io.hotpath.daemon.expose.ExpositionSettings;
 
 class ConfigLoaderTest
 {
@@ -39,8 +42,8 @@ class ConfigLoaderTest
         assertEquals(DaemonConfig.Anomaly.ExposeScores.ACTIVE, parsed.getAnomaly().exposeScores());
         assertEquals(builtIn.getAnomaly().settings().maxSeries(), parsed.getAnomaly().settings().maxSeries());
         assertEquals(null, parsed.getSlo().slos());
-        assertEquals(io.hotpath.daemon.expose.ExpositionSettings.defaults(), parsed.getMetrics().settings());
-        assertEquals(io.hotpath.daemon.expose.ExpositionSettings.defaults(), builtIn.getMetrics().settings());
+        assertEquals(ExpositionSettings.defaults(), parsed.getMetrics().settings());
+        assertEquals(ExpositionSettings.defaults(), builtIn.getMetrics().settings());
     }
 
     @Test
@@ -52,8 +55,8 @@ class ConfigLoaderTest
             "  quantiles: [0.99, 1]",
             "  on-demand-idle: 5m",
             ""), "h.yaml");
-        assertEquals(java.util.List.of("1s", "1m", "1h"), chosen.getMetrics().settings().quantileWindows());
-        assertEquals(java.util.List.of("0.99", "1"), chosen.getMetrics().settings().quantiles());
+        assertEquals(List.of("1s", "1m", "1h"), chosen.getMetrics().settings().quantileWindows());
+        assertEquals(List.of("0.99", "1"), chosen.getMetrics().settings().quantiles());
         assertEquals(300_000, chosen.getMetrics().settings().onDemandIdleMillis());
         final ConfigException window = assertThrows(ConfigException.class, () -> ConfigLoader.parse(String.join("\n",
             "metrics:",
@@ -92,12 +95,12 @@ class ConfigLoaderTest
         assertTrue(e.getMessage().startsWith("/etc/hotpath/h.yaml:5: anomaly.settings.detectors.zscore.enter: expected a number"),
             e.getMessage());
 
-        final Path anomalyFile = java.nio.file.Files.writeString(temp.resolve("anomaly.yaml"), "detectors:\n  madd: {}\n");
+        final Path anomalyFile = Files.writeString(temp.resolve("anomaly.yaml"), "detectors:\n  madd: {}\n");
         e = assertThrows(ConfigException.class, () -> ConfigLoader.parse("anomaly:\n  file: " + anomalyFile + "\n", "h.yaml"));
         assertTrue(e.getMessage().startsWith("h.yaml:2:") && e.getMessage().contains("field anomaly.file: " + anomalyFile + ":2: detectors.madd: unknown field"),
             e.getMessage());
 
-        final Path goodAnomalyFile = java.nio.file.Files.writeString(temp.resolve("good.yaml"), "max_series: 7\n");
+        final Path goodAnomalyFile = Files.writeString(temp.resolve("good.yaml"), "max_series: 7\n");
         e = assertThrows(ConfigException.class, () -> ConfigLoader.parse(
             "anomaly:\n  file: " + goodAnomalyFile + "\n  settings: {max_series: 8}\n", "h.yaml"));
         assertTrue(e.getMessage().startsWith("h.yaml:3: anomaly.settings: give the anomaly settings either inline or as anomaly.file"),
@@ -108,7 +111,7 @@ class ConfigLoaderTest
         assertTrue(e.getMessage().startsWith("h.yaml:2:") && e.getMessage().contains("anomaly.expose-scores: expected active or all"),
             e.getMessage());
 
-        final Path sloFile = java.nio.file.Files.writeString(temp.resolve("slo.yaml"), String.join("\n",
+        final Path sloFile = Files.writeString(temp.resolve("slo.yaml"), String.join("\n",
             "slos:",
             "  - name: a",
             "    sli: {success: {metric: transport_send}}",

@@ -13,6 +13,8 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
+import java.util.HashMap;
+import io.hotpath.daemon.Hotpathd;
 
 /** HOTPATHD_* variables for every key, precedence flag > env > file > default, and the README's table. */
 class EffectiveConfigTest
@@ -62,7 +64,7 @@ class EffectiveConfigTest
         assertEquals(Map.of("dc", "eu-1"), config.getPush().groupingKey());
         assertEquals(List.of("HOTPATHD_PORT"), effective.ignoredVariables(), "launcher variables are not reported, unknown ones are");
 
-        final Map<String, EffectiveConfig.Setting> byKey = new java.util.HashMap<>();
+        final Map<String, EffectiveConfig.Setting> byKey = new HashMap<>();
         effective.settings().forEach(s -> byKey.put(s.key(), s));
         assertEquals(EffectiveConfig.Origin.FLAG, byKey.get("listen").origin());
         assertEquals("--listen", byKey.get("listen").from());
@@ -91,7 +93,7 @@ class EffectiveConfigTest
     {
         final Path file = Files.writeString(temp.resolve("hotpathd.yaml"), "spool:\n  dir: /srv/spool\n");
         final StringWriter out = new StringWriter();
-        final CommandLine command = io.hotpath.daemon.Hotpathd.commandLine();
+        final CommandLine command = Hotpathd.commandLine();
         command.setOut(new PrintWriter(out));
         assertEquals(0, command.execute("check-config", "--config", file.toString(), "--listen", "127.0.0.1:9999"));
         final String text = out.toString();
@@ -102,7 +104,7 @@ class EffectiveConfigTest
 
         final Path bad = Files.writeString(temp.resolve("bad.yaml"), "spool:\n  dri: /x\n");
         final StringWriter err = new StringWriter();
-        final CommandLine again = io.hotpath.daemon.Hotpathd.commandLine();
+        final CommandLine again = Hotpathd.commandLine();
         again.setErr(new PrintWriter(err));
         assertEquals(2, again.execute("check-config", "--config", bad.toString()));
         assertTrue(err.toString().contains(bad + ":2:") && err.toString().contains("unknown field 'dri'"), err.toString());

@@ -12,6 +12,7 @@ import java.util.Random;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.junit.jupiter.api.Test;
+import java.time.Duration;
 
 /**
  * The default rules that keep an operator's anomaly list to real anomalies: {@code min_calls}
@@ -42,7 +43,7 @@ class DefaultsAgainstFalseAlarmsTest
             signals.put(signal, SignalSettings.defaults(signal));
         }
         signals.put(Signal.LATENCY_P99, latency);
-        return new AnomalySettings(100, 64, java.time.Duration.ofMinutes(10), signals, Map.of());
+        return new AnomalySettings(100, 64, Duration.ofMinutes(10), signals, Map.of());
     }
 
     private static SignalSettings withMinCalls(final SignalSettings s, final long minCalls)

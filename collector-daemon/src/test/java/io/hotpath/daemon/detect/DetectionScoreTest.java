@@ -3,13 +3,13 @@ package io.hotpath.daemon.detect;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
+import java.util.TreeMap;
 
 /**
  * The labelled evaluation: {@link LabelledCorpus} written as NAB-style files, replayed with the
@@ -63,7 +63,7 @@ class DetectionScoreTest
         CorpusScore.printText(out, all);
         if (Boolean.getBoolean("diag"))
         {
-            final Map<String, int[]> byTest = new java.util.TreeMap<>();
+            final Map<String, int[]> byTest = new TreeMap<>();
             for (final CorpusScore.FileResult result : all)
             {
                 for (final Backtest.Replayed replayed : result.events())

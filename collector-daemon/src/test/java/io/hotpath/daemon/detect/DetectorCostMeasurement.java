@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.time.Duration;
 
 /**
  * What anomaly detection costs the daemon per series: {@code N} series (default 10,000) reported
@@ -47,7 +48,7 @@ public final class DetectorCostMeasurement
             nanos[v] = (long)(2e6 * (1 + 0.05 * random.nextGaussian()));
         }
         final long before = usedHeap();
-        final AnomalyEngine engine = new AnomalyEngine(new AnomalySettings(n, 256, java.time.Duration.ofMinutes(10),
+        final AnomalyEngine engine = new AnomalyEngine(new AnomalySettings(n, 256, Duration.ofMinutes(10),
             AnomalySettings.defaults().forMetric(null), Map.of()));
         final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         long cpuStart = 0;

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
+import java.util.Arrays;
 
 /**
  * A generated labelled corpus shaped like the Numenta Anomaly Benchmark: {@code timestamp,value}
@@ -317,7 +318,7 @@ public final class LabelledCorpus
         {
             diffs[i - 1] = Math.abs(values[i] - values[i - 1]);
         }
-        java.util.Arrays.sort(diffs);
+        Arrays.sort(diffs);
         final double sigma = diffs[diffs.length / 2] / (0.6745 * Math.sqrt(2));
         return sigma > 0 ? sigma : 1;
     }
@@ -334,8 +335,8 @@ public final class LabelledCorpus
 
     private static double percentile(final double[] values, final int from, final int to, final double q)
     {
-        final double[] copy = java.util.Arrays.copyOfRange(values, from, to);
-        java.util.Arrays.sort(copy);
+        final double[] copy = Arrays.copyOfRange(values, from, to);
+        Arrays.sort(copy);
         return copy[(int)(q * (copy.length - 1))];
     }
 

@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import java.util.List;
 
 /** What /metrics renders, checked line by line and by promtool. */
 class MetricsRenderingTest
@@ -129,7 +130,7 @@ class MetricsRenderingTest
     {
         final Aggregator aggregator = populated();
         final MetricsRenderer renderer = renderer(aggregator,
-            new ExpositionSettings(java.util.List.of("1h", "1s"), java.util.List.of("0.99", "1"), 60_000));
+            new ExpositionSettings(List.of("1h", "1s"), List.of("0.99", "1"), 60_000));
         renderer.render(aggregator.latest(), T0 + 1000);
         final String text = new String(renderer.latest().prometheusText(), StandardCharsets.UTF_8);
         assertContains(text, "metric=\"idle\",kind=\"custom\",window=\"1s\",quantile=\"0.99\"} NaN\n");

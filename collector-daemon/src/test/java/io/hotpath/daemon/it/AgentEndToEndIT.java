@@ -17,6 +17,8 @@ import java.util.Locale;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import java.util.ArrayList;
+import java.util.TreeMap;
 
 /**
  * Issue 4's "done when", with every part real: the demo service under {@code -javaagent:hotpath-agent.jar}
@@ -66,7 +68,7 @@ class AgentEndToEndIT
                 "%-55s %7s %5s  %-4s %12s %12s %12s %8s%n", "series", "calls", "err", "q", "demo ns", "agent ns", "hotpathd ns",
                 "vs demo"));
             double worstVsDemo = 0;
-            final List<String> failures = new java.util.ArrayList<>();
+            final List<String> failures = new ArrayList<>();
             for (final DemoProcess.ExactSeries series : exact)
             {
                 final String key = key(series);
@@ -124,7 +126,7 @@ class AgentEndToEndIT
             return series.metric();
         }
         final StringBuilder key = new StringBuilder(series.metric()).append('{');
-        new java.util.TreeMap<>(series.labels()).forEach((k, v) -> key.append(k).append("=\"").append(v).append("\","));
+        new TreeMap<>(series.labels()).forEach((k, v) -> key.append(k).append("=\"").append(v).append("\","));
         key.setLength(key.length() - 1);
         return key.append('}').toString();
     }

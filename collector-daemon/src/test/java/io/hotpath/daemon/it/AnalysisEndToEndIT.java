@@ -21,6 +21,9 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Issue 5's "done when", with every part real: the demo under the agent with an injected latency
@@ -128,7 +131,7 @@ class AnalysisEndToEndIT
                 assertTrue(!event.get("signal").asText().equals("throughput") || event.get("start_epoch_ms").asLong() < demoExited - 2_000,
                     "a throughput event at the demo's exit: " + event + "\n" + log);
             }
-            final java.util.Set<Long> spikeEventIds = new java.util.TreeSet<>();
+            final Set<Long> spikeEventIds = new TreeSet<>();
             for (final String transport : new String[] { "QUIC", "BITCHAT", "BETANET" })
             {
                 final String series = SERVICE + "/transport_send{kind=\"transport\",app=\"demo\",transport=\"" + transport + "\"}";
@@ -174,7 +177,7 @@ class AnalysisEndToEndIT
             int holding = 0;
             for (final JsonNode incident : incidents)
             {
-                final java.util.Set<Long> members = new java.util.HashSet<>();
+                final Set<Long> members = new HashSet<>();
                 incident.get("members").forEach(m -> members.add(m.get("event_id").asLong()));
                 if (members.containsAll(spikeEventIds))
                 {

@@ -20,6 +20,10 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Every query of every generated dashboard, the per-service ones made from a running daemon's
@@ -75,7 +79,7 @@ class DashboardQueriesIT
 
             int latencyWithExemplars = 0;
             final List<String> failures = new ArrayList<>();
-            final Map<String, ObjectNode> all = new java.util.LinkedHashMap<>(new DashboardGenerator().generate());
+            final Map<String, ObjectNode> all = new LinkedHashMap<>(new DashboardGenerator().generate());
             all.putAll(perService);
             for (final Map.Entry<String, ObjectNode> dashboard : all.entrySet())
             {
@@ -96,7 +100,7 @@ class DashboardQueriesIT
                                 }
                             }
                         }
-                        catch (final java.io.IOException | AssertionError e)
+                        catch (final IOException | AssertionError e)
                         {
                             failures.add(dashboard.getKey() + " / " + panel.path("title").asText() + ": " + expr + ": " + e.getMessage());
                         }
@@ -109,7 +113,7 @@ class DashboardQueriesIT
                 for (final JsonNode variable : dashboard.getValue().path("templating").path("list"))
                 {
                     final String query = variable.path("definition").asText();
-                    final java.util.regex.Matcher labelValues = java.util.regex.Pattern.compile("label_values\\((.*), (\\w+)\\)").matcher(query);
+                    final Matcher labelValues = Pattern.compile("label_values\\((.*), (\\w+)\\)").matcher(query);
                     if (labelValues.matches())
                     {
                         final String expr = "count by (" + labelValues.group(2) + ") (" + concrete(labelValues.group(1)) + ")";
@@ -121,7 +125,7 @@ class DashboardQueriesIT
                                 assertFalse(values.isEmpty(), "variable " + variable.path("name") + " has values");
                             }
                         }
-                        catch (final java.io.IOException | AssertionError e)
+                        catch (final IOException | AssertionError e)
                         {
                             failures.add(dashboard.getKey() + " / variable " + variable.path("name").asText() + ": " + expr + ": " + e.getMessage());
                         }

@@ -22,6 +22,7 @@ import java.util.Locale;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import io.hotpath.daemon.aggregate.AggregationSettings;
 
 /**
  * A fleet writing to a real receiver: Debian's Prometheus 2.42 with
@@ -294,7 +295,7 @@ class FleetRemoteWriteIT
     /** What histogram_quantile gives over the default classic buckets for these samples (Prometheus' bucketQuantile). */
     private static double classicQuantile(final double q, final long[] sorted)
     {
-        final long[] bounds = io.hotpath.daemon.aggregate.AggregationSettings.DEFAULT_BUCKETS_NANOS;
+        final long[] bounds = AggregationSettings.DEFAULT_BUCKETS_NANOS;
         final double rank = q * sorted.length;
         long below = 0;
         double lower = 0;

@@ -10,7 +10,6 @@ import io.hotpath.daemon.testkit.ExternalProcess;
 import io.hotpath.daemon.testkit.IdleHttpClient;
 import io.hotpath.daemon.testkit.LaunchedDaemon;
 import io.hotpath.daemon.testkit.ProcCpu;
-import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

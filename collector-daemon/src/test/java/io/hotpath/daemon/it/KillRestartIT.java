@@ -17,6 +17,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import java.nio.file.Files;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Exactly once across restarts: three producers write real queues while the real daemon
@@ -64,12 +66,12 @@ class KillRestartIT
             producers.add(thread);
         }
         // SLO counters are checkpointed with the positions too: per-call success SLOs over both metrics.
-        final Path slo = java.nio.file.Files.writeString(temp.resolve("slo.yaml"), String.join("\n",
+        final Path slo = Files.writeString(temp.resolve("slo.yaml"), String.join("\n",
             "slos:",
             "  - {name: send, sli: {success: {metric: transport_send}}, target: 0.99, window: 30d}",
             "  - {name: connect, sli: {success: {metric: p2p_connect}}, target: 0.99, window: 30d}",
             ""));
-        config = java.nio.file.Files.writeString(temp.resolve("hotpathd.yaml"), "slo:\n  file: " + slo + "\n");
+        config = Files.writeString(temp.resolve("hotpathd.yaml"), "slo:\n  file: " + slo + "\n");
         int restarts = 0;
         killsDone.set(0);
         DaemonProcess daemon = start(spool, state, temp.resolve("hotpathd-0.log"));
@@ -114,7 +116,7 @@ class KillRestartIT
 
     private Path config;
     /** Restarts done so far: the producers hold their second half back until three happened (a restart can take seconds under load). */
-    private final java.util.concurrent.atomic.AtomicInteger killsDone = new java.util.concurrent.atomic.AtomicInteger();
+    private final AtomicInteger killsDone = new AtomicInteger();
 
     private DaemonProcess start(final Path spool, final Path state, final Path log) throws Exception
     {

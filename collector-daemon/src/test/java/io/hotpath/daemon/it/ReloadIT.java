@@ -9,7 +9,6 @@ import io.hotpath.daemon.testkit.TestQueueWriter;
 import io.hotpath.wire.MetricKind;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -27,6 +27,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * A damaged, unreadable or full spool against the real hotpathd process, with real queues written
@@ -198,7 +203,7 @@ class SpoolFaultsIT
         final AtomicInteger polls = new AtomicInteger();
         final AtomicInteger not200 = new AtomicInteger();
         final AtomicLong maxRotationAgeMillis = new AtomicLong();
-        final List<String> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
+        final List<String> failures = new CopyOnWriteArrayList<>();
         /** When the oldest rotation was seen. */
         final AtomicLong maxAgeAtMillis = new AtomicLong();
         /** The machine's own lateness meanwhile: the longest 10 ms of computing in this JVM waited for a core (2 cores shared by many builds). */
@@ -213,7 +218,7 @@ class SpoolFaultsIT
             {
                 // As the aggregation thread does: wake up, compute ~10 ms, sleep. On a machine this loaded a
                 // thread that computes waits for a core; how long beyond its own CPU time is the machine's share.
-                final java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+                final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
                 long sink = 0;
                 while (running.get())
                 {
@@ -289,7 +294,7 @@ class SpoolFaultsIT
         {
             final long allowed = 2_000 + maxOversleepMillis.get();
             assertTrue(maxRotationAgeMillis.get() < allowed, "oldest rotation seen " + maxRotationAgeMillis.get() + " ms at " +
-                java.time.Instant.ofEpochMilli(maxAgeAtMillis.get()) + "; allowed " + allowed + " ms (10 ms of computing here waited up to " +
+                Instant.ofEpochMilli(maxAgeAtMillis.get()) + "; allowed " + allowed + " ms (10 ms of computing here waited up to " +
                 maxOversleepMillis.get() + " ms for a core)");
         }
 
@@ -451,7 +456,7 @@ class SpoolFaultsIT
         final String[] cases = { "truncated", "head8k", "middle4k", "metadata", "unreadablefile", "unreadabledir" };
         final String victimName = original.getFileName().toString();
         final String startMillis = victimName.substring(victimName.lastIndexOf('-') + 1);
-        final Map<String, Path> victims = new java.util.LinkedHashMap<>();
+        final Map<String, Path> victims = new LinkedHashMap<>();
         for (int i = 0; i < cases.length; i++)
         {
             // Same queue, another (dead) pid in the name: one queue directory per case.

@@ -22,6 +22,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import java.io.File;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Comparator;
 
 /**
  * Issue 12, item 6, with the real daemon ({@code java -jar hotpathd.jar}):
@@ -68,7 +72,7 @@ class StateAndSpoolDirectoriesIT
             try (var in = process.getInputStream())
             {
                 assertTrue(process.waitFor(60, TimeUnit.SECONDS), "hotpathd did not exit: " + entry.getKey());
-                output = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+                output = new String(in.readAllBytes(), StandardCharsets.UTF_8);
             }
             assertEquals(2, process.exitValue(), entry.getKey() + ":\n" + output);
             assertTrue(output.contains("hotpathd: configuration error: " + entry.getValue()), entry.getKey() + ":\n" + output);
@@ -83,29 +87,29 @@ class StateAndSpoolDirectoriesIT
     void anUnreadableSpoolStopsTheStartWithExit2() throws Exception
     {
         final boolean root = "root".equals(System.getProperty("user.name"));
-        org.junit.jupiter.api.Assumptions.assumeTrue(!root || new java.io.File("/usr/bin/setpriv").canExecute(),
+        org.junit.jupiter.api.Assumptions.assumeTrue(!root || new File("/usr/bin/setpriv").canExecute(),
             "running as root without setpriv: cannot drop privileges");
         // A directory every user can traverse: the test's own temp directory may be private.
         final Path base = Files.createTempDirectory(Path.of("/tmp"), "hotpathd-unreadable-");
         try
         {
-            Files.setPosixFilePermissions(base, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+            Files.setPosixFilePermissions(base, PosixFilePermissions.fromString("rwxr-xr-x"));
             final Path spool = Files.createDirectory(base.resolve("spool"));
-            Files.setPosixFilePermissions(spool, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+            Files.setPosixFilePermissions(spool, PosixFilePermissions.fromString("rwx------"));
             final Path state = Files.createDirectory(base.resolve("state"));
             final List<String> command = new ArrayList<>();
             if (root)
             {
-                Files.setPosixFilePermissions(state, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
+                Files.setPosixFilePermissions(state, PosixFilePermissions.fromString("rwxrwxrwx"));
                 command.addAll(List.of("/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"));
             }
             else
             {
                 // Not root: the spool must not be ours to read.
-                Files.setPosixFilePermissions(spool, java.nio.file.attribute.PosixFilePermissions.fromString("-w-------"));
+                Files.setPosixFilePermissions(spool, PosixFilePermissions.fromString("-w-------"));
             }
             final Path jar = Files.copy(DaemonProcess.jar(), base.resolve("hotpathd.jar"));
-            Files.setPosixFilePermissions(jar, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+            Files.setPosixFilePermissions(jar, PosixFilePermissions.fromString("rw-r--r--"));
             command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar.toString(),
                 "--listen", "127.0.0.1:" + ExternalProcess.freePort(), "--spool", spool.toString(), "--state-dir", state.toString()));
             final Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
@@ -113,7 +117,7 @@ class StateAndSpoolDirectoriesIT
             try (var in = process.getInputStream())
             {
                 assertTrue(process.waitFor(60, TimeUnit.SECONDS), "hotpathd did not exit");
-                output = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+                output = new String(in.readAllBytes(), StandardCharsets.UTF_8);
             }
             assertEquals(2, process.exitValue(), output);
             assertTrue(output.contains("hotpathd: configuration error: spool.dir " + spool + ": is not readable by user "), output);
@@ -122,7 +126,7 @@ class StateAndSpoolDirectoriesIT
         {
             try (var walk = Files.walk(base))
             {
-                walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             }
         }
     }

@@ -2,6 +2,7 @@ package io.hotpath.daemon.rules;
 
 import java.util.LinkedHashSet;
 import java.util.Set;
+import java.util.Locale;
 
 /**
  * The metric names a PromQL expression reads: a small lexer that skips strings, label matchers,
@@ -62,7 +63,7 @@ final class PromQlNames
                 }
                 final String identifier = expr.substring(start, i);
                 final int next = skipSpace(expr, i);
-                final String lower = identifier.toLowerCase(java.util.Locale.ROOT);
+                final String lower = identifier.toLowerCase(Locale.ROOT);
                 if (LABEL_LIST_KEYWORDS.contains(lower))
                 {
                     if (next < length && expr.charAt(next) == '(')

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import java.nio.charset.StandardCharsets;
 
 /** checkpoint.json is 0640 whatever the process umask (the test JVM's is the usual 0022, which would give 0644). */
 class CheckpointPermissionsTest
@@ -19,7 +20,7 @@ class CheckpointPermissionsTest
     {
         final CheckpointStore store = new CheckpointStore(temp.resolve("state"));
         store.prepare();
-        store.writeBytes("{}".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        store.writeBytes("{}".getBytes(StandardCharsets.UTF_8));
         assertEquals("rw-r-----", PosixFilePermissions.toString(Files.getPosixFilePermissions(store.file())));
         assertEquals("rwxr-x---", PosixFilePermissions.toString(Files.getPosixFilePermissions(temp.resolve("state"))));
     }

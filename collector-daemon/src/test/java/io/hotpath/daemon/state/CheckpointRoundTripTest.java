@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import java.util.List;
 
 class CheckpointRoundTripTest
 {
@@ -47,7 +48,7 @@ class CheckpointRoundTripTest
         queue.service = "svc";
         queue.seriesIds.put(5, a.key().key());
         queue.errorTypeIds.put(3, "IOException");
-        spool.restore(java.util.List.of(queue), k -> k.equals(a.key().key()) ? a.key() : null);
+        spool.restore(List.of(queue), k -> k.equals(a.key().key()) ? a.key() : null);
 
         final CheckpointStore store = new CheckpointStore(temp.resolve("state"));
         store.prepare();

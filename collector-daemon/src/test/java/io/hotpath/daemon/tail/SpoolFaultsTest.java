@@ -22,6 +22,10 @@ import java.util.SplittableRandom;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import java.io.RandomAccessFile;
+import java.util.Comparator;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * Damaged spool files over real Chronicle Queue files (written by the test writer in the agent's
@@ -239,9 +243,9 @@ class SpoolFaultsTest
         final long dataEnd = documents.get(documents.size() - 1)[1];
         final SplittableRandom random = new SplittableRandom(12);
         // 240 damaged queues log 240 times over what one does once: keep the build output readable.
-        final java.util.logging.Logger tailLog = java.util.logging.Logger.getLogger("io.hotpath.daemon.tail");
-        final java.util.logging.Level level = tailLog.getLevel();
-        tailLog.setLevel(java.util.logging.Level.SEVERE);
+        final Logger tailLog = Logger.getLogger("io.hotpath.daemon.tail");
+        final Level level = tailLog.getLevel();
+        tailLog.setLevel(Level.SEVERE);
         long totalCounted = 0;
         long totalLost = 0;
         long totalUnexplained = 0;
@@ -357,7 +361,7 @@ class SpoolFaultsTest
     {
         final long size = Files.size(from);
         try (FileChannel in = FileChannel.open(from, StandardOpenOption.READ);
-            java.io.RandomAccessFile out = new java.io.RandomAccessFile(to.toFile(), "rw"))
+            RandomAccessFile out = new RandomAccessFile(to.toFile(), "rw"))
         {
             in.transferTo(0, Math.min(size, written), out.getChannel());
             out.setLength(size);
@@ -368,7 +372,7 @@ class SpoolFaultsTest
     {
         try (Stream<Path> paths = Files.walk(root))
         {
-            for (final Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList())
+            for (final Path path : paths.sorted(Comparator.reverseOrder()).toList())
             {
                 Files.delete(path);
             }

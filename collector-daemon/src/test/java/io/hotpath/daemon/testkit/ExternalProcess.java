@@ -13,6 +13,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.net.InetAddress;
+import java.util.Map;
 
 /**
  * A process a test starts (Prometheus, Pushgateway, hotpathd): output to a log file, readiness by
@@ -23,7 +25,7 @@ public class ExternalProcess implements AutoCloseable
 {
     protected static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     /** Extra environment for the next process started on this thread (see {@link LaunchedDaemon}). */
-    static final ThreadLocal<java.util.Map<String, String>> ENVIRONMENT = new ThreadLocal<>();
+    static final ThreadLocal<Map<String, String>> ENVIRONMENT = new ThreadLocal<>();
 
     private final String name;
     private final Path log;
@@ -44,7 +46,7 @@ public class ExternalProcess implements AutoCloseable
 
     public static int freePort()
     {
-        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress()))
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress()))
         {
             socket.setReuseAddress(true);
             return socket.getLocalPort();

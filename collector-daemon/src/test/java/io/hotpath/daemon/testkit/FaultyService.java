@@ -4,6 +4,9 @@ import io.hotpath.wire.MetricKind;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.ThreadLocalRandom;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * A tiny "service" for the remediation tests, run as its own process: it writes calls of two
@@ -26,12 +29,12 @@ public final class FaultyService
     }
 
     /** The command that starts it, for a test or a restart script: this JVM's java and class path. */
-    public static java.util.List<String> command(final Path spool, final String service, final Path pidFile, final long faultAfterMillis,
+    public static List<String> command(final Path spool, final String service, final Path pidFile, final long faultAfterMillis,
         final Path brokenFile)
     {
-        final java.util.List<String> command = new java.util.ArrayList<>();
+        final List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(java.util.List.of("-Xmx64m", "-XX:TieredStopAtLevel=1", "-Dchronicle.analytics.disable=true",
+        command.addAll(List.of("-Xmx64m", "-XX:TieredStopAtLevel=1", "-Dchronicle.analytics.disable=true",
             "-Dchronicle.announcer.disable=true"));
         for (final String module : new String[] { "java.base/jdk.internal.ref", "java.base/jdk.internal.misc", "java.base/sun.nio.ch",
             "jdk.unsupported/sun.misc" })
@@ -43,23 +46,23 @@ public final class FaultyService
         {
             command.add("--add-opens=" + module + "=ALL-UNNAMED");
         }
-        command.addAll(java.util.List.of("-cp", System.getProperty("java.class.path"), FaultyService.class.getName(),
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), FaultyService.class.getName(),
             spool.toString(), service, pidFile.toString(), Long.toString(faultAfterMillis), brokenFile.toString()));
         return command;
     }
 
     /** Started from a test, turning slow for good once {@code latchFile} exists. */
     public static ExternalProcess startLatched(final Path spool, final String service, final Path pidFile, final Path latchFile,
-        final Path log) throws java.io.IOException
+        final Path log) throws IOException
     {
-        final java.util.List<String> command = command(spool, service, pidFile, -1, latchFile.resolveSibling("never-broken"));
+        final List<String> command = command(spool, service, pidFile, -1, latchFile.resolveSibling("never-broken"));
         command.add(latchFile.toString());
         return new ExternalProcess("faulty-service", command, log);
     }
 
     /** Started from a test. */
     public static ExternalProcess start(final Path spool, final String service, final Path pidFile, final long faultAfterMillis,
-        final Path brokenFile, final Path log) throws java.io.IOException
+        final Path brokenFile, final Path log) throws IOException
     {
         return new ExternalProcess("faulty-service", command(spool, service, pidFile, faultAfterMillis, brokenFile), log);
     }

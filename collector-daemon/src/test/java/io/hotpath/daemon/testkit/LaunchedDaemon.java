@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.ArrayList;
+import java.util.Map;
 
 /** hotpathd started through an arbitrary command line (the launcher script, another JDK). */
 public final class LaunchedDaemon extends ExternalProcess
@@ -17,11 +19,11 @@ public final class LaunchedDaemon extends ExternalProcess
     }
 
     /** {@code command} must end with the daemon's own arguments; --listen is appended here. */
-    public static LaunchedDaemon start(final List<String> command, final java.util.Map<String, String> environment, final Path log)
+    public static LaunchedDaemon start(final List<String> command, final Map<String, String> environment, final Path log)
         throws IOException
     {
         final int port = freePort();
-        final List<String> full = new java.util.ArrayList<>(command);
+        final List<String> full = new ArrayList<>(command);
         full.add("--listen");
         full.add("127.0.0.1:" + port);
         final LaunchedDaemon daemon = withEnvironment(full, environment, log, port);
@@ -29,10 +31,10 @@ public final class LaunchedDaemon extends ExternalProcess
         return daemon;
     }
 
-    private static LaunchedDaemon withEnvironment(final List<String> command, final java.util.Map<String, String> environment,
+    private static LaunchedDaemon withEnvironment(final List<String> command, final Map<String, String> environment,
         final Path log, final int port) throws IOException
     {
-        final java.util.Map<String, String> saved = ENVIRONMENT.get();
+        final Map<String, String> saved = ENVIRONMENT.get();
         ENVIRONMENT.set(environment);
         try
         {

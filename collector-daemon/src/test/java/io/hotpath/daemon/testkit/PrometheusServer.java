@@ -11,6 +11,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.function.Predicate;
 
 /**
  * A real Prometheus ({@code /usr/bin/prometheus}) for integration tests: 127.0.0.1 on a free port,
@@ -77,12 +79,12 @@ public final class PrometheusServer extends ExternalProcess
         }
         else
         {
-        config.append("scrape_configs:\n  - job_name: hotpathd\n    scrape_interval: 1s\n    scrape_timeout: 1s\n    static_configs:\n      - targets: [");
-        for (int i = 0; i < targets.size(); i++)
-        {
-            config.append(i > 0 ? ", " : "").append('\'').append(targets.get(i)).append('\'');
-        }
-        config.append("]\n");
+            config.append("scrape_configs:\n  - job_name: hotpathd\n    scrape_interval: 1s\n    scrape_timeout: 1s\n    static_configs:\n      - targets: [");
+            for (int i = 0; i < targets.size(); i++)
+            {
+                config.append(i > 0 ? ", " : "").append('\'').append(targets.get(i)).append('\'');
+            }
+            config.append("]\n");
         }
         final Path configFile = workDir.resolve("prometheus.yml");
         Files.writeString(configFile, config);
@@ -141,7 +143,7 @@ public final class PrometheusServer extends ExternalProcess
     public JsonNode query(final String promql, final double evalTimeSeconds) throws IOException
     {
         final String body = get(url() + "/api/v1/query?query=" + URLEncoder.encode(promql, StandardCharsets.UTF_8) +
-            "&time=" + String.format(java.util.Locale.ROOT, "%.3f", evalTimeSeconds)).body();
+            "&time=" + String.format(Locale.ROOT, "%.3f", evalTimeSeconds)).body();
         final JsonNode reply = JSON.readTree(body);
         if (!"success".equals(reply.path("status").asText()))
         {
@@ -160,7 +162,7 @@ public final class PrometheusServer extends ExternalProcess
     }
 
     /** Polls {@code promql} until it has a result for which {@code accept} holds, or fails after {@code timeout}. */
-    public JsonNode awaitQuery(final String promql, final java.util.function.Predicate<JsonNode> accept, final Duration timeout)
+    public JsonNode awaitQuery(final String promql, final Predicate<JsonNode> accept, final Duration timeout)
         throws IOException
     {
         final long deadline = System.nanoTime() + timeout.toNanos();

@@ -18,6 +18,8 @@ import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
 import net.openhft.chronicle.wire.DocumentContext;
 import org.agrona.concurrent.UnsafeBuffer;
+import java.util.Set;
+import io.hotpath.daemon.aggregate.HistogramLayout;
 
 /**
  * What the agents really wrote into a spool, read independently of the daemon (plain Chronicle +
@@ -130,7 +132,7 @@ public final class SpoolContents
     }
 
     /** Series keys seen. */
-    public java.util.Set<String> series()
+    public Set<String> series()
     {
         return durations.keySet();
     }
@@ -148,7 +150,7 @@ public final class SpoolContents
     public long quantile(final String series, final double q)
     {
         final long[] values = durations.get(series);
-        final long rank = io.hotpath.daemon.aggregate.HistogramLayout.countAtPercentile(q * 100.0, values.length);
+        final long rank = HistogramLayout.countAtPercentile(q * 100.0, values.length);
         return values[(int)rank - 1];
     }
 }

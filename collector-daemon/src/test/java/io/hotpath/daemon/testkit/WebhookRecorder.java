@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Predicate;
+import java.nio.charset.StandardCharsets;
 
 /**
  * A tiny HTTP server recording what is POSTed to it (Alertmanager's webhook notifications, action
@@ -41,7 +42,7 @@ public final class WebhookRecorder implements AutoCloseable
             }
             catch (final IOException e)
             {
-                json = JSON.getNodeFactory().textNode(new String(body, java.nio.charset.StandardCharsets.UTF_8));
+                json = JSON.getNodeFactory().textNode(new String(body, StandardCharsets.UTF_8));
             }
             synchronized (received)
             {

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import io.hotpath.daemon.Hotpathd;
 
 class TopViewTest
 {
@@ -115,7 +116,7 @@ class TopViewTest
     @Test
     void topIsASubcommand()
     {
-        assertNotNull(io.hotpath.daemon.Hotpathd.commandLine().getSubcommands().get("top"));
-        assertNotNull(io.hotpath.daemon.Hotpathd.commandLine().getSubcommands().get("rules"));
+        assertNotNull(Hotpathd.commandLine().getSubcommands().get("top"));
+        assertNotNull(Hotpathd.commandLine().getSubcommands().get("rules"));
     }
 }

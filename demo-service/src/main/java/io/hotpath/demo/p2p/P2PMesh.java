@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
+import java.nio.charset.StandardCharsets;
 
 /**
  * A small peer-to-peer mesh over loopback: online peers are connections to the echo server, the
@@ -66,7 +67,7 @@ public final class P2PMesh implements AutoCloseable
         final long callStart = System.nanoTime();
         try
         {
-            final byte[] query = "who is there".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            final byte[] query = "who is there".getBytes(StandardCharsets.US_ASCII);
             tracker.exchange(query, query.length, 200, EchoServer.STATUS_OK);
             final List<Peer> peers = new ArrayList<>(online);
             peers.add(offline);
@@ -94,7 +95,7 @@ public final class P2PMesh implements AutoCloseable
         try
         {
             final Connection connection = new Connection(peer.address(), 1000);
-            final byte[] hello = ("hello " + peer.name()).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            final byte[] hello = ("hello " + peer.name()).getBytes(StandardCharsets.US_ASCII);
             try
             {
                 connection.exchange(hello, hello.length, 100, EchoServer.STATUS_OK);

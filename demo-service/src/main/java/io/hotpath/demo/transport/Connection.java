@@ -7,6 +7,7 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.util.Arrays;
 
 /** One client connection to an {@link EchoServer}; one exchange at a time (callers synchronise). */
 public final class Connection implements AutoCloseable
@@ -41,7 +42,7 @@ public final class Connection implements AutoCloseable
             reply = new byte[echoed];
         }
         in.readFully(reply, 0, echoed);
-        if (echoed != length || !java.util.Arrays.equals(reply, 0, echoed, payload, 0, length))
+        if (echoed != length || !Arrays.equals(reply, 0, echoed, payload, 0, length))
         {
             throw new IOException("corrupted echo");
         }

@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
+import java.util.concurrent.CountDownLatch;
 
 /**
  * A connect timeout (the {@code SocketTimeoutException: Connect timed out} that took the demo down at
@@ -59,7 +60,7 @@ class ClientLinkTest
         /** Drains the backlog and answers every later connection with the echo protocol; returns once drained. */
         void start() throws InterruptedException
         {
-            final java.util.concurrent.CountDownLatch drained = new java.util.concurrent.CountDownLatch(fillers.size());
+            final CountDownLatch drained = new CountDownLatch(fillers.size());
             final Thread acceptor = new Thread(() ->
             {
                 try

@@ -1,5 +1,7 @@
 package io.hotpath.agent.bootstrap;
 
+import java.util.Arrays;
+
 /**
  * How deep each rule's instrumented calls are nested on the current thread, so that a rule whose
  * methods can call one another records only the outermost call. The case it exists for: under
@@ -40,7 +42,7 @@ public final class CallDepth
         int[] depths = DEPTHS.get();
         if (ruleIndex >= depths.length)
         {
-            depths = java.util.Arrays.copyOf(depths, Math.max(ruleIndex + 1, 2 * depths.length));
+            depths = Arrays.copyOf(depths, Math.max(ruleIndex + 1, 2 * depths.length));
             DEPTHS.set(depths);
         }
         return depths[ruleIndex]++ == 0;

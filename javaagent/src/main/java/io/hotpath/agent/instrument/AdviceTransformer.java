@@ -33,6 +33,7 @@ import static net.bytebuddy.matcher.ElementMatchers.isInterface;
 import static net.bytebuddy.matcher.ElementMatchers.isNative;
 import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.not;
+import io.hotpath.agent.bootstrap.CompletionTimes;
 
 /**
  * The second, exact stage of instrumentation: Byte Buddy. Given a class file that
@@ -78,7 +79,7 @@ final class AdviceTransformer
         {
             mayBeAsync |= !Boolean.FALSE.equals(rule.async());
         }
-        this.completionHook = mayBeAsync && io.hotpath.agent.bootstrap.CompletionTimes.enabled();
+        this.completionHook = mayBeAsync && CompletionTimes.enabled();
         this.rules = new RuleAdvice[rules.size()];
         for (int i = 0; i < this.rules.length; i++)
         {

@@ -14,6 +14,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import io.hotpath.agent.bootstrap.CompletionTimes;
 
 /**
  * The agent's one {@link ClassFileTransformer}: a gate in front of Byte Buddy. For each class the
@@ -125,7 +126,7 @@ final class GatedTransformer implements ClassFileTransformer
                 instrumented.add(className);
                 if (className.equals(TypeCandidates.COMPLETABLE_FUTURE))
                 {
-                    io.hotpath.agent.bootstrap.CompletionTimes.hooked();
+                    CompletionTimes.hooked();
                 }
                 AgentLog.debug("instrumented " + className.replace('/', '.') + (classBeingRedefined != null ? " (retransformed)" : ""));
             }

@@ -9,6 +9,11 @@ import java.lang.instrument.UnmodifiableClassException;
 import java.net.URL;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import io.hotpath.agent.bootstrap.CompletionTimes;
 
 /**
  * Installs the rules: registers the {@link GatedTransformer} for classes loaded from now on and
@@ -39,14 +44,14 @@ public final class RuleInstaller
         final GatedTransformer transformer = new GatedTransformer(inst, rules, series);
         inst.addTransformer(transformer, true);
         final List<Class<?>> loaded = loadedCandidates(inst, transformer.candidates());
-        io.hotpath.agent.bootstrap.CompletionTimes.hookInstaller(new Runnable()
+        CompletionTimes.hookInstaller(new Runnable()
         {
             @Override
             public void run()
             {
                 try
                 {
-                    retransform(inst, List.of(java.util.concurrent.CompletableFuture.class));
+                    retransform(inst, List.of(CompletableFuture.class));
                 }
                 catch (final Throwable t)
                 {
@@ -73,7 +78,7 @@ public final class RuleInstaller
         for (final Class<?> type : inst.getAllLoadedClasses())
         {
             // CompletableFuture is hooked at the first asynchronous call (CompletionTimes), not here: Byte Buddy would load at start
-            if (!type.isArray() && !type.isPrimitive() && !type.isHidden() && type != java.util.concurrent.CompletableFuture.class &&
+            if (!type.isArray() && !type.isPrimitive() && !type.isHidden() && type != CompletableFuture.class &&
                 candidates.mayMatch(type) && inst.isModifiableClass(type))
             {
                 matches.add(type);
@@ -223,7 +228,7 @@ public final class RuleInstaller
                     added.add(rules.get(i));
                 }
             }
-            final java.util.Set<String> restore = new java.util.HashSet<>();
+            final Set<String> restore = new HashSet<>();
             for (int i = 0; i < before.size(); i++)
             {
                 if (!kept[i])
@@ -237,7 +242,7 @@ public final class RuleInstaller
             inst.removeTransformer(previous);
             transformer = next;
             final TypeCandidates addedCandidates = new TypeCandidates(added, GatedTransformer.class.getClassLoader());
-            final java.util.Set<Class<?>> classes = new java.util.LinkedHashSet<>(
+            final Set<Class<?>> classes = new LinkedHashSet<>(
                 added.isEmpty() ? List.of() : loadedCandidates(inst, addedCandidates));
             for (final Class<?> type : inst.getAllLoadedClasses())
             {

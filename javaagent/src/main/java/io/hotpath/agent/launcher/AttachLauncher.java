@@ -3,6 +3,8 @@ package io.hotpath.agent.launcher;
 import com.sun.tools.attach.VirtualMachine;
 
 import java.io.File;
+import java.io.PrintStream;
+import io.hotpath.agent.bootstrap.AgentClassLoader;
 
 /**
  * {@code java -jar hotpath-agent.jar attach <pid> [agent-args]}: loads the agent into a running JVM
@@ -55,9 +57,9 @@ public final class AttachLauncher
     private static int check(final String[] args) throws Exception
     {
         final File jar = new File(AttachLauncher.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-        final ClassLoader loader = new io.hotpath.agent.bootstrap.AgentClassLoader(jar, AttachLauncher.class.getClassLoader());
+        final ClassLoader loader = new AgentClassLoader(jar, AttachLauncher.class.getClassLoader());
         final Class<?> check = loader.loadClass("io.hotpath.agent.instrument.RuleCheck");
-        return (Integer)check.getMethod("run", String[].class, java.io.PrintStream.class).invoke(null, args, System.out);
+        return (Integer)check.getMethod("run", String[].class, PrintStream.class).invoke(null, args, System.out);
     }
 
     /**

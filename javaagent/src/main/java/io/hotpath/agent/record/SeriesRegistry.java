@@ -10,6 +10,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.Arrays;
 
 /**
  * Series ids: one per (rule, label values). Rules without labels from arguments get their id up
@@ -114,7 +115,7 @@ public final class SeriesRegistry
         }
         if (!added.isEmpty())
         {
-            final RuleSeries[] series = java.util.Arrays.copyOf(ruleSeries, known.size() + added.size());
+            final RuleSeries[] series = Arrays.copyOf(ruleSeries, known.size() + added.size());
             for (int i = 0; i < added.size(); i++)
             {
                 series[known.size() + i] = new RuleSeries(added.get(i));
@@ -286,7 +287,7 @@ public final class SeriesRegistry
                 slots = new AtomicLongArray(capacity);
                 mask = capacity - 1;
                 final String[] other = new String[labelCount];
-                java.util.Arrays.fill(other, LabelTable.OTHER);
+                Arrays.fill(other, LabelTable.OTHER);
                 // made up front: the over-cap path must not race to create it (its definition reaches
                 // the spool only if a sample refers to it)
                 overflowId = newSeries(rule, other);

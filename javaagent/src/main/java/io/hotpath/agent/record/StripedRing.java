@@ -8,7 +8,6 @@ import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.ringbuffer.ManyToOneRingBuffer;
 import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
 
-
 /**
  * A few Agrona {@link ManyToOneRingBuffer}s side by side, one drain thread reading them all.
  * An application thread writes into the stripe its thread id selects, so threads running on

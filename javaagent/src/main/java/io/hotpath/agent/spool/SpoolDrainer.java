@@ -28,6 +28,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
+import java.io.IOException;
+import java.util.Arrays;
 
 /**
  * The drain thread: the ring's single consumer and the queue's single writer.
@@ -232,7 +234,7 @@ public final class SpoolDrainer implements Runnable, MessageHandler
         return true;
     }
 
-    private void open() throws java.io.IOException
+    private void open() throws IOException
     {
         if (beforeOpen != null)
         {
@@ -355,7 +357,7 @@ public final class SpoolDrainer implements Runnable, MessageHandler
         }
         if (seriesId >= definedSeries.length)
         {
-            definedSeries = java.util.Arrays.copyOf(definedSeries, Math.max(seriesId + 1, definedSeries.length * 2));
+            definedSeries = Arrays.copyOf(definedSeries, Math.max(seriesId + 1, definedSeries.length * 2));
         }
         definitionsLength += SeriesDefinitionEncoder.encode(definitions, definitionsLength, seriesId, definition.kind(),
             definition.metric(), SeriesDefinition.UNIT, definition.labels());

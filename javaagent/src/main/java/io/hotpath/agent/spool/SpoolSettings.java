@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Instant;
 import java.util.Properties;
+import java.lang.management.ManagementFactory;
 
 /**
  * What the drain thread needs to know, resolved from the agent configuration.
@@ -40,7 +41,7 @@ public record SpoolSettings(
     {
         final ProcessHandle self = ProcessHandle.current();
         final long start = self.info().startInstant().map(Instant::toEpochMilli)
-            .orElseGet(() -> System.currentTimeMillis() - java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime());
+            .orElseGet(() -> System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getUptime());
         return new Identity(self.pid(), start, serviceName, hostName(), agentVersion());
     }
 

@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * This JVM's Chronicle Queue: one document per {@link #write} holding whole wire records as raw
@@ -33,7 +34,7 @@ final class SpoolWriter implements AutoCloseable
     private final long maxBytes;
     /** cycle -> {bytes written, samples written}; drain thread only. */
     private final TreeMap<Integer, long[]> cycles = new TreeMap<>();
-    private final Map<Integer, File> cycleFiles = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<Integer, File> cycleFiles = new ConcurrentHashMap<>();
 
     SpoolWriter(final Path directory, final String rollCycleName, final long maxBytes)
     {

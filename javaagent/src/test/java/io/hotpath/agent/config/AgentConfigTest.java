@@ -13,6 +13,7 @@ import java.util.TreeSet;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import java.util.List;
 
 class AgentConfigTest
 {
@@ -35,7 +36,7 @@ class AgentConfigTest
     void listsContinueAcrossCommasInAgentArguments()
     {
         final AgentConfig config = AgentConfig.load("packs=nio,netty,jdk-httpclient,log.level=debug", new Properties(), Map.of());
-        assertEquals(java.util.List.of("nio", "netty", "jdk-httpclient"), config.list(AgentConfig.Setting.PACKS));
+        assertEquals(List.of("nio", "netty", "jdk-httpclient"), config.list(AgentConfig.Setting.PACKS));
         assertEquals("debug", config.get(AgentConfig.Setting.LOG_LEVEL));
     }
 

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import java.util.List;
 
 /**
  * The match report in a real JVM: one line per rule some time after start — what it matched, or
@@ -67,7 +68,7 @@ class MatchReportIT
     {
         final Path rules = temp.resolve("rules.yaml");
         Files.writeString(rules, RULES);
-        final ForkedJvm.Result bad = ForkedJvm.run(java.util.List.of(ForkedJvm.java17(), "-jar", ForkedJvm.agentJar().toString(), "check",
+        final ForkedJvm.Result bad = ForkedJvm.run(List.of(ForkedJvm.java17(), "-jar", ForkedJvm.agentJar().toString(), "check",
             "--rules", rules.toString(), "--classpath", ForkedJvm.testClasses().toString()), 60);
         assertEquals(2, bad.exitCode(), bad.stdout() + bad.stderr());
         final String out = bad.stdout();
@@ -80,7 +81,7 @@ class MatchReportIT
 
         final Path good = temp.resolve("good.yaml");
         Files.writeString(good, RULES.substring(0, RULES.indexOf("  - type: { name: io.hotpath.agent.testapp.TestAp }")));
-        final ForkedJvm.Result ok = ForkedJvm.run(java.util.List.of(ForkedJvm.java17(), "-jar", ForkedJvm.agentJar().toString(), "check",
+        final ForkedJvm.Result ok = ForkedJvm.run(List.of(ForkedJvm.java17(), "-jar", ForkedJvm.agentJar().toString(), "check",
             "--rules", good.toString(), "--packs", "jdk-httpclient", "--classpath", ForkedJvm.testClasses().toString()), 60);
         assertEquals(0, ok.exitCode(), ok.stdout() + ok.stderr());
         assertTrue(ok.stdout().contains("jdk.internal.net.http.HttpClientFacade.send("), "JDK classes are checked too: " + ok.stdout());

@@ -5,6 +5,7 @@ import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import java.util.concurrent.TimeoutException;
 
 class ErrorTypeRegistryTest
 {
@@ -12,8 +13,8 @@ class ErrorTypeRegistryTest
     void oneIdPerExceptionClassNamedBySimpleName()
     {
         final ErrorTypeRegistry registry = new ErrorTypeRegistry();
-        final int timeout = registry.idOf(new java.util.concurrent.TimeoutException());
-        assertEquals(timeout, registry.idOf(new java.util.concurrent.TimeoutException("again")));
+        final int timeout = registry.idOf(new TimeoutException());
+        assertEquals(timeout, registry.idOf(new TimeoutException("again")));
         final int state = registry.idOf(new IllegalStateException());
         assertNotEquals(timeout, state);
         assertEquals("TimeoutException", registry.name(timeout));

@@ -16,6 +16,8 @@ import java.util.concurrent.CyclicBarrier;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import java.lang.management.ManagementFactory;
+import java.util.Collections;
 
 class SeriesRegistryTest
 {
@@ -93,7 +95,7 @@ class SeriesRegistryTest
         final CyclicBarrier start = new CyclicBarrier(threads);
         final Map<String, Set<Integer>> seen = new ConcurrentHashMap<>();
         final List<Thread> workers = new ArrayList<>();
-        final List<Throwable> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+        final List<Throwable> failures = Collections.synchronizedList(new ArrayList<>());
         for (int t = 0; t < threads; t++)
         {
             final Thread worker = new Thread(() ->
@@ -198,7 +200,7 @@ class SeriesRegistryTest
             values[i] = "peer-" + i;
             registry.resolve(1, values[i], null, null);
         }
-        final com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean)java.lang.management.ManagementFactory.getThreadMXBean();
+        final com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean)ManagementFactory.getThreadMXBean();
         final long id = Thread.currentThread().getId();
         int sink = 0;
         for (int i = 0; i < 200_000; i++)

@@ -19,6 +19,8 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.net.ServerSocket;
+import java.net.SocketAddress;
 
 /**
  * A Netty echo server and client on 127.0.0.1: one connect, {@code n} writeAndFlush calls, then one
@@ -85,9 +87,9 @@ final class NettyEcho
             }
             client.close().sync();
             server.close().sync();
-            try (java.net.ServerSocket unused = new java.net.ServerSocket(0, 1, InetAddress.getLoopbackAddress()))
+            try (ServerSocket unused = new ServerSocket(0, 1, InetAddress.getLoopbackAddress()))
             {
-                final java.net.SocketAddress dead = unused.getLocalSocketAddress();
+                final SocketAddress dead = unused.getLocalSocketAddress();
                 unused.close();
                 final boolean connected = new Bootstrap().group(group).channel(NioSocketChannel.class)
                     .handler(new ChannelInboundHandlerAdapter()).connect(dead).await().isSuccess();

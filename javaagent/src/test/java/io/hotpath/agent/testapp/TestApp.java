@@ -13,6 +13,12 @@ import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 
 /**
  * Small applications the integration tests run under the agent, one per mode:
@@ -62,47 +68,7 @@ public final class TestApp
             return value * 31 + 7;
         }
 
-        private static final java.util.concurrent.ScheduledExecutorService SCHEDULER =
-        java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r ->
-        {
-            final Thread thread = new Thread(r, "completer");
-            thread.setDaemon(true);
-            return thread;
-        });
-
-    /** Completes 10 ms later on the scheduler thread. */
-    public static java.util.concurrent.CompletableFuture<Integer> placeAsync(final int value)
-    {
-        final java.util.concurrent.CompletableFuture<Integer> result = new java.util.concurrent.CompletableFuture<>();
-        SCHEDULER.schedule(() -> result.complete(value), 10, TimeUnit.MILLISECONDS);
-        return result;
-    }
-
-    static void lateCallback(final int n)
-    {
-        for (int i = 0; i < n; i++)
-        {
-            final java.util.concurrent.CompletableFuture<Integer> placed = placeAsync(i);
-            // chained after the call returned: runs on the completing thread before the agent's callback
-            final java.util.concurrent.CompletableFuture<Void> slow = placed.thenRun(() -> sleep(100));
-            slow.join(); // waits on the chained future only: nothing but the completing thread runs placed's callbacks
-            sum += placed.join();
-        }
-    }
-
-    private static void sleep(final long millis)
-    {
-        try
-        {
-            Thread.sleep(millis);
-        }
-        catch (final InterruptedException e)
-        {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    public static long tick(final int value)
+        public static long tick(final int value)
         {
             ticks += value;
             return ticks;
@@ -111,7 +77,7 @@ public final class TestApp
 
     static void steady(final Path stop) throws Exception
     {
-        final java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         final int calls = 200_000;
         long expected = 0;
         for (int i = 0; i < calls; i++)
@@ -138,8 +104,8 @@ public final class TestApp
         System.out.println("bad-batches=" + bad);
     }
 
-    private static final java.util.concurrent.ScheduledExecutorService SCHEDULER =
-        java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r ->
+    private static final ScheduledExecutorService SCHEDULER =
+        Executors.newSingleThreadScheduledExecutor(r ->
         {
             final Thread thread = new Thread(r, "completer");
             thread.setDaemon(true);
@@ -147,9 +113,9 @@ public final class TestApp
         });
 
     /** Completes 10 ms later on the scheduler thread. */
-    public static java.util.concurrent.CompletableFuture<Integer> placeAsync(final int value)
+    public static CompletableFuture<Integer> placeAsync(final int value)
     {
-        final java.util.concurrent.CompletableFuture<Integer> result = new java.util.concurrent.CompletableFuture<>();
+        final CompletableFuture<Integer> result = new CompletableFuture<>();
         SCHEDULER.schedule(() -> result.complete(value), 10, TimeUnit.MILLISECONDS);
         return result;
     }
@@ -158,9 +124,9 @@ public final class TestApp
     {
         for (int i = 0; i < n; i++)
         {
-            final java.util.concurrent.CompletableFuture<Integer> placed = placeAsync(i);
+            final CompletableFuture<Integer> placed = placeAsync(i);
             // chained after the call returned: runs on the completing thread before the agent's callback
-            final java.util.concurrent.CompletableFuture<Void> slow = placed.thenRun(() -> sleep(100));
+            final CompletableFuture<Void> slow = placed.thenRun(() -> sleep(100));
             slow.join(); // waits on the chained future only: nothing but the completing thread runs placed's callbacks
             sum += placed.join();
         }
@@ -308,7 +274,7 @@ public final class TestApp
             com.sun.net.httpserver.HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         http.createContext("/", exchange ->
         {
-            final byte[] body = "pong".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            final byte[] body = "pong".getBytes(StandardCharsets.US_ASCII);
             exchange.sendResponseHeaders(exchange.getRequestURI().getPath().equals("/fail") ? 503 : 200, body.length);
             exchange.getResponseBody().write(body);
             exchange.close();
@@ -360,7 +326,7 @@ public final class TestApp
             com.sun.net.httpserver.HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         http.createContext("/", exchange ->
         {
-            final byte[] body = "pong".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            final byte[] body = "pong".getBytes(StandardCharsets.US_ASCII);
             exchange.sendResponseHeaders(200, body.length);
             exchange.getResponseBody().write(body);
             exchange.close();

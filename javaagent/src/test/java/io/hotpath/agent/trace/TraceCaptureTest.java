@@ -27,6 +27,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import java.nio.charset.StandardCharsets;
 
 /**
  * Trace capture on the record path with the real OpenTelemetry SDK creating spans: the reader is
@@ -176,7 +177,7 @@ class TraceCaptureTest
     void theOtelAgentVariantReferencesOnlyTheAgentsShadedApi() throws Exception
     {
         final String constants = new String(TraceReaders.remapToOtelAgentApi(TraceReaders.readerClassFile()),
-            java.nio.charset.StandardCharsets.ISO_8859_1);
+            StandardCharsets.ISO_8859_1);
         assertTrue(constants.contains("io/opentelemetry/javaagent/shaded/io/opentelemetry/api/trace/Span"));
         assertTrue(constants.contains("io/opentelemetry/javaagent/shaded/io/opentelemetry/api/trace/SpanContext"));
         assertEquals(-1, constants.replace("io/opentelemetry/javaagent/shaded/io/opentelemetry/", "").indexOf("io/opentelemetry/"),

@@ -31,6 +31,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import io.hotpath.agent.it.SpoolReader;
 
 /**
  * Done-when of issue 8, end to end with real parts: the demo service with the OpenTelemetry API and
@@ -68,7 +69,7 @@ class ExemplarEndToEndIT
             rule.remove("service");
             rule.remove("kind");
             rule.remove("le");
-            return io.hotpath.agent.it.SpoolReader.seriesKey(metric, rule);
+            return SpoolReader.seriesKey(metric, rule);
         }
     }
 

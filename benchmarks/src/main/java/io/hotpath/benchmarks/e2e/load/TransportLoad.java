@@ -19,6 +19,7 @@ import io.hotpath.demo.ExactResults;
 import io.hotpath.demo.transport.EchoServer;
 import io.hotpath.demo.transport.TransportManager;
 import io.hotpath.demo.transport.TransportType;
+import io.hotpath.demo.transport.TransportException;
 
 /**
  * The service side of the end-to-end benchmark: the demo's transport service
@@ -399,7 +400,7 @@ public final class TransportLoad
             }
             catch (final IOException e)
             {
-                if (!(e instanceof io.hotpath.demo.transport.TransportException))
+                if (!(e instanceof TransportException))
                 {
                     throw e;
                 }

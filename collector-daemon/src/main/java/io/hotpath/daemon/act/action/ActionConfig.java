@@ -72,7 +72,7 @@ public final class ActionConfig
 
     public void setWebhook(final String value)
     {
-        webhook = io.hotpath.daemon.config.Units.httpUrl(value, null);
+        webhook = Units.httpUrl(value, null);
     }
 
     public long timeoutMillis()

@@ -19,6 +19,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.io.File;
+import java.net.http.HttpTimeoutException;
 
 /**
  * Runs one action off the act thread: a command (argv, no shell; environment {@code HOTPATH_*}
@@ -71,7 +73,7 @@ public final class ActionRunner implements AutoCloseable
         try
         {
             final ProcessBuilder builder = new ProcessBuilder(argv).redirectErrorStream(true)
-                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
             builder.environment().putAll(environment);
             process = builder.start();
         }
@@ -121,7 +123,7 @@ public final class ActionRunner implements AutoCloseable
             return new Result(ok, response.statusCode(), false, kept, body.length() - kept.length(),
                 ok ? null : "HTTP " + response.statusCode(), elapsed(started));
         }
-        catch (final java.net.http.HttpTimeoutException e)
+        catch (final HttpTimeoutException e)
         {
             return new Result(false, -1, true, "", 0, "timed out after " + action.timeoutMillis() + " ms", elapsed(started));
         }

@@ -15,6 +15,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.logging.Logger;
+import java.nio.charset.StandardCharsets;
+import java.util.function.LongSupplier;
 
 /**
  * Binds incidents to the configured actions and runs them within their guardrails. Per incident
@@ -44,7 +46,7 @@ public final class Remediator
     private final AlertPublisher alerts;
     private final ActionRunner runner;
     private final Executor actThread;
-    private final java.util.function.LongSupplier clock;
+    private final LongSupplier clock;
     private final Map<String, ActionConfig> actions = new LinkedHashMap<>();
     private final Map<String, ActionGuard> guards = new LinkedHashMap<>();
     /** Runs not over yet, by incident id and action name. */
@@ -55,7 +57,7 @@ public final class Remediator
     private volatile boolean switchedOn;
 
     public Remediator(final RemediationConfig config, final IncidentBook book, final AlertPublisher alerts,
-        final ActionRunner runner, final Executor actThread, final java.util.function.LongSupplier clock)
+        final ActionRunner runner, final Executor actThread, final LongSupplier clock)
     {
         this.clock = clock;
         this.config = config;
@@ -213,7 +215,7 @@ public final class Remediator
         runs.put(key, run);
         book.record(incident.id(), "action_started", IncidentBook.fields().put("action", action.name()).put("target", target)
             .put("run", what), now);
-        runner.run(action, ActionRunner.environment(incident, action, target), incident.toJson().toString().getBytes(java.nio.charset.StandardCharsets.UTF_8))
+        runner.run(action, ActionRunner.environment(incident, action, target), incident.toJson().toString().getBytes(StandardCharsets.UTF_8))
             .thenAcceptAsync(result -> finished(run, result, clock.getAsLong()), actThread);
     }
 

@@ -150,7 +150,7 @@ public final class AlertingConfig
 
     static URI httpUrl(final String value)
     {
-        return io.hotpath.daemon.config.Units.httpUrl(value.replaceAll("/+$", ""), "http://127.0.0.1:9093");
+        return Units.httpUrl(value.replaceAll("/+$", ""), "http://127.0.0.1:9093");
     }
 
     private static long positive(final long value)

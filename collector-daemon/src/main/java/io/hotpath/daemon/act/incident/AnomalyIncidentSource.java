@@ -5,6 +5,11 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Consumer;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
+import io.hotpath.daemon.detect.AnomalyEngine;
 
 /**
  * Adapts the anomaly engine's events ({@link AnomalyEvent} start and end) to {@link SourceEvent}s.
@@ -33,11 +38,11 @@ public final class AnomalyIncidentSource implements Consumer<AnomalyEvent>
      * engine), so that a severity that grew while the event was open (the engine reports only
      * starts and ends) reaches the incident, and incidents left open by a restart are continued.
      */
-    public static java.util.function.Supplier<java.util.List<SourceEvent>> openEventsOf(final io.hotpath.daemon.detect.AnomalyEngine engine)
+    public static Supplier<List<SourceEvent>> openEventsOf(final AnomalyEngine engine)
     {
         return () ->
         {
-            final java.util.List<SourceEvent> open = new java.util.ArrayList<>();
+            final List<SourceEvent> open = new ArrayList<>();
             for (final AnomalyEvent event : engine.activeEvents())
             {
                 open.add(toSourceEvent(event));
@@ -57,7 +62,7 @@ public final class AnomalyIncidentSource implements Consumer<AnomalyEvent>
         final String description = String.format(Locale.ROOT,
             "%s of series %s is %.4g against a baseline of %.4g (score %.1f by %s), since %s",
             event.signal().label(), event.seriesKey(), event.peakValue(), event.baselineAtPeak(), event.peakScore(),
-            event.detector().label(), java.time.Instant.ofEpochMilli(event.startMillis()));
+            event.detector().label(), Instant.ofEpochMilli(event.startMillis()));
         return new SourceEvent(SourceEvent.ANOMALY, "anomaly:" + event.id(), "anomaly:" + event.seriesKey(), labels,
             event.severity().label(), event.startMillis(), event.isOpen(), summary, description);
     }
