@@ -90,6 +90,7 @@ public class TracedRecordPathBenchmark
         private long callsBefore;
 
         @Setup(Level.Trial)
+        @SuppressWarnings("MustBeClosedChecker") // closed in the matching @TearDown
         public void enter(final TracedRecordPathBenchmark benchmark)
         {
             this.benchmark = benchmark;

@@ -27,43 +27,23 @@ import io.hotpath.daemon.expose.SloMetricFamilies;
 import io.hotpath.daemon.slo.SloEngine;
 import io.hotpath.daemon.push.PushgatewayPusher;
 import io.hotpath.daemon.remotewrite.RemoteWrite;
-import io.hotpath.daemon.state.Checkpoint;
-import io.hotpath.daemon.state.CheckpointPart;
-import io.hotpath.daemon.state.CheckpointStore;
-import io.hotpath.daemon.state.Checkpoints;
 import io.hotpath.daemon.state.RestartCatchUp;
 import io.hotpath.daemon.tail.IngestCounters;
 import io.hotpath.daemon.tail.SpoolRetention;
-import io.hotpath.daemon.tail.PollPacer;
 import io.hotpath.daemon.tail.SpoolTailers;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.concurrent.locks.LockSupport;
-import java.util.logging.Level;
 import java.util.logging.Logger;
-import java.net.BindException;
-import java.net.ServerSocket;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Supplier;
-import io.hotpath.daemon.aggregate.ClosedInterval;
 import io.hotpath.daemon.expose.Labels;
 import io.hotpath.daemon.expose.MetricType;
 import io.hotpath.daemon.expose.MetricWriter;
 import io.hotpath.daemon.expose.web.WebSecurity;
-import io.hotpath.daemon.state.QueueCheckpoint;
 import io.hotpath.daemon.tail.StraySpools;
 
 /**
@@ -78,10 +58,11 @@ import io.hotpath.daemon.tail.StraySpools;
  * </pre>
  *
  * <h2>The aggregation thread</h2>
- * Everything mutable lives on it: tailing, decoding, recording, rotating, rendering and
- * checkpointing happen in one loop, so a checkpoint always pairs queue positions with exactly the
- * counters they produced, and no aggregation structure needs a lock. The HTTP event loop and the
- * push thread only read immutable snapshots published at rotation.
+ * {@link AggregationLoop}: everything mutable lives on it: tailing, decoding, recording, rotating,
+ * rendering and checkpointing ({@link CheckpointWriter}) happen in one loop, so a checkpoint always
+ * pairs queue positions with exactly the counters they produced, and no aggregation structure needs a
+ * lock. The HTTP event loop and the push thread only read immutable snapshots published at rotation.
+ * This class is the wiring: what is created, in which order, and what is registered where.
  *
  * <h2>Lifecycle</h2>
  * {@link #start} restores the checkpoint, binds the server and starts the thread; {@link #stop}
@@ -95,17 +76,13 @@ import io.hotpath.daemon.tail.StraySpools;
 public final class Daemon implements AutoCloseable
 {
     private static final Logger LOG = Logger.getLogger(Daemon.class.getName());
-    /** Documents read per queue per loop pass: bounds the time between rotation checks. */
-    private static final int DOCUMENTS_PER_QUEUE_PER_PASS = 256;
-    /** Longest sleep of the aggregation thread while the queues are quiet ({@link PollPacer}). */
-    private static final long MAX_IDLE_PARK_MILLIS = 100;
-    private final PollPacer pollPacer = new PollPacer(MAX_IDLE_PARK_MILLIS);
 
     private final DaemonConfig config;
     private final Aggregator aggregator;
     private final IngestCounters counters = new IngestCounters();
     private final SpoolTailers spool;
-    private final CheckpointStore checkpoints;
+    private final CheckpointWriter checkpoints;
+    private final AggregationLoop loop;
     private final MetricsRenderer renderer;
     private final ScrapeStats scrapeStats = new ScrapeStats();
     private final Routes routes = new Routes();
@@ -122,33 +99,10 @@ public final class Daemon implements AutoCloseable
     private final RemoteWrite remoteWrite;
     private final ActEngine act;
     private volatile SloIncidentSource sloIncidents;
-    /** Work handed to the aggregation thread (reloads), run between two documents. */
-    private final ConcurrentLinkedQueue<Runnable> aggregationTasks = new ConcurrentLinkedQueue<>();
     private final AtomicLong reloadsSucceeded = new AtomicLong();
     private final AtomicLong reloadsFailed = new AtomicLong();
-    private final List<CheckpointPart> checkpointParts = new ArrayList<>();
-    private final CountDownLatch stopped = new CountDownLatch(1);
     private final CountDownLatch closed = new CountDownLatch(1);
-    /** Counted down after the aggregation thread's first spool scan: from then on every queue present is tailed. */
-    private final CountDownLatch spoolScanned = new CountDownLatch(1);
-    private Thread loop;
     private HttpServer server;
-    private volatile boolean running;
-    private long nextCheckpointMillis;
-    private long nextScanMillis;
-    private long nextPushPrepareMillis;
-    private volatile boolean checkpointFailureLogged;
-    /** Checkpoint captures or writes that failed (hotpath_daemon_checkpoint_failures_total); logged once per streak. */
-    private final AtomicLong checkpointFailures = new AtomicLong();
-    private volatile long lastCheckpointWrittenMillis;
-    /** fsync can take long on busy disks: files are written here, from bytes captured on the aggregation thread. */
-    private final ExecutorService checkpointWriter = Executors.newSingleThreadExecutor(r ->
-    {
-        final Thread thread = new Thread(r, "hotpathd-checkpoint");
-        thread.setDaemon(true);
-        return thread;
-    });
-    private final AtomicReference<PendingCheckpoint> pendingCheckpoint = new AtomicReference<>();
     private StateLock stateLock;
     /** /metrics and pushes wait until the counters include everything served before a restart. */
     private final RestartCatchUp catchUp = new RestartCatchUp(System.currentTimeMillis());
@@ -161,13 +115,14 @@ public final class Daemon implements AutoCloseable
         StraySpools.spoolDirectory(config.getSpool().dir());
         this.spool = new SpoolTailers(config.getSpool().dir(), aggregator, counters,
             new SpoolRetention(config.getSpool().maxAgeMillis(), config.getSpool().maxTotalBytes()));
-        this.checkpoints = new CheckpointStore(config.getState().dir());
         this.webSecurity = new WebSecurity(config.getWeb().config());
         this.pusher = config.getPush().enabled() ? new PushgatewayPusher(config.getPush()) : null;
         this.renderer = new MetricsRenderer(config.getMetrics().settings());
         this.natives = new NativeHistograms(config.getMetrics().nativeHistogramSchema(), config.getMetrics().seriesIdleTimeoutMillis());
         aggregator.addIntervalListener(natives);
-        checkpointParts.add(new NativeHistogramCheckpointPart(natives));
+        this.remoteWrite = config.getRemoteWrite().isEmpty() ? null : remoteWrite(config, natives);
+        this.checkpoints = new CheckpointWriter(config.getState().dir(), aggregator, spool, counters, remoteWrite);
+        checkpoints.addPart(CheckpointWriter.nativeHistogramPart(natives));
         this.seriesFamilies = new SeriesMetricFamilies(config.histogramBucketsNanos(), config.getMetrics().settings())
             .withNativeHistograms(natives);
         renderer.addSource((writer, snapshot) -> seriesFamilies.writeTo(writer, snapshot));
@@ -189,18 +144,17 @@ public final class Daemon implements AutoCloseable
             aggregator.addIntervalListener(new CurrentListener(() -> slos));
             this.sloFamilies = new SloMetricFamilies(slos);
             renderer.addSource((writer, snapshot) -> sloFamilies.writeTo(writer, snapshot));
-            checkpointParts.add(new SloCheckpointPart(() -> slos));
+            checkpoints.addPart(CheckpointWriter.sloPart(() -> slos));
             this.sloIncidents = new SloIncidentSource(slos, act.sink());
             aggregator.addIntervalListener(new CurrentListener(() -> sloIncidents));
         }
-        this.remoteWrite = config.getRemoteWrite().isEmpty() ? null : remoteWrite(config, natives);
         if (remoteWrite != null)
         {
-            checkpointParts.add(remoteWrite);
+            checkpoints.addPart(remoteWrite);
             renderer.addSource(remoteWrite);
         }
         renderer.addSource(new ActMetricFamilies(act));
-        renderer.addSource(new DaemonMetricFamilies(spool, counters, scrapeStats).checkpointFailures(checkpointFailures::get));
+        renderer.addSource(new DaemonMetricFamilies(spool, counters, scrapeStats).checkpointFailures(checkpoints::failures));
         if (pusher != null)
         {
             renderer.addSource(pusher);
@@ -208,7 +162,7 @@ public final class Daemon implements AutoCloseable
         renderer.addProcessSource(new JvmMetricFamilies());
         final DaemonRoutes daemonRoutes = new DaemonRoutes(renderer, aggregator::latest, spool::statuses, scrapeStats, System::currentTimeMillis)
             .servingCountersWhen(catchUp::serving, catchUp::pendingQueues)
-            .healthSection("checkpoint", this::checkpointHealth)
+            .healthSection("checkpoint", checkpoints::health)
             .healthSection("incidents", act::health);
         if (remoteWrite != null)
         {
@@ -218,6 +172,8 @@ public final class Daemon implements AutoCloseable
         new AnalysisRoutes(() -> anomalies, () -> slos).register(routes);
         renderer.addSource(this::writeReloadFamilies);
         new ActRoutes(act).register(routes);
+        this.loop = new AggregationLoop(config, aggregator, spool, renderer, checkpoints, catchUp, remoteWrite, pusher,
+            anomalies != null);
     }
 
     /** Incidents, alerting and remediation. */
@@ -238,50 +194,6 @@ public final class Daemon implements AutoCloseable
         return slos;
     }
 
-    /** SLO counters go into the daemon's checkpoint, with the positions they counted up to. */
-    private record SloCheckpointPart(Supplier<SloEngine> slos) implements CheckpointPart
-    {
-        @Override
-        public String name()
-        {
-            return "slo";
-        }
-
-        @Override
-        public Map<String, byte[]> capture()
-        {
-            return slos.get().captureState();
-        }
-
-        @Override
-        public void restore(final Map<String, byte[]> saved)
-        {
-            slos.get().restoreState(saved);
-        }
-    }
-
-    /** Native histograms go into the checkpoint too: they never decrease across restarts, like the classic buckets. */
-    private record NativeHistogramCheckpointPart(NativeHistograms natives) implements CheckpointPart
-    {
-        @Override
-        public String name()
-        {
-            return "native-histograms";
-        }
-
-        @Override
-        public Map<String, byte[]> capture()
-        {
-            return natives.capture();
-        }
-
-        @Override
-        public void restore(final Map<String, byte[]> saved)
-        {
-            natives.restore(saved);
-        }
-    }
-
     private static RemoteWrite remoteWrite(final DaemonConfig config, final NativeHistograms natives)
     {
         try
@@ -291,28 +203,6 @@ public final class Daemon implements AutoCloseable
         catch (final IOException e)
         {
             throw new IllegalArgumentException(e.getMessage(), e);
-        }
-    }
-
-    /** The interval listener the daemon runs now (replaced on reload); same order as registered. */
-    private record CurrentListener(Supplier<? extends IntervalListener> current) implements IntervalListener
-    {
-        @Override
-        public void onInterval(final ClosedInterval interval)
-        {
-            current.get().onInterval(interval);
-        }
-
-        @Override
-        public void onLateInterval(final ClosedInterval samples)
-        {
-            current.get().onLateInterval(samples);
-        }
-
-        @Override
-        public void afterRotation()
-        {
-            current.get().afterRotation();
         }
     }
 
@@ -326,7 +216,7 @@ public final class Daemon implements AutoCloseable
     public CompletableFuture<List<String>> reload(final DaemonConfig next, final boolean anomalyChanged)
     {
         final CompletableFuture<List<String>> done = new CompletableFuture<>();
-        aggregationTasks.add(() ->
+        loop.submit(() ->
         {
             try
             {
@@ -358,11 +248,7 @@ public final class Daemon implements AutoCloseable
                 reloadsFailed.incrementAndGet();
                 done.completeExceptionally(e);
             }
-        });
-        if (!running)
-        {
-            runAggregationTasks(); // not started yet (tests): apply at once
-        }
+        }); // not started yet (tests): applied at once
         return done;
     }
 
@@ -370,39 +256,6 @@ public final class Daemon implements AutoCloseable
     public void reloadFailed()
     {
         reloadsFailed.incrementAndGet();
-    }
-
-    private void runAggregationTasks()
-    {
-        Runnable task;
-        while ((task = aggregationTasks.poll()) != null)
-        {
-            task.run();
-        }
-    }
-
-    /** Beyond loopback, anyone who reaches the port reads every series: say so loudly unless TLS and authentication are on. */
-    private void warnIfExposed(final InetSocketAddress bound)
-    {
-        if (bound.getAddress() == null || bound.getAddress().isLoopbackAddress())
-        {
-            return;
-        }
-        final List<String> missing = new ArrayList<>();
-        if (!webSecurity.config().tls())
-        {
-            missing.add("TLS");
-        }
-        if (!webSecurity.config().authentication())
-        {
-            missing.add("authentication");
-        }
-        if (!missing.isEmpty())
-        {
-            LOG.warning("SECURITY: hotpathd listens on " + config.listen() + ", beyond loopback, without " + String.join(" and ", missing)
-                + ": anyone who reaches the port reads every series and the service names. Set web.config-file (HOTPATHD_WEB_CONFIG_FILE) "
-                + "to a file with tls_server_config and basic_auth_users, or bind 127.0.0.1 and firewall the port");
-        }
     }
 
     private void writeReloadFamilies(final MetricWriter writer, final AggregateSnapshot snapshot)
@@ -443,12 +296,12 @@ public final class Daemon implements AutoCloseable
      */
     public void start() throws IOException, InterruptedException, ConfigException
     {
-        probeListenAddress();
+        ListenChecks.probe(config);
         UsableDirectory.ensure("state.dir", config.getState().dir(), true);
         UsableDirectory.ensure("spool.dir", config.getSpool().dir(), false);
         checkpoints.prepare();
         stateLock = StateLock.acquire(config.getState().dir());
-        restore();
+        checkpoints.restore(config.getState().dir());
         if (remoteWrite != null)
         {
             remoteWrite.start();
@@ -471,48 +324,17 @@ public final class Daemon implements AutoCloseable
         catch (final Exception e)
         {
             // Netty rethrows the bind failure (a checked BindException) from sync().
-            throw new IOException(cannotListen(e), e);
+            throw new IOException(ListenChecks.cannotListen(config, e), e);
         }
         if (pusher != null)
         {
             pusher.start();
         }
-        running = true;
-        loop = new Thread(this::runLoop, "hotpathd-aggregator");
         loop.start();
-        warnIfExposed(server.address());
+        ListenChecks.warnIfExposed(config, webSecurity, server.address());
         LOG.info("hotpathd listening on " + (webSecurity.config().tls() ? "https" : "http") + "://" + server.address().getHostString() + ":" + server.address().getPort() +
             ", spool " + config.getSpool().dir() + ", state " + config.getState().dir() + ", at most " +
             scrapeStats.connectionLimit() + " connections");
-    }
-
-    /**
-     * Fails before anything is created (state or spool directory) when the listen address is taken or
-     * not local; the real bind comes after the checkpoint is restored, so that no scrape sees zeros.
-     */
-    private void probeListenAddress() throws IOException
-    {
-        final InetSocketAddress listen = config.listenAddress();
-        if (listen.getPort() == 0)
-        {
-            return;
-        }
-        try (ServerSocket probe = new ServerSocket())
-        {
-            probe.setReuseAddress(true);
-            probe.bind(new InetSocketAddress(listen.getHostString(), listen.getPort()));
-        }
-        catch (final IOException e)
-        {
-            throw new IOException(cannotListen(e), e);
-        }
-    }
-
-    private String cannotListen(final Exception e)
-    {
-        return "cannot listen on " + config.listen() + ": " + e.getMessage() + (e instanceof BindException
-            ? "; is another hotpathd running? Choose another address with --listen HOST:PORT (or listen: in the config file, "
-                + "or HOTPATHD_LISTEN)" : "");
     }
 
     public InetSocketAddress address()
@@ -526,7 +348,7 @@ public final class Daemon implements AutoCloseable
      */
     public boolean awaitSpoolTailed(final long timeout, final TimeUnit unit) throws InterruptedException
     {
-        return spoolScanned.await(timeout, unit);
+        return loop.awaitSpoolScanned(timeout, unit);
     }
 
     /** The last published rotation; any thread. Its rotation time advances every second while the aggregation thread runs. */
@@ -541,212 +363,15 @@ public final class Daemon implements AutoCloseable
         return spool.statuses();
     }
 
-    private void restore() throws IOException
-    {
-        final Optional<Checkpoint> read = checkpoints.read();
-        if (read.isEmpty())
-        {
-            LOG.info("no checkpoint in " + config.getState().dir() + ": starting from the beginning of every queue");
-            return;
-        }
-        Checkpoints.restore(read.get(), aggregator, spool, counters, checkpointParts);
-    }
-
-    /**
-     * Captures the checkpoint on the aggregation thread (so positions and counters match) and hands
-     * the bytes to the writer thread; if the previous file is still being written, the newer bytes
-     * replace the waiting ones.
-     */
-    private void writeCheckpoint(final long now)
-    {
-        final PendingCheckpoint pending;
-        try
-        {
-            final Checkpoint checkpoint = Checkpoints.capture(now, aggregator, spool, counters, checkpointParts);
-            final Map<String, Long> positions = new HashMap<>();
-            for (final QueueCheckpoint queue : checkpoint.queues)
-            {
-                positions.put(queue.queue, queue.lastIndex);
-            }
-            pending = new PendingCheckpoint(checkpoints.serialize(checkpoint), positions,
-                remoteWrite == null ? Map.of() : remoteWrite.lastCaptured());
-        }
-        catch (final IOException | RuntimeException e)
-        {
-            checkpointFailed(e);
-            return;
-        }
-        if (pendingCheckpoint.getAndSet(pending) == null)
-        {
-            checkpointWriter.execute(this::writePendingCheckpoint);
-        }
-    }
-
-    /** A captured checkpoint waiting for the writer thread, with the positions it makes durable. */
-    private record PendingCheckpoint(byte[] bytes, Map<String, Long> positions, Map<String, Long> remoteWriteSeqs)
-    {
-    }
-
-    private void writePendingCheckpoint()
-    {
-        final PendingCheckpoint pending = pendingCheckpoint.getAndSet(null);
-        if (pending == null)
-        {
-            return;
-        }
-        try
-        {
-            checkpoints.writeBytes(pending.bytes());
-            lastCheckpointWrittenMillis = System.currentTimeMillis();
-            spool.setDurablePositions(pending.positions());
-            if (remoteWrite != null)
-            {
-                remoteWrite.checkpointWritten(pending.remoteWriteSeqs());
-            }
-            if (checkpointFailureLogged)
-            {
-                LOG.info("checkpoints are written again");
-                checkpointFailureLogged = false;
-            }
-        }
-        catch (final IOException | RuntimeException e)
-        {
-            checkpointFailed(e);
-        }
-    }
-
-    private Map<String, Object> checkpointHealth()
-    {
-        final Map<String, Object> health = new LinkedHashMap<>();
-        health.put("file", checkpoints.file().toString());
-        health.put("lastWrittenEpochMillis", lastCheckpointWrittenMillis);
-        health.put("failures", checkpointFailures.get());
-        health.put("failing", checkpointFailureLogged);
-        return health;
-    }
-
-    private void checkpointFailed(final Exception e)
-    {
-        checkpointFailures.incrementAndGet();
-        if (!checkpointFailureLogged)
-        {
-            LOG.log(Level.SEVERE, "cannot write the checkpoint to " + checkpoints.file() +
-                "; a restart would re-count what was read since the last good one", e);
-            checkpointFailureLogged = true;
-        }
-    }
-
-    private void runLoop()
-    {
-        try
-        {
-            while (running)
-            {
-                final long now = System.currentTimeMillis();
-                if (now >= aggregator.nextRotationEpochMillis())
-                {
-                    if (anomalies != null)
-                    {
-                        spool.refreshLiveness();
-                    }
-                    final boolean caughtUp = catchUp.beforeRotation(now);
-                    aggregator.rotate(now);
-                    afterRotation(now, false);
-                    if (caughtUp)
-                    {
-                        catchUp.startServing(now);
-                    }
-                }
-                if (now >= nextScanMillis)
-                {
-                    spool.scan(now);
-                    nextScanMillis = now + config.getSpool().scanIntervalMillis();
-                    if (spoolScanned.getCount() > 0)
-                    {
-                        spool.publishStatus(now);
-                        spoolScanned.countDown();
-                    }
-                }
-                runAggregationTasks();
-                final int documents = spool.pollAll(DOCUMENTS_PER_QUEUE_PER_PASS, now);
-                catchUp.update(spool.tailers(), spoolScanned.getCount() == 0);
-                final long park = pollPacer.afterPoll(documents, System.currentTimeMillis(),
-                    aggregator.nextRotationEpochMillis(), nextScanMillis);
-                if (park > 0 && running)
-                {
-                    LockSupport.parkNanos(park);
-                }
-            }
-            final long now = System.currentTimeMillis();
-            aggregator.flush(now);
-            afterRotation(now, true);
-        }
-        catch (final Throwable t)
-        {
-            LOG.log(Level.SEVERE, "aggregation thread failed; exiting so that a supervisor restarts hotpathd from the checkpoint", t);
-            Runtime.getRuntime().halt(70);
-        }
-        finally
-        {
-            stopped.countDown();
-        }
-    }
-
-    private void afterRotation(final long now, final boolean last)
-    {
-        spool.publishStatus(now);
-        renderer.render(aggregator.latest(), now);
-        if (remoteWrite != null)
-        {
-            remoteWrite.afterRotation(aggregator.latest());
-        }
-        if (last || now >= nextCheckpointMillis)
-        {
-            writeCheckpoint(now);
-            nextCheckpointMillis = now + config.getState().checkpointIntervalMillis();
-        }
-        if (pusher != null && catchUp.serving() && (last || now >= nextPushPrepareMillis))
-        {
-            pusher.offer(renderer.samplesForPush(aggregator.latest()));
-            nextPushPrepareMillis = now + Math.max(1000, config.getPush().intervalMillis() / 2);
-        }
-    }
-
     /** Graceful stop: intake ends, the open interval is flushed, a checkpoint written, server and pusher closed. */
     public void stop()
     {
-        if (!running && loop == null)
+        if (!loop.started())
         {
             return;
         }
-        running = false;
-        if (loop != null)
-        {
-            LockSupport.unpark(loop);
-        }
-        try
-        {
-            if (loop != null && !stopped.await(30, TimeUnit.SECONDS))
-            {
-                LOG.warning("aggregation thread did not stop within 30 s");
-            }
-        }
-        catch (final InterruptedException e)
-        {
-            Thread.currentThread().interrupt();
-        }
-        checkpointWriter.shutdown();
-        try
-        {
-            if (!checkpointWriter.awaitTermination(30, TimeUnit.SECONDS))
-            {
-                LOG.warning("the last checkpoint was not written within 30 s");
-            }
-        }
-        catch (final InterruptedException e)
-        {
-            Thread.currentThread().interrupt();
-        }
+        loop.stop();
+        checkpoints.close();
         if (remoteWrite != null)
         {
             remoteWrite.close();
@@ -768,7 +393,7 @@ public final class Daemon implements AutoCloseable
             stateLock.close();
             stateLock = null;
         }
-        loop = null;
+        loop.stopped();
         LOG.info("hotpathd stopped");
         closed.countDown();
     }

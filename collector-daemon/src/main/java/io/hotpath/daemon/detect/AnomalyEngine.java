@@ -1,6 +1,7 @@
 package io.hotpath.daemon.detect;
 
-import java.lang.System.Logger.Level;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -47,7 +48,7 @@ public final class AnomalyEngine implements IntervalListener
     /** The aggregator's interval. */
     public static final long STEP_MILLIS = 1000;
 
-    private static final System.Logger LOG = System.getLogger(AnomalyEngine.class.getName());
+    private static final Logger LOG = Logger.getLogger(AnomalyEngine.class.getName());
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final long SWEEP_EVERY_MILLIS = 60_000;
     /**
@@ -128,7 +129,7 @@ public final class AnomalyEngine implements IntervalListener
             // A detector or sink bug must not stop the aggregation thread: count it, log the first few.
             if (listenerFailures++ < 10)
             {
-                LOG.log(Level.ERROR, "anomaly detection failed on " + interval.seriesKey(), e);
+                LOG.log(Level.SEVERE, "anomaly detection failed on " + interval.seriesKey(), e);
             }
         }
     }

@@ -1,7 +1,8 @@
 package io.hotpath.daemon.slo;
 
 import java.io.IOException;
-import java.lang.System.Logger.Level;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -41,7 +42,7 @@ import java.util.TreeMap;
  */
 public final class SloEngine implements IntervalListener, AutoCloseable
 {
-    private static final System.Logger LOG = System.getLogger(SloEngine.class.getName());
+    private static final Logger LOG = Logger.getLogger(SloEngine.class.getName());
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final long STEP_MILLIS = 1000;
     private static final int MAX_CACHED_SERIES = 100_000;
@@ -125,7 +126,7 @@ public final class SloEngine implements IntervalListener, AutoCloseable
             // A bug here must not stop the aggregation thread: count it, log the first few.
             if (listenerFailures++ < 10)
             {
-                LOG.log(Level.ERROR, "SLO accounting failed on " + interval.seriesKey(), e);
+                LOG.log(Level.SEVERE, "SLO accounting failed on " + interval.seriesKey(), e);
             }
         }
     }
@@ -188,7 +189,7 @@ public final class SloEngine implements IntervalListener, AutoCloseable
         {
             if (listenerFailures++ < 10)
             {
-                LOG.log(Level.ERROR, "SLO accounting failed on late samples of " + samples.seriesKey(), e);
+                LOG.log(Level.SEVERE, "SLO accounting failed on late samples of " + samples.seriesKey(), e);
             }
         }
     }
@@ -338,7 +339,7 @@ public final class SloEngine implements IntervalListener, AutoCloseable
         {
             if (stateWriteFailures++ < 10)
             {
-                LOG.log(Level.ERROR, "cannot save SLO state " + file + ": " + e);
+                LOG.log(Level.SEVERE, "cannot save SLO state " + file + ": " + e);
             }
         }
     }
@@ -360,7 +361,7 @@ public final class SloEngine implements IntervalListener, AutoCloseable
         }
         catch (final Exception e)
         {
-            LOG.log(Level.ERROR, "SLO state checkpoint did not finish: " + e);
+            LOG.log(Level.SEVERE, "SLO state checkpoint did not finish: " + e);
         }
     }
 

@@ -3,7 +3,8 @@ package io.hotpath.daemon.slo;
 import static io.hotpath.daemon.slo.SloStateDescriptor.*;
 
 import java.io.IOException;
-import java.lang.System.Logger.Level;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
@@ -24,7 +25,7 @@ import java.util.zip.CRC32;
  */
 public final class SloStateFile
 {
-    private static final System.Logger LOG = System.getLogger(SloStateFile.class.getName());
+    private static final Logger LOG = Logger.getLogger(SloStateFile.class.getName());
 
     /** The persisted state of one SLO. */
     public record State(

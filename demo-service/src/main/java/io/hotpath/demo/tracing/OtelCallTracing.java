@@ -36,6 +36,7 @@ public final class OtelCallTracing implements CallTracing
     }
 
     @Override
+    @SuppressWarnings("MustBeClosedChecker") // the returned CallSpan closes the scope
     public CallSpan start(final String name)
     {
         final Span span = tracer.spanBuilder(name).startSpan();

@@ -1,0 +1,255 @@
+package io.hotpath.daemon;
+
+import io.hotpath.daemon.aggregate.Aggregator;
+import io.hotpath.daemon.aggregate.NativeHistograms;
+import io.hotpath.daemon.remotewrite.RemoteWrite;
+import io.hotpath.daemon.slo.SloEngine;
+import io.hotpath.daemon.state.Checkpoint;
+import io.hotpath.daemon.state.CheckpointPart;
+import io.hotpath.daemon.state.CheckpointStore;
+import io.hotpath.daemon.state.Checkpoints;
+import io.hotpath.daemon.state.QueueCheckpoint;
+import io.hotpath.daemon.tail.IngestCounters;
+import io.hotpath.daemon.tail.SpoolTailers;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The daemon's checkpoint: queue positions, ingest counters and the {@link CheckpointPart}s (SLO counters,
+ * native histograms, remote-write sequences) captured together on the aggregation thread, so that positions
+ * always pair with exactly the counters they produced; written to disk by a thread of its own, because fsync
+ * can take long on busy disks. Restored once at start.
+ *
+ * <p>{@link #capture} runs on the aggregation thread; {@link #health} and {@link #failures} on any thread.
+ */
+final class CheckpointWriter implements AutoCloseable
+{
+    /** Logs under the daemon's name: the lines read {@code ... Daemon: cannot write the checkpoint ...}. */
+    private static final Logger LOG = Logger.getLogger(Daemon.class.getName());
+
+    private final CheckpointStore store;
+    private final Aggregator aggregator;
+    private final SpoolTailers spool;
+    private final IngestCounters counters;
+    /** Null without {@code remote-write} endpoints. */
+    private final RemoteWrite remoteWrite;
+    private final List<CheckpointPart> parts = new ArrayList<>();
+    private final ExecutorService writer = Executors.newSingleThreadExecutor(r ->
+    {
+        final Thread thread = new Thread(r, "hotpathd-checkpoint");
+        thread.setDaemon(true);
+        return thread;
+    });
+    private final AtomicReference<PendingCheckpoint> pending = new AtomicReference<>();
+    /** Checkpoint captures or writes that failed (hotpath_daemon_checkpoint_failures_total); logged once per streak. */
+    private final AtomicLong failures = new AtomicLong();
+    private volatile boolean failureLogged;
+    private volatile long lastWrittenMillis;
+
+    CheckpointWriter(final Path stateDir, final Aggregator aggregator, final SpoolTailers spool, final IngestCounters counters,
+        final RemoteWrite remoteWrite)
+    {
+        this.store = new CheckpointStore(stateDir);
+        this.aggregator = aggregator;
+        this.spool = spool;
+        this.counters = counters;
+        this.remoteWrite = remoteWrite;
+    }
+
+    /** Adds state saved and restored with the checkpoint; before {@link #restore}. */
+    void addPart(final CheckpointPart part)
+    {
+        parts.add(part);
+    }
+
+    /** Creates the state directory's checkpoint files as needed (permissions, stale temporaries). */
+    void prepare() throws IOException
+    {
+        store.prepare();
+    }
+
+    /** Restores positions, counters and parts from the last checkpoint, if there is one. */
+    void restore(final Path stateDir) throws IOException
+    {
+        final Optional<Checkpoint> read = store.read();
+        if (read.isEmpty())
+        {
+            LOG.info("no checkpoint in " + stateDir + ": starting from the beginning of every queue");
+            return;
+        }
+        Checkpoints.restore(read.get(), aggregator, spool, counters, parts);
+    }
+
+    /**
+     * Captures the checkpoint on the aggregation thread (so positions and counters match) and hands
+     * the bytes to the writer thread; if the previous file is still being written, the newer bytes
+     * replace the waiting ones.
+     */
+    void capture(final long now)
+    {
+        final PendingCheckpoint next;
+        try
+        {
+            final Checkpoint checkpoint = Checkpoints.capture(now, aggregator, spool, counters, parts);
+            final Map<String, Long> positions = new HashMap<>();
+            for (final QueueCheckpoint queue : checkpoint.queues)
+            {
+                positions.put(queue.queue, queue.lastIndex);
+            }
+            next = new PendingCheckpoint(store.serialize(checkpoint), positions,
+                remoteWrite == null ? Map.of() : remoteWrite.lastCaptured());
+        }
+        catch (final IOException | RuntimeException e)
+        {
+            failed(e);
+            return;
+        }
+        if (pending.getAndSet(next) == null)
+        {
+            writer.execute(this::writePending);
+        }
+    }
+
+    /** A captured checkpoint waiting for the writer thread, with the positions it makes durable. */
+    private record PendingCheckpoint(byte[] bytes, Map<String, Long> positions, Map<String, Long> remoteWriteSeqs)
+    {
+    }
+
+    private void writePending()
+    {
+        final PendingCheckpoint next = pending.getAndSet(null);
+        if (next == null)
+        {
+            return;
+        }
+        try
+        {
+            store.writeBytes(next.bytes());
+            lastWrittenMillis = System.currentTimeMillis();
+            spool.setDurablePositions(next.positions());
+            if (remoteWrite != null)
+            {
+                remoteWrite.checkpointWritten(next.remoteWriteSeqs());
+            }
+            if (failureLogged)
+            {
+                LOG.info("checkpoints are written again");
+                failureLogged = false;
+            }
+        }
+        catch (final IOException | RuntimeException e)
+        {
+            failed(e);
+        }
+    }
+
+    private void failed(final Exception e)
+    {
+        failures.incrementAndGet();
+        if (!failureLogged)
+        {
+            LOG.log(Level.SEVERE, "cannot write the checkpoint to " + store.file() +
+                "; a restart would re-count what was read since the last good one", e);
+            failureLogged = true;
+        }
+    }
+
+    /** Captures or writes that failed. */
+    long failures()
+    {
+        return failures.get();
+    }
+
+    /** The {@code checkpoint} section of /health. */
+    Map<String, Object> health()
+    {
+        final Map<String, Object> health = new LinkedHashMap<>();
+        health.put("file", store.file().toString());
+        health.put("lastWrittenEpochMillis", lastWrittenMillis);
+        health.put("failures", failures.get());
+        health.put("failing", failureLogged);
+        return health;
+    }
+
+    /** Writes what is still pending (the last capture) and stops the writer thread; waits at most 30 s. */
+    @Override
+    public void close()
+    {
+        writer.shutdown();
+        try
+        {
+            if (!writer.awaitTermination(30, TimeUnit.SECONDS))
+            {
+                LOG.warning("the last checkpoint was not written within 30 s");
+            }
+        }
+        catch (final InterruptedException e)
+        {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** SLO counters go into the daemon's checkpoint, with the positions they counted up to. */
+    static CheckpointPart sloPart(final Supplier<SloEngine> slos)
+    {
+        return new CheckpointPart()
+        {
+            @Override
+            public String name()
+            {
+                return "slo";
+            }
+
+            @Override
+            public Map<String, byte[]> capture()
+            {
+                return slos.get().captureState();
+            }
+
+            @Override
+            public void restore(final Map<String, byte[]> saved)
+            {
+                slos.get().restoreState(saved);
+            }
+        };
+    }
+
+    /** Native histograms go into the checkpoint too: they never decrease across restarts, like the classic buckets. */
+    static CheckpointPart nativeHistogramPart(final NativeHistograms natives)
+    {
+        return new CheckpointPart()
+        {
+            @Override
+            public String name()
+            {
+                return "native-histograms";
+            }
+
+            @Override
+            public Map<String, byte[]> capture()
+            {
+                return natives.capture();
+            }
+
+            @Override
+            public void restore(final Map<String, byte[]> saved)
+            {
+                natives.restore(saved);
+            }
+        };
+    }
+}
