@@ -90,11 +90,9 @@ final class LateIntervals
     }
 
     /** One pending minute seen as a {@link ClosedInterval}; valid only during the listener call. */
-    private static final class View implements ClosedInterval
+    private static final class View extends CountsInterval
     {
         private final Series series;
-        private final long[] quantileScratch = new long[1];
-        private final double[] quantileRequest = new double[1];
         SparseCounts counts;
         long startMillis;
 
@@ -119,48 +117,6 @@ final class LateIntervals
         public long intervalStartEpochMillis()
         {
             return startMillis;
-        }
-
-        @Override
-        public long count()
-        {
-            return counts.totalCount();
-        }
-
-        @Override
-        public long errorCount()
-        {
-            return counts.errorCount();
-        }
-
-        @Override
-        public long payloadBytes()
-        {
-            return counts.payloadBytes();
-        }
-
-        @Override
-        public long quantileNanos(final double quantile)
-        {
-            if (counts.isEmpty())
-            {
-                return 0;
-            }
-            quantileRequest[0] = quantile;
-            Quantiles.compute(counts, null, quantileRequest, quantileScratch);
-            return quantileScratch[0];
-        }
-
-        @Override
-        public double meanNanos()
-        {
-            return counts.meanNanos();
-        }
-
-        @Override
-        public long countAtOrBelow(final long thresholdNanos)
-        {
-            return counts.countAtOrBelow(thresholdNanos);
         }
 
         @Override

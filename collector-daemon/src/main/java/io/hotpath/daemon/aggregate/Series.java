@@ -12,7 +12,7 @@ import java.util.Map;
  *
  * <p>Not thread-safe: owned by the aggregation thread. Readers get {@link SeriesSnapshot}s.
  */
-public final class Series implements ClosedInterval
+public final class Series extends CountsInterval
 {
     private final SeriesKey key;
     private final long[] bucketBoundsNanos;
@@ -23,8 +23,6 @@ public final class Series implements ClosedInterval
     private long lastClosedMaxNanos;
     /** Late samples waiting for the listeners; created at the first one. */
     private LateIntervals late;
-    private final long[] listenerQuantile = new long[1];
-    private final double[] quantileRequest = new double[1];
 
     // Cumulative counters, the checkpointed state.
     private long okCalls;
@@ -295,48 +293,6 @@ public final class Series implements ClosedInterval
     public long intervalStartEpochMillis()
     {
         return lastClosedStartMillis;
-    }
-
-    @Override
-    public long count()
-    {
-        return lastClosed.totalCount();
-    }
-
-    @Override
-    public long errorCount()
-    {
-        return lastClosed.errorCount();
-    }
-
-    @Override
-    public long payloadBytes()
-    {
-        return lastClosed.payloadBytes();
-    }
-
-    @Override
-    public long quantileNanos(final double quantile)
-    {
-        if (lastClosed.isEmpty())
-        {
-            return 0;
-        }
-        quantileRequest[0] = quantile;
-        Quantiles.compute(lastClosed, null, quantileRequest, listenerQuantile);
-        return listenerQuantile[0];
-    }
-
-    @Override
-    public double meanNanos()
-    {
-        return lastClosed.meanNanos();
-    }
-
-    @Override
-    public long countAtOrBelow(final long thresholdNanos)
-    {
-        return lastClosed.countAtOrBelow(thresholdNanos);
     }
 
     @Override
