@@ -36,7 +36,8 @@ final class Backlog implements AutoCloseable
     {
     }
 
-    private static final class Segment
+    /** One segment file: its records' sequence numbers, size and sample count. */
+    static final class Segment
     {
         final Path path;
         final long firstSeq;
@@ -64,11 +65,8 @@ final class Backlog implements AutoCloseable
     private long droppedRecords;
     private long droppedSamples;
 
-    // Reader state (sender thread only).
-    private FileChannel readChannel;
-    private Segment readSegment;
-    private long readPosition;
-    private long readSeq = -1;
+    /** Reads records back for the sender thread. */
+    private final BacklogReader reader = new BacklogReader(this);
 
     Backlog(final Path dir, final long maxBytes)
     {
@@ -285,90 +283,20 @@ final class Backlog implements AutoCloseable
      */
     Entry next(final long seq) throws IOException
     {
-        if (readSeq != seq || readChannel == null)
-        {
-            seek(seq);
-        }
-        if (readChannel == null)
-        {
-            return null;
-        }
-        while (true)
-        {
-            if (readPosition >= readSegment.bytes || readPosition + HEADER_BYTES > readChannel.size())
-            {
-                if (!seekSegment(seq + 1))
-                {
-                    return null;
-                }
-                continue;
-            }
-            final ByteBuffer header = ByteBuffer.allocate(HEADER_BYTES);
-            readChannel.read(header, readPosition);
-            header.flip();
-            header.getInt();
-            final int length = header.getInt();
-            final long recordSeq = header.getLong();
-            final long timestamp = header.getLong();
-            final int samples = header.getInt();
-            header.getInt();
-            final ByteBuffer payload = ByteBuffer.allocate(length);
-            readChannel.read(payload, readPosition + HEADER_BYTES);
-            readPosition += HEADER_BYTES + length;
-            readSeq = recordSeq;
-            if (recordSeq <= seq)
-            {
-                continue;
-            }
-            return new Entry(recordSeq, timestamp, samples, payload.array());
-        }
+        return reader.next(seq);
     }
 
-    private void seek(final long seq) throws IOException
+    /** The segment holding {@code seq}, or null when none does (dropped, or not yet written). */
+    synchronized Segment segmentHolding(final long seq)
     {
-        if (!seekSegment(seq + 1))
+        for (final Segment segment : segments)
         {
-            return;
-        }
-        readSeq = readSegment.firstSeq - 1;
-    }
-
-    /** Opens the segment holding {@code seq} for reading, from its start. */
-    private boolean seekSegment(final long seq) throws IOException
-    {
-        final Segment found;
-        synchronized (this)
-        {
-            Segment candidate = null;
-            for (final Segment segment : segments)
+            if (segment.firstSeq <= seq && seq <= segment.lastSeq)
             {
-                if (segment.firstSeq <= seq && seq <= segment.lastSeq)
-                {
-                    candidate = segment;
-                    break;
-                }
+                return segment;
             }
-            found = candidate;
         }
-        closeReader();
-        if (found == null)
-        {
-            return false;
-        }
-        readSegment = found;
-        readChannel = FileChannel.open(found.path, StandardOpenOption.READ);
-        readPosition = 0;
-        readSeq = found.firstSeq - 1;
-        return true;
-    }
-
-    private void closeReader() throws IOException
-    {
-        if (readChannel != null)
-        {
-            readChannel.close();
-            readChannel = null;
-        }
+        return null;
     }
 
     /** Records up to {@code seq} were acknowledged: persist, and delete segments entirely acknowledged. */
@@ -417,6 +345,6 @@ final class Backlog implements AutoCloseable
             appendChannel.close();
             appendChannel = null;
         }
-        closeReader();
+        reader.close();
     }
 }
