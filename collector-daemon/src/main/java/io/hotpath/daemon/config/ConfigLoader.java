@@ -11,7 +11,6 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.annotation.JsonAutoDetect;
 import com.fasterxml.jackson.annotation.PropertyAccessor;
 import io.hotpath.daemon.detect.AnomalySettings;
-import io.hotpath.daemon.slo.YamlNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -108,7 +107,7 @@ public final class ConfigLoader
             }
             config.getAnomaly().useSettings(settings == null ? AnomalySettings.defaults() : AnomalySettings.fromYaml(settings));
         }
-        catch (final io.hotpath.daemon.slo.ConfigException e)
+        catch (final io.hotpath.daemon.config.ConfigException e)
         {
             throw new ConfigException(e.getMessage(), e);
         }

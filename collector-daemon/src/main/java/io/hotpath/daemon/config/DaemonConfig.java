@@ -1,5 +1,7 @@
 package io.hotpath.daemon.config;
 
+import io.hotpath.wire.config.Sizes;
+import io.hotpath.wire.config.Durations;
 import com.fasterxml.jackson.annotation.JsonSetter;
 import io.hotpath.daemon.detect.AnomalySettings;
 import io.hotpath.daemon.expose.ExpositionSettings;
@@ -260,8 +262,8 @@ public final class DaemonConfig
     {
         private Path dir = Path.of("/var/lib/hotpath/spool");
         private long scanIntervalMillis = 1000;
-        private long maxAgeMillis = Units.durationMillis("7d");
-        private long maxTotalBytes = Units.sizeBytes("2GiB");
+        private long maxAgeMillis = Durations.millis("7d");
+        private long maxTotalBytes = Sizes.bytes("2GiB");
 
         public Path dir()
         {
@@ -280,7 +282,7 @@ public final class DaemonConfig
 
         public void setScanInterval(final String value)
         {
-            scanIntervalMillis = positive(Units.durationMillis(value));
+            scanIntervalMillis = positive(Durations.millis(value));
         }
 
         public long maxAgeMillis()
@@ -300,8 +302,8 @@ public final class DaemonConfig
             {
                 switch (entry.getKey())
                 {
-                    case "max-age": maxAgeMillis = positive(Units.durationMillis(String.valueOf(entry.getValue()))); break;
-                    case "max-total-size": maxTotalBytes = positive(Units.sizeBytes(String.valueOf(entry.getValue()))); break;
+                    case "max-age": maxAgeMillis = positive(Durations.millis(String.valueOf(entry.getValue()))); break;
+                    case "max-total-size": maxTotalBytes = positive(Sizes.bytes(String.valueOf(entry.getValue()))); break;
                     default: throw new IllegalArgumentException("unknown retention key '" + entry.getKey() +
                         "' (expected max-age or max-total-size)");
                 }
@@ -332,7 +334,7 @@ public final class DaemonConfig
 
         public void setCheckpointInterval(final String value)
         {
-            checkpointIntervalMillis = positive(Units.durationMillis(value));
+            checkpointIntervalMillis = positive(Durations.millis(value));
         }
     }
 
@@ -436,7 +438,7 @@ public final class DaemonConfig
 
         public void setUrl(final String value)
         {
-            url = Units.httpUrl(value, "http://127.0.0.1:9091");
+            url = Urls.httpUrl(value, "http://127.0.0.1:9091");
         }
 
         public long intervalMillis()
@@ -446,7 +448,7 @@ public final class DaemonConfig
 
         public void setInterval(final String value)
         {
-            intervalMillis = positive(Units.durationMillis(value));
+            intervalMillis = positive(Durations.millis(value));
         }
 
         public String job()
@@ -535,7 +537,7 @@ public final class DaemonConfig
             {
                 settings = AnomalySettings.load(path);
             }
-            catch (final io.hotpath.daemon.slo.ConfigException e)
+            catch (final io.hotpath.daemon.config.ConfigException e)
             {
                 throw new IllegalArgumentException(e.getMessage(), e);
             }
@@ -626,7 +628,7 @@ public final class DaemonConfig
         }
 
         private int nativeHistogramSchema = io.hotpath.daemon.aggregate.NativeHistogramLayout.DEFAULT_SCHEMA;
-        private long seriesIdleTimeoutMillis = Units.durationMillis("5m");
+        private long seriesIdleTimeoutMillis = Durations.millis("5m");
 
         /** Schema of the native histograms (protobuf exposition, remote_write): 5 … 8; 7 keeps quantiles within 1 % (see NativeHistogramLayout). */
         public void setNativeHistogramSchema(final int value)
@@ -646,7 +648,7 @@ public final class DaemonConfig
         /** A series without samples for this long leaves /metrics and gets a staleness marker in remote_write. */
         public void setSeriesIdleTimeout(final String value)
         {
-            seriesIdleTimeoutMillis = positive(Units.durationMillis(value));
+            seriesIdleTimeoutMillis = positive(Durations.millis(value));
         }
 
         public long seriesIdleTimeoutMillis()
@@ -657,7 +659,7 @@ public final class DaemonConfig
         /** OpenMetrics and gzip are prepared at each rotation until no scrape asked for them for this long. */
         public void setOnDemandIdle(final String value)
         {
-            onDemandIdleMillis = positive(Units.durationMillis(value));
+            onDemandIdleMillis = positive(Durations.millis(value));
         }
 
         public ExpositionSettings settings()
@@ -685,7 +687,7 @@ public final class DaemonConfig
             {
                 slos = SloFile.load(path);
             }
-            catch (final io.hotpath.daemon.slo.ConfigException e)
+            catch (final io.hotpath.daemon.config.ConfigException e)
             {
                 throw new IllegalArgumentException(e.getMessage(), e);
             }
@@ -713,12 +715,12 @@ public final class DaemonConfig
 
         public void setIdleTimeout(final String value)
         {
-            idleTimeoutMillis = positive(Units.durationMillis(value));
+            idleTimeoutMillis = positive(Durations.millis(value));
         }
 
         public void setRequestTimeout(final String value)
         {
-            requestTimeoutMillis = positive(Units.durationMillis(value));
+            requestTimeoutMillis = positive(Durations.millis(value));
         }
 
         public io.hotpath.daemon.expose.HttpLimits limits()

@@ -9,8 +9,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-import io.hotpath.daemon.slo.ConfigException;
-import io.hotpath.daemon.slo.YamlNode;
+import io.hotpath.daemon.config.ConfigException;
+import io.hotpath.daemon.config.YamlNode;
 
 /**
  * What the {@link AnomalyEngine} watches and how: built-in defaults, overridden per detector, per

@@ -1,5 +1,6 @@
 package io.hotpath.daemon.config;
 
+import io.hotpath.wire.config.Sizes;
 import static org.junit.jupiter.api.Assertions.*;
 
 import java.io.PrintWriter;
@@ -56,7 +57,7 @@ class EffectiveConfigTest
         assertEquals(Path.of("/from/env"), config.getSpool().dir());
         assertEquals(3000, config.getSpool().scanIntervalMillis(), "the file's other spool keys survive the variable");
         assertEquals(3L * 24 * 3600 * 1000, config.getSpool().maxAgeMillis());
-        assertEquals(Units.sizeBytes("2GiB"), config.getSpool().maxTotalBytes(), "the other retention key keeps its default");
+        assertEquals(Sizes.bytes("2GiB"), config.getSpool().maxTotalBytes(), "the other retention key keeps its default");
         assertEquals(Path.of("/state/file"), config.getState().dir());
         assertEquals(List.of("1m", "5m"), config.getMetrics().settings().quantileWindows());
         assertEquals(Map.of("dc", "eu-1"), config.getPush().groupingKey());

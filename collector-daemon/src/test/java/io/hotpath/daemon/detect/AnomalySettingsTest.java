@@ -8,8 +8,8 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
-import io.hotpath.daemon.slo.ConfigException;
-import io.hotpath.daemon.slo.YamlNode;
+import io.hotpath.daemon.config.ConfigException;
+import io.hotpath.daemon.config.YamlNode;
 
 class AnomalySettingsTest
 {

@@ -658,7 +658,9 @@ public final class RuleConfigParser
 
     private ConfigException error(final Node node, final String path, final String message)
     {
-        return new ConfigException(where(node.getStartMark()) + ": " + path + ": " + message);
+        final Optional<Mark> mark = node.getStartMark();
+        return mark.isEmpty() ? new ConfigException(sourceName, 0, 0, path, message)
+            : new ConfigException(sourceName, mark.get().getLine() + 1, mark.get().getColumn() + 1, path, message);
     }
 
     private String where(final Optional<Mark> mark)

@@ -62,7 +62,7 @@ class AgentConfigTest
         final ConfigException e = assertThrows(ConfigException.class,
             () -> AgentConfig.load("ring.bytes=lots", new Properties(), Map.of()).bytes(AgentConfig.Setting.RING_BYTES));
         assertEquals("agent argument ring.bytes (hotpath.ring.bytes): expected a size in bytes from 1k to 1g " +
-            "(a number with an optional suffix k, m or g, e.g. 4m), got 'lots'", e.getMessage());
+            "(a number with an optional unit k, m, g or KiB, MiB, GiB, e.g. 4m or 8MiB), got 'lots'", e.getMessage());
         assertThrows(ConfigException.class,
             () -> AgentConfig.load("enabled=maybe", new Properties(), Map.of()).enabled());
     }
@@ -82,7 +82,7 @@ class AgentConfigTest
             properties, Map.of("HOTPATH_DRAIN_IDLEMS", "-1", "HOTPATH_SPOOL_ROLLCYCLE", "fortnightly")).validate());
         final String message = e.getMessage();
         assertTrue(message.contains("agent argument ring.bytes (hotpath.ring.bytes): expected a size in bytes from 1k to 1g " +
-            "(a number with an optional suffix k, m or g, e.g. 4m), got '2g'"), message);
+            "(a number with an optional unit k, m, g or KiB, MiB, GiB, e.g. 4m or 8MiB), got '2g'"), message);
         assertTrue(message.contains("agent argument batch.maxSamples (hotpath.batch.maxSamples): expected a whole number from 1 to " +
             SampleBatchDescriptor.maxEntries(SampleDescriptor.TRACED_LENGTH) + ", got '0'"),
             message);
@@ -105,7 +105,7 @@ class AgentConfigTest
         final ConfigException e = assertThrows(ConfigException.class,
             () -> AgentConfig.load("spool.maxBytes=10k", new Properties(), Map.of()).validate());
         assertEquals("agent argument spool.maxBytes (hotpath.spool.maxBytes): expected a size in bytes of at least 1m " +
-            "(a number with an optional suffix k, m or g, e.g. 4m), got '10k'", e.getMessage());
+            "(a number with an optional unit k, m, g or KiB, MiB, GiB, e.g. 4m or 8MiB), got '10k'", e.getMessage());
         assertEquals("FAST_DAILY", AgentConfig.load("spool.rollCycle=fast_daily", new Properties(), Map.of()).rollCycle());
     }
 

@@ -1,5 +1,8 @@
-package io.hotpath.daemon.slo;
+package io.hotpath.daemon.config;
 
+import io.hotpath.daemon.config.YamlNode;
+import io.hotpath.daemon.config.ConfigException;
+import io.hotpath.wire.config.Durations;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
