@@ -11,9 +11,12 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.annotation.JsonAutoDetect;
 import com.fasterxml.jackson.annotation.PropertyAccessor;
 import io.hotpath.daemon.detect.AnomalySettings;
+import io.hotpath.daemon.expose.web.WebConfig;
+import io.hotpath.daemon.slo.SloFile;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
@@ -40,25 +43,64 @@ public final class ConfigLoader
 
     public static DaemonConfig load(final Path file) throws ConfigException
     {
-        final String text;
-        try
-        {
-            text = Files.readString(file);
-        }
-        catch (final IOException e)
-        {
-            throw new ConfigException(file + ": cannot read the config file: " + e, e);
-        }
-        return parse(text, file.toString());
+        return parse(read(file), file.toString());
     }
 
     /** Parses YAML text; {@code source} names it in messages. An empty document gives the defaults. */
     public static DaemonConfig parse(final String yaml, final String source) throws ConfigException
     {
+        final Bound bound = bind(yaml, source);
+        readNamedFiles(bound.config(), bound::where);
+        return bound.config();
+    }
+
+    static String read(final Path file) throws ConfigException
+    {
+        try
+        {
+            return Files.readString(file);
+        }
+        catch (final IOException e)
+        {
+            throw new ConfigException(file + ": cannot read the config file: " + e, e);
+        }
+    }
+
+    /** A config bound from its file, before the files it names are read; {@link #where} places a key for messages. */
+    record Bound(DaemonConfig config, String yaml, String source)
+    {
+        /**
+         * {@code h.yaml:2: field slo.file: }: where a key of the file is, to prefix a problem with what it
+         * names. The document is composed again only then (a valid file pays nothing), with the line left
+         * out if that fails.
+         */
+        String where(final String key)
+        {
+            int line = 0;
+            try
+            {
+                YamlNode node = YamlNode.parse(yaml, source);
+                for (final String part : key.split("\\."))
+                {
+                    node = node == null ? null : node.get(part);
+                }
+                line = node == null ? 0 : node.line();
+            }
+            catch (final ConfigException | RuntimeException e)
+            {
+                line = 0; // the binding read it, so hardly reached; the message still names file and field
+            }
+            return source + (line > 0 ? ":" + line : "") + ": field " + key + ": ";
+        }
+    }
+
+    /** Binds the YAML text onto the defaults, without reading the files it names ({@link #readNamedFiles}). */
+    static Bound bind(final String yaml, final String source) throws ConfigException
+    {
         final DaemonConfig config = new DaemonConfig();
         if (yaml.isBlank())
         {
-            return config;
+            return new Bound(config, yaml, source);
         }
         try
         {
@@ -84,7 +126,52 @@ public final class ConfigLoader
         {
             bindInlineAnomalySettings(config, yaml, source);
         }
-        return config;
+        return new Bound(config, yaml, source);
+    }
+
+    /**
+     * Reads and checks the files the config names ({@code slo.file}, {@code anomaly.file},
+     * {@code web.config-file}) once the file, the variables and the flags have all been applied, so a
+     * mistake in one stops the start; {@code where} says where the key naming it was set.
+     */
+    static void readNamedFiles(final DaemonConfig config, final Function<String, String> where) throws ConfigException
+    {
+        final Path sloFile = config.getSlo().file();
+        if (sloFile != null)
+        {
+            try
+            {
+                config.getSlo().useSlos(SloFile.load(sloFile));
+            }
+            catch (final ConfigException e)
+            {
+                throw new ConfigException(where.apply("slo.file") + e.getMessage(), e);
+            }
+        }
+        final Path anomalyFile = config.getAnomaly().file();
+        if (anomalyFile != null)
+        {
+            try
+            {
+                config.getAnomaly().useSettings(AnomalySettings.load(anomalyFile));
+            }
+            catch (final ConfigException e)
+            {
+                throw new ConfigException(where.apply("anomaly.file") + e.getMessage(), e);
+            }
+        }
+        final Path webFile = config.getWeb().configFile();
+        if (webFile != null)
+        {
+            try
+            {
+                config.getWeb().useConfig(WebConfig.load(webFile));
+            }
+            catch (final IllegalArgumentException e)
+            {
+                throw new ConfigException(where.apply("web.config-file") + e.getMessage(), e);
+            }
+        }
     }
 
     /**
@@ -95,22 +182,15 @@ public final class ConfigLoader
     private static void bindInlineAnomalySettings(final DaemonConfig config, final String yaml, final String source)
         throws ConfigException
     {
-        try
+        final YamlNode anomaly = YamlNode.parse(yaml, source).require("anomaly", "a mapping");
+        final YamlNode settings = anomaly.get("settings");
+        if (config.getAnomaly().file() != null)
         {
-            final YamlNode anomaly = YamlNode.parse(yaml, source).require("anomaly", "a mapping");
-            final YamlNode settings = anomaly.get("settings");
-            if (config.getAnomaly().file() != null)
-            {
-                final YamlNode settingsEntry = anomaly.entries().get("settings");
-                throw (settingsEntry != null ? settingsEntry : anomaly).error(
-                    "give the anomaly settings either inline or as anomaly.file, not both");
-            }
-            config.getAnomaly().useSettings(settings == null ? AnomalySettings.defaults() : AnomalySettings.fromYaml(settings));
+            final YamlNode settingsEntry = anomaly.entries().get("settings");
+            throw (settingsEntry != null ? settingsEntry : anomaly).error(
+                "give the anomaly settings either inline or as anomaly.file, not both");
         }
-        catch (final io.hotpath.daemon.config.ConfigException e)
-        {
-            throw new ConfigException(e.getMessage(), e);
-        }
+        config.getAnomaly().useSettings(settings == null ? AnomalySettings.defaults() : AnomalySettings.fromYaml(settings));
     }
 
     private static String where(final String source, final JsonProcessingException e)
