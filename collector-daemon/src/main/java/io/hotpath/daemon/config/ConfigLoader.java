@@ -16,6 +16,9 @@ import io.hotpath.daemon.slo.SloFile;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -126,7 +129,73 @@ public final class ConfigLoader
         {
             bindInlineAnomalySettings(config, yaml, source);
         }
+        if (yaml.indexOf('_') >= 0)
+        {
+            warnOldSpellings(yaml, source);
+        }
         return new Bound(config, yaml, source);
+    }
+
+    /** Keys inside list items that had a snake_case spelling too ({@link RemoteWriteEndpoint}). */
+    private static final Set<String> LIST_ITEM_KEYS = Set.of(
+        "remote-write[].basic-auth.password-file", "remote-write[].tls.ca-file", "remote-write[].tls.cert-file",
+        "remote-write[].tls.key-file", "remote-write[].tls.insecure-skip-verify");
+
+    /**
+     * One warning per key of hotpathd.yaml written in the old snake_case ({@code remote_write}), found
+     * by key path so that label names ({@code push.grouping-key}, {@code alerting.labels}) are left
+     * alone; {@code anomaly.settings} is read by {@link YamlNode}, which warns itself.
+     */
+    private static void warnOldSpellings(final String yaml, final String source)
+    {
+        final Set<String> paths = new HashSet<>(LIST_ITEM_KEYS);
+        ConfigKeys.all().forEach(key -> paths.add(key.path()));
+        final Set<String> known = new HashSet<>();
+        for (final String path : paths)
+        {
+            for (int dot = path.indexOf('.'); dot > 0; dot = path.indexOf('.', dot + 1))
+            {
+                known.add(path.substring(0, dot));
+            }
+            known.add(path);
+        }
+        try
+        {
+            warnOldSpellings(YamlNode.parse(yaml, source), "", known);
+        }
+        catch (final ConfigException e)
+        {
+            // bound by Jackson already; a document snakeyaml-engine rejects (a duplicate key) gets no warnings
+        }
+    }
+
+    private static void warnOldSpellings(final YamlNode node, final String kebabPath, final Set<String> known) throws ConfigException
+    {
+        if (node.isSequence())
+        {
+            for (final YamlNode element : node.elements())
+            {
+                warnOldSpellings(element, kebabPath + "[]", known);
+            }
+            return;
+        }
+        if (!node.isMapping() || kebabPath.equals("anomaly.settings"))
+        {
+            return;
+        }
+        for (final Map.Entry<String, YamlNode> entry : node.entries().entrySet())
+        {
+            final String child = (kebabPath.isEmpty() ? "" : kebabPath + ".") + KeySpelling.kebab(entry.getKey());
+            if (!known.contains(child))
+            {
+                continue;
+            }
+            if (entry.getKey().indexOf('_') >= 0)
+            {
+                KeySpelling.warnOldSpelling(node.source() + ":" + entry.getValue().line(), node.path(), entry.getKey());
+            }
+            warnOldSpellings(entry.getValue(), child, known);
+        }
     }
 
     /**

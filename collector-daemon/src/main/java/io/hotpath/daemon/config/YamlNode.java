@@ -1,7 +1,5 @@
 package io.hotpath.daemon.config;
 
-import io.hotpath.daemon.config.YamlNode;
-import io.hotpath.daemon.config.ConfigException;
 import io.hotpath.wire.config.Durations;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -35,7 +33,9 @@ import org.snakeyaml.engine.v2.nodes.Tag;
  * marks) rather than a data binder (which loses them once a value is bound).
  *
  * <p>Readers call {@link #allowOnly} on every mapping, so a misspelt key is an error, not a silently
- * ignored setting.
+ * ignored setting. Keys are kebab-case; the old snake_case spellings are read with a warning
+ * ({@link KeySpelling}). Used by every YAML reader of the daemon that reports lines: the SLO file,
+ * the anomaly settings (also inline in hotpathd.yaml).
  */
 public final class YamlNode
 {
@@ -167,8 +167,26 @@ public final class YamlNode
         return entries;
     }
 
-    /** Rejects keys outside {@code allowed}, naming the line of the first unknown key and the allowed ones. */
+    /**
+     * Rejects keys outside {@code allowed}, naming the line of the first unknown key and the allowed
+     * ones. Keys compare in kebab-case ({@link KeySpelling}): {@code min-duration} and the old
+     * {@code min_duration} (warned about) are both {@code allowed} "min_duration" or "min-duration".
+     */
     public void allowOnly(final String... allowed) throws ConfigException
+    {
+        final List<String> kebabAllowed = Arrays.stream(allowed).map(KeySpelling::kebab).toList();
+        for (final Map.Entry<String, YamlNode> entry : entries().entrySet())
+        {
+            if (!kebabAllowed.contains(KeySpelling.kebab(entry.getKey())))
+            {
+                throw new ConfigException(source, keyLine(entry.getKey()), entry.getValue().path,
+                    "unknown field; expected one of " + String.join(", ", kebabAllowed));
+            }
+        }
+    }
+
+    /** Like {@link #allowOnly}, for names that are data ({@code latency_p99}): compared as written. */
+    public void allowOnlyNames(final String... allowed) throws ConfigException
     {
         final List<String> allowedList = Arrays.asList(allowed);
         for (final Map.Entry<String, YamlNode> entry : entries().entrySet())
@@ -181,10 +199,33 @@ public final class YamlNode
         }
     }
 
-    /** The value of {@code key}, or null when absent (or explicitly null). */
+    /**
+     * The value of the field {@code key}, or null when absent (or explicitly null). The field is found
+     * in kebab-case or in its old snake_case spelling (warned about once); both at once is an error.
+     */
     public YamlNode get(final String key) throws ConfigException
     {
-        final YamlNode child = entries().get(key);
+        final Map<String, YamlNode> entries = entries();
+        final String kebab = KeySpelling.kebab(key);
+        final String snake = kebab.replace('-', '_');
+        YamlNode child = entries.get(kebab);
+        if (!snake.equals(kebab) && entries.containsKey(snake))
+        {
+            if (child != null)
+            {
+                throw new ConfigException(source, keyLine(snake), entries.get(snake).path,
+                    "given twice, as " + kebab + " and as " + snake + "; keep " + kebab);
+            }
+            child = entries.get(snake);
+            KeySpelling.warnOldSpelling(source + ":" + keyLine(snake), path, snake);
+        }
+        return child == null || child.isNull() ? null : child;
+    }
+
+    /** A name that is data ({@code latency_p99}), compared as written; null when absent. */
+    public YamlNode getName(final String name) throws ConfigException
+    {
+        final YamlNode child = entries().get(name);
         return child == null || child.isNull() ? null : child;
     }
 
@@ -194,7 +235,7 @@ public final class YamlNode
         final YamlNode child = get(key);
         if (child == null)
         {
-            final String childPath = path.isEmpty() ? key : path + '.' + key;
+            final String childPath = path.isEmpty() ? KeySpelling.kebab(key) : path + '.' + KeySpelling.kebab(key);
             throw new ConfigException(source, line(), childPath, "missing; expected " + expected);
         }
         return child;

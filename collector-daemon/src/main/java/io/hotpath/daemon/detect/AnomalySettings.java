@@ -167,10 +167,10 @@ public final class AnomalySettings
     private static void readSignals(final YamlNode node, final Map<Signal, SignalSettings> signals)
         throws ConfigException
     {
-        node.allowOnly("latency_p99", "error_ratio", "throughput");
+        node.allowOnlyNames("latency_p99", "error_ratio", "throughput");
         for (final Signal signal : Signal.values())
         {
-            final YamlNode signalNode = node.get(signal.label());
+            final YamlNode signalNode = node.getName(signal.label());
             if (signalNode != null)
             {
                 signals.put(signal, readSignal(signalNode, signals.get(signal)));

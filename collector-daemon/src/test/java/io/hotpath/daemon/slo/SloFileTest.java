@@ -106,7 +106,7 @@ class SloFileTest
                 window: 30d
             """));
         assertEquals("slo.yaml:5: slos[0].windw: unknown field; expected one of name, description, sli, target, window, "
-            + "tier, labels, runbook, burn_rate_alerts", error("""
+            + "tier, labels, runbook, burn-rate-alerts", error("""
             slos:
               - name: a
                 sli: {success: {metric: m}}
