@@ -205,41 +205,34 @@ public final class ConfigLoader
      */
     static void readNamedFiles(final DaemonConfig config, final Function<String, String> where) throws ConfigException
     {
-        final Path sloFile = config.getSlo().file();
-        if (sloFile != null)
+        final SloConfig slo = config.getSlo();
+        readNamed("slo.file", slo.file(), where, () -> slo.useSlos(SloFile.load(slo.file())));
+        final DaemonConfig.Anomaly anomaly = config.getAnomaly();
+        readNamed("anomaly.file", anomaly.file(), where, () -> anomaly.useSettings(AnomalySettings.load(anomaly.file())));
+        final WebListenerConfig web = config.getWeb();
+        readNamed("web.config-file", web.configFile(), where, () -> web.useConfig(WebConfig.load(web.configFile())));
+    }
+
+    /** Reading one named file: a {@link ConfigException} or {@link IllegalArgumentException}. */
+    private interface Read
+    {
+        void run() throws ConfigException;
+    }
+
+    private static void readNamed(final String key, final Path file, final Function<String, String> where, final Read read)
+        throws ConfigException
+    {
+        if (file == null)
         {
-            try
-            {
-                config.getSlo().useSlos(SloFile.load(sloFile));
-            }
-            catch (final ConfigException e)
-            {
-                throw new ConfigException(where.apply("slo.file") + e.getMessage(), e);
-            }
+            return;
         }
-        final Path anomalyFile = config.getAnomaly().file();
-        if (anomalyFile != null)
+        try
         {
-            try
-            {
-                config.getAnomaly().useSettings(AnomalySettings.load(anomalyFile));
-            }
-            catch (final ConfigException e)
-            {
-                throw new ConfigException(where.apply("anomaly.file") + e.getMessage(), e);
-            }
+            read.run();
         }
-        final Path webFile = config.getWeb().configFile();
-        if (webFile != null)
+        catch (final ConfigException | IllegalArgumentException e)
         {
-            try
-            {
-                config.getWeb().useConfig(WebConfig.load(webFile));
-            }
-            catch (final IllegalArgumentException e)
-            {
-                throw new ConfigException(where.apply("web.config-file") + e.getMessage(), e);
-            }
+            throw new ConfigException(where.apply(key) + e.getMessage(), e);
         }
     }
 

@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 
 import org.snakeyaml.engine.v2.api.LoadSettings;
 import org.snakeyaml.engine.v2.api.lowlevel.Compose;
@@ -35,7 +36,8 @@ import org.snakeyaml.engine.v2.nodes.Tag;
  * <p>Readers call {@link #allowOnly} on every mapping, so a misspelt key is an error, not a silently
  * ignored setting. Keys are kebab-case; the old snake_case spellings are read with a warning
  * ({@link KeySpelling}). Used by every YAML reader of the daemon that reports lines: the SLO file,
- * the anomaly settings (also inline in hotpathd.yaml).
+ * the anomaly settings (also inline in hotpathd.yaml). Over 400 lines: one short typed accessor per
+ * kind of value (ratio, duration, labels, ...), which belong together.
  */
 public final class YamlNode
 {
@@ -174,24 +176,20 @@ public final class YamlNode
      */
     public void allowOnly(final String... allowed) throws ConfigException
     {
-        final List<String> kebabAllowed = Arrays.stream(allowed).map(KeySpelling::kebab).toList();
-        for (final Map.Entry<String, YamlNode> entry : entries().entrySet())
-        {
-            if (!kebabAllowed.contains(KeySpelling.kebab(entry.getKey())))
-            {
-                throw new ConfigException(source, keyLine(entry.getKey()), entry.getValue().path,
-                    "unknown field; expected one of " + String.join(", ", kebabAllowed));
-            }
-        }
+        allowOnly(Arrays.stream(allowed).map(KeySpelling::kebab).toList(), KeySpelling::kebab);
     }
 
     /** Like {@link #allowOnly}, for names that are data ({@code latency_p99}): compared as written. */
     public void allowOnlyNames(final String... allowed) throws ConfigException
     {
-        final List<String> allowedList = Arrays.asList(allowed);
+        allowOnly(Arrays.asList(allowed), UnaryOperator.identity());
+    }
+
+    private void allowOnly(final List<String> allowed, final UnaryOperator<String> spelling) throws ConfigException
+    {
         for (final Map.Entry<String, YamlNode> entry : entries().entrySet())
         {
-            if (!allowedList.contains(entry.getKey()))
+            if (!allowed.contains(spelling.apply(entry.getKey())))
             {
                 throw new ConfigException(source, keyLine(entry.getKey()), entry.getValue().path,
                     "unknown field; expected one of " + String.join(", ", allowed));

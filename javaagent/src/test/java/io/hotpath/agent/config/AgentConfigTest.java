@@ -128,4 +128,14 @@ class AgentConfigTest
         assertEquals("DemoMain", AgentConfig.defaultServiceName("io.hotpath.demo.DemoMain --calls 10"));
         assertEquals("a_b_c", AgentConfig.sanitize("a b/c"));
     }
+
+    /** Sizes are read with the grammar the daemon uses ({@code io.hotpath.wire.config.Sizes}): 8m and 8MiB alike. */
+    @Test
+    void sizesAcceptTheSharedGrammar() throws Exception
+    {
+        assertEquals(8L << 20, AgentConfig.of(Map.of("ring.bytes", "8m")).bytes(AgentConfig.Setting.RING_BYTES));
+        assertEquals(8L << 20, AgentConfig.of(Map.of("ring.bytes", "8MiB")).bytes(AgentConfig.Setting.RING_BYTES));
+        assertEquals(2L << 30, AgentConfig.of(Map.of("spool.maxBytes", "2 GiB")).bytes(AgentConfig.Setting.SPOOL_MAX_BYTES));
+        assertEquals(2_000_000L, AgentConfig.of(Map.of("spool.maxBytes", "2MB")).bytes(AgentConfig.Setting.SPOOL_MAX_BYTES));
+    }
 }
