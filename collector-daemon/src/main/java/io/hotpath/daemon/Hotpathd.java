@@ -9,7 +9,6 @@ import io.hotpath.daemon.rules.RulesCommand;
 import io.hotpath.daemon.systemd.SystemdSupervisor;
 import io.hotpath.daemon.top.TopCommand;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
