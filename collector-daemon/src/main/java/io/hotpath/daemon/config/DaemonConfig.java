@@ -323,6 +323,10 @@ public final class DaemonConfig
         /** The effective settings: from the file or inline, else the built-in defaults. */
         public AnomalySettings settings()
         {
+            if (file != null && settings == null)
+            {
+                throw new IllegalStateException("anomaly.file " + file + " was not read: load the config with ConfigLoader");
+            }
             return settings != null ? settings : AnomalySettings.defaults();
         }
 

@@ -29,6 +29,10 @@ public final class SloConfig
     /** The SLOs, or null when none are configured. */
     public SloFile slos()
     {
+        if (file != null && slos == null)
+        {
+            throw new IllegalStateException("slo.file " + file + " was not read: load the config with ConfigLoader");
+        }
         return slos;
     }
 }

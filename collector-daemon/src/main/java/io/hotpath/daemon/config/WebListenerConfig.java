@@ -29,8 +29,13 @@ public final class WebListenerConfig
         config = value;
     }
 
+    /** The listener's TLS and authentication; never silently none when a file is named but was not read. */
     public WebConfig config()
     {
+        if (configFile != null && config == WebConfig.NONE)
+        {
+            throw new IllegalStateException("web.config-file " + configFile + " was not read: load the config with ConfigLoader");
+        }
         return config;
     }
 }

@@ -160,4 +160,17 @@ class EffectiveConfigTest
         final ConfigException missing = assertThrows(ConfigException.class, () -> EffectiveConfig.load(file, Map.of(), List.of()));
         assertTrue(missing.getMessage().startsWith(file + ":2: field slo.file: /nonexistent/slo.yaml"), missing.getMessage());
     }
+
+    /** A file named programmatically but never read by the loader fails loudly: no listener without its TLS. */
+    @Test
+    void aNamedFileThatWasNotReadIsNeverSilentlyIgnored()
+    {
+        final DaemonConfig config = new DaemonConfig();
+        config.getWeb().setConfigFile("/nonexistent/web.yaml");
+        config.getSlo().setFile("/nonexistent/slo.yaml");
+        config.getAnomaly().setFile("/nonexistent/anomaly.yaml");
+        assertThrows(IllegalStateException.class, () -> config.getWeb().config());
+        assertThrows(IllegalStateException.class, () -> config.getSlo().slos());
+        assertThrows(IllegalStateException.class, () -> config.getAnomaly().settings());
+    }
 }
