@@ -9,7 +9,6 @@ import io.hotpath.daemon.rules.RulesCommand;
 import io.hotpath.daemon.systemd.SystemdSupervisor;
 import io.hotpath.daemon.top.TopCommand;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -73,17 +72,8 @@ public final class Hotpathd implements Callable<Integer>
     public static final int EXIT_CONFIG = 2;
     public static final int EXIT_START = 3;
 
-    @Option(names = "--config", paramLabel = "FILE", description = "YAML config file (keys and defaults: hotpathd-default.yaml).")
-    Path configFile;
-
-    @Option(names = "--spool", paramLabel = "DIR", description = "Spool directory the agents write to (spool.dir).")
-    Path spool;
-
-    @Option(names = "--listen", paramLabel = "HOST:PORT", description = "HTTP listen address (listen), default 127.0.0.1:9464.")
-    String listen;
-
-    @Option(names = "--state-dir", paramLabel = "DIR", description = "Checkpoint directory (state.dir).")
-    Path stateDir;
+    @CommandLine.Mixin
+    io.hotpath.daemon.config.ConfigOptions configOptions = new io.hotpath.daemon.config.ConfigOptions();
 
     @Option(names = "--log-level", paramLabel = "LEVEL", description = "java.util.logging level: INFO (default), WARNING, FINE, ...")
     String logLevel = "INFO";
@@ -98,29 +88,10 @@ public final class Hotpathd implements Callable<Integer>
         return new CommandLine(new Hotpathd());
     }
 
-    /** The flags that set config keys; they override HOTPATHD_* variables, which override the file. */
-    List<EffectiveConfig.Flag> configFlags()
-    {
-        final List<EffectiveConfig.Flag> flags = new ArrayList<>();
-        if (spool != null)
-        {
-            flags.add(new EffectiveConfig.Flag("--spool", "spool.dir", spool.toString()));
-        }
-        if (stateDir != null)
-        {
-            flags.add(new EffectiveConfig.Flag("--state-dir", "state.dir", stateDir.toString()));
-        }
-        if (listen != null)
-        {
-            flags.add(new EffectiveConfig.Flag("--listen", "listen", listen));
-        }
-        return flags;
-    }
-
     /** File, then environment, then flags (also what SIGHUP re-reads). */
     EffectiveConfig effectiveConfig() throws ConfigException
     {
-        return EffectiveConfig.load(configFile, System.getenv(), configFlags());
+        return configOptions.load(System.getenv());
     }
 
     /** Keys a reload applies; a change of any other key is reported as needing a restart. */

@@ -1,12 +1,10 @@
 package io.hotpath.daemon.config;
 
 import java.io.PrintWriter;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -33,17 +31,8 @@ public final class CheckConfigCommand implements Callable<Integer>
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--config", paramLabel = "FILE", description = "YAML config file (default: none, built-in defaults).")
-    Path configFile;
-
-    @Option(names = "--spool", paramLabel = "DIR", description = "As the daemon's --spool.")
-    String spool;
-
-    @Option(names = "--listen", paramLabel = "HOST:PORT", description = "As the daemon's --listen.")
-    String listen;
-
-    @Option(names = "--state-dir", paramLabel = "DIR", description = "As the daemon's --state-dir.")
-    String stateDir;
+    @Mixin
+    ConfigOptions options;
 
     @Option(names = "--env-table", description = "Print the Markdown table of every key and its HOTPATHD_* variable, and exit.")
     boolean envTable;
@@ -59,23 +48,10 @@ public final class CheckConfigCommand implements Callable<Integer>
             out.flush();
             return 0;
         }
-        final List<EffectiveConfig.Flag> flags = new ArrayList<>();
-        if (spool != null)
-        {
-            flags.add(new EffectiveConfig.Flag("--spool", "spool.dir", spool));
-        }
-        if (stateDir != null)
-        {
-            flags.add(new EffectiveConfig.Flag("--state-dir", "state.dir", stateDir));
-        }
-        if (listen != null)
-        {
-            flags.add(new EffectiveConfig.Flag("--listen", "listen", listen));
-        }
         final EffectiveConfig effective;
         try
         {
-            effective = EffectiveConfig.load(configFile, System.getenv(), flags);
+            effective = options.load(System.getenv());
         }
         catch (final ConfigException e)
         {
@@ -83,7 +59,7 @@ public final class CheckConfigCommand implements Callable<Integer>
             err.flush();
             return 2;
         }
-        out.println((configFile == null ? "built-in defaults" : configFile.toString()) + ": valid");
+        out.println((options.configFile() == null ? "built-in defaults" : options.configFile().toString()) + ": valid");
         int width = "KEY".length();
         for (final EffectiveConfig.Setting setting : effective.settings())
         {

@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.introspect.AnnotatedMethod;
 import com.fasterxml.jackson.databind.introspect.BeanPropertyDefinition;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.hotpath.wire.config.Durations;
+import io.hotpath.wire.config.Sizes;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -22,7 +24,7 @@ import java.util.TreeMap;
  * Every setting of {@link DaemonConfig}, found by walking the model the way {@link ConfigLoader}
  * binds it (Jackson's view: public setters, kebab-case names), so a section added to the model gets
  * its keys and {@code HOTPATHD_*} environment variables without being listed anywhere. A nested
- * class of this project is a section; anything else (scalar, list, map) is a setting. A map whose
+ * class or a {@code *Config} class of this project is a section; anything else (scalar, list, map) is a setting. A map whose
  * keys {@code hotpathd-default.yaml} spells out ({@code spool.retention}) is a section of those keys.
  *
  * <p>{@code spool.retention.max-age} is {@code HOTPATHD_SPOOL_RETENTION_MAX_AGE}: prefix, dots and
@@ -77,7 +79,7 @@ public final class ConfigKeys
         for (final Key key : KEYS)
         {
             table.append("| `").append(key.path()).append("` | `").append(key.envVariable()).append("` | ")
-                .append(key.defaultValue() == null ? "(none)" : "`" + key.defaultValue() + "`").append(" | ")
+                .append(key.defaultValue() == null ? "(none)" : key.defaultValue().isEmpty() ? "`\"\"`" : "`" + key.defaultValue() + "`").append(" | ")
                 .append(key.expects()).append(" |\n");
         }
         return table.toString();
@@ -180,21 +182,32 @@ public final class ConfigKeys
             {
                 for (final String subKey : subKeys)
                 {
-                    keys.add(new Key(subKey, envVariable(subKey), defaults.get(subKey), "text"));
+                    keys.add(new Key(subKey, envVariable(subKey), defaults.get(subKey), expects(null, defaults.get(subKey))));
                 }
                 continue;
             }
-            keys.add(new Key(path, envVariable(path), defaults.get(path), expects(valueType)));
+            keys.add(new Key(path, envVariable(path), defaults.get(path), expects(valueType, defaults.get(path))));
         }
     }
 
+    /**
+     * A section of keys: a class of ours bound from a mapping, nested ({@code DaemonConfig.Anomaly})
+     * or a top-level {@code *Config} ({@code AlertingConfig}, {@code SpoolConfig}), so the act sections
+     * list every key too, not one opaque {@code alerting} value.
+     */
     private static boolean isSection(final Class<?> raw)
     {
-        return !raw.isEnum() && raw.getPackageName().startsWith("io.hotpath.daemon") && raw.getEnclosingClass() != null;
+        return !raw.isEnum() && raw.getPackageName().startsWith("io.hotpath.daemon")
+            && (raw.getEnclosingClass() != null || raw.getSimpleName().endsWith("Config"));
     }
 
-    private static String expects(final JavaType type)
+    /** What a value is, from its type and, for text, its documented default ({@code 15s}: a duration). */
+    private static String expects(final JavaType type, final String defaultValue)
     {
+        if (type == null || type.getRawClass() == String.class)
+        {
+            return textKind(defaultValue);
+        }
         final Class<?> raw = type.getRawClass();
         if (type.isCollectionLikeType() || type.isArrayType())
         {
@@ -217,5 +230,32 @@ public final class ConfigKeys
             return "number";
         }
         return "text";
+    }
+
+    /** "duration" or "size" when the default is written in that grammar ({@link Durations}, {@link Sizes}). */
+    private static String textKind(final String defaultValue)
+    {
+        if (defaultValue == null || defaultValue.isEmpty())
+        {
+            return "text";
+        }
+        try
+        {
+            Durations.parse(defaultValue);
+            return "duration";
+        }
+        catch (final IllegalArgumentException notADuration)
+        {
+            // next
+        }
+        try
+        {
+            Sizes.bytes(defaultValue);
+            return defaultValue.chars().anyMatch(Character::isLetter) ? "size" : "integer";
+        }
+        catch (final IllegalArgumentException notASize)
+        {
+            return "text";
+        }
     }
 }

@@ -11,10 +11,15 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.annotation.JsonAutoDetect;
 import com.fasterxml.jackson.annotation.PropertyAccessor;
 import io.hotpath.daemon.detect.AnomalySettings;
-import io.hotpath.daemon.slo.YamlNode;
+import io.hotpath.daemon.expose.web.WebConfig;
+import io.hotpath.daemon.slo.SloFile;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
@@ -41,25 +46,64 @@ public final class ConfigLoader
 
     public static DaemonConfig load(final Path file) throws ConfigException
     {
-        final String text;
-        try
-        {
-            text = Files.readString(file);
-        }
-        catch (final IOException e)
-        {
-            throw new ConfigException(file + ": cannot read the config file: " + e, e);
-        }
-        return parse(text, file.toString());
+        return parse(read(file), file.toString());
     }
 
     /** Parses YAML text; {@code source} names it in messages. An empty document gives the defaults. */
     public static DaemonConfig parse(final String yaml, final String source) throws ConfigException
     {
+        final Bound bound = bind(yaml, source);
+        readNamedFiles(bound.config(), bound::where);
+        return bound.config();
+    }
+
+    static String read(final Path file) throws ConfigException
+    {
+        try
+        {
+            return Files.readString(file);
+        }
+        catch (final IOException e)
+        {
+            throw new ConfigException(file + ": cannot read the config file: " + e, e);
+        }
+    }
+
+    /** A config bound from its file, before the files it names are read; {@link #where} places a key for messages. */
+    record Bound(DaemonConfig config, String yaml, String source)
+    {
+        /**
+         * {@code h.yaml:2: field slo.file: }: where a key of the file is, to prefix a problem with what it
+         * names. The document is composed again only then (a valid file pays nothing), with the line left
+         * out if that fails.
+         */
+        String where(final String key)
+        {
+            int line = 0;
+            try
+            {
+                YamlNode node = YamlNode.parse(yaml, source);
+                for (final String part : key.split("\\."))
+                {
+                    node = node == null ? null : node.get(part);
+                }
+                line = node == null ? 0 : node.line();
+            }
+            catch (final ConfigException | RuntimeException e)
+            {
+                line = 0; // the binding read it, so hardly reached; the message still names file and field
+            }
+            return source + (line > 0 ? ":" + line : "") + ": field " + key + ": ";
+        }
+    }
+
+    /** Binds the YAML text onto the defaults, without reading the files it names ({@link #readNamedFiles}). */
+    static Bound bind(final String yaml, final String source) throws ConfigException
+    {
         final DaemonConfig config = new DaemonConfig();
         if (yaml.isBlank())
         {
-            return config;
+            return new Bound(config, yaml, source);
         }
         try
         {
@@ -85,7 +129,111 @@ public final class ConfigLoader
         {
             bindInlineAnomalySettings(config, yaml, source);
         }
-        return config;
+        if (yaml.indexOf('_') >= 0)
+        {
+            warnOldSpellings(yaml, source);
+        }
+        return new Bound(config, yaml, source);
+    }
+
+    /** Keys inside list items that had a snake_case spelling too ({@link RemoteWriteEndpoint}). */
+    private static final Set<String> LIST_ITEM_KEYS = Set.of(
+        "remote-write[].basic-auth.password-file", "remote-write[].tls.ca-file", "remote-write[].tls.cert-file",
+        "remote-write[].tls.key-file", "remote-write[].tls.insecure-skip-verify");
+
+    /**
+     * One warning per key of hotpathd.yaml written in the old snake_case ({@code remote_write}), found
+     * by key path so that label names ({@code push.grouping-key}, {@code alerting.labels}) are left
+     * alone; {@code anomaly.settings} is read by {@link YamlNode}, which warns itself.
+     */
+    private static void warnOldSpellings(final String yaml, final String source)
+    {
+        final Set<String> paths = new HashSet<>(LIST_ITEM_KEYS);
+        ConfigKeys.all().forEach(key -> paths.add(key.path()));
+        final Set<String> known = new HashSet<>();
+        for (final String path : paths)
+        {
+            for (int dot = path.indexOf('.'); dot > 0; dot = path.indexOf('.', dot + 1))
+            {
+                known.add(path.substring(0, dot));
+            }
+            known.add(path);
+        }
+        try
+        {
+            warnOldSpellings(YamlNode.parse(yaml, source), "", known);
+        }
+        catch (final ConfigException e)
+        {
+            // bound by Jackson already; a document snakeyaml-engine rejects (a duplicate key) gets no warnings
+        }
+    }
+
+    private static void warnOldSpellings(final YamlNode node, final String kebabPath, final Set<String> known) throws ConfigException
+    {
+        if (node.isSequence())
+        {
+            for (final YamlNode element : node.elements())
+            {
+                warnOldSpellings(element, kebabPath + "[]", known);
+            }
+            return;
+        }
+        if (!node.isMapping() || kebabPath.equals("anomaly.settings"))
+        {
+            return;
+        }
+        for (final Map.Entry<String, YamlNode> entry : node.entries().entrySet())
+        {
+            final String child = (kebabPath.isEmpty() ? "" : kebabPath + ".") + KeySpelling.kebab(entry.getKey());
+            if (!known.contains(child))
+            {
+                continue;
+            }
+            if (entry.getKey().indexOf('_') >= 0)
+            {
+                KeySpelling.warnOldSpelling(node.source() + ":" + entry.getValue().line(), node.path(), entry.getKey());
+            }
+            warnOldSpellings(entry.getValue(), child, known);
+        }
+    }
+
+    /**
+     * Reads and checks the files the config names ({@code slo.file}, {@code anomaly.file},
+     * {@code web.config-file}) once the file, the variables and the flags have all been applied, so a
+     * mistake in one stops the start; {@code where} says where the key naming it was set.
+     */
+    static void readNamedFiles(final DaemonConfig config, final Function<String, String> where) throws ConfigException
+    {
+        final SloConfig slo = config.getSlo();
+        readNamed("slo.file", slo.file(), where, () -> slo.useSlos(SloFile.load(slo.file())));
+        final DaemonConfig.Anomaly anomaly = config.getAnomaly();
+        readNamed("anomaly.file", anomaly.file(), where, () -> anomaly.useSettings(AnomalySettings.load(anomaly.file())));
+        final WebListenerConfig web = config.getWeb();
+        readNamed("web.config-file", web.configFile(), where, () -> web.useConfig(WebConfig.load(web.configFile())));
+    }
+
+    /** Reading one named file: a {@link ConfigException} or {@link IllegalArgumentException}. */
+    private interface Read
+    {
+        void run() throws ConfigException;
+    }
+
+    private static void readNamed(final String key, final Path file, final Function<String, String> where, final Read read)
+        throws ConfigException
+    {
+        if (file == null)
+        {
+            return;
+        }
+        try
+        {
+            read.run();
+        }
+        catch (final ConfigException | IllegalArgumentException e)
+        {
+            throw new ConfigException(where.apply(key) + e.getMessage(), e);
+        }
     }
 
     /**
@@ -96,22 +244,15 @@ public final class ConfigLoader
     private static void bindInlineAnomalySettings(final DaemonConfig config, final String yaml, final String source)
         throws ConfigException
     {
-        try
+        final YamlNode anomaly = YamlNode.parse(yaml, source).require("anomaly", "a mapping");
+        final YamlNode settings = anomaly.get("settings");
+        if (config.getAnomaly().file() != null)
         {
-            final YamlNode anomaly = YamlNode.parse(yaml, source).require("anomaly", "a mapping");
-            final YamlNode settings = anomaly.get("settings");
-            if (config.getAnomaly().file() != null)
-            {
-                final YamlNode settingsEntry = anomaly.entries().get("settings");
-                throw (settingsEntry != null ? settingsEntry : anomaly).error(
-                    "give the anomaly settings either inline or as anomaly.file, not both");
-            }
-            config.getAnomaly().useSettings(settings == null ? AnomalySettings.defaults() : AnomalySettings.fromYaml(settings));
+            final YamlNode settingsEntry = anomaly.entries().get("settings");
+            throw (settingsEntry != null ? settingsEntry : anomaly).error(
+                "give the anomaly settings either inline or as anomaly.file, not both");
         }
-        catch (final io.hotpath.daemon.slo.ConfigException e)
-        {
-            throw new ConfigException(e.getMessage(), e);
-        }
+        config.getAnomaly().useSettings(settings == null ? AnomalySettings.defaults() : AnomalySettings.fromYaml(settings));
     }
 
     private static String where(final String source, final JsonProcessingException e)

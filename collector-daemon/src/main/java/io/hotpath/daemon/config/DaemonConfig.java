@@ -1,27 +1,18 @@
 package io.hotpath.daemon.config;
 
+import com.fasterxml.jackson.annotation.JsonAlias;
 import com.fasterxml.jackson.annotation.JsonSetter;
-import io.hotpath.daemon.detect.AnomalySettings;
-import io.hotpath.daemon.expose.ExpositionSettings;
-import io.hotpath.daemon.slo.SloFile;
-import java.net.InetSocketAddress;
-import java.net.URI;
-import java.nio.file.Path;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.ArrayList;
-import java.util.TreeSet;
 import io.hotpath.daemon.act.action.RemediationConfig;
 import io.hotpath.daemon.act.alert.AlertingConfig;
 import io.hotpath.daemon.act.incident.IncidentsConfig;
 import io.hotpath.daemon.aggregate.AggregationSettings;
-import io.hotpath.daemon.aggregate.NativeHistogramLayout;
-import io.hotpath.daemon.aggregate.Quantiles;
-import io.hotpath.daemon.expose.HttpLimits;
-import io.hotpath.daemon.expose.web.WebConfig;
+import io.hotpath.daemon.detect.AnomalySettings;
 import io.hotpath.daemon.slo.SliSpec;
 import io.hotpath.daemon.slo.SloDefinition;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.TreeSet;
 
 /**
  * hotpathd's configuration, bound from YAML by {@link ConfigLoader} (keys in kebab-case, documented
@@ -34,19 +25,19 @@ public final class DaemonConfig
 
     private InetSocketAddress listen = parseListen(DEFAULT_LISTEN);
     private String listenText = DEFAULT_LISTEN;
-    private Spool spool = new Spool();
-    private State state = new State();
-    private Aggregation aggregation = new Aggregation();
-    private Push push = new Push();
+    private SpoolConfig spool = new SpoolConfig();
+    private StateConfig state = new StateConfig();
+    private AggregationConfig aggregation = new AggregationConfig();
+    private PushConfig push = new PushConfig();
     private Anomaly anomaly = new Anomaly();
-    private Slo slo = new Slo();
-    private Metrics metrics = new Metrics();
-    private Http http = new Http();
+    private SloConfig slo = new SloConfig();
+    private MetricsConfig metrics = new MetricsConfig();
+    private HttpConfig http = new HttpConfig();
     private List<RemoteWriteEndpoint> remoteWrite = List.of();
     private AlertingConfig alerting = new AlertingConfig();
     private IncidentsConfig incidents = new IncidentsConfig();
     private RemediationConfig remediation = new RemediationConfig();
-    private Web web = new Web();
+    private WebListenerConfig web = new WebListenerConfig();
 
     public InetSocketAddress listenAddress()
     {
@@ -65,42 +56,42 @@ public final class DaemonConfig
         listenText = value;
     }
 
-    public Spool getSpool()
+    public SpoolConfig getSpool()
     {
         return spool;
     }
 
-    public State getState()
+    public StateConfig getState()
     {
         return state;
     }
 
-    public Aggregation getAggregation()
+    public AggregationConfig getAggregation()
     {
         return aggregation;
     }
 
-    public Push getPush()
+    public PushConfig getPush()
     {
         return push;
     }
 
-    public void setSpool(final Spool value)
+    public void setSpool(final SpoolConfig value)
     {
         spool = value;
     }
 
-    public void setState(final State value)
+    public void setState(final StateConfig value)
     {
         state = value;
     }
 
-    public void setAggregation(final Aggregation value)
+    public void setAggregation(final AggregationConfig value)
     {
         aggregation = value;
     }
 
-    public void setPush(final Push value)
+    public void setPush(final PushConfig value)
     {
         push = value;
     }
@@ -115,32 +106,32 @@ public final class DaemonConfig
         anomaly = value;
     }
 
-    public Metrics getMetrics()
+    public MetricsConfig getMetrics()
     {
         return metrics;
     }
 
-    public void setMetrics(final Metrics value)
+    public void setMetrics(final MetricsConfig value)
     {
         metrics = value;
     }
 
-    public Http getHttp()
+    public HttpConfig getHttp()
     {
         return http;
     }
 
-    public void setHttp(final Http value)
+    public void setHttp(final HttpConfig value)
     {
         http = value;
     }
 
-    public Slo getSlo()
+    public SloConfig getSlo()
     {
         return slo;
     }
 
-    public void setSlo(final Slo value)
+    public void setSlo(final SloConfig value)
     {
         slo = value;
     }
@@ -170,7 +161,7 @@ public final class DaemonConfig
         return bounds.stream().mapToLong(Long::longValue).toArray();
     }
 
-    /** {@link Aggregation#toSettings()} with {@link #histogramBucketsNanos()}. */
+    /** {@link AggregationConfig#toSettings()} with {@link #histogramBucketsNanos()}. */
     public AggregationSettings aggregationSettings()
     {
         final AggregationSettings settings = aggregation.toSettings();
@@ -185,7 +176,7 @@ public final class DaemonConfig
     }
 
     @JsonSetter("remote-write")
-    @com.fasterxml.jackson.annotation.JsonAlias("remote_write")
+    @JsonAlias("remote_write")
     public void setRemoteWrite(final List<RemoteWriteEndpoint> value)
     {
         for (final RemoteWriteEndpoint endpoint : value)
@@ -228,12 +219,12 @@ public final class DaemonConfig
         remediation = value;
     }
 
-    public Web getWeb()
+    public WebListenerConfig getWeb()
     {
         return web;
     }
 
-    public void setWeb(final Web value)
+    public void setWeb(final WebListenerConfig value)
     {
         web = value;
     }
@@ -265,240 +256,6 @@ public final class DaemonConfig
             throw new IllegalArgumentException("port " + port + " is outside 0..65535");
         }
         return InetSocketAddress.createUnresolved(host, port);
-    }
-
-    /** {@code spool:} where agents write their queues, and retention of finished ones. */
-    public static final class Spool
-    {
-        private Path dir = Path.of("/var/lib/hotpath/spool");
-        private long scanIntervalMillis = 1000;
-        private long maxAgeMillis = Units.durationMillis("7d");
-        private long maxTotalBytes = Units.sizeBytes("2GiB");
-
-        public Path dir()
-        {
-            return dir;
-        }
-
-        public void setDir(final String value)
-        {
-            dir = Path.of(nonEmpty(value));
-        }
-
-        public long scanIntervalMillis()
-        {
-            return scanIntervalMillis;
-        }
-
-        public void setScanInterval(final String value)
-        {
-            scanIntervalMillis = positive(Units.durationMillis(value));
-        }
-
-        public long maxAgeMillis()
-        {
-            return maxAgeMillis;
-        }
-
-        public long maxTotalBytes()
-        {
-            return maxTotalBytes;
-        }
-
-        @JsonSetter("retention")
-        public void setRetention(final Map<String, String> retention)
-        {
-            for (final Map.Entry<String, String> entry : retention.entrySet())
-            {
-                switch (entry.getKey())
-                {
-                    case "max-age": maxAgeMillis = positive(Units.durationMillis(String.valueOf(entry.getValue()))); break;
-                    case "max-total-size": maxTotalBytes = positive(Units.sizeBytes(String.valueOf(entry.getValue()))); break;
-                    default: throw new IllegalArgumentException("unknown retention key '" + entry.getKey() +
-                        "' (expected max-age or max-total-size)");
-                }
-            }
-        }
-    }
-
-    /** {@code state:} checkpoints. */
-    public static final class State
-    {
-        private Path dir = Path.of("/var/lib/hotpath/state");
-        private long checkpointIntervalMillis = 1000;
-
-        public Path dir()
-        {
-            return dir;
-        }
-
-        public void setDir(final String value)
-        {
-            dir = Path.of(nonEmpty(value));
-        }
-
-        public long checkpointIntervalMillis()
-        {
-            return checkpointIntervalMillis;
-        }
-
-        public void setCheckpointInterval(final String value)
-        {
-            checkpointIntervalMillis = positive(Units.durationMillis(value));
-        }
-    }
-
-    /** {@code aggregation:} buckets, cardinality cap, exemplars. */
-    public static final class Aggregation
-    {
-        private long[] bucketBoundsNanos = AggregationSettings.DEFAULT_BUCKETS_NANOS.clone();
-        private int maxSeriesPerMetric = 1000;
-        private double[] exemplarQuantiles = { 0.99 };
-
-        public long[] bucketBoundsNanos()
-        {
-            return bucketBoundsNanos.clone();
-        }
-
-        /** Bucket upper bounds in seconds, ascending. */
-        public void setHistogramBuckets(final List<Double> seconds)
-        {
-            if (seconds.isEmpty())
-            {
-                throw new IllegalArgumentException("at least one bucket is needed");
-            }
-            final long[] nanos = new long[seconds.size()];
-            for (int i = 0; i < nanos.length; i++)
-            {
-                final double value = seconds.get(i);
-                if (!(value > 0) || value > 3600)
-                {
-                    throw new IllegalArgumentException("bucket " + value + " s is outside (0, 3600]");
-                }
-                nanos[i] = Math.round(value * 1e9);
-                if (i > 0 && nanos[i] <= nanos[i - 1])
-                {
-                    throw new IllegalArgumentException("buckets must be strictly ascending: " + seconds);
-                }
-            }
-            bucketBoundsNanos = nanos;
-        }
-
-        public int maxSeriesPerMetric()
-        {
-            return maxSeriesPerMetric;
-        }
-
-        public void setMaxSeriesPerMetric(final int value)
-        {
-            maxSeriesPerMetric = (int)positive(value);
-        }
-
-        public double[] exemplarQuantiles()
-        {
-            return exemplarQuantiles.clone();
-        }
-
-        public void setExemplarQuantiles(final List<Double> quantiles)
-        {
-            final double[] values = new double[quantiles.size()];
-            for (int i = 0; i < values.length; i++)
-            {
-                values[i] = quantiles.get(i);
-                if (!(values[i] > 0 && values[i] <= 1))
-                {
-                    throw new IllegalArgumentException("quantile " + values[i] + " is outside (0, 1]");
-                }
-            }
-            exemplarQuantiles = values;
-        }
-
-        public AggregationSettings toSettings()
-        {
-            return new AggregationSettings(bucketBoundsNanos, maxSeriesPerMetric, exemplarQuantiles);
-        }
-    }
-
-    /** {@code push:} optional Pushgateway. */
-    public static final class Push
-    {
-        private boolean enabled;
-        private URI url = URI.create("http://127.0.0.1:9091");
-        private long intervalMillis = 15_000;
-        /** Not "hotpathd": that is the usual scrape job, and with honor_labels pushed and scraped series would sum. */
-        private String job = "hotpathd_push";
-        private final Map<String, String> groupingKey = new LinkedHashMap<>();
-        /** The Pushgateway keeps a group for ever: a daemon that stops cleanly removes its own. */
-        private boolean deleteOnShutdown = true;
-
-        public boolean enabled()
-        {
-            return enabled;
-        }
-
-        public void setEnabled(final boolean value)
-        {
-            enabled = value;
-        }
-
-        public URI url()
-        {
-            return url;
-        }
-
-        public void setUrl(final String value)
-        {
-            url = Units.httpUrl(value, "http://127.0.0.1:9091");
-        }
-
-        public long intervalMillis()
-        {
-            return intervalMillis;
-        }
-
-        public void setInterval(final String value)
-        {
-            intervalMillis = positive(Units.durationMillis(value));
-        }
-
-        public String job()
-        {
-            return job;
-        }
-
-        public void setJob(final String value)
-        {
-            job = nonEmpty(value);
-        }
-
-        /** Extra grouping labels; {@code instance} defaults to the host name. */
-        public Map<String, String> groupingKey()
-        {
-            return groupingKey;
-        }
-
-        public void setGroupingKey(final Map<String, String> value)
-        {
-            for (final String key : value.keySet())
-            {
-                if (!key.matches("[a-zA-Z_][a-zA-Z0-9_]*"))
-                {
-                    throw new IllegalArgumentException("grouping key label '" + key + "' is not a valid label name");
-                }
-            }
-            groupingKey.clear();
-            groupingKey.putAll(value);
-        }
-
-        public boolean deleteOnShutdown()
-        {
-            return deleteOnShutdown;
-        }
-
-        public void setDeleteOnShutdown(final boolean value)
-        {
-            deleteOnShutdown = value;
-        }
     }
 
     /**
@@ -539,19 +296,10 @@ public final class DaemonConfig
             return file;
         }
 
-        /** Reads and validates the settings file at once, so a mistake in it stops the start. */
+        /** Only the path: {@link ConfigLoader} reads the file once every source has been applied. */
         public void setFile(final String value)
         {
-            final Path path = Path.of(nonEmpty(value));
-            try
-            {
-                settings = AnomalySettings.load(path);
-            }
-            catch (final io.hotpath.daemon.slo.ConfigException e)
-            {
-                throw new IllegalArgumentException(e.getMessage(), e);
-            }
-            file = path;
+            file = Path.of(Checks.nonEmpty(value));
         }
 
         /** The inline form; its content is bound by {@link ConfigLoader} (which knows the lines). */
@@ -575,6 +323,10 @@ public final class DaemonConfig
         /** The effective settings: from the file or inline, else the built-in defaults. */
         public AnomalySettings settings()
         {
+            if (file != null && settings == null)
+            {
+                throw new IllegalStateException("anomaly.file " + file + " was not read: load the config with ConfigLoader");
+            }
             return settings != null ? settings : AnomalySettings.defaults();
         }
 
@@ -592,188 +344,5 @@ public final class DaemonConfig
                 default: throw new IllegalArgumentException("expected active or all, got '" + value + "'");
             }
         }
-    }
-
-    /** {@code metrics:} what {@code GET /metrics} carries per series, and which renderings are prepared ahead (see {@link ExpositionSettings}). */
-    public static final class Metrics
-    {
-        private List<String> quantileWindows = ExpositionSettings.DEFAULT_WINDOWS;
-        private List<String> quantiles = ExpositionSettings.ALL_QUANTILES;
-        private long onDemandIdleMillis = ExpositionSettings.DEFAULT_ON_DEMAND_IDLE_MILLIS;
-
-        /** Windows of {@code hotpath_duration_quantile_seconds}: some of 1s, 1m, 5m, 15m, 1h (may be empty). */
-        public void setQuantileWindows(final List<String> value)
-        {
-            quantileWindows = new ExpositionSettings(value, quantiles, onDemandIdleMillis).quantileWindows();
-        }
-
-        /** Quantiles of {@code hotpath_duration_quantile_seconds}: some of 0.5, 0.9, 0.95, 0.99, 0.999, 1 (the max). */
-        public void setQuantiles(final List<Double> value)
-        {
-            final List<String> labels = new ArrayList<>();
-            for (final Double quantile : value)
-            {
-                final int index = quantile == null ? -1 : indexOf(quantile);
-                if (index < 0)
-                {
-                    throw new IllegalArgumentException("quantile " + quantile + " is not computed, expected some of "
-                        + ExpositionSettings.ALL_QUANTILES);
-                }
-                labels.add(Quantiles.REPORTED_LABELS[index]);
-            }
-            quantiles = new ExpositionSettings(quantileWindows, labels, onDemandIdleMillis).quantiles();
-        }
-
-        private static int indexOf(final double quantile)
-        {
-            final double[] reported = Quantiles.REPORTED;
-            for (int i = 0; i < reported.length; i++)
-            {
-                if (reported[i] == quantile)
-                {
-                    return i;
-                }
-            }
-            return -1;
-        }
-
-        private int nativeHistogramSchema = NativeHistogramLayout.DEFAULT_SCHEMA;
-        private long seriesIdleTimeoutMillis = Units.durationMillis("5m");
-
-        /** Schema of the native histograms (protobuf exposition, remote_write): 5 … 8; 7 keeps quantiles within 1 % (see NativeHistogramLayout). */
-        public void setNativeHistogramSchema(final int value)
-        {
-            if (value < 5 || value > NativeHistogramLayout.MAX_SCHEMA)
-            {
-                throw new IllegalArgumentException("expected a schema from 5 to 8 (bucket widths 2.2 % to 0.27 %), got " + value);
-            }
-            nativeHistogramSchema = value;
-        }
-
-        public int nativeHistogramSchema()
-        {
-            return nativeHistogramSchema;
-        }
-
-        /** A series without samples for this long leaves /metrics and gets a staleness marker in remote_write. */
-        public void setSeriesIdleTimeout(final String value)
-        {
-            seriesIdleTimeoutMillis = positive(Units.durationMillis(value));
-        }
-
-        public long seriesIdleTimeoutMillis()
-        {
-            return seriesIdleTimeoutMillis;
-        }
-
-        /** OpenMetrics and gzip are prepared at each rotation until no scrape asked for them for this long. */
-        public void setOnDemandIdle(final String value)
-        {
-            onDemandIdleMillis = positive(Units.durationMillis(value));
-        }
-
-        public ExpositionSettings settings()
-        {
-            return new ExpositionSettings(quantileWindows, quantiles, onDemandIdleMillis);
-        }
-    }
-
-    /** {@code slo:} SLOs computed live (optional); their counters live in the checkpoint under {@code state.dir}. */
-    public static final class Slo
-    {
-        private Path file;
-        private SloFile slos;
-
-        public Path file()
-        {
-            return file;
-        }
-
-        /** Reads and validates the SLO file at once, so a mistake in it stops the start. */
-        public void setFile(final String value)
-        {
-            final Path path = Path.of(nonEmpty(value));
-            try
-            {
-                slos = SloFile.load(path);
-            }
-            catch (final io.hotpath.daemon.slo.ConfigException e)
-            {
-                throw new IllegalArgumentException(e.getMessage(), e);
-            }
-            file = path;
-        }
-
-        /** The SLOs, or null when none are configured. */
-        public SloFile slos()
-        {
-            return slos;
-        }
-    }
-
-    /** {@code http:} limits of the listener (see {@link io.hotpath.daemon.expose.HttpLimits}). */
-    public static final class Http
-    {
-        private int maxConnections = HttpLimits.DEFAULT_MAX_CONNECTIONS;
-        private long idleTimeoutMillis = HttpLimits.DEFAULT_IDLE_TIMEOUT_MILLIS;
-        private long requestTimeoutMillis = HttpLimits.DEFAULT_REQUEST_TIMEOUT_MILLIS;
-
-        public void setMaxConnections(final int value)
-        {
-            maxConnections = (int)positive(value);
-        }
-
-        public void setIdleTimeout(final String value)
-        {
-            idleTimeoutMillis = positive(Units.durationMillis(value));
-        }
-
-        public void setRequestTimeout(final String value)
-        {
-            requestTimeoutMillis = positive(Units.durationMillis(value));
-        }
-
-        public HttpLimits limits()
-        {
-            return new HttpLimits(maxConnections, idleTimeoutMillis, requestTimeoutMillis);
-        }
-    }
-
-    /**
-     * {@code web:} TLS and basic authentication of the listener, from a file in the format of
-     * Prometheus exporters' {@code --web.config.file} ({@link io.hotpath.daemon.expose.web.WebConfig}),
-     * read and checked (certificate and key included) when this config is.
-     */
-    public static final class Web
-    {
-        private WebConfig config = WebConfig.NONE;
-
-        public void setConfigFile(final String value)
-        {
-            config = WebConfig.load(Path.of(nonEmpty(value)));
-        }
-
-        public WebConfig config()
-        {
-            return config;
-        }
-    }
-
-    private static String nonEmpty(final String value)
-    {
-        if (value == null || value.isBlank())
-        {
-            throw new IllegalArgumentException("must not be empty");
-        }
-        return value;
-    }
-
-    private static long positive(final long value)
-    {
-        if (value <= 0)
-        {
-            throw new IllegalArgumentException("must be positive, got " + value);
-        }
-        return value;
     }
 }

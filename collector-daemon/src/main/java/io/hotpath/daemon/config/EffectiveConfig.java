@@ -107,17 +107,19 @@ public final class EffectiveConfig
     public static EffectiveConfig load(final Path file, final Map<String, String> environment, final List<Flag> flags)
         throws ConfigException
     {
-        final DaemonConfig config = file == null ? new DaemonConfig() : ConfigLoader.load(file);
+        final String text = file == null ? "" : ConfigLoader.read(file);
+        final ConfigLoader.Bound bound = ConfigLoader.bind(text, file == null ? "" : file.toString());
+        final DaemonConfig config = bound.config();
         final Map<String, String> fromFile = new TreeMap<>();
-        if (file != null)
+        if (!text.isBlank())
         {
             try
             {
-                ConfigKeys.flatten("", YAML.readTree(Files.readString(file)), fromFile);
+                ConfigKeys.flatten("", YAML.readTree(text), fromFile);
             }
             catch (final IOException e)
             {
-                throw new ConfigException(file + ": " + e.getMessage(), e); // loaded above, so hardly reached
+                throw new ConfigException(file + ": " + e.getMessage(), e); // bound above, so hardly reached
             }
         }
         final Map<String, String> fromEnv = new TreeMap<>();
@@ -143,6 +145,9 @@ public final class EffectiveConfig
             apply(config, flag.key(), TextNode.valueOf(flag.value()), flag.name());
             fromFlags.put(flag.key(), flag);
         }
+        ConfigLoader.readNamedFiles(config, key -> fromFlags.containsKey(key) ? fromFlags.get(key).name() + ": " + key + ": "
+            : fromEnv.containsKey(key) ? "environment " + fromEnv.get(key) + "=" + environment.get(fromEnv.get(key)) + ": " + key + ": "
+            : bound.where(key));
         final Map<String, String> defaults = ConfigKeys.documentedDefaults();
         final List<Setting> settings = new ArrayList<>();
         for (final ConfigKeys.Key key : ConfigKeys.all())

@@ -1,5 +1,7 @@
 package io.hotpath.daemon.config;
 
+import io.hotpath.wire.config.Sizes;
+import io.hotpath.wire.config.Durations;
 import com.fasterxml.jackson.annotation.JsonSetter;
 import java.net.URI;
 import java.nio.file.Path;
@@ -39,7 +41,7 @@ public final class RemoteWriteEndpoint
     private boolean insecureSkipVerify;
     private final Map<String, String> externalLabels = new LinkedHashMap<>();
     private long timeoutMillis = 30_000;
-    private long maxBacklogBytes = Units.sizeBytes("1GiB");
+    private long maxBacklogBytes = Sizes.bytes("1GiB");
     private int maxSamplesPerSend = 5000;
     private List<String> quantileWindows = List.of("1s");
     private long minBackoffMillis = 100;
@@ -52,7 +54,7 @@ public final class RemoteWriteEndpoint
 
     public void setUrl(final String value)
     {
-        url = Units.httpUrl(value, "http://127.0.0.1:9090/api/v1/write");
+        url = Urls.httpUrl(value, "http://127.0.0.1:9090/api/v1/write");
     }
 
     public Map<String, String> headers()
@@ -183,7 +185,7 @@ public final class RemoteWriteEndpoint
 
     public void setTimeout(final String value)
     {
-        timeoutMillis = positive(Units.durationMillis(value));
+        timeoutMillis = positive(Durations.millis(value));
     }
 
     public long maxBacklogBytes()
@@ -193,7 +195,7 @@ public final class RemoteWriteEndpoint
 
     public void setMaxBacklog(final String value)
     {
-        maxBacklogBytes = positive(Units.sizeBytes(value));
+        maxBacklogBytes = positive(Sizes.bytes(value));
     }
 
     public int maxSamplesPerSend()
@@ -230,7 +232,7 @@ public final class RemoteWriteEndpoint
 
     public void setMinBackoff(final String value)
     {
-        minBackoffMillis = positive(Units.durationMillis(value));
+        minBackoffMillis = positive(Durations.millis(value));
     }
 
     public long maxBackoffMillis()
@@ -240,7 +242,7 @@ public final class RemoteWriteEndpoint
 
     public void setMaxBackoff(final String value)
     {
-        maxBackoffMillis = positive(Units.durationMillis(value));
+        maxBackoffMillis = positive(Durations.millis(value));
     }
 
     /** Checks what single setters cannot (called by the daemon before start). */

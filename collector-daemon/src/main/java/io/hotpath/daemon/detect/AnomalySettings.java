@@ -9,8 +9,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-import io.hotpath.daemon.slo.ConfigException;
-import io.hotpath.daemon.slo.YamlNode;
+import io.hotpath.daemon.config.ConfigException;
+import io.hotpath.daemon.config.YamlNode;
 
 /**
  * What the {@link AnomalyEngine} watches and how: built-in defaults, overridden per detector, per
@@ -167,10 +167,10 @@ public final class AnomalySettings
     private static void readSignals(final YamlNode node, final Map<Signal, SignalSettings> signals)
         throws ConfigException
     {
-        node.allowOnly("latency_p99", "error_ratio", "throughput");
+        node.allowOnlyNames("latency_p99", "error_ratio", "throughput");
         for (final Signal signal : Signal.values())
         {
-            final YamlNode signalNode = node.get(signal.label());
+            final YamlNode signalNode = node.getName(signal.label());
             if (signalNode != null)
             {
                 signals.put(signal, readSignal(signalNode, signals.get(signal)));

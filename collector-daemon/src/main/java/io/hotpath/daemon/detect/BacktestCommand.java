@@ -15,8 +15,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import io.hotpath.daemon.slo.ConfigException;
-import io.hotpath.daemon.slo.Durations;
+import io.hotpath.daemon.config.ConfigException;
+import io.hotpath.wire.config.Durations;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;

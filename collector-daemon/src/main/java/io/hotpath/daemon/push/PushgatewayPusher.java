@@ -1,6 +1,6 @@
 package io.hotpath.daemon.push;
 
-import io.hotpath.daemon.config.DaemonConfig;
+import io.hotpath.daemon.config.PushConfig;
 import io.prometheus.client.Collector;
 import io.prometheus.client.CollectorRegistry;
 import io.prometheus.client.exporter.PushGateway;
@@ -34,7 +34,7 @@ public final class PushgatewayPusher implements AutoCloseable, MetricFamilySourc
 {
     private static final Logger LOG = Logger.getLogger(PushgatewayPusher.class.getName());
 
-    private final DaemonConfig.Push config;
+    private final PushConfig config;
     private final PushGateway gateway;
     private final Map<String, String> groupingKey;
     private final ScheduledExecutorService scheduler;
@@ -44,7 +44,7 @@ public final class PushgatewayPusher implements AutoCloseable, MetricFamilySourc
     private final AtomicLong failures = new AtomicLong();
     private volatile long lastSuccessMillis;
 
-    public PushgatewayPusher(final DaemonConfig.Push config)
+    public PushgatewayPusher(final PushConfig config)
     {
         this.config = config;
         try

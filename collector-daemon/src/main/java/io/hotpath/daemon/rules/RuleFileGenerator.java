@@ -14,7 +14,7 @@ import org.snakeyaml.engine.v2.api.DumpSettings;
 import org.snakeyaml.engine.v2.common.FlowStyle;
 
 import io.hotpath.daemon.slo.BurnRateAlert;
-import io.hotpath.daemon.slo.Durations;
+import io.hotpath.wire.config.Durations;
 import io.hotpath.daemon.slo.SliSpec;
 import io.hotpath.daemon.slo.SloDefinition;
 import io.hotpath.daemon.slo.SloFile;

@@ -7,8 +7,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
-import io.hotpath.daemon.slo.ConfigException;
-import io.hotpath.daemon.slo.Durations;
+import io.hotpath.daemon.config.ConfigException;
+import io.hotpath.wire.config.Durations;
 import io.hotpath.daemon.slo.SliSpec;
 import io.hotpath.daemon.slo.SloDefinition;
 import io.hotpath.daemon.slo.SloFile;

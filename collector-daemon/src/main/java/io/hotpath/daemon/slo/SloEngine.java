@@ -1,5 +1,6 @@
 package io.hotpath.daemon.slo;
 
+import io.hotpath.wire.config.Durations;
 import java.io.IOException;
 import java.util.logging.Level;
 import java.util.logging.Logger;

@@ -1,5 +1,8 @@
 package io.hotpath.daemon.slo;
 
+import io.hotpath.daemon.config.YamlNode;
+import io.hotpath.daemon.config.ConfigException;
+import io.hotpath.wire.config.Durations;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,5 +1,6 @@
 package io.hotpath.daemon.slo;
 
+import io.hotpath.wire.config.Durations;
 import java.time.Duration;
 import java.util.List;
 

@@ -1,8 +1,8 @@
 package io.hotpath.daemon.top;
 
+import io.hotpath.wire.config.Durations;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.hotpath.daemon.config.Units;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
@@ -158,7 +158,7 @@ public final class TopCommand implements Callable<Integer>
     {
         try
         {
-            final long value = Units.durationMillis(text);
+            final long value = Durations.millis(text);
             if (value <= 0)
             {
                 throw new IllegalArgumentException("expected a positive duration, got '" + text + "'");

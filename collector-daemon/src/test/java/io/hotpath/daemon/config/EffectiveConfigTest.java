@@ -1,5 +1,6 @@
 package io.hotpath.daemon.config;
 
+import io.hotpath.wire.config.Sizes;
 import static org.junit.jupiter.api.Assertions.*;
 
 import java.io.PrintWriter;
@@ -58,7 +59,7 @@ class EffectiveConfigTest
         assertEquals(Path.of("/from/env"), config.getSpool().dir());
         assertEquals(3000, config.getSpool().scanIntervalMillis(), "the file's other spool keys survive the variable");
         assertEquals(3L * 24 * 3600 * 1000, config.getSpool().maxAgeMillis());
-        assertEquals(Units.sizeBytes("2GiB"), config.getSpool().maxTotalBytes(), "the other retention key keeps its default");
+        assertEquals(Sizes.bytes("2GiB"), config.getSpool().maxTotalBytes(), "the other retention key keeps its default");
         assertEquals(Path.of("/state/file"), config.getState().dir());
         assertEquals(List.of("1m", "5m"), config.getMetrics().settings().quantileWindows());
         assertEquals(Map.of("dc", "eu-1"), config.getPush().groupingKey());
@@ -120,5 +121,58 @@ class EffectiveConfigTest
         assertTrue(table.find(), "collector-daemon/README.md has no generated env table");
         assertEquals(ConfigKeys.markdownTable(), table.group(1),
             "collector-daemon/README.md's env table is stale; replace it with the output of `hotpathd check-config --env-table`");
+    }
+
+    /** The act sections list every key (issue 18): not one opaque "alerting" value each. */
+    @Test
+    void theActSectionsListEveryKey()
+    {
+        final List<String> keys = ConfigKeys.all().stream().map(ConfigKeys.Key::path).toList();
+        for (final String key : List.of("alerting.alertmanagers", "alerting.resend-interval", "alerting.labels",
+            "incidents.retention.max-count", "incidents.retention.max-age", "incidents.restart-grace",
+            "remediation.enabled", "remediation.approval-token-file", "remediation.approval-expiry", "remediation.actions"))
+        {
+            assertTrue(keys.contains(key), key + " missing from " + keys);
+        }
+        assertFalse(keys.contains("alerting") || keys.contains("incidents") || keys.contains("remediation"), keys.toString());
+        assertEquals("duration", ConfigKeys.byEnvVariable("HOTPATHD_ALERTING_RESEND_INTERVAL").expects());
+        assertEquals("size", ConfigKeys.byEnvVariable("HOTPATHD_SPOOL_RETENTION_MAX_TOTAL_SIZE").expects());
+    }
+
+    /**
+     * The files a config names are read once file, variables and flags are applied (not by a setter
+     * while the file is bound): a variable that names another SLO file replaces the file's, which is
+     * never read, and a mistake in the variable's file names the variable.
+     */
+    @Test
+    void namedFilesAreReadAfterEveryOverlayAndErrorsNameTheirSource() throws Exception
+    {
+        final Path file = Files.writeString(temp.resolve("hotpathd.yaml"), "slo:\n  file: /nonexistent/slo.yaml\n");
+        final Path good = Files.writeString(temp.resolve("slo.yaml"),
+            "slos:\n  - {name: a, sli: {success: {metric: m}}, target: 0.99, window: 7d}\n");
+        final EffectiveConfig effective = EffectiveConfig.load(file, Map.of("HOTPATHD_SLO_FILE", good.toString()), List.of());
+        assertEquals(1, effective.config().getSlo().slos().slos().size());
+
+        final Path bad = Files.writeString(temp.resolve("bad.yaml"), "slos:\n  - {name: a}\n");
+        final ConfigException e = assertThrows(ConfigException.class,
+            () -> EffectiveConfig.load(file, Map.of("HOTPATHD_SLO_FILE", bad.toString()), List.of()));
+        assertTrue(e.getMessage().startsWith("environment HOTPATHD_SLO_FILE=" + bad + ": slo.file: " + bad + ":2: slos[0]"),
+            e.getMessage());
+
+        final ConfigException missing = assertThrows(ConfigException.class, () -> EffectiveConfig.load(file, Map.of(), List.of()));
+        assertTrue(missing.getMessage().startsWith(file + ":2: field slo.file: /nonexistent/slo.yaml"), missing.getMessage());
+    }
+
+    /** A file named programmatically but never read by the loader fails loudly: no listener without its TLS. */
+    @Test
+    void aNamedFileThatWasNotReadIsNeverSilentlyIgnored()
+    {
+        final DaemonConfig config = new DaemonConfig();
+        config.getWeb().setConfigFile("/nonexistent/web.yaml");
+        config.getSlo().setFile("/nonexistent/slo.yaml");
+        config.getAnomaly().setFile("/nonexistent/anomaly.yaml");
+        assertThrows(IllegalStateException.class, () -> config.getWeb().config());
+        assertThrows(IllegalStateException.class, () -> config.getSlo().slos());
+        assertThrows(IllegalStateException.class, () -> config.getAnomaly().settings());
     }
 }

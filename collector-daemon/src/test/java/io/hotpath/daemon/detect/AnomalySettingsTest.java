@@ -8,8 +8,8 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
-import io.hotpath.daemon.slo.ConfigException;
-import io.hotpath.daemon.slo.YamlNode;
+import io.hotpath.daemon.config.ConfigException;
+import io.hotpath.daemon.config.YamlNode;
 
 class AnomalySettingsTest
 {
@@ -76,7 +76,7 @@ class AnomalySettingsTest
                 treshold: 3
             """));
         assertEquals("anomaly.yaml:3: signals.latency_p99.treshold: unknown field; expected one of detectors, direction, "
-            + "min_calls, min_count, min_deviation, relative_min_deviation, adaptive, zscore, mad, levelshift", unknown.getMessage());
+            + "min-calls, min-count, min-deviation, relative-min-deviation, adaptive, zscore, mad, levelshift", unknown.getMessage());
 
         final ConfigException bothNames = assertThrows(ConfigException.class, () -> parse("""
             signals:

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import at.favre.lib.crypto.bcrypt.BCrypt;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.hotpath.daemon.Daemon;
+import io.hotpath.daemon.config.ConfigLoader;
 import io.hotpath.daemon.config.DaemonConfig;
 import io.hotpath.daemon.testkit.PrometheusServer;
 import java.io.IOException;
@@ -57,11 +58,12 @@ class WebSecurityIT
               prometheus: '%s'
             """.formatted(hash));
 
-        final DaemonConfig config = new DaemonConfig();
-        config.setListen("127.0.0.1:0");
-        config.getSpool().setDir(temp.resolve("spool").toString());
-        config.getState().setDir(temp.resolve("state").toString());
-        config.getWeb().setConfigFile(web.toString());
+        final DaemonConfig config = ConfigLoader.parse("""
+            listen: 127.0.0.1:0
+            spool: {dir: '%s'}
+            state: {dir: '%s'}
+            web: {config-file: '%s'}
+            """.formatted(temp.resolve("spool"), temp.resolve("state"), web), "hotpathd.yaml");
         final Daemon daemon = new Daemon(config);
         daemon.start();
         try

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.hotpath.daemon.config.DaemonConfig;
+import io.hotpath.daemon.config.PushConfig;
 import java.net.ServerSocket;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -13,7 +14,7 @@ class PushgatewayPusherTest
     @Test
     void defaultsDoNotCollideWithTheScrapeJobAndCleanUp()
     {
-        final DaemonConfig.Push push = new DaemonConfig().getPush();
+        final PushConfig push = new DaemonConfig().getPush();
         assertEquals("hotpathd_push", push.job());
         assertTrue(push.deleteOnShutdown());
     }
@@ -26,7 +27,7 @@ class PushgatewayPusherTest
         {
             port = socket.getLocalPort(); // closed again: nothing listens there
         }
-        final DaemonConfig.Push push = new DaemonConfig().getPush();
+        final PushConfig push = new DaemonConfig().getPush();
         push.setUrl("http://127.0.0.1:" + port);
         final PushgatewayPusher pusher = new PushgatewayPusher(push);
         pusher.offer(List.of());

@@ -1,5 +1,6 @@
 package io.hotpath.daemon.slo;
 
+import io.hotpath.wire.config.Durations;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,5 +1,6 @@
 package io.hotpath.daemon.slo;
 
+import io.hotpath.daemon.config.ConfigException;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -93,8 +94,8 @@ class SloFileTest
                 sli: {success: {metric: m}}
                 window: 30d
             """));
-        assertEquals("slo.yaml:6: slos[0].sli.latency.threshold: expected a duration such as 100ms, 30s, 5m, 1h, 30d "
-            + "(units ms, s, m, h, d, w), got \"100\"", error("""
+        assertEquals("slo.yaml:6: slos[0].sli.latency.threshold: expected a duration such as 500ms, 15s, 5m, 2h, 7d or 1h30m "
+            + "(units ms, s, m, h, d, w), with a unit after 100, got '100'", error("""
             slos:
               - name: a
                 sli:
@@ -105,7 +106,7 @@ class SloFileTest
                 window: 30d
             """));
         assertEquals("slo.yaml:5: slos[0].windw: unknown field; expected one of name, description, sli, target, window, "
-            + "tier, labels, runbook, burn_rate_alerts", error("""
+            + "tier, labels, runbook, burn-rate-alerts", error("""
             slos:
               - name: a
                 sli: {success: {metric: m}}

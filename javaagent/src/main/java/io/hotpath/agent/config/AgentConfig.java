@@ -2,6 +2,7 @@ package io.hotpath.agent.config;
 
 import io.hotpath.wire.SampleBatchDescriptor;
 import io.hotpath.wire.SampleDescriptor;
+import io.hotpath.wire.config.Sizes;
 
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -145,7 +146,7 @@ public final class AgentConfig
                 case "level": return "one of off, error, warn, info, debug";
                 case "rollCycle": return "a Chronicle RollCycles name such as FAST_HOURLY or FAST_DAILY";
                 case "size": return "a size in bytes " + range(formatSize(min), max == Long.MAX_VALUE ? null : formatSize(max)) +
-                    " (a number with an optional suffix k, m or g, e.g. 4m)";
+                    " (a number with an optional unit k, m, g or KiB, MiB, GiB, e.g. 4m or 8MiB)";
                 case "integer": return "a whole number " + range(String.valueOf(min), String.valueOf(max));
                 default: return "text";
             }
@@ -294,7 +295,7 @@ public final class AgentConfig
         throw invalid(setting);
     }
 
-    /** A size setting in bytes (suffix k, m or g), within the setting's bounds. */
+    /** A size setting in bytes ({@link Sizes}: 8m, 8MiB, 8388608), within the setting's bounds. */
     public long bytes(final Setting setting) throws ConfigException
     {
         final long value = parseSize(get(setting));
@@ -383,23 +384,14 @@ public final class AgentConfig
         return source.endsWith(setting.key()) ? source : source + " (" + setting.key() + ")";
     }
 
-    /** {@code 4m} to 4 194 304; -1 when it is not a size. */
+    /** {@code 4m} to 4 194 304, in the grammar shared with the daemon ({@link Sizes}); -1 when it is not a size. */
     static long parseSize(final String text)
     {
-        final String value = text.trim().toLowerCase(Locale.ROOT);
-        long multiplier = 1;
-        String digits = value;
-        if (value.endsWith("k") || value.endsWith("m") || value.endsWith("g"))
-        {
-            multiplier = value.endsWith("k") ? 1L << 10 : value.endsWith("m") ? 1L << 20 : 1L << 30;
-            digits = value.substring(0, value.length() - 1).trim();
-        }
         try
         {
-            final long n = Long.parseLong(digits);
-            return n < 0 ? -1 : Math.multiplyExact(n, multiplier);
+            return Sizes.bytes(text);
         }
-        catch (final NumberFormatException | ArithmeticException e)
+        catch (final IllegalArgumentException e)
         {
             return -1;
         }

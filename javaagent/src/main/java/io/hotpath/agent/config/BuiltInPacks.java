@@ -66,7 +66,7 @@ public final class BuiltInPacks
         }
     }
 
-    /** {@code status_class: true}: the response's status class as a label, 5xx an error. */
+    /** {@code status-class: true}: the response's status class as a label, 5xx an error. */
     private static RuleDefinition withStatusClass(final RuleDefinition rule)
     {
         return new RuleDefinition(rule.source(), rule.typeName(), rule.typePattern(), rule.subtypeOf(), rule.methodName(),

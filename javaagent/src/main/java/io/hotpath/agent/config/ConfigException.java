@@ -1,17 +1,27 @@
 package io.hotpath.agent.config;
 
-/** A configuration error; the message names the source (file and line, or setting) and what was expected. */
-public final class ConfigException extends Exception
+/**
+ * A problem in the agent's configuration (a setting, the rules file): the message names the source
+ * (file, line and column, or the setting and where it came from), the field and what was expected.
+ * The agent's side of the shared {@link io.hotpath.wire.config.ConfigException}.
+ */
+public final class ConfigException extends io.hotpath.wire.config.ConfigException
 {
     private static final long serialVersionUID = 1L;
 
     public ConfigException(final String message)
     {
-        super(message);
+        super(message, null);
     }
 
     public ConfigException(final String message, final Throwable cause)
     {
         super(message, cause);
+    }
+
+    /** At a place in a file: {@code rules.yaml:12:7: rules[1].metric: expected ...}. */
+    public ConfigException(final String source, final int line, final int column, final String field, final String problem)
+    {
+        super(source, line, column, field, problem, null);
     }
 }

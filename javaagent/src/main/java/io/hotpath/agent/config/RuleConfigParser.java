@@ -8,48 +8,42 @@ import org.snakeyaml.engine.v2.api.lowlevel.Compose;
 import org.snakeyaml.engine.v2.exceptions.Mark;
 import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
 import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
-import org.snakeyaml.engine.v2.nodes.MappingNode;
 import org.snakeyaml.engine.v2.nodes.Node;
-import org.snakeyaml.engine.v2.nodes.NodeTuple;
-import org.snakeyaml.engine.v2.nodes.ScalarNode;
-import org.snakeyaml.engine.v2.nodes.SequenceNode;
-import org.snakeyaml.engine.v2.nodes.Tag;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.TreeSet;
 
 /**
- * Parses rules YAML into {@link RuleDefinition}s. Works on the composed node tree (not on plain
- * maps) so that every error names the file, the line and column, the field path and what was
- * expected, e.g. {@code rules.yaml:12:7: rules[1].labels.transport.arg: expected a non-negative
- * integer, got 'one'}.
+ * Parses rules YAML into {@link RuleDefinition}s. Works on the composed node tree ({@link YamlNode},
+ * not plain maps) so that every error names the file, the line and column, the field path and what
+ * was expected, e.g. {@code rules.yaml:12:7: rules[1].labels.transport.arg: expected a non-negative
+ * integer, got 'one'}. Keys are kebab-case; the snake_case spellings of earlier releases
+ * ({@code max_series}) are read with a warning until the next release.
  *
  * <pre>
  * rules:
- *   - type: { name: com.example.TransportManager }      # or name_pattern: "com.example.**Manager",
- *                                                       # or subtype_of: java.nio.channels.SocketChannel
+ *   - type: { name: com.example.TransportManager }      # or name-pattern: "com.example.**Manager",
+ *                                                       # or subtype-of: java.nio.channels.SocketChannel
  *     method: { name: sendMessage, parameters: [byte[], com.example.TransportType] }
  *     metric: transport_send
  *     kind: transport                                   # transport | p2p | migration | custom
  *     labels:
  *       component: demo                                 # static label
- *       transport: { arg: 1, max_values: 8 }            # label from an argument
+ *       transport: { arg: 1, max-values: 8 }            # label from an argument
  *     size: { arg: 0 }                                  # or { return: true }
- *     failure_on: false                                 # or null
+ *     failure-on: false                                 # or null
  *     async: auto                                       # true | false | auto
- *     max_series: 64
- *     status_class: true                                # label status_class (1xx..5xx) from the returned HTTP
- *                                                       # response, 5xx an error; or { error_from: 400 | none }
+ *     max-series: 64
+ *     status-class: true                                # label status_class (1xx..5xx) from the returned HTTP
+ *                                                       # response, 5xx an error; or { error-from: 400 | none }
  * </pre>
  */
 public final class RuleConfigParser
@@ -57,13 +51,10 @@ public final class RuleConfigParser
     private static final Set<String> RESERVED_LABELS = Set.of(
         "service", "metric", "kind", "le", "quantile", "outcome", "error_type", "window", "pid", "signal", "detector");
     private static final Set<String> RULE_KEYS = Set.of(
-        "name", "type", "method", "metric", "kind", "labels", "size", "failure_on", "async", "max_series", "status_class");
+        "name", "type", "method", "metric", "kind", "labels", "size", "failure-on", "async", "max-series", "status-class");
 
-    private final String sourceName;
-
-    private RuleConfigParser(final String sourceName)
+    private RuleConfigParser()
     {
-        this.sourceName = sourceName;
     }
 
     public static List<RuleDefinition> parse(final Path file) throws ConfigException
@@ -82,11 +73,6 @@ public final class RuleConfigParser
 
     public static List<RuleDefinition> parse(final String sourceName, final String yaml) throws ConfigException
     {
-        return new RuleConfigParser(sourceName).parseDocument(yaml);
-    }
-
-    private List<RuleDefinition> parseDocument(final String yaml) throws ConfigException
-    {
         final Optional<Node> root;
         try
         {
@@ -96,7 +82,7 @@ public final class RuleConfigParser
         catch (final MarkedYamlEngineException e)
         {
             final Optional<Mark> mark = e.getProblemMark().isPresent() ? e.getProblemMark() : e.getContextMark();
-            throw new ConfigException(where(mark) + ": YAML syntax error: " + e.getProblem() +
+            throw new ConfigException(where(sourceName, mark) + ": YAML syntax error: " + e.getProblem() +
                 (e.getContext() != null ? " (" + e.getContext() + ")" : "") + arrayTypeHint(yaml, mark));
         }
         catch (final YamlEngineException e)
@@ -107,31 +93,28 @@ public final class RuleConfigParser
         {
             return Collections.emptyList();
         }
-        final MappingNode top = mapping(root.get(), "(top level)", "a mapping with the key 'rules'");
         final List<RuleDefinition> rules = new ArrayList<>();
-        for (final NodeTuple tuple : top.getValue())
+        for (final Map.Entry<String, YamlNode> entry : YamlNode.root(root.get(), sourceName)
+            .entries("a mapping with the key 'rules'").entrySet())
         {
-            final String key = key(tuple, "(top level)");
-            if (!key.equals("rules"))
+            if (!entry.getKey().equals("rules"))
             {
-                throw error(tuple.getKeyNode(), key, "unknown key; expected 'rules'");
+                throw entry.getValue().keyError("unknown key; expected 'rules'");
             }
-            final Node value = tuple.getValueNode();
-            if (isNull(value))
+            if (!entry.getValue().isNull())
             {
-                continue;
-            }
-            if (!(value instanceof SequenceNode))
-            {
-                throw error(value, "rules", "expected a list of rules, got " + describe(value));
-            }
-            final List<Node> items = ((SequenceNode)value).getValue();
-            for (int i = 0; i < items.size(); i++)
-            {
-                rules.add(parseRule(items.get(i), "rules[" + i + "]"));
+                for (final YamlNode rule : entry.getValue().elements("a list of rules"))
+                {
+                    rules.add(parseRule(rule));
+                }
             }
         }
         return rules;
+    }
+
+    private static String where(final String sourceName, final Optional<Mark> mark)
+    {
+        return mark.isEmpty() ? sourceName : sourceName + ":" + (mark.get().getLine() + 1) + ":" + (mark.get().getColumn() + 1);
     }
 
     /**
@@ -177,496 +160,239 @@ public final class RuleConfigParser
         return quotes % 2 == 1;
     }
 
-    private RuleDefinition parseRule(final Node node, final String path) throws ConfigException
+    /** One rule: each field has its own reader below, in the order of the class comment's example. */
+    private static RuleDefinition parseRule(final YamlNode rule) throws ConfigException
     {
-        final MappingNode rule = mapping(node, path, "a rule (a mapping with type, method and metric)");
-        final Map<String, NodeTuple> fields = fields(rule, path, RULE_KEYS);
-
-        final NodeTuple typeField = require(fields, "type", rule, path);
-        String typeName = null;
-        String typePattern = null;
-        String subtypeOf = null;
-        final Node typeNode = typeField.getValueNode();
-        if (typeNode instanceof ScalarNode)
-        {
-            typeName = typeName(typeNode, path + ".type");
-        }
-        else
-        {
-            final MappingNode type = mapping(typeNode, path + ".type", "a type name or a mapping with name, name_pattern or subtype_of");
-            final Map<String, NodeTuple> typeFields = fields(type, path + ".type", Set.of("name", "name_pattern", "subtype_of"));
-            if (typeFields.containsKey("name"))
-            {
-                typeName = typeName(typeFields.get("name").getValueNode(), path + ".type.name");
-                if (typeFields.size() > 1)
-                {
-                    throw error(type, path + ".type", "'name' matches one type exactly and cannot be combined with name_pattern or subtype_of");
-                }
-            }
-            if (typeFields.containsKey("name_pattern"))
-            {
-                typePattern = string(typeFields.get("name_pattern").getValueNode(), path + ".type.name_pattern");
-                if (!isTypeNameGlob(typePattern))
-                {
-                    throw error(typeFields.get("name_pattern").getValueNode(), path + ".type.name_pattern",
-                        "expected a glob over a type name (letters, digits, '.', '*', '**', '?'), got '" + typePattern + "'");
-                }
-            }
-            if (typeFields.containsKey("subtype_of"))
-            {
-                subtypeOf = typeName(typeFields.get("subtype_of").getValueNode(), path + ".type.subtype_of");
-            }
-            if (typeName == null && typePattern == null && subtypeOf == null)
-            {
-                throw error(type, path + ".type", "expected one of name, name_pattern, subtype_of");
-            }
-        }
-
-        final NodeTuple methodField = require(fields, "method", rule, path);
+        final Map<String, YamlNode> fields = rule.fields("a rule (a mapping with type, method and metric)", RULE_KEYS);
+        final TypeMatch type = parseType(rule.require(fields, "type"));
+        final YamlNode methodNode = rule.require(fields, "method");
         final String methodName;
         List<String> parameterTypes = null;
-        final Node methodNode = methodField.getValueNode();
-        if (methodNode instanceof ScalarNode)
+        if (methodNode.isScalar())
         {
-            methodName = identifier(methodNode, path + ".method", "a method name");
+            methodName = methodNode.identifier("a method name");
         }
         else
         {
-            final MappingNode method = mapping(methodNode, path + ".method", "a method name or a mapping with name and parameters");
-            final Map<String, NodeTuple> methodFields = fields(method, path + ".method", Set.of("name", "parameters"));
-            methodName = identifier(require(methodFields, "name", method, path + ".method").getValueNode(),
-                path + ".method.name", "a method name");
-            if (methodFields.containsKey("parameters"))
+            final Map<String, YamlNode> method = methodNode.fields("a method name or a mapping with name and parameters",
+                Set.of("name", "parameters"));
+            methodName = methodNode.require(method, "name").identifier("a method name");
+            if (method.containsKey("parameters"))
             {
-                final Node params = methodFields.get("parameters").getValueNode();
-                if (!(params instanceof SequenceNode))
-                {
-                    throw error(params, path + ".method.parameters", "expected a list of parameter type names, got " + describe(params));
-                }
                 parameterTypes = new ArrayList<>();
-                final List<Node> items = ((SequenceNode)params).getValue();
-                for (int i = 0; i < items.size(); i++)
+                for (final YamlNode parameter : method.get("parameters").elements("a list of parameter type names"))
                 {
-                    parameterTypes.add(typeName(items.get(i), path + ".method.parameters[" + i + "]"));
+                    parameterTypes.add(parameter.typeName());
                 }
                 parameterTypes = List.copyOf(parameterTypes);
             }
         }
-
-        final String metric = identifier(require(fields, "metric", rule, path).getValueNode(), path + ".metric",
-            "a metric name matching [a-zA-Z_][a-zA-Z0-9_]*");
-
-        MetricKind kind = MetricKind.CUSTOM;
-        if (fields.containsKey("kind"))
-        {
-            final Node kindNode = fields.get("kind").getValueNode();
-            final String kindName = string(kindNode, path + ".kind");
-            kind = MetricKind.fromLabel(kindName);
-            if (kind == null)
-            {
-                throw error(kindNode, path + ".kind", "expected one of transport, p2p, migration, custom, got '" + kindName + "'");
-            }
-        }
+        final String metric = rule.require(fields, "metric").identifier("a metric name matching [a-zA-Z_][a-zA-Z0-9_]*");
+        final MetricKind kind = fields.containsKey("kind") ? parseKind(fields.get("kind")) : MetricKind.CUSTOM;
 
         final Map<String, String> staticLabels = new TreeMap<>();
         final List<RuleDefinition.LabelArgument> labelArguments = new ArrayList<>();
-        if (fields.containsKey("labels") && !isNull(fields.get("labels").getValueNode()))
+        if (fields.containsKey("labels") && !fields.get("labels").isNull())
         {
-            final MappingNode labels = mapping(fields.get("labels").getValueNode(), path + ".labels",
-                "a mapping of label names to values or to {arg: N}");
-            for (final NodeTuple label : labels.getValue())
-            {
-                final String name = key(label, path + ".labels");
-                final String labelPath = path + ".labels." + name;
-                if (!isIdentifier(name))
-                {
-                    throw error(label.getKeyNode(), labelPath, "expected a label name matching [a-zA-Z_][a-zA-Z0-9_]*");
-                }
-                if (RESERVED_LABELS.contains(name))
-                {
-                    throw error(label.getKeyNode(), labelPath, "'" + name + "' is reserved by hotpath; choose another label name");
-                }
-                final Node value = label.getValueNode();
-                if (value instanceof ScalarNode && !isNull(value))
-                {
-                    staticLabels.put(name, ((ScalarNode)value).getValue());
-                }
-                else
-                {
-                    labelArguments.add(parseLabelArgument(name, value, labelPath));
-                }
-            }
-            if (labelArguments.size() > RuleDefinition.MAX_LABEL_ARGUMENTS)
-            {
-                throw error(labels, path + ".labels",
-                    "at most " + RuleDefinition.MAX_LABEL_ARGUMENTS + " labels may come from arguments, got " + labelArguments.size());
-            }
+            parseLabels(fields.get("labels"), staticLabels, labelArguments);
         }
-
         int sizeArgument = -1;
         boolean sizeFromReturn = false;
-        if (fields.containsKey("size") && !isNull(fields.get("size").getValueNode()))
+        if (fields.containsKey("size") && !fields.get("size").isNull())
         {
-            final Node sizeNode = fields.get("size").getValueNode();
-            if (sizeNode instanceof ScalarNode && "return".equals(((ScalarNode)sizeNode).getValue()))
-            {
-                sizeFromReturn = true;
-            }
-            else
-            {
-                final MappingNode size = mapping(sizeNode, path + ".size", "{arg: N} or {return: true}");
-                final Map<String, NodeTuple> sizeFields = fields(size, path + ".size", Set.of("arg", "return"));
-                if (sizeFields.containsKey("arg") == sizeFields.containsKey("return"))
-                {
-                    throw error(size, path + ".size", "expected exactly one of arg and return");
-                }
-                if (sizeFields.containsKey("arg"))
-                {
-                    sizeArgument = nonNegativeInt(sizeFields.get("arg").getValueNode(), path + ".size.arg");
-                }
-                else
-                {
-                    sizeFromReturn = bool(sizeFields.get("return").getValueNode(), path + ".size.return");
-                }
-            }
+            sizeArgument = parseSizeArgument(fields.get("size"));
+            sizeFromReturn = sizeArgument == SIZE_FROM_RETURN;
+            sizeArgument = sizeFromReturn || sizeArgument == SIZE_NONE ? -1 : sizeArgument;
         }
-
-        int failureOn = HotpathBridge.FAILURE_ON_NOTHING;
-        if (fields.containsKey("failure_on"))
-        {
-            final Node failureNode = fields.get("failure_on").getValueNode();
-            if (isNull(failureNode))
-            {
-                failureOn = HotpathBridge.FAILURE_ON_NULL;
-            }
-            else if (failureNode instanceof ScalarNode && Tag.BOOL.equals(failureNode.getTag()) &&
-                !Boolean.parseBoolean(((ScalarNode)failureNode).getValue()))
-            {
-                failureOn = HotpathBridge.FAILURE_ON_FALSE;
-            }
-            else
-            {
-                throw error(failureNode, path + ".failure_on", "expected false or null, got " + describe(failureNode));
-            }
-        }
-
+        final int failureOn = fields.containsKey("failure-on") ? parseFailureOn(fields.get("failure-on"))
+            : HotpathBridge.FAILURE_ON_NOTHING;
         Boolean async = null;
-        if (fields.containsKey("async"))
+        if (fields.containsKey("async") && !"auto".equals(fields.get("async").scalar()))
         {
-            final Node asyncNode = fields.get("async").getValueNode();
-            if (!(asyncNode instanceof ScalarNode && "auto".equals(((ScalarNode)asyncNode).getValue())))
-            {
-                async = bool(asyncNode, path + ".async");
-            }
+            async = fields.get("async").bool();
         }
-
-        int maxSeries = RuleDefinition.DEFAULT_MAX_SERIES;
-        if (fields.containsKey("max_series"))
-        {
-            maxSeries = nonNegativeInt(fields.get("max_series").getValueNode(), path + ".max_series");
-            if (maxSeries < 1 || maxSeries > 65536)
-            {
-                throw error(fields.get("max_series").getValueNode(), path + ".max_series", "expected 1..65536, got " + maxSeries);
-            }
-        }
-
+        final int maxSeries = fields.containsKey("max-series") ? fields.get("max-series").intIn(1, 65536)
+            : RuleDefinition.DEFAULT_MAX_SERIES;
         int httpStatus = RuleDefinition.NO_HTTP_STATUS;
-        if (fields.containsKey("status_class") && !isNull(fields.get("status_class").getValueNode()))
+        if (fields.containsKey("status-class") && !fields.get("status-class").isNull())
         {
-            httpStatus = parseStatusClass(fields.get("status_class").getValueNode(), path + ".status_class");
+            httpStatus = parseStatusClass(fields.get("status-class"));
             if (staticLabels.containsKey("status_class") || labelArguments.stream().anyMatch(l -> l.name().equals("status_class")))
             {
-                throw error(fields.get("status_class").getValueNode(), path + ".status_class",
-                    "the rule already has a label named status_class; remove one of them");
+                throw fields.get("status-class").error("the rule already has a label named status_class; remove one of them");
             }
         }
-
         return new RuleDefinition(
-            where(rule.getStartMark()), typeName, typePattern, subtypeOf, methodName, parameterTypes, metric, kind,
+            rule.where(), type.name, type.pattern, type.subtypeOf, methodName, parameterTypes, metric, kind,
             Collections.unmodifiableMap(staticLabels), List.copyOf(labelArguments), sizeArgument, sizeFromReturn, failureOn,
             async, maxSeries, httpStatus);
     }
 
-    /** {@code true}, {@code false}, or {@code {error_from: N | none}}: see {@link RuleDefinition#httpStatus}. */
-    private int parseStatusClass(final Node node, final String path) throws ConfigException
+    /** What {@code type:} matches: one name, a glob over names, and/or the subtypes of a type. */
+    private record TypeMatch(String name, String pattern, String subtypeOf)
     {
-        if (node instanceof ScalarNode)
-        {
-            return bool(node, path) ? RuleDefinition.DEFAULT_HTTP_ERROR_FROM : RuleDefinition.NO_HTTP_STATUS;
-        }
-        final MappingNode spec = mapping(node, path, "true, false or {error_from: N}");
-        final Map<String, NodeTuple> fields = fields(spec, path, Set.of("error_from"));
-        if (!fields.containsKey("error_from"))
-        {
-            return RuleDefinition.DEFAULT_HTTP_ERROR_FROM;
-        }
-        final Node from = fields.get("error_from").getValueNode();
-        if (isNull(from) || (from instanceof ScalarNode && "none".equals(((ScalarNode)from).getValue())))
-        {
-            return 0;
-        }
-        final int value = nonNegativeInt(from, path + ".error_from");
-        if (value < 100 || value > 599)
-        {
-            throw error(from, path + ".error_from", "expected an HTTP status 100..599 (or none), got " + value);
-        }
-        return value;
     }
 
-    private RuleDefinition.LabelArgument parseLabelArgument(final String name, final Node value, final String path)
-        throws ConfigException
+    private static TypeMatch parseType(final YamlNode node) throws ConfigException
     {
-        final MappingNode spec = mapping(value, path, "a static value or {arg: N, max_values: M, allowed: [..]}");
-        final Map<String, NodeTuple> fields = fields(spec, path, Set.of("arg", "max_values", "allowed"));
-        final int argument = nonNegativeInt(require(fields, "arg", spec, path).getValueNode(), path + ".arg");
-        int maxValues = RuleDefinition.DEFAULT_MAX_VALUES;
-        if (fields.containsKey("max_values"))
+        if (node.isScalar())
         {
-            maxValues = nonNegativeInt(fields.get("max_values").getValueNode(), path + ".max_values");
-            if (maxValues < 1 || maxValues > RuleDefinition.LIMIT_MAX_VALUES)
+            return new TypeMatch(node.typeName(), null, null);
+        }
+        final Map<String, YamlNode> type = node.fields("a type name or a mapping with name, name-pattern or subtype-of",
+            Set.of("name", "name-pattern", "subtype-of"));
+        String name = null;
+        String pattern = null;
+        String subtypeOf = null;
+        if (type.containsKey("name"))
+        {
+            name = type.get("name").typeName();
+            if (type.size() > 1)
             {
-                throw error(fields.get("max_values").getValueNode(), path + ".max_values",
-                    "expected 1.." + RuleDefinition.LIMIT_MAX_VALUES + ", got " + maxValues);
+                throw node.error("'name' matches one type exactly and cannot be combined with name-pattern or subtype-of");
             }
         }
+        if (type.containsKey("name-pattern"))
+        {
+            pattern = type.get("name-pattern").string();
+            if (!NameChecks.isTypeNameGlob(pattern))
+            {
+                throw type.get("name-pattern").error(
+                    "expected a glob over a type name (letters, digits, '.', '*', '**', '?'), got '" + pattern + "'");
+            }
+        }
+        if (type.containsKey("subtype-of"))
+        {
+            subtypeOf = type.get("subtype-of").typeName();
+        }
+        if (name == null && pattern == null && subtypeOf == null)
+        {
+            throw node.error("expected one of name, name-pattern, subtype-of");
+        }
+        return new TypeMatch(name, pattern, subtypeOf);
+    }
+
+    private static MetricKind parseKind(final YamlNode node) throws ConfigException
+    {
+        final String name = node.string();
+        final MetricKind kind = MetricKind.fromLabel(name);
+        if (kind == null)
+        {
+            throw node.error("expected one of transport, p2p, migration, custom, got '" + name + "'");
+        }
+        return kind;
+    }
+
+    /** Static labels ({@code component: demo}) and labels from arguments ({@code transport: {arg: 1}}). */
+    private static void parseLabels(final YamlNode node, final Map<String, String> staticLabels,
+        final List<RuleDefinition.LabelArgument> labelArguments) throws ConfigException
+    {
+        for (final Map.Entry<String, YamlNode> label : node.entries("a mapping of label names to values or to {arg: N}").entrySet())
+        {
+            final String name = label.getKey();
+            final YamlNode value = label.getValue();
+            if (!NameChecks.isIdentifier(name))
+            {
+                throw value.keyError("expected a label name matching [a-zA-Z_][a-zA-Z0-9_]*");
+            }
+            if (RESERVED_LABELS.contains(name))
+            {
+                throw value.keyError("'" + name + "' is reserved by hotpath; choose another label name");
+            }
+            if (value.isScalar() && !value.isNull())
+            {
+                staticLabels.put(name, value.scalar());
+            }
+            else
+            {
+                labelArguments.add(parseLabelArgument(name, value));
+            }
+        }
+        if (labelArguments.size() > RuleDefinition.MAX_LABEL_ARGUMENTS)
+        {
+            throw node.error("at most " + RuleDefinition.MAX_LABEL_ARGUMENTS + " labels may come from arguments, got "
+                + labelArguments.size());
+        }
+    }
+
+    private static RuleDefinition.LabelArgument parseLabelArgument(final String name, final YamlNode node) throws ConfigException
+    {
+        final Map<String, YamlNode> fields = node.fields("a static value or {arg: N, max-values: M, allowed: [..]}",
+            Set.of("arg", "max-values", "allowed"));
+        final int argument = node.require(fields, "arg").nonNegativeInt();
+        final int maxValues = fields.containsKey("max-values")
+            ? fields.get("max-values").intIn(1, RuleDefinition.LIMIT_MAX_VALUES) : RuleDefinition.DEFAULT_MAX_VALUES;
         List<String> allowed = null;
         if (fields.containsKey("allowed"))
         {
-            final Node allowedNode = fields.get("allowed").getValueNode();
-            if (!(allowedNode instanceof SequenceNode))
-            {
-                throw error(allowedNode, path + ".allowed", "expected a list of label values, got " + describe(allowedNode));
-            }
             allowed = new ArrayList<>();
-            final List<Node> items = ((SequenceNode)allowedNode).getValue();
-            for (int i = 0; i < items.size(); i++)
+            for (final YamlNode value : fields.get("allowed").elements("a list of label values"))
             {
-                allowed.add(string(items.get(i), path + ".allowed[" + i + "]"));
+                allowed.add(value.string());
             }
             allowed = List.copyOf(allowed);
         }
         return new RuleDefinition.LabelArgument(name, argument, maxValues, allowed);
     }
 
-    private Map<String, NodeTuple> fields(final MappingNode node, final String path, final Set<String> allowed)
-        throws ConfigException
+    private static final int SIZE_FROM_RETURN = -2;
+    private static final int SIZE_NONE = -1;
+
+    /** {@code {arg: N}}: N; {@code return} or {@code {return: true}}: {@link #SIZE_FROM_RETURN}; {@code {return: false}}: none. */
+    private static int parseSizeArgument(final YamlNode node) throws ConfigException
     {
-        final Map<String, NodeTuple> fields = new LinkedHashMap<>();
-        for (final NodeTuple tuple : node.getValue())
+        if (node.isScalar() && "return".equals(node.scalar()))
         {
-            final String key = key(tuple, path);
-            if (!allowed.contains(key))
-            {
-                throw error(tuple.getKeyNode(), path + "." + key, "unknown field; expected one of " + new TreeSet<>(allowed));
-            }
-            fields.put(key, tuple);
+            return SIZE_FROM_RETURN;
         }
-        return fields;
+        final Map<String, YamlNode> size = node.fields("{arg: N} or {return: true}", Set.of("arg", "return"));
+        if (size.containsKey("arg") == size.containsKey("return"))
+        {
+            throw node.error("expected exactly one of arg and return");
+        }
+        if (size.containsKey("arg"))
+        {
+            return size.get("arg").nonNegativeInt();
+        }
+        return size.get("return").bool() ? SIZE_FROM_RETURN : SIZE_NONE;
     }
 
-    private NodeTuple require(final Map<String, NodeTuple> fields, final String key, final Node parent, final String path)
-        throws ConfigException
+    /** {@code false}: a false return is a failure; {@code null}: a null return is. */
+    private static int parseFailureOn(final YamlNode node) throws ConfigException
     {
-        final NodeTuple tuple = fields.get(key);
-        if (tuple == null)
+        if (node.isNull())
         {
-            throw error(parent, path + "." + key, "missing required field");
+            return HotpathBridge.FAILURE_ON_NULL;
         }
-        return tuple;
+        if (node.isBool() && !Boolean.parseBoolean(node.scalar()))
+        {
+            return HotpathBridge.FAILURE_ON_FALSE;
+        }
+        throw node.error("expected false or null, got " + node.describe());
     }
 
-    private String key(final NodeTuple tuple, final String path) throws ConfigException
+    /** {@code true}, {@code false}, or {@code {error-from: N | none}}: see {@link RuleDefinition#httpStatus}. */
+    private static int parseStatusClass(final YamlNode node) throws ConfigException
     {
-        final Node key = tuple.getKeyNode();
-        if (!(key instanceof ScalarNode))
+        if (node.isScalar())
         {
-            throw error(key, path, "expected a plain key, got " + describe(key));
+            return node.bool() ? RuleDefinition.DEFAULT_HTTP_ERROR_FROM : RuleDefinition.NO_HTTP_STATUS;
         }
-        return ((ScalarNode)key).getValue();
-    }
-
-    private MappingNode mapping(final Node node, final String path, final String expected) throws ConfigException
-    {
-        if (!(node instanceof MappingNode))
+        final Map<String, YamlNode> fields = node.fields("true, false or {error-from: N}", Set.of("error-from"));
+        if (!fields.containsKey("error-from"))
         {
-            throw error(node, path, "expected " + expected + ", got " + describe(node));
+            return RuleDefinition.DEFAULT_HTTP_ERROR_FROM;
         }
-        return (MappingNode)node;
-    }
-
-    private String string(final Node node, final String path) throws ConfigException
-    {
-        if (!(node instanceof ScalarNode) || isNull(node) || ((ScalarNode)node).getValue().isBlank())
+        final YamlNode from = fields.get("error-from");
+        if (from.isNull() || "none".equals(from.scalar()))
         {
-            throw error(node, path, "expected a non-empty string, got " + describe(node));
+            return 0;
         }
-        return ((ScalarNode)node).getValue().trim();
-    }
-
-    private String identifier(final Node node, final String path, final String expected) throws ConfigException
-    {
-        final String value = string(node, path);
-        if (!isIdentifier(value))
+        final int value = from.nonNegativeInt();
+        if (value < 100 || value > 599)
         {
-            throw error(node, path, "expected " + expected + ", got '" + value + "'");
+            throw from.error("expected an HTTP status 100..599 (or none), got " + value);
         }
         return value;
-    }
-
-    // Character checks instead of regular expressions: compiling the patterns (\\p{L} classes) at
-    // start-up costs the agent milliseconds in a cold JVM for what a loop over the characters does.
-
-    /** {@code [a-zA-Z_][a-zA-Z0-9_]*} */
-    static boolean isIdentifier(final String value)
-    {
-        if (value.isEmpty())
-        {
-            return false;
-        }
-        for (int i = 0; i < value.length(); i++)
-        {
-            final char c = value.charAt(i);
-            final boolean letter = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
-            if (!letter && (i == 0 || c < '0' || c > '9'))
-            {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /** {@code [\p{L}_$][\p{L}\p{N}_$]*(\.[\p{L}_$][\p{L}\p{N}_$]*)*(\[])*} */
-    static boolean isTypeName(final String value)
-    {
-        int end = value.length();
-        while (end >= 2 && value.charAt(end - 2) == '[' && value.charAt(end - 1) == ']')
-        {
-            end -= 2;
-        }
-        boolean segmentStart = true;
-        for (int i = 0; i < end; )
-        {
-            final int c = value.codePointAt(i);
-            if (c == '.')
-            {
-                if (segmentStart)
-                {
-                    return false;
-                }
-                segmentStart = true;
-            }
-            else if (Character.isLetter(c) || c == '_' || c == '$' || (!segmentStart && isNumber(c)))
-            {
-                segmentStart = false;
-            }
-            else
-            {
-                return false;
-            }
-            i += Character.charCount(c);
-        }
-        return !segmentStart;
-    }
-
-    /** {@code [\p{L}\p{N}_$.*?\[\]]+} */
-    static boolean isTypeNameGlob(final String value)
-    {
-        if (value.isEmpty())
-        {
-            return false;
-        }
-        for (int i = 0; i < value.length(); )
-        {
-            final int c = value.codePointAt(i);
-            if (!(Character.isLetter(c) || isNumber(c) || c == '_' || c == '$' || c == '.' || c == '*' || c == '?' ||
-                c == '[' || c == ']'))
-            {
-                return false;
-            }
-            i += Character.charCount(c);
-        }
-        return true;
-    }
-
-    /** {@code \p{N}}: decimal digit, letter and other numbers. */
-    private static boolean isNumber(final int codePoint)
-    {
-        final int type = Character.getType(codePoint);
-        return type == Character.DECIMAL_DIGIT_NUMBER || type == Character.LETTER_NUMBER || type == Character.OTHER_NUMBER;
-    }
-
-    private String typeName(final Node node, final String path) throws ConfigException
-    {
-        final String value = string(node, path);
-        if (!isTypeName(value))
-        {
-            throw error(node, path, "expected a fully qualified type name (e.g. java.lang.String or byte[]), got '" + value + "'");
-        }
-        return value;
-    }
-
-    private int nonNegativeInt(final Node node, final String path) throws ConfigException
-    {
-        if (node instanceof ScalarNode && Tag.INT.equals(node.getTag()))
-        {
-            try
-            {
-                final int value = Integer.parseInt(((ScalarNode)node).getValue());
-                if (value >= 0)
-                {
-                    return value;
-                }
-            }
-            catch (final NumberFormatException ignore)
-            {
-                // reported below
-            }
-        }
-        throw error(node, path, "expected a non-negative integer, got " + describe(node));
-    }
-
-    private boolean bool(final Node node, final String path) throws ConfigException
-    {
-        if (node instanceof ScalarNode && Tag.BOOL.equals(node.getTag()))
-        {
-            return Boolean.parseBoolean(((ScalarNode)node).getValue());
-        }
-        throw error(node, path, "expected true or false, got " + describe(node));
-    }
-
-    private static boolean isNull(final Node node)
-    {
-        return node instanceof ScalarNode && Tag.NULL.equals(node.getTag());
-    }
-
-    private static String describe(final Node node)
-    {
-        if (node instanceof MappingNode)
-        {
-            return "a mapping";
-        }
-        if (node instanceof SequenceNode)
-        {
-            return "a list";
-        }
-        if (isNull(node))
-        {
-            return "nothing (null)";
-        }
-        return "'" + ((ScalarNode)node).getValue() + "'";
-    }
-
-    private ConfigException error(final Node node, final String path, final String message)
-    {
-        return new ConfigException(where(node.getStartMark()) + ": " + path + ": " + message);
-    }
-
-    private String where(final Optional<Mark> mark)
-    {
-        if (mark.isEmpty())
-        {
-            return sourceName;
-        }
-        return sourceName + ":" + (mark.get().getLine() + 1) + ":" + (mark.get().getColumn() + 1);
     }
 }

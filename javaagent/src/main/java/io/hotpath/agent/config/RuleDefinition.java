@@ -48,7 +48,7 @@ public record RuleDefinition(
 {
     /** {@link #httpStatus} of a rule without a {@code status_class} label. */
     public static final int NO_HTTP_STATUS = -1;
-    /** {@link #httpStatus} by default for {@code status_class: true}: 5xx is an error. */
+    /** {@link #httpStatus} by default for {@code status-class: true}: 5xx is an error. */
     public static final int DEFAULT_HTTP_ERROR_FROM = 500;
 
     /** A rule without a {@code status_class} label. */

@@ -63,7 +63,7 @@ class AgentConfigTest
         final ConfigException e = assertThrows(ConfigException.class,
             () -> AgentConfig.load("ring.bytes=lots", new Properties(), Map.of()).bytes(AgentConfig.Setting.RING_BYTES));
         assertEquals("agent argument ring.bytes (hotpath.ring.bytes): expected a size in bytes from 1k to 1g " +
-            "(a number with an optional suffix k, m or g, e.g. 4m), got 'lots'", e.getMessage());
+            "(a number with an optional unit k, m, g or KiB, MiB, GiB, e.g. 4m or 8MiB), got 'lots'", e.getMessage());
         assertThrows(ConfigException.class,
             () -> AgentConfig.load("enabled=maybe", new Properties(), Map.of()).enabled());
     }
@@ -83,7 +83,7 @@ class AgentConfigTest
             properties, Map.of("HOTPATH_DRAIN_IDLEMS", "-1", "HOTPATH_SPOOL_ROLLCYCLE", "fortnightly")).validate());
         final String message = e.getMessage();
         assertTrue(message.contains("agent argument ring.bytes (hotpath.ring.bytes): expected a size in bytes from 1k to 1g " +
-            "(a number with an optional suffix k, m or g, e.g. 4m), got '2g'"), message);
+            "(a number with an optional unit k, m, g or KiB, MiB, GiB, e.g. 4m or 8MiB), got '2g'"), message);
         assertTrue(message.contains("agent argument batch.maxSamples (hotpath.batch.maxSamples): expected a whole number from 1 to " +
             SampleBatchDescriptor.maxEntries(SampleDescriptor.TRACED_LENGTH) + ", got '0'"),
             message);
@@ -106,7 +106,7 @@ class AgentConfigTest
         final ConfigException e = assertThrows(ConfigException.class,
             () -> AgentConfig.load("spool.maxBytes=10k", new Properties(), Map.of()).validate());
         assertEquals("agent argument spool.maxBytes (hotpath.spool.maxBytes): expected a size in bytes of at least 1m " +
-            "(a number with an optional suffix k, m or g, e.g. 4m), got '10k'", e.getMessage());
+            "(a number with an optional unit k, m, g or KiB, MiB, GiB, e.g. 4m or 8MiB), got '10k'", e.getMessage());
         assertEquals("FAST_DAILY", AgentConfig.load("spool.rollCycle=fast_daily", new Properties(), Map.of()).rollCycle());
     }
 
@@ -128,5 +128,15 @@ class AgentConfigTest
         assertEquals("hotpath-demo", AgentConfig.defaultServiceName("/opt/app/hotpath-demo.jar --calls 10"));
         assertEquals("DemoMain", AgentConfig.defaultServiceName("io.hotpath.demo.DemoMain --calls 10"));
         assertEquals("a_b_c", AgentConfig.sanitize("a b/c"));
+    }
+
+    /** Sizes are read with the grammar the daemon uses ({@code io.hotpath.wire.config.Sizes}): 8m and 8MiB alike. */
+    @Test
+    void sizesAcceptTheSharedGrammar() throws Exception
+    {
+        assertEquals(8L << 20, AgentConfig.of(Map.of("ring.bytes", "8m")).bytes(AgentConfig.Setting.RING_BYTES));
+        assertEquals(8L << 20, AgentConfig.of(Map.of("ring.bytes", "8MiB")).bytes(AgentConfig.Setting.RING_BYTES));
+        assertEquals(2L << 30, AgentConfig.of(Map.of("spool.maxBytes", "2 GiB")).bytes(AgentConfig.Setting.SPOOL_MAX_BYTES));
+        assertEquals(2_000_000L, AgentConfig.of(Map.of("spool.maxBytes", "2MB")).bytes(AgentConfig.Setting.SPOOL_MAX_BYTES));
     }
 }

@@ -22,8 +22,8 @@ class NameChecksTest
         "\uD835\uDC00", "a\uD800", "transport_send", "Foo9", "_9", "9_"})
     void characterChecksMatchTheRegularExpressions(final String value)
     {
-        assertEquals(IDENTIFIER.matcher(value).matches(), RuleConfigParser.isIdentifier(value), "identifier: " + value);
-        assertEquals(TYPE_NAME.matcher(value).matches(), RuleConfigParser.isTypeName(value), "type name: " + value);
-        assertEquals(TYPE_NAME_GLOB.matcher(value).matches(), RuleConfigParser.isTypeNameGlob(value), "glob: " + value);
+        assertEquals(IDENTIFIER.matcher(value).matches(), NameChecks.isIdentifier(value), "identifier: " + value);
+        assertEquals(TYPE_NAME.matcher(value).matches(), NameChecks.isTypeName(value), "type name: " + value);
+        assertEquals(TYPE_NAME_GLOB.matcher(value).matches(), NameChecks.isTypeNameGlob(value), "glob: " + value);
     }
 }

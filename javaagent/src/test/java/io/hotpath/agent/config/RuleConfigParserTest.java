@@ -69,11 +69,11 @@ class RuleConfigParserTest
         "missing method|rules:\\n  - type: A\\n    metric: m|r.yaml:2:5: rules[0].method: missing required field",
         "bad kind|rules:\\n  - type: A\\n    method: m\\n    metric: m\\n    kind: fast|r.yaml:5:11: rules[0].kind: expected one of transport, p2p, migration, custom, got 'fast'",
         "bad metric|rules:\\n  - type: A\\n    method: m\\n    metric: 9lives|r.yaml:4:13: rules[0].metric: expected a metric name matching [a-zA-Z_][a-zA-Z0-9_]*, got '9lives'",
-        "unknown field|rules:\\n  - type: A\\n    method: m\\n    metric: m\\n    colour: red|r.yaml:5:5: rules[0].colour: unknown field; expected one of [async, failure_on, kind, labels, max_series, method, metric, name, size, status_class, type]",
+        "unknown field|rules:\\n  - type: A\\n    method: m\\n    metric: m\\n    colour: red|r.yaml:5:5: rules[0].colour: unknown field; expected one of [async, failure-on, kind, labels, max-series, method, metric, name, size, status-class, type]",
         "arg not a number|rules:\\n  - type: A\\n    method: m\\n    metric: m\\n    labels: { t: { arg: one } }|r.yaml:5:25: rules[0].labels.t.arg: expected a non-negative integer, got 'one'",
         "reserved label|rules:\\n  - type: A\\n    method: m\\n    metric: m\\n    labels: { outcome: x }|r.yaml:5:15: rules[0].labels.outcome: 'outcome' is reserved by hotpath; choose another label name",
         "failure_on true|rules:\\n  - type: A\\n    method: m\\n    metric: m\\n    failure_on: true|r.yaml:5:17: rules[0].failure_on: expected false or null, got 'true'",
-        "name and pattern|rules:\\n  - type: { name: A, name_pattern: 'B*' }\\n    method: m\\n    metric: m|r.yaml:2:11: rules[0].type: 'name' matches one type exactly and cannot be combined with name_pattern or subtype_of",
+        "name and pattern|rules:\\n  - type: { name: A, name_pattern: 'B*' }\\n    method: m\\n    metric: m|r.yaml:2:11: rules[0].type: 'name' matches one type exactly and cannot be combined with name-pattern or subtype-of",
         "rules not a list|rules: yes|r.yaml:1:8: rules: expected a list of rules, got 'yes'",
         "syntax error|rules:\\n  - type: [A\\n    method: m|r.yaml:3:11: YAML syntax error",
         "too many arg labels|rules:\\n  - type: A\\n    method: m\\n    metric: m\\n    labels: { a: {arg: 0}, b: {arg: 1}, c: {arg: 2}, d: {arg: 3} }|r.yaml:5:13: rules[0].labels: at most 3 labels may come from arguments, got 4",
@@ -137,5 +137,46 @@ class RuleConfigParserTest
             "rules:\n  - { type: A, method: a, metric: m, status_class: { error_from: 700 } }\n"));
         assertTrue(e.getMessage().startsWith("r.yaml:2:") && e.getMessage().contains("rules[0].status_class.error_from: expected an HTTP status"),
             e.getMessage());
+    }
+
+    /** Keys are kebab-case; the snake_case spellings of earlier releases still read the same, with one warning per line. */
+    @Test
+    void snakeCaseKeysReadAsKebabCaseWithOneWarningPerLine() throws Exception
+    {
+        final String kebab = String.join("\n",
+            "rules:",
+            "  - type: { name-pattern: \"com.example.**Service\", subtype-of: com.example.Api }",
+            "    method: send",
+            "    metric: m",
+            "    labels: { peer: { arg: 0, max-values: 4 }, status_code: x }",
+            "    failure-on: false",
+            "    max-series: 16",
+            "    status-class: { error-from: 400 }",
+            "");
+        final String snake = kebab.replace("name-pattern", "name_pattern").replace("subtype-of", "subtype_of")
+            .replace("max-values", "max_values").replace("failure-on", "failure_on").replace("max-series", "max_series")
+            .replace("status-class", "status_class").replace("error-from", "error_from");
+        final java.io.PrintStream stderr = System.err;
+        final java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+        final List<RuleDefinition> fromKebab;
+        final List<RuleDefinition> fromSnake;
+        try
+        {
+            System.setErr(new java.io.PrintStream(captured, true, java.nio.charset.StandardCharsets.UTF_8));
+            fromKebab = RuleConfigParser.parse("kebab.yaml", kebab);
+            fromSnake = RuleConfigParser.parse("snake.yaml", snake);
+            RuleConfigParser.parse("snake.yaml", snake);
+        }
+        finally
+        {
+            System.setErr(stderr);
+        }
+        assertEquals(fromKebab.toString().replace("kebab.yaml", "x"), fromSnake.toString().replace("snake.yaml", "x"));
+        assertEquals(Map.of("status_code", "x"), fromSnake.get(0).staticLabels(), "label names are not keys: kept as written");
+        final String warnings = captured.toString(java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(!warnings.contains("kebab.yaml"), warnings);
+        assertTrue(warnings.contains("snake.yaml:5:") && warnings.contains("'max_values' is the old spelling of 'max-values'"), warnings);
+        assertTrue(warnings.contains("snake.yaml:8:") && warnings.contains("'error_from' is the old spelling of 'error-from'"), warnings);
+        assertEquals(7, warnings.lines().filter(l -> l.contains("old spelling")).count(), "one warning per key, not per parse: " + warnings);
     }
 }

@@ -74,7 +74,7 @@ class AgentBehaviourIT
     }
 
     /**
-     * subtype_of and name_pattern rules instrument a method and its override; an override that
+     * subtype-of and name-pattern rules instrument a method and its override; an override that
      * calls super.send is one call and must be recorded once per rule (the outermost call).
      */
     @ParameterizedTest(name = "JDK {0}")

@@ -30,7 +30,7 @@ class SeriesRegistryTest
     {
         return RuleConfigParser.parse("t.yaml", "rules:\n" +
             "  - { type: A, method: a, metric: static_metric, labels: { app: demo } }\n" +
-            "  - { type: B, method: b, metric: dynamic_metric, max_series: 3, labels: " + labels + " }\n");
+            "  - { type: B, method: b, metric: dynamic_metric, max-series: 3, labels: " + labels + " }\n");
     }
 
     @Test
@@ -58,7 +58,7 @@ class SeriesRegistryTest
     @Test
     void valuesBeyondTheCapsFoldIntoOtherAndAreCounted() throws Exception
     {
-        final SeriesRegistry registry = new SeriesRegistry(rules("{ peer: { arg: 0, max_values: 2 } }"));
+        final SeriesRegistry registry = new SeriesRegistry(rules("{ peer: { arg: 0, max-values: 2 } }"));
         final int a = registry.resolve(1, "a", null, null);
         final int b = registry.resolve(1, "b", null, null);
         final int c = registry.resolve(1, "c", null, null);
@@ -90,7 +90,7 @@ class SeriesRegistryTest
     void concurrentResolutionAgreesOnOneIdPerValueAndPublishesDefinitions() throws Exception
     {
         final SeriesRegistry registry = new SeriesRegistry(
-            RuleConfigParser.parse("t.yaml", "rules:\n  - { type: B, method: b, metric: m, max_series: 1000, labels: { v: { arg: 0, max_values: 200 } } }\n"));
+            RuleConfigParser.parse("t.yaml", "rules:\n  - { type: B, method: b, metric: m, max-series: 1000, labels: { v: { arg: 0, max-values: 200 } } }\n"));
         final int threads = 4;
         final CyclicBarrier start = new CyclicBarrier(threads);
         final Map<String, Set<Integer>> seen = new ConcurrentHashMap<>();
@@ -136,7 +136,7 @@ class SeriesRegistryTest
     void capsHoldExactlyUnderConcurrentPressureAndFoldedCallsAreCountedOnce() throws Exception
     {
         final SeriesRegistry registry = new SeriesRegistry(RuleConfigParser.parse("t.yaml", "rules:\n" +
-            "  - { type: B, method: b, metric: m, max_series: 3, labels: { v: { arg: 0, max_values: 5 }, w: { arg: 1, max_values: 2 } } }\n"));
+            "  - { type: B, method: b, metric: m, max-series: 3, labels: { v: { arg: 0, max-values: 5 }, w: { arg: 1, max-values: 2 } } }\n"));
         final int threads = 4;
         final int calls = 50_000;
         final String[] values = new String[1000];
@@ -193,7 +193,7 @@ class SeriesRegistryTest
     @Test
     void overCapCallsAllocateNothing() throws Exception
     {
-        final SeriesRegistry registry = new SeriesRegistry(rules("{ peer: { arg: 0, max_values: 4 } }"));
+        final SeriesRegistry registry = new SeriesRegistry(rules("{ peer: { arg: 0, max-values: 4 } }"));
         final String[] values = new String[4096];
         for (int i = 0; i < values.length; i++)
         {
@@ -220,7 +220,7 @@ class SeriesRegistryTest
     @Test
     void anEnumSeenAfterTheTableIsFullStillFindsItsName() throws Exception
     {
-        final SeriesRegistry registry = new SeriesRegistry(rules("{ transport: { arg: 0, max_values: 2 } }"));
+        final SeriesRegistry registry = new SeriesRegistry(rules("{ transport: { arg: 0, max-values: 2 } }"));
         final int quic = registry.resolve(1, "QUIC", null, null);
         registry.resolve(1, "tcp", null, null);
         final int other = registry.resolve(1, "udp", null, null);

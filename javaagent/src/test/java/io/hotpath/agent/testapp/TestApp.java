@@ -212,7 +212,7 @@ public final class TestApp
         System.out.println("result=" + sum);
     }
 
-    /** A small class hierarchy: {@code subtype_of} and {@code name_pattern} rules instrument every level of it. */
+    /** A small class hierarchy: {@code subtype-of} and {@code name-pattern} rules instrument every level of it. */
     public interface Sender
     {
         long send(int value);

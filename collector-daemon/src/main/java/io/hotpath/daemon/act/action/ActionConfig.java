@@ -1,6 +1,8 @@
 package io.hotpath.daemon.act.action;
 
-import io.hotpath.daemon.config.Units;
+import io.hotpath.daemon.config.Urls;
+import io.hotpath.wire.config.Sizes;
+import io.hotpath.wire.config.Durations;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -29,9 +31,9 @@ public final class ActionConfig
     private final Map<String, String> triggerLabels = new LinkedHashMap<>();
     private String target = "{service}";
     private int maxRuns = 3;
-    private long windowMillis = Units.durationMillis("1h");
-    private long cooldownMillis = Units.durationMillis("10m");
-    private long verifyAfterMillis = Units.durationMillis("2m");
+    private long windowMillis = Durations.millis("1h");
+    private long cooldownMillis = Durations.millis("10m");
+    private long verifyAfterMillis = Durations.millis("2m");
     private int breakerFailures = 3;
     private int outputLimitBytes = 16 * 1024;
 
@@ -72,7 +74,7 @@ public final class ActionConfig
 
     public void setWebhook(final String value)
     {
-        webhook = Units.httpUrl(value, null);
+        webhook = Urls.httpUrl(value, null);
     }
 
     public long timeoutMillis()
@@ -82,7 +84,7 @@ public final class ActionConfig
 
     public void setTimeout(final String value)
     {
-        timeoutMillis = positive(Units.durationMillis(value));
+        timeoutMillis = positive(Durations.millis(value));
     }
 
     /** True (the default): the run is only recorded, with what would have run. */
@@ -208,7 +210,7 @@ public final class ActionConfig
 
     public void setWindow(final String value)
     {
-        windowMillis = positive(Units.durationMillis(value));
+        windowMillis = positive(Durations.millis(value));
     }
 
     public long cooldownMillis()
@@ -219,7 +221,7 @@ public final class ActionConfig
     /** After a run on a target, none again on the same target for this long. */
     public void setCooldown(final String value)
     {
-        cooldownMillis = Units.durationMillis(value);
+        cooldownMillis = Durations.millis(value);
     }
 
     public long verifyAfterMillis()
@@ -230,7 +232,7 @@ public final class ActionConfig
     /** The incident must be over within this long after the run ended, else the run failed and is escalated. */
     public void setVerifyAfter(final String value)
     {
-        verifyAfterMillis = positive(Units.durationMillis(value));
+        verifyAfterMillis = positive(Durations.millis(value));
     }
 
     public int breakerFailures()
@@ -252,7 +254,7 @@ public final class ActionConfig
     /** Output (stdout and stderr together) kept per run; the rest is counted and dropped. */
     public void setOutputLimit(final String value)
     {
-        outputLimitBytes = (int)Math.min(1 << 20, positive(Units.sizeBytes(value)));
+        outputLimitBytes = (int)Math.min(1 << 20, positive(Sizes.bytes(value)));
     }
 
     /** Checks what single setters cannot: required keys and exclusive ones. */

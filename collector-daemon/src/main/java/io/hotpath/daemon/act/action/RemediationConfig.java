@@ -1,6 +1,6 @@
 package io.hotpath.daemon.act.action;
 
-import io.hotpath.daemon.config.Units;
+import io.hotpath.wire.config.Durations;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
@@ -11,7 +11,7 @@ public final class RemediationConfig
 {
     private boolean enabled = true;
     private Path approvalTokenFile;
-    private long approvalExpiryMillis = Units.durationMillis("15m");
+    private long approvalExpiryMillis = Durations.millis("15m");
     private List<ActionConfig> actions = List.of();
 
     /** The global switch: false stops every action (also switchable at run time over HTTP). */
@@ -44,7 +44,7 @@ public final class RemediationConfig
     /** An approval-required run not approved within this long expires (never runs). */
     public void setApprovalExpiry(final String value)
     {
-        approvalExpiryMillis = Units.durationMillis(value);
+        approvalExpiryMillis = Durations.millis(value);
         if (approvalExpiryMillis <= 0)
         {
             throw new IllegalArgumentException("must be positive");

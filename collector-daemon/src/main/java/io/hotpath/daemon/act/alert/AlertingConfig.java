@@ -1,6 +1,7 @@
 package io.hotpath.daemon.act.alert;
 
-import io.hotpath.daemon.config.Units;
+import io.hotpath.daemon.config.Urls;
+import io.hotpath.wire.config.Durations;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -47,7 +48,7 @@ public final class AlertingConfig
     /** Open incidents are posted again this often, so an Alertmanager that restarted learns them back. */
     public void setResendInterval(final String value)
     {
-        resendIntervalMillis = positive(Units.durationMillis(value));
+        resendIntervalMillis = positive(Durations.millis(value));
     }
 
     public int resolveAfterMissedResends()
@@ -68,7 +69,7 @@ public final class AlertingConfig
 
     public void setTimeout(final String value)
     {
-        timeoutMillis = positive(Units.durationMillis(value));
+        timeoutMillis = positive(Durations.millis(value));
     }
 
     public int retries()
@@ -93,7 +94,7 @@ public final class AlertingConfig
     /** First retry after this, doubling per attempt. */
     public void setRetryBackoff(final String value)
     {
-        retryBackoffMillis = positive(Units.durationMillis(value));
+        retryBackoffMillis = positive(Durations.millis(value));
     }
 
     public String externalUrl()
@@ -150,7 +151,7 @@ public final class AlertingConfig
 
     static URI httpUrl(final String value)
     {
-        return Units.httpUrl(value.replaceAll("/+$", ""), "http://127.0.0.1:9093");
+        return Urls.httpUrl(value.replaceAll("/+$", ""), "http://127.0.0.1:9093");
     }
 
     private static long positive(final long value)

@@ -1,14 +1,14 @@
 package io.hotpath.daemon.act.incident;
 
-import io.hotpath.daemon.config.Units;
+import io.hotpath.wire.config.Durations;
 import java.util.Map;
 
 /** {@code incidents:} the incident timeline kept in {@code state.dir/incidents.jsonl}. */
 public final class IncidentsConfig
 {
     private int maxCount = 1000;
-    private long maxAgeMillis = Units.durationMillis("30d");
-    private long restartGraceMillis = Units.durationMillis("5m");
+    private long maxAgeMillis = Durations.millis("30d");
+    private long restartGraceMillis = Durations.millis("5m");
     private long tickIntervalMillis = 1000;
 
     public int maxCount()
@@ -35,7 +35,7 @@ public final class IncidentsConfig
                         throw new IllegalArgumentException("max-count must be positive, got " + maxCount);
                     }
                     break;
-                case "max-age": maxAgeMillis = Units.durationMillis(String.valueOf(entry.getValue())); break;
+                case "max-age": maxAgeMillis = Durations.millis(String.valueOf(entry.getValue())); break;
                 default: throw new IllegalArgumentException("unknown retention key '" + entry.getKey() + "' (expected max-count or max-age)");
             }
         }
@@ -52,7 +52,7 @@ public final class IncidentsConfig
      */
     public void setRestartGrace(final String value)
     {
-        restartGraceMillis = Units.durationMillis(value);
+        restartGraceMillis = Durations.millis(value);
     }
 
     public long tickIntervalMillis()
@@ -63,7 +63,7 @@ public final class IncidentsConfig
     /** How often resends, verification and approval deadlines are checked. */
     public void setTickInterval(final String value)
     {
-        tickIntervalMillis = Units.durationMillis(value);
+        tickIntervalMillis = Durations.millis(value);
         if (tickIntervalMillis <= 0)
         {
             throw new IllegalArgumentException("must be positive");

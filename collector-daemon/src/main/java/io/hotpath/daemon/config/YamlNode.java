@@ -1,5 +1,6 @@
-package io.hotpath.daemon.slo;
+package io.hotpath.daemon.config;
 
+import io.hotpath.wire.config.Durations;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -12,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 
 import org.snakeyaml.engine.v2.api.LoadSettings;
 import org.snakeyaml.engine.v2.api.lowlevel.Compose;
@@ -32,7 +34,10 @@ import org.snakeyaml.engine.v2.nodes.Tag;
  * marks) rather than a data binder (which loses them once a value is bound).
  *
  * <p>Readers call {@link #allowOnly} on every mapping, so a misspelt key is an error, not a silently
- * ignored setting.
+ * ignored setting. Keys are kebab-case; the old snake_case spellings are read with a warning
+ * ({@link KeySpelling}). Used by every YAML reader of the daemon that reports lines: the SLO file,
+ * the anomaly settings (also inline in hotpathd.yaml). Over 400 lines: one short typed accessor per
+ * kind of value (ratio, duration, labels, ...), which belong together.
  */
 public final class YamlNode
 {
@@ -164,13 +169,27 @@ public final class YamlNode
         return entries;
     }
 
-    /** Rejects keys outside {@code allowed}, naming the line of the first unknown key and the allowed ones. */
+    /**
+     * Rejects keys outside {@code allowed}, naming the line of the first unknown key and the allowed
+     * ones. Keys compare in kebab-case ({@link KeySpelling}): {@code min-duration} and the old
+     * {@code min_duration} (warned about) are both {@code allowed} "min_duration" or "min-duration".
+     */
     public void allowOnly(final String... allowed) throws ConfigException
     {
-        final List<String> allowedList = Arrays.asList(allowed);
+        allowOnly(Arrays.stream(allowed).map(KeySpelling::kebab).toList(), KeySpelling::kebab);
+    }
+
+    /** Like {@link #allowOnly}, for names that are data ({@code latency_p99}): compared as written. */
+    public void allowOnlyNames(final String... allowed) throws ConfigException
+    {
+        allowOnly(Arrays.asList(allowed), UnaryOperator.identity());
+    }
+
+    private void allowOnly(final List<String> allowed, final UnaryOperator<String> spelling) throws ConfigException
+    {
         for (final Map.Entry<String, YamlNode> entry : entries().entrySet())
         {
-            if (!allowedList.contains(entry.getKey()))
+            if (!allowed.contains(spelling.apply(entry.getKey())))
             {
                 throw new ConfigException(source, keyLine(entry.getKey()), entry.getValue().path,
                     "unknown field; expected one of " + String.join(", ", allowed));
@@ -178,10 +197,33 @@ public final class YamlNode
         }
     }
 
-    /** The value of {@code key}, or null when absent (or explicitly null). */
+    /**
+     * The value of the field {@code key}, or null when absent (or explicitly null). The field is found
+     * in kebab-case or in its old snake_case spelling (warned about once); both at once is an error.
+     */
     public YamlNode get(final String key) throws ConfigException
     {
-        final YamlNode child = entries().get(key);
+        final Map<String, YamlNode> entries = entries();
+        final String kebab = KeySpelling.kebab(key);
+        final String snake = kebab.replace('-', '_');
+        YamlNode child = entries.get(kebab);
+        if (!snake.equals(kebab) && entries.containsKey(snake))
+        {
+            if (child != null)
+            {
+                throw new ConfigException(source, keyLine(snake), entries.get(snake).path,
+                    "given twice, as " + kebab + " and as " + snake + "; keep " + kebab);
+            }
+            child = entries.get(snake);
+            KeySpelling.warnOldSpelling(source + ":" + keyLine(snake), path, snake);
+        }
+        return child == null || child.isNull() ? null : child;
+    }
+
+    /** A name that is data ({@code latency_p99}), compared as written; null when absent. */
+    public YamlNode getName(final String name) throws ConfigException
+    {
+        final YamlNode child = entries().get(name);
         return child == null || child.isNull() ? null : child;
     }
 
@@ -191,7 +233,7 @@ public final class YamlNode
         final YamlNode child = get(key);
         if (child == null)
         {
-            final String childPath = path.isEmpty() ? key : path + '.' + key;
+            final String childPath = path.isEmpty() ? KeySpelling.kebab(key) : path + '.' + KeySpelling.kebab(key);
             throw new ConfigException(source, line(), childPath, "missing; expected " + expected);
         }
         return child;
