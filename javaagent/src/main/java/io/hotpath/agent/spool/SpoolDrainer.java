@@ -181,7 +181,7 @@ public final class SpoolDrainer implements Runnable, MessageHandler
         {
             try
             {
-                onFailure.accept(t);
+                onFailure.accept(t instanceof CycleFileGuard.SpoolFault ? lostQueue(t) : t);
             }
             finally
             {
@@ -189,7 +189,8 @@ public final class SpoolDrainer implements Runnable, MessageHandler
                 {
                     try
                     {
-                        writer.close();
+                        // never Chronicle's close: after a failure the mapping may be what failed
+                        writer.abandon();
                     }
                     catch (final Throwable ignore)
                     {
@@ -202,6 +203,17 @@ public final class SpoolDrainer implements Runnable, MessageHandler
         {
             finished.countDown();
         }
+    }
+
+    /**
+     * The queue is given up (see {@link CycleFileGuard}): what the agent knows of the loss, for the
+     * one error line; samples still in the ring and recorded later are lost with recording stopped.
+     */
+    private Throwable lostQueue(final Throwable fault)
+    {
+        return new CycleFileGuard.SpoolFault("queue " + queueDirectory + " abandoned after " + drained + " samples in " +
+            writtenDocuments + " documents (hotpathd counts what it cannot read back); " + ring.size() +
+            " bytes of samples left in the ring are dropped: " + fault.getMessage(), fault.getCause());
     }
 
     /**
@@ -239,6 +251,7 @@ public final class SpoolDrainer implements Runnable, MessageHandler
             beforeOpen.run();
         }
         calibrate();
+        CycleFileGuard.warmUpCompareAndSwap();
         final SpoolSettings.Identity identity = settings.identity();
         final Path directory = SpoolDirectory.prepare(settings.spoolDirectory(),
             SpoolDirectory.queueName(identity.serviceName(), identity.pid(), identity.jvmStartEpochMillis()));
@@ -252,7 +265,7 @@ public final class SpoolDrainer implements Runnable, MessageHandler
     }
 
     /** One read of the ring into one batch; returns the samples read. */
-    int drainOnce()
+    int drainOnce() throws java.io.IOException
     {
         cycleNowNanos = System.nanoTime();
         batch.wrap(batchBuffer, 0, SampleDescriptor.UNTRACED_LENGTH, batchBuffer.capacity());
@@ -268,7 +281,7 @@ public final class SpoolDrainer implements Runnable, MessageHandler
         return count;
     }
 
-    private void writeBatch(final SampleBatchEncoder encoder, final UnsafeBuffer buffer)
+    private void writeBatch(final SampleBatchEncoder encoder, final UnsafeBuffer buffer) throws java.io.IOException
     {
         final int samples = encoder.count();
         if (samples > 0)
@@ -378,7 +391,7 @@ public final class SpoolDrainer implements Runnable, MessageHandler
         }
     }
 
-    private void periodic(final long now)
+    private void periodic(final long now) throws java.io.IOException
     {
         if (!statsUnchanged())
         {
@@ -412,7 +425,7 @@ public final class SpoolDrainer implements Runnable, MessageHandler
         return unchanged;
     }
 
-    private void writeStats(final long now)
+    private void writeStats(final long now) throws java.io.IOException
     {
         final int length = AgentStatsEncoder.encode(scratch, 0, now + epochOffsetNanos, recorder.recorded(), recorder.dropped(),
             drained, ring.size(), ring.capacity(), maxLagNanos, recorder.adviceErrors(), series.labelOverflows());
@@ -420,7 +433,7 @@ public final class SpoolDrainer implements Runnable, MessageHandler
         maxLagNanos = 0;
     }
 
-    private void write(final DirectBuffer records, final int length, final int samples)
+    private void write(final DirectBuffer records, final int length, final int samples) throws java.io.IOException
     {
         writer.write(records.byteArray(), length, samples);
         writtenDocuments++;
