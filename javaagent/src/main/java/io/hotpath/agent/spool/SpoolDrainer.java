@@ -415,7 +415,7 @@ public final class SpoolDrainer implements Runnable, MessageHandler
     private boolean statsUnchanged()
     {
         final long fingerprint = recorder.recorded() * 31 + recorder.dropped() * 17 + drained * 13 +
-            recorder.adviceErrors() * 7 + series.labelOverflows() * 3 + maxLagNanos + ring.size();
+            recorder.adviceErrors() * 7 + labelOverflows() * 3 + maxLagNanos + ring.size();
         final boolean unchanged = fingerprint == lastStatsFingerprint && ++unchangedStats < IDLE_STATS_EVERY;
         if (!unchanged)
         {
@@ -428,9 +428,15 @@ public final class SpoolDrainer implements Runnable, MessageHandler
     private void writeStats(final long now) throws java.io.IOException
     {
         final int length = AgentStatsEncoder.encode(scratch, 0, now + epochOffsetNanos, recorder.recorded(), recorder.dropped(),
-            drained, ring.size(), ring.capacity(), maxLagNanos, recorder.adviceErrors(), series.labelOverflows());
+            drained, ring.size(), ring.capacity(), maxLagNanos, recorder.adviceErrors(), labelOverflows());
         write(scratch, length, 0);
         maxLagNanos = 0;
+    }
+
+    /** Label values and error types folded into "other" by their caps: AGENT_STATS has one field for both. */
+    private long labelOverflows()
+    {
+        return series.labelOverflows() + errorTypes.overflows();
     }
 
     private void write(final DirectBuffer records, final int length, final int samples) throws java.io.IOException
