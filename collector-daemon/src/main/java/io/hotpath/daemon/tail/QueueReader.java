@@ -9,6 +9,7 @@ import java.util.NavigableMap;
 import java.util.NavigableSet;
 import java.util.TreeSet;
 import java.util.logging.Logger;
+import io.hotpath.wire.SpoolLayoutDescriptor;
 import net.openhft.chronicle.queue.RollCycles;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -34,7 +35,7 @@ final class QueueReader implements AutoCloseable
     private final Path directory;
     private final QueueCheckpoint state;
     private final IngestCounters counters;
-    private final CycleFiles cycleFiles = new CycleFiles(RollCycles.FAST_HOURLY);
+    private final CycleFiles cycleFiles = new CycleFiles(RollCycles.valueOf(SpoolLayoutDescriptor.ROLL_CYCLE));
     private CycleFileReader reader;
     private int cycle = Integer.MIN_VALUE;
     private long nextSequence;

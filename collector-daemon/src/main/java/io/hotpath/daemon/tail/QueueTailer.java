@@ -15,6 +15,7 @@ import io.hotpath.wire.RecordHeaderDescriptor;
 import io.hotpath.wire.RecordType;
 import io.hotpath.wire.SampleDecoder;
 import io.hotpath.wire.SeriesDefinitionDecoder;
+import io.hotpath.wire.SpoolLayoutDescriptor;
 import io.hotpath.wire.UnsupportedFormatException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -65,7 +66,7 @@ public final class QueueTailer implements RecordHandler, AutoCloseable
     private static final Logger LOG = Logger.getLogger(QueueTailer.class.getName());
     /** Ids below this are looked up in arrays; larger (unusual) ids in hash maps. */
     private static final int DIRECT_ID_LIMIT = 1 << 16;
-    static final String CLOSED_MARKER = "hotpath.closed";
+    static final String CLOSED_MARKER = SpoolLayoutDescriptor.CLOSED_MARKER;
 
     private final Path directory;
     private final QueueCheckpoint state;
@@ -105,6 +106,7 @@ public final class QueueTailer implements RecordHandler, AutoCloseable
     /** Read from the queue's first document: before the first AGENT_STATS the agent had written nothing. */
     private final boolean readFromStart;
     private long damageEvents;
+    private boolean rollCycleChecked;
     private long damageMarkAtStats;
 
     public QueueTailer(final Path directory, final QueueCheckpoint state, final Aggregator aggregator, final IngestCounters counters)
@@ -204,7 +206,7 @@ public final class QueueTailer implements RecordHandler, AutoCloseable
      */
     public void open()
     {
-        if (!isActive())
+        if (!isActive() || refusedForItsRollCycle())
         {
             return;
         }
@@ -216,6 +218,31 @@ public final class QueueTailer implements RecordHandler, AutoCloseable
         {
             quarantine(t, "opening its cycle file failed");
         }
+    }
+
+    /**
+     * On open and per spool scan until the queue's first cycle file is seen: a queue written in
+     * another roll cycle than the spool layout's (an agent whose {@code hotpath.spool.rollCycle} was
+     * changed, which older agents allowed) is refused with a reason rather than read as empty or
+     * with misplaced indexes.
+     */
+    private boolean refusedForItsRollCycle()
+    {
+        if (rollCycleChecked)
+        {
+            return false;
+        }
+        final String foreign = reader.cycleFiles().foreign(directory);
+        if (foreign != null)
+        {
+            counters.reject(IngestCounters.ROLL_CYCLE);
+            state.rejectedReason = IngestCounters.ROLL_CYCLE;
+            LOG.severe("queue " + name() + ": cycle file " + foreign + " is not named for the " + SpoolLayoutDescriptor.ROLL_CYCLE +
+                " roll cycle the spool layout fixes (an agent with hotpath.spool.rollCycle changed?); queue refused, not read");
+            return true;
+        }
+        rollCycleChecked = !reader.cycleFiles().list(directory).isEmpty();
+        return false;
     }
 
     /** Queue directories hotpathd's user cannot list are quarantined before a tailer would read them. */
@@ -230,7 +257,7 @@ public final class QueueTailer implements RecordHandler, AutoCloseable
      */
     public void checkForDeletedCycles()
     {
-        if (!isActive())
+        if (!isActive() || refusedForItsRollCycle())
         {
             return;
         }

@@ -15,6 +15,7 @@ import io.hotpath.wire.SampleBatchEncoder;
 import io.hotpath.wire.SampleDescriptor;
 import io.hotpath.wire.SampleEncoder;
 import io.hotpath.wire.SeriesDefinitionEncoder;
+import io.hotpath.wire.SpoolLayoutDescriptor;
 import org.agrona.DirectBuffer;
 import org.agrona.ExpandableArrayBuffer;
 import org.agrona.MutableDirectBuffer;
@@ -255,13 +256,28 @@ public final class SpoolDrainer implements Runnable, MessageHandler
         final SpoolSettings.Identity identity = settings.identity();
         final Path directory = SpoolDirectory.prepare(settings.spoolDirectory(),
             SpoolDirectory.queueName(identity.serviceName(), identity.pid(), identity.jvmStartEpochMillis()));
-        writer = new SpoolWriter(directory, settings.rollCycle(), settings.maxBytes());
+        writer = new SpoolWriter(directory, rollCycle(settings.rollCycle()), settings.maxBytes());
         queueDirectory = directory;
         final MutableDirectBuffer header = new ExpandableArrayBuffer(512);
         final int length = QueueHeaderEncoder.encode(header, 0, identity.pid(), identity.jvmStartEpochMillis(),
             identity.serviceName(), identity.host(), identity.agentVersion());
         write(header, length, 0);
         AgentLog.debug("spooling to " + directory);
+    }
+
+    /**
+     * The spool layout fixes the roll cycle ({@link SpoolLayoutDescriptor#ROLL_CYCLE}): hotpathd
+     * decodes cycle file names and indexes with it and refuses a queue in any other. A different
+     * {@code hotpath.spool.rollCycle} (older agents honoured it) is ignored with one warning.
+     */
+    static String rollCycle(final String configured)
+    {
+        if (!SpoolLayoutDescriptor.ROLL_CYCLE.equals(configured))
+        {
+            AgentLog.warnOnce("roll-cycle", "hotpath.spool.rollCycle=" + configured + " ignored: the spool layout hotpathd reads fixes " +
+                SpoolLayoutDescriptor.ROLL_CYCLE + " (remove the setting)");
+        }
+        return SpoolLayoutDescriptor.ROLL_CYCLE;
     }
 
     /** One read of the ring into one batch; returns the samples read. */
