@@ -549,7 +549,7 @@ public final class Daemon implements AutoCloseable
         {
             final Checkpoint checkpoint = Checkpoints.capture(now, aggregator, spool, counters, checkpointParts);
             final Map<String, Long> positions = new java.util.HashMap<>();
-            for (final io.hotpath.daemon.state.QueueCheckpoint queue : checkpoint.queues)
+            for (final io.hotpath.daemon.tail.QueueCheckpoint queue : checkpoint.queues)
             {
                 positions.put(queue.queue, queue.lastIndex);
             }

@@ -1,6 +1,5 @@
 package io.hotpath.daemon.tail;
 
-import io.hotpath.daemon.state.QueueCheckpoint;
 import java.io.IOException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;

@@ -4,7 +4,6 @@ import io.hotpath.daemon.aggregate.Aggregator;
 import io.hotpath.daemon.aggregate.ErrorTypes;
 import io.hotpath.daemon.aggregate.Series;
 import io.hotpath.daemon.aggregate.SeriesKey;
-import io.hotpath.daemon.state.QueueCheckpoint;
 import io.hotpath.wire.AgentStatsDecoder;
 import io.hotpath.wire.ErrorTypeDefinitionDecoder;
 import io.hotpath.wire.MalformedRecordException;
@@ -17,16 +16,13 @@ import io.hotpath.wire.SampleDecoder;
 import io.hotpath.wire.SeriesDefinitionDecoder;
 import io.hotpath.wire.SpoolLayoutDescriptor;
 import io.hotpath.wire.UnsupportedFormatException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import org.agrona.collections.Int2ObjectHashMap;
 import org.agrona.concurrent.UnsafeBuffer;
 
 /**
@@ -64,8 +60,6 @@ import org.agrona.concurrent.UnsafeBuffer;
 public final class QueueTailer implements RecordHandler, AutoCloseable
 {
     private static final Logger LOG = Logger.getLogger(QueueTailer.class.getName());
-    /** Ids below this are looked up in arrays; larger (unusual) ids in hash maps. */
-    private static final int DIRECT_ID_LIMIT = 1 << 16;
     static final String CLOSED_MARKER = SpoolLayoutDescriptor.CLOSED_MARKER;
 
     private final Path directory;
@@ -77,24 +71,9 @@ public final class QueueTailer implements RecordHandler, AutoCloseable
     private byte[] documentBytes = new byte[64 * 1024];
     private final Set<String> loggedReasons = new HashSet<>();
 
-    private Series[] seriesById = new Series[64];
-    private final Int2ObjectHashMap<Series> largeSeriesIds = new Int2ObjectHashMap<>();
-    /** Global error type index + 1 by queue error type id; 0 = undeclared. */
-    private int[] errorIndexById = new int[16];
-    private final Int2ObjectHashMap<Integer> largeErrorIds = new Int2ObjectHashMap<>();
-
-    // A document's samples, staged while it decodes and counted only once it decoded: all or nothing.
-    private Series[] stagedSeries = new Series[256];
-    private long[] stagedEnd = new long[256];
-    private long[] stagedDuration = new long[256];
-    private long[] stagedPayload = new long[256];
-    private int[] stagedErrorIndex = new int[256];
-    private boolean[] stagedError = new boolean[256];
-    private boolean[] stagedTraced = new boolean[256];
-    private long[] stagedTraceHigh = new long[256];
-    private long[] stagedTraceLow = new long[256];
-    private long[] stagedSpan = new long[256];
-    private int staged;
+    private final QueueIds ids = new QueueIds();
+    /** A document's samples, staged while it decodes and counted only once it decoded: all or nothing. */
+    private final StagedSamples staged = new StagedSamples();
 
     private final QueueReader reader;
     private final Quarantine quarantine;
@@ -189,14 +168,14 @@ public final class QueueTailer implements RecordHandler, AutoCloseable
     {
         for (final Map.Entry<Integer, String> entry : state.errorTypeIds.entrySet())
         {
-            putErrorType(entry.getKey(), aggregator.errorTypes().intern(entry.getValue()));
+            ids.putErrorType(entry.getKey(), aggregator.errorTypes().intern(entry.getValue()));
         }
     }
 
     /** Re-binds a checkpointed series id (called by the spool when restoring). */
     void restoreSeriesId(final int seriesId, final Series series)
     {
-        putSeries(seriesId, series);
+        ids.putSeries(seriesId, series);
     }
 
     /**
@@ -337,7 +316,7 @@ public final class QueueTailer implements RecordHandler, AutoCloseable
         {
             throw (VirtualMachineError)t;
         }
-        staged = 0;
+        staged.clear();
         damageEvents++;
         reader.close();
         quarantine.enter(t, what);
@@ -379,7 +358,7 @@ public final class QueueTailer implements RecordHandler, AutoCloseable
             }
         }
         inHeaderDocument = !state.headerSeen;
-        staged = 0;
+        staged.clear();
         int position = 0;
         try
         {
@@ -395,7 +374,7 @@ public final class QueueTailer implements RecordHandler, AutoCloseable
             counters.reject(e.reason());
             state.rejectedReason = e.reason();
             LOG.severe(where(index) + ": " + e.getMessage() + "; queue refused, not read further");
-            staged = 0;
+            staged.clear();
         }
         catch (final MalformedRecordException e)
         {
@@ -409,7 +388,7 @@ public final class QueueTailer implements RecordHandler, AutoCloseable
         {
             // Unexpected (a decoder bug, bytes it did not anticipate): the document is skipped whole,
             // none of its samples counted, so it is never half counted (and never counted twice).
-            staged = 0;
+            staged.clear();
             lose(CycleFileReader.samplesIn(buffer, 0, length));
             damageEvents++;
             counters.reject(IngestCounters.PROCESSING_ERROR);
@@ -429,35 +408,9 @@ public final class QueueTailer implements RecordHandler, AutoCloseable
      */
     private void commitStaged()
     {
-        final Aggregator aggregator = this.aggregator;
-        for (int i = 0, n = staged; i < n; i++)
-        {
-            final long end = stagedEnd[i];
-            aggregator.record(stagedSeries[i], end, stagedDuration[i], stagedError[i], stagedErrorIndex[i], stagedPayload[i],
-                stagedTraced[i], stagedTraceHigh[i], stagedTraceLow[i], stagedSpan[i]);
-            if (end > lastSampleEpochNanos)
-            {
-                lastSampleEpochNanos = end;
-            }
-            stagedSeries[i] = null;
-        }
-        state.samplesCounted += staged;
-        staged = 0;
-    }
-
-    private void growStaging()
-    {
-        final int size = stagedSeries.length * 2;
-        stagedSeries = java.util.Arrays.copyOf(stagedSeries, size);
-        stagedEnd = java.util.Arrays.copyOf(stagedEnd, size);
-        stagedDuration = java.util.Arrays.copyOf(stagedDuration, size);
-        stagedPayload = java.util.Arrays.copyOf(stagedPayload, size);
-        stagedErrorIndex = java.util.Arrays.copyOf(stagedErrorIndex, size);
-        stagedError = java.util.Arrays.copyOf(stagedError, size);
-        stagedTraced = java.util.Arrays.copyOf(stagedTraced, size);
-        stagedTraceHigh = java.util.Arrays.copyOf(stagedTraceHigh, size);
-        stagedTraceLow = java.util.Arrays.copyOf(stagedTraceLow, size);
-        stagedSpan = java.util.Arrays.copyOf(stagedSpan, size);
+        final int n = staged.size();
+        lastSampleEpochNanos = staged.commit(aggregator, lastSampleEpochNanos);
+        state.samplesCounted += n;
     }
 
     @Override
@@ -492,7 +445,7 @@ public final class QueueTailer implements RecordHandler, AutoCloseable
             labels.put(definition.labelKey(i), definition.labelValue(i));
         }
         final SeriesKey key = new SeriesKey(state.service, definition.metricName(), definition.kind().label(), labels);
-        final Series existing = seriesFor(id);
+        final Series existing = ids.series(id);
         if (existing != null)
         {
             if (!state.seriesIds.get(id).equals(key.key()))
@@ -504,7 +457,7 @@ public final class QueueTailer implements RecordHandler, AutoCloseable
             return;
         }
         final Series series = aggregator.registry().resolve(key);
-        putSeries(id, series);
+        ids.putSeries(id, series);
         state.seriesIds.put(id, series.key().key());
     }
 
@@ -512,19 +465,19 @@ public final class QueueTailer implements RecordHandler, AutoCloseable
     public void onErrorTypeDefinition(final ErrorTypeDefinitionDecoder definition)
     {
         final int id = definition.errorTypeId();
-        if (errorIndexFor(id) >= 0)
+        if (ids.errorIndex(id) >= 0)
         {
             return;
         }
         final String name = definition.name();
-        putErrorType(id, aggregator.errorTypes().intern(name.isEmpty() ? ErrorTypes.UNKNOWN : name));
+        ids.putErrorType(id, aggregator.errorTypes().intern(name.isEmpty() ? ErrorTypes.UNKNOWN : name));
         state.errorTypeIds.put(id, name.isEmpty() ? ErrorTypes.UNKNOWN : name);
     }
 
     @Override
     public void onSample(final SampleDecoder sample)
     {
-        final Series series = seriesFor(sample.seriesId());
+        final Series series = ids.series(sample.seriesId());
         if (series == null)
         {
             counters.reject(IngestCounters.UNDECLARED_SERIES);
@@ -536,7 +489,7 @@ public final class QueueTailer implements RecordHandler, AutoCloseable
         int errorIndex = 0;
         if (error && sample.errorTypeId() != 0)
         {
-            errorIndex = errorIndexFor(sample.errorTypeId());
+            errorIndex = ids.errorIndex(sample.errorTypeId());
             if (errorIndex < 0)
             {
                 counters.reject(IngestCounters.UNDECLARED_ERROR_TYPE);
@@ -546,22 +499,9 @@ public final class QueueTailer implements RecordHandler, AutoCloseable
                 return;
             }
         }
-        if (staged == stagedSeries.length)
-        {
-            growStaging();
-        }
-        final int i = staged++;
-        stagedSeries[i] = series;
-        stagedEnd[i] = sample.endEpochNanos();
-        stagedDuration[i] = sample.durationNanos();
-        stagedError[i] = error;
-        stagedErrorIndex[i] = errorIndex;
-        stagedPayload[i] = sample.payloadBytes();
         final boolean traced = sample.isTraced();
-        stagedTraced[i] = traced;
-        stagedTraceHigh[i] = traced ? sample.traceIdHigh() : 0;
-        stagedTraceLow[i] = traced ? sample.traceIdLow() : 0;
-        stagedSpan[i] = traced ? sample.spanId() : 0;
+        staged.add(series, sample.endEpochNanos(), sample.durationNanos(), error, errorIndex, sample.payloadBytes(), traced,
+            traced ? sample.traceIdHigh() : 0, traced ? sample.traceIdLow() : 0, traced ? sample.spanId() : 0);
     }
 
     @Override
@@ -573,7 +513,7 @@ public final class QueueTailer implements RecordHandler, AutoCloseable
             stats.labelOverflows());
         // The agent's own count of samples written before this record, beside ours at the same point.
         final long written = stats.samplesDrained();
-        final long counted = state.samplesCounted + staged;
+        final long counted = state.samplesCounted + staged.size();
         final boolean hadPrevious = state.statsSamplesWritten >= 0 || readFromStart;
         final long previousWritten = Math.max(0, state.statsSamplesWritten);
         if (hadPrevious && damageMark() != damageMarkAtStats)
@@ -608,7 +548,7 @@ public final class QueueTailer implements RecordHandler, AutoCloseable
      */
     public boolean agentGone()
     {
-        return state.finished || state.rejectedReason != null || Files.exists(directory.resolve(CLOSED_MARKER)) || !processAlive();
+        return state.finished || state.rejectedReason != null || AgentLiveness.gone(directory, state);
     }
 
     /** True once the agent is gone (closed marker, or its process no longer alive) and everything is read. */
@@ -618,7 +558,7 @@ public final class QueueTailer implements RecordHandler, AutoCloseable
         {
             return false;
         }
-        final boolean agentGone = Files.exists(directory.resolve(CLOSED_MARKER)) || !processAlive();
+        final boolean agentGone = AgentLiveness.gone(directory, state);
         if (!agentGone)
         {
             return false;
@@ -648,80 +588,7 @@ public final class QueueTailer implements RecordHandler, AutoCloseable
         return false;
     }
 
-    private boolean processAlive()
-    {
-        final long pid = state.headerSeen ? state.pid : parsedPid();
-        if (pid <= 0)
-        {
-            return true;
-        }
-        final java.util.Optional<ProcessHandle> handle = ProcessHandle.of(pid);
-        if (handle.isEmpty() || !handle.get().isAlive())
-        {
-            return false;
-        }
-        // A reused pid belongs to a process that started well after the JVM that wrote this queue.
-        final long jvmStart = state.headerSeen ? state.jvmStartEpochMillis : 0;
-        final java.util.Optional<Instant> started = handle.get().info().startInstant();
-        return jvmStart == 0 || started.isEmpty() || started.get().toEpochMilli() <= jvmStart + 60_000;
-    }
 
-    private long parsedPid()
-    {
-        final QueueName name = QueueName.parse(state.queue);
-        return name == null ? -1 : name.pid();
-    }
-
-    private Series seriesFor(final int id)
-    {
-        if (id >= 0 && id < DIRECT_ID_LIMIT)
-        {
-            return id < seriesById.length ? seriesById[id] : null;
-        }
-        return largeSeriesIds.get(id);
-    }
-
-    private void putSeries(final int id, final Series series)
-    {
-        if (id >= 0 && id < DIRECT_ID_LIMIT)
-        {
-            if (id >= seriesById.length)
-            {
-                seriesById = java.util.Arrays.copyOf(seriesById, Math.max(id + 1, seriesById.length * 2));
-            }
-            seriesById[id] = series;
-        }
-        else
-        {
-            largeSeriesIds.put(id, series);
-        }
-    }
-
-    private int errorIndexFor(final int id)
-    {
-        if (id >= 0 && id < DIRECT_ID_LIMIT)
-        {
-            return id < errorIndexById.length ? errorIndexById[id] - 1 : -1;
-        }
-        final Integer index = largeErrorIds.get(id);
-        return index == null ? -1 : index;
-    }
-
-    private void putErrorType(final int id, final int globalIndex)
-    {
-        if (id >= 0 && id < DIRECT_ID_LIMIT)
-        {
-            if (id >= errorIndexById.length)
-            {
-                errorIndexById = java.util.Arrays.copyOf(errorIndexById, Math.max(id + 1, errorIndexById.length * 2));
-            }
-            errorIndexById[id] = globalIndex + 1;
-        }
-        else
-        {
-            largeErrorIds.put(id, Integer.valueOf(globalIndex));
-        }
-    }
 
     private void logOnce(final String reason, final long index, final String message)
     {

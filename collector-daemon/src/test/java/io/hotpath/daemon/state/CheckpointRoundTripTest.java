@@ -1,5 +1,6 @@
 package io.hotpath.daemon.state;
 
+import io.hotpath.daemon.tail.QueueCheckpoint;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -12,7 +12,6 @@ import io.hotpath.daemon.expose.SeriesMetricFamilies;
 import io.hotpath.daemon.state.Checkpoint;
 import io.hotpath.daemon.state.CheckpointStore;
 import io.hotpath.daemon.state.Checkpoints;
-import io.hotpath.daemon.state.QueueCheckpoint;
 import io.hotpath.daemon.testkit.TestQueueWriter;
 import io.hotpath.wire.MetricKind;
 import java.nio.charset.StandardCharsets;
