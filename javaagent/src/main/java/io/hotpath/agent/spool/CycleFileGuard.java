@@ -18,8 +18,9 @@ import java.nio.file.StandardOpenOption;
  * which (JDK 17) is not guarded, and the fault kills the application's JVM.
  *
  * <p>So, before every document: the file must still be as long as the region already reserved
- * (else it was truncated), and the next {@value #REFILL_BELOW}+ bytes past the last write must be
- * backed by disk blocks: they are reserved ahead, {@value #RESERVE_AHEAD} bytes at a time, by
+ * (else it was truncated), and the bytes the document will take past the last write (plus
+ * {@value #SLACK} of slack) must be backed by disk blocks: they are reserved ahead, at least
+ * {@value #RESERVE_AHEAD} bytes at a time, by
  * reading each range through the file channel and writing the same bytes back (a no-op on the
  * content, whatever Chronicle already wrote there, as the drain thread is the only writer; it
  * allocates the blocks of holes, and a full disk fails that write with ENOSPC instead of a later
@@ -29,8 +30,10 @@ import java.nio.file.StandardOpenOption;
  */
 final class CycleFileGuard implements AutoCloseable
 {
-    static final long RESERVE_AHEAD = 2L << 20;
-    static final long REFILL_BELOW = 1L << 20;
+    /** Reserved past the last write at a time (one read and one write of this much every so often). */
+    static final long RESERVE_AHEAD = 512L << 10;
+    /** Beyond a document's own bytes: its header, and an index array Chronicle may append after it. */
+    static final long SLACK = 128L << 10;
 
     /** The cycle file could not back the mapping any more: the queue must be abandoned, never touched again. */
     static final class SpoolFault extends IOException
@@ -85,7 +88,7 @@ final class CycleFileGuard implements AutoCloseable
     private long writtenEnd;
 
     /** Checks the current cycle file before the appender writes into it (see the class comment). */
-    void beforeWrite() throws SpoolFault
+    void beforeWrite(final int length) throws SpoolFault
     {
         if (channel == null)
         {
@@ -105,9 +108,11 @@ final class CycleFileGuard implements AutoCloseable
             throw new SpoolFault("cycle file " + file + " was truncated under the agent (" + size + " bytes, " +
                 reservedUpTo + " in use)", null);
         }
-        if (writtenEnd + REFILL_BELOW > reservedUpTo)
+        final long needed = writtenEnd + length + SLACK;
+        if (needed > reservedUpTo)
         {
-            reserve(Math.min(size, writtenEnd + RESERVE_AHEAD));
+            // Chronicle sizes a cycle file far ahead (sparse); past its end Chronicle grows it before writing there.
+            reserve(Math.min(size, Math.max(needed, writtenEnd + RESERVE_AHEAD)));
         }
     }
 

@@ -32,8 +32,8 @@ final class SpoolWriter implements AutoCloseable
     private final SingleChronicleQueue queue;
     private final ExcerptAppender appender;
     private final long maxBytes;
-    /** Free bytes a new cycle file needs: its header, first index and {@link CycleFileGuard#RESERVE_AHEAD}, with room to spare. */
-    static final long MIN_FREE_FOR_NEW_CYCLE = 4 * CycleFileGuard.RESERVE_AHEAD;
+    /** Free bytes a new cycle file needs: its header and first index (written through the mapping) and a first reservation. */
+    static final long MIN_FREE_FOR_NEW_CYCLE = 1L << 20;
     private final CycleFileGuard guard = new CycleFileGuard();
     private int lastCycle = Integer.MIN_VALUE;
     /** cycle -> {bytes written, samples written}; drain thread only. */
@@ -78,7 +78,7 @@ final class SpoolWriter implements AutoCloseable
         {
             checkSpaceForNewCycleFile();
         }
-        guard.beforeWrite();
+        guard.beforeWrite(length);
         final long end;
         final int cycle;
         try
@@ -170,7 +170,7 @@ final class SpoolWriter implements AutoCloseable
     {
         try
         {
-            guard.beforeWrite();
+            guard.beforeWrite(0);
         }
         catch (final CycleFileGuard.SpoolFault fault)
         {
