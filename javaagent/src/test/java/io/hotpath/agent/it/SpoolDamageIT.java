@@ -67,6 +67,16 @@ class SpoolDamageIT
         /** Stops the application and checks it ended normally, with the agent's one error line naming {@code reason}. */
         String stopAndCheck(final String... reasons) throws Exception
         {
+            return stopAndCheck(true, reasons);
+        }
+
+        /**
+         * As above; with {@code faultSeen} false the agent may also have seen nothing: a file truncated
+         * before its first document was written is grown again by Chronicle, whose writes then succeed
+         * (into a cycle file that lost its header, which hotpathd counts as damaged).
+         */
+        String stopAndCheck(final boolean faultSeen, final String... reasons) throws Exception
+        {
             Files.createFile(dir.resolve("stop"));
             assertTrue(process.waitFor(60, TimeUnit.SECONDS), "exited: " + report());
             assertEquals(0, process.exitValue(), report());
@@ -76,6 +86,10 @@ class SpoolDamageIT
                 assertEquals(List.of(), files.filter(f -> f.getFileName().toString().startsWith("hs_err")).toList(), report());
             }
             final String stderr = Files.readString(err);
+            if (!faultSeen && stderr.lines().noneMatch(line -> line.startsWith("[hotpath]")))
+            {
+                return stderr;
+            }
             assertEquals(1, stderr.lines().filter(line -> line.startsWith("[hotpath]")).count(), stderr);
             assertTrue(stderr.contains("[hotpath] ERROR the spool failed; recording stopped and the service runs uninstrumented"), stderr);
             assertTrue(stderr.contains("abandoned after"), stderr);
@@ -141,8 +155,10 @@ class SpoolDamageIT
                 final Path cycleFile = awaitCycleFile(spool, app);
                 truncate(cycleFile, 0);
                 app.awaitProgress(3);
-                app.stopAndCheck("was truncated under the agent", "memory fault writing the queue");
-                assertQueueGivenUp(cycleFile);
+                if (!app.stopAndCheck(false, "was truncated under the agent", "memory fault writing the queue").isEmpty())
+                {
+                    assertQueueGivenUp(cycleFile);
+                }
             }
             finally
             {
