@@ -1,5 +1,6 @@
 package io.hotpath.daemon.tail;
 
+import io.hotpath.wire.SpoolLayoutDescriptor;
 import java.io.IOException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -8,7 +9,6 @@ import java.util.NavigableMap;
 import java.util.NavigableSet;
 import java.util.TreeSet;
 import java.util.logging.Logger;
-import io.hotpath.wire.SpoolLayoutDescriptor;
 import net.openhft.chronicle.queue.RollCycles;
 import org.agrona.concurrent.UnsafeBuffer;
 
