@@ -8,7 +8,7 @@ import io.hotpath.daemon.state.Checkpoint;
 import io.hotpath.daemon.state.CheckpointPart;
 import io.hotpath.daemon.state.CheckpointStore;
 import io.hotpath.daemon.state.Checkpoints;
-import io.hotpath.daemon.state.QueueCheckpoint;
+import io.hotpath.daemon.tail.QueueCheckpoint;
 import io.hotpath.daemon.tail.IngestCounters;
 import io.hotpath.daemon.tail.SpoolTailers;
 import java.io.IOException;

@@ -2,8 +2,8 @@ package io.hotpath.benchmarks.daemon;
 
 import io.hotpath.daemon.aggregate.AggregationSettings;
 import io.hotpath.daemon.aggregate.Aggregator;
-import io.hotpath.daemon.state.QueueCheckpoint;
 import io.hotpath.daemon.tail.IngestCounters;
+import io.hotpath.daemon.tail.QueueCheckpoint;
 import io.hotpath.daemon.tail.QueueTailer;
 import io.hotpath.wire.MetricKind;
 import io.hotpath.wire.SampleBatchEncoder;

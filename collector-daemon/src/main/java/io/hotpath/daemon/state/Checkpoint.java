@@ -1,5 +1,6 @@
 package io.hotpath.daemon.state;
 
+import io.hotpath.daemon.tail.QueueCheckpoint;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

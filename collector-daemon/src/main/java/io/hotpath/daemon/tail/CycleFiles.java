@@ -73,6 +73,29 @@ final class CycleFiles
         }
     }
 
+    /**
+     * A file of {@code directory} named like a cycle file but not one of this roll cycle (a queue
+     * written in another roll cycle), or {@code null}.
+     */
+    String foreign(final Path directory)
+    {
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(directory, "*" + SingleChronicleQueue.SUFFIX))
+        {
+            for (final Path entry : entries)
+            {
+                if (cycle(entry.getFileName().toString()) < 0)
+                {
+                    return entry.getFileName().toString();
+                }
+            }
+        }
+        catch (final IOException e)
+        {
+            // Directory gone: nothing foreign.
+        }
+        return null;
+    }
+
     /** Cycle files present in {@code directory}, by cycle. */
     NavigableMap<Integer, Path> list(final Path directory)
     {

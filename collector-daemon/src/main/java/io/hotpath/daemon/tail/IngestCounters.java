@@ -17,6 +17,8 @@ public final class IngestCounters
     public static final String UNDECLARED_ERROR_TYPE = "undeclared_error_type";
     public static final String REDEFINED_ID = "redefined_id";
     public static final String MISSING_HEADER = "missing_header";
+    /** A queue whose cycle files are not named for the spool layout's roll cycle: refused, not misread. */
+    public static final String ROLL_CYCLE = "roll_cycle";
     public static final String UNKNOWN_TYPE = "unknown_type";
     public static final String CORRUPT_QUEUE = "corrupt_queue";
 

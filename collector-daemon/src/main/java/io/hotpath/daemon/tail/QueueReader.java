@@ -1,6 +1,6 @@
 package io.hotpath.daemon.tail;
 
-import io.hotpath.daemon.state.QueueCheckpoint;
+import io.hotpath.wire.SpoolLayoutDescriptor;
 import java.io.IOException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -38,7 +38,7 @@ final class QueueReader implements AutoCloseable
     private final Path directory;
     private final QueueCheckpoint state;
     private final IngestCounters counters;
-    private final CycleFiles cycleFiles = new CycleFiles(RollCycles.FAST_HOURLY);
+    private final CycleFiles cycleFiles = new CycleFiles(RollCycles.valueOf(SpoolLayoutDescriptor.ROLL_CYCLE));
     private CycleFileReader reader;
     private int cycle = Integer.MIN_VALUE;
     private long nextSequence;

@@ -4,7 +4,6 @@ import io.hotpath.daemon.aggregate.Aggregator;
 import io.hotpath.daemon.aggregate.ErrorTypes;
 import io.hotpath.daemon.aggregate.Series;
 import io.hotpath.daemon.aggregate.SeriesKey;
-import io.hotpath.daemon.state.QueueCheckpoint;
 import io.hotpath.wire.AgentStatsDecoder;
 import io.hotpath.wire.ErrorTypeDefinitionDecoder;
 import io.hotpath.wire.MalformedRecordException;
@@ -15,17 +14,15 @@ import io.hotpath.wire.RecordHeaderDescriptor;
 import io.hotpath.wire.RecordType;
 import io.hotpath.wire.SampleDecoder;
 import io.hotpath.wire.SeriesDefinitionDecoder;
+import io.hotpath.wire.SpoolLayoutDescriptor;
 import io.hotpath.wire.UnsupportedFormatException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import org.agrona.collections.Int2ObjectHashMap;
 import org.agrona.concurrent.UnsafeBuffer;
 import java.util.Arrays;
 import java.util.List;
@@ -62,13 +59,17 @@ import java.util.Optional;
  * {@link Aggregator#record}: no allocation.
  *
  * <p>Not thread-safe: owned by the aggregation thread.
+ *
+ * <p>Over 400 lines because the record callbacks, the all-or-nothing document processing and the
+ * quarantine boundary share one document's state; the other jobs are in their own classes: position
+ * and cycle gaps ({@link QueueReader}), definitions ({@link QueueIds}), staged samples
+ * ({@link StagedSamples}), AGENT_STATS accounting ({@link AgentStatsAccount}), agent liveness
+ * ({@link AgentLiveness}), faults ({@link Quarantine}).
  */
 public final class QueueTailer implements RecordHandler, AutoCloseable
 {
     private static final Logger LOG = Logger.getLogger(QueueTailer.class.getName());
-    /** Ids below this are looked up in arrays; larger (unusual) ids in hash maps. */
-    private static final int DIRECT_ID_LIMIT = 1 << 16;
-    static final String CLOSED_MARKER = "hotpath.closed";
+    static final String CLOSED_MARKER = SpoolLayoutDescriptor.CLOSED_MARKER;
 
     private final Path directory;
     private final QueueCheckpoint state;
@@ -79,24 +80,9 @@ public final class QueueTailer implements RecordHandler, AutoCloseable
     private byte[] documentBytes = new byte[64 * 1024];
     private final Set<String> loggedReasons = new HashSet<>();
 
-    private Series[] seriesById = new Series[64];
-    private final Int2ObjectHashMap<Series> largeSeriesIds = new Int2ObjectHashMap<>();
-    /** Global error type index + 1 by queue error type id; 0 = undeclared. */
-    private int[] errorIndexById = new int[16];
-    private final Int2ObjectHashMap<Integer> largeErrorIds = new Int2ObjectHashMap<>();
-
-    // A document's samples, staged while it decodes and counted only once it decoded: all or nothing.
-    private Series[] stagedSeries = new Series[256];
-    private long[] stagedEnd = new long[256];
-    private long[] stagedDuration = new long[256];
-    private long[] stagedPayload = new long[256];
-    private int[] stagedErrorIndex = new int[256];
-    private boolean[] stagedError = new boolean[256];
-    private boolean[] stagedTraced = new boolean[256];
-    private long[] stagedTraceHigh = new long[256];
-    private long[] stagedTraceLow = new long[256];
-    private long[] stagedSpan = new long[256];
-    private int staged;
+    private final QueueIds ids = new QueueIds();
+    /** A document's samples, staged while it decodes and counted only once it decoded: all or nothing. */
+    private final StagedSamples staged = new StagedSamples();
 
     private final QueueReader reader;
     private final Quarantine quarantine;
@@ -104,11 +90,9 @@ public final class QueueTailer implements RecordHandler, AutoCloseable
     private long currentIndex = -1;
     private long lastSampleEpochNanos;
     private long lastReadEpochMillis;
-    private AgentStatsSnapshot agentStats;
-    /** Read from the queue's first document: before the first AGENT_STATS the agent had written nothing. */
-    private final boolean readFromStart;
+    private final AgentStatsAccount statsAccount;
     private long damageEvents;
-    private long damageMarkAtStats;
+    private boolean rollCycleChecked;
 
     public QueueTailer(final Path directory, final QueueCheckpoint state, final Aggregator aggregator, final IngestCounters counters)
     {
@@ -118,8 +102,7 @@ public final class QueueTailer implements RecordHandler, AutoCloseable
         this.counters = counters;
         this.reader = new QueueReader(directory, state, counters);
         this.quarantine = new Quarantine(directory, counters);
-        this.readFromStart = state.lastIndex < 0 && state.resumeAtCycle < 0 && state.documentsRead == 0;
-        this.damageMarkAtStats = state.bytesSkipped;
+        this.statsAccount = new AgentStatsAccount(state);
         restoreDefinitions();
     }
 
@@ -183,21 +166,21 @@ public final class QueueTailer implements RecordHandler, AutoCloseable
 
     public AgentStatsSnapshot agentStats()
     {
-        return agentStats;
+        return statsAccount.latest();
     }
 
     private void restoreDefinitions()
     {
         for (final Map.Entry<Integer, String> entry : state.errorTypeIds.entrySet())
         {
-            putErrorType(entry.getKey(), aggregator.errorTypes().intern(entry.getValue()));
+            ids.putErrorType(entry.getKey(), aggregator.errorTypes().intern(entry.getValue()));
         }
     }
 
     /** Re-binds a checkpointed series id (called by the spool when restoring). */
     void restoreSeriesId(final int seriesId, final Series series)
     {
-        putSeries(seriesId, series);
+        ids.putSeries(seriesId, series);
     }
 
     /**
@@ -207,7 +190,7 @@ public final class QueueTailer implements RecordHandler, AutoCloseable
      */
     public void open()
     {
-        if (!isActive())
+        if (!isActive() || refusedForItsRollCycle())
         {
             return;
         }
@@ -219,6 +202,31 @@ public final class QueueTailer implements RecordHandler, AutoCloseable
         {
             quarantine(t, "opening its cycle file failed");
         }
+    }
+
+    /**
+     * On open and per spool scan until the queue's first cycle file is seen: a queue written in
+     * another roll cycle than the spool layout's (an agent whose {@code hotpath.spool.rollCycle} was
+     * changed, which older agents allowed) is refused with a reason rather than read as empty or
+     * with misplaced indexes.
+     */
+    private boolean refusedForItsRollCycle()
+    {
+        if (rollCycleChecked)
+        {
+            return false;
+        }
+        final String foreign = reader.cycleFiles().foreign(directory);
+        if (foreign != null)
+        {
+            counters.reject(IngestCounters.ROLL_CYCLE);
+            state.rejectedReason = IngestCounters.ROLL_CYCLE;
+            LOG.severe("queue " + name() + ": cycle file " + foreign + " is not named for the " + SpoolLayoutDescriptor.ROLL_CYCLE +
+                " roll cycle the spool layout fixes (an agent with hotpath.spool.rollCycle changed?); queue refused, not read");
+            return true;
+        }
+        rollCycleChecked = !reader.cycleFiles().list(directory).isEmpty();
+        return false;
     }
 
     /** Queue directories hotpathd's user cannot list are quarantined before a tailer would read them. */
@@ -233,7 +241,7 @@ public final class QueueTailer implements RecordHandler, AutoCloseable
      */
     public void checkForDeletedCycles()
     {
-        if (!isActive())
+        if (!isActive() || refusedForItsRollCycle())
         {
             return;
         }
@@ -313,7 +321,7 @@ public final class QueueTailer implements RecordHandler, AutoCloseable
         {
             throw (VirtualMachineError)t;
         }
-        staged = 0;
+        staged.clear();
         damageEvents++;
         reader.close();
         quarantine.enter(t, what);
@@ -355,7 +363,7 @@ public final class QueueTailer implements RecordHandler, AutoCloseable
             }
         }
         inHeaderDocument = !state.headerSeen;
-        staged = 0;
+        staged.clear();
         int position = 0;
         try
         {
@@ -371,7 +379,7 @@ public final class QueueTailer implements RecordHandler, AutoCloseable
             counters.reject(e.reason());
             state.rejectedReason = e.reason();
             LOG.severe(where(index) + ": " + e.getMessage() + "; queue refused, not read further");
-            staged = 0;
+            staged.clear();
         }
         catch (final MalformedRecordException e)
         {
@@ -385,7 +393,7 @@ public final class QueueTailer implements RecordHandler, AutoCloseable
         {
             // Unexpected (a decoder bug, bytes it did not anticipate): the document is skipped whole,
             // none of its samples counted, so it is never half counted (and never counted twice).
-            staged = 0;
+            staged.clear();
             lose(CycleFileReader.samplesIn(buffer, 0, length));
             damageEvents++;
             counters.reject(IngestCounters.PROCESSING_ERROR);
@@ -405,35 +413,9 @@ public final class QueueTailer implements RecordHandler, AutoCloseable
      */
     private void commitStaged()
     {
-        final Aggregator aggregator = this.aggregator;
-        for (int i = 0, n = staged; i < n; i++)
-        {
-            final long end = stagedEnd[i];
-            aggregator.record(stagedSeries[i], end, stagedDuration[i], stagedError[i], stagedErrorIndex[i], stagedPayload[i],
-                stagedTraced[i], stagedTraceHigh[i], stagedTraceLow[i], stagedSpan[i]);
-            if (end > lastSampleEpochNanos)
-            {
-                lastSampleEpochNanos = end;
-            }
-            stagedSeries[i] = null;
-        }
-        state.samplesCounted += staged;
-        staged = 0;
-    }
-
-    private void growStaging()
-    {
-        final int size = stagedSeries.length * 2;
-        stagedSeries = Arrays.copyOf(stagedSeries, size);
-        stagedEnd = Arrays.copyOf(stagedEnd, size);
-        stagedDuration = Arrays.copyOf(stagedDuration, size);
-        stagedPayload = Arrays.copyOf(stagedPayload, size);
-        stagedErrorIndex = Arrays.copyOf(stagedErrorIndex, size);
-        stagedError = Arrays.copyOf(stagedError, size);
-        stagedTraced = Arrays.copyOf(stagedTraced, size);
-        stagedTraceHigh = Arrays.copyOf(stagedTraceHigh, size);
-        stagedTraceLow = Arrays.copyOf(stagedTraceLow, size);
-        stagedSpan = Arrays.copyOf(stagedSpan, size);
+        final int n = staged.size();
+        lastSampleEpochNanos = staged.commit(aggregator, lastSampleEpochNanos);
+        state.samplesCounted += n;
     }
 
     @Override
@@ -468,7 +450,7 @@ public final class QueueTailer implements RecordHandler, AutoCloseable
             labels.put(definition.labelKey(i), definition.labelValue(i));
         }
         final SeriesKey key = new SeriesKey(state.service, definition.metricName(), definition.kind().label(), labels);
-        final Series existing = seriesFor(id);
+        final Series existing = ids.series(id);
         if (existing != null)
         {
             if (!state.seriesIds.get(id).equals(key.key()))
@@ -480,7 +462,7 @@ public final class QueueTailer implements RecordHandler, AutoCloseable
             return;
         }
         final Series series = aggregator.registry().resolve(key);
-        putSeries(id, series);
+        ids.putSeries(id, series);
         state.seriesIds.put(id, series.key().key());
     }
 
@@ -488,19 +470,19 @@ public final class QueueTailer implements RecordHandler, AutoCloseable
     public void onErrorTypeDefinition(final ErrorTypeDefinitionDecoder definition)
     {
         final int id = definition.errorTypeId();
-        if (errorIndexFor(id) >= 0)
+        if (ids.errorIndex(id) >= 0)
         {
             return;
         }
         final String name = definition.name();
-        putErrorType(id, aggregator.errorTypes().intern(name.isEmpty() ? ErrorTypes.UNKNOWN : name));
+        ids.putErrorType(id, aggregator.errorTypes().intern(name.isEmpty() ? ErrorTypes.UNKNOWN : name));
         state.errorTypeIds.put(id, name.isEmpty() ? ErrorTypes.UNKNOWN : name);
     }
 
     @Override
     public void onSample(final SampleDecoder sample)
     {
-        final Series series = seriesFor(sample.seriesId());
+        final Series series = ids.series(sample.seriesId());
         if (series == null)
         {
             counters.reject(IngestCounters.UNDECLARED_SERIES);
@@ -512,7 +494,7 @@ public final class QueueTailer implements RecordHandler, AutoCloseable
         int errorIndex = 0;
         if (error && sample.errorTypeId() != 0)
         {
-            errorIndex = errorIndexFor(sample.errorTypeId());
+            errorIndex = ids.errorIndex(sample.errorTypeId());
             if (errorIndex < 0)
             {
                 counters.reject(IngestCounters.UNDECLARED_ERROR_TYPE);
@@ -522,52 +504,23 @@ public final class QueueTailer implements RecordHandler, AutoCloseable
                 return;
             }
         }
-        if (staged == stagedSeries.length)
-        {
-            growStaging();
-        }
-        final int i = staged++;
-        stagedSeries[i] = series;
-        stagedEnd[i] = sample.endEpochNanos();
-        stagedDuration[i] = sample.durationNanos();
-        stagedError[i] = error;
-        stagedErrorIndex[i] = errorIndex;
-        stagedPayload[i] = sample.payloadBytes();
         final boolean traced = sample.isTraced();
-        stagedTraced[i] = traced;
-        stagedTraceHigh[i] = traced ? sample.traceIdHigh() : 0;
-        stagedTraceLow[i] = traced ? sample.traceIdLow() : 0;
-        stagedSpan[i] = traced ? sample.spanId() : 0;
+        staged.add(series, sample.endEpochNanos(), sample.durationNanos(), error, errorIndex, sample.payloadBytes(), traced,
+            traced ? sample.traceIdHigh() : 0, traced ? sample.traceIdLow() : 0, traced ? sample.spanId() : 0);
     }
 
     @Override
     public void onAgentStats(final AgentStatsDecoder stats)
     {
-        agentStats = new AgentStatsSnapshot(
-            stats.timestampEpochNanos(), stats.samplesRecorded(), stats.samplesDropped(), stats.samplesDrained(),
-            stats.ringOccupancyBytes(), stats.ringCapacityBytes(), stats.drainLagNanos(), stats.adviceErrors(),
-            stats.labelOverflows());
-        // The agent's own count of samples written before this record, beside ours at the same point.
-        final long written = stats.samplesDrained();
-        final long counted = state.samplesCounted + staged;
-        final boolean hadPrevious = state.statsSamplesWritten >= 0 || readFromStart;
-        final long previousWritten = Math.max(0, state.statsSamplesWritten);
-        if (hadPrevious && damageMark() != damageMarkAtStats)
+        final long missing = statsAccount.onStats(stats, state, state.samplesCounted + staged.size(), damageMark());
+        if (missing > 0)
         {
             // Damage since the agent's previous record: what it wrote that was neither counted nor
             // counted as lost was in the damaged bytes (whole batches overwritten). Counted as lost.
-            final long missing = (written - previousWritten) - (counted - state.statsSamplesCounted) - (state.samplesLost - state.statsSamplesLost);
-            if (missing > 0 && missing <= written)
-            {
-                lose(missing);
-                logOnce("inferred_lost", currentIndex, missing + " samples the agent wrote (by its AGENT_STATS) were in damaged " +
-                    "bytes; counted as lost (hotpath_daemon_samples_lost_total)");
-            }
+            lose(missing);
+            logOnce("inferred_lost", currentIndex, missing + " samples the agent wrote (by its AGENT_STATS) were in damaged " +
+                "bytes; counted as lost (hotpath_daemon_samples_lost_total)");
         }
-        damageMarkAtStats = damageMark();
-        state.statsSamplesWritten = written;
-        state.statsSamplesCounted = counted;
-        state.statsSamplesLost = state.samplesLost;
     }
 
     @Override
@@ -584,7 +537,7 @@ public final class QueueTailer implements RecordHandler, AutoCloseable
      */
     public boolean agentGone()
     {
-        return state.finished || state.rejectedReason != null || Files.exists(directory.resolve(CLOSED_MARKER)) || !processAlive();
+        return state.finished || state.rejectedReason != null || AgentLiveness.gone(directory, state);
     }
 
     /** True once the agent is gone (closed marker, or its process no longer alive) and everything is read. */
@@ -594,7 +547,7 @@ public final class QueueTailer implements RecordHandler, AutoCloseable
         {
             return false;
         }
-        final boolean agentGone = Files.exists(directory.resolve(CLOSED_MARKER)) || !processAlive();
+        final boolean agentGone = AgentLiveness.gone(directory, state);
         if (!agentGone)
         {
             return false;
@@ -624,80 +577,7 @@ public final class QueueTailer implements RecordHandler, AutoCloseable
         return false;
     }
 
-    private boolean processAlive()
-    {
-        final long pid = state.headerSeen ? state.pid : parsedPid();
-        if (pid <= 0)
-        {
-            return true;
-        }
-        final Optional<ProcessHandle> handle = ProcessHandle.of(pid);
-        if (handle.isEmpty() || !handle.get().isAlive())
-        {
-            return false;
-        }
-        // A reused pid belongs to a process that started well after the JVM that wrote this queue.
-        final long jvmStart = state.headerSeen ? state.jvmStartEpochMillis : 0;
-        final Optional<Instant> started = handle.get().info().startInstant();
-        return jvmStart == 0 || started.isEmpty() || started.get().toEpochMilli() <= jvmStart + 60_000;
-    }
 
-    private long parsedPid()
-    {
-        final QueueName name = QueueName.parse(state.queue);
-        return name == null ? -1 : name.pid();
-    }
-
-    private Series seriesFor(final int id)
-    {
-        if (id >= 0 && id < DIRECT_ID_LIMIT)
-        {
-            return id < seriesById.length ? seriesById[id] : null;
-        }
-        return largeSeriesIds.get(id);
-    }
-
-    private void putSeries(final int id, final Series series)
-    {
-        if (id >= 0 && id < DIRECT_ID_LIMIT)
-        {
-            if (id >= seriesById.length)
-            {
-                seriesById = Arrays.copyOf(seriesById, Math.max(id + 1, seriesById.length * 2));
-            }
-            seriesById[id] = series;
-        }
-        else
-        {
-            largeSeriesIds.put(id, series);
-        }
-    }
-
-    private int errorIndexFor(final int id)
-    {
-        if (id >= 0 && id < DIRECT_ID_LIMIT)
-        {
-            return id < errorIndexById.length ? errorIndexById[id] - 1 : -1;
-        }
-        final Integer index = largeErrorIds.get(id);
-        return index == null ? -1 : index;
-    }
-
-    private void putErrorType(final int id, final int globalIndex)
-    {
-        if (id >= 0 && id < DIRECT_ID_LIMIT)
-        {
-            if (id >= errorIndexById.length)
-            {
-                errorIndexById = Arrays.copyOf(errorIndexById, Math.max(id + 1, errorIndexById.length * 2));
-            }
-            errorIndexById[id] = globalIndex + 1;
-        }
-        else
-        {
-            largeErrorIds.put(id, Integer.valueOf(globalIndex));
-        }
-    }
 
     private void logOnce(final String reason, final long index, final String message)
     {

@@ -3,7 +3,6 @@ package io.hotpath.daemon.tail;
 import io.hotpath.daemon.aggregate.Aggregator;
 import io.hotpath.daemon.aggregate.Series;
 import io.hotpath.daemon.aggregate.SeriesKey;
-import io.hotpath.daemon.state.QueueCheckpoint;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;

@@ -11,6 +11,7 @@ import io.hotpath.daemon.aggregate.Series;
 import io.hotpath.daemon.aggregate.SeriesKey;
 import io.hotpath.daemon.aggregate.SeriesSnapshot;
 import io.hotpath.daemon.tail.IngestCounters;
+import io.hotpath.daemon.tail.QueueCheckpoint;
 import io.hotpath.daemon.tail.SpoolTailers;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -9,7 +9,6 @@ import io.hotpath.daemon.aggregate.AggregationSettings;
 import io.hotpath.daemon.aggregate.Aggregator;
 import io.hotpath.daemon.aggregate.SeriesKey;
 import io.hotpath.daemon.aggregate.SeriesSnapshot;
-import io.hotpath.daemon.state.QueueCheckpoint;
 import io.hotpath.daemon.testkit.TestQueueWriter;
 import io.hotpath.wire.MetricKind;
 import io.hotpath.wire.QueueHeaderEncoder;

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.hotpath.daemon.aggregate.AggregationSettings;
 import io.hotpath.daemon.aggregate.Aggregator;
-import io.hotpath.daemon.state.QueueCheckpoint;
 import io.hotpath.daemon.testkit.TestQueueWriter;
 import io.hotpath.wire.MetricKind;
 import java.io.IOException;

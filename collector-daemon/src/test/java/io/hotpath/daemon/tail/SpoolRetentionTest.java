@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.hotpath.daemon.aggregate.AggregationSettings;
 import io.hotpath.daemon.aggregate.Aggregator;
-import io.hotpath.daemon.state.QueueCheckpoint;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;

@@ -9,7 +9,10 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * Exception class to error type id, lock-free; the error type's name is the class's simple name.
  * Ids 1 to 6 are fixed ({@code returned_false}, {@code returned_null}, {@code other}, {@code http_4xx},
  * {@code http_5xx}, {@code http_status}); classes get ids from 7 up to the capacity, then {@link HotpathBridge#ERROR_OTHER}. Looking up a known class
- * allocates nothing.
+ * allocates nothing. Ids are claimed by compare-and-set below the cap, so the id counter never
+ * passes it however many threads race; every call whose class is folded into {@code other} by the
+ * cap counts in {@link #overflows()} (reported with the label overflows: like a label value, its
+ * error type was folded into "other").
  */
 public final class ErrorTypeRegistry
 {
@@ -20,6 +23,7 @@ public final class ErrorTypeRegistry
     private final AtomicReferenceArray<String> namesById = new AtomicReferenceArray<>(CAPACITY + FIRST_CLASS_ID);
     private final AtomicInteger nextId = new AtomicInteger(FIRST_CLASS_ID);
     private final int mask = CAPACITY * 2 - 1;
+    private final StripedCounter overflows = new StripedCounter();
 
     public ErrorTypeRegistry()
     {
@@ -55,14 +59,25 @@ public final class ErrorTypeRegistry
         }
     }
 
+    /** Calls whose exception class found the registry full and was recorded as {@code other}. */
+    public long overflows()
+    {
+        return overflows.sum();
+    }
+
     private int insert(final Class<?> type, final int startSlot)
     {
-        final int id = nextId.getAndIncrement();
-        if (id >= CAPACITY + FIRST_CLASS_ID)
+        int id;
+        do
         {
-            nextId.set(CAPACITY + FIRST_CLASS_ID);
-            return HotpathBridge.ERROR_OTHER;
+            id = nextId.get();
+            if (id >= CAPACITY + FIRST_CLASS_ID)
+            {
+                overflows.increment();
+                return HotpathBridge.ERROR_OTHER;
+            }
         }
+        while (!nextId.compareAndSet(id, id + 1));
         namesById.set(id, simpleName(type));
         final Entry entry = new Entry(type, id);
         for (int i = startSlot; ; i = (i + 1) & mask)
@@ -81,7 +96,16 @@ public final class ErrorTypeRegistry
 
     static String simpleName(final Class<?> type)
     {
-        final String simple = type.getSimpleName();
+        String simple;
+        try
+        {
+            simple = type.getSimpleName();
+        }
+        catch (final LinkageError inconsistentNest)
+        {
+            // e.g. a hidden or generated class whose InnerClasses attribute disagrees with its host's
+            simple = "";
+        }
         if (!simple.isEmpty())
         {
             return simple;

@@ -1,6 +1,7 @@
 package io.hotpath.agent.spool;
 
 import io.hotpath.agent.AgentLog;
+import io.hotpath.wire.SpoolLayoutDescriptor;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -31,7 +32,7 @@ public final class SpoolDirectory
     public static final Set<PosixFilePermission> FILE_PERMISSIONS = PosixFilePermissions.fromString("rw-r-----");
     /** {@code rwxr-s---}: {@link #DIRECTORY_PERMISSIONS} plus setgid. */
     public static final int DIRECTORY_MODE = 02750;
-    public static final String CLOSED_MARKER = "hotpath.closed";
+    public static final String CLOSED_MARKER = SpoolLayoutDescriptor.CLOSED_MARKER;
 
     private SpoolDirectory()
     {
@@ -39,7 +40,7 @@ public final class SpoolDirectory
 
     public static String queueName(final String serviceName, final long pid, final long jvmStartEpochMillis)
     {
-        return serviceName + "-" + pid + "-" + jvmStartEpochMillis;
+        return SpoolLayoutDescriptor.queueName(serviceName, pid, jvmStartEpochMillis);
     }
 
     /** Creates the queue directory under the configured spool or the fallback; throws if neither works. */

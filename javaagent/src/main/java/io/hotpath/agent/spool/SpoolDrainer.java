@@ -15,6 +15,7 @@ import io.hotpath.wire.SampleBatchEncoder;
 import io.hotpath.wire.SampleDescriptor;
 import io.hotpath.wire.SampleEncoder;
 import io.hotpath.wire.SeriesDefinitionEncoder;
+import io.hotpath.wire.SpoolLayoutDescriptor;
 import org.agrona.DirectBuffer;
 import org.agrona.ExpandableArrayBuffer;
 import org.agrona.MutableDirectBuffer;
@@ -183,7 +184,7 @@ public final class SpoolDrainer implements Runnable, MessageHandler
         {
             try
             {
-                onFailure.accept(t);
+                onFailure.accept(t instanceof CycleFileGuard.SpoolFault ? lostQueue(t) : t);
             }
             finally
             {
@@ -191,7 +192,8 @@ public final class SpoolDrainer implements Runnable, MessageHandler
                 {
                     try
                     {
-                        writer.close();
+                        // never Chronicle's close: after a failure the mapping may be what failed
+                        writer.abandon();
                     }
                     catch (final Throwable ignore)
                     {
@@ -204,6 +206,17 @@ public final class SpoolDrainer implements Runnable, MessageHandler
         {
             finished.countDown();
         }
+    }
+
+    /**
+     * The queue is given up (see {@link CycleFileGuard}): what the agent knows of the loss, for the
+     * one error line; samples still in the ring and recorded later are lost with recording stopped.
+     */
+    private Throwable lostQueue(final Throwable fault)
+    {
+        return new CycleFileGuard.SpoolFault("queue " + queueDirectory + " abandoned after " + drained + " samples in " +
+            writtenDocuments + " documents (hotpathd counts what it cannot read back); " + ring.size() +
+            " bytes of samples left in the ring are dropped: " + fault.getMessage(), fault.getCause());
     }
 
     /**
@@ -241,10 +254,11 @@ public final class SpoolDrainer implements Runnable, MessageHandler
             beforeOpen.run();
         }
         calibrate();
+        CycleFileGuard.warmUpCompareAndSwap();
         final SpoolSettings.Identity identity = settings.identity();
         final Path directory = SpoolDirectory.prepare(settings.spoolDirectory(),
             SpoolDirectory.queueName(identity.serviceName(), identity.pid(), identity.jvmStartEpochMillis()));
-        writer = new SpoolWriter(directory, settings.rollCycle(), settings.maxBytes());
+        writer = new SpoolWriter(directory, rollCycle(settings.rollCycle()), settings.maxBytes());
         queueDirectory = directory;
         final MutableDirectBuffer header = new ExpandableArrayBuffer(512);
         final int length = QueueHeaderEncoder.encode(header, 0, identity.pid(), identity.jvmStartEpochMillis(),
@@ -253,8 +267,23 @@ public final class SpoolDrainer implements Runnable, MessageHandler
         AgentLog.debug("spooling to " + directory);
     }
 
+    /**
+     * The spool layout fixes the roll cycle ({@link SpoolLayoutDescriptor#ROLL_CYCLE}): hotpathd
+     * decodes cycle file names and indexes with it and refuses a queue in any other. A different
+     * {@code hotpath.spool.rollCycle} (older agents honoured it) is ignored with one warning.
+     */
+    static String rollCycle(final String configured)
+    {
+        if (!SpoolLayoutDescriptor.ROLL_CYCLE.equals(configured))
+        {
+            AgentLog.warnOnce("roll-cycle", "hotpath.spool.rollCycle=" + configured + " ignored: the spool layout hotpathd reads fixes " +
+                SpoolLayoutDescriptor.ROLL_CYCLE + " (remove the setting)");
+        }
+        return SpoolLayoutDescriptor.ROLL_CYCLE;
+    }
+
     /** One read of the ring into one batch; returns the samples read. */
-    int drainOnce()
+    int drainOnce() throws java.io.IOException
     {
         cycleNowNanos = System.nanoTime();
         batch.wrap(batchBuffer, 0, SampleDescriptor.UNTRACED_LENGTH, batchBuffer.capacity());
@@ -270,7 +299,7 @@ public final class SpoolDrainer implements Runnable, MessageHandler
         return count;
     }
 
-    private void writeBatch(final SampleBatchEncoder encoder, final UnsafeBuffer buffer)
+    private void writeBatch(final SampleBatchEncoder encoder, final UnsafeBuffer buffer) throws java.io.IOException
     {
         final int samples = encoder.count();
         if (samples > 0)
@@ -380,7 +409,7 @@ public final class SpoolDrainer implements Runnable, MessageHandler
         }
     }
 
-    private void periodic(final long now)
+    private void periodic(final long now) throws java.io.IOException
     {
         if (!statsUnchanged())
         {
@@ -404,7 +433,7 @@ public final class SpoolDrainer implements Runnable, MessageHandler
     private boolean statsUnchanged()
     {
         final long fingerprint = recorder.recorded() * 31 + recorder.dropped() * 17 + drained * 13 +
-            recorder.adviceErrors() * 7 + series.labelOverflows() * 3 + maxLagNanos + ring.size();
+            recorder.adviceErrors() * 7 + labelOverflows() * 3 + maxLagNanos + ring.size();
         final boolean unchanged = fingerprint == lastStatsFingerprint && ++unchangedStats < IDLE_STATS_EVERY;
         if (!unchanged)
         {
@@ -414,15 +443,21 @@ public final class SpoolDrainer implements Runnable, MessageHandler
         return unchanged;
     }
 
-    private void writeStats(final long now)
+    private void writeStats(final long now) throws java.io.IOException
     {
         final int length = AgentStatsEncoder.encode(scratch, 0, now + epochOffsetNanos, recorder.recorded(), recorder.dropped(),
-            drained, ring.size(), ring.capacity(), maxLagNanos, recorder.adviceErrors(), series.labelOverflows());
+            drained, ring.size(), ring.capacity(), maxLagNanos, recorder.adviceErrors(), labelOverflows());
         write(scratch, length, 0);
         maxLagNanos = 0;
     }
 
-    private void write(final DirectBuffer records, final int length, final int samples)
+    /** Label values and error types folded into "other" by their caps: AGENT_STATS has one field for both. */
+    private long labelOverflows()
+    {
+        return series.labelOverflows() + errorTypes.overflows();
+    }
+
+    private void write(final DirectBuffer records, final int length, final int samples) throws java.io.IOException
     {
         writer.write(records.byteArray(), length, samples);
         writtenDocuments++;

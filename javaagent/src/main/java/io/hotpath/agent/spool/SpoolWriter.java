@@ -1,7 +1,8 @@
 package io.hotpath.agent.spool;
 
 import io.hotpath.agent.AgentLog;
-import net.openhft.chronicle.queue.ChronicleQueue;
+import net.openhft.chronicle.bytes.Bytes;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
 import net.openhft.chronicle.queue.ExcerptAppender;
 import net.openhft.chronicle.queue.RollCycle;
 import net.openhft.chronicle.queue.RollCycles;
@@ -29,9 +30,13 @@ import java.util.concurrent.ConcurrentHashMap;
 final class SpoolWriter implements AutoCloseable
 {
     private final Path directory;
-    private final ChronicleQueue queue;
+    private final SingleChronicleQueue queue;
     private final ExcerptAppender appender;
     private final long maxBytes;
+    /** Free bytes a new cycle file needs: its header and first index (written through the mapping) and a first reservation. */
+    static final long MIN_FREE_FOR_NEW_CYCLE = 1L << 20;
+    private final CycleFileGuard guard = new CycleFileGuard();
+    private int lastCycle = Integer.MIN_VALUE;
     /** cycle -> {bytes written, samples written}; drain thread only. */
     private final TreeMap<Integer, long[]> cycles = new TreeMap<>();
     private final Map<Integer, File> cycleFiles = new ConcurrentHashMap<>();
@@ -62,16 +67,75 @@ final class SpoolWriter implements AutoCloseable
         restrictPermissions();
     }
 
-    /** Writes {@code length} bytes of {@code records} as one document; {@code samples} of them are samples. */
-    void write(final byte[] records, final int length, final int samples)
+    /**
+     * Writes {@code length} bytes of {@code records} as one document; {@code samples} of them are samples.
+     *
+     * @throws CycleFileGuard.SpoolFault when the cycle file can no longer back the mapping: the
+     *                                   caller must {@link #abandon} the queue, never write or close it.
+     */
+    void write(final byte[] records, final int length, final int samples) throws CycleFileGuard.SpoolFault
     {
-        try (DocumentContext dc = appender.writingDocument())
+        if (queue.cycle() != lastCycle)
         {
-            dc.wire().bytes().write(records, 0, length);
+            checkSpaceForNewCycleFile();
         }
-        final long[] counts = cycles.computeIfAbsent(appender.cycle(), c -> new long[2]);
+        guard.beforeWrite(length);
+        final long end;
+        final int cycle;
+        try
+        {
+            try (DocumentContext dc = appender.writingDocument())
+            {
+                final Bytes<?> bytes = dc.wire().bytes();
+                bytes.write(records, 0, length);
+                end = bytes.writePosition();
+            }
+            cycle = appender.cycle();
+        }
+        catch (final InternalError fault)
+        {
+            // SIGBUS in compiled code: HotSpot's "a fault occurred in a recent unsafe memory access operation"
+            throw new CycleFileGuard.SpoolFault("memory fault writing the queue " + directory + " (cycle file truncated or disk full?)",
+                fault);
+        }
+        lastCycle = cycle;
+        guard.afterWrite(cycle, cycleFiles.get(cycle), end);
+        final long[] counts = cycles.computeIfAbsent(cycle, c -> new long[2]);
         counts[0] += length;
         counts[1] += samples;
+    }
+
+    /**
+     * Chronicle creates and writes the header of a new cycle file inside the next write, through the
+     * mapping, before {@link CycleFileGuard} can reserve its blocks: a nearly full disk stops the spool here.
+     */
+    private void checkSpaceForNewCycleFile() throws CycleFileGuard.SpoolFault
+    {
+        long usable;
+        try
+        {
+            usable = Files.getFileStore(directory).getUsableSpace();
+        }
+        catch (final IOException e)
+        {
+            usable = Long.MAX_VALUE; // unknown: the guard still checks the file once it exists
+        }
+        if (usable < MIN_FREE_FOR_NEW_CYCLE)
+        {
+            throw new CycleFileGuard.SpoolFault("only " + usable + " bytes free for a new cycle file in " + directory +
+                " (needs " + MIN_FREE_FOR_NEW_CYCLE + ")", null);
+        }
+    }
+
+    /**
+     * Gives the queue up after a {@link CycleFileGuard.SpoolFault}: Chronicle's close would write an
+     * end-of-file marker through the damaged mapping, so the queue is left open (its mapping is freed
+     * with the JVM) and only the closed marker tells hotpathd the queue is finished.
+     */
+    void abandon()
+    {
+        guard.close();
+        writeClosedMarker();
     }
 
     /**
@@ -105,8 +169,24 @@ final class SpoolWriter implements AutoCloseable
     @Override
     public void close()
     {
+        try
+        {
+            guard.beforeWrite(0);
+        }
+        catch (final CycleFileGuard.SpoolFault fault)
+        {
+            AgentLog.warn("not closing the queue normally: " + fault.getMessage());
+            abandon();
+            return;
+        }
+        guard.close();
         queue.close();
         restrictPermissions();
+        writeClosedMarker();
+    }
+
+    private void writeClosedMarker()
+    {
         final Path marker = directory.resolve(SpoolDirectory.CLOSED_MARKER);
         try
         {

@@ -182,6 +182,7 @@ public final class TestApp
             }
             case "http-status" -> httpStatus(Integer.parseInt(args[1]));
             case "steady" -> steady(Path.of(args[1]));
+            case "stream" -> stream(Path.of(args[1]));
             case "late-callback" -> lateCallback(Integer.parseInt(args[1]));
             case "wait-then-burst" ->
             {
@@ -257,6 +258,29 @@ public final class TestApp
             {
                 sender.send(i);
             }
+        }
+    }
+
+    /**
+     * Until STOPFILE exists: 2 000 ticks per millisecond or so, printing "alive N" every 100 000 (so a
+     * test sees the application go on while its spool is damaged).
+     */
+    private static void stream(final Path stop) throws Exception
+    {
+        long n = 0;
+        while (!Files.exists(stop))
+        {
+            for (int i = 0; i < 2_000; i++)
+            {
+                tick(i);
+            }
+            n += 2_000;
+            if (n % 100_000 == 0)
+            {
+                System.out.println("alive " + n);
+                System.out.flush();
+            }
+            Thread.sleep(1);
         }
     }
 

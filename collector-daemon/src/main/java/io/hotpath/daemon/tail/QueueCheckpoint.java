@@ -1,4 +1,4 @@
-package io.hotpath.daemon.state;
+package io.hotpath.daemon.tail;
 
 import java.util.Map;
 import java.util.TreeMap;
@@ -6,7 +6,8 @@ import java.util.TreeMap;
 /**
  * Checkpointed state of one queue: where its tailer stands and what the queue has defined so far,
  * so that after a restart the tailer resumes mid-queue, past the definitions, and maps ids the
- * same way. Plain Jackson bean; the JSON field names are the on-disk format.
+ * same way. Plain Jackson bean; the JSON field names are the on-disk format (see
+ * {@code io.hotpath.daemon.state.Checkpoint}, which persists it: {@code state} depends on {@code tail}, not back).
  */
 public final class QueueCheckpoint
 {
@@ -48,7 +49,7 @@ public final class QueueCheckpoint
     public String host;
     public long pid;
     public long jvmStartEpochMillis;
-    /** Series id of this queue → series key (a key of {@link Checkpoint#series}). */
+    /** Series id of this queue → series key (a key of {@code Checkpoint.series}). */
     public Map<Integer, String> seriesIds = new TreeMap<>();
     /** Error type id of this queue → error type name. */
     public Map<Integer, String> errorTypeIds = new TreeMap<>();
