@@ -98,6 +98,8 @@ public final class Daemon implements AutoCloseable
     private final io.hotpath.daemon.expose.web.WebSecurity webSecurity;
     /** Replaced by {@link #reload} (on the aggregation thread); read by routes and sources through these fields. */
     private volatile AnomalyEngine anomalies;
+    /** The detectors' learnt state across restarts (its own file in state.dir); null without anomaly detection. */
+    private final io.hotpath.daemon.detect.DetectorStateFile learntState;
     private volatile SloEngine slos;
     private volatile MetricFamilySource anomalyFamilies;
     private volatile MetricFamilySource sloFamilies;
@@ -160,6 +162,7 @@ public final class Daemon implements AutoCloseable
             config.getIncidents().tickIntervalMillis());
         this.anomalies = config.getAnomaly().enabled()
             ? new AnomalyEngine(config.getAnomaly().settings(), new AnomalyIncidentSource(act.sink()), spool::serviceGone) : null;
+        this.learntState = anomalies == null ? null : new io.hotpath.daemon.detect.DetectorStateFile(config.getState().dir());
         this.slos = config.getSlo().slos() == null ? null : SloEngine.withoutStateFiles(config.getSlo().slos());
         if (anomalies != null)
         {
@@ -198,6 +201,10 @@ public final class Daemon implements AutoCloseable
         if (remoteWrite != null)
         {
             daemonRoutes.healthSection("remoteWrite", remoteWrite::health);
+        }
+        if (learntState != null)
+        {
+            daemonRoutes.healthSection("anomalyState", learntState::health);
         }
         daemonRoutes.register(routes);
         new AnalysisRoutes(() -> anomalies, () -> slos).register(routes);
@@ -528,6 +535,10 @@ public final class Daemon implements AutoCloseable
 
     private void restore() throws IOException
     {
+        if (learntState != null)
+        {
+            learntState.restore(anomalies);
+        }
         final Optional<Checkpoint> read = checkpoints.read();
         if (read.isEmpty())
         {
@@ -689,6 +700,10 @@ public final class Daemon implements AutoCloseable
         {
             writeCheckpoint(now);
             nextCheckpointMillis = now + config.getState().checkpointIntervalMillis();
+            if (learntState != null && anomalies != null)
+            {
+                learntState.onCheckpoint(anomalies, now, last, checkpointWriter);
+            }
         }
         if (pusher != null && catchUp.serving() && (last || now >= nextPushPrepareMillis))
         {

@@ -91,6 +91,25 @@ public final class EwmaZScoreDetector implements Detector
         return lastScale;
     }
 
+    @Override
+    public boolean writeState(final java.io.DataOutput out) throws java.io.IOException
+    {
+        out.writeLong(observed);
+        out.writeDouble(mean);
+        out.writeDouble(variance);
+        out.writeDouble(lastScale);
+        return true;
+    }
+
+    @Override
+    public void readState(final java.io.DataInput in) throws java.io.IOException
+    {
+        observed = in.readLong();
+        mean = in.readDouble();
+        variance = in.readDouble();
+        lastScale = in.readDouble();
+    }
+
     /** The learnt standard deviation before floors. */
     public double standardDeviation()
     {

@@ -1,0 +1,81 @@
+package io.hotpath.daemon.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.hotpath.daemon.testkit.DaemonProcess;
+import io.hotpath.daemon.testkit.DemoProcess;
+import io.hotpath.daemon.testkit.ExternalProcess;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Issue 13's "0 events in steady demo traffic", shortened: the demo as {@code ./demo.sh} runs it (200
+ * iterations/s on 40 threads, 2 % errors) but without its spike, for 150 s under the agent, watched by
+ * hotpathd with the <em>built-in</em> anomaly settings (no override: the warm-up, floors and
+ * thresholds users get). Every series is past its warm-up for about two minutes, so each of its
+ * monitors has given some 120 verdicts (about 3,600 in all): not one may open an event, on a busy
+ * shared machine too. The demo's exit at the end is no event either (its JVM is gone: no throughput
+ * verdict). The 10-minute figure is measured by hand (benchmarks/RESULTS-detect.md).
+ */
+class SteadyDemoTrafficIT
+{
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int DEMO_SECONDS = 150;
+
+    @TempDir
+    Path temp;
+
+    @Test
+    void steadyDemoTrafficOpensNoAnomalyEvent() throws Exception
+    {
+        final Path spool = temp.resolve("spool");
+        try (DaemonProcess daemon = DaemonProcess.start(spool, temp.resolve("state"), temp.resolve("hotpathd.log"));
+             DemoProcess demo = DemoProcess.start(spool, "steady", temp.resolve("demo.log"),
+                 "--duration", DEMO_SECONDS + "s", "--rate", "200", "--threads", "40", "--error-ratio", "0.02",
+                 "--results", temp.resolve("results.tsv").toString()))
+        {
+            final Map<Long, String> events = new TreeMap<>();
+            int watched = 0;
+            while (demo.process().isAlive())
+            {
+                watched = Math.max(watched, collect(daemon, events));
+                Thread.sleep(1_000);
+            }
+            demo.awaitSuccess(Duration.ofSeconds(60));
+            final long calls = DemoProcess.exactResults(temp.resolve("results.tsv")).stream()
+                .filter(s -> s.metric().equals("transport_send")).mapToLong(DemoProcess.ExactSeries::count).sum();
+            Thread.sleep(5_000); // a throughput "drop" at the demo's exit would have opened by now
+            watched = Math.max(watched, collect(daemon, events));
+
+            // The run was real: the demo's traffic reached the detectors, on all its series.
+            assertTrue(calls > 100L * DEMO_SECONDS, "the demo made " + calls + " transport sends");
+            assertTrue(watched >= 10, "series watched: " + watched);
+            final JsonNode anomalies = json(daemon.url() + "/api/anomalies?limit=1000");
+            assertEquals(0, anomalies.get("events_opened").asLong(), "anomaly events in steady traffic:\n" + String.join("\n", events.values()));
+            assertTrue(events.isEmpty(), "anomaly events in steady traffic:\n" + String.join("\n", events.values()));
+        }
+    }
+
+    /** Records every event seen; returns the series watched. */
+    private static int collect(final DaemonProcess daemon, final Map<Long, String> events) throws Exception
+    {
+        final JsonNode anomalies = json(daemon.url() + "/api/anomalies?limit=1000");
+        for (final String list : new String[] { "active", "recent" })
+        {
+            anomalies.get(list).forEach(e -> events.putIfAbsent(e.get("id").asLong(), e.toString()));
+        }
+        return anomalies.get("series_watched").asInt();
+    }
+
+    private static JsonNode json(final String url) throws Exception
+    {
+        return JSON.readTree(ExternalProcess.get(url).body());
+    }
+}
