@@ -141,7 +141,7 @@ public final class AdaptiveDetector implements Detector
         {
             seasonError += statsAlphaOr(observed) * (Math.abs(raw - mean - offset) - seasonError);
             plainError += statsAlphaOr(observed) * (Math.abs(raw - plainMean) - plainError);
-            plainMean += Math.max(alpha, 1.0 / observed) * (raw - plainMean);
+            plainMean += Ewma.weight(alpha, observed) * (raw - plainMean);
         }
         final double value = seasonal ? raw - offset : raw;
         observed++;
@@ -175,7 +175,7 @@ public final class AdaptiveDetector implements Detector
 
         // The recent mean and spread take values winsorized at m ± clip·s: one spike is the point
         // test's, it must not echo in them for the next dozen intervals; a lasting change still moves them.
-        final double bounded = Math.max(mean - CLIP * scale, Math.min(mean + CLIP * scale, value));
+        final double bounded = Ewma.clip(value, mean, CLIP * scale);
         shortMean += shortAlpha * (bounded - shortMean);
         final double shiftDiff = shortMean - mean;
         double shift = shiftDiff / Math.max(GAUSS_MAD * shiftDev, minScale * shortAlpha);
@@ -197,8 +197,8 @@ public final class AdaptiveDetector implements Detector
             && (value > high + RANGE_MARGIN * range || value < low - RANGE_MARGIN * range) && Math.abs(point) >= RANGE_MIN_POINT;
 
         // Learn: running means while warming up, then exponential weights; outliers winsorized.
-        final double weight = Math.max(alpha, 1.0 / learnt);
-        final double statsWeight = Math.max(statsAlpha, 1.0 / learnt);
+        final double weight = Ewma.weight(alpha, (long)learnt);
+        final double statsWeight = Ewma.weight(statsAlpha, (long)learnt);
         if (relearnLeft > 0)
         {
             relearnSum += value;
@@ -210,7 +210,7 @@ public final class AdaptiveDetector implements Detector
         }
         else
         {
-            final double clipped = Math.max(mean - CLIP * scale, Math.min(mean + CLIP * scale, value));
+            final double clipped = Ewma.clip(value, mean, CLIP * scale);
             mean += weight * (clipped - mean);
             absDev += statsWeight * (Math.min(deviation, CLIP * scale) - absDev);
             final double shiftScale = Math.max(GAUSS_MAD * shiftDev, minScale * shortAlpha);
@@ -227,7 +227,7 @@ public final class AdaptiveDetector implements Detector
         }
         if (timed)
         {
-            final double learntValue = Math.max(mean - CLIP * scale, Math.min(mean + CLIP * scale, value));
+            final double learntValue = Ewma.clip(value, mean, CLIP * scale);
             // The profile learns against a level that moves over days, not hours, so it keeps the cycle.
             final double rawLearnt = seasonal ? learntValue + offset : learntValue;
             if (lastTime != Long.MIN_VALUE && timeMillis > lastTime)
@@ -303,7 +303,7 @@ public final class AdaptiveDetector implements Detector
 
     private double statsAlphaOr(final long n)
     {
-        return Math.max(statsAlpha, 1.0 / n);
+        return Ewma.weight(statsAlpha, n);
     }
 
     /** Stochastic approximation of the {@link #TAIL_P} quantile: up a lot when exceeded, down a little otherwise. */
