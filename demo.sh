@@ -207,10 +207,8 @@ else
   service_seconds=86400
   spike_start=45; spike_length=15
 fi
-# 40 driver threads: the 200 iterations/s keep their pace through the spike (an iteration of three
-# 50 ms sends takes 150 ms), as a service's users do, so the spike is a latency change only.
 "$java" -javaagent:"$agent_jar"=config="$rules",spool.dir="$work/spool" \
-  -jar "$demo_jar" --duration "${service_seconds}s" --rate 200 --threads 40 --error-ratio 0.02 \
+  -jar "$demo_jar" --duration "${service_seconds}s" --rate 200 --threads 2 --error-ratio 0.02 \
   --spike-start "${spike_start}s" --spike-length "${spike_length}s" --spike-delay 50ms \
   >"$work/demo-service.log" 2>&1 &
 service_pid=$!

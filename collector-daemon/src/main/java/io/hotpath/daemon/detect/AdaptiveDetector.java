@@ -34,6 +34,10 @@ package io.hotpath.daemon.detect;
  * instead of an alert that never ends, and a spike costs nothing afterwards.
  *
  * <p>Memory: a few doubles per series; cost: a few dozen flops per value.
+ *
+ * <p>Over 400 lines because the four tests, their learning, the robust start and the state kept
+ * across restarts ({@link #writeState}) all work on the same two dozen fields; the shared EWMA rules
+ * are {@link Ewma}, the seasonal offsets {@link SeasonalProfile}.
  */
 public final class AdaptiveDetector implements Detector
 {

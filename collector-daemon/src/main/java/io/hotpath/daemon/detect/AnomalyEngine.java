@@ -44,13 +44,6 @@ public final class AnomalyEngine implements IntervalListener
 
     private static final System.Logger LOG = System.getLogger(AnomalyEngine.class.getName());
     private static final long SWEEP_EVERY_MILLIS = 60_000;
-    /**
-     * A latency or error-ratio value opens an event at once on a critical score only when it rests
-     * on at least this many times {@code min_calls} calls (100 by default): below about 100 calls a
-     * p99 is the slowest call or two, and one stalled call (a GC pause, a starved CPU) is not an
-     * outage. Such values need {@code min_duration} like any other, and are still critical.
-     */
-    static final long CRITICAL_AT_ONCE_MIN_CALLS_FACTOR = 5;
 
     private final AnomalySettings settings;
     private final Consumer<AnomalyEvent> eventSink;
@@ -161,34 +154,7 @@ public final class AnomalyEngine implements IntervalListener
             return;
         }
         watch.lastSeen = time;
-        for (final WatchedSeries.WatchedSignal watched : watch.signals)
-        {
-            final double value;
-            boolean criticalOpensAtOnce = true;
-            if (watched.signal == Signal.THROUGHPUT)
-            {
-                // A JVM that exited takes its calls with it: no verdict rather than a drop to zero.
-                value = watch.service != null && serviceGone.test(watch.service) ? Double.NaN : interval.count();
-            }
-            else if (!watched.valueOf(interval, time))
-            {
-                continue; // pooling a quiet interval: no value yet, the monitors keep their state
-            }
-            else
-            {
-                value = watched.value;
-                criticalOpensAtOnce = watched.valueCalls >= CRITICAL_AT_ONCE_MIN_CALLS_FACTOR * watched.minCount;
-            }
-            for (final AnomalyMonitor monitor : watched.monitors)
-            {
-                final AnomalyEvent event = monitor.observe(time, value, criticalOpensAtOnce,
-                    watched.signal == Signal.ERROR_RATIO ? watched.valueCalls : 0);
-                if (event != null)
-                {
-                    publish(event);
-                }
-            }
-        }
+        watch.observe(interval, time, watch.service != null && serviceGone.test(watch.service), this::publish);
     }
 
     private void publish(final AnomalyEvent event)

@@ -21,6 +21,52 @@ final class WatchedSeries
     final WatchedSignal[] signals;
     volatile long lastSeen = Long.MIN_VALUE;
 
+    /**
+     * A latency or error-ratio value opens an event at once on a critical score only when it rests
+     * on at least this many times {@code min_calls} calls (100 by default): below about 100 calls a
+     * p99 is the slowest call or two, and one stalled call (a GC pause, a starved CPU) is not an
+     * outage. Such values need {@code min_duration} like any other, and are still critical.
+     */
+    static final long CRITICAL_AT_ONCE_MIN_CALLS_FACTOR = 5;
+
+    /**
+     * Feeds the interval starting at {@code time} to every monitor (latency and error ratio through
+     * their pools); events opened or closed go to {@code publish}. {@code serviceGone}: none of the
+     * service's JVMs lives, so its throughput gets no verdict.
+     */
+    void observe(final ClosedInterval interval, final long time, final boolean serviceGone,
+        final java.util.function.Consumer<AnomalyEvent> publish)
+    {
+        for (final WatchedSeries.WatchedSignal watched : signals)
+        {
+            final double value;
+            boolean criticalOpensAtOnce = true;
+            if (watched.signal == Signal.THROUGHPUT)
+            {
+                // A JVM that exited takes its calls with it: no verdict rather than a drop to zero.
+                value = serviceGone ? Double.NaN : interval.count();
+            }
+            else if (!watched.valueOf(interval, time))
+            {
+                continue; // pooling a quiet interval: no value yet, the monitors keep their state
+            }
+            else
+            {
+                value = watched.value;
+                criticalOpensAtOnce = watched.valueCalls >= CRITICAL_AT_ONCE_MIN_CALLS_FACTOR * watched.minCount;
+            }
+            for (final AnomalyMonitor monitor : watched.monitors)
+            {
+                final AnomalyEvent event = monitor.observe(time, value, criticalOpensAtOnce,
+                    watched.signal == Signal.ERROR_RATIO ? watched.valueCalls : 0);
+                if (event != null)
+                {
+                    publish.accept(event);
+                }
+            }
+        }
+    }
+
     WatchedSeries(final String key, final Map<String, String> intervalLabels, final AnomalySettings settings,
         final LongSupplier eventIds)
     {
