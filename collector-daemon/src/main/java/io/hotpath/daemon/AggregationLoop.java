@@ -8,7 +8,9 @@ import io.hotpath.daemon.remotewrite.RemoteWrite;
 import io.hotpath.daemon.state.RestartCatchUp;
 import io.hotpath.daemon.tail.PollPacer;
 import io.hotpath.daemon.tail.SpoolTailers;
+import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -52,6 +54,7 @@ final class AggregationLoop
     private final boolean refreshLiveness;
     /** Work handed to the aggregation thread (reloads), run between two documents. */
     private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+    private final List<CheckpointListener> checkpointListeners = new CopyOnWriteArrayList<>();
     private final CountDownLatch stopped = new CountDownLatch(1);
     /** Counted down after the first spool scan: from then on every queue present is tailed. */
     private final CountDownLatch spoolScanned = new CountDownLatch(1);
@@ -197,6 +200,18 @@ final class AggregationLoop
         }
     }
 
+    /** Runs on this thread after each checkpoint capture ({@code last} at stop): state saved beside the checkpoint. */
+    interface CheckpointListener
+    {
+        void checkpointed(long now, boolean last);
+    }
+
+    /** Before {@link #start}-ing the thread, or at any time: listeners are read each checkpoint. */
+    void addCheckpointListener(final CheckpointListener listener)
+    {
+        checkpointListeners.add(listener);
+    }
+
     /** After each rotation (and once more at stop, {@code last}): publish, then the periodic checkpoint and push. */
     private void afterRotation(final long now, final boolean last)
     {
@@ -210,6 +225,10 @@ final class AggregationLoop
         {
             checkpoints.capture(now);
             nextCheckpointMillis = now + config.getState().checkpointIntervalMillis();
+            for (final CheckpointListener listener : checkpointListeners)
+            {
+                listener.checkpointed(now, last);
+            }
         }
         if (pusher != null && catchUp.serving() && (last || now >= nextPushPrepareMillis))
         {

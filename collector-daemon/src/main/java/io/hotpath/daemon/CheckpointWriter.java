@@ -19,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -68,6 +69,12 @@ final class CheckpointWriter implements AutoCloseable
         this.spool = spool;
         this.counters = counters;
         this.remoteWrite = remoteWrite;
+    }
+
+    /** The thread that writes checkpoint files, for state files written beside them (off the aggregation thread). */
+    Executor writerThread()
+    {
+        return writer;
     }
 
     /** Adds state saved and restored with the checkpoint; before {@link #restore}. */

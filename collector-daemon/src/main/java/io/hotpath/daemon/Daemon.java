@@ -90,6 +90,8 @@ public final class Daemon implements AutoCloseable
     private final WebSecurity webSecurity;
     /** Replaced by {@link #reload} (on the aggregation thread); read by routes and sources through these fields. */
     private volatile AnomalyEngine anomalies;
+    /** The detectors' learnt state across restarts (its own file in state.dir); null without anomaly detection. */
+    private final io.hotpath.daemon.detect.DetectorStateFile learntState;
     private volatile SloEngine slos;
     private volatile MetricFamilySource anomalyFamilies;
     private volatile MetricFamilySource sloFamilies;
@@ -130,6 +132,7 @@ public final class Daemon implements AutoCloseable
             config.getIncidents().tickIntervalMillis());
         this.anomalies = config.getAnomaly().enabled()
             ? new AnomalyEngine(config.getAnomaly().settings(), new AnomalyIncidentSource(act.sink()), spool::serviceGone) : null;
+        this.learntState = anomalies == null ? null : new io.hotpath.daemon.detect.DetectorStateFile(config.getState().dir());
         this.slos = config.getSlo().slos() == null ? null : SloEngine.withoutStateFiles(config.getSlo().slos());
         if (anomalies != null)
         {
@@ -168,12 +171,27 @@ public final class Daemon implements AutoCloseable
         {
             daemonRoutes.healthSection("remoteWrite", remoteWrite::health);
         }
+        if (learntState != null)
+        {
+            daemonRoutes.healthSection("anomalyState", learntState::health);
+        }
         daemonRoutes.register(routes);
         new AnalysisRoutes(() -> anomalies, () -> slos).register(routes);
         renderer.addSource(this::writeReloadFamilies);
         new ActRoutes(act).register(routes);
         this.loop = new AggregationLoop(config, aggregator, spool, renderer, checkpoints, catchUp, remoteWrite, pusher,
             anomalies != null);
+        if (learntState != null)
+        {
+            loop.addCheckpointListener((now, last) ->
+            {
+                final AnomalyEngine engine = anomalies;
+                if (engine != null)
+                {
+                    learntState.onCheckpoint(engine, now, last, checkpoints.writerThread());
+                }
+            });
+        }
     }
 
     /** Incidents, alerting and remediation. */
@@ -301,6 +319,10 @@ public final class Daemon implements AutoCloseable
         UsableDirectory.ensure("spool.dir", config.getSpool().dir(), false);
         checkpoints.prepare();
         stateLock = StateLock.acquire(config.getState().dir());
+        if (learntState != null)
+        {
+            learntState.restore(anomalies);
+        }
         checkpoints.restore(config.getState().dir());
         if (remoteWrite != null)
         {

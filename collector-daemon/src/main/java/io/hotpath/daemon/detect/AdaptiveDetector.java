@@ -25,11 +25,19 @@ package io.hotpath.daemon.detect;
  * The fused score is the strongest test in the watched direction; {@link #agreeing()} names the tests
  * at or above {@code enter} for the last value.
  *
+ * <p><b>Warm-up</b>: the first {@code warmup} values give no verdict; with the last of them the level
+ * and spread restart from their median and MAD, so a few wild values at the start of a series (a
+ * JVM's first seconds) do not set its spread for hundreds of intervals.
+ *
  * <p><b>After an event opens</b> ({@link #rebase()}) the level is relearnt from the values that follow
  * (their plain mean for {@code relearn_after} values), so a lasting shift becomes the new normal
  * instead of an alert that never ends, and a spike costs nothing afterwards.
  *
  * <p>Memory: a few doubles per series; cost: a few dozen flops per value.
+ *
+ * <p>Over 400 lines because the four tests, their learning, the robust start and the state kept
+ * across restarts ({@link #writeState}) all work on the same two dozen fields; the shared EWMA rules
+ * are {@link Ewma}, the seasonal offsets {@link SeasonalProfile}.
  */
 public final class AdaptiveDetector implements Detector
 {
@@ -86,6 +94,8 @@ public final class AdaptiveDetector implements Detector
     private double relearnSum;
     private double lastScale = Double.NaN;
     private int agreeing;
+    /** The warm-up values, for the robust start of level and spread; dropped once warm. */
+    private double[] warmupValues;
 
     /**
      * @param alpha        weight of each value in the level (half-life ln 2 / alpha values)
@@ -106,7 +116,11 @@ public final class AdaptiveDetector implements Detector
         this.relearnAfter = relearnAfter;
         this.direction = direction;
         this.floor = floor;
+        this.warmupValues = new double[Math.min(warmup, MAX_ROBUST_START)];
     }
+
+    /** At most this many warm-up values are kept for the robust start (the default warm-up is 30). */
+    private static final int MAX_ROBUST_START = 256;
 
     @Override
     public DetectorKind kind()
@@ -131,7 +145,7 @@ public final class AdaptiveDetector implements Detector
         {
             seasonError += statsAlphaOr(observed) * (Math.abs(raw - mean - offset) - seasonError);
             plainError += statsAlphaOr(observed) * (Math.abs(raw - plainMean) - plainError);
-            plainMean += Math.max(alpha, 1.0 / observed) * (raw - plainMean);
+            plainMean += Ewma.weight(alpha, observed) * (raw - plainMean);
         }
         final double value = seasonal ? raw - offset : raw;
         observed++;
@@ -143,6 +157,10 @@ public final class AdaptiveDetector implements Detector
             shortMean = value;
             low = value;
             high = value;
+            if (warmupValues != null)
+            {
+                robustStart(value);
+            }
             return Double.NaN;
         }
         final double change = Math.abs(value - previous);
@@ -161,7 +179,7 @@ public final class AdaptiveDetector implements Detector
 
         // The recent mean and spread take values winsorized at m ± clip·s: one spike is the point
         // test's, it must not echo in them for the next dozen intervals; a lasting change still moves them.
-        final double bounded = Math.max(mean - CLIP * scale, Math.min(mean + CLIP * scale, value));
+        final double bounded = Ewma.clip(value, mean, CLIP * scale);
         shortMean += shortAlpha * (bounded - shortMean);
         final double shiftDiff = shortMean - mean;
         double shift = shiftDiff / Math.max(GAUSS_MAD * shiftDev, minScale * shortAlpha);
@@ -183,8 +201,8 @@ public final class AdaptiveDetector implements Detector
             && (value > high + RANGE_MARGIN * range || value < low - RANGE_MARGIN * range) && Math.abs(point) >= RANGE_MIN_POINT;
 
         // Learn: running means while warming up, then exponential weights; outliers winsorized.
-        final double weight = Math.max(alpha, 1.0 / learnt);
-        final double statsWeight = Math.max(statsAlpha, 1.0 / learnt);
+        final double weight = Ewma.weight(alpha, (long)learnt);
+        final double statsWeight = Ewma.weight(statsAlpha, (long)learnt);
         if (relearnLeft > 0)
         {
             relearnSum += value;
@@ -196,7 +214,7 @@ public final class AdaptiveDetector implements Detector
         }
         else
         {
-            final double clipped = Math.max(mean - CLIP * scale, Math.min(mean + CLIP * scale, value));
+            final double clipped = Ewma.clip(value, mean, CLIP * scale);
             mean += weight * (clipped - mean);
             absDev += statsWeight * (Math.min(deviation, CLIP * scale) - absDev);
             final double shiftScale = Math.max(GAUSS_MAD * shiftDev, minScale * shortAlpha);
@@ -213,7 +231,7 @@ public final class AdaptiveDetector implements Detector
         }
         if (timed)
         {
-            final double learntValue = Math.max(mean - CLIP * scale, Math.min(mean + CLIP * scale, value));
+            final double learntValue = Ewma.clip(value, mean, CLIP * scale);
             // The profile learns against a level that moves over days, not hours, so it keeps the cycle.
             final double rawLearnt = seasonal ? learntValue + offset : learntValue;
             if (lastTime != Long.MIN_VALUE && timeMillis > lastTime)
@@ -230,6 +248,10 @@ public final class AdaptiveDetector implements Detector
         }
         low = Math.min(low, value);
         high = Math.max(high, value);
+        if (warmupValues != null)
+        {
+            robustStart(value);
+        }
 
         if (!warm)
         {
@@ -249,9 +271,43 @@ public final class AdaptiveDetector implements Detector
         return sign > 0 ? up : -down;
     }
 
+    /**
+     * Keeps the warm-up values; with the last one, restarts level and spread from their median and
+     * MAD. The running means learnt so far weigh every warm-up value alike, so a few wild values at
+     * the start (a JVM's first seconds: class loading, JIT) would set the spread for hundreds of
+     * intervals and hide a change that follows; the median and MAD ignore up to half of them.
+     */
+    private void robustStart(final double value)
+    {
+        final int index = (int)(observed - 1);
+        if (index < warmupValues.length)
+        {
+            warmupValues[index] = value;
+        }
+        if (observed < warmup)
+        {
+            return;
+        }
+        final int length = Math.min(warmupValues.length, (int)Math.min(observed, Integer.MAX_VALUE));
+        final double median = RobustStats.median(warmupValues, length);
+        final double spread = RobustStats.MAD_TO_SIGMA * RobustStats.mad(warmupValues, length, median) / GAUSS_MAD;
+        warmupValues = null;
+        if (relearnLeft > 0)
+        {
+            return; // an event already opened (during warm-up only in tests): the relearning decides the level
+        }
+        mean = median;
+        shortMean = median;
+        if (spread > 0)
+        {
+            absDev = spread;
+            shortAbsDev = spread;
+        }
+    }
+
     private double statsAlphaOr(final long n)
     {
-        return Math.max(statsAlpha, 1.0 / n);
+        return Ewma.weight(statsAlpha, n);
     }
 
     /** Stochastic approximation of the {@link #TAIL_P} quantile: up a lot when exceeded, down a little otherwise. */
@@ -263,6 +319,90 @@ public final class AdaptiveDetector implements Detector
         }
         final double step = TAIL_RATE * weight * Math.max(q, 1.0);
         return x > q ? q + step : Math.max(1.0, q - step * (1 - TAIL_P) / TAIL_P);
+    }
+
+    @Override
+    public boolean writeState(final java.io.DataOutput out) throws java.io.IOException
+    {
+        out.writeLong(observed);
+        out.writeDouble(previous);
+        out.writeDouble(quantum);
+        out.writeDouble(mean);
+        out.writeDouble(absDev);
+        out.writeDouble(shortMean);
+        out.writeDouble(shiftDev);
+        out.writeDouble(shortAbsDev);
+        out.writeDouble(spreadDev);
+        out.writeDouble(pointTail);
+        out.writeDouble(shiftTail);
+        out.writeDouble(spreadTail);
+        out.writeDouble(plainMean);
+        out.writeDouble(dayMean);
+        out.writeLong(lastTime);
+        out.writeDouble(seasonError);
+        out.writeDouble(plainError);
+        out.writeDouble(low);
+        out.writeDouble(high);
+        out.writeInt(relearnLeft);
+        out.writeInt(relearnSeen);
+        out.writeDouble(relearnSum);
+        out.writeDouble(lastScale);
+        out.writeInt(warmupValues == null ? -1 : warmupValues.length);
+        if (warmupValues != null)
+        {
+            for (final double value : warmupValues)
+            {
+                out.writeDouble(value);
+            }
+        }
+        profile.writeState(out);
+        return true;
+    }
+
+    @Override
+    public void readState(final java.io.DataInput in) throws java.io.IOException
+    {
+        observed = in.readLong();
+        previous = in.readDouble();
+        quantum = in.readDouble();
+        mean = in.readDouble();
+        absDev = in.readDouble();
+        shortMean = in.readDouble();
+        shiftDev = in.readDouble();
+        shortAbsDev = in.readDouble();
+        spreadDev = in.readDouble();
+        pointTail = in.readDouble();
+        shiftTail = in.readDouble();
+        spreadTail = in.readDouble();
+        plainMean = in.readDouble();
+        dayMean = in.readDouble();
+        lastTime = in.readLong();
+        seasonError = in.readDouble();
+        plainError = in.readDouble();
+        low = in.readDouble();
+        high = in.readDouble();
+        relearnLeft = in.readInt();
+        relearnSeen = in.readInt();
+        relearnSum = in.readDouble();
+        lastScale = in.readDouble();
+        final int kept = in.readInt();
+        if (kept > MAX_ROBUST_START)
+        {
+            throw new java.io.IOException("bad warm-up length " + kept);
+        }
+        warmupValues = kept < 0 ? null : new double[Math.max(kept, Math.min(warmup, MAX_ROBUST_START))];
+        for (int i = 0; i < kept; i++)
+        {
+            warmupValues[i] = in.readDouble();
+        }
+        profile.readState(in);
+    }
+
+    /** Twice the warm-up seen: the tails had as many values again to be learnt. */
+    @Override
+    public boolean seasoned()
+    {
+        return observed > 2L * warmup;
     }
 
     /** An event opened: relearn the level from the next {@code relearn_after} values. */

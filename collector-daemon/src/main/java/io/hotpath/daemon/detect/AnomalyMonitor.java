@@ -97,7 +97,8 @@ public final class AnomalyMonitor
 
         final double peakBefore = suppressor.peak();
         final boolean wasActive = suppressor.active();
-        final EventSuppressor.Transition transition = suppressor.step(timeMillis, newScore, criticalOpensAtOnce);
+        // A young detector has not learnt its series' tails yet: its critical needs confirming like any score.
+        final EventSuppressor.Transition transition = suppressor.step(timeMillis, newScore, criticalOpensAtOnce && detector.seasoned());
         if (suppressor.peakAt() == timeMillis && (suppressor.peak() != peakBefore || !wasActive))
         {
             // This interval set the peak of the pending run or open event: remember what it looked like.
@@ -224,6 +225,20 @@ public final class AnomalyMonitor
     public long suppressedRuns()
     {
         return suppressor.suppressedRuns();
+    }
+
+    /**
+     * Carries the event counts and the detector's learnt state over a restart (see
+     * {@link DetectorStateFile}); {@code state} null: the detector relearns. Before the first value.
+     */
+    void restore(final long warnings, final long criticals, final java.io.DataInput state) throws java.io.IOException
+    {
+        warningEvents = warnings;
+        criticalEvents = criticals;
+        if (state != null)
+        {
+            detector.readState(state);
+        }
     }
 
     Detector detector()

@@ -29,6 +29,9 @@ import picocli.CommandLine.Spec;
  *
  * <p>Settings start from the daemon's: those of {@code --signal} in the built-in defaults, or in
  * {@code --settings FILE} for {@code --metric}; every other option overrides one field.
+ *
+ * <p>Over 400 lines because of its 25 options (picocli wants a field each); the replay is
+ * {@link Backtest}, the corpus score {@link CorpusScore}, the scoring {@link WindowScorer}.
  */
 @Command(
     name = "backtest",

@@ -44,6 +44,30 @@ public interface Detector
     {
     }
 
+    /**
+     * Whether the detector has seen enough of its series to trust one extreme value alone (a critical
+     * score opening an event at once). Just after warm-up a heavy-tailed series' first big value looks
+     * critical against a spread learnt from its bulk.
+     */
+    default boolean seasoned()
+    {
+        return true;
+    }
+
+    /**
+     * Writes what the detector learnt, for {@link DetectorStateFile}; false when it keeps nothing
+     * across a restart (it learns again).
+     */
+    default boolean writeState(final java.io.DataOutput out) throws java.io.IOException
+    {
+        return false;
+    }
+
+    /** Reads what {@link #writeState} wrote (by a detector of the same kind). */
+    default void readState(final java.io.DataInput in) throws java.io.IOException
+    {
+    }
+
     /** The value the detector expected (mean or median), NaN before the first value. */
     double baseline();
 

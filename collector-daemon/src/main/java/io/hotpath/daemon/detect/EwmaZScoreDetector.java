@@ -11,8 +11,8 @@ package io.hotpath.daemon.detect;
  * so the baseline absorbs a new level within some ten to twenty values instead of flagging it for
  * ever. The z-score is the detector of sudden changes; the MAD detector keeps a longer anomaly open.
  *
- * <p>During the first {@code warmup} values the weight is max(alpha, 1/n), a plain running mean and
- * variance, so the baseline starts from the data rather than from the first value.
+ * <p>Weights and winsorizing are {@link Ewma} ones, shared with the {@link AdaptiveDetector}: during the
+ * first {@code warmup} values a plain running mean and variance, so the baseline starts from the data.
  */
 public final class EwmaZScoreDetector implements Detector
 {
@@ -68,8 +68,8 @@ public final class EwmaZScoreDetector implements Detector
         final double deviation = (value - mean) / scale;
         final boolean warm = observed >= warmup;
 
-        final double learnt = warm ? Math.max(mean - clip * scale, Math.min(mean + clip * scale, value)) : value;
-        final double weight = warm ? alpha : Math.max(alpha, 1.0 / (observed + 1));
+        final double learnt = warm ? Ewma.clip(value, mean, clip * scale) : value;
+        final double weight = warm ? alpha : Ewma.weight(alpha, observed + 1);
         final double diff = learnt - mean;
         final double increment = weight * diff;
         mean += increment;
@@ -89,6 +89,25 @@ public final class EwmaZScoreDetector implements Detector
     public double scale()
     {
         return lastScale;
+    }
+
+    @Override
+    public boolean writeState(final java.io.DataOutput out) throws java.io.IOException
+    {
+        out.writeLong(observed);
+        out.writeDouble(mean);
+        out.writeDouble(variance);
+        out.writeDouble(lastScale);
+        return true;
+    }
+
+    @Override
+    public void readState(final java.io.DataInput in) throws java.io.IOException
+    {
+        observed = in.readLong();
+        mean = in.readDouble();
+        variance = in.readDouble();
+        lastScale = in.readDouble();
     }
 
     /** The learnt standard deviation before floors. */

@@ -213,6 +213,13 @@ public final class IncidentGrouper
         return list;
     }
 
+    /** Carries the count (and the ids after it) over a restart ({@link DetectorStateFile}); before any event. */
+    synchronized void restoreOpened(final long count)
+    {
+        opened = count;
+        ids = Math.max(ids, count);
+    }
+
     /** Incidents opened since start. */
     public long opened()
     {

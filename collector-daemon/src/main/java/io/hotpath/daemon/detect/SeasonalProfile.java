@@ -104,4 +104,34 @@ final class SeasonalProfile
     {
         return (int)Math.floorMod(Math.floorDiv(time, DAY), 7L);
     }
+
+    void writeState(final java.io.DataOutput out) throws java.io.IOException
+    {
+        for (final float value : daily)
+        {
+            out.writeFloat(value);
+        }
+        for (final float value : weekly)
+        {
+            out.writeFloat(value);
+        }
+        out.writeLong(first);
+        out.writeLong(last);
+        out.writeDouble(stepMillis);
+    }
+
+    void readState(final java.io.DataInput in) throws java.io.IOException
+    {
+        for (int i = 0; i < daily.length; i++)
+        {
+            daily[i] = in.readFloat();
+        }
+        for (int i = 0; i < weekly.length; i++)
+        {
+            weekly[i] = in.readFloat();
+        }
+        first = in.readLong();
+        last = in.readLong();
+        stepMillis = in.readDouble();
+    }
 }

@@ -17,7 +17,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 
-import io.hotpath.daemon.rules.PrometheusTextWriter;
 
 class AnomalyEngineTest
 {
@@ -95,9 +94,7 @@ class AnomalyEngineTest
         {
             engine.onInterval(intervals.get(i));
         }
-        final StringBuilder text = new StringBuilder();
-        engine.writeMetrics(new PrometheusTextWriter(text));
-        final String out = text.toString();
+        final String out = AnomalyExposition.text(engine);
         assertTrue(out.contains("# TYPE hotpath_anomaly_score gauge\n"), out);
         assertTrue(out.contains("# TYPE hotpath_anomalies_total counter\n"), out);
         assertTrue(out.contains("# TYPE hotpath_anomaly_active gauge\n"), out);

@@ -92,7 +92,7 @@ class DemoScenarioTest
         assertTrue(!send.alerts().get(0).active());
 
         final StringBuilder exposition = new StringBuilder();
-        anomalies.writeMetrics(new PrometheusTextWriter(exposition));
+        exposition.append(io.hotpath.daemon.detect.AnomalyExposition.text(anomalies));
         slos.writeMetrics(new PrometheusTextWriter(exposition));
         assertTrue(exposition.toString().contains("hotpath_slo_events_total{slo=\"transport-send-latency\",tier=\"critical\","
             + "team=\"transport\",outcome=\"bad\"} 2\n"), exposition.toString());

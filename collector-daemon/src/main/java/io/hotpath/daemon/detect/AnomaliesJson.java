@@ -1,0 +1,91 @@
+package io.hotpath.daemon.detect;
+
+import java.time.Instant;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/** The {@code /api/anomalies} document of an {@link AnomalyEngine}; any thread. */
+final class AnomaliesJson
+{
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private AnomaliesJson()
+    {
+    }
+
+    /**
+     * {@code active} events, the {@code recent} closed ones (newest first, at most {@code limit}),
+     * incidents, counts, the learnt state's restore/save counts and, with {@code scores}, every
+     * monitor's current score. UTF-8 JSON.
+     */
+    static byte[] render(final AnomalyEngine engine, final int limit, final boolean scores)
+    {
+        final ObjectNode root = JSON.createObjectNode();
+        root.put("enabled", true);
+        root.put("generated_at", Instant.now().toString());
+        root.put("series_watched", engine.seriesWatched());
+        root.put("series_ignored", engine.seriesIgnored());
+        root.put("events_opened", engine.eventsOpened());
+        root.put("incidents_opened", engine.incidents().opened());
+        final ArrayNode incidentsNode = root.putArray("incidents");
+        for (final IncidentGrouper.Incident incident : engine.incidents().active())
+        {
+            incident.toJson(incidentsNode.addObject());
+        }
+        for (final IncidentGrouper.Incident incident : engine.incidents().recent(limit))
+        {
+            incident.toJson(incidentsNode.addObject());
+        }
+        final ArrayNode active = root.putArray("active");
+        for (final AnomalyEvent event : engine.activeEvents())
+        {
+            event.toJson(active.addObject());
+        }
+        final ArrayNode recentNode = root.putArray("recent");
+        for (final AnomalyEvent event : engine.recentEvents(limit))
+        {
+            event.toJson(recentNode.addObject());
+        }
+        final DetectorStateFile.Stats state = engine.stateStats();
+        if (state != null)
+        {
+            final ObjectNode stateNode = root.putObject("learnt_state");
+            stateNode.put("file", state.file());
+            stateNode.put("series_restored", state.seriesRestored());
+            stateNode.put("restore_failures", state.restoreFailures());
+            stateNode.put("writes", state.writes());
+            stateNode.put("write_failures", state.writeFailures());
+        }
+        if (scores)
+        {
+            final ArrayNode scoresNode = root.putArray("scores");
+            for (final AnomalyEngine.Score score : engine.currentScores())
+            {
+                final ObjectNode node = scoresNode.addObject();
+                node.put("series", score.seriesKey());
+                node.put("signal", score.signal().label());
+                node.put("detector", score.detector().label());
+                if (Double.isFinite(score.score()))
+                {
+                    node.put("score", score.score());
+                }
+                else
+                {
+                    node.putNull("score");
+                }
+                node.put("active", score.active());
+            }
+        }
+        try
+        {
+            return JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(root);
+        }
+        catch (final JsonProcessingException e)
+        {
+            throw new IllegalStateException("cannot happen for a tree of plain values", e);
+        }
+    }
+}

@@ -1,0 +1,172 @@
+package io.hotpath.daemon.detect;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.LongSupplier;
+
+import io.hotpath.daemon.aggregate.ClosedInterval;
+import io.hotpath.daemon.rules.LabelSets;
+
+/**
+ * One series the {@link AnomalyEngine} watches: its labels and, per watched signal, the monitors and
+ * the pool of quiet intervals. Written by the aggregation thread only; {@link #lastSeen} is read by
+ * others.
+ */
+final class WatchedSeries
+{
+    final String key;
+    final String service;
+    final Map<String, String> labels;
+    final WatchedSignal[] signals;
+    volatile long lastSeen = Long.MIN_VALUE;
+
+    /**
+     * A latency or error-ratio value opens an event at once on a critical score only when it rests
+     * on at least this many times {@code min_calls} calls (100 by default): below about 100 calls a
+     * p99 is the slowest call or two, and one stalled call (a GC pause, a starved CPU) is not an
+     * outage. Such values need {@code min_duration} like any other, and are still critical.
+     */
+    static final long CRITICAL_AT_ONCE_MIN_CALLS_FACTOR = 5;
+
+    /**
+     * Feeds the interval starting at {@code time} to every monitor (latency and error ratio through
+     * their pools); events opened or closed go to {@code publish}. {@code serviceGone}: none of the
+     * service's JVMs lives, so its throughput gets no verdict.
+     */
+    void observe(final ClosedInterval interval, final long time, final boolean serviceGone,
+        final java.util.function.Consumer<AnomalyEvent> publish)
+    {
+        for (final WatchedSeries.WatchedSignal watched : signals)
+        {
+            final double value;
+            boolean criticalOpensAtOnce = true;
+            if (watched.signal == Signal.THROUGHPUT)
+            {
+                // A JVM that exited takes its calls with it: no verdict rather than a drop to zero.
+                value = serviceGone ? Double.NaN : interval.count();
+            }
+            else if (!watched.valueOf(interval, time))
+            {
+                continue; // pooling a quiet interval: no value yet, the monitors keep their state
+            }
+            else
+            {
+                value = watched.value;
+                criticalOpensAtOnce = watched.valueCalls >= CRITICAL_AT_ONCE_MIN_CALLS_FACTOR * watched.minCount;
+            }
+            for (final AnomalyMonitor monitor : watched.monitors)
+            {
+                final AnomalyEvent event = monitor.observe(time, value, criticalOpensAtOnce,
+                    watched.signal == Signal.ERROR_RATIO ? watched.valueCalls : 0);
+                if (event != null)
+                {
+                    publish.accept(event);
+                }
+            }
+        }
+    }
+
+    WatchedSeries(final String key, final Map<String, String> intervalLabels, final AnomalySettings settings,
+        final LongSupplier eventIds)
+    {
+        this.key = key;
+        final Map<String, String> labels = LabelSets.of(intervalLabels);
+        this.labels = labels;
+        this.service = labels.get("service");
+        final Map<Signal, SignalSettings> signalSettings = settings.forMetric(labels.get("metric"));
+        final List<WatchedSignal> watched = new ArrayList<>();
+        for (final Signal signal : Signal.values())
+        {
+            final SignalSettings signalSetting = signalSettings.get(signal);
+            if (!signalSetting.detectors().isEmpty())
+            {
+                watched.add(new WatchedSignal(key, labels, signal, signalSetting, eventIds));
+            }
+        }
+        this.signals = watched.toArray(new WatchedSignal[0]);
+    }
+
+    /**
+     * A signal of a series with its monitors and, for latency and error ratio, the pool of quiet
+     * intervals: an interval with fewer than {@code min_calls} calls is not a value on its own but is
+     * added to the pool, and the pool becomes one value (at the time of the interval that filled it)
+     * once it holds {@code min_calls} calls. The pooled p99 is the largest of the pooled intervals'
+     * p99s, which is exact while the pool holds fewer than 100 calls (the p99 of n < 100 values is
+     * their maximum, and each pooled interval's p99 is its maximum), so for any {@code min_calls} up
+     * to 50. A pool that does not fill within {@link #MAX_POOL_MILLIS} is dropped as no data.
+     */
+    static final class WatchedSignal
+    {
+        static final long MAX_POOL_MILLIS = 60_000;
+
+        final Signal signal;
+        final long minCount;
+        final AnomalyMonitor[] monitors;
+
+        double value;
+        /** Calls behind {@link #value}. */
+        long valueCalls;
+        long pooledCalls;
+        long pooledErrors;
+        long pooledMaxP99Nanos;
+        long poolStart = Long.MIN_VALUE;
+
+        WatchedSignal(final String key, final Map<String, String> labels, final Signal signal, final SignalSettings settings,
+            final LongSupplier eventIds)
+        {
+            this.signal = signal;
+            this.minCount = settings.minCount();
+            this.monitors = new AnomalyMonitor[settings.detectors().size()];
+            for (int i = 0; i < monitors.length; i++)
+            {
+                monitors[i] = new AnomalyMonitor(key, labels, signal, settings, settings.detectors().get(i),
+                    AnomalyEngine.STEP_MILLIS, eventIds);
+            }
+        }
+
+        /**
+         * Latency and error ratio: sets {@link #value} (NaN: no data) and returns true when the
+         * monitors get a value for this interval; false while a quiet interval waits in the pool.
+         */
+        boolean valueOf(final ClosedInterval interval, final long time)
+        {
+            final long count = interval.count();
+            if (count >= minCount && count > 0)
+            {
+                pooledCalls = 0; // a busy second speaks for itself; a half-filled pool before it is stale
+                value = signal.extract(interval, minCount);
+                valueCalls = count;
+                return true;
+            }
+            if (pooledCalls > 0 && time - poolStart >= MAX_POOL_MILLIS)
+            {
+                pooledCalls = 0;
+                value = Double.NaN;
+                return true;
+            }
+            if (count == 0)
+            {
+                value = Double.NaN;
+                return pooledCalls == 0; // silence is quiet, unless a pool is filling
+            }
+            if (pooledCalls == 0)
+            {
+                poolStart = time;
+                pooledErrors = 0;
+                pooledMaxP99Nanos = 0;
+            }
+            pooledCalls += count;
+            pooledErrors += interval.errorCount();
+            pooledMaxP99Nanos = Math.max(pooledMaxP99Nanos, interval.quantileNanos(0.99));
+            if (pooledCalls < minCount)
+            {
+                return false;
+            }
+            value = signal == Signal.LATENCY_P99 ? pooledMaxP99Nanos / 1e9 : (double)pooledErrors / pooledCalls;
+            valueCalls = pooledCalls;
+            pooledCalls = 0;
+            return true;
+        }
+    }
+}
