@@ -45,6 +45,7 @@ import io.hotpath.daemon.expose.MetricType;
 import io.hotpath.daemon.expose.MetricWriter;
 import io.hotpath.daemon.expose.web.WebSecurity;
 import io.hotpath.daemon.tail.StraySpools;
+import io.hotpath.daemon.detect.DetectorStateFile;
 
 /**
  * hotpathd wired together, and its one aggregation thread.
@@ -91,7 +92,7 @@ public final class Daemon implements AutoCloseable
     /** Replaced by {@link #reload} (on the aggregation thread); read by routes and sources through these fields. */
     private volatile AnomalyEngine anomalies;
     /** The detectors' learnt state across restarts (its own file in state.dir); null without anomaly detection. */
-    private final io.hotpath.daemon.detect.DetectorStateFile learntState;
+    private final DetectorStateFile learntState;
     private volatile SloEngine slos;
     private volatile MetricFamilySource anomalyFamilies;
     private volatile MetricFamilySource sloFamilies;
@@ -132,7 +133,7 @@ public final class Daemon implements AutoCloseable
             config.getIncidents().tickIntervalMillis());
         this.anomalies = config.getAnomaly().enabled()
             ? new AnomalyEngine(config.getAnomaly().settings(), new AnomalyIncidentSource(act.sink()), spool::serviceGone) : null;
-        this.learntState = anomalies == null ? null : new io.hotpath.daemon.detect.DetectorStateFile(config.getState().dir());
+        this.learntState = anomalies == null ? null : new DetectorStateFile(config.getState().dir());
         this.slos = config.getSlo().slos() == null ? null : SloEngine.withoutStateFiles(config.getSlo().slos());
         if (anomalies != null)
         {

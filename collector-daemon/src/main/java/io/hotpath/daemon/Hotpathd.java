@@ -24,6 +24,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.logging.Logger;
 import io.hotpath.daemon.act.IncidentsCommand;
 import io.hotpath.daemon.config.CheckConfigCommand;
+import io.hotpath.daemon.config.ConfigOptions;
 
 /**
  * The {@code hotpathd} command. Without a subcommand it runs the daemon until SIGTERM/SIGINT.
@@ -73,7 +74,7 @@ public final class Hotpathd implements Callable<Integer>
     public static final int EXIT_START = 3;
 
     @CommandLine.Mixin
-    io.hotpath.daemon.config.ConfigOptions configOptions = new io.hotpath.daemon.config.ConfigOptions();
+    ConfigOptions configOptions = new ConfigOptions();
 
     @Option(names = "--log-level", paramLabel = "LEVEL", description = "java.util.logging level: INFO (default), WARNING, FINE, ...")
     String logLevel = "INFO";

@@ -1,5 +1,9 @@
 package io.hotpath.daemon.detect;
 
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
+
 /**
  * The default detector: several cheap tests on one learnt, per-series normalisation, fused into one
  * score, so one change is one event whichever test sees it first.
@@ -322,7 +326,7 @@ public final class AdaptiveDetector implements Detector
     }
 
     @Override
-    public boolean writeState(final java.io.DataOutput out) throws java.io.IOException
+    public boolean writeState(final DataOutput out) throws IOException
     {
         out.writeLong(observed);
         out.writeDouble(previous);
@@ -360,7 +364,7 @@ public final class AdaptiveDetector implements Detector
     }
 
     @Override
-    public void readState(final java.io.DataInput in) throws java.io.IOException
+    public void readState(final DataInput in) throws IOException
     {
         observed = in.readLong();
         previous = in.readDouble();
@@ -388,7 +392,7 @@ public final class AdaptiveDetector implements Detector
         final int kept = in.readInt();
         if (kept > MAX_ROBUST_START)
         {
-            throw new java.io.IOException("bad warm-up length " + kept);
+            throw new IOException("bad warm-up length " + kept);
         }
         warmupValues = kept < 0 ? null : new double[Math.max(kept, Math.min(warmup, MAX_ROBUST_START))];
         for (int i = 0; i < kept; i++)

@@ -1,9 +1,10 @@
 package io.hotpath.daemon.detect;
 
-import java.util.logging.Level;
-import java.util.logging.Logger;
+import io.hotpath.daemon.aggregate.ClosedInterval;
+import io.hotpath.daemon.aggregate.IntervalListener;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
@@ -12,10 +13,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
-
-
-import io.hotpath.daemon.aggregate.ClosedInterval;
-import io.hotpath.daemon.aggregate.IntervalListener;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * Anomaly detection on the daemon's 1-second series: for every series the aggregator reports, an
@@ -322,7 +321,7 @@ public final class AnomalyEngine implements IntervalListener
     }
 
     /** The watched series, for {@link DetectorStateCodec}; aggregation thread. */
-    java.util.Collection<WatchedSeries> watched()
+    Collection<WatchedSeries> watched()
     {
         return series.values();
     }

@@ -2,6 +2,8 @@ package io.hotpath.daemon.detect;
 
 import java.util.Map;
 import java.util.function.LongSupplier;
+import java.io.DataInput;
+import java.io.IOException;
 
 /**
  * One detector watching one signal of one series, with its suppression: the unit the
@@ -231,7 +233,7 @@ public final class AnomalyMonitor
      * Carries the event counts and the detector's learnt state over a restart (see
      * {@link DetectorStateFile}); {@code state} null: the detector relearns. Before the first value.
      */
-    void restore(final long warnings, final long criticals, final java.io.DataInput state) throws java.io.IOException
+    void restore(final long warnings, final long criticals, final DataInput state) throws IOException
     {
         warningEvents = warnings;
         criticalEvents = criticals;

@@ -1,5 +1,9 @@
 package io.hotpath.daemon.detect;
 
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
+
 /**
  * One anomaly detector over one signal of one series. Single-threaded: the owner (an
  * {@link AnomalyMonitor}) feeds it one value per interval.
@@ -58,13 +62,13 @@ public interface Detector
      * Writes what the detector learnt, for {@link DetectorStateFile}; false when it keeps nothing
      * across a restart (it learns again).
      */
-    default boolean writeState(final java.io.DataOutput out) throws java.io.IOException
+    default boolean writeState(final DataOutput out) throws IOException
     {
         return false;
     }
 
     /** Reads what {@link #writeState} wrote (by a detector of the same kind). */
-    default void readState(final java.io.DataInput in) throws java.io.IOException
+    default void readState(final DataInput in) throws IOException
     {
     }
 

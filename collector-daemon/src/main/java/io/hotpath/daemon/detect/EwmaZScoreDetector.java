@@ -1,5 +1,9 @@
 package io.hotpath.daemon.detect;
 
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
+
 /**
  * Z-score against an exponentially weighted moving baseline: mean and variance updated with weight
  * {@code alpha} per value (the incremental form of Finch, "Incremental calculation of weighted mean
@@ -92,7 +96,7 @@ public final class EwmaZScoreDetector implements Detector
     }
 
     @Override
-    public boolean writeState(final java.io.DataOutput out) throws java.io.IOException
+    public boolean writeState(final DataOutput out) throws IOException
     {
         out.writeLong(observed);
         out.writeDouble(mean);
@@ -102,7 +106,7 @@ public final class EwmaZScoreDetector implements Detector
     }
 
     @Override
-    public void readState(final java.io.DataInput in) throws java.io.IOException
+    public void readState(final DataInput in) throws IOException
     {
         observed = in.readLong();
         mean = in.readDouble();

@@ -1,5 +1,9 @@
 package io.hotpath.daemon.detect;
 
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
+
 /**
  * Daily and weekly baselines of one signal, streaming and bounded: a daily profile of 48 half-hour
  * buckets (read with linear interpolation between bucket centres, so a smooth cycle stays smooth)
@@ -105,7 +109,7 @@ final class SeasonalProfile
         return (int)Math.floorMod(Math.floorDiv(time, DAY), 7L);
     }
 
-    void writeState(final java.io.DataOutput out) throws java.io.IOException
+    void writeState(final DataOutput out) throws IOException
     {
         for (final float value : daily)
         {
@@ -120,7 +124,7 @@ final class SeasonalProfile
         out.writeDouble(stepMillis);
     }
 
-    void readState(final java.io.DataInput in) throws java.io.IOException
+    void readState(final DataInput in) throws IOException
     {
         for (int i = 0; i < daily.length; i++)
         {

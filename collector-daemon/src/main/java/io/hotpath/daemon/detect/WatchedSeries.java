@@ -7,6 +7,7 @@ import java.util.function.LongSupplier;
 
 import io.hotpath.daemon.aggregate.ClosedInterval;
 import io.hotpath.daemon.rules.LabelSets;
+import java.util.function.Consumer;
 
 /**
  * One series the {@link AnomalyEngine} watches: its labels and, per watched signal, the monitors and
@@ -35,7 +36,7 @@ final class WatchedSeries
      * service's JVMs lives, so its throughput gets no verdict.
      */
     void observe(final ClosedInterval interval, final long time, final boolean serviceGone,
-        final java.util.function.Consumer<AnomalyEvent> publish)
+        final Consumer<AnomalyEvent> publish)
     {
         for (final WatchedSeries.WatchedSignal watched : signals)
         {

@@ -106,7 +106,7 @@ public final class RulesCommand implements Callable<Integer>
                 : EffectiveConfig.load(configFile, System.getenv(), List.of())
                     .config().getAggregation().bucketBoundsNanos();
         }
-        catch (final io.hotpath.daemon.config.ConfigException e)
+        catch (final ConfigException e)
         {
             err.println("rules: --config: " + e.getMessage());
             return 2;

@@ -24,9 +24,7 @@ import java.util.Set;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.agrona.concurrent.UnsafeBuffer;
-import java.util.Arrays;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * Tails one agent queue: takes each document's bytes from {@link QueueReader} (cycle files read
@@ -576,8 +574,6 @@ public final class QueueTailer implements RecordHandler, AutoCloseable
         }
         return false;
     }
-
-
 
     private void logOnce(final String reason, final long index, final String message)
     {

@@ -17,7 +17,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 
-
 class AnomalyEngineTest
 {
     private static final long T0 = 1_767_225_600_000L;

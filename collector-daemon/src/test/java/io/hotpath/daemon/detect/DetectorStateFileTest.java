@@ -14,6 +14,7 @@ import java.util.Random;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import java.util.Arrays;
 
 /**
  * The learnt state across a restart: an engine restored from the file scores the next intervals
@@ -109,7 +110,7 @@ class DetectorStateFileTest
         flipped[good.length / 2] ^= 0x10;
         final byte[] otherVersion = good.clone();
         otherVersion[7] = 9;
-        final List<byte[]> bad = List.of(new byte[0], new byte[] { 1, 2, 3 }, java.util.Arrays.copyOf(good, good.length - 9), flipped,
+        final List<byte[]> bad = List.of(new byte[0], new byte[] { 1, 2, 3 }, Arrays.copyOf(good, good.length - 9), flipped,
             otherVersion, "{\"not\": \"ours\"}".getBytes());
         long failures = 0;
         for (final byte[] bytes : bad)

@@ -21,6 +21,7 @@ import io.hotpath.daemon.detect.DetectorKind;
 import io.hotpath.daemon.detect.FakeInterval;
 import io.hotpath.daemon.detect.Signal;
 import io.hotpath.daemon.rules.PrometheusTextWriter;
+import io.hotpath.daemon.detect.AnomalyExposition;
 
 /**
  * The issue's "done when", short of the running daemon: both engines listening to one interval
@@ -92,7 +93,7 @@ class DemoScenarioTest
         assertTrue(!send.alerts().get(0).active());
 
         final StringBuilder exposition = new StringBuilder();
-        exposition.append(io.hotpath.daemon.detect.AnomalyExposition.text(anomalies));
+        exposition.append(AnomalyExposition.text(anomalies));
         slos.writeMetrics(new PrometheusTextWriter(exposition));
         assertTrue(exposition.toString().contains("hotpath_slo_events_total{slo=\"transport-send-latency\",tier=\"critical\","
             + "team=\"transport\",outcome=\"bad\"} 2\n"), exposition.toString());

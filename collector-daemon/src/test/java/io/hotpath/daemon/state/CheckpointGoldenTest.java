@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import java.util.TreeMap;
 
 /**
  * The checkpoint file is an on-disk format: a daemon after an upgrade reads the checkpoint the old
@@ -43,9 +44,9 @@ class CheckpointGoldenTest
         series.service = "checkout";
         series.metric = "transport_send";
         series.kind = "transport";
-        series.labels = new java.util.TreeMap<>(Map.of("transport", "quic"));
+        series.labels = new TreeMap<>(Map.of("transport", "quic"));
         series.okCalls = 1_000;
-        series.errorCalls = new java.util.TreeMap<>(Map.of("IOException", 7L));
+        series.errorCalls = new TreeMap<>(Map.of("IOException", 7L));
         series.payloadBytes = 123_456;
         series.bucketCounts = new long[] {600, 300, 100, 7};
         series.sumNanos = 98_765_432_100L;
@@ -72,12 +73,12 @@ class CheckpointGoldenTest
         queue.host = "web-1";
         queue.pid = 4242;
         queue.jvmStartEpochMillis = 1_763_895_000_000L;
-        queue.seriesIds = new java.util.TreeMap<>(Map.of(5, series.key));
-        queue.errorTypeIds = new java.util.TreeMap<>(Map.of(3, "IOException"));
+        queue.seriesIds = new TreeMap<>(Map.of(5, series.key));
+        queue.errorTypeIds = new TreeMap<>(Map.of(3, "IOException"));
         checkpoint.queues.add(queue);
         checkpoint.rejected.put("truncated", 2L);
         checkpoint.overflow.put("transport_send", 4L);
-        checkpoint.parts.put("slo", new java.util.TreeMap<>(Map.of("checkout-availability", new byte[] {1, 2, 3, 4})));
+        checkpoint.parts.put("slo", new TreeMap<>(Map.of("checkout-availability", new byte[] {1, 2, 3, 4})));
         checkpoint.queueGaps = 1;
         checkpoint.spoolDamage.put("lost_samples", 11L);
         return checkpoint;

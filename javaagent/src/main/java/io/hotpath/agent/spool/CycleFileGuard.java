@@ -6,6 +6,8 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.lang.reflect.Field;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * Turns a cycle file that can no longer back Chronicle's memory mapping into an {@link IOException}
@@ -57,7 +59,7 @@ final class CycleFileGuard implements AutoCloseable
         final sun.misc.Unsafe unsafe;
         try
         {
-            final java.lang.reflect.Field field = sun.misc.Unsafe.class.getDeclaredField("theUnsafe");
+            final Field field = sun.misc.Unsafe.class.getDeclaredField("theUnsafe");
             field.setAccessible(true);
             unsafe = (sun.misc.Unsafe)field.get(null);
         }
@@ -76,7 +78,7 @@ final class CycleFileGuard implements AutoCloseable
                 unsafe.compareAndSwapInt(ints, intBase, i, i + 1);
                 unsafe.compareAndSwapLong(longs, longBase, i, i + 1);
             }
-            java.util.concurrent.locks.LockSupport.parkNanos(10_000_000L);
+            LockSupport.parkNanos(10_000_000L);
         }
     }
 

@@ -283,7 +283,7 @@ public final class SpoolDrainer implements Runnable, MessageHandler
     }
 
     /** One read of the ring into one batch; returns the samples read. */
-    int drainOnce() throws java.io.IOException
+    int drainOnce() throws IOException
     {
         cycleNowNanos = System.nanoTime();
         batch.wrap(batchBuffer, 0, SampleDescriptor.UNTRACED_LENGTH, batchBuffer.capacity());
@@ -299,7 +299,7 @@ public final class SpoolDrainer implements Runnable, MessageHandler
         return count;
     }
 
-    private void writeBatch(final SampleBatchEncoder encoder, final UnsafeBuffer buffer) throws java.io.IOException
+    private void writeBatch(final SampleBatchEncoder encoder, final UnsafeBuffer buffer) throws IOException
     {
         final int samples = encoder.count();
         if (samples > 0)
@@ -409,7 +409,7 @@ public final class SpoolDrainer implements Runnable, MessageHandler
         }
     }
 
-    private void periodic(final long now) throws java.io.IOException
+    private void periodic(final long now) throws IOException
     {
         if (!statsUnchanged())
         {
@@ -443,7 +443,7 @@ public final class SpoolDrainer implements Runnable, MessageHandler
         return unchanged;
     }
 
-    private void writeStats(final long now) throws java.io.IOException
+    private void writeStats(final long now) throws IOException
     {
         final int length = AgentStatsEncoder.encode(scratch, 0, now + epochOffsetNanos, recorder.recorded(), recorder.dropped(),
             drained, ring.size(), ring.capacity(), maxLagNanos, recorder.adviceErrors(), labelOverflows());
@@ -457,7 +457,7 @@ public final class SpoolDrainer implements Runnable, MessageHandler
         return series.labelOverflows() + errorTypes.overflows();
     }
 
-    private void write(final DirectBuffer records, final int length, final int samples) throws java.io.IOException
+    private void write(final DirectBuffer records, final int length, final int samples) throws IOException
     {
         writer.write(records.byteArray(), length, samples);
         writtenDocuments++;

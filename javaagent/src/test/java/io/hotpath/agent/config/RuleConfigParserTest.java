@@ -16,6 +16,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 
 class RuleConfigParserTest
 {
@@ -156,13 +159,13 @@ class RuleConfigParserTest
         final String snake = kebab.replace("name-pattern", "name_pattern").replace("subtype-of", "subtype_of")
             .replace("max-values", "max_values").replace("failure-on", "failure_on").replace("max-series", "max_series")
             .replace("status-class", "status_class").replace("error-from", "error_from");
-        final java.io.PrintStream stderr = System.err;
-        final java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+        final PrintStream stderr = System.err;
+        final ByteArrayOutputStream captured = new ByteArrayOutputStream();
         final List<RuleDefinition> fromKebab;
         final List<RuleDefinition> fromSnake;
         try
         {
-            System.setErr(new java.io.PrintStream(captured, true, java.nio.charset.StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
             fromKebab = RuleConfigParser.parse("kebab.yaml", kebab);
             fromSnake = RuleConfigParser.parse("snake.yaml", snake);
             RuleConfigParser.parse("snake.yaml", snake);
@@ -173,7 +176,7 @@ class RuleConfigParserTest
         }
         assertEquals(fromKebab.toString().replace("kebab.yaml", "x"), fromSnake.toString().replace("snake.yaml", "x"));
         assertEquals(Map.of("status_code", "x"), fromSnake.get(0).staticLabels(), "label names are not keys: kept as written");
-        final String warnings = captured.toString(java.nio.charset.StandardCharsets.UTF_8);
+        final String warnings = captured.toString(StandardCharsets.UTF_8);
         assertTrue(!warnings.contains("kebab.yaml"), warnings);
         assertTrue(warnings.contains("snake.yaml:5:") && warnings.contains("'max_values' is the old spelling of 'max-values'"), warnings);
         assertTrue(warnings.contains("snake.yaml:8:") && warnings.contains("'error_from' is the old spelling of 'error-from'"), warnings);

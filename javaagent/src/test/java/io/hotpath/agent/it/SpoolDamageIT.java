@@ -17,6 +17,7 @@ import java.util.stream.Stream;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import java.io.UncheckedIOException;
 
 /**
  * The spool damaged under a live, busy application (a real JVM under {@code -javaagent}, the
@@ -119,7 +120,7 @@ class SpoolDamageIT
                         return cycles.get(0);
                     }
                 }
-                catch (final IOException | java.io.UncheckedIOException racing)
+                catch (final IOException | UncheckedIOException racing)
                 {
                     // the agent is creating it
                 }

@@ -7,6 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import java.util.concurrent.TimeoutException;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.invoke.MethodHandles;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 class ErrorTypeRegistryTest
 {
@@ -33,7 +39,7 @@ class ErrorTypeRegistryTest
         final ErrorTypeRegistry registry = new ErrorTypeRegistry();
         final int classes = ErrorTypeRegistry.CAPACITY + 76;
         final Throwable[] thrown = new Throwable[classes];
-        final java.lang.invoke.MethodHandles.Lookup lookup = java.lang.invoke.MethodHandles.lookup();
+        final MethodHandles.Lookup lookup = MethodHandles.lookup();
         final byte[] template = template();
         for (int i = 0; i < classes; i++)
         {
@@ -41,8 +47,8 @@ class ErrorTypeRegistryTest
             final Class<?> type = lookup.defineHiddenClass(template, true).lookupClass();
             thrown[i] = (Throwable)type.getDeclaredConstructor().newInstance();
         }
-        final java.util.Set<Integer> ids = java.util.concurrent.ConcurrentHashMap.newKeySet();
-        final java.util.concurrent.atomic.AtomicLong others = new java.util.concurrent.atomic.AtomicLong();
+        final Set<Integer> ids = ConcurrentHashMap.newKeySet();
+        final AtomicLong others = new AtomicLong();
         final Thread[] threads = new Thread[4];
         for (int t = 0; t < threads.length; t++)
         {
@@ -82,9 +88,9 @@ class ErrorTypeRegistryTest
         private static final long serialVersionUID = 1L;
     }
 
-    private static byte[] template() throws java.io.IOException
+    private static byte[] template() throws IOException
     {
-        try (java.io.InputStream in = ErrorTypeRegistryTest.class.getResourceAsStream("ErrorTypeRegistryTest$Template.class"))
+        try (InputStream in = ErrorTypeRegistryTest.class.getResourceAsStream("ErrorTypeRegistryTest$Template.class"))
         {
             return in.readAllBytes();
         }
