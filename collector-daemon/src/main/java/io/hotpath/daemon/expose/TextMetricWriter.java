@@ -1,5 +1,6 @@
 package io.hotpath.daemon.expose;
 
+import io.hotpath.daemon.rules.LabelValues;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
@@ -164,9 +165,7 @@ public final class TextMetricWriter implements MetricWriter
         }
         else
         {
-            final StringBuilder escaped = new StringBuilder();
-            Labels.escapeValue(value, escaped);
-            utf8(escaped.toString());
+            utf8(LabelValues.escape(value));
         }
         put((byte)'"');
     }

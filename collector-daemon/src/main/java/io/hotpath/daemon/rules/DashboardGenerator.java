@@ -79,7 +79,7 @@ public final class DashboardGenerator
 
     private ObjectNode service(final String service, final java.util.Set<String> labels)
     {
-        final String quoted = service.replace("\\", "\\\\").replace("\"", "\\\"");
+        final String quoted = LabelValues.escape(service);
         final StringBuilder selector = new StringBuilder("service=\"" + quoted + "\",metric=~\"$metric\"");
         final StringBuilder by = new StringBuilder("metric");
         final StringBuilder legend = new StringBuilder("{{metric}}");

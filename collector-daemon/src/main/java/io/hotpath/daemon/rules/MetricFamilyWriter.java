@@ -3,7 +3,11 @@ package io.hotpath.daemon.rules;
 import java.util.Map;
 
 /**
- * Where the anomaly and SLO engines write their metric families at scrape time. Deliberately
+ * Kept only while {@code detect.AnomalyEngine#writeMetrics} (test-only, being removed on the detect
+ * branch) uses it: every family the daemon exposes goes through
+ * {@link io.hotpath.daemon.expose.MetricWriter}. Delete with {@link PrometheusTextWriter} then.
+ *
+ * <p>Where the anomaly and SLO engines write their metric families at scrape time. Deliberately
  * smaller than any exposition library: the daemon's own exposition (text 0.0.4, OpenMetrics, a
  * Pushgateway body) implements it, or uses {@link PrometheusTextWriter}.
  *

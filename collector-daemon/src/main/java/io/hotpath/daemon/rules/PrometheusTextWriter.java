@@ -3,7 +3,11 @@ package io.hotpath.daemon.rules;
 import java.util.Map;
 
 /**
- * {@link MetricFamilyWriter} producing the Prometheus text exposition format 0.0.4 into a
+ * Kept only while {@code detect.AnomalyEngine#writeMetrics} (test-only, being removed on the detect
+ * branch) and its test use it: the daemon writes every family through
+ * {@link io.hotpath.daemon.expose.MetricWriter}. Delete with {@link MetricFamilyWriter} then.
+ *
+ * <p>{@link MetricFamilyWriter} producing the Prometheus text exposition format 0.0.4 into a
  * {@link StringBuilder}: {@code # HELP} and {@code # TYPE} lines, label values escaped as the format
  * requires (backslash, double quote, line feed), {@code NaN} and {@code +Inf} spelled as Prometheus
  * reads them, and whole numbers without a fraction so counters read naturally.
@@ -44,7 +48,7 @@ public final class PrometheusTextWriter implements MetricFamilyWriter
                         out.append(',');
                     }
                     out.append(set.name(i)).append("=\"");
-                    escapeLabelValue(set.value(i), out);
+                    LabelValues.escape(set.value(i), out);
                     out.append('"');
                 }
                 out.append('}');
@@ -62,7 +66,7 @@ public final class PrometheusTextWriter implements MetricFamilyWriter
                 }
                 first = false;
                 out.append(label.getKey()).append("=\"");
-                escapeLabelValue(label.getValue(), out);
+                LabelValues.escape(label.getValue(), out);
                 out.append('"');
             }
             out.append('}');
@@ -95,26 +99,6 @@ public final class PrometheusTextWriter implements MetricFamilyWriter
         else
         {
             out.append(value);
-        }
-    }
-
-    static void escapeLabelValue(final String value, final StringBuilder out)
-    {
-        if (value.indexOf('\\') < 0 && value.indexOf('"') < 0 && value.indexOf('\n') < 0)
-        {
-            out.append(value);
-            return;
-        }
-        for (int i = 0; i < value.length(); i++)
-        {
-            final char c = value.charAt(i);
-            switch (c)
-            {
-                case '\\' -> out.append("\\\\");
-                case '"' -> out.append("\\\"");
-                case '\n' -> out.append("\\n");
-                default -> out.append(c);
-            }
         }
     }
 

@@ -281,7 +281,7 @@ public final class RuleFileGenerator
             "{{ $value | humanizePercentage }} of {{ $labels.metric }} ({{ $labels.kind }}) calls in "
                 + "{{ $labels.service }} have failed over the last 5 minutes."));
         rules.add(standardAlert("HotpathTargetDown",
-            PromQl.selector(MetricNames.PROMETHEUS_UP, Map.of(), "job=~\"" + PromQl.escape(settings.jobRegex()) + "\"")
+            PromQl.selector(MetricNames.PROMETHEUS_UP, Map.of(), "job=~\"" + LabelValues.escape(settings.jobRegex()) + "\"")
                 + " == 0", "2m", BurnRateAlert.PAGE,
             "hotpathd at {{ $labels.instance }} is down",
             "Prometheus has not been able to scrape hotpathd at {{ $labels.instance }} (job {{ $labels.job }}) for "
