@@ -91,7 +91,7 @@ class ExpositionGoldenTest
         renderer.openMetrics(T0 + 1000);
         renderer.protobuf(T0 + 1000);
         renderer.render(aggregator.latest(), T0 + 1000);
-        final MetricsRenderer.RenderedMetrics rendered = renderer.latest();
+        final RenderedMetrics rendered = renderer.latest();
         assertNotNull(rendered.openMetricsText());
         assertNotNull(rendered.protobuf());
 
