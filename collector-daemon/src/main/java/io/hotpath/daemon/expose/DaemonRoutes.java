@@ -136,14 +136,8 @@ public final class DaemonRoutes
         rotation.put("ageSeconds", rotationAge / 1000.0);
         rotation.put("durationSeconds", last.rotationDurationNanos() / 1e9);
         health.put("lastRotation", rotation);
-        final Map<String, Object> queueSummary = new LinkedHashMap<>();
-        queueSummary.put("tailed", tailed);
-        queueSummary.put("finished", finished);
-        queueSummary.put("refused", refused);
-        queueSummary.put("quarantined", quarantined);
-        queueSummary.put("maxLagSeconds", maxLag);
-        queueSummary.put("list", list);
-        health.put("queues", queueSummary);
+        health.put("queues", Responses.object("tailed", tailed, "finished", finished, "refused", refused,
+            "quarantined", quarantined, "maxLagSeconds", maxLag, "list", list));
         health.put("series", last.series().size());
         final Map<String, Object> http = new LinkedHashMap<>();
         http.put("connections", scrapeStats.connectionsOpen());
