@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.ToDoubleFunction;
 
 /**
  * The {@code hotpath_slo_*} families of METRICS.md from the {@link SloEngine}'s published statuses.
@@ -42,25 +43,11 @@ public final class SloMetricFamilies implements MetricFamilySource
         {
             gauge(writer, labels.get(s).base, statuses.get(s).slo().target());
         }
-        writer.family(MetricNames.SLO_SLI_RATIO, MetricType.GAUGE, "Fraction of good events over the window (NaN without events).");
-        for (int s = 0; s < n; s++)
-        {
-            final List<SloStatus.WindowStatus> windows = statuses.get(s).windows();
-            for (int i = 0; i < windows.size(); i++)
-            {
-                gauge(writer, labels.get(s).windows.get(i), windows.get(i).sliRatio());
-            }
-        }
-        writer.family(MetricNames.SLO_BURN_RATE, MetricType.GAUGE,
-            "Error ratio over the window divided by the error budget (1 - target); 1 spends the budget exactly.");
-        for (int s = 0; s < n; s++)
-        {
-            final List<SloStatus.WindowStatus> windows = statuses.get(s).windows();
-            for (int i = 0; i < windows.size(); i++)
-            {
-                gauge(writer, labels.get(s).windows.get(i), windows.get(i).burnRate());
-            }
-        }
+        perWindow(writer, statuses, MetricNames.SLO_SLI_RATIO, "Fraction of good events over the window (NaN without events).",
+            SloStatus.WindowStatus::sliRatio);
+        perWindow(writer, statuses, MetricNames.SLO_BURN_RATE,
+            "Error ratio over the window divided by the error budget (1 - target); 1 spends the budget exactly.",
+            SloStatus.WindowStatus::burnRate);
         writer.family(MetricNames.SLO_ERROR_BUDGET_REMAINING_RATIO, MetricType.GAUGE,
             "Error budget left over the SLO window (negative when overspent).");
         for (int s = 0; s < n; s++)
@@ -87,6 +74,21 @@ public final class SloMetricFamilies implements MetricFamilySource
             for (int i = 0; i < alerts.size(); i++)
             {
                 writer.sample("", labels.get(s).alerts.get(i), null, null, null, null, alerts.get(i).active() ? 1L : 0L);
+            }
+        }
+    }
+
+    /** A gauge family with one sample per SLO and window. */
+    private void perWindow(final MetricWriter writer, final List<SloStatus> statuses, final String name, final String help,
+        final ToDoubleFunction<SloStatus.WindowStatus> value)
+    {
+        writer.family(name, MetricType.GAUGE, help);
+        for (int s = 0; s < statuses.size(); s++)
+        {
+            final List<SloStatus.WindowStatus> windows = statuses.get(s).windows();
+            for (int i = 0; i < windows.size(); i++)
+            {
+                gauge(writer, labels.get(s).windows.get(i), value.applyAsDouble(windows.get(i)));
             }
         }
     }
