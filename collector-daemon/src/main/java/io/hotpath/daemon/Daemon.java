@@ -134,7 +134,7 @@ public final class Daemon implements AutoCloseable
         this.anomalies = config.getAnomaly().enabled()
             ? new AnomalyEngine(config.getAnomaly().settings(), new AnomalyIncidentSource(act.sink()), spool::serviceGone) : null;
         this.learntState = anomalies == null ? null : new DetectorStateFile(config.getState().dir());
-        this.slos = config.getSlo().slos() == null ? null : SloEngine.withoutStateFiles(config.getSlo().slos());
+        this.slos = config.getSlo().slos() == null ? null : new SloEngine(config.getSlo().slos());
         if (anomalies != null)
         {
             aggregator.addIntervalListener(new CurrentListener(() -> anomalies));
@@ -242,7 +242,7 @@ public final class Daemon implements AutoCloseable
                 final List<String> applied = new ArrayList<>();
                 if (slos != null && next.getSlo().slos() != null)
                 {
-                    final SloEngine replacement = SloEngine.withoutStateFiles(next.getSlo().slos());
+                    final SloEngine replacement = new SloEngine(next.getSlo().slos());
                     replacement.restoreState(slos.captureState());
                     slos = replacement;
                     sloFamilies = new SloMetricFamilies(replacement);

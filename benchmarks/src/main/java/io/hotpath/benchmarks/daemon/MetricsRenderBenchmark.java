@@ -4,6 +4,7 @@ import io.hotpath.daemon.aggregate.AggregateSnapshot;
 import io.hotpath.daemon.aggregate.AggregationSettings;
 import io.hotpath.daemon.expose.ExpositionSettings;
 import io.hotpath.daemon.expose.MetricsRenderer;
+import io.hotpath.daemon.expose.RenderedMetrics;
 import io.hotpath.daemon.expose.SeriesMetricFamilies;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.AuxCounters;
@@ -97,7 +98,7 @@ public class MetricsRenderBenchmark
     public int renderPrometheusText(final RenderedBytes bytes)
     {
         prometheusOnly.render(snapshot, 1_800_000_001_000L);
-        final MetricsRenderer.RenderedMetrics rendered = prometheusOnly.latest();
+        final RenderedMetrics rendered = prometheusOnly.latest();
         bytes.prometheusTextBytes = rendered.prometheusText().length;
         return rendered.prometheusText().length;
     }
@@ -106,7 +107,7 @@ public class MetricsRenderBenchmark
     public int renderBothFormats(final RenderedBytes bytes)
     {
         bothFormats.render(snapshot, 1_800_000_001_000L);
-        final MetricsRenderer.RenderedMetrics rendered = bothFormats.latest();
+        final RenderedMetrics rendered = bothFormats.latest();
         bytes.prometheusTextBytes = rendered.prometheusText().length;
         bytes.openMetricsBytes = rendered.openMetricsText().length;
         return rendered.prometheusText().length;
@@ -115,7 +116,7 @@ public class MetricsRenderBenchmark
     @Benchmark
     public int gzipPrometheusText(final RenderedBytes bytes)
     {
-        final byte[] gzip = MetricsRenderer.RenderedMetrics.gzip(rendered);
+        final byte[] gzip = RenderedMetrics.gzip(rendered);
         bytes.gzipBytes = gzip.length;
         return gzip.length;
     }

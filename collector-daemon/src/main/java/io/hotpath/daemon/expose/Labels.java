@@ -1,6 +1,8 @@
 package io.hotpath.daemon.expose;
 
+import io.hotpath.daemon.rules.LabelValues;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -29,7 +31,7 @@ public final class Labels
                 builder.append(',');
             }
             builder.append(names[i]).append("=\"");
-            escapeValue(values[i], builder);
+            LabelValues.escape(values[i], builder);
             builder.append('"');
         }
         this.text = builder.toString().getBytes(StandardCharsets.UTF_8);
@@ -83,19 +85,45 @@ public final class Labels
         return text;
     }
 
-    public static void escapeValue(final String value, final StringBuilder out)
+    /**
+     * {@code base} followed by the {@code name, value} pairs of {@code extra}: a family's own labels
+     * ({@code window}, {@code outcome}, …) on top of a series' or an SLO's. An extra label replaces a
+     * base label of the same name, so a sample never carries a label twice.
+     */
+    public static Labels extend(final Map<String, String> base, final String... extra)
     {
-        for (int i = 0; i < value.length(); i++)
+        if ((extra.length & 1) != 0)
         {
-            final char c = value.charAt(i);
-            switch (c)
+            throw new IllegalArgumentException("extra labels come in name, value pairs");
+        }
+        final List<String> names = new ArrayList<>(base.size() + extra.length / 2);
+        final List<String> values = new ArrayList<>(base.size() + extra.length / 2);
+        for (final Map.Entry<String, String> label : base.entrySet())
+        {
+            if (!isExtra(label.getKey(), extra))
             {
-                case '\\': out.append("\\\\"); break;
-                case '"': out.append("\\\""); break;
-                case '\n': out.append("\\n"); break;
-                default: out.append(c);
+                names.add(label.getKey());
+                values.add(label.getValue());
             }
         }
+        for (int i = 0; i < extra.length; i += 2)
+        {
+            names.add(extra[i]);
+            values.add(extra[i + 1]);
+        }
+        return of(names, values);
+    }
+
+    private static boolean isExtra(final String name, final String[] extra)
+    {
+        for (int i = 0; i < extra.length; i += 2)
+        {
+            if (extra[i].equals(name))
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Override

@@ -2,9 +2,6 @@ package io.hotpath.daemon.expose;
 
 import io.hotpath.daemon.aggregate.AggregateSnapshot;
 import io.prometheus.client.Collector;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
@@ -13,10 +10,11 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.zip.Deflater;
-import java.util.zip.GZIPOutputStream;
 
 /**
  * Renders every {@link MetricFamilySource} once per rotation, on the aggregation thread, into the
@@ -54,14 +52,12 @@ public final class MetricsRenderer implements AutoCloseable
     private final TextMetricWriter openMetrics = new TextMetricWriter(true);
     /** The protobuf exposition (native histograms), rendered like OpenMetrics: while scrapes ask for it. */
     private final ProtobufMetricWriter protobuf = new ProtobufMetricWriter();
-    private volatile long protobufAskedAtMillis = NEVER;
-    private final Queue<CompletableFuture<RenderedMetrics>> protobufWaiters = new ConcurrentLinkedQueue<>();
+    private final OnDemand protobufAsked = new OnDemand();
     private volatile RenderedMetrics latest = new RenderedMetrics(new byte[0], "# EOF\n".getBytes(), 0, 0);
-    private volatile long openMetricsAskedAtMillis = NEVER;
+    private final OnDemand openMetricsAsked = new OnDemand();
     private volatile long gzipAskedAtMillis = NEVER;
     /** Time between the last two gzip scrapes (0 until known): compressing ahead is only worth it shortly before the next. */
     private volatile long gzipIntervalMillis;
-    private final Queue<CompletableFuture<RenderedMetrics>> openMetricsWaiters = new ConcurrentLinkedQueue<>();
     private final AtomicReference<RenderedMetrics> toCompress = new AtomicReference<>();
     private ExecutorService compressor;
 
@@ -103,20 +99,7 @@ public final class MetricsRenderer implements AutoCloseable
      */
     public CompletableFuture<RenderedMetrics> openMetrics(final long nowEpochMillis)
     {
-        openMetricsAskedAtMillis = nowEpochMillis;
-        RenderedMetrics rendered = latest;
-        if (rendered.openMetricsText() != null)
-        {
-            return CompletableFuture.completedFuture(rendered);
-        }
-        final CompletableFuture<RenderedMetrics> waiter = new CompletableFuture<>();
-        openMetricsWaiters.add(waiter);
-        rendered = latest; // published between the check and the add: its waiters were already drained
-        if (rendered.openMetricsText() != null)
-        {
-            waiter.complete(rendered);
-        }
-        return waiter;
+        return openMetricsAsked.ask(nowEpochMillis, () -> latest, rendered -> rendered.openMetricsText() != null);
     }
 
     /**
@@ -125,20 +108,7 @@ public final class MetricsRenderer implements AutoCloseable
      */
     public CompletableFuture<RenderedMetrics> protobuf(final long nowEpochMillis)
     {
-        protobufAskedAtMillis = nowEpochMillis;
-        RenderedMetrics rendered = latest;
-        if (rendered.protobuf() != null)
-        {
-            return CompletableFuture.completedFuture(rendered);
-        }
-        final CompletableFuture<RenderedMetrics> waiter = new CompletableFuture<>();
-        protobufWaiters.add(waiter);
-        rendered = latest;
-        if (rendered.protobuf() != null)
-        {
-            waiter.complete(rendered);
-        }
-        return waiter;
+        return protobufAsked.ask(nowEpochMillis, () -> latest, rendered -> rendered.protobuf() != null);
     }
 
     /** Notes that a client accepts gzip, so that the next renderings are compressed ahead of the scrape. Any thread. */
@@ -174,8 +144,8 @@ public final class MetricsRenderer implements AutoCloseable
     public void render(final AggregateSnapshot snapshot, final long nowEpochMillis)
     {
         final long started = System.nanoTime();
-        final boolean withOpenMetrics = wanted(openMetricsAskedAtMillis, nowEpochMillis);
-        final boolean withProtobuf = wanted(protobufAskedAtMillis, nowEpochMillis);
+        final boolean withOpenMetrics = wanted(openMetricsAsked.askedAtMillis, nowEpochMillis);
+        final boolean withProtobuf = wanted(protobufAsked.askedAtMillis, nowEpochMillis);
         prometheus.reset();
         openMetrics.reset();
         protobuf.reset();
@@ -193,19 +163,11 @@ public final class MetricsRenderer implements AutoCloseable
         latest = rendered;
         if (withProtobuf)
         {
-            CompletableFuture<RenderedMetrics> waiter;
-            while ((waiter = protobufWaiters.poll()) != null)
-            {
-                waiter.complete(rendered);
-            }
+            protobufAsked.complete(rendered);
         }
         if (withOpenMetrics)
         {
-            CompletableFuture<RenderedMetrics> waiter;
-            while ((waiter = openMetricsWaiters.poll()) != null)
-            {
-                waiter.complete(rendered);
-            }
+            openMetricsAsked.complete(rendered);
         }
         if (compressAhead(nowEpochMillis))
         {
@@ -270,15 +232,8 @@ public final class MetricsRenderer implements AutoCloseable
         {
             compressor.shutdownNow();
         }
-        CompletableFuture<RenderedMetrics> waiter;
-        while ((waiter = openMetricsWaiters.poll()) != null)
-        {
-            waiter.cancel(false);
-        }
-        while ((waiter = protobufWaiters.poll()) != null)
-        {
-            waiter.cancel(false);
-        }
+        openMetricsAsked.cancel();
+        protobufAsked.cancel();
     }
 
     /** The families to push ({@link #addSource} ones, not the process' own), as simpleclient samples. */
@@ -299,129 +254,48 @@ public final class MetricsRenderer implements AutoCloseable
         return writer.finish();
     }
 
-    /** One rotation's exposition: the text immutable, its gzip'd form computed at most once per format. */
-    public static final class RenderedMetrics
+    /** A format rendered only while scrapes ask for it: when it was last asked for, and the scrapes waiting for it. */
+    private static final class OnDemand
     {
-        private final byte[] prometheusText;
-        private final byte[] openMetricsText;
-        private final long renderNanos;
-        private final long renderedAtEpochMillis;
-        private volatile byte[] prometheusGzip;
-        private volatile byte[] openMetricsGzip;
-        /** The protobuf exposition; null when nobody asked lately. Set before publication. */
-        private byte[] protobuf;
-        private volatile byte[] protobufGzip;
+        volatile long askedAtMillis = NEVER;
+        private final Queue<CompletableFuture<RenderedMetrics>> waiters = new ConcurrentLinkedQueue<>();
 
-        RenderedMetrics(final byte[] prometheusText, final byte[] openMetricsText, final long renderNanos, final long renderedAtEpochMillis)
+        /** The latest rendering if it has the format, else the next rotation's (which renders it, since this asks). */
+        CompletableFuture<RenderedMetrics> ask(final long nowEpochMillis, final Supplier<RenderedMetrics> latest,
+            final Predicate<RenderedMetrics> hasFormat)
         {
-            this.prometheusText = prometheusText;
-            this.openMetricsText = openMetricsText;
-            this.renderNanos = renderNanos;
-            this.renderedAtEpochMillis = renderedAtEpochMillis;
-        }
-
-        public byte[] prometheusText()
-        {
-            return prometheusText;
-        }
-
-        /** Null when this rotation did not render OpenMetrics (nobody asked lately). */
-        public byte[] openMetricsText()
-        {
-            return openMetricsText;
-        }
-
-        /** Null when this rotation did not render the protobuf exposition. */
-        public byte[] protobuf()
-        {
-            return protobuf;
-        }
-
-        /** The protobuf exposition gzip'd, compressed once by the first scrape that asks. */
-        public byte[] protobufGzipped()
-        {
-            byte[] gzip = protobufGzip;
-            if (gzip == null)
+            askedAtMillis = nowEpochMillis;
+            RenderedMetrics rendered = latest.get();
+            if (hasFormat.test(rendered))
             {
-                synchronized (this)
-                {
-                    gzip = protobufGzip;
-                    if (gzip == null)
-                    {
-                        gzip = gzip(protobuf);
-                        protobufGzip = gzip;
-                    }
-                }
+                return CompletableFuture.completedFuture(rendered);
             }
-            return gzip;
-        }
-
-        public long renderNanos()
-        {
-            return renderNanos;
-        }
-
-        public long renderedAtEpochMillis()
-        {
-            return renderedAtEpochMillis;
-        }
-
-        /** Whether {@link #gzipped} would return at once (compressed already). */
-        boolean gzipReady(final boolean openMetrics)
-        {
-            return (openMetrics ? openMetricsGzip : prometheusGzip) != null;
-        }
-
-        /** The text gzip'd; compressed by the first caller (background compressor or scrape), then shared. */
-        public byte[] gzipped(final boolean openMetrics)
-        {
-            byte[] gzip = openMetrics ? openMetricsGzip : prometheusGzip;
-            if (gzip != null)
+            final CompletableFuture<RenderedMetrics> waiter = new CompletableFuture<>();
+            waiters.add(waiter);
+            rendered = latest.get(); // published between the check and the add: its waiters were already drained
+            if (hasFormat.test(rendered))
             {
-                return gzip;
+                waiter.complete(rendered);
             }
-            synchronized (this)
+            return waiter;
+        }
+
+        void complete(final RenderedMetrics rendered)
+        {
+            CompletableFuture<RenderedMetrics> waiter;
+            while ((waiter = waiters.poll()) != null)
             {
-                gzip = openMetrics ? openMetricsGzip : prometheusGzip;
-                if (gzip == null)
-                {
-                    gzip = gzip(openMetrics ? openMetricsText : prometheusText);
-                    if (openMetrics)
-                    {
-                        openMetricsGzip = gzip;
-                    }
-                    else
-                    {
-                        prometheusGzip = gzip;
-                    }
-                }
-                return gzip;
+                waiter.complete(rendered);
             }
         }
 
-        /** gzip as the scrape serves it ({@link Deflater#BEST_SPEED}). */
-        public static byte[] gzip(final byte[] text)
+        void cancel()
         {
-            final ByteArrayOutputStream out = new ByteArrayOutputStream(Math.max(64, text.length / 8));
-            try (GZIPOutputStream gzip = new FastGzipOutputStream(out))
+            CompletableFuture<RenderedMetrics> waiter;
+            while ((waiter = waiters.poll()) != null)
             {
-                gzip.write(text);
+                waiter.cancel(false);
             }
-            catch (final IOException e)
-            {
-                throw new UncheckedIOException(e); // a ByteArrayOutputStream does not fail
-            }
-            return out.toByteArray();
-        }
-    }
-
-    /** gzip at {@link Deflater#BEST_SPEED}: metric text compresses ~10× even so, at several times the speed of the default level. */
-    private static final class FastGzipOutputStream extends GZIPOutputStream
-    {
-        FastGzipOutputStream(final ByteArrayOutputStream out) throws IOException
-        {
-            super(out, 64 * 1024);
-            def.setLevel(Deflater.BEST_SPEED);
         }
     }
 }

@@ -1,6 +1,7 @@
 package io.hotpath.daemon.expose;
 
 import com.google.protobuf.CodedOutputStream;
+import io.hotpath.daemon.aggregate.NativeCounts;
 import com.google.protobuf.WireFormat;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -112,6 +113,66 @@ public final class ProtoBuffer
         byte[] array()
         {
             return buf;
+        }
+    }
+
+    /**
+     * Writes positive spans (each a {@code BucketSpan{sint32 offset=1; uint32 length=2}} in
+     * {@code spanField}) and the bucket counts as zig-zag deltas ({@code deltaField}, packed) —
+     * the same layout in metrics.proto and in remote write's types.proto.
+     */
+    public static void writeNativeBuckets(final NativeCounts counts, final CodedOutputStream out, final ProtoBuffer scratch,
+        final int spanField, final int deltaField)
+    {
+        counts.spans(new NativeCounts.SpanVisitor()
+        {
+            @Override
+            public void span(final int offset, final int length)
+            {
+                try
+                {
+                    scratch.reset();
+                    scratch.out().writeSInt32(1, offset);
+                    scratch.out().writeUInt32(2, length);
+                    scratch.writeTo(spanField, out);
+                }
+                catch (final IOException e)
+                {
+                    throw new UncheckedIOException(e);
+                }
+            }
+
+            @Override
+            public void bucket(final long count)
+            {
+            }
+        }, false);
+        scratch.reset();
+        final long[] previous = { 0 };
+        counts.spans(new NativeCounts.SpanVisitor()
+        {
+            @Override
+            public void span(final int offset, final int length)
+            {
+            }
+
+            @Override
+            public void bucket(final long count)
+            {
+                try
+                {
+                    scratch.out().writeSInt64NoTag(count - previous[0]);
+                }
+                catch (final IOException e)
+                {
+                    throw new UncheckedIOException(e);
+                }
+                previous[0] = count;
+            }
+        }, true);
+        if (scratch.size() > 0)
+        {
+            scratch.writeTo(deltaField, out);
         }
     }
 }

@@ -12,6 +12,8 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /** Response builders shared by routes: bytes, text, JSON (Jackson). */
 public final class Responses
@@ -44,6 +46,17 @@ public final class Responses
         {
             return text(HttpResponseStatus.INTERNAL_SERVER_ERROR, "cannot render JSON: " + e.getMessage() + "\n");
         }
+    }
+
+    /** A JSON object with these fields in this order: alternating names and values (null values allowed). */
+    public static Map<String, Object> object(final Object... namesAndValues)
+    {
+        final Map<String, Object> object = new LinkedHashMap<>();
+        for (int i = 0; i < namesAndValues.length; i += 2)
+        {
+            object.put((String)namesAndValues[i], namesAndValues[i + 1]);
+        }
+        return object;
     }
 
     private static FullHttpResponse withBody(final HttpResponseStatus status, final String contentType, final ByteBuf body)

@@ -1,5 +1,6 @@
 package io.hotpath.daemon.expose;
 
+import io.hotpath.daemon.rules.LabelValues;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
@@ -164,9 +165,7 @@ public final class TextMetricWriter implements MetricWriter
         }
         else
         {
-            final StringBuilder escaped = new StringBuilder();
-            Labels.escapeValue(value, escaped);
-            utf8(escaped.toString());
+            utf8(LabelValues.escape(value));
         }
         put((byte)'"');
     }
@@ -226,13 +225,7 @@ public final class TextMetricWriter implements MetricWriter
                 digits--;
             }
             put((byte)'.');
-            ensure(digits);
-            for (int i = digits - 1; i >= 0; i--)
-            {
-                buffer[position + i] = (byte)('0' + fraction % 10);
-                fraction /= 10;
-            }
-            position += digits;
+            digits(fraction, digits);
         }
     }
 
@@ -259,13 +252,20 @@ public final class TextMetricWriter implements MetricWriter
         {
             digits++;
         }
-        ensure(digits);
-        for (int i = digits - 1; i >= 0; i--)
+        digits(v, digits);
+    }
+
+    /** The last {@code count} decimal digits of {@code value} (≥ 0), leading zeros included. */
+    private void digits(final long value, final int count)
+    {
+        ensure(count);
+        long v = value;
+        for (int i = count - 1; i >= 0; i--)
         {
             buffer[position + i] = (byte)('0' + v % 10);
             v /= 10;
         }
-        position += digits;
+        position += count;
     }
 
     private void doubleValue(final double value)

@@ -10,7 +10,6 @@ import io.hotpath.daemon.aggregate.SeriesKey;
 import io.hotpath.daemon.aggregate.SeriesSnapshot;
 import io.hotpath.daemon.aggregate.WindowTiers;
 import io.hotpath.daemon.expose.ProtoBuffer;
-import io.hotpath.daemon.expose.ProtobufMetricWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.HashMap;
@@ -162,7 +161,7 @@ final class WriteRequestEncoder
             h.writeUInt64(6, counts == null ? 0 : counts.zeroCount());
             if (counts != null)
             {
-                ProtobufMetricWriter.writeNativeBuckets(counts, h, scratch, 11, 12);
+                ProtoBuffer.writeNativeBuckets(counts, h, scratch, 11, 12);
             }
             h.writeInt64(15, timestampMillis);
             inner.writeTo(4, series.out());

@@ -27,7 +27,7 @@ public final class PromQl
                 out.append(',');
             }
             first = false;
-            out.append(label.getKey()).append("=\"").append(escape(label.getValue())).append('"');
+            out.append(label.getKey()).append("=\"").append(LabelValues.escape(label.getValue())).append('"');
         }
         for (final String matcher : extra)
         {
@@ -39,12 +39,6 @@ public final class PromQl
             out.append(matcher);
         }
         return out.append('}').toString();
-    }
-
-    /** Escapes a string for a PromQL double-quoted literal. */
-    public static String escape(final String value)
-    {
-        return value.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n");
     }
 
     /** A number without binary-floating noise: 14.4 * (1 - 0.999) is 0.0144, not 0.014400000000000013. */

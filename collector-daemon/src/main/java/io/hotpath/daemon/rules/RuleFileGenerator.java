@@ -133,9 +133,7 @@ public final class RuleFileGenerator
         {
             // 1 when the last minute missed the per-minute objective; no calls (0/0 = NaN) is not a miss.
             rules.add(PrometheusRule.recording(MetricNames.RECORDED_SLO_SLICE_BAD,
-                "(sum(rate(" + PromQl.selector(MetricNames.DURATION_SECONDS + "_bucket", selector,
-                    PromQl.leMatcher(sli.thresholdSeconds())) + "[1m]))"
-                    + " / sum(rate(" + PromQl.selector(MetricNames.DURATION_SECONDS + "_count", selector) + "[1m])))"
+                "(" + sumRate(fastCalls(sli, selector), "[1m]") + " / " + sumRate(timedCalls(selector), "[1m]") + ")"
                     + " < bool " + PromQl.number(new BigDecimal(Double.toString(sli.percentile()))),
                 labels));
         }
@@ -143,8 +141,8 @@ public final class RuleFileGenerator
         {
             rules.add(PrometheusRule.recording(MetricNames.RECORDED_SLO_BAD_RATE5M, badRateExpr(sli, selector), labels));
             rules.add(PrometheusRule.recording(MetricNames.RECORDED_SLO_EVENTS_RATE5M,
-                "sum(rate(" + PromQl.selector(sli.type() == SliSpec.Type.SUCCESS ? MetricNames.CALLS_TOTAL
-                    : MetricNames.DURATION_SECONDS + "_count", selector) + "[5m]))", labels));
+                sumRate(sli.type() == SliSpec.Type.SUCCESS ? PromQl.selector(MetricNames.CALLS_TOTAL, selector) : timedCalls(selector),
+                    "[5m]"), labels));
         }
         for (final Duration window : slo.windows())
         {
@@ -175,10 +173,9 @@ public final class RuleFileGenerator
     {
         if (sli.type() == SliSpec.Type.SUCCESS)
         {
-            return "sum(rate(" + PromQl.selector(MetricNames.CALLS_TOTAL, selector, "outcome=\"error\"") + "[5m])) or vector(0)";
+            return sumRate(failedCalls(selector), "[5m]") + " or vector(0)";
         }
-        return "sum(rate(" + PromQl.selector(MetricNames.DURATION_SECONDS + "_count", selector) + "[5m])) - sum(rate("
-            + PromQl.selector(MetricNames.DURATION_SECONDS + "_bucket", selector, PromQl.leMatcher(sli.thresholdSeconds())) + "[5m]))";
+        return sumRate(timedCalls(selector), "[5m]") + " - " + sumRate(fastCalls(sli, selector), "[5m]");
     }
 
     private static String errorRatioExpr(
@@ -200,12 +197,34 @@ public final class RuleFileGenerator
         if (sli.type() == SliSpec.Type.SUCCESS)
         {
             // `or vector(0)`: with no error series yet, the ratio is 0 rather than absent.
-            return "(sum(rate(" + PromQl.selector(MetricNames.CALLS_TOTAL, selector, "outcome=\"error\"") + range
-                + ")) or vector(0)) / sum(rate(" + PromQl.selector(MetricNames.CALLS_TOTAL, selector) + range + "))";
+            return "(" + sumRate(failedCalls(selector), range) + " or vector(0)) / "
+                + sumRate(PromQl.selector(MetricNames.CALLS_TOTAL, selector), range);
         }
-        return "1 - sum(rate(" + PromQl.selector(MetricNames.DURATION_SECONDS + "_bucket", selector,
-            PromQl.leMatcher(sli.thresholdSeconds())) + range + ")) / sum(rate("
-            + PromQl.selector(MetricNames.DURATION_SECONDS + "_count", selector) + range + "))";
+        return "1 - " + sumRate(fastCalls(sli, selector), range) + " / " + sumRate(timedCalls(selector), range);
+    }
+
+    /** {@code sum(rate(selector[range]))}. */
+    private static String sumRate(final String selector, final String range)
+    {
+        return "sum(rate(" + selector + range + "))";
+    }
+
+    /** The SLI's calls that failed. */
+    private static String failedCalls(final Map<String, String> selector)
+    {
+        return PromQl.selector(MetricNames.CALLS_TOTAL, selector, "outcome=\"error\"");
+    }
+
+    /** The SLI's calls, counted by the latency histogram. */
+    private static String timedCalls(final Map<String, String> selector)
+    {
+        return PromQl.selector(MetricNames.DURATION_SECONDS + "_count", selector);
+    }
+
+    /** The SLI's calls at or below its latency threshold: the histogram bucket of that bound. */
+    private static String fastCalls(final SliSpec sli, final Map<String, String> selector)
+    {
+        return PromQl.selector(MetricNames.DURATION_SECONDS + "_bucket", selector, PromQl.leMatcher(sli.thresholdSeconds()));
     }
 
     /**
@@ -282,7 +301,7 @@ public final class RuleFileGenerator
             "{{ $value | humanizePercentage }} of {{ $labels.metric }} ({{ $labels.kind }}) calls in "
                 + "{{ $labels.service }} have failed over the last 5 minutes."));
         rules.add(standardAlert("HotpathTargetDown",
-            PromQl.selector(MetricNames.PROMETHEUS_UP, Map.of(), "job=~\"" + PromQl.escape(settings.jobRegex()) + "\"")
+            PromQl.selector(MetricNames.PROMETHEUS_UP, Map.of(), "job=~\"" + LabelValues.escape(settings.jobRegex()) + "\"")
                 + " == 0", "2m", BurnRateAlert.PAGE,
             "hotpathd at {{ $labels.instance }} is down",
             "Prometheus has not been able to scrape hotpathd at {{ $labels.instance }} (job {{ $labels.job }}) for "

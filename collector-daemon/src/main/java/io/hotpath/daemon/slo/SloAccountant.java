@@ -30,7 +30,7 @@ final class SloAccountant
     private long lateIntervals;
     int seriesMatched;
 
-    SloAccountant(final SloDefinition slo, final SloStateFile.State restored)
+    SloAccountant(final SloDefinition slo, final SloStateCodec.State restored)
     {
         this.slo = slo;
         this.sli = slo.sli();
@@ -160,9 +160,9 @@ final class SloAccountant
         throw new IllegalStateException("window " + window + " not computed");
     }
 
-    SloStateFile.State state()
+    SloStateCodec.State state()
     {
-        return new SloStateFile.State(fingerprint, counters, sliceMinute, sliceGoodCalls, sliceTotalCalls);
+        return new SloStateCodec.State(fingerprint, counters, sliceMinute, sliceGoodCalls, sliceTotalCalls);
     }
 
     long lateIntervals()

@@ -236,7 +236,7 @@ public final class SloCounters
         return hourGood.length;
     }
 
-    // Raw access for SloStateFile.
+    // Raw access for SloStateCodec.
 
     long[] minuteGood()
     {

@@ -1,9 +1,9 @@
 package io.hotpath.daemon.slo;
 
 /**
- * Layout of an SLO state file ({@code <state dir>/<slo name>.slo-state}, version 1): the per-minute
- * and per-hour good/total counters of one SLO, so that a restart does not reset a 30-day error
- * budget. Little-endian; offsets in bytes from the start of the file.
+ * Layout of an SLO's saved state (version 1; one entry of the daemon's checkpoint, part {@code slo}):
+ * the per-minute and per-hour good/total counters of one SLO, so that a restart does not reset a
+ * 30-day error budget. Little-endian; offsets in bytes from the start.
  *
  * <pre>
  *   0                   1                   2                   3

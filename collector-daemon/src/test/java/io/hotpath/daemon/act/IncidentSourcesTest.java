@@ -55,7 +55,7 @@ class IncidentSourcesTest
                 target: 0.999
                 window: 30d
                 labels: {team: payments}
-            """, "test.yaml"), null);
+            """, "test.yaml"));
         final List<SourceEvent> events = new ArrayList<>();
         final SloIncidentSource source = new SloIncidentSource(engine, events::add);
         final Map<String, String> labels = Map.of("service", "checkout", "metric", "pay");

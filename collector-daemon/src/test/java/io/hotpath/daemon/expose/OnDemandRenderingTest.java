@@ -127,7 +127,7 @@ class OnDemandRenderingTest
         assertTrue(renderer.latest().gzipReady(false), "the first gzip scrape compressed this rendering, and keeps it");
 
         renderer.render(aggregator.latest(), now.addAndGet(1000));
-        final MetricsRenderer.RenderedMetrics next = renderer.latest();
+        final RenderedMetrics next = renderer.latest();
         final long deadline = System.nanoTime() + 10_000_000_000L;
         while (!next.gzipReady(false) && System.nanoTime() < deadline)
         {
@@ -156,7 +156,7 @@ class OnDemandRenderingTest
             }
         }
         final double aheadFromSecond = (15_000 - MetricsRenderer.GZIP_AHEAD_MILLIS) / 1000.0;
-        final MetricsRenderer.RenderedMetrics[] renderings = new MetricsRenderer.RenderedMetrics[15];
+        final RenderedMetrics[] renderings = new RenderedMetrics[15];
         for (int second = 0; second < renderings.length; second++)
         {
             renderer.render(aggregator.latest(), now.addAndGet(1000));

@@ -3,6 +3,7 @@ package io.hotpath.daemon.slo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -20,8 +21,9 @@ import io.hotpath.daemon.detect.AnomalySettings;
 import io.hotpath.daemon.detect.DetectorKind;
 import io.hotpath.daemon.detect.FakeInterval;
 import io.hotpath.daemon.detect.Signal;
-import io.hotpath.daemon.rules.PrometheusTextWriter;
-import io.hotpath.daemon.detect.AnomalyExposition;
+import io.hotpath.daemon.expose.AnomalyMetricFamilies;
+import io.hotpath.daemon.expose.SloMetricFamilies;
+import io.hotpath.daemon.expose.TextMetricWriter;
 
 /**
  * The issue's "done when", short of the running daemon: both engines listening to one interval
@@ -37,7 +39,7 @@ class DemoScenarioTest
     {
         final List<AnomalyEvent> events = new ArrayList<>();
         final AnomalyEngine anomalies = new AnomalyEngine(AnomalySettings.defaults(), events::add);
-        final SloEngine slos = new SloEngine(SloFile.load(Path.of("src/main/resources/examples/slo-demo.yaml")), null);
+        final SloEngine slos = new SloEngine(SloFile.load(Path.of("src/main/resources/examples/slo-demo.yaml")));
         final List<IntervalListener> listeners = List.of(anomalies, slos);
 
         final Map<String, String> labels = new LinkedHashMap<>();
@@ -92,12 +94,13 @@ class DemoScenarioTest
         assertTrue(send.window(Duration.ofHours(1)).burnRate() > 14.4);
         assertTrue(!send.alerts().get(0).active());
 
-        final StringBuilder exposition = new StringBuilder();
-        exposition.append(AnomalyExposition.text(anomalies));
-        slos.writeMetrics(new PrometheusTextWriter(exposition));
-        assertTrue(exposition.toString().contains("hotpath_slo_events_total{slo=\"transport-send-latency\",tier=\"critical\","
-            + "team=\"transport\",outcome=\"bad\"} 2\n"), exposition.toString());
-        assertTrue(exposition.toString().contains("hotpath_anomalies_total{service=\"demo\",metric=\"transport_send\","
-            + "kind=\"transport\",signal=\"latency_p99\",detector=\"adaptive\""), exposition.toString());
+        final TextMetricWriter writer = new TextMetricWriter(false);
+        new AnomalyMetricFamilies(anomalies, true).writeTo(writer, null);
+        new SloMetricFamilies(slos).writeTo(writer, null);
+        final String exposition = new String(writer.finish(), StandardCharsets.UTF_8);
+        assertTrue(exposition.contains("hotpath_slo_events_total{slo=\"transport-send-latency\",tier=\"critical\","
+            + "team=\"transport\",outcome=\"bad\"} 2\n"), exposition);
+        assertTrue(exposition.contains("hotpath_anomalies_total{service=\"demo\",metric=\"transport_send\","
+            + "kind=\"transport\",signal=\"latency_p99\",detector=\"adaptive\""), exposition);
     }
 }

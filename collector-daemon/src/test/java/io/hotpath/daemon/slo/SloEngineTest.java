@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,7 +16,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 
 import io.hotpath.daemon.detect.FakeInterval;
-import io.hotpath.daemon.rules.PrometheusTextWriter;
+import io.hotpath.daemon.expose.SloMetricFamilies;
+import io.hotpath.daemon.expose.TextMetricWriter;
 
 /** SLO math against hand computations, fed through the engine as the aggregator would. */
 class SloEngineTest
@@ -44,7 +46,15 @@ class SloEngineTest
 
     static SloEngine engine(final String yaml) throws Exception
     {
-        return new SloEngine(SloFile.parse(yaml, "test.yaml"), null);
+        return new SloEngine(SloFile.parse(yaml, "test.yaml"));
+    }
+
+    /** The SLO families as /metrics writes them in Prometheus text. */
+    static String exposition(final SloEngine engine)
+    {
+        final TextMetricWriter writer = new TextMetricWriter(false);
+        new SloMetricFamilies(engine).writeTo(writer, null);
+        return new String(writer.finish(), StandardCharsets.UTF_8);
     }
 
     private static final String P2P = """
@@ -189,9 +199,7 @@ class SloEngineTest
         final SloEngine engine = engine(P2P);
         feedSuccess(engine, "p2p_propagate", 0, 3600, 100, 1);
         engine.rotationComplete();
-        final StringBuilder text = new StringBuilder();
-        engine.writeMetrics(new PrometheusTextWriter(text));
-        final String out = text.toString();
+        final String out = exposition(engine);
         final String base = "slo=\"p2p\",tier=\"critical\",team=\"p2p\"";
         assertTrue(out.contains("# TYPE hotpath_slo_target_ratio gauge\nhotpath_slo_target_ratio{" + base + "} 0.999\n"), out);
         assertTrue(out.contains("hotpath_slo_sli_ratio{" + base + ",window=\"1h\"} 0.99\n"), out);

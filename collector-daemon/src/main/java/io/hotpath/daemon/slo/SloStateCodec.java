@@ -2,44 +2,26 @@ package io.hotpath.daemon.slo;
 
 import static io.hotpath.daemon.slo.SloStateDescriptor.*;
 
-import java.io.IOException;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.channels.FileChannel;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.zip.CRC32;
 
 /**
- * Reads and writes SLO state files ({@link SloStateDescriptor}). Writes are atomic: the bytes go
- * to a temporary file in the same directory, are forced to disk, and the file is renamed over the
- * old one, so a crash leaves either the old state or the new, never a torn one. Reads validate
- * magic, version, sizes and the CRC; a file that fails is moved aside to {@code *.corrupt} and
- * the SLO starts afresh (logged), rather than the daemon refusing to start.
+ * Encodes and decodes one SLO's counters in the {@link SloStateDescriptor} layout: the bytes
+ * {@link SloEngine#captureState} hands to the daemon's checkpoint and {@link SloEngine#restoreState}
+ * reads back. Decoding validates magic, version, sizes and the CRC and throws
+ * {@link IllegalArgumentException} on any mismatch, so the engine can start that SLO afresh.
  */
-public final class SloStateFile
+public final class SloStateCodec
 {
-    private static final Logger LOG = Logger.getLogger(SloStateFile.class.getName());
-
     /** The persisted state of one SLO. */
     public record State(
         long fingerprint, SloCounters counters, long sliceMinute, long sliceGoodCalls, long sliceTotalCalls)
     {
     }
 
-    private SloStateFile()
+    private SloStateCodec()
     {
-    }
-
-    public static Path path(final Path stateDir, final String sloName)
-    {
-        return stateDir.resolve(sloName + ".slo-state");
     }
 
     public static byte[] encode(final State state)
@@ -141,98 +123,5 @@ public final class SloStateFile
             buffer.getLong(BAD_EVENTS_OFFSET));
         return new State(buffer.getLong(FINGERPRINT_OFFSET), counters, buffer.getLong(SLICE_MINUTE_OFFSET),
             buffer.getLong(SLICE_GOOD_OFFSET), buffer.getLong(SLICE_TOTAL_OFFSET));
-    }
-
-    /** Writes {@code bytes} to {@code file} atomically (temporary file, force, rename). */
-    public static void writeAtomically(final Path file, final byte[] bytes) throws IOException
-    {
-        final Path temporary = file.resolveSibling(file.getFileName() + ".tmp");
-        try (FileChannel channel = FileChannel.open(temporary,
-            StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING))
-        {
-            final ByteBuffer buffer = ByteBuffer.wrap(bytes);
-            while (buffer.hasRemaining())
-            {
-                channel.write(buffer);
-            }
-            channel.force(true);
-        }
-        try
-        {
-            Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        }
-        catch (final AtomicMoveNotSupportedException e)
-        {
-            Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING);
-        }
-        forceDirectory(file.toAbsolutePath().getParent());
-    }
-
-    /**
-     * Loads the state of an SLO, or returns null when there is none to use: no file, a corrupt one
-     * (moved aside to {@code *.corrupt}), or one counting a different SLI (kept aside as
-     * {@code *.previous}). Each case but the first is logged.
-     */
-    public static State load(final Path file, final long fingerprint, final int hourSlots)
-    {
-        final byte[] bytes;
-        try
-        {
-            bytes = Files.readAllBytes(file);
-        }
-        catch (final NoSuchFileException e)
-        {
-            return null;
-        }
-        catch (final IOException e)
-        {
-            LOG.log(Level.WARNING, "cannot read SLO state " + file + ", starting afresh: " + e);
-            return null;
-        }
-        final State state;
-        try
-        {
-            state = decode(bytes, hourSlots);
-        }
-        catch (final IllegalArgumentException e)
-        {
-            moveAside(file, ".corrupt");
-            LOG.log(Level.WARNING, "SLO state " + file + " is unusable (" + e.getMessage() + "); moved to *.corrupt, "
-                + "starting afresh");
-            return null;
-        }
-        if (state.fingerprint() != fingerprint)
-        {
-            moveAside(file, ".previous");
-            LOG.log(Level.WARNING, "SLO state " + file + " counted a different SLI (its metric, labels, threshold "
-                + "or percentile changed); kept as *.previous, starting a new error budget");
-            return null;
-        }
-        return state;
-    }
-
-    private static void moveAside(final Path file, final String suffix)
-    {
-        try
-        {
-            Files.move(file, file.resolveSibling(file.getFileName() + suffix), StandardCopyOption.REPLACE_EXISTING);
-        }
-        catch (final IOException e)
-        {
-            LOG.log(Level.WARNING, "cannot move " + file + " aside: " + e);
-        }
-    }
-
-    private static void forceDirectory(final Path directory)
-    {
-        // Makes the rename durable on Linux; other systems may refuse to open a directory.
-        try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ))
-        {
-            channel.force(true);
-        }
-        catch (final IOException | RuntimeException e)
-        {
-            // Best effort.
-        }
     }
 }
