@@ -184,12 +184,12 @@ public final class Daemon implements AutoCloseable
             anomalies != null);
         if (learntState != null)
         {
-            loop.addCheckpointListener((now, last) ->
+            loop.addCheckpointListener((at, last) ->
             {
                 final AnomalyEngine engine = anomalies;
                 if (engine != null)
                 {
-                    learntState.onCheckpoint(engine, now, last, checkpoints.writerThread());
+                    learntState.onCheckpoint(engine, at, last, checkpoints.writerThread());
                 }
             });
         }

@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
-import java.util.Locale;
 import java.util.function.BooleanSupplier;
 import io.hotpath.daemon.tail.StraySpools;
 

@@ -3,7 +3,7 @@ package io.hotpath.daemon.expose;
 import io.hotpath.daemon.aggregate.AggregateSnapshot;
 import io.hotpath.daemon.rules.MetricNames;
 import io.hotpath.daemon.slo.BurnRateAlert;
-import io.hotpath.daemon.slo.Durations;
+import io.hotpath.wire.config.Durations;
 import io.hotpath.daemon.slo.SloDefinition;
 import io.hotpath.daemon.slo.SloEngine;
 import io.hotpath.daemon.slo.SloStatus;
