@@ -28,6 +28,7 @@ import io.hotpath.daemon.slo.SloEngine;
 import io.hotpath.daemon.push.PushgatewayPusher;
 import io.hotpath.daemon.remotewrite.RemoteWrite;
 import io.hotpath.daemon.state.Checkpoint;
+import io.hotpath.daemon.state.CheckpointContent;
 import io.hotpath.daemon.state.CheckpointPart;
 import io.hotpath.daemon.state.CheckpointStore;
 import io.hotpath.daemon.state.Checkpoints;
@@ -126,6 +127,8 @@ public final class Daemon implements AutoCloseable
     /** Checkpoint captures or writes that failed (hotpath_daemon_checkpoint_failures_total); logged once per streak. */
     private final java.util.concurrent.atomic.AtomicLong checkpointFailures = new java.util.concurrent.atomic.AtomicLong();
     private volatile long lastCheckpointWrittenMillis;
+    /** The bytes of the last checkpoint written (writer thread): an unchanged capture is not written again. */
+    private volatile byte[] lastWrittenCheckpoint;
     /** fsync can take long on busy disks: files are written here, from bytes captured on the aggregation thread. */
     private final ExecutorService checkpointWriter = Executors.newSingleThreadExecutor(r ->
     {
@@ -561,6 +564,10 @@ public final class Daemon implements AutoCloseable
             checkpointFailed(e);
             return;
         }
+        if (pendingCheckpoint.get() == null && CheckpointContent.sameExceptStamp(pending.bytes(), lastWrittenCheckpoint))
+        {
+            return; // nothing changed since the file on disk (idle): no rewrite, no fsync
+        }
         if (pendingCheckpoint.getAndSet(pending) == null)
         {
             checkpointWriter.execute(this::writePendingCheckpoint);
@@ -582,6 +589,7 @@ public final class Daemon implements AutoCloseable
         try
         {
             checkpoints.writeBytes(pending.bytes());
+            lastWrittenCheckpoint = pending.bytes();
             lastCheckpointWrittenMillis = System.currentTimeMillis();
             spool.setDurablePositions(pending.positions());
             if (remoteWrite != null)
