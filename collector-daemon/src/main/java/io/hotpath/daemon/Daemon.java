@@ -152,7 +152,7 @@ public final class Daemon implements AutoCloseable
         this.checkpoints = new CheckpointStore(config.getState().dir());
         this.webSecurity = new io.hotpath.daemon.expose.web.WebSecurity(config.getWeb().config());
         this.pusher = config.getPush().enabled() ? new PushgatewayPusher(config.getPush()) : null;
-        this.renderer = new MetricsRenderer(config.getMetrics().settings());
+        this.renderer = new MetricsRenderer(config.getMetrics().settings()).renderOnlyWhenAsked();
         this.natives = new NativeHistograms(config.getMetrics().nativeHistogramSchema(), config.getMetrics().seriesIdleTimeoutMillis());
         aggregator.addIntervalListener(natives);
         checkpointParts.add(new NativeHistogramCheckpointPart(natives));

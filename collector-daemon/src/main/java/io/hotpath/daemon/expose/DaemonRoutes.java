@@ -107,7 +107,15 @@ public final class DaemonRoutes
                 }
                 if (!accept.contains("application/openmetrics-text"))
                 {
-                    return CompletableFuture.completedFuture(metricsResponse(metrics.latest(), false, gzip, started));
+                    final CompletableFuture<MetricsRenderer.RenderedMetrics> text = metrics.text(now);
+                    if (text.isDone() && !text.isCompletedExceptionally())
+                    {
+                        return CompletableFuture.completedFuture(metricsResponse(text.join(), false, gzip, started));
+                    }
+                    // the first scrape after an idle spell: the next rotation renders (MetricsRenderer.renderOnlyWhenAsked)
+                    return text.orTimeout(OPENMETRICS_WAIT_MILLIS, TimeUnit.MILLISECONDS)
+                        .handleAsync((rendered, failure) -> metricsResponse(rendered != null ? rendered : metrics.latest(), false, gzip, started),
+                            eventLoop);
                 }
                 return metrics.openMetrics(now)
                     .orTimeout(OPENMETRICS_WAIT_MILLIS, TimeUnit.MILLISECONDS)

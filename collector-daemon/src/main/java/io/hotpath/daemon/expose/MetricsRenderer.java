@@ -24,7 +24,8 @@ import java.util.zip.GZIPOutputStream;
  * {@link RenderedMetrics}; a scrape never renders.
  *
  * <h2>Only what is asked for</h2>
- * Prometheus text is rendered at every rotation. OpenMetrics (for exemplars) and the gzip'd bodies
+ * Prometheus text is rendered at every rotation (in the daemon, {@link #renderOnlyWhenAsked}: only
+ * while some scrape came within the idle time; the first one after that waits for the next rotation). OpenMetrics (for exemplars) and the gzip'd bodies
  * are prepared only while a scrape asked for them within {@link ExpositionSettings#onDemandIdleMillis()}:
  * <ul>
  *   <li>OpenMetrics is rendered with the Prometheus text at the rotation. The first OpenMetrics
@@ -45,6 +46,8 @@ public final class MetricsRenderer implements AutoCloseable
     private static final Logger LOG = Logger.getLogger(MetricsRenderer.class.getName());
     private static final long NEVER = Long.MIN_VALUE / 2;
     static final long GZIP_AHEAD_MILLIS = 2_500;
+    /** A rendering younger than this is the last rotation's (rotations are 1 s apart; a late one is tolerated). */
+    static final long CURRENT_MILLIS = 2_000;
 
     private final long onDemandIdleMillis;
     private final List<MetricFamilySource> sources = new CopyOnWriteArrayList<>();
@@ -64,6 +67,10 @@ public final class MetricsRenderer implements AutoCloseable
     private final Queue<CompletableFuture<RenderedMetrics>> openMetricsWaiters = new ConcurrentLinkedQueue<>();
     private final AtomicReference<RenderedMetrics> toCompress = new AtomicReference<>();
     private ExecutorService compressor;
+    /** {@link #renderOnlyWhenAsked}: rotations render nothing while no scrape asked for the idle time. */
+    private volatile boolean onlyWhenAsked;
+    private volatile long textAskedAtMillis = NEVER;
+    private final Queue<CompletableFuture<RenderedMetrics>> textWaiters = new ConcurrentLinkedQueue<>();
 
     /** Every rendering prepared at every rotation (tests, benchmarks). */
     public MetricsRenderer()
@@ -79,6 +86,46 @@ public final class MetricsRenderer implements AutoCloseable
     private MetricsRenderer(final long onDemandIdleMillis)
     {
         this.onDemandIdleMillis = onDemandIdleMillis;
+    }
+
+    /**
+     * The daemon's mode: while no scrape of any format came within the on-demand idle time, a
+     * rotation renders nothing (an idle, unscraped daemon's largest periodic cost); the first scrape
+     * after that waits for the next rotation (≤ 1 s, {@link #text}), so what it gets is never older
+     * than a second. Without it (tests, benchmarks) every rotation renders the Prometheus text.
+     */
+    public MetricsRenderer renderOnlyWhenAsked()
+    {
+        onlyWhenAsked = true;
+        return this;
+    }
+
+    /**
+     * A rendering of the Prometheus text: the latest if it is the last rotation's, else the next
+     * rotation's (which will render it, since this call asks for it). Any thread.
+     */
+    public CompletableFuture<RenderedMetrics> text(final long nowEpochMillis)
+    {
+        textAskedAtMillis = nowEpochMillis;
+        RenderedMetrics rendered = latest;
+        if (current(rendered, nowEpochMillis))
+        {
+            return CompletableFuture.completedFuture(rendered);
+        }
+        final CompletableFuture<RenderedMetrics> waiter = new CompletableFuture<>();
+        textWaiters.add(waiter);
+        rendered = latest; // published between the check and the add: its waiters were already drained
+        if (current(rendered, nowEpochMillis))
+        {
+            waiter.complete(rendered);
+        }
+        return waiter;
+    }
+
+    /** Whether a rendering is recent enough to serve: always, unless renderings stop while nobody asks. */
+    private boolean current(final RenderedMetrics rendered, final long nowEpochMillis)
+    {
+        return !onlyWhenAsked || nowEpochMillis - rendered.renderedAtEpochMillis() < CURRENT_MILLIS;
     }
 
     public void addSource(final MetricFamilySource source)
@@ -105,14 +152,14 @@ public final class MetricsRenderer implements AutoCloseable
     {
         openMetricsAskedAtMillis = nowEpochMillis;
         RenderedMetrics rendered = latest;
-        if (rendered.openMetricsText() != null)
+        if (rendered.openMetricsText() != null && current(rendered, nowEpochMillis))
         {
             return CompletableFuture.completedFuture(rendered);
         }
         final CompletableFuture<RenderedMetrics> waiter = new CompletableFuture<>();
         openMetricsWaiters.add(waiter);
         rendered = latest; // published between the check and the add: its waiters were already drained
-        if (rendered.openMetricsText() != null)
+        if (rendered.openMetricsText() != null && current(rendered, nowEpochMillis))
         {
             waiter.complete(rendered);
         }
@@ -127,14 +174,14 @@ public final class MetricsRenderer implements AutoCloseable
     {
         protobufAskedAtMillis = nowEpochMillis;
         RenderedMetrics rendered = latest;
-        if (rendered.protobuf() != null)
+        if (rendered.protobuf() != null && current(rendered, nowEpochMillis))
         {
             return CompletableFuture.completedFuture(rendered);
         }
         final CompletableFuture<RenderedMetrics> waiter = new CompletableFuture<>();
         protobufWaiters.add(waiter);
         rendered = latest;
-        if (rendered.protobuf() != null)
+        if (rendered.protobuf() != null && current(rendered, nowEpochMillis))
         {
             waiter.complete(rendered);
         }
@@ -176,6 +223,10 @@ public final class MetricsRenderer implements AutoCloseable
         final long started = System.nanoTime();
         final boolean withOpenMetrics = wanted(openMetricsAskedAtMillis, nowEpochMillis);
         final boolean withProtobuf = wanted(protobufAskedAtMillis, nowEpochMillis);
+        if (onlyWhenAsked && !withOpenMetrics && !withProtobuf && !wanted(textAskedAtMillis, nowEpochMillis))
+        {
+            return; // nobody scraped lately: the next scrape waits for the next rotation
+        }
         prometheus.reset();
         openMetrics.reset();
         protobuf.reset();
@@ -191,6 +242,11 @@ public final class MetricsRenderer implements AutoCloseable
             prometheus.finish(), withOpenMetrics ? openMetrics.finish() : null, System.nanoTime() - started, nowEpochMillis);
         rendered.protobuf = withProtobuf ? protobuf.finish() : null;
         latest = rendered;
+        CompletableFuture<RenderedMetrics> textWaiter;
+        while ((textWaiter = textWaiters.poll()) != null)
+        {
+            textWaiter.complete(rendered);
+        }
         if (withProtobuf)
         {
             CompletableFuture<RenderedMetrics> waiter;
@@ -276,6 +332,10 @@ public final class MetricsRenderer implements AutoCloseable
             waiter.cancel(false);
         }
         while ((waiter = protobufWaiters.poll()) != null)
+        {
+            waiter.cancel(false);
+        }
+        while ((waiter = textWaiters.poll()) != null)
         {
             waiter.cancel(false);
         }
