@@ -41,7 +41,7 @@ class IdleCostIT
 {
     private static final int SETTLE_SECONDS = 10;
     private static final int MEASURE_SECONDS = 24;
-    private static final double DAEMON_LIMIT_PERCENT = 0.75;
+    private static final double DAEMON_LIMIT_PERCENT = 1.0;
     private static final int DAEMON_RSS_LIMIT_MIB = 88;
 
     @TempDir
