@@ -121,7 +121,7 @@ public final class Daemon implements AutoCloseable
     private final CountDownLatch closed = new CountDownLatch(1);
     /** Counted down after the aggregation thread's first spool scan: from then on every queue present is tailed. */
     private final CountDownLatch spoolScanned = new CountDownLatch(1);
-    private Thread loop;
+    private volatile Thread loop;
     private HttpServer server;
     private volatile boolean running;
     private long nextCheckpointMillis;
@@ -164,7 +164,14 @@ public final class Daemon implements AutoCloseable
         this.checkpoints = new CheckpointStore(config.getState().dir());
         this.webSecurity = new io.hotpath.daemon.expose.web.WebSecurity(config.getWeb().config());
         this.pusher = config.getPush().enabled() ? new PushgatewayPusher(config.getPush()) : null;
-        this.renderer = new MetricsRenderer(config.getMetrics().settings()).renderOnlyWhenAsked();
+        this.renderer = new MetricsRenderer(config.getMetrics().settings()).renderOnlyWhenAsked(() ->
+        {
+            final Thread aggregation = loop;
+            if (aggregation != null)
+            {
+                LockSupport.unpark(aggregation);
+            }
+        });
         this.natives = new NativeHistograms(config.getMetrics().nativeHistogramSchema(), config.getMetrics().seriesIdleTimeoutMillis());
         aggregator.addIntervalListener(natives);
         checkpointParts.add(new NativeHistogramCheckpointPart(natives));
@@ -673,6 +680,10 @@ public final class Daemon implements AutoCloseable
                     }
                 }
                 runAggregationTasks();
+                if (renderer.waiting())
+                {
+                    renderer.render(aggregator.latest(), now); // a scrape after an idle spell: the last rotation's snapshot
+                }
                 final int documents = spool.pollAll(DOCUMENTS_PER_QUEUE_PER_PASS, now);
                 documentsSinceCheckpoint += documents;
                 catchUp.update(spool.tailers(), spoolScanned.getCount() == 0);

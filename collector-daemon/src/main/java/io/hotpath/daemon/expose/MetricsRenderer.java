@@ -25,7 +25,7 @@ import java.util.zip.GZIPOutputStream;
  *
  * <h2>Only what is asked for</h2>
  * Prometheus text is rendered at every rotation (in the daemon, {@link #renderOnlyWhenAsked}: only
- * while some scrape came within the idle time; the first one after that waits for the next rotation). OpenMetrics (for exemplars) and the gzip'd bodies
+ * while some scrape came within the idle time; the first one after that is rendered on demand). OpenMetrics (for exemplars) and the gzip'd bodies
  * are prepared only while a scrape asked for them within {@link ExpositionSettings#onDemandIdleMillis()}:
  * <ul>
  *   <li>OpenMetrics is rendered with the Prometheus text at the rotation. The first OpenMetrics
@@ -69,6 +69,8 @@ public final class MetricsRenderer implements AutoCloseable
     private ExecutorService compressor;
     /** {@link #renderOnlyWhenAsked}: rotations render nothing while no scrape asked for the idle time. */
     private volatile boolean onlyWhenAsked;
+    /** Wakes the aggregation thread when a scrape waits, so that it renders at once ({@link #waiting}). */
+    private volatile Runnable wakeUp = () -> { };
     private volatile long textAskedAtMillis = NEVER;
     private final Queue<CompletableFuture<RenderedMetrics>> textWaiters = new ConcurrentLinkedQueue<>();
 
@@ -91,13 +93,24 @@ public final class MetricsRenderer implements AutoCloseable
     /**
      * The daemon's mode: while no scrape of any format came within the on-demand idle time, a
      * rotation renders nothing (an idle, unscraped daemon's largest periodic cost); the first scrape
-     * after that waits for the next rotation (≤ 1 s, {@link #text}), so what it gets is never older
-     * than a second. Without it (tests, benchmarks) every rotation renders the Prometheus text.
+     * after that waits for a rendering of the last rotation's snapshot ({@link #text}; the
+     * aggregation thread, woken by {@code wakeUpRenderer}, renders when {@link #waiting}), so what it
+     * gets is never older than a second. Without it (tests, benchmarks) every rotation renders the Prometheus text.
      */
-    public MetricsRenderer renderOnlyWhenAsked()
+    public MetricsRenderer renderOnlyWhenAsked(final Runnable wakeUpRenderer)
     {
+        wakeUp = wakeUpRenderer;
         onlyWhenAsked = true;
         return this;
+    }
+
+    /**
+     * Whether a scrape waits for a rendering: the aggregation thread then renders the last rotation's
+     * snapshot at once instead of at the next rotation.
+     */
+    public boolean waiting()
+    {
+        return !textWaiters.isEmpty() || !openMetricsWaiters.isEmpty() || !protobufWaiters.isEmpty();
     }
 
     /**
@@ -114,6 +127,7 @@ public final class MetricsRenderer implements AutoCloseable
         }
         final CompletableFuture<RenderedMetrics> waiter = new CompletableFuture<>();
         textWaiters.add(waiter);
+        wakeUp.run();
         rendered = latest; // published between the check and the add: its waiters were already drained
         if (current(rendered, nowEpochMillis))
         {
@@ -158,6 +172,7 @@ public final class MetricsRenderer implements AutoCloseable
         }
         final CompletableFuture<RenderedMetrics> waiter = new CompletableFuture<>();
         openMetricsWaiters.add(waiter);
+        wakeUp.run();
         rendered = latest; // published between the check and the add: its waiters were already drained
         if (rendered.openMetricsText() != null && current(rendered, nowEpochMillis))
         {
@@ -180,6 +195,7 @@ public final class MetricsRenderer implements AutoCloseable
         }
         final CompletableFuture<RenderedMetrics> waiter = new CompletableFuture<>();
         protobufWaiters.add(waiter);
+        wakeUp.run();
         rendered = latest;
         if (rendered.protobuf() != null && current(rendered, nowEpochMillis))
         {

@@ -37,7 +37,7 @@ class IdleRenderingTest
     private static final long IDLE = 60_000;
     private final AtomicLong now = new AtomicLong(T0 + 1000);
     private final Aggregator aggregator = new Aggregator(AggregationSettings.defaults(), T0);
-    private final MetricsRenderer renderer = new MetricsRenderer(ExpositionSettings.defaults().withOnDemandIdleMillis(IDLE)).renderOnlyWhenAsked();
+    private final MetricsRenderer renderer = new MetricsRenderer(ExpositionSettings.defaults().withOnDemandIdleMillis(IDLE)).renderOnlyWhenAsked(() -> { });
     private final EmbeddedChannel server = new EmbeddedChannel();
     private final EmbeddedChannel client = new EmbeddedChannel(new HttpClientCodec(), new HttpObjectAggregator(1 << 24));
     private final Series series = aggregator.registry().resolve(new SeriesKey("demo", "p2p_connect", "p2p", Map.of("peer", "a")));
