@@ -71,6 +71,33 @@ def proc_ticks(pid):
     return int(fields[11]) + int(fields[12])
 
 
+def proc_run_ns(pid):
+    """Run time of every thread of PID (schedstat, nanoseconds): finer than ticks for a daemon's few ms."""
+    total = 0
+    for tid in os.listdir("/proc/%d/task" % pid):
+        try:
+            with open("/proc/%d/task/%s/schedstat" % (pid, tid)) as f:
+                total += int(f.read().split()[0])
+        except (OSError, ValueError, IndexError):
+            pass
+    return total
+
+
+def loadavg():
+    with open("/proc/loadavg") as f:
+        return float(f.read().split()[0])
+
+
+def scrape_sum(url, family):
+    """Sum of a family's samples in hotpathd's /metrics (counts are exact: the checks below compare them)."""
+    total = 0.0
+    with urllib.request.urlopen(url, timeout=10) as r:
+        for line in r.read().decode().splitlines():
+            if line.startswith(family + "{") or line.startswith(family + " "):
+                total += float(line.rsplit(" ", 1)[1])
+    return total
+
+
 def wait_http(url, seconds=60):
     deadline = time.time() + seconds
     while time.time() < deadline:
@@ -122,6 +149,14 @@ http {
 
     def daemon_ticks(self):
         return proc_ticks(self.daemon_pid)
+
+    def daemon_cpu_s(self):
+        return proc_run_ns(self.daemon_pid) / 1e9
+
+    def counts(self):
+        """(calls counted by hotpathd, samples the agents dropped), from /metrics."""
+        url = "http://127.0.0.1:%d/metrics" % self.daemon_port
+        return scrape_sum(url, "hotpath_calls_total"), scrape_sum(url, "hotpath_agent_samples_dropped_total")
 
     def close(self):
         for p in (self.daemon, self.nginx):
@@ -189,14 +224,15 @@ def cpu_experiment(stack, workload, variants, lengths, rate, reps, work):
         for variant in variants:
             for n in lengths:
                 run_dir = os.path.join(work, "cpu", workload, variant, "n%d-r%d" % (n, rep))
-                d0 = stack.daemon_ticks()
+                d0 = stack.daemon_cpu_s()
+                load = loadavg()
                 cpu, wall, text = run(command(workload, variant, stack, run_dir, calls=n, rate=rate), run_dir)
                 time.sleep(1.5)
-                d1 = stack.daemon_ticks()
+                d1 = stack.daemon_cpu_s()
                 done = achieved(workload, text, run_dir)[0] if n > 0 else 0
                 rows.append({"workload": workload, "variant": variant, "calls": n, "measured_calls": done, "rep": rep,
-                             "app_cpu_s": cpu, "wall_s": wall + 1.5, "daemon_cpu_s": (d1 - d0) / HZ})
-                log("%s %s n=%d rep %d: app %.3f s CPU, daemon %.3f s, wall %.1f s" % (workload, variant, n, rep, cpu, (d1 - d0) / HZ, wall))
+                             "app_cpu_s": cpu, "wall_s": wall + 1.5, "daemon_cpu_s": d1 - d0, "load": load})
+                log("%s %s n=%d rep %d: app %.3f s CPU, daemon %.3f s, wall %.1f s, load %.1f" % (workload, variant, n, rep, cpu, d1 - d0, wall, load))
     return rows
 
 
@@ -224,7 +260,8 @@ def summarize_cpu(rows, workload, variants, lengths):
         per_rep = []
         for a, b in zip(sorted(by[n1], key=lambda r: r["rep"]), sorted(by[n2], key=lambda r: r["rep"])):
             per_rep.append((b["app_cpu_s"] - a["app_cpu_s"]) / max(1, b["measured_calls"] - a["measured_calls"]) * 1e6)
-        out[v] = {"zero_call_app_cpu_s": app[n0], "app_us_per_call": marginal_app * 1e6, "daemon_us_per_call": marginal_daemon * 1e6,
+        out[v] = {"zero_call_app_cpu_s": app[n0], "zero_call_wall_s": wall[n0], "app_us_per_call": marginal_app * 1e6,
+                  "daemon_us_per_call": marginal_daemon * 1e6, "wall_s_n2": wall[n2], "app_cpu_s_n2": app[n2],
                   "app_us_per_call_per_rep": per_rep, "daemon_idle_cores": idle}
     for v in variants:
         out[v]["added_app_us_per_call"] = out[v]["app_us_per_call"] - out["none"]["app_us_per_call"]
@@ -239,27 +276,68 @@ def throughput_experiment(stack, workload, variants, pairs, seconds, work):
         rates = {}
         for v in order:
             run_dir = os.path.join(work, "tput", workload, v, "p%d" % i)
-            _, _, text = run(command(workload, v, stack, run_dir, seconds=seconds), run_dir)
+            c0, dropped0 = stack.counts()
+            d0 = stack.daemon_cpu_s()
+            load = loadavg()
+            cpu, wall, text = run(command(workload, v, stack, run_dir, seconds=seconds), run_dir)
+            time.sleep(1.5)
+            d1 = stack.daemon_cpu_s()
+            c1, dropped1 = stack.counts()
             rates[v] = achieved(workload, text, run_dir)[1]
+            rates[v + ":cpu_us"] = window_cpu_us_per_call(workload, text, run_dir)
+            rates[v + ":load"] = load
+            if v == "hotpath":
+                rates[v + ":daemon_cpu_s"] = d1 - d0
+                rates[v + ":daemon_wall_s"] = wall + 1.5
+                rates[v + ":samples"] = c1 - c0
+                rates[v + ":dropped"] = dropped1 - dropped0
+                rates[v + ":app_cpu_s"] = cpu
+                if workload == "http":  # every call of the run, warm-up included, must be counted once
+                    rates[v + ":made"] = HTTP_WARMUP + achieved(workload, text, run_dir)[0]
+            else:
+                rates[v + ":idle_daemon_cores"] = (d1 - d0) / (wall + 1.5)
         rounds.append(rates)
-        log("%s round %d: %s" % (workload, i, ", ".join("%s %.0f/s" % (v, rates[v]) for v in variants)))
+        log("%s round %d: %s" % (workload, i, ", ".join("%s %.0f/s %.1f µs CPU/call" % (v, rates[v], rates[v + ":cpu_us"]) for v in variants)))
     return rounds
+
+
+def window_cpu_us_per_call(workload, text, run_dir):
+    """The application JVM's CPU per call inside the measured window (the load driver reads its own process CPU)."""
+    if workload == "http":
+        m = re.search(r"result calls=(\d+) seconds=[\d.]+ rate=[\d.]+ cpuNanos=(\d+)", text)
+        return int(m.group(2)) / max(1, int(m.group(1))) / 1e3
+    return json.load(open(os.path.join(run_dir, "report.json")))["processCpuNanosPerMessage"] / 1e3
+
+
+def mean_ci(xs):
+    n = len(xs)
+    mean = statistics.mean(xs)
+    sd = statistics.stdev(xs) if n > 1 else float("nan")
+    return mean, (T95.get(n - 1, 2.0) * sd / math.sqrt(n) if n > 1 else float("nan"))
 
 
 def summarize_throughput(rounds, variants):
     out = {}
+    idle = median([r[v + ":idle_daemon_cores"] for r in rounds for v in variants if v + ":idle_daemon_cores" in r])
     for v in variants:
         rates = [r[v] for r in rounds]
-        out[v] = {"median_rate": median(rates)}
+        out[v] = {"median_rate": median(rates), "median_cpu_us": median([r[v + ":cpu_us"] for r in rounds]),
+                  "loads": [r[v + ":load"] for r in rounds]}
         if v == "none":
             continue
         losses = [100.0 * (1 - r[v] / r["none"]) for r in rounds]
-        n = len(losses)
-        mean = statistics.mean(losses)
-        sd = statistics.stdev(losses) if n > 1 else float("nan")
-        t = T95.get(n - 1, 2.0)
-        out[v].update({"loss_pct_mean": mean, "loss_pct_ci95": t * sd / math.sqrt(n) if n > 1 else float("nan"),
-                       "loss_pct_median": median(losses), "losses": losses})
+        mean, ci = mean_ci(losses)
+        added = [r[v + ":cpu_us"] - r["none:cpu_us"] for r in rounds]
+        added_mean, added_ci = mean_ci(added)
+        out[v].update({"loss_pct_mean": mean, "loss_pct_ci95": ci, "loss_pct_median": median(losses), "losses": losses,
+                       "added_cpu_us_mean": added_mean, "added_cpu_us_ci95": added_ci, "added_cpu_us_median": median(added)})
+        if v == "hotpath":
+            daemon_us = [(r["hotpath:daemon_cpu_s"] - idle * r["hotpath:daemon_wall_s"]) / max(1, r["hotpath:samples"]) * 1e6
+                         for r in rounds]
+            out[v].update({"daemon_us_per_sample_median": median(daemon_us), "daemon_us_per_sample": daemon_us,
+                           "daemon_idle_cores": idle, "samples": [r["hotpath:samples"] for r in rounds],
+                           "dropped": sum(r["hotpath:dropped"] for r in rounds),
+                           "made": [r["hotpath:made"] for r in rounds if "hotpath:made" in r]})
     return out
 
 
@@ -299,11 +377,12 @@ def markdown(result):
         lines.append("#### %s: CPU per call (marginal, %d vs %d calls at %d calls/s; medians of %d repetitions)" %
                      (w, p["lengths"][w][1], p["lengths"][w][2], p["rates"][w], p["reps"]))
         lines.append("")
-        lines.append("| variant | 0-call run: app CPU s | app µs/call | per repetition | added app µs/call | hotpathd µs/call | added total µs/call |")
-        lines.append("|---|---|---|---|---|---|---|")
+        lines.append("| variant | 0-call run: app CPU s (wall s) | %d-call run: app CPU s (wall s) | app µs/call | per repetition | added app µs/call | hotpathd µs/call | added total µs/call |" % p["lengths"][w][2])
+        lines.append("|---|---|---|---|---|---|---|---|")
         for v, s in c.items():
-            lines.append("| %s | %.2f | %.2f | %s | %s | %s | %s |" % (
-                v, s["zero_call_app_cpu_s"], s["app_us_per_call"], ", ".join("%.1f" % x for x in s["app_us_per_call_per_rep"]),
+            lines.append("| %s | %.2f (%.1f) | %.2f (%.1f) | %.2f | %s | %s | %s | %s |" % (
+                v, s["zero_call_app_cpu_s"], s.get("zero_call_wall_s", float("nan")), s.get("app_cpu_s_n2", float("nan")),
+                s.get("wall_s_n2", float("nan")), s["app_us_per_call"], ", ".join("%.1f" % x for x in s["app_us_per_call_per_rep"]),
                 "–" if v == "none" else "%+.2f" % s["added_app_us_per_call"],
                 "%.2f" % s["daemon_us_per_call"] if v == "hotpath" else "–",
                 "–" if v == "none" else "%+.2f" % s["added_total_us_per_call"]))
@@ -313,15 +392,25 @@ def markdown(result):
         t = result["throughput"][w]
         lines.append("#### %s: throughput flat out, %d interleaved rounds of %g s runs" % (w, p["pairs"], p["seconds"]))
         lines.append("")
-        lines.append("| variant | median calls/s | loss: mean ± 95 % CI | median loss | per round |")
-        lines.append("|---|---|---|---|---|")
+        lines.append("| variant | median calls/s | loss: mean ± 95 % CI | median loss | per round | app CPU µs/call (median) | added app CPU µs/call: mean ± 95 % CI |")
+        lines.append("|---|---|---|---|---|---|---|")
         for v, s in t.items():
             if v == "none":
-                lines.append("| none | %.0f | – | – | – |" % s["median_rate"])
+                lines.append("| none | %.0f | – | – | – | %.2f | – |" % (s["median_rate"], s["median_cpu_us"]))
             else:
-                lines.append("| %s | %.0f | %+.2f %% ± %.2f | %+.2f %% | %s |" % (v, s["median_rate"], s["loss_pct_mean"], s["loss_pct_ci95"],
-                             s["loss_pct_median"], ", ".join("%+.1f" % x for x in s["losses"])))
+                lines.append("| %s | %.0f | %+.2f %% ± %.2f | %+.2f %% | %s | %.2f | %+.2f ± %.2f |" % (
+                    v, s["median_rate"], s["loss_pct_mean"], s["loss_pct_ci95"], s["loss_pct_median"],
+                    ", ".join("%+.1f" % x for x in s["losses"]), s["median_cpu_us"], s["added_cpu_us_mean"], s["added_cpu_us_ci95"]))
         lines.append("")
+        if "hotpath" in t:
+            h = t["hotpath"]
+            lines.append("hotpathd in these rounds: %.3f µs CPU per sample (median; per round %s), its idle rate %.3f %% of a core "
+                         "subtracted; samples counted per round %s; agent drops %d. Load average (1 min) at the start of the runs: %s." % (
+                             h["daemon_us_per_sample_median"], ", ".join("%.2f" % x for x in h["daemon_us_per_sample"]),
+                             100 * h["daemon_idle_cores"], ", ".join("%d" % x for x in h["samples"]) +
+                             (" (calls made: %s)" % ", ".join("%d" % x for x in h["made"]) if h["made"] else ""), h["dropped"],
+                             "%.1f–%.1f" % (min(min(s["loads"]) for s in t.values()), max(max(s["loads"]) for s in t.values()))))
+            lines.append("")
     for w, j in result.get("jfr", {}).items():
         lines.append("#### %s: where the CPU goes (JFR jdk.ExecutionSample, hotpath agent, %d samples)" % (w, j["samples"]))
         lines.append("")

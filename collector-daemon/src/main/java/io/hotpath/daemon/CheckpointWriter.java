@@ -5,6 +5,7 @@ import io.hotpath.daemon.aggregate.NativeHistograms;
 import io.hotpath.daemon.remotewrite.RemoteWrite;
 import io.hotpath.daemon.slo.SloEngine;
 import io.hotpath.daemon.state.Checkpoint;
+import io.hotpath.daemon.state.CheckpointContent;
 import io.hotpath.daemon.state.CheckpointPart;
 import io.hotpath.daemon.state.CheckpointStore;
 import io.hotpath.daemon.state.Checkpoints;
@@ -59,6 +60,8 @@ final class CheckpointWriter implements AutoCloseable
     /** Checkpoint captures or writes that failed (hotpath_daemon_checkpoint_failures_total); logged once per streak. */
     private final AtomicLong failures = new AtomicLong();
     private volatile boolean failureLogged;
+    /** The bytes of the last checkpoint written (writer thread): an unchanged capture is not written again. */
+    private volatile byte[] lastWritten;
     private volatile long lastWrittenMillis;
 
     CheckpointWriter(final Path stateDir, final Aggregator aggregator, final SpoolTailers spool, final IngestCounters counters,
@@ -69,6 +72,12 @@ final class CheckpointWriter implements AutoCloseable
         this.spool = spool;
         this.counters = counters;
         this.remoteWrite = remoteWrite;
+    }
+
+    /** Whether the last capture or write failed (then every interval captures again until one is written). */
+    boolean failing()
+    {
+        return failureLogged;
     }
 
     /** The thread that writes checkpoint files, for state files written beside them (off the aggregation thread). */
@@ -125,6 +134,10 @@ final class CheckpointWriter implements AutoCloseable
             failed(e);
             return;
         }
+        if (pending.get() == null && CheckpointContent.sameExceptStamp(next.bytes(), lastWritten))
+        {
+            return; // nothing changed since the file on disk (idle): no rewrite, no fsync
+        }
         if (pending.getAndSet(next) == null)
         {
             writer.execute(this::writePending);
@@ -146,6 +159,7 @@ final class CheckpointWriter implements AutoCloseable
         try
         {
             store.writeBytes(next.bytes());
+            lastWritten = next.bytes();
             lastWrittenMillis = System.currentTimeMillis();
             spool.setDurablePositions(next.positions());
             if (remoteWrite != null)

@@ -182,6 +182,8 @@ public final class Daemon implements AutoCloseable
         new ActRoutes(act).register(routes);
         this.loop = new AggregationLoop(config, aggregator, spool, renderer, checkpoints, catchUp, remoteWrite, pusher,
             anomalies != null);
+        // Rendered at a rotation only while scrapes come; a scrape after an idle spell wakes the loop to render.
+        renderer.renderOnlyWhenAsked(loop::wake);
         if (learntState != null)
         {
             loop.addCheckpointListener((at, last) ->

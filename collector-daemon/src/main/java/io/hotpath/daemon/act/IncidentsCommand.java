@@ -37,7 +37,11 @@ import picocli.CommandLine.Parameters;
 public final class IncidentsCommand implements Callable<Integer>
 {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+    /** In a holder: picocli instantiates every subcommand when hotpathd starts, and a daemon needs no client. */
+    private static final class Http
+    {
+        static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+    }
 
     @Option(names = "--url", paramLabel = "URL", defaultValue = "http://127.0.0.1:9464",
         description = "hotpathd's address (default: ${DEFAULT-VALUE}).")
@@ -64,7 +68,7 @@ public final class IncidentsCommand implements Callable<Integer>
         final HttpResponse<String> response;
         try
         {
-            response = HTTP.send(HttpRequest.newBuilder(URI.create(url + "/api/incidents" + query)).timeout(Duration.ofSeconds(10)).build(),
+            response = Http.CLIENT.send(HttpRequest.newBuilder(URI.create(url + "/api/incidents" + query)).timeout(Duration.ofSeconds(10)).build(),
                 HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() != 200)
             {
@@ -191,7 +195,7 @@ public final class IncidentsCommand implements Callable<Integer>
             try
             {
                 final String token = Files.readString(tokenFile).strip();
-                final HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(parent.url + path()))
+                final HttpResponse<String> response = Http.CLIENT.send(HttpRequest.newBuilder(URI.create(parent.url + path()))
                     .timeout(Duration.ofSeconds(10)).header("Authorization", "Bearer " + token)
                     .header("User-Agent", "hotpathd-cli/" + System.getProperty("user.name", "?"))
                     .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());

@@ -11,7 +11,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
-import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.zip.Deflater;
@@ -22,7 +21,9 @@ import java.util.zip.Deflater;
  * {@link RenderedMetrics}; a scrape never renders.
  *
  * <h2>Only what is asked for</h2>
- * Prometheus text is rendered at every rotation. OpenMetrics (for exemplars) and the gzip'd bodies
+ * Prometheus text is rendered at every rotation (in the daemon, {@link #renderOnlyWhenAsked}: only
+ * while some scrape came within the idle time; the first one after that is rendered at once, woken
+ * aggregation thread, from the last rotation's snapshot). OpenMetrics (for exemplars) and the gzip'd bodies
  * are prepared only while a scrape asked for them within {@link ExpositionSettings#onDemandIdleMillis()}:
  * <ul>
  *   <li>OpenMetrics is rendered with the Prometheus text at the rotation. The first OpenMetrics
@@ -43,6 +44,8 @@ public final class MetricsRenderer implements AutoCloseable
     private static final Logger LOG = Logger.getLogger(MetricsRenderer.class.getName());
     private static final long NEVER = Long.MIN_VALUE / 2;
     static final long GZIP_AHEAD_MILLIS = 2_500;
+    /** A rendering younger than this is the last rotation's (rotations are 1 s apart; a late one is tolerated). */
+    static final long CURRENT_MILLIS = 2_000;
 
     private final long onDemandIdleMillis;
     private final List<MetricFamilySource> sources = new CopyOnWriteArrayList<>();
@@ -60,6 +63,11 @@ public final class MetricsRenderer implements AutoCloseable
     private volatile long gzipIntervalMillis;
     private final AtomicReference<RenderedMetrics> toCompress = new AtomicReference<>();
     private ExecutorService compressor;
+    /** {@link #renderOnlyWhenAsked}: rotations render nothing while no scrape asked for the idle time. */
+    private volatile boolean onlyWhenAsked;
+    /** Wakes the aggregation thread when a scrape waits, so that it renders at once ({@link #waiting}). */
+    private volatile Runnable wakeUp = () -> { };
+    private final OnDemand textAsked = new OnDemand();
 
     /** Every rendering prepared at every rotation (tests, benchmarks). */
     public MetricsRenderer()
@@ -75,6 +83,44 @@ public final class MetricsRenderer implements AutoCloseable
     private MetricsRenderer(final long onDemandIdleMillis)
     {
         this.onDemandIdleMillis = onDemandIdleMillis;
+    }
+
+    /**
+     * The daemon's mode: while no scrape of any format came within the on-demand idle time, a
+     * rotation renders nothing (an idle, unscraped daemon's largest periodic cost); the first scrape
+     * after that waits for a rendering of the last rotation's snapshot ({@link #text}; the
+     * aggregation thread, woken by {@code wakeUpRenderer}, renders when {@link #waiting}), so what it
+     * gets is never older than a second. Without it (tests, benchmarks) every rotation renders the Prometheus text.
+     */
+    public MetricsRenderer renderOnlyWhenAsked(final Runnable wakeUpRenderer)
+    {
+        wakeUp = wakeUpRenderer;
+        onlyWhenAsked = true;
+        return this;
+    }
+
+    /**
+     * Whether a scrape waits for a rendering: the aggregation thread then renders the last rotation's
+     * snapshot at once instead of at the next rotation.
+     */
+    public boolean waiting()
+    {
+        return textAsked.waiting() || openMetricsAsked.waiting() || protobufAsked.waiting();
+    }
+
+    /**
+     * A rendering of the Prometheus text: the latest if it is the last rotation's, else one rendered
+     * for this call (see {@link #renderOnlyWhenAsked}). Any thread.
+     */
+    public CompletableFuture<RenderedMetrics> text(final long nowEpochMillis)
+    {
+        return textAsked.ask(nowEpochMillis, rendered -> true);
+    }
+
+    /** Whether a rendering is recent enough to serve: always, unless renderings stop while nobody asks. */
+    private boolean current(final RenderedMetrics rendered, final long nowEpochMillis)
+    {
+        return !onlyWhenAsked || nowEpochMillis - rendered.renderedAtEpochMillis() < CURRENT_MILLIS;
     }
 
     public void addSource(final MetricFamilySource source)
@@ -99,7 +145,7 @@ public final class MetricsRenderer implements AutoCloseable
      */
     public CompletableFuture<RenderedMetrics> openMetrics(final long nowEpochMillis)
     {
-        return openMetricsAsked.ask(nowEpochMillis, () -> latest, rendered -> rendered.openMetricsText() != null);
+        return openMetricsAsked.ask(nowEpochMillis, rendered -> rendered.openMetricsText() != null);
     }
 
     /**
@@ -108,7 +154,7 @@ public final class MetricsRenderer implements AutoCloseable
      */
     public CompletableFuture<RenderedMetrics> protobuf(final long nowEpochMillis)
     {
-        return protobufAsked.ask(nowEpochMillis, () -> latest, rendered -> rendered.protobuf() != null);
+        return protobufAsked.ask(nowEpochMillis, rendered -> rendered.protobuf() != null);
     }
 
     /** Notes that a client accepts gzip, so that the next renderings are compressed ahead of the scrape. Any thread. */
@@ -146,6 +192,10 @@ public final class MetricsRenderer implements AutoCloseable
         final long started = System.nanoTime();
         final boolean withOpenMetrics = wanted(openMetricsAsked.askedAtMillis, nowEpochMillis);
         final boolean withProtobuf = wanted(protobufAsked.askedAtMillis, nowEpochMillis);
+        if (onlyWhenAsked && !withOpenMetrics && !withProtobuf && !wanted(textAsked.askedAtMillis, nowEpochMillis))
+        {
+            return; // nobody scraped lately: the next scrape has the last rotation's snapshot rendered for it
+        }
         prometheus.reset();
         openMetrics.reset();
         protobuf.reset();
@@ -161,6 +211,7 @@ public final class MetricsRenderer implements AutoCloseable
             prometheus.finish(), withOpenMetrics ? openMetrics.finish() : null, System.nanoTime() - started, nowEpochMillis);
         rendered.protobuf = withProtobuf ? protobuf.finish() : null;
         latest = rendered;
+        textAsked.complete(rendered);
         if (withProtobuf)
         {
             protobufAsked.complete(rendered);
@@ -234,6 +285,7 @@ public final class MetricsRenderer implements AutoCloseable
         }
         openMetricsAsked.cancel();
         protobufAsked.cancel();
+        textAsked.cancel();
     }
 
     /** The families to push ({@link #addSource} ones, not the process' own), as simpleclient samples. */
@@ -255,29 +307,37 @@ public final class MetricsRenderer implements AutoCloseable
     }
 
     /** A format rendered only while scrapes ask for it: when it was last asked for, and the scrapes waiting for it. */
-    private static final class OnDemand
+    private final class OnDemand
     {
         volatile long askedAtMillis = NEVER;
         private final Queue<CompletableFuture<RenderedMetrics>> waiters = new ConcurrentLinkedQueue<>();
 
-        /** The latest rendering if it has the format, else the next rotation's (which renders it, since this asks). */
-        CompletableFuture<RenderedMetrics> ask(final long nowEpochMillis, final Supplier<RenderedMetrics> latest,
-            final Predicate<RenderedMetrics> hasFormat)
+        /**
+         * The latest rendering if it has the format and is current, else the next one (rendered at
+         * the next rotation or, woken, at once: since this asks, it will have the format).
+         */
+        CompletableFuture<RenderedMetrics> ask(final long nowEpochMillis, final Predicate<RenderedMetrics> hasFormat)
         {
             askedAtMillis = nowEpochMillis;
-            RenderedMetrics rendered = latest.get();
-            if (hasFormat.test(rendered))
+            RenderedMetrics rendered = latest;
+            if (hasFormat.test(rendered) && current(rendered, nowEpochMillis))
             {
                 return CompletableFuture.completedFuture(rendered);
             }
             final CompletableFuture<RenderedMetrics> waiter = new CompletableFuture<>();
             waiters.add(waiter);
-            rendered = latest.get(); // published between the check and the add: its waiters were already drained
-            if (hasFormat.test(rendered))
+            wakeUp.run();
+            rendered = latest; // published between the check and the add: its waiters were already drained
+            if (hasFormat.test(rendered) && current(rendered, nowEpochMillis))
             {
                 waiter.complete(rendered);
             }
             return waiter;
+        }
+
+        boolean waiting()
+        {
+            return !waiters.isEmpty();
         }
 
         void complete(final RenderedMetrics rendered)

@@ -78,7 +78,15 @@ final class MetricsRoute implements DeferredRoute
         }
         if (!accept.contains("application/openmetrics-text"))
         {
-            return CompletableFuture.completedFuture(text(metrics.latest(), false, gzip, started));
+            final CompletableFuture<RenderedMetrics> prometheusText = metrics.text(now);
+            if (prometheusText.isDone() && !prometheusText.isCompletedExceptionally())
+            {
+                return CompletableFuture.completedFuture(text(prometheusText.join(), false, gzip, started));
+            }
+            // the first scrape after an idle spell: rendered for it (MetricsRenderer.renderOnlyWhenAsked)
+            return prometheusText.orTimeout(FORMAT_WAIT_MILLIS, TimeUnit.MILLISECONDS)
+                .handleAsync((rendered, failure) -> text(rendered != null ? rendered : metrics.latest(), false, gzip, started),
+                    eventLoop);
         }
         return metrics.openMetrics(now)
             .orTimeout(FORMAT_WAIT_MILLIS, TimeUnit.MILLISECONDS)

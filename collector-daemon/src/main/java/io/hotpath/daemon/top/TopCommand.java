@@ -79,7 +79,8 @@ public final class TopCommand implements Callable<Integer>
     @Option(names = "--note", paramLabel = "TEXT", description = "A line to show under the title of every frame (repeatable).")
     List<String> notes = new ArrayList<>();
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    /** Built when the command runs: picocli instantiates every subcommand when hotpathd starts, and a daemon needs no client. */
+    private HttpClient http;
 
     @Override
     public Integer call() throws InterruptedException
@@ -208,6 +209,10 @@ public final class TopCommand implements Callable<Integer>
         final HttpResponse<byte[]> response;
         try
         {
+            if (http == null)
+            {
+                http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+            }
             response = http.send(HttpRequest.newBuilder(URI.create(endpoint)).timeout(Duration.ofSeconds(5)).GET().build(),
                 HttpResponse.BodyHandlers.ofByteArray());
         }

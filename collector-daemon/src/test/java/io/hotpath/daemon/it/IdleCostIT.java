@@ -25,18 +25,23 @@ import org.junit.jupiter.api.io.TempDir;
  * Issue 17, item 1: idle costs (almost) nothing, measured with the kernel's CPU accounting.
  *
  * <p>Three processes side by side, each settled for {@value #SETTLE_SECONDS} s and then measured
- * over {@value #MEASURE_SECONDS} s (utime + stime of /proc/PID/stat): hotpathd started by its
- * launcher ({@code bin/hotpathd}, the flags users get) on an empty spool, and a JVM that creates a JDK
- * {@code HttpClient}, makes one call to a loopback server and idles — once with the agent and its
+ * over {@value #MEASURE_SECONDS} s (utime + stime of /proc/PID/stat, the kernel's accounting: CPU
+ * time, not wall time, so other processes' load changes it little): hotpathd started by its launcher
+ * ({@code bin/hotpathd}, the flags users get) tailing the idle agent's queue, and a JVM that creates a
+ * JDK {@code HttpClient}, makes one call to a loopback server and idles — once with the agent and its
  * {@code jdk-httpclient} pack, once without. Targets (issue 17): agent adds < 0.2 % of a core,
- * hotpathd < 0.5 % and < 80 MiB resident. The assertions leave a wide margin (agent < 1 %, hotpathd
- * < 3 % — a late JIT compilation alone can take 1.5 % of the window — and < 110 MiB) so that a loaded CI
- * machine does not fail them; the measured figures are printed.
+ * hotpathd < 0.5 % and < 80 MiB resident. hotpathd's window is split in two halves and the quieter one
+ * is held to the target with a margin (< {@value #DAEMON_LIMIT_PERCENT} %): a late JIT compilation
+ * or a busy CI machine (a descheduled thread's caches are cold) can take one half, not both. The
+ * resident set must stay < {@value #DAEMON_RSS_LIMIT_MIB} MiB; the agent < 1 % (ticks of 10 ms
+ * over two JVMs cannot resolve 0.2 %). The measured figures are printed.
  */
 class IdleCostIT
 {
     private static final int SETTLE_SECONDS = 10;
-    private static final int MEASURE_SECONDS = 18;
+    private static final int MEASURE_SECONDS = 24;
+    private static final double DAEMON_LIMIT_PERCENT = 1.0;
+    private static final int DAEMON_RSS_LIMIT_MIB = 88;
 
     @TempDir
     Path temp;
@@ -57,7 +62,8 @@ class IdleCostIT
         LaunchedDaemon daemon = null;
         try
         {
-            final Path daemonSpool = Files.createDirectories(temp.resolve("daemon-spool"));
+            // the agent writes where hotpathd reads: the daemon tails one idle agent's queue
+            final Path daemonSpool = Files.createDirectories(temp.resolve("spool"));
             daemon = LaunchedDaemon.start(
                 List.of(Path.of("bin", "hotpathd").toAbsolutePath().toString(), "--spool", daemonSpool.toString(),
                     "--state-dir", temp.resolve("state").toString(), "--log-level", "WARNING"),
@@ -68,7 +74,7 @@ class IdleCostIT
             final Process plain = client(null, url, "plain");
             started.add(plain);
             final Process agent = client("-javaagent:" + DemoProcess.agentJar() + "=packs=jdk-httpclient,spool.dir=" +
-                temp.resolve("agent-spool") + ",service.name=idle", url, "agent");
+                daemonSpool + ",service.name=idle", url, "agent");
             started.add(agent);
             awaitReady(plain, "plain");
             awaitReady(agent, "agent");
@@ -82,7 +88,9 @@ class IdleCostIT
                 ticksBefore[i] = ProcCpu.ticks(pids[i]);
                 threadsBefore.add(ProcCpu.threadNanos(pids[i]));
             }
-            Thread.sleep(TimeUnit.SECONDS.toMillis(MEASURE_SECONDS));
+            Thread.sleep(TimeUnit.SECONDS.toMillis(MEASURE_SECONDS / 2));
+            final long daemonHalf = ProcCpu.ticks(daemon.pid());
+            Thread.sleep(TimeUnit.SECONDS.toMillis(MEASURE_SECONDS / 2));
             final double[] percent = new double[pids.length];
             final String[] names = { "hotpathd", "JVM without agent", "JVM with agent" };
             for (int i = 0; i < pids.length; i++)
@@ -93,12 +101,16 @@ class IdleCostIT
                     ProcCpu.topThreads(threadsBefore.get(i), ProcCpu.threadNanos(pids[i]), MEASURE_SECONDS, 4));
             }
             final long daemonRssMib = ProcCpu.rssKib(daemon.pid()) / 1024;
+            final long daemonEnd = ProcCpu.ticks(daemon.pid());
+            final double quieterHalf = 100.0 * Math.min(daemonHalf - ticksBefore[0], daemonEnd - daemonHalf)
+                / ProcCpu.TICKS_PER_SECOND / (MEASURE_SECONDS / 2.0);
             final double agentAdded = percent[2] - percent[1];
-            System.out.printf("[IdleCostIT] agent adds %.3f %% of a core; hotpathd %.3f %%, %d MiB resident (load %s)%n",
-                agentAdded, percent[0], daemonRssMib, Files.readString(Path.of("/proc/loadavg")).trim());
+            System.out.printf("[IdleCostIT] agent adds %.3f %% of a core; hotpathd %.3f %% (quieter half %.3f %%), %d MiB resident (load %s)%n",
+                agentAdded, percent[0], quieterHalf, daemonRssMib, Files.readString(Path.of("/proc/loadavg")).trim());
             assertTrue(agentAdded < 1.0, "the idle agent adds " + agentAdded + " % of a core");
-            assertTrue(percent[0] < 3.0, "idle hotpathd uses " + percent[0] + " % of a core");
-            assertTrue(daemonRssMib < 110, "idle hotpathd resident set " + daemonRssMib + " MiB");
+            assertTrue(quieterHalf < DAEMON_LIMIT_PERCENT, "idle hotpathd uses " + quieterHalf + " % of a core in the quieter half, "
+                + percent[0] + " % over the whole window (target 0.5 %)");
+            assertTrue(daemonRssMib < DAEMON_RSS_LIMIT_MIB, "idle hotpathd resident set " + daemonRssMib + " MiB (target 80)");
             assertEquals(200, ExternalProcess.get(daemon.url() + "/health").statusCode());
         }
         finally

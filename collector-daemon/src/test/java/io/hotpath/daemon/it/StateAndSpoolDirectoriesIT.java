@@ -156,8 +156,9 @@ class StateAndSpoolDirectoriesIT
             {
                 takeTemporaryName(state.resolve("checkpoint.json.tmp"));
             }
-            awaitMetric(daemon, "hotpath_daemon_checkpoint_failures_total", v -> v >= 3);
+            // An unchanged checkpoint is not rewritten: new counts make the next ones due (and failing).
             write(writer, 50);
+            awaitMetric(daemon, "hotpath_daemon_checkpoint_failures_total", v -> v >= 3);
             awaitMetric(daemon, "hotpath_calls_total", v -> v == 150);
             final JsonNode failing = health(daemon);
             assertEquals(200, ExternalProcess.get(daemon.url() + "/health").statusCode(), failing.toString());

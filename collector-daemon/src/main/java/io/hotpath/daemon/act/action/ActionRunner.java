@@ -41,7 +41,17 @@ public final class ActionRunner implements AutoCloseable
         thread.setDaemon(true);
         return thread;
     });
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    /** Built at the first webhook: an idle daemon carries no HTTP client, its selector thread and classes. */
+    private HttpClient http;
+
+    private synchronized HttpClient http()
+    {
+        if (http == null)
+        {
+            http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        }
+        return http;
+    }
 
     public CompletableFuture<Result> run(final ActionConfig action, final Map<String, String> environment, final byte[] incidentJson)
     {
@@ -113,7 +123,7 @@ public final class ActionRunner implements AutoCloseable
         final long started = System.nanoTime();
         try
         {
-            final HttpResponse<String> response = http.send(HttpRequest.newBuilder(url)
+            final HttpResponse<String> response = http().send(HttpRequest.newBuilder(url)
                 .timeout(Duration.ofMillis(action.timeoutMillis()))
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(incidentJson)).build(), HttpResponse.BodyHandlers.ofString());

@@ -22,7 +22,8 @@ public final class AlertmanagerClient
 {
     private final AlertingConfig config;
     private final ScheduledExecutorService callbacks;
-    private final HttpClient http;
+    /** Built at the first post: an idle daemon (no alert yet) carries no HTTP client, its selector thread and classes. */
+    private HttpClient http;
     private final AtomicLong posted = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
     private final AtomicLong retried = new AtomicLong();
@@ -32,8 +33,15 @@ public final class AlertmanagerClient
     {
         this.config = config;
         this.callbacks = callbacks;
-        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(config.timeoutMillis()))
-            .executor(Runnable::run).build();
+    }
+
+    private synchronized HttpClient http()
+    {
+        if (http == null)
+        {
+            http = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(config.timeoutMillis())).executor(Runnable::run).build();
+        }
+        return http;
     }
 
     public List<URI> alertmanagers()
@@ -62,7 +70,7 @@ public final class AlertmanagerClient
             .POST(HttpRequest.BodyPublishers.ofByteArray(body))
             .build();
         final Executor onCallbacks = callbacks;
-        http.sendAsync(request, HttpResponse.BodyHandlers.ofString()).whenCompleteAsync((response, error) ->
+        http().sendAsync(request, HttpResponse.BodyHandlers.ofString()).whenCompleteAsync((response, error) ->
         {
             final String problem = error != null ? String.valueOf(error.getCause() != null ? error.getCause() : error)
                 : response.statusCode() / 100 != 2 ? "HTTP " + response.statusCode() + ": " + abbreviate(response.body()) : null;
