@@ -3,7 +3,7 @@ package io.hotpath.daemon;
 import io.hotpath.daemon.aggregate.AggregateSnapshot;
 import io.hotpath.daemon.aggregate.Aggregator;
 import io.hotpath.daemon.aggregate.IntervalListener;
-import io.hotpath.daemon.config.ConfigException;
+import io.hotpath.daemon.config.syntax.ConfigException;
 import io.hotpath.daemon.aggregate.NativeHistograms;
 import io.hotpath.daemon.act.ActEngine;
 import io.hotpath.daemon.act.ActMetricFamilies;

@@ -1,11 +1,9 @@
 package io.hotpath.daemon;
 
-import io.hotpath.daemon.config.ConfigException;
+import io.hotpath.daemon.config.syntax.ConfigException;
 import io.hotpath.daemon.config.DaemonConfig;
 import io.hotpath.daemon.config.EffectiveConfig;
 import io.hotpath.daemon.detect.BacktestCommand;
-import io.hotpath.daemon.rules.DashboardsCommand;
-import io.hotpath.daemon.rules.RulesCommand;
 import io.hotpath.daemon.systemd.SystemdSupervisor;
 import io.hotpath.daemon.top.TopCommand;
 import java.io.IOException;
@@ -196,7 +194,7 @@ public final class Hotpathd implements Callable<Integer>
         try
         {
             daemon.start();
-            systemd.watch(daemon);
+            systemd.watch(DaemonSupervision.of(daemon));
         }
         catch (final ConfigException e)
         {

@@ -1,6 +1,6 @@
 package io.hotpath.daemon;
 
-import io.hotpath.daemon.config.ConfigException;
+import io.hotpath.daemon.config.syntax.ConfigException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

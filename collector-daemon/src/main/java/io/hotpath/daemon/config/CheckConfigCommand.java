@@ -1,5 +1,6 @@
 package io.hotpath.daemon.config;
 
+import io.hotpath.daemon.config.syntax.ConfigException;
 import java.io.PrintWriter;
 import java.util.Locale;
 import java.util.concurrent.Callable;

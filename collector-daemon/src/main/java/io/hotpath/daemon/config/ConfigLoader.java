@@ -1,5 +1,8 @@
 package io.hotpath.daemon.config;
 
+import io.hotpath.daemon.config.syntax.KeySpelling;
+import io.hotpath.daemon.config.syntax.ConfigException;
+import io.hotpath.daemon.config.syntax.YamlNode;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;

@@ -1,5 +1,6 @@
 package io.hotpath.daemon.config;
 
+import io.hotpath.daemon.config.syntax.ConfigException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

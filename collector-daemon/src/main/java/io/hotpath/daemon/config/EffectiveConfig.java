@@ -1,5 +1,6 @@
 package io.hotpath.daemon.config;
 
+import io.hotpath.daemon.config.syntax.ConfigException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

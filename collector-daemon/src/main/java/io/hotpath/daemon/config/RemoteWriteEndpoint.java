@@ -1,5 +1,6 @@
 package io.hotpath.daemon.config;
 
+import io.hotpath.daemon.config.syntax.Urls;
 import io.hotpath.wire.config.Sizes;
 import io.hotpath.wire.config.Durations;
 import com.fasterxml.jackson.annotation.JsonSetter;

@@ -9,8 +9,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-import io.hotpath.daemon.config.ConfigException;
-import io.hotpath.daemon.config.YamlNode;
+import io.hotpath.daemon.config.syntax.ConfigException;
+import io.hotpath.daemon.config.syntax.YamlNode;
 
 /**
  * What the {@link AnomalyEngine} watches and how: built-in defaults, overridden per detector, per

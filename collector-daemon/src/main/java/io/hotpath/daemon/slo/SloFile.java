@@ -1,7 +1,7 @@
 package io.hotpath.daemon.slo;
 
-import io.hotpath.daemon.config.YamlNode;
-import io.hotpath.daemon.config.ConfigException;
+import io.hotpath.daemon.config.syntax.YamlNode;
+import io.hotpath.daemon.config.syntax.ConfigException;
 import io.hotpath.wire.config.Durations;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -1,8 +1,5 @@
 package io.hotpath.daemon.systemd;
 
-import io.hotpath.daemon.Daemon;
-import io.hotpath.daemon.tail.SpoolTailers;
-import java.net.InetSocketAddress;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -90,12 +87,7 @@ public final class SystemdSupervisor implements AutoCloseable
     }
 
     /** Starts watching a started daemon: readiness, then watchdog pings and status updates. */
-    public void watch(final Daemon daemon)
-    {
-        watch(supervised(daemon));
-    }
-
-    void watch(final Supervised supervised)
+    public void watch(final Supervised supervised)
     {
         if (notifier == null)
         {
@@ -236,45 +228,7 @@ public final class SystemdSupervisor implements AutoCloseable
         notifier.close();
     }
 
-    /** The status line: address, queues and series, e.g. {@code serving http://127.0.0.1:9464; 3 queues tailed, 1 finished; 12 series}. */
-    static Supervised supervised(final Daemon daemon)
-    {
-        return new Supervised()
-        {
-            @Override
-            public boolean awaitTailing(final long timeout, final TimeUnit unit) throws InterruptedException
-            {
-                return daemon.awaitSpoolTailed(timeout, unit);
-            }
-
-            @Override
-            public long progress()
-            {
-                return daemon.latestSnapshot().rotatedAtEpochMillis();
-            }
-
-            @Override
-            public String status()
-            {
-                final InetSocketAddress address = daemon.address();
-                int tailed = 0;
-                int finished = 0;
-                int refused = 0;
-                double maxLag = 0;
-                for (final SpoolTailers.QueueStatus queue : daemon.queueStatuses())
-                {
-                    tailed += queue.active() ? 1 : 0;
-                    finished += queue.finished() ? 1 : 0;
-                    refused += queue.problem() != null ? 1 : 0;
-                    maxLag = Math.max(maxLag, queue.lagSeconds());
-                }
-                return statusLine(address.getHostString() + ":" + address.getPort(), tailed, finished, refused,
-                    daemon.latestSnapshot().series().size(), maxLag);
-            }
-        };
-    }
-
-    static String statusLine(final String address, final int tailed, final int finished, final int refused, final int series,
+    public static String statusLine(final String address, final int tailed, final int finished, final int refused, final int series,
         final double maxLagSeconds)
     {
         final StringBuilder line = new StringBuilder("serving http://").append(address).append("; ")

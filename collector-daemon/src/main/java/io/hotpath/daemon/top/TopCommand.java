@@ -22,7 +22,7 @@ import picocli.CommandLine.Spec;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import io.hotpath.daemon.act.IncidentsCommand;
-import io.hotpath.daemon.config.ConfigException;
+import io.hotpath.daemon.config.syntax.ConfigException;
 import io.hotpath.daemon.config.DaemonConfig;
 import io.hotpath.daemon.config.EffectiveConfig;
 

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.hotpath.daemon.act.action.ActionConfig;
-import io.hotpath.daemon.config.ConfigException;
+import io.hotpath.daemon.config.syntax.ConfigException;
 import io.hotpath.daemon.config.ConfigLoader;
 import io.hotpath.daemon.config.DaemonConfig;
 import java.util.List;

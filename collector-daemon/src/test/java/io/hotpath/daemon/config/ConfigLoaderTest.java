@@ -1,5 +1,6 @@
 package io.hotpath.daemon.config;
 
+import io.hotpath.daemon.config.syntax.ConfigException;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

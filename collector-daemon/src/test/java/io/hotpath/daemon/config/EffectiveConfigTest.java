@@ -1,5 +1,6 @@
 package io.hotpath.daemon.config;
 
+import io.hotpath.daemon.config.syntax.ConfigException;
 import io.hotpath.wire.config.Sizes;
 import static org.junit.jupiter.api.Assertions.*;
 

@@ -1,5 +1,8 @@
 package io.hotpath.daemon.config;
 
+import io.hotpath.daemon.config.syntax.ConfigException;
+import io.hotpath.daemon.config.syntax.YamlNode;
+import io.hotpath.daemon.config.syntax.KeySpelling;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -8,8 +8,8 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
-import io.hotpath.daemon.config.ConfigException;
-import io.hotpath.daemon.config.YamlNode;
+import io.hotpath.daemon.config.syntax.ConfigException;
+import io.hotpath.daemon.config.syntax.YamlNode;
 
 class AnomalySettingsTest
 {

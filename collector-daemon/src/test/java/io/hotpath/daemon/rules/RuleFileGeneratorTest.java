@@ -1,5 +1,6 @@
 package io.hotpath.daemon.rules;
 
+import io.hotpath.daemon.RulesCommand;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

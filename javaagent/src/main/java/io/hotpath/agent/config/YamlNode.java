@@ -21,7 +21,7 @@ import java.util.TreeSet;
  * A node of a composed YAML document that knows its file, field path and (through snakeyaml-engine's
  * marks) its line and column, so that every reader error says where and what was expected: {@code
  * rules.yaml:12:7: rules[1].labels.transport.arg: expected a non-negative integer, got 'one'}. The
- * agent's counterpart of the daemon's {@code io.hotpath.daemon.config.YamlNode} (the agent cannot
+ * agent's counterpart of the daemon's {@code io.hotpath.daemon.config.syntax.YamlNode} (the agent cannot
  * depend on daemon code, and ships snakeyaml-engine shaded).
  *
  * <p>Keys are kebab-case ({@code max-series}); the snake_case spelling of older releases

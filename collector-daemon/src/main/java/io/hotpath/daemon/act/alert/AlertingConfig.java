@@ -1,6 +1,6 @@
 package io.hotpath.daemon.act.alert;
 
-import io.hotpath.daemon.config.Urls;
+import io.hotpath.daemon.config.syntax.Urls;
 import io.hotpath.wire.config.Durations;
 import java.net.URI;
 import java.util.ArrayList;

@@ -1,5 +1,6 @@
-package io.hotpath.daemon.rules;
+package io.hotpath.daemon;
 
+import io.hotpath.daemon.rules.DashboardGenerator;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -22,7 +23,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
-import io.hotpath.daemon.config.ConfigException;
+import io.hotpath.daemon.config.syntax.ConfigException;
 import io.hotpath.daemon.config.EffectiveConfig;
 
 /** {@code hotpathd dashboards}: writes the Grafana dashboards as JSON files. */

@@ -1,4 +1,4 @@
-package io.hotpath.daemon.config;
+package io.hotpath.daemon.config.syntax;
 
 /**
  * A problem in hotpathd's configuration (hotpathd.yaml, the SLO, anomaly and web files it names, a

@@ -1,4 +1,4 @@
-package io.hotpath.daemon.config;
+package io.hotpath.daemon.config.syntax;
 
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -27,7 +27,7 @@ public final class KeySpelling
     }
 
     /** Logs, once per place, that {@code written} at {@code where} ({@code file:line}) is the old spelling. */
-    static void warnOldSpelling(final String where, final String field, final String written)
+    public static void warnOldSpelling(final String where, final String field, final String written)
     {
         if (WARNED.add(where + ' ' + written))
         {

@@ -1,10 +1,9 @@
-package io.hotpath.daemon.rules;
+package io.hotpath.daemon;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.hotpath.daemon.Hotpathd;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;

@@ -1,4 +1,4 @@
-package io.hotpath.daemon.config;
+package io.hotpath.daemon.config.syntax;
 
 import io.hotpath.wire.config.Durations;
 import java.io.IOException;

@@ -1,5 +1,7 @@
-package io.hotpath.daemon.rules;
+package io.hotpath.daemon;
 
+import io.hotpath.daemon.rules.PromQl;
+import io.hotpath.daemon.rules.RuleFileGenerator;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -7,7 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
-import io.hotpath.daemon.config.ConfigException;
+import io.hotpath.daemon.config.syntax.ConfigException;
 import io.hotpath.wire.config.Durations;
 import io.hotpath.daemon.slo.SliSpec;
 import io.hotpath.daemon.slo.SloDefinition;

@@ -1,4 +1,4 @@
-package io.hotpath.daemon.config;
+package io.hotpath.daemon.config.syntax;
 
 import java.net.URI;
 import java.net.URISyntaxException;
