@@ -158,7 +158,13 @@ public final class Daemon implements AutoCloseable
             renderer.addSource(remoteWrite);
         }
         renderer.addSource(new ActMetricFamilies(act));
-        renderer.addSource(new DaemonMetricFamilies(spool, counters, scrapeStats).checkpointFailures(checkpoints::failures));
+        final DaemonMetricFamilies daemonFamilies = new DaemonMetricFamilies(spool, counters, scrapeStats)
+            .checkpointFailures(checkpoints::failures);
+        if (learntState != null)
+        {
+            daemonFamilies.anomalyStateFailures(() -> learntState.stats().restoreFailures(), () -> learntState.stats().writeFailures());
+        }
+        renderer.addSource(daemonFamilies);
         if (pusher != null)
         {
             renderer.addSource(pusher);

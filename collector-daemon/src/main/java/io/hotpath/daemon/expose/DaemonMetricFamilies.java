@@ -16,6 +16,8 @@ public final class DaemonMetricFamilies implements MetricFamilySource
     private final IngestCounters counters;
     private final ScrapeStats scrapeStats;
     private LongSupplier checkpointFailures = () -> 0;
+    private LongSupplier anomalyStateRestoreFailures = () -> 0;
+    private LongSupplier anomalyStateWriteFailures = () -> 0;
 
     public DaemonMetricFamilies(final SpoolTailers spool, final IngestCounters counters, final ScrapeStats scrapeStats)
     {
@@ -25,6 +27,14 @@ public final class DaemonMetricFamilies implements MetricFamilySource
     }
 
     /** Source of {@code hotpath_daemon_checkpoint_failures_total}. */
+    /** The detectors' learnt-state file: restores refused (corrupt, other version) and saves that failed. */
+    public DaemonMetricFamilies anomalyStateFailures(final LongSupplier restore, final LongSupplier write)
+    {
+        this.anomalyStateRestoreFailures = restore;
+        this.anomalyStateWriteFailures = write;
+        return this;
+    }
+
     public DaemonMetricFamilies checkpointFailures(final LongSupplier failures)
     {
         this.checkpointFailures = failures;
@@ -83,6 +93,10 @@ public final class DaemonMetricFamilies implements MetricFamilySource
         writer.family("hotpath_daemon_checkpoint_failures", MetricType.COUNTER,
             "Checkpoint writes that failed (e.g. state file system full); serving goes on.");
         writer.sample("_total", Labels.EMPTY, null, null, null, null, checkpointFailures.getAsLong());
+        writer.family("hotpath_daemon_anomaly_state_failures", MetricType.COUNTER,
+            "Learnt detector state not restored (op=restore: corrupt or other version, learning again) or not saved (op=write).");
+        writer.sample("_total", Labels.EMPTY, "op", "restore", null, null, anomalyStateRestoreFailures.getAsLong());
+        writer.sample("_total", Labels.EMPTY, "op", "write", null, null, anomalyStateWriteFailures.getAsLong());
         writeHttpFamilies(writer, scrapeStats);
         writeAgentFamilies(writer, queues);
     }

@@ -285,7 +285,9 @@ public final class DashboardGenerator
             target("sum by (instance, reason) (increase(" + MetricNames.DAEMON_HTTP_CONNECTIONS_CLOSED_TOTAL + inst + "[5m]))",
                 "{{instance}} closed {{reason}} (5m)"),
             target("sum by (instance) (increase(" + MetricNames.DAEMON_CHECKPOINT_FAILURES_TOTAL + inst + "[5m]))",
-                "{{instance}} checkpoint failures (5m)"));
+                "{{instance}} checkpoint failures (5m)"),
+            target("sum by (instance, op) (increase(" + MetricNames.DAEMON_ANOMALY_STATE_FAILURES_TOTAL + inst + "[5m]))",
+                "{{instance}} learnt detector state {{op}} failures (5m)"));
         layout.timeseries("Spool queues by state and reason", "short",
             target("sum by (instance, state, reason) (" + MetricNames.DAEMON_QUEUES + inst + ")", "{{instance}} {{state}} {{reason}}"),
             target("sum by (instance, reason) (increase(" + MetricNames.DAEMON_QUEUE_FAULTS_TOTAL + inst + "[5m]))",

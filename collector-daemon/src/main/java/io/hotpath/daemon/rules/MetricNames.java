@@ -60,6 +60,7 @@ public final class MetricNames
     public static final String DAEMON_HTTP_CONNECTIONS_LIMIT = "hotpath_daemon_http_connections_limit";
     public static final String DAEMON_HTTP_CONNECTIONS_CLOSED_TOTAL = "hotpath_daemon_http_connections_closed_total";
     public static final String DAEMON_CHECKPOINT_FAILURES_TOTAL = "hotpath_daemon_checkpoint_failures_total";
+    public static final String DAEMON_ANOMALY_STATE_FAILURES_TOTAL = "hotpath_daemon_anomaly_state_failures_total";
     // Spool faults (tail package): queues by state, quarantines, damaged bytes stepped over, samples accounted per queue.
     public static final String DAEMON_QUEUES = "hotpath_daemon_queues";
     public static final String DAEMON_QUEUE_FAULTS_TOTAL = "hotpath_daemon_queue_faults_total";
@@ -101,6 +102,7 @@ public final class MetricNames
         DAEMON_SERIES, DAEMON_SERIES_OVERFLOW_TOTAL, DAEMON_ROTATION_DURATION_SECONDS, DAEMON_SCRAPE_DURATION_SECONDS,
         DAEMON_HTTP_CONNECTIONS, DAEMON_HTTP_CONNECTIONS_LIMIT, DAEMON_HTTP_CONNECTIONS_CLOSED_TOTAL,
         DAEMON_CHECKPOINT_FAILURES_TOTAL,
+        DAEMON_ANOMALY_STATE_FAILURES_TOTAL,
         DAEMON_QUEUES, DAEMON_QUEUE_FAULTS_TOTAL, DAEMON_SPOOL_SKIPPED_BYTES_TOTAL, DAEMON_SPOOL_SKIPPED_DOCUMENTS_TOTAL,
         DAEMON_SAMPLES_LOST_TOTAL, DAEMON_QUEUE_SAMPLES_TOTAL, DAEMON_QUEUE_SAMPLES_UNEXPLAINED,
         DAEMON_PUSH_FAILURES_TOTAL, DAEMON_PUSH_LAST_SUCCESS_TIMESTAMP_SECONDS,

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hotpath.daemon.testkit.DaemonProcess;
 import io.hotpath.daemon.testkit.DemoProcess;
 import io.hotpath.daemon.testkit.ExternalProcess;
+import io.hotpath.daemon.testkit.IncidentsApi;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -79,6 +80,9 @@ class DetectorStateRestartIT
             assertTrue(daemon.log().contains("ignoring the learnt detector state"), daemon.log());
             Thread.sleep(5_000);
             assertEquals(0, transportLatencyScores(daemon), "a fresh detector is warming up: no score yet");
+            final String metrics = ExternalProcess.get(daemon.url() + "/metrics").body();
+            assertEquals(1.0, IncidentsApi.sample(metrics, "hotpath_daemon_anomaly_state_failures_total{op=\"restore\"}"), metrics);
+            assertEquals(0.0, IncidentsApi.sample(metrics, "hotpath_daemon_anomaly_state_failures_total{op=\"write\"}"), metrics);
         }
         finally
         {
