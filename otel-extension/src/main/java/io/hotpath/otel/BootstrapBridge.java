@@ -1,5 +1,6 @@
 package io.hotpath.otel;
 
+import io.hotpath.agent.api.BootstrapClasses;
 import net.bytebuddy.dynamic.loading.ClassInjector;
 
 import java.io.IOException;
@@ -13,8 +14,9 @@ import java.util.Map;
  * Defines hotpath's bootstrap bridge ({@code io.hotpath.agent.bootstrap}: {@code HotpathBridge},
  * {@code HotpathRecorder}, {@code CompletionRecorder}, {@code TraceContextReader}) in the bootstrap
  * loader, from {@code hotpath-bootstrap/**.classdata} in this jar, with Byte Buddy's Unsafe injector
- * (as the OTel agent injects its own bootstrap helpers). Advice inlined into classes of any loader
- * then links against the one copy, as with the standalone agent. Refers to bridge classes by name only.
+ * (as the OTel agent injects its own bootstrap helpers), in the agent's {@link BootstrapClasses} passes.
+ * Advice inlined into classes of any loader then links against the one copy, as with the standalone
+ * agent. Refers to bridge classes by name only.
  */
 final class BootstrapBridge
 {
@@ -38,42 +40,17 @@ final class BootstrapBridge
         return inst;
     }
 
-    /** Defines the bridge classes not defined yet, in passes until supertypes precede subtypes. */
-    static void define(final Instrumentation inst) throws IOException
+    /** Defines the bridge classes not defined yet (in passes until supertypes precede subtypes). */
+    static void define(final Instrumentation inst) throws Throwable
     {
-        Map<String, byte[]> pending = bridgeClasses();
-        if (pending.isEmpty())
+        final Map<String, byte[]> classes = bridgeClasses();
+        if (classes.isEmpty())
         {
             throw new IllegalStateException("no classes listed in " + PREFIX + "index");
         }
         final ClassInjector injector = ClassInjector.UsingUnsafe.Factory.resolve(inst).make(null, null);
-        while (!pending.isEmpty())
-        {
-            final Map<String, byte[]> failed = new LinkedHashMap<>();
-            RuntimeException lastFailure = null;
-            for (final Map.Entry<String, byte[]> entry : pending.entrySet())
-            {
-                if (isBootstrapClass(entry.getKey()))
-                {
-                    continue;
-                }
-                try
-                {
-                    injector.injectRaw(Map.of(entry.getKey(), entry.getValue()));
-                }
-                catch (final RuntimeException e)
-                {
-                    failed.put(entry.getKey(), entry.getValue());
-                    lastFailure = e;
-                }
-            }
-            if (!failed.isEmpty() && failed.size() == pending.size())
-            {
-                throw new IllegalStateException("cannot define " + failed.keySet() + " in the bootstrap loader", lastFailure);
-            }
-            pending = failed;
-        }
-        if (!isBootstrapClass(BRIDGE))
+        BootstrapClasses.define(classes, (name, classFile) -> injector.injectRaw(Map.of(name, classFile)));
+        if (!BootstrapClasses.isDefined(BRIDGE))
         {
             throw new IllegalStateException(BRIDGE + " is not in the bootstrap loader after its definition");
         }
@@ -103,19 +80,6 @@ final class BootstrapBridge
                 throw new IOException(resource + " is missing from the hotpath OTel extension jar");
             }
             return in.readAllBytes();
-        }
-    }
-
-    private static boolean isBootstrapClass(final String name)
-    {
-        try
-        {
-            Class.forName(name, false, null);
-            return true;
-        }
-        catch (final ClassNotFoundException e)
-        {
-            return false;
         }
     }
 }

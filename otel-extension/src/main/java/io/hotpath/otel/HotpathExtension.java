@@ -1,45 +1,42 @@
 package io.hotpath.otel;
 
-import io.hotpath.agent.AgentLog;
-import io.hotpath.agent.config.AgentConfig;
-import io.hotpath.agent.config.AgentConfig.Setting;
-import io.hotpath.agent.config.ConfigException;
-import io.hotpath.agent.config.RuleDefinition;
+import io.hotpath.agent.api.HostedAgent;
+import io.hotpath.agent.api.HostedRule;
 import io.opentelemetry.javaagent.extension.instrumentation.TypeInstrumentation;
 
 import java.lang.instrument.Instrumentation;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
-import io.hotpath.agent.bootstrap.HotpathAgent;
 
 /**
  * hotpath inside the OpenTelemetry Java agent, started once, on first use by the OTel agent (its
- * {@link HotpathInstrumentationModule} or {@link HotpathIgnoredTypes}):
+ * {@link HotpathInstrumentationModule} or {@link HotpathIgnoredTypes}), through the agent's published
+ * API ({@code io.hotpath.agent.api}, the only agent package this extension uses):
  *
  * <ol>
- *   <li>reads the same settings as the standalone agent ({@code -Dhotpath.*}, {@code HOTPATH_*});</li>
- *   <li>refuses to start when the standalone hotpath agent already runs in this JVM (the same
- *       property guards both ways: whichever comes second stands down, so no call is counted twice);</li>
+ *   <li>{@link HostedAgent#configure} reads the same settings as the standalone agent and refuses to
+ *       start when the standalone hotpath agent already runs in this JVM;</li>
  *   <li>{@link BootstrapBridge} defines hotpath's bootstrap bridge ({@code io.hotpath.agent.bootstrap},
  *       stored in this jar under {@code hotpath-bootstrap/} so that no class loader finds a second copy)
  *       in the bootstrap loader, where inlined advice in any class loader resolves it;</li>
- *   <li>{@link ExtensionRecording} then starts what the standalone agent starts: same settings, same
+ *   <li>{@link HostedAgent#start} then starts what the standalone agent starts: same settings, same
  *       rules, same recorder, ring, drain thread and spool.</li>
  * </ol>
  *
- * This class and {@link BootstrapBridge} name no bridge type: the JVM would try to resolve it through
- * this extension's class loader while verifying them, before the bridge is in the bootstrap loader.
  * Nothing thrown here reaches the OTel agent: a failure is one {@code [hotpath]} line on stderr, no
  * instrumentation, and the service (and the OTel agent) run on.
  */
 final class HotpathExtension
 {
+    static final String HOST = "OTel extension";
     static final HotpathExtension NOT_RECORDING = new HotpathExtension(List.of(), List.of());
     private static HotpathExtension started;
 
-    private final List<RuleDefinition> rules;
+    private final List<HostedRule> rules;
     private final List<TypeInstrumentation> typeInstrumentations;
 
-    HotpathExtension(final List<RuleDefinition> rules, final List<TypeInstrumentation> typeInstrumentations)
+    HotpathExtension(final List<HostedRule> rules, final List<TypeInstrumentation> typeInstrumentations)
     {
         this.rules = rules;
         this.typeInstrumentations = typeInstrumentations;
@@ -51,46 +48,35 @@ final class HotpathExtension
         if (started == null)
         {
             started = NOT_RECORDING;
+            final HostedAgent agent = HostedAgent.configure(HOST);
+            if (agent == null)
+            {
+                return started;
+            }
+            final Instrumentation inst;
             try
             {
-                final AgentConfig config = AgentConfig.load(null, System.getProperties(), System.getenv());
-                if (!AgentLog.setLevel(config.get(Setting.LOG_LEVEL)))
-                {
-                    AgentLog.warn(config.sourceOf(Setting.LOG_LEVEL) + ": unknown log level '" + config.get(Setting.LOG_LEVEL) +
-                        "'; expected off, error, warn, info or debug");
-                }
-                config.warnings().forEach(AgentLog::warn);
-                if (!config.enabled())
-                {
-                    AgentLog.info("disabled by " + config.sourceOf(Setting.ENABLED));
-                    return started;
-                }
-                // HotpathAgent.INSTALLED_PROPERTY: a constant, inlined by javac, so HotpathAgent is never loaded.
-                final String installedProperty = HotpathAgent.INSTALLED_PROPERTY;
-                if (System.getProperties().putIfAbsent(installedProperty, "otel-extension") != null)
-                {
-                    AgentLog.warn("the hotpath agent already runs in this JVM (" + System.getProperty(installedProperty) +
-                        "); the hotpath OTel extension stands down so that no call is recorded twice");
-                    return started;
-                }
-                final Instrumentation inst = BootstrapBridge.instrumentation();
+                inst = BootstrapBridge.instrumentation();
                 BootstrapBridge.define(inst);
-                started = ExtensionRecording.start(config, inst);
-            }
-            catch (final ConfigException e)
-            {
-                AgentLog.error("configuration error, the service runs uninstrumented: " + e.getMessage(), null);
             }
             catch (final Throwable t)
             {
-                AgentLog.error("the hotpath OTel extension failed to start; the service runs uninstrumented", t);
+                HostedAgent.failed(HOST, t);
+                return started;
             }
+            final List<HostedRule> rules = agent.start(inst);
+            final List<TypeInstrumentation> instrumentations = new ArrayList<>(rules.size());
+            for (final HostedRule rule : rules)
+            {
+                instrumentations.add(new RuleTypeInstrumentation(rule));
+            }
+            started = new HotpathExtension(rules, Collections.unmodifiableList(instrumentations));
         }
         return started;
     }
 
     /** The rules being recorded; empty when hotpath does not record (disabled, refused, failed). */
-    List<RuleDefinition> rules()
+    List<HostedRule> rules()
     {
         return rules;
     }

@@ -1,7 +1,7 @@
 package io.hotpath.otel;
 
-import io.hotpath.agent.AgentLog;
-import io.hotpath.agent.config.RuleDefinition;
+import io.hotpath.agent.api.HostedAgent;
+import io.hotpath.agent.api.HostedRule;
 import io.opentelemetry.javaagent.extension.ignore.IgnoredTypesBuilder;
 import io.opentelemetry.javaagent.extension.ignore.IgnoredTypesConfigurer;
 import io.opentelemetry.sdk.autoconfigure.spi.ConfigProperties;
@@ -18,7 +18,7 @@ public final class HotpathIgnoredTypes implements IgnoredTypesConfigurer
     @Override
     public void configure(final IgnoredTypesBuilder builder)
     {
-        for (final RuleDefinition rule : HotpathExtension.start().rules())
+        for (final HostedRule rule : HotpathExtension.start().rules())
         {
             final String allowed = allowedPrefix(rule);
             if (allowed != null)
@@ -29,7 +29,7 @@ public final class HotpathIgnoredTypes implements IgnoredTypesConfigurer
                 }
                 catch (final RuntimeException e)
                 {
-                    AgentLog.warn("could not exempt " + allowed + " from the OTel agent's ignored types: " + e);
+                    HostedAgent.warn("could not exempt " + allowed + " from the OTel agent's ignored types: " + e);
                 }
             }
         }
@@ -47,7 +47,7 @@ public final class HotpathIgnoredTypes implements IgnoredTypesConfigurer
     }
 
     /** The exact type name, or the part of a name pattern before its first wildcard (if it reaches a package). */
-    static String allowedPrefix(final RuleDefinition rule)
+    static String allowedPrefix(final HostedRule rule)
     {
         if (rule.typeName() != null)
         {

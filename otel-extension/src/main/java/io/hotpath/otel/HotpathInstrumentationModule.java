@@ -1,6 +1,6 @@
 package io.hotpath.otel;
 
-import io.hotpath.agent.instrument.RuleAdvices;
+import io.hotpath.agent.api.HostedAgent;
 import io.opentelemetry.javaagent.extension.instrumentation.InstrumentationModule;
 import io.opentelemetry.javaagent.extension.instrumentation.TypeInstrumentation;
 import net.bytebuddy.matcher.ElementMatcher;
@@ -36,7 +36,7 @@ public final class HotpathInstrumentationModule extends InstrumentationModule
             @Override
             public boolean matches(final ClassLoader loader)
             {
-                return RuleAdvices.BridgeVisibleLoaders.INSTANCE.matches(loader);
+                return HostedAgent.bridgeVisibleLoaders().matches(loader);
             }
         };
     }

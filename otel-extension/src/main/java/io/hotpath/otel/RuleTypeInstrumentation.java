@@ -1,7 +1,6 @@
 package io.hotpath.otel;
 
-import io.hotpath.agent.config.RuleDefinition;
-import io.hotpath.agent.instrument.RuleAdvices;
+import io.hotpath.agent.api.HostedRule;
 import io.opentelemetry.javaagent.extension.instrumentation.TypeInstrumentation;
 import io.opentelemetry.javaagent.extension.instrumentation.TypeTransformer;
 import net.bytebuddy.description.type.TypeDescription;
@@ -20,32 +19,28 @@ import net.bytebuddy.matcher.ElementMatcher;
  */
 final class RuleTypeInstrumentation implements TypeInstrumentation
 {
-    private final RuleDefinition rule;
-    private final int ruleIndex;
-    private final int staticSeries;
+    private final HostedRule rule;
 
-    RuleTypeInstrumentation(final RuleDefinition rule, final int ruleIndex, final int staticSeries)
+    RuleTypeInstrumentation(final HostedRule rule)
     {
         this.rule = rule;
-        this.ruleIndex = ruleIndex;
-        this.staticSeries = staticSeries;
     }
 
     @Override
     public ElementMatcher<TypeDescription> typeMatcher()
     {
-        return RuleAdvices.typeMatcher(rule);
+        return rule.typeMatcher();
     }
 
     @Override
     public void transform(final TypeTransformer transformer)
     {
-        transformer.applyTransformer(RuleAdvices.transformer(rule, ruleIndex, staticSeries));
+        transformer.applyTransformer(rule.transformer());
     }
 
     @Override
     public String toString()
     {
-        return "hotpath rule " + rule.source() + " (" + rule.metric() + ")";
+        return rule.toString();
     }
 }

@@ -1,5 +1,7 @@
 package io.hotpath.agent.bootstrap;
 
+import io.hotpath.agent.api.BootstrapClasses;
+
 import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
@@ -104,10 +106,11 @@ public final class HotpathAgent
         try (JarFile jar = new JarFile(jarFile, false))
         {
             final Map<String, byte[]> classes = new LinkedHashMap<>();
-            final String self = HotpathAgent.class.getName().replace('.', '/') + ".class";
+            final String self = HotpathAgent.class.getName().replace('.', '/');
             for (final String name : bootstrapClassEntries(jar))
             {
-                if (name.startsWith("io/hotpath/agent/bootstrap/") && name.endsWith(".class") && !name.equals(self))
+                if (name.startsWith("io/hotpath/agent/bootstrap/") && name.endsWith(".class")
+                    && !name.equals(self + ".class") && !name.startsWith(self + "$"))
                 {
                     final JarEntry entry = jar.getJarEntry(name);
                     if (entry != null)
@@ -191,42 +194,37 @@ public final class HotpathAgent
                 "defineClass", String.class, byte[].class, int.class, int.class, ClassLoader.class, ProtectionDomain.class);
             define = null;
         }
-        // Supertypes must exist first: define in passes until every class is in (or none progresses).
-        List<String> pending = new ArrayList<>(classes.keySet());
-        while (!pending.isEmpty())
+        // Supertypes must exist first: BootstrapClasses defines in passes. A named class, not a lambda (no
+        // method-handle classes spun while the agent starts).
+        BootstrapClasses.define(classes, new UnsafeDefiner(define, reflectiveDefine, unsafe));
+    }
+
+    /** {@code Unsafe.defineClass} into the bootstrap loader, by method handle (JDK 22+) or core reflection. */
+    private static final class UnsafeDefiner implements BootstrapClasses.Definer
+    {
+        private final MethodHandle define;
+        private final Method reflectiveDefine;
+        private final Object unsafe;
+
+        UnsafeDefiner(final MethodHandle define, final Method reflectiveDefine, final Object unsafe)
         {
-            final List<String> failed = new ArrayList<>();
-            Throwable lastFailure = null;
-            for (final String name : pending)
+            this.define = define;
+            this.reflectiveDefine = reflectiveDefine;
+            this.unsafe = unsafe;
+        }
+
+        @Override
+        public void define(final String name, final byte[] bytes) throws Throwable
+        {
+            if (define != null)
             {
-                if (isBootstrapClass(name))
-                {
-                    continue;
-                }
-                final byte[] bytes = classes.get(name);
-                try
-                {
-                    if (define != null)
-                    {
-                        final Class<?> defined = (Class<?>)define.invokeExact(name, bytes, 0, bytes.length,
-                            (ClassLoader)null, (ProtectionDomain)null);
-                    }
-                    else
-                    {
-                        invokeReflectively(reflectiveDefine, unsafe, name, bytes);
-                    }
-                }
-                catch (final NoClassDefFoundError e)
-                {
-                    failed.add(name);
-                    lastFailure = e;
-                }
+                final Class<?> defined = (Class<?>)define.invokeExact(name, bytes, 0, bytes.length,
+                    (ClassLoader)null, (ProtectionDomain)null);
             }
-            if (failed.size() == pending.size())
+            else
             {
-                throw new IllegalStateException("cannot define " + failed + " in the bootstrap loader", lastFailure);
+                invokeReflectively(reflectiveDefine, unsafe, name, bytes);
             }
-            pending = failed;
         }
     }
 
@@ -245,19 +243,6 @@ public final class HotpathAgent
                 throw (NoClassDefFoundError)e.getCause();
             }
             throw e;
-        }
-    }
-
-    private static boolean isBootstrapClass(final String name)
-    {
-        try
-        {
-            Class.forName(name, false, null);
-            return true;
-        }
-        catch (final ClassNotFoundException e)
-        {
-            return false;
         }
     }
 }

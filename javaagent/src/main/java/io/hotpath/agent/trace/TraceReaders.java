@@ -1,6 +1,7 @@
 package io.hotpath.agent.trace;
 
 import io.hotpath.agent.AgentLog;
+import io.hotpath.agent.api.BootstrapClasses;
 import io.hotpath.agent.bootstrap.TraceContextReader;
 import net.bytebuddy.jar.asm.ClassReader;
 import net.bytebuddy.jar.asm.ClassWriter;
@@ -45,7 +46,7 @@ public final class TraceReaders
     /** A reader of the OTel Java agent's span context, or {@code null} when that agent does not run in this JVM. */
     public static TraceContextReader forOtelJavaAgent()
     {
-        if (!isBootstrapClass(OTEL_AGENT_SPAN))
+        if (!BootstrapClasses.isDefined(OTEL_AGENT_SPAN))
         {
             return null;
         }
@@ -131,19 +132,6 @@ public final class TraceReaders
             }
         }), 0);
         return writer.toByteArray();
-    }
-
-    private static boolean isBootstrapClass(final String name)
-    {
-        try
-        {
-            Class.forName(name, false, null);
-            return true;
-        }
-        catch (final ClassNotFoundException e)
-        {
-            return false;
-        }
     }
 
     /** Holds one reader class; everything else comes from the parent. */

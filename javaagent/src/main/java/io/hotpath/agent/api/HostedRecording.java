@@ -1,4 +1,4 @@
-package io.hotpath.otel;
+package io.hotpath.agent.api;
 
 import io.hotpath.agent.AgentLog;
 import io.hotpath.agent.AgentMain;
@@ -12,31 +12,28 @@ import io.hotpath.agent.config.ConfigException;
 import io.hotpath.agent.config.RuleDefinition;
 import io.hotpath.agent.record.SeriesRegistry;
 import io.hotpath.agent.trace.OtelApiTraceReader;
-import io.opentelemetry.javaagent.extension.instrumentation.TypeInstrumentation;
 
 import java.lang.instrument.Instrumentation;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 
 /**
- * The standalone agent's recording, started inside the OTel agent once the bridge is in the
- * bootstrap loader (loaded only then: it names bridge types). Chronicle's opens go to this
- * extension's class loader's module only; the span-context reader is {@link OtelApiTraceReader} as it
- * is, since the OTel agent remaps its extensions' {@code io.opentelemetry.api} references to its own
+ * {@link HostedAgent#start}, in a class of its own: it names bridge types, so it is loaded only once the
+ * host has defined the bridge in the bootstrap loader. The span-context reader is {@link OtelApiTraceReader}
+ * as it is, since the OTel agent remaps its extensions' {@code io.opentelemetry.api} references to its own
  * shaded API, the one every span of the JVM is current in.
  */
-final class ExtensionRecording
+final class HostedRecording
 {
-    private ExtensionRecording()
+    private HostedRecording()
     {
     }
 
-    static HotpathExtension start(final AgentConfig config, final Instrumentation inst)
+    static List<HostedRule> start(final String host, final AgentConfig config, final Instrumentation inst)
     {
         try
         {
-            JdkAccess.openTo(inst, ExtensionRecording.class.getModule());
+            JdkAccess.openTo(inst, HostedRecording.class.getModule());
             final List<RuleDefinition> rules = AgentMain.loadRules(config);
             final AgentMain.Running running = InProcessAgent.start(config, rules);
             if (config.bool(Setting.TRACE_CAPTURE))
@@ -45,13 +42,13 @@ final class ExtensionRecording
                 AgentLog.info("trace context: samples inside spans of the OpenTelemetry Java agent carry their trace and span id");
             }
             final SeriesRegistry series = running.recorder().seriesRegistry();
-            final List<TypeInstrumentation> instrumentations = new ArrayList<>();
+            final List<HostedRule> hosted = new ArrayList<>(rules.size());
             for (int i = 0; i < rules.size(); i++)
             {
-                instrumentations.add(new RuleTypeInstrumentation(rules.get(i), i, series.staticSeries(i)));
+                hosted.add(new HostedRule(rules.get(i), i, series.staticSeries(i)));
             }
-            AgentLog.info("started as an OpenTelemetry Java agent extension with " + rules.size() + " rules");
-            return new HotpathExtension(List.copyOf(rules), Collections.unmodifiableList(instrumentations));
+            AgentLog.info("started as the hotpath " + host + " with " + rules.size() + " rules");
+            return List.copyOf(hosted);
         }
         catch (final ConfigException e)
         {
@@ -60,8 +57,8 @@ final class ExtensionRecording
         catch (final Throwable t)
         {
             HotpathBridge.install(HotpathRecorder.NO_OP);
-            AgentLog.error("the hotpath OTel extension failed to start; the service runs uninstrumented", t);
+            HostedAgent.failed(host, t);
         }
-        return HotpathExtension.NOT_RECORDING;
+        return List.of();
     }
 }
