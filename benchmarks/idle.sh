@@ -127,7 +127,7 @@ CONF
                  flags=("-javaagent:$agent_jar=packs=jdk-httpclient,spool.dir=$work/spool,service.name=idle${AGENT_ARGS:+,$AGENT_ARGS}") ;;
         otel) flags=("-javaagent:$otel_jar" -Dotel.traces.exporter=none -Dotel.metrics.exporter=none -Dotel.logs.exporter=none) ;;
       esac
-      "$java" ${flags[@]+"${flags[@]}"} -cp "$load_jar" io.hotpath.benchmarks.e2e.load.IdleHttpClient "$url" > "$work/client.out" 2>&1 &
+      "$java" ${flags[@]+"${flags[@]}"} -cp "$load_jar" io.hotpath.demo.idle.IdleHttpClient "$url" > "$work/client.out" 2>&1 &
       cpid=$!
       for _ in $(seq 1 300); do grep -q '^ready' "$work/client.out" && break; kill -0 "$cpid" 2>/dev/null || break; sleep 0.1; done
       grep -q '^ready 200' "$work/client.out" || { echo "idle.sh: the client did not get its answer:" >&2; cat "$work/client.out" >&2; exit 1; }

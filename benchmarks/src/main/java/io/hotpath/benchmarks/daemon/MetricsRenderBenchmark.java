@@ -6,20 +6,13 @@ import io.hotpath.daemon.expose.ExpositionSettings;
 import io.hotpath.daemon.expose.MetricsRenderer;
 import io.hotpath.daemon.expose.RenderedMetrics;
 import io.hotpath.daemon.expose.SeriesMetricFamilies;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * What the aggregation thread does for {@code /metrics} once per rotation, for 1 000 and 10 000
@@ -37,12 +30,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * MetricsScrapeBenchmark} times it over HTTP. Target: {@code /metrics} for 10 000 series < 50 ms.
  */
 @State(Scope.Thread)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.MILLISECONDS)
-@Warmup(iterations = 3, time = 2)
-@Measurement(iterations = 5, time = 2)
-@Fork(value = 2, jvmArgsAppend = { "-Xmx2g", "--add-exports=java.base/jdk.internal.misc=ALL-UNNAMED" })
-public class MetricsRenderBenchmark
+public class MetricsRenderBenchmark extends RenderingBenchmark
 {
     @Param({ "1000", "10000" })
     int series;

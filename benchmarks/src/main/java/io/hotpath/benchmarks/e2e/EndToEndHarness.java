@@ -126,25 +126,14 @@ public final class EndToEndHarness implements Callable<Integer>
                 "--warmup + --duration must stay below 55 s: the accuracy check reads the daemon's 1m window");
         }
         Files.createDirectories(out);
-        final Map<String, Object> config = new LinkedHashMap<>();
-        config.put("mode", mode);
-        config.put("variants", variants);
-        config.put("ratesPerSecond", rates);
-        config.put("repetitions", repetitions);
-        config.put("warmupSeconds", warmupSeconds);
-        config.put("measuredSeconds", durationSeconds);
-        config.put("connections", connections);
-        config.put("serviceJvmArgs", serviceJvmArgs);
-        config.put("started", Instant.now().toString());
-        final Map<String, Object> commands = new LinkedHashMap<>();
+        final Map<String, String> commands = new LinkedHashMap<>();
         for (final String variant : variants)
         {
             commands.put(variant, String.join(" ", serviceCommand(variant, 10_000, Path.of("RUN"), false)));
         }
-        config.put("serviceCommands", commands);
-        config.put("transportAccuracyCommand", String.join(" ", serviceCommand("hotpath", accuracyRate, Path.of("RUN"), true)));
-
-        config.put("accuracyRatePerSecond", accuracyRate);
+        final HarnessConfig config = new HarnessConfig(mode, variants, rates, repetitions, warmupSeconds, durationSeconds, connections,
+            serviceJvmArgs, Instant.now().toString(), commands,
+            String.join(" ", serviceCommand("hotpath", accuracyRate, Path.of("RUN"), true)), accuracyRate);
 
         final List<Map<String, Object>> runs = new ArrayList<>();
         final Map<String, Object> accuracy = new LinkedHashMap<>();
@@ -273,25 +262,11 @@ public final class EndToEndHarness implements Callable<Integer>
             final long daemonCpuBefore = daemon == null ? 0 : daemon.cpuNanos();
             final List<String> command = serviceCommand(variant, rate, dir, accuracyRun);
             final int exit;
-            final Map<String, Double> selfCounters = new LinkedHashMap<>();
+            final Map<String, Double> selfCounters;
             try (ManagedProcess service = new ManagedProcess("service " + name, command, dir.resolve("service.log")))
             {
-                if (daemon != null)
-                {
-                    // the daemon shows an agent's self-counters only while its JVM runs: keep the last seen
-                    final long deadline = System.nanoTime() + (long)((warmupSeconds + durationSeconds + 180) * 1e9);
-                    while (!service.exitedWithin(Duration.ofMillis(500)) && System.nanoTime() < deadline)
-                    {
-                        try
-                        {
-                            daemon.selfCounters().forEach((family, value) -> selfCounters.merge(family, value, Math::max));
-                        }
-                        catch (final IOException busy)
-                        {
-                            // a slow scrape on a loaded machine: the next one will do
-                        }
-                    }
-                }
+                selfCounters = daemon == null ? new LinkedHashMap<>()
+                    : daemon.selfCountersWhileRunning(service, Duration.ofMillis((long)((warmupSeconds + durationSeconds + 180) * 1e3)));
                 exit = service.awaitExit(Duration.ofSeconds((long)(warmupSeconds + durationSeconds) + 180));
             }
             // the daemon's CPU while the service ran (start-up to exit), rotations of idle seconds included
@@ -390,21 +365,10 @@ public final class EndToEndHarness implements Callable<Integer>
         try (Hotpathd daemon = Hotpathd.start(dir.resolve("spool"), dir.resolve("state"), dir.resolve("hotpathd.log")))
         {
             final int exit;
-            final Map<String, Double> selfCounters = new LinkedHashMap<>();
+            final Map<String, Double> selfCounters;
             try (ManagedProcess demo = new ManagedProcess("demo", command, dir.resolve("demo.log")))
             {
-                final long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
-                while (!demo.exitedWithin(Duration.ofMillis(500)) && System.nanoTime() < deadline)
-                {
-                    try
-                    {
-                        daemon.selfCounters().forEach((family, value) -> selfCounters.merge(family, value, Math::max));
-                    }
-                    catch (final IOException busy)
-                    {
-                        // the next scrape will do
-                    }
-                }
+                selfCounters = daemon.selfCountersWhileRunning(demo, Duration.ofMinutes(3));
                 exit = demo.awaitExit(Duration.ofMinutes(3));
             }
             if (exit != 0)
@@ -424,7 +388,7 @@ public final class EndToEndHarness implements Callable<Integer>
         return result;
     }
 
-    private void write(final Map<String, Object> config, final List<Map<String, Object>> runs, final Map<String, Object> accuracy)
+    private void write(final HarnessConfig config, final List<Map<String, Object>> runs, final Map<String, Object> accuracy)
         throws IOException
     {
         final Map<String, Object> all = new LinkedHashMap<>();

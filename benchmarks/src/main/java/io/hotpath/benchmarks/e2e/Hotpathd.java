@@ -127,6 +127,28 @@ final class Hotpathd implements AutoCloseable
         return process.cpuNanos();
     }
 
+    /**
+     * Polls {@link #selfCounters} until {@code service} exits (or {@code limit} passes) and keeps the
+     * largest value seen of each: the daemon shows an agent's self-counters only while its JVM runs.
+     */
+    Map<String, Double> selfCountersWhileRunning(final ManagedProcess service, final Duration limit) throws InterruptedException
+    {
+        final Map<String, Double> seen = new LinkedHashMap<>();
+        final long deadline = System.nanoTime() + limit.toNanos();
+        while (!service.exitedWithin(Duration.ofMillis(500)) && System.nanoTime() < deadline)
+        {
+            try
+            {
+                selfCounters().forEach((family, value) -> seen.merge(family, value, Math::max));
+            }
+            catch (final IOException busy)
+            {
+                // a slow scrape on a loaded machine: the next one will do
+            }
+        }
+        return seen;
+    }
+
     private HttpResponse<String> get(final String path) throws IOException, InterruptedException
     {
         return http.send(HttpRequest.newBuilder(URI.create(url + path)).timeout(Duration.ofSeconds(10)).GET().build(),

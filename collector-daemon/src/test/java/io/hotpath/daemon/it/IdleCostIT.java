@@ -7,7 +7,6 @@ import com.sun.net.httpserver.HttpServer;
 import io.hotpath.daemon.testkit.DaemonProcess;
 import io.hotpath.daemon.testkit.DemoProcess;
 import io.hotpath.daemon.testkit.ExternalProcess;
-import io.hotpath.daemon.testkit.IdleHttpClient;
 import io.hotpath.daemon.testkit.LaunchedDaemon;
 import io.hotpath.daemon.testkit.ProcCpu;
 import java.net.InetSocketAddress;
@@ -42,6 +41,8 @@ class IdleCostIT
     private static final int MEASURE_SECONDS = 24;
     private static final double DAEMON_LIMIT_PERCENT = 1.0;
     private static final int DAEMON_RSS_LIMIT_MIB = 88;
+    /** The idle workload, run from hotpath-demo.jar (benchmarks/idle.sh runs the same class). */
+    private static final String IDLE_CLIENT = "io.hotpath.demo.idle.IdleHttpClient";
 
     @TempDir
     Path temp;
@@ -135,7 +136,7 @@ class IdleCostIT
         {
             command.add(agentFlag);
         }
-        command.addAll(List.of("-cp", classPathOf(IdleHttpClient.class), IdleHttpClient.class.getName(), url));
+        command.addAll(List.of("-cp", System.getProperty("hotpath.demo.jar"), IDLE_CLIENT, url));
         return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(temp.resolve(name + ".out").toFile()).start();
     }
 
@@ -154,10 +155,5 @@ class IdleCostIT
             Thread.sleep(100);
         }
         throw new AssertionError(name + " client did not get its answer within 60 s: " + Files.readString(out));
-    }
-
-    private static String classPathOf(final Class<?> type) throws Exception
-    {
-        return Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
     }
 }

@@ -1,6 +1,5 @@
 package io.hotpath.benchmarks.e2e.load;
 
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
@@ -18,8 +17,6 @@ import java.util.concurrent.locks.LockSupport;
 import io.hotpath.demo.ExactResults;
 import io.hotpath.demo.transport.EchoServer;
 import io.hotpath.demo.transport.TransportManager;
-import io.hotpath.demo.transport.TransportType;
-import io.hotpath.demo.transport.TransportException;
 
 /**
  * The service side of the end-to-end benchmark: the demo's transport service
@@ -51,9 +48,6 @@ public final class TransportLoad
 {
     /** Added to every transport's simulated delay: makes it negative, which the echo server skips. */
     private static final int NO_SERVER_DELAY_MICROS = -100_000_000;
-    private static final TransportType[] TYPES = TransportType.values();
-    /** The {@code app} label of the demo's rules (its series keys must match the agent's). */
-    private static final String APP = "demo";
 
     private final double rate;
     private final int connections;
@@ -109,7 +103,7 @@ public final class TransportLoad
     {
         try (EchoServer server = new EchoServer(); ExactResults exact = new ExactResults(null))
         {
-            final Driver[] drivers = new Driver[connections];
+            final LoadDriver[] drivers = new LoadDriver[connections];
             for (int t = 0; t < connections; t++)
             {
                 final TransportManager transports = new TransportManager(server.address(), errorRatio, 42 + 1000L * t);
@@ -117,12 +111,12 @@ public final class TransportLoad
                 {
                     transports.setExtraDelayMicros(NO_SERVER_DELAY_MICROS);
                 }
-                drivers[t] = new Driver(t, transports, exact);
+                drivers[t] = new LoadDriver(t, connections, rate, payloadBytes, transports, exact);
             }
             final long start = System.nanoTime() + 200_000_000L;
             final long windowStart = start + warmupNanos;
             final long windowEnd = windowStart + measureNanos;
-            for (final Driver driver : drivers)
+            for (final LoadDriver driver : drivers)
             {
                 driver.schedule(start, windowStart, windowEnd);
                 driver.thread.start();
@@ -133,12 +127,12 @@ public final class TransportLoad
             parkUntil(windowEnd);
             final long cpuEnd = processCpuNanos();
             final long[] gcEnd = gc();
-            for (final Driver driver : drivers)
+            for (final LoadDriver driver : drivers)
             {
                 driver.thread.join();
                 driver.transports.close();
             }
-            for (final Driver driver : drivers)
+            for (final LoadDriver driver : drivers)
             {
                 if (driver.failure != null)
                 {
@@ -156,13 +150,13 @@ public final class TransportLoad
         }
     }
 
-    private String report(final Driver[] drivers, final ExactResults exact, final long cpuNanos, final long gcCount, final long gcMillis)
+    private String report(final LoadDriver[] drivers, final ExactResults exact, final long cpuNanos, final long gcCount, final long gcMillis)
     {
         int measured = 0;
         long completedInWindow = 0;
         long missed = 0;
         long errors = 0;
-        for (final Driver driver : drivers)
+        for (final LoadDriver driver : drivers)
         {
             measured += driver.count;
             completedInWindow += driver.completedInWindow;
@@ -173,13 +167,13 @@ public final class TransportLoad
         long[] service = new long[measured];
         int at = 0;
         int served = 0;
-        for (final Driver driver : drivers)
+        for (final LoadDriver driver : drivers)
         {
             System.arraycopy(driver.response, 0, response, at, driver.count);
             at += driver.count;
             for (int i = 0; i < driver.count; i++)
             {
-                if (driver.service[i] != NOT_SENT)
+                if (driver.service[i] != LoadDriver.NOT_SENT)
                 {
                     service[served++] = driver.service[i];
                 }
@@ -246,192 +240,7 @@ public final class TransportLoad
         json.append(",\n");
     }
 
-    /** One driver thread: messages t, t + n, t + 2n, … of the schedule, over its own connections. */
-    private final class Driver implements Runnable
-    {
-        final int index;
-        final TransportManager transports;
-        final ExactResults exact;
-        final Thread thread;
-        final String[] seriesKeys = new String[TYPES.length];
-        final byte[] message = new byte[payloadBytes];
-        long[] response = new long[1 << 16];
-        long[] service = new long[1 << 16];
-        int count;
-        long completedInWindow;
-        long missed;
-        long errors;
-        volatile Throwable failure;
-        private long start;
-        private long windowStart;
-        private long windowEnd;
-
-        Driver(final int index, final TransportManager transports, final ExactResults exact)
-        {
-            this.index = index;
-            this.transports = transports;
-            this.exact = exact;
-            for (final TransportType type : TYPES)
-            {
-                seriesKeys[type.ordinal()] = ExactResults.seriesKey("transport_send", "app", APP, "transport", type.name());
-            }
-            this.thread = new Thread(this, "load-driver-" + index);
-        }
-
-        void schedule(final long start, final long windowStart, final long windowEnd)
-        {
-            this.start = start;
-            this.windowStart = windowStart;
-            this.windowEnd = windowEnd;
-        }
-
-        @Override
-        public void run()
-        {
-            try
-            {
-                if (rate > 0)
-                {
-                    fixedRate();
-                }
-                else
-                {
-                    flatOut();
-                }
-            }
-            catch (final Throwable t)
-            {
-                failure = t;
-            }
-        }
-
-        private void fixedRate() throws IOException
-        {
-            final double periodNanos = 1e9 / rate;
-            for (long i = index; ; i += connections)
-            {
-                final long intended = start + (long)(i * periodNanos);
-                if (intended >= windowEnd)
-                {
-                    return;
-                }
-                long now = System.nanoTime();
-                if (now >= windowEnd)
-                {
-                    // the rest of the schedule was never sent: it waited at least until now
-                    for (long j = i; ; j += connections)
-                    {
-                        final long due = start + (long)(j * periodNanos);
-                        if (due >= windowEnd)
-                        {
-                            return;
-                        }
-                        if (due >= windowStart)
-                        {
-                            // a response time (from the intended send), but no service time: the call
-                            // never ran. Counted as service time, the backlog of a saturated run once
-                            // made up the whole p99 (the "397 ms service p99" of the first 100 k runs).
-                            missed++;
-                            add(now - due, NOT_SENT);
-                        }
-                    }
-                }
-                while (now < intended)
-                {
-                    LockSupport.parkNanos(intended - now);
-                    now = System.nanoTime();
-                }
-                final long sent = System.nanoTime();
-                final long end = send(i);
-                if (intended >= windowStart)
-                {
-                    add(end - intended, end - sent);
-                    if (end < windowEnd)
-                    {
-                        completedInWindow++;
-                    }
-                }
-            }
-        }
-
-        private void flatOut() throws IOException
-        {
-            while (System.nanoTime() < start)
-            {
-                LockSupport.parkNanos(start - System.nanoTime());
-            }
-            for (long i = index; ; i += connections)
-            {
-                final long sent = System.nanoTime();
-                if (sent >= windowEnd)
-                {
-                    return;
-                }
-                final long end = send(i);
-                if (sent >= windowStart)
-                {
-                    add(end - sent, end - sent);
-                    if (end < windowEnd)
-                    {
-                        completedInWindow++;
-                    }
-                }
-            }
-        }
-
-        /**
-         * One message on transport {@code i % 3}; returns the end time. The exact results get the
-         * duration {@code sendMessage} measured inside its own body ({@link TransportManager#lastCallNanos()}, as the demo
-         * does: the span the agent's advice times); the service time of the report is taken around
-         * the call, as a caller sees it, agent included.
-         */
-        private long send(final long i) throws IOException
-        {
-            final TransportType type = TYPES[(int)(i % TYPES.length)];
-            message[0] = (byte)i;
-            String error = null;
-            final long t0 = System.nanoTime();
-            try
-            {
-                if (!transports.sendMessage(message, type))
-                {
-                    error = "returned_false";
-                }
-            }
-            catch (final IOException e)
-            {
-                if (!(e instanceof TransportException))
-                {
-                    throw e;
-                }
-                error = e.getClass().getSimpleName();
-            }
-            final long end = System.nanoTime();
-            if (error != null)
-            {
-                errors++;
-            }
-            exact.record(seriesKeys[type.ordinal()], transports.lastCallNanos(), message.length, error);
-            return end;
-        }
-
-        private void add(final long responseNanos, final long serviceNanos)
-        {
-            if (count == response.length)
-            {
-                response = Arrays.copyOf(response, count * 2);
-                service = Arrays.copyOf(service, count * 2);
-            }
-            response[count] = responseNanos;
-            service[count] = serviceNanos;
-            count++;
-        }
-    }
-
-    /** Service time of a message that was never sent (missed): it has none. */
-    private static final long NOT_SENT = Long.MIN_VALUE;
-
-    private static void parkUntil(final long deadline)
+    static void parkUntil(final long deadline)
     {
         for (long now = System.nanoTime(); now < deadline; now = System.nanoTime())
         {

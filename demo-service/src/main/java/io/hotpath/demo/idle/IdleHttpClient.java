@@ -1,4 +1,4 @@
-package io.hotpath.benchmarks.e2e.load;
+package io.hotpath.demo.idle;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -8,9 +8,9 @@ import java.time.Duration;
 
 /**
  * The idle-cost workload: creates a JDK {@link HttpClient}, makes one GET to the URL given, prints
- * {@code ready <status>} and then idles (sleeps) until killed. {@code benchmarks/idle.sh} and the
- * idle ITs read its CPU time from /proc with and without the agent; whatever the JVM spends after
- * the settle time is the idle cost.
+ * {@code ready <status>} and then idles (sleeps) until killed. {@code benchmarks/idle.sh} (from
+ * e2e-load.jar, which carries this class) and {@code IdleCostIT} (from hotpath-demo.jar) read its CPU
+ * time from /proc with and without the agent; whatever the JVM spends after the settle time is the idle cost.
  */
 public final class IdleHttpClient
 {
