@@ -1,10 +1,7 @@
 package io.hotpath.daemon;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
@@ -16,7 +13,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.spi.ToolProvider;
+
+import io.hotpath.daemon.testkit.Jdeps;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -30,19 +28,12 @@ class PackageCyclesTest
     {
         final Path classes = Path.of("target/classes");
         assertTrue(Files.isDirectory(classes.resolve("io/hotpath/daemon")), "compiled classes expected in " + classes.toAbsolutePath());
-        final ToolProvider jdeps = ToolProvider.findFirst("jdeps").orElseThrow();
-        final StringWriter out = new StringWriter();
-        final int exit = jdeps.run(new PrintWriter(out), new PrintWriter(new StringWriter()),
-            "-verbose:package", "-filter:none", classes.toString());
-        assertEquals(0, exit, out.toString());
         final Map<String, Set<String>> edges = new TreeMap<>();
-        for (final String line : out.toString().split("\n"))
+        for (final String[] edge : Jdeps.edges(classes, "package"))
         {
-            final String[] parts = line.trim().split("\\s+");
-            if (parts.length >= 3 && parts[1].equals("->") && parts[0].startsWith("io.hotpath.daemon")
-                && parts[2].startsWith("io.hotpath.daemon") && !parts[0].equals(parts[2]))
+            if (edge[0].startsWith("io.hotpath.daemon") && edge[1].startsWith("io.hotpath.daemon") && !edge[0].equals(edge[1]))
             {
-                edges.computeIfAbsent(parts[0], k -> new TreeSet<>()).add(parts[2]);
+                edges.computeIfAbsent(edge[0], k -> new TreeSet<>()).add(edge[1]);
             }
         }
         assertTrue(edges.size() > 10, "jdeps found too few packages to mean anything: " + edges.keySet());

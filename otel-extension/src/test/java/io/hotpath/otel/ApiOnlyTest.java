@@ -1,15 +1,12 @@
 package io.hotpath.otel;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.spi.ToolProvider;
+
+import io.hotpath.daemon.testkit.Jdeps;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -25,21 +22,13 @@ class ApiOnlyTest
     @Test
     void extensionNamesNoAgentPackageButTheApi()
     {
-        final Path classes = Path.of("target/classes");
-        assertTrue(Files.isDirectory(classes.resolve("io/hotpath/otel")), "compiled classes expected in " + classes.toAbsolutePath());
-        final ToolProvider jdeps = ToolProvider.findFirst("jdeps").orElseThrow();
-        final StringWriter out = new StringWriter();
-        final int exit = jdeps.run(new PrintWriter(out), new PrintWriter(new StringWriter()),
-            "-verbose:class", "-filter:none", classes.toString());
-        assertEquals(0, exit, out.toString());
         final Set<String> api = new TreeSet<>();
         final Set<String> internal = new TreeSet<>();
-        for (final String line : out.toString().split("\n"))
+        for (final String[] edge : Jdeps.edges(Path.of("target/classes"), "class"))
         {
-            final String[] parts = line.trim().split("\\s+");
-            if (parts.length >= 3 && parts[1].equals("->") && parts[0].startsWith("io.hotpath.otel.") && parts[2].startsWith(AGENT))
+            if (edge[0].startsWith("io.hotpath.otel.") && edge[1].startsWith(AGENT))
             {
-                (parts[2].startsWith(API) ? api : internal).add(parts[0] + " -> " + parts[2]);
+                (edge[1].startsWith(API) ? api : internal).add(edge[0] + " -> " + edge[1]);
             }
         }
         assertTrue(api.size() >= 3, "jdeps found too few uses of the agent's API to mean anything: " + api);

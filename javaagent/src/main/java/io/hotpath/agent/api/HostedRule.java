@@ -13,43 +13,44 @@ import net.bytebuddy.matcher.ElementMatcher;
  */
 public final class HostedRule
 {
-    private final RuleDefinition rule;
-    private final int ruleIndex;
-    private final int staticSeries;
+    /** The rule, its position in the rules file (the advice's rule constant) and the series it records into without labels. */
+    private record Binding(RuleDefinition rule, int ruleIndex, int staticSeries)
+    {
+    }
+
+    private final Binding binding;
 
     HostedRule(final RuleDefinition rule, final int ruleIndex, final int staticSeries)
     {
-        this.rule = rule;
-        this.ruleIndex = ruleIndex;
-        this.staticSeries = staticSeries;
+        binding = new Binding(rule, ruleIndex, staticSeries);
     }
 
     /** The exact type name the rule names, or {@code null} when it names a pattern. */
     public String typeName()
     {
-        return rule.typeName();
+        return binding.rule().typeName();
     }
 
     /** The type name pattern ({@code *}, {@code ?}), or {@code null} when the rule names one type. */
     public String typePattern()
     {
-        return rule.typePattern();
+        return binding.rule().typePattern();
     }
 
     public ElementMatcher<TypeDescription> typeMatcher()
     {
-        return RuleAdvices.typeMatcher(rule);
+        return RuleAdvices.typeMatcher(binding.rule());
     }
 
     public AgentBuilder.Transformer transformer()
     {
-        return RuleAdvices.transformer(rule, ruleIndex, staticSeries);
+        return RuleAdvices.transformer(binding.rule(), binding.ruleIndex(), binding.staticSeries());
     }
 
     /** Where the rule stands and what it records, for logs. */
     @Override
     public String toString()
     {
-        return "hotpath rule " + rule.source() + " (" + rule.metric() + ")";
+        return "hotpath rule " + binding.rule().source() + " (" + binding.rule().metric() + ")";
     }
 }

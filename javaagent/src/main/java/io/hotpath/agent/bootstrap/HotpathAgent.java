@@ -171,32 +171,9 @@ public final class HotpathAgent
         inst.redefineModule(javaBase, Set.of(), Map.of("jdk.internal.misc", Set.of(HotpathAgent.class.getModule())),
             Map.of(), Set.of(), Map.of());
         final Class<?> unsafeClass = Class.forName("jdk.internal.misc.Unsafe");
-        // JDK 22+: method handles called with invokeExact, not Method.invoke: core reflection there
-        // spins about twenty method-handle classes for these two calls (~50 ms of a cold JVM); exact
-        // invocations of a bound handle need six. Before 22, Method.invoke is a native call that
-        // spins nothing, while the handles would spin as many (~8 ms on JDK 17).
-        final MethodHandle define;
-        final Method reflectiveDefine;
-        final Object unsafe;
-        if (Runtime.version().feature() >= 22)
-        {
-            final MethodHandles.Lookup lookup = MethodHandles.lookup();
-            unsafe = (Object)lookup.findStatic(unsafeClass, "getUnsafe", MethodType.methodType(unsafeClass))
-                .asType(MethodType.methodType(Object.class)).invokeExact();
-            define = lookup.findVirtual(unsafeClass, "defineClass", MethodType.methodType(Class.class,
-                String.class, byte[].class, int.class, int.class, ClassLoader.class, ProtectionDomain.class)).bindTo(unsafe);
-            reflectiveDefine = null;
-        }
-        else
-        {
-            unsafe = unsafeClass.getMethod("getUnsafe").invoke(null);
-            reflectiveDefine = unsafeClass.getMethod(
-                "defineClass", String.class, byte[].class, int.class, int.class, ClassLoader.class, ProtectionDomain.class);
-            define = null;
-        }
         // Supertypes must exist first: BootstrapClasses defines in passes. A named class, not a lambda (no
         // method-handle classes spun while the agent starts).
-        BootstrapClasses.define(classes, new UnsafeDefiner(define, reflectiveDefine, unsafe));
+        BootstrapClasses.define(classes, new UnsafeDefiner(unsafeClass));
     }
 
     /** {@code Unsafe.defineClass} into the bootstrap loader, by method handle (JDK 22+) or core reflection. */
@@ -206,11 +183,30 @@ public final class HotpathAgent
         private final Method reflectiveDefine;
         private final Object unsafe;
 
-        UnsafeDefiner(final MethodHandle define, final Method reflectiveDefine, final Object unsafe)
+        /**
+         * JDK 22+: method handles called with invokeExact, not Method.invoke: core reflection there
+         * spins about twenty method-handle classes for these two calls (~50 ms of a cold JVM); exact
+         * invocations of a bound handle need six. Before 22, Method.invoke is a native call that
+         * spins nothing, while the handles would spin as many (~8 ms on JDK 17).
+         */
+        UnsafeDefiner(final Class<?> unsafeClass) throws Throwable
         {
-            this.define = define;
-            this.reflectiveDefine = reflectiveDefine;
-            this.unsafe = unsafe;
+            if (Runtime.version().feature() >= 22)
+            {
+                final MethodHandles.Lookup lookup = MethodHandles.lookup();
+                unsafe = (Object)lookup.findStatic(unsafeClass, "getUnsafe", MethodType.methodType(unsafeClass))
+                    .asType(MethodType.methodType(Object.class)).invokeExact();
+                define = lookup.findVirtual(unsafeClass, "defineClass", MethodType.methodType(Class.class,
+                    String.class, byte[].class, int.class, int.class, ClassLoader.class, ProtectionDomain.class)).bindTo(unsafe);
+                reflectiveDefine = null;
+            }
+            else
+            {
+                unsafe = unsafeClass.getMethod("getUnsafe").invoke(null);
+                reflectiveDefine = unsafeClass.getMethod(
+                    "defineClass", String.class, byte[].class, int.class, int.class, ClassLoader.class, ProtectionDomain.class);
+                define = null;
+            }
         }
 
         @Override
