@@ -19,7 +19,7 @@ import java.util.Arrays;
  * <p>Blocks are read whole (into a {@link WindowScratch}) and never modified in place; late
  * samples replace a block with a re-encoded copy ({@link #plus}).
  */
-public final class CompactCounts
+public final class CompactCounts extends CountScalars
 {
     static final CompactCounts EMPTY = new CompactCounts(new byte[0], 0, 0, 0, 0, 0);
     private static final int NIBBLE_ESCAPE = 15;
@@ -41,10 +41,6 @@ public final class CompactCounts
     private final int low;
     private final int high;
     private final int entries;
-    private final long totalCount;
-    private final long errorCount;
-    private final long payloadBytes;
-    private final long sumNanos;
 
     CompactCounts(final byte[] data, final int entries, final long totalCount, final long errorCount, final long payloadBytes,
         final long sumNanos)
@@ -64,26 +60,6 @@ public final class CompactCounts
         this.errorCount = errorCount;
         this.payloadBytes = payloadBytes;
         this.sumNanos = sumNanos;
-    }
-
-    public long totalCount()
-    {
-        return totalCount;
-    }
-
-    public long errorCount()
-    {
-        return errorCount;
-    }
-
-    public long payloadBytes()
-    {
-        return payloadBytes;
-    }
-
-    public long sumNanos()
-    {
-        return sumNanos;
     }
 
     public int entries()
@@ -123,36 +99,43 @@ public final class CompactCounts
             long count = (header & 0x0F) + 1;
             if (skipped == NIBBLE_ESCAPE)
             {
-                long value = 0;
-                int shift = 0;
-                byte b;
-                do
-                {
-                    b = bytes[position++];
-                    value |= (long)(b & 0x7F) << shift;
-                    shift += 7;
-                }
-                while (b < 0);
+                final long value = varint(bytes, position);
+                position += varintBytes(value);
                 skipped += (int)value;
             }
             if (count == NIBBLE_ESCAPE + 1)
             {
-                long value = 0;
-                int shift = 0;
-                byte b;
-                do
-                {
-                    b = bytes[position++];
-                    value |= (long)(b & 0x7F) << shift;
-                    shift += 7;
-                }
-                while (b < 0);
+                final long value = varint(bytes, position);
+                position += varintBytes(value);
                 count += value;
             }
             index += skipped + 1;
             scratch.addCount(index, count);
         }
         scratch.addScalars(totalCount, errorCount, payloadBytes, sumNanos);
+    }
+
+    /** The unsigned LEB128 varint at {@code position}, as {@link Encoder} writes it (minimal: {@link #varintBytes} long). */
+    private static long varint(final byte[] bytes, final int position)
+    {
+        long value = 0;
+        int shift = 0;
+        int at = position;
+        byte b;
+        do
+        {
+            b = bytes[at++];
+            value |= (long)(b & 0x7F) << shift;
+            shift += 7;
+        }
+        while (b < 0);
+        return value;
+    }
+
+    /** The length of {@code value}'s minimal varint: a byte per 7 significant bits, at least one. */
+    static int varintBytes(final long value)
+    {
+        return (64 - Long.numberOfLeadingZeros(value | 1) + 6) / 7;
     }
 
     /** A copy in the same form with {@code late} added (late samples, collected per block and second). */

@@ -27,13 +27,12 @@ public final class Quantiles
     public static void compute(final SparseCounts a, final SparseCounts b, final double[] quantiles, final long[] out)
     {
         final long total = a.totalCount() + (b == null ? 0 : b.totalCount());
-        if (total == 0)
+        if (zerosWhenEmpty(total, quantiles, out))
         {
-            Arrays.fill(out, 0, quantiles.length, 0L);
             return;
         }
         int q = 0;
-        long target = HistogramLayout.countAtPercentile(quantiles[0] * 100.0, total);
+        long target = target(quantiles, 0, total);
         long running = 0;
         int i = 0;
         int j = 0;
@@ -57,16 +56,49 @@ public final class Quantiles
                 index = a.indexAt(i);
                 running += a.countAt(i++) + b.countAt(j++);
             }
-            while (running >= target)
+            if (running >= target)
             {
-                out[q++] = HistogramLayout.highestValue(index);
+                q = reached(quantiles, q, total, running, index, out);
                 if (q == quantiles.length)
                 {
                     return;
                 }
-                target = HistogramLayout.countAtPercentile(quantiles[q] * 100.0, total);
+                target = target(quantiles, q, total);
             }
         }
         throw new IllegalStateException("bucket counts sum below their total " + total);
+    }
+
+    /** All zeros in {@code out} when there is no sample; then true (the caller is done). */
+    static boolean zerosWhenEmpty(final long total, final double[] quantiles, final long[] out)
+    {
+        if (total != 0)
+        {
+            return false;
+        }
+        Arrays.fill(out, 0, quantiles.length, 0L);
+        return true;
+    }
+
+    /** The count of {@code total} quantile {@code q} is reached at, with HdrHistogram's rounding. */
+    static long target(final double[] quantiles, final int q, final long total)
+    {
+        return HistogramLayout.countAtPercentile(quantiles[q] * 100.0, total);
+    }
+
+    /**
+     * In an ascending walk over the buckets, once {@code running} samples are counted up to bucket
+     * {@code index}: writes that bucket's value for every quantile from {@code q} on whose target it
+     * reaches, and returns the first quantile not reached ({@code quantiles.length} when done).
+     */
+    static int reached(final double[] quantiles, final int q, final long total, final long running, final int index, final long[] out)
+    {
+        int next = q;
+        do
+        {
+            out[next++] = HistogramLayout.highestValue(index);
+        }
+        while (next < quantiles.length && running >= target(quantiles, next, total));
+        return next;
     }
 }

@@ -15,7 +15,7 @@ import java.util.Arrays;
  *
  * <p>Not thread-safe: owned by the aggregation thread.
  */
-public final class SparseCounts
+public final class SparseCounts extends CountScalars
 {
     private static final char[] NO_INDEXES = new char[0];
     private static final long[] NO_COUNTS = new long[0];
@@ -23,34 +23,10 @@ public final class SparseCounts
     private char[] indexes = NO_INDEXES;
     private long[] counts = NO_COUNTS;
     private int size;
-    private long totalCount;
-    private long errorCount;
-    private long payloadBytes;
-    private long sumNanos;
 
     public int size()
     {
         return size;
-    }
-
-    public long totalCount()
-    {
-        return totalCount;
-    }
-
-    public long errorCount()
-    {
-        return errorCount;
-    }
-
-    public long payloadBytes()
-    {
-        return payloadBytes;
-    }
-
-    public long sumNanos()
-    {
-        return sumNanos;
     }
 
     public boolean isEmpty()

@@ -11,16 +11,12 @@ import java.util.Arrays;
  *
  * <p>Not thread-safe: owned by the aggregation thread.
  */
-public final class WindowScratch
+public final class WindowScratch extends CountScalars
 {
     private final long[] counts = new long[HistogramLayout.INDEX_COUNT];
     private final CompactCounts.Encoder encoder = new CompactCounts.Encoder();
     private int low = Integer.MAX_VALUE;
     private int high = -1;
-    private long totalCount;
-    private long errorCount;
-    private long payloadBytes;
-    private long sumNanos;
 
     void addCount(final int index, final long count)
     {
@@ -63,48 +59,27 @@ public final class WindowScratch
         compact.addTo(this);
     }
 
-    public long totalCount()
-    {
-        return totalCount;
-    }
-
-    public long errorCount()
-    {
-        return errorCount;
-    }
-
-    public long payloadBytes()
-    {
-        return payloadBytes;
-    }
-
-    public long sumNanos()
-    {
-        return sumNanos;
-    }
-
     /** Same contract and rounding as {@link Quantiles#compute}. */
     public void quantiles(final double[] quantiles, final long[] out)
     {
-        if (totalCount == 0)
+        if (Quantiles.zerosWhenEmpty(totalCount, quantiles, out))
         {
-            Arrays.fill(out, 0, quantiles.length, 0L);
             return;
         }
         int q = 0;
-        long target = HistogramLayout.countAtPercentile(quantiles[0] * 100.0, totalCount);
+        long target = Quantiles.target(quantiles, 0, totalCount);
         long running = 0;
         for (int index = low; index <= high; index++)
         {
             running += counts[index];
-            while (running >= target)
+            if (running >= target)
             {
-                out[q++] = HistogramLayout.highestValue(index);
+                q = Quantiles.reached(quantiles, q, totalCount, running, index, out);
                 if (q == quantiles.length)
                 {
                     return;
                 }
-                target = HistogramLayout.countAtPercentile(quantiles[q] * 100.0, totalCount);
+                target = Quantiles.target(quantiles, q, totalCount);
             }
         }
         throw new IllegalStateException("bucket counts sum below their total " + totalCount);

@@ -60,7 +60,7 @@ public final class WindowTiers
     private final TreeMap<Long, SparseCounts> pendingLate = new TreeMap<>();
     private long partialStart;
     private boolean started;
-    private final Ring[] rings = { new Ring(KEEP[0]), new Ring(KEEP[1]), new Ring(KEEP[2]) };
+    private final BlockRing[] rings = { new BlockRing(KEEP[0]), new BlockRing(KEEP[1]), new BlockRing(KEEP[2]) };
     private final int stagger;
 
     // Last computed window values.
@@ -302,7 +302,7 @@ public final class WindowTiers
         clearPartial();
         pendingLate.clear();
         started = false;
-        for (final Ring ring : rings)
+        for (final BlockRing ring : rings)
         {
             ring.clear();
         }
@@ -324,115 +324,10 @@ public final class WindowTiers
         {
             total += partial[i].retainedBytes();
         }
-        for (final Ring ring : rings)
+        for (final BlockRing ring : rings)
         {
             total += ring.retainedBytes();
         }
         return total;
-    }
-
-    /** Closed blocks of one tier, newest at {@code head}. */
-    private static final class Ring
-    {
-        final CompactCounts[] blocks;
-        final long[] starts;
-        int head = -1;
-        int size;
-
-        Ring(final int keep)
-        {
-            blocks = new CompactCounts[keep];
-            starts = new long[keep];
-        }
-
-        void push(final CompactCounts block, final long start)
-        {
-            head = (head + 1) % blocks.length;
-            blocks[head] = block;
-            starts[head] = start;
-            size = Math.min(size + 1, blocks.length);
-        }
-
-        private int slot(final int age)
-        {
-            return Math.floorMod(head - age, blocks.length);
-        }
-
-        /** Adds the newest {@code n} blocks; returns the start of the oldest added (or {@code from}). */
-        long addNewest(final int n, final WindowScratch scratch, final long from)
-        {
-            long oldest = from;
-            for (int age = 0; age < Math.min(n, size); age++)
-            {
-                final int slot = slot(age);
-                scratch.add(blocks[slot]);
-                oldest = Math.min(oldest, starts[slot]);
-            }
-            return oldest;
-        }
-
-        void addBlocksSince(final long since, final WindowScratch scratch)
-        {
-            addBlocksSinceReturningStart(since, scratch, Long.MAX_VALUE);
-        }
-
-        long addBlocksSinceReturningStart(final long since, final WindowScratch scratch, final long from)
-        {
-            long oldest = from;
-            for (int age = 0; age < size; age++)
-            {
-                final int slot = slot(age);
-                if (starts[slot] < since)
-                {
-                    break;
-                }
-                scratch.add(blocks[slot]);
-                oldest = Math.min(oldest, starts[slot]);
-            }
-            return oldest;
-        }
-
-        boolean holds(final long second, final int blockSeconds)
-        {
-            for (int age = 0; age < size; age++)
-            {
-                final int slot = slot(age);
-                if (second >= starts[slot] && second < starts[slot] + blockSeconds)
-                {
-                    return true;
-                }
-            }
-            return false;
-        }
-
-        void addToBlockHolding(final long second, final int blockSeconds, final SparseCounts late, final WindowScratch scratch)
-        {
-            for (int age = 0; age < size; age++)
-            {
-                final int slot = slot(age);
-                if (second >= starts[slot] && second < starts[slot] + blockSeconds)
-                {
-                    blocks[slot] = blocks[slot].plus(late, scratch);
-                    return;
-                }
-            }
-        }
-
-        void clear()
-        {
-            Arrays.fill(blocks, null);
-            head = -1;
-            size = 0;
-        }
-
-        long retainedBytes()
-        {
-            long total = 32 + blocks.length * 12L + starts.length * 8L;
-            for (int age = 0; age < size; age++)
-            {
-                total += blocks[slot(age)].retainedBytes();
-            }
-            return total;
-        }
     }
 }
