@@ -1,5 +1,6 @@
 package io.hotpath.demo.migration;
 
+import io.hotpath.demo.SelfTimed;
 import io.hotpath.demo.transport.ClientLink;
 import io.hotpath.demo.transport.EchoServer;
 
@@ -17,18 +18,8 @@ import java.util.concurrent.TimeUnit;
  * a migration's destination refuses half-way ({@link MigrationException}); a placement either fails
  * ({@link PlacementException}) or finds no capacity (completes with {@code null}).
  */
-public final class MigrationService implements AutoCloseable
+public final class MigrationService extends SelfTimed implements AutoCloseable
 {
-    /**
-     * Duration of the last call of an instrumented method of this instance, timed inside the method's
-     * body: its first and last statements read {@code System.nanoTime()}, the span hotpath's inlined
-     * advice times, which wraps it with nothing in between that calls out (so no safepoint poll, no
-     * thread-local lookup, no label or size work of the advice). Timed around the call by the caller,
-     * it would also hold the advice's own work outside its timed span: the agent's overhead, not the
-     * call's latency. For the demo's exact results ({@code --results}); an instance serves one thread
-     * at a time, which reads it after its call returned or threw.
-     */
-    private long lastCallNanos;
     /**
      * Duration of the last placement, from the first statement of {@link #schedulePlacement} to just
      * before its future completes: the placement's true duration. (hotpath times it from its entry
@@ -143,12 +134,6 @@ public final class MigrationService implements AutoCloseable
             }
         }, delayMicros, TimeUnit.MICROSECONDS);
         return result;
-    }
-
-    /** See {@link #lastCallNanos}'s field: the last call's duration, timed inside the method. */
-    public long lastCallNanos()
-    {
-        return lastCallNanos;
     }
 
     /** See {@link #lastPlacementNanos}'s field: the last awaited placement's duration, to its completion. */

@@ -1,5 +1,6 @@
 package io.hotpath.demo.p2p;
 
+import io.hotpath.demo.SelfTimed;
 import io.hotpath.demo.transport.ClientLink;
 import io.hotpath.demo.transport.Connection;
 import io.hotpath.demo.transport.EchoServer;
@@ -18,18 +19,8 @@ import java.nio.charset.StandardCharsets;
  * offline peer is a port nobody listens on, so connecting to it fails for real
  * ({@link java.net.ConnectException}).
  */
-public final class P2PMesh implements AutoCloseable
+public final class P2PMesh extends SelfTimed implements AutoCloseable
 {
-    /**
-     * Duration of the last call of an instrumented method of this instance, timed inside the method's
-     * body: its first and last statements read {@code System.nanoTime()}, the span hotpath's inlined
-     * advice times, which wraps it with nothing in between that calls out (so no safepoint poll, no
-     * thread-local lookup, no label or size work of the advice). Timed around the call by the caller,
-     * it would also hold the advice's own work outside its timed span: the agent's overhead, not the
-     * call's latency. For the demo's exact results ({@code --results}); an instance serves one thread
-     * at a time, which reads it after its call returned or threw.
-     */
-    private long lastCallNanos;
 
     /** A peer of the mesh; its name is its label. */
     public record Peer(String name, InetSocketAddress address)
@@ -162,12 +153,6 @@ public final class P2PMesh implements AutoCloseable
         {
             lastCallNanos = System.nanoTime() - callStart;
         }
-    }
-
-    /** See {@link #lastCallNanos}'s field: the last call's duration, timed inside the method. */
-    public long lastCallNanos()
-    {
-        return lastCallNanos;
     }
 
     @Override

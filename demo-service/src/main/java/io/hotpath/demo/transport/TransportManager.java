@@ -1,5 +1,6 @@
 package io.hotpath.demo.transport;
 
+import io.hotpath.demo.SelfTimed;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.EnumMap;
@@ -12,18 +13,8 @@ import java.util.Random;
  * ({@link MessageRejectedException}), BetaNet times out ({@link TransportTimeoutException}), QUIC
  * loses the datagram ({@code false}).
  */
-public final class TransportManager implements AutoCloseable
+public final class TransportManager extends SelfTimed implements AutoCloseable
 {
-    /**
-     * Duration of the last call of an instrumented method of this instance, timed inside the method's
-     * body: its first and last statements read {@code System.nanoTime()}, the span hotpath's inlined
-     * advice times, which wraps it with nothing in between that calls out (so no safepoint poll, no
-     * thread-local lookup, no label or size work of the advice). Timed around the call by the caller,
-     * it would also hold the advice's own work outside its timed span: the agent's overhead, not the
-     * call's latency. For the demo's exact results ({@code --results}); an instance serves one thread
-     * at a time, which reads it after its call returned or threw.
-     */
-    private long lastCallNanos;
 
     private final Map<TransportType, ClientLink> connections = new EnumMap<>(TransportType.class);
     private final Random random;
@@ -87,12 +78,6 @@ public final class TransportManager implements AutoCloseable
         {
             lastCallNanos = System.nanoTime() - callStart;
         }
-    }
-
-    /** See {@link #lastCallNanos}'s field: the last call's duration, timed inside the method. */
-    public long lastCallNanos()
-    {
-        return lastCallNanos;
     }
 
     @Override
