@@ -3,15 +3,16 @@ package io.hotpath.daemon.config;
 import com.fasterxml.jackson.databind.BeanDescription;
 import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.introspect.AnnotatedMethod;
 import com.fasterxml.jackson.databind.introspect.BeanPropertyDefinition;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.hotpath.daemon.config.syntax.ConfigException;
+import io.hotpath.daemon.config.syntax.YamlTree;
 import io.hotpath.wire.config.Durations;
 import io.hotpath.wire.config.Sizes;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Iterator;
@@ -42,7 +43,6 @@ public final class ConfigKeys
     {
     }
 
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     private static final List<Key> KEYS = walk();
 
     private ConfigKeys()
@@ -93,13 +93,17 @@ public final class ConfigKeys
             final Map<String, String> flat = new TreeMap<>();
             if (in != null)
             {
-                flatten("", YAML.readTree(in), flat);
+                flatten("", YamlTree.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), "hotpathd-default.yaml").toJson(), flat);
             }
             return flat;
         }
         catch (final IOException e)
         {
             throw new UncheckedIOException(e);
+        }
+        catch (final ConfigException e)
+        {
+            throw new IllegalStateException("the built-in hotpathd-default.yaml: " + e.getMessage(), e);
         }
     }
 
