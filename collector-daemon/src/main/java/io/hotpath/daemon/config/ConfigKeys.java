@@ -3,6 +3,7 @@ package io.hotpath.daemon.config;
 import com.fasterxml.jackson.databind.BeanDescription;
 import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.introspect.AnnotatedMember;
 import com.fasterxml.jackson.databind.introspect.AnnotatedMethod;
 import com.fasterxml.jackson.databind.introspect.BeanPropertyDefinition;
 import io.hotpath.daemon.config.syntax.ConfigException;
@@ -164,13 +165,13 @@ public final class ConfigKeys
         final BeanDescription bean = ConfigLoader.MAPPER.getDeserializationConfig().introspect(type);
         for (final BeanPropertyDefinition property : bean.findProperties())
         {
-            final AnnotatedMethod setter = property.getSetter();
-            if (setter == null || setter.getParameterCount() != 1)
+            final AnnotatedMember mutator = property.getMutator(); // a setter, or a section's field
+            if (mutator == null || mutator instanceof AnnotatedMethod setter && setter.getParameterCount() != 1)
             {
                 continue;
             }
             final String path = prefix + property.getName();
-            final JavaType valueType = setter.getParameterType(0);
+            final JavaType valueType = mutator instanceof AnnotatedMethod setter ? setter.getParameterType(0) : mutator.getType();
             final Class<?> raw = valueType.getRawClass();
             if (raw == Object.class)
             {
