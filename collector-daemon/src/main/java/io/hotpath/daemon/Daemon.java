@@ -72,7 +72,13 @@ import io.hotpath.daemon.detect.DetectorStateFile;
  *
  * <h2>Extending</h2>
  * Before {@link #start}: {@link #addIntervalListener} (detectors), {@link #addMetricFamilySource}
- * (their families), {@link #routes()} (their endpoints).
+ * (their families), {@link #routes()} (their endpoints). *
+ * <h2>Why over 400 lines</h2>
+ * The jobs are elsewhere (the loop in {@link AggregationLoop}, checkpoints in {@link CheckpointWriter},
+ * each section's work in its engine); what is left is the wiring, and the wiring of the reloadable
+ * engines ({@link #reload} swaps the volatile fields the routes and metric sources read) has to be
+ * in the class that owns those fields. Split, the creation order and the registrations would be
+ * read across files; a new part adds its lines to the constructor here.
  */
 public final class Daemon implements AutoCloseable
 {

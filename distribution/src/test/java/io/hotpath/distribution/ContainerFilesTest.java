@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.hotpath.daemon.Hotpathd;
 import io.hotpath.daemon.config.ConfigKeys;
 import io.hotpath.daemon.config.ConfigLoader;
@@ -19,6 +18,8 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.snakeyaml.engine.v2.api.Load;
+import org.snakeyaml.engine.v2.api.LoadSettings;
 
 /**
  * The container image and Kubernetes manifests (deploy/) agree with the daemon and the tarball:
@@ -28,20 +29,18 @@ import org.junit.jupiter.api.Test;
  */
 class ContainerFilesTest
 {
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+    /** Manifests hold several documents: snakeyaml-engine loads them, Jackson gives the tree the checks walk. */
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private static List<JsonNode> documents(final String file) throws Exception
     {
         final List<JsonNode> docs = new ArrayList<>();
-        try (var values = YAML.readerFor(JsonNode.class).<JsonNode>readValues(DefaultConfigTest.root().resolve(file).toFile()))
+        for (final Object doc : new Load(LoadSettings.builder().build()).loadAllFromString(
+            Files.readString(DefaultConfigTest.root().resolve(file))))
         {
-            while (values.hasNext())
+            if (doc != null)
             {
-                final JsonNode doc = values.next();
-                if (doc != null && !doc.isNull() && !doc.isMissingNode())
-                {
-                    docs.add(doc);
-                }
+                docs.add(JSON.valueToTree(doc));
             }
         }
         return docs;
@@ -149,7 +148,8 @@ class ContainerFilesTest
             .findFirst().orElseThrow().getKey();
         final JsonNode rulesMap = kind(docs, "ConfigMap");
         assertEquals(rulesMap.path("metadata").path("name").asText(), volumes.get(rulesVolume).path("configMap").path("name").asText());
-        assertTrue(YAML.readTree(rulesMap.path("data").path(rules.getFileName().toString()).asText()).path("rules").isArray());
+        assertTrue(JSON.valueToTree(new Load(LoadSettings.builder().build()).loadFromString(
+            rulesMap.path("data").path(rules.getFileName().toString()).asText())).path("rules").isArray());
 
         // The agent's default spool dir is the daemon's spool, the same host path.
         final String spoolVolume = mounts(app).entrySet().stream().filter(e -> e.getValue().equals("/var/lib/hotpath/spool"))

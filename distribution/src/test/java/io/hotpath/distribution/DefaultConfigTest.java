@@ -3,10 +3,10 @@ package io.hotpath.distribution;
 import static org.junit.jupiter.api.Assertions.*;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.hotpath.daemon.config.ConfigLoader;
 import io.hotpath.daemon.config.DaemonConfig;
+import io.hotpath.daemon.config.syntax.YamlTree;
+import java.nio.charset.StandardCharsets;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,7 +23,6 @@ import org.junit.jupiter.api.Test;
  */
 class DefaultConfigTest
 {
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     /** Keys whose installed value differs from the built-in default on purpose (none so far). */
     private static final Set<String> DIFFERENT_ON_PURPOSE = Set.of();
 
@@ -62,11 +61,11 @@ class DefaultConfigTest
         try (InputStream in = DaemonConfig.class.getResourceAsStream("/hotpathd-default.yaml"))
         {
             assertNotNull(in, "hotpathd-default.yaml not on the daemon's classpath");
-            defaults = YAML.readTree(in);
+            defaults = YamlTree.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), "hotpathd-default.yaml").toJson();
         }
         final Path installed = root().resolve("systemd/hotpathd.yaml");
         final Map<String, String> expected = flatten(defaults);
-        final Map<String, String> actual = flatten(YAML.readTree(installed.toFile()));
+        final Map<String, String> actual = flatten(YamlTree.parse(Files.readString(installed), installed.toString()).toJson());
         assertEquals(expected.keySet(), actual.keySet(),
             installed + " must list the same keys as collector-daemon/src/main/resources/hotpathd-default.yaml");
         for (final Map.Entry<String, String> key : expected.entrySet())

@@ -215,29 +215,39 @@ public final class IncidentsCommand implements Callable<Integer>
         }
     }
 
-    @Command(name = "approve", mixinStandardHelpOptions = true, description = "Approve the actions of an incident that wait for approval: they run now (guardrails permitting).")
-    static final class Approve extends Post
+    /** {@code approve ID} and {@code reject ID}: POST /api/incidents/{approve,reject}?id=ID. */
+    abstract static class Decision extends Post
     {
         @Parameters(paramLabel = "ID", description = "Incident id.")
         long incident;
 
+        /** {@code approve} or {@code reject}: the subcommand's name and the endpoint's. */
+        abstract String decision();
+
         @Override
         String path()
         {
-            return "/api/incidents/approve?id=" + incident;
+            return "/api/incidents/" + decision() + "?id=" + incident;
+        }
+    }
+
+    @Command(name = "approve", mixinStandardHelpOptions = true, description = "Approve the actions of an incident that wait for approval: they run now (guardrails permitting).")
+    static final class Approve extends Decision
+    {
+        @Override
+        String decision()
+        {
+            return "approve";
         }
     }
 
     @Command(name = "reject", mixinStandardHelpOptions = true, description = "Reject the actions of an incident that wait for approval: they never run.")
-    static final class Reject extends Post
+    static final class Reject extends Decision
     {
-        @Parameters(paramLabel = "ID", description = "Incident id.")
-        long incident;
-
         @Override
-        String path()
+        String decision()
         {
-            return "/api/incidents/reject?id=" + incident;
+            return "reject";
         }
     }
 

@@ -3,15 +3,17 @@ package io.hotpath.daemon.config;
 import com.fasterxml.jackson.databind.BeanDescription;
 import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.introspect.AnnotatedMember;
 import com.fasterxml.jackson.databind.introspect.AnnotatedMethod;
 import com.fasterxml.jackson.databind.introspect.BeanPropertyDefinition;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.hotpath.daemon.config.syntax.ConfigException;
+import io.hotpath.daemon.config.syntax.YamlTree;
 import io.hotpath.wire.config.Durations;
 import io.hotpath.wire.config.Sizes;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Iterator;
@@ -42,7 +44,6 @@ public final class ConfigKeys
     {
     }
 
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     private static final List<Key> KEYS = walk();
 
     private ConfigKeys()
@@ -93,13 +94,17 @@ public final class ConfigKeys
             final Map<String, String> flat = new TreeMap<>();
             if (in != null)
             {
-                flatten("", YAML.readTree(in), flat);
+                flatten("", YamlTree.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), "hotpathd-default.yaml").toJson(), flat);
             }
             return flat;
         }
         catch (final IOException e)
         {
             throw new UncheckedIOException(e);
+        }
+        catch (final ConfigException e)
+        {
+            throw new IllegalStateException("the built-in hotpathd-default.yaml: " + e.getMessage(), e);
         }
     }
 
@@ -160,13 +165,13 @@ public final class ConfigKeys
         final BeanDescription bean = ConfigLoader.MAPPER.getDeserializationConfig().introspect(type);
         for (final BeanPropertyDefinition property : bean.findProperties())
         {
-            final AnnotatedMethod setter = property.getSetter();
-            if (setter == null || setter.getParameterCount() != 1)
+            final AnnotatedMember mutator = property.getMutator(); // a setter, or a section's field
+            if (mutator == null || mutator instanceof AnnotatedMethod setter && setter.getParameterCount() != 1)
             {
                 continue;
             }
             final String path = prefix + property.getName();
-            final JavaType valueType = setter.getParameterType(0);
+            final JavaType valueType = mutator instanceof AnnotatedMethod setter ? setter.getParameterType(0) : mutator.getType();
             final Class<?> raw = valueType.getRawClass();
             if (raw == Object.class)
             {

@@ -3,14 +3,12 @@ package io.hotpath.daemon.config;
 import io.hotpath.daemon.config.syntax.KeySpelling;
 import io.hotpath.daemon.config.syntax.ConfigException;
 import io.hotpath.daemon.config.syntax.YamlNode;
-import com.fasterxml.jackson.core.JsonLocation;
-import com.fasterxml.jackson.core.JsonProcessingException;
+import io.hotpath.daemon.config.syntax.YamlTree;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.annotation.JsonAutoDetect;
 import com.fasterxml.jackson.annotation.PropertyAccessor;
 import io.hotpath.daemon.detect.AnomalySettings;
@@ -20,13 +18,15 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
- * Loads {@link DaemonConfig} from YAML with Jackson. Every problem becomes a {@link ConfigException}
+ * Loads {@link DaemonConfig} from YAML: read by snakeyaml-engine ({@link YamlTree}, which keeps the lines),
+ * bound onto the config classes by Jackson databind. Every problem becomes a {@link ConfigException}
  * that names the file, the line and column, the field path ({@code spool.retention}) and what was
  * expected, e.g. {@code /etc/hotpath/hotpathd.yaml:7:18: spool.scan-interval: expected a duration
  * such as 500ms, 15s, 5m, 2h or 7d, got 'soon'}.
@@ -34,7 +34,8 @@ import java.util.stream.Collectors;
 public final class ConfigLoader
 {
     /** Also {@link ConfigKeys}' view of the model and {@link EffectiveConfig}'s overlays: one binding. */
-    static final ObjectMapper MAPPER = new ObjectMapper(new YAMLFactory())
+    static final ObjectMapper MAPPER = new ObjectMapper()
+        .registerModule(YamlTree.MODULE)
         .setPropertyNamingStrategy(PropertyNamingStrategies.KEBAB_CASE)
         .setVisibility(PropertyAccessor.ALL, JsonAutoDetect.Visibility.NONE)
         .setVisibility(PropertyAccessor.SETTER, JsonAutoDetect.Visibility.PUBLIC_ONLY)
@@ -108,25 +109,30 @@ public final class ConfigLoader
         {
             return new Bound(config, yaml, source);
         }
+        final YamlTree tree = YamlTree.parse(yaml, source);
+        if (tree.isEmpty())
+        {
+            return new Bound(config, yaml, source);
+        }
         try
         {
-            MAPPER.readerForUpdating(config).readValue(yaml);
+            MAPPER.readerForUpdating(config).readValue(MAPPER.treeAsTokens(tree.toJson()));
         }
         catch (final UnrecognizedPropertyException e)
         {
             final String expected = e.getKnownPropertyIds() == null ? "" :
                 " (expected one of: " + e.getKnownPropertyIds().stream().map(String::valueOf).sorted().collect(Collectors.joining(", ")) + ")";
-            throw new ConfigException(where(source, e) + "unknown field '" + e.getPropertyName() + "'" + expected, e);
+            throw new ConfigException(tree.where(path(e), true) + "unknown field '" + e.getPropertyName() + "'" + expected, e);
         }
         catch (final JsonMappingException e)
         {
             final Throwable cause = e.getCause() instanceof IllegalArgumentException ? e.getCause() : null;
             final String problem = cause != null ? cause.getMessage() : e.getOriginalMessage();
-            throw new ConfigException(where(source, e) + problem, e);
+            throw new ConfigException(tree.where(path(e), false) + problem, e);
         }
-        catch (final JsonProcessingException e)
+        catch (final IOException e)
         {
-            throw new ConfigException(where(source, e) + "not valid YAML: " + e.getOriginalMessage(), e);
+            throw new ConfigException(source + ": " + e.getMessage(), e); // a tree in memory: hardly reached
         }
         if (config.getAnomaly().inlineGiven())
         {
@@ -168,7 +174,7 @@ public final class ConfigLoader
         }
         catch (final ConfigException e)
         {
-            // bound by Jackson already; a document snakeyaml-engine rejects (a duplicate key) gets no warnings
+            // composed above already, so hardly reached
         }
     }
 
@@ -258,26 +264,11 @@ public final class ConfigLoader
         config.getAnomaly().useSettings(settings == null ? AnomalySettings.defaults() : AnomalySettings.fromYaml(settings));
     }
 
-    private static String where(final String source, final JsonProcessingException e)
+    /** The field path of a binding error: names and list indexes. */
+    private static List<Object> path(final JsonMappingException e)
     {
-        final StringBuilder text = new StringBuilder(source);
-        final JsonLocation location = e.getLocation();
-        if (location != null && location.getLineNr() > 0)
-        {
-            text.append(':').append(location.getLineNr()).append(':').append(location.getColumnNr());
-        }
-        text.append(": ");
-        if (e instanceof JsonMappingException)
-        {
-            final String path = ((JsonMappingException)e).getPath().stream()
-                .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
-                .collect(Collectors.joining("."))
-                .replace(".[", "[");
-            if (!path.isEmpty())
-            {
-                text.append("field ").append(path).append(": ");
-            }
-        }
-        return text.toString();
+        return e.getPath().stream()
+            .map(r -> r.getFieldName() != null ? (Object)r.getFieldName() : (Object)r.getIndex())
+            .toList();
     }
 }

@@ -1,6 +1,9 @@
 package io.hotpath.daemon.config;
 
+import io.hotpath.daemon.config.syntax.Checks;
+
 import com.fasterxml.jackson.annotation.JsonAlias;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonSetter;
 import io.hotpath.daemon.act.action.RemediationConfig;
 import io.hotpath.daemon.act.alert.AlertingConfig;
@@ -17,7 +20,8 @@ import java.util.TreeSet;
 /**
  * hotpathd's configuration, bound from YAML by {@link ConfigLoader} (keys in kebab-case, documented
  * with their defaults in {@code hotpathd-default.yaml}). Setters validate, so a bad value fails with
- * the file, line and field of the YAML that set it.
+ * the file, line and field of the YAML that set it. The sections are bound to their fields (a section
+ * read from the file replaces the default one; {@link EffectiveConfig}'s overlays merge into it).
  */
 public final class DaemonConfig
 {
@@ -25,18 +29,30 @@ public final class DaemonConfig
 
     private InetSocketAddress listen = parseListen(DEFAULT_LISTEN);
     private String listenText = DEFAULT_LISTEN;
+    @JsonProperty
     private SpoolConfig spool = new SpoolConfig();
+    @JsonProperty
     private StateConfig state = new StateConfig();
+    @JsonProperty
     private AggregationConfig aggregation = new AggregationConfig();
+    @JsonProperty
     private PushConfig push = new PushConfig();
+    @JsonProperty
     private Anomaly anomaly = new Anomaly();
+    @JsonProperty
     private SloConfig slo = new SloConfig();
+    @JsonProperty
     private MetricsConfig metrics = new MetricsConfig();
+    @JsonProperty
     private HttpConfig http = new HttpConfig();
     private List<RemoteWriteEndpoint> remoteWrite = List.of();
+    @JsonProperty
     private AlertingConfig alerting = new AlertingConfig();
+    @JsonProperty
     private IncidentsConfig incidents = new IncidentsConfig();
+    @JsonProperty
     private RemediationConfig remediation = new RemediationConfig();
+    @JsonProperty
     private WebListenerConfig web = new WebListenerConfig();
 
     public InetSocketAddress listenAddress()
@@ -76,34 +92,9 @@ public final class DaemonConfig
         return push;
     }
 
-    public void setSpool(final SpoolConfig value)
-    {
-        spool = value;
-    }
-
-    public void setState(final StateConfig value)
-    {
-        state = value;
-    }
-
-    public void setAggregation(final AggregationConfig value)
-    {
-        aggregation = value;
-    }
-
-    public void setPush(final PushConfig value)
-    {
-        push = value;
-    }
-
     public Anomaly getAnomaly()
     {
         return anomaly;
-    }
-
-    public void setAnomaly(final Anomaly value)
-    {
-        anomaly = value;
     }
 
     public MetricsConfig getMetrics()
@@ -111,29 +102,14 @@ public final class DaemonConfig
         return metrics;
     }
 
-    public void setMetrics(final MetricsConfig value)
-    {
-        metrics = value;
-    }
-
     public HttpConfig getHttp()
     {
         return http;
     }
 
-    public void setHttp(final HttpConfig value)
-    {
-        http = value;
-    }
-
     public SloConfig getSlo()
     {
         return slo;
-    }
-
-    public void setSlo(final SloConfig value)
-    {
-        slo = value;
     }
 
     /**
@@ -192,20 +168,10 @@ public final class DaemonConfig
         return alerting;
     }
 
-    public void setAlerting(final AlertingConfig value)
-    {
-        alerting = value;
-    }
-
     /** {@code incidents:} the incident timeline's retention. */
     public IncidentsConfig getIncidents()
     {
         return incidents;
-    }
-
-    public void setIncidents(final IncidentsConfig value)
-    {
-        incidents = value;
     }
 
     /** {@code remediation:} actions run on incidents, with their guardrails. */
@@ -214,19 +180,9 @@ public final class DaemonConfig
         return remediation;
     }
 
-    public void setRemediation(final RemediationConfig value)
-    {
-        remediation = value;
-    }
-
     public WebListenerConfig getWeb()
     {
         return web;
-    }
-
-    public void setWeb(final WebListenerConfig value)
-    {
-        web = value;
     }
 
     /** Parses {@code HOST:PORT} (IPv6 as {@code [::1]:9464}). */

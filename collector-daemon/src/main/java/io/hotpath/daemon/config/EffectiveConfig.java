@@ -1,13 +1,13 @@
 package io.hotpath.daemon.config;
 
 import io.hotpath.daemon.config.syntax.ConfigException;
+import io.hotpath.daemon.config.syntax.YamlTree;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,7 +40,6 @@ public final class EffectiveConfig
     {
     }
 
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     /** Updates the loaded config in place: nested sections are merged, not replaced. */
     private static final ObjectMapper OVERLAY = ConfigLoader.MAPPER.copy().setDefaultMergeable(true);
 
@@ -114,14 +113,7 @@ public final class EffectiveConfig
         final Map<String, String> fromFile = new TreeMap<>();
         if (!text.isBlank())
         {
-            try
-            {
-                ConfigKeys.flatten("", YAML.readTree(text), fromFile);
-            }
-            catch (final IOException e)
-            {
-                throw new ConfigException(file + ": " + e.getMessage(), e); // bound above, so hardly reached
-            }
+            ConfigKeys.flatten("", YamlTree.parse(text, file.toString()).toJson(), fromFile);
         }
         final Map<String, String> fromEnv = new TreeMap<>();
         final List<String> ignored = new ArrayList<>();
@@ -183,10 +175,10 @@ public final class EffectiveConfig
     {
         try
         {
-            final JsonNode node = YAML.readTree(text);
-            return node == null || node.isMissingNode() || node.isNull() ? TextNode.valueOf(text) : node;
+            final JsonNode node = YamlTree.parse(text, "").toJson();
+            return node.isMissingNode() || node.isNull() ? TextNode.valueOf(text) : node;
         }
-        catch (final JsonProcessingException e)
+        catch (final ConfigException e)
         {
             return TextNode.valueOf(text);
         }

@@ -1,5 +1,6 @@
 package io.hotpath.daemon.config;
 
+import io.hotpath.daemon.config.syntax.Checks;
 import io.hotpath.daemon.config.syntax.Urls;
 import io.hotpath.wire.config.Sizes;
 import io.hotpath.wire.config.Durations;
@@ -186,7 +187,7 @@ public final class RemoteWriteEndpoint
 
     public void setTimeout(final String value)
     {
-        timeoutMillis = positive(Durations.millis(value));
+        timeoutMillis = Checks.positive(Durations.millis(value));
     }
 
     public long maxBacklogBytes()
@@ -196,7 +197,7 @@ public final class RemoteWriteEndpoint
 
     public void setMaxBacklog(final String value)
     {
-        maxBacklogBytes = positive(Sizes.bytes(value));
+        maxBacklogBytes = Checks.positive(Sizes.bytes(value));
     }
 
     public int maxSamplesPerSend()
@@ -206,7 +207,7 @@ public final class RemoteWriteEndpoint
 
     public void setMaxSamplesPerSend(final int value)
     {
-        maxSamplesPerSend = (int)positive(value);
+        maxSamplesPerSend = (int)Checks.positive(value);
     }
 
     public List<String> quantileWindows()
@@ -233,7 +234,7 @@ public final class RemoteWriteEndpoint
 
     public void setMinBackoff(final String value)
     {
-        minBackoffMillis = positive(Durations.millis(value));
+        minBackoffMillis = Checks.positive(Durations.millis(value));
     }
 
     public long maxBackoffMillis()
@@ -243,7 +244,7 @@ public final class RemoteWriteEndpoint
 
     public void setMaxBackoff(final String value)
     {
-        maxBackoffMillis = positive(Durations.millis(value));
+        maxBackoffMillis = Checks.positive(Durations.millis(value));
     }
 
     /** Checks what single setters cannot (called by the daemon before start). */
@@ -253,14 +254,5 @@ public final class RemoteWriteEndpoint
         {
             throw new IllegalArgumentException("remote-write: every entry needs a url");
         }
-    }
-
-    private static long positive(final long value)
-    {
-        if (value <= 0)
-        {
-            throw new IllegalArgumentException("must be positive, got " + value);
-        }
-        return value;
     }
 }

@@ -1,5 +1,7 @@
 package io.hotpath.daemon.config;
 
+import io.hotpath.daemon.config.syntax.Checks;
+
 import com.fasterxml.jackson.annotation.JsonSetter;
 import io.hotpath.wire.config.Durations;
 import io.hotpath.wire.config.Sizes;

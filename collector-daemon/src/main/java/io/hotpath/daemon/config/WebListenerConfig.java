@@ -1,5 +1,7 @@
 package io.hotpath.daemon.config;
 
+import io.hotpath.daemon.config.syntax.Checks;
+
 import io.hotpath.daemon.expose.web.WebConfig;
 import java.nio.file.Path;
 

@@ -1,5 +1,6 @@
 package io.hotpath.daemon.detect;
 
+import io.hotpath.daemon.state.AtomicFile;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -8,15 +9,9 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Executor;
@@ -57,7 +52,6 @@ public final class DetectorStateFile
     private static final Logger LOG = Logger.getLogger(DetectorStateFile.class.getName());
 
     private final Path file;
-    private final Path temp;
     private final AtomicLong restoreFailures = new AtomicLong();
     private final AtomicLong writes = new AtomicLong();
     private final AtomicLong writeFailures = new AtomicLong();
@@ -81,7 +75,6 @@ public final class DetectorStateFile
     public DetectorStateFile(final Path stateDir)
     {
         this.file = stateDir.resolve(FILE_NAME);
-        this.temp = stateDir.resolve(FILE_NAME + ".tmp");
     }
 
     public Path file()
@@ -209,35 +202,10 @@ public final class DetectorStateFile
         }
     }
 
-    /** Atomic and durable: temp file (0640), fsync, rename over the old file. */
+    /** Atomic and durable ({@link AtomicFile}: temp file (0640), fsync, rename over the old file). */
     void write(final byte[] bytes) throws IOException
     {
-        try (FileChannel channel = FileChannel.open(temp,
-            StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE))
-        {
-            try
-            {
-                Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString("rw-r-----"));
-            }
-            catch (final UnsupportedOperationException ignored)
-            {
-                // not a POSIX file system: its defaults apply
-            }
-            final ByteBuffer buffer = ByteBuffer.wrap(bytes);
-            while (buffer.hasRemaining())
-            {
-                channel.write(buffer);
-            }
-            channel.force(true);
-        }
-        try
-        {
-            Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        }
-        catch (final AtomicMoveNotSupportedException e)
-        {
-            throw new IOException("state directory " + file.getParent() + " does not support atomic rename", e);
-        }
+        AtomicFile.write(file, bytes);
     }
 
     /** CRC-32 of {@code bytes[0, length)}. */

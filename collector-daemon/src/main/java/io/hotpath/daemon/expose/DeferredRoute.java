@@ -14,16 +14,11 @@ import java.util.concurrent.Executor;
  * thread that completes the wait (the aggregation thread, a timer).
  * Responses on one connection keep their order only without pipelining (HTTP clients such as
  * Prometheus send one request at a time).
+ * Not a {@link Route}: {@link Routes} wraps it in one that waits for the response, for callers
+ * outside an event loop.
  */
 @FunctionalInterface
-public interface DeferredRoute extends Route
+public interface DeferredRoute
 {
     CompletionStage<FullHttpResponse> handleLater(FullHttpRequest request, ByteBufAllocator allocator, Executor eventLoop);
-
-    /** Blocks until the response is there: for callers outside an event loop only. */
-    @Override
-    default FullHttpResponse handle(final FullHttpRequest request, final ByteBufAllocator allocator)
-    {
-        return handleLater(request, allocator, Runnable::run).toCompletableFuture().join();
-    }
 }

@@ -71,9 +71,9 @@ public final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHt
         }
         try
         {
-            if (route instanceof DeferredRoute deferred)
+            if (route instanceof Routes.Deferred deferred)
             {
-                deferred.handleLater(request, ctx.alloc(), ctx.executor()).whenComplete((response, failure) ->
+                deferred.route().handleLater(request, ctx.alloc(), ctx.executor()).whenComplete((response, failure) ->
                 {
                     if (failure != null || response == null)
                     {

@@ -1,5 +1,8 @@
 package io.hotpath.daemon.expose;
 
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpMethod;
 import java.util.Map;
 import java.util.TreeSet;
@@ -28,6 +31,27 @@ public final class Routes
     public Routes get(final String path, final Route route)
     {
         return add(HttpMethod.GET, path, route);
+    }
+
+    /** A route that answers later; {@link HttpRequestHandler} lets it, callers of {@link Route#handle} wait for it. */
+    public Routes add(final HttpMethod method, final String path, final DeferredRoute route)
+    {
+        return add(method, path, new Deferred(route));
+    }
+
+    public Routes get(final String path, final DeferredRoute route)
+    {
+        return add(HttpMethod.GET, path, route);
+    }
+
+    /** A {@link DeferredRoute} in the table: as a {@link Route} it blocks until the response is there (outside an event loop only). */
+    record Deferred(DeferredRoute route) implements Route
+    {
+        @Override
+        public FullHttpResponse handle(final FullHttpRequest request, final ByteBufAllocator allocator)
+        {
+            return route.handleLater(request, allocator, Runnable::run).toCompletableFuture().join();
+        }
     }
 
     /** The methods of {@code path}, or null when the path is unknown. */

@@ -1,11 +1,12 @@
 package io.hotpath.daemon.remotewrite;
 
+import io.hotpath.daemon.state.AtomicFile;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
@@ -332,9 +333,7 @@ final class Backlog implements AutoCloseable
 
     private void writeAcked(final long seq) throws IOException
     {
-        final Path tmp = dir.resolve("acked.tmp");
-        Files.writeString(tmp, Long.toString(seq));
-        Files.move(tmp, dir.resolve("acked"), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        AtomicFile.write(dir.resolve("acked"), Long.toString(seq).getBytes(StandardCharsets.UTF_8));
     }
 
     @Override

@@ -3,25 +3,18 @@ package io.hotpath.daemon.state;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.Optional;
-import java.nio.ByteBuffer;
 import java.nio.file.attribute.PosixFilePermissions;
 
 /**
- * Reads and writes {@link Checkpoint}s in the state directory. A write is atomic and durable:
- * the JSON goes to a temporary file that is fsynced, renamed over {@value #FILE_NAME}, and the
- * directory is fsynced, so a crash at any point leaves either the old or the new checkpoint, whole.
+ * Reads and writes {@link Checkpoint}s in the state directory. A write is atomic and durable
+ * ({@link AtomicFile}): a crash at any point leaves either the old or the new checkpoint, whole.
  */
 public final class CheckpointStore
 {
     public static final String FILE_NAME = "checkpoint.json";
-    private static final String TEMP_NAME = FILE_NAME + ".tmp";
 
     private final Path directory;
     /**
@@ -94,49 +87,9 @@ public final class CheckpointStore
         return mapper.writeValueAsBytes(checkpoint);
     }
 
-    /** 0640 whatever the umask: counters and queue names are never world-readable, not only under the unit's UMask=0027. */
-    private static void ownerWriteGroupRead(final Path file) throws IOException
-    {
-        try
-        {
-            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r-----"));
-        }
-        catch (final UnsupportedOperationException ignored)
-        {
-            // Not a POSIX file system: keep its defaults.
-        }
-    }
-
-    /** Writes serialized checkpoint bytes atomically and durably (temp, fsync, rename, directory fsync). */
+    /** Writes serialized checkpoint bytes atomically and durably ({@link AtomicFile}: temp, fsync, rename, directory fsync, 0640). */
     public synchronized void writeBytes(final byte[] json) throws IOException
     {
-        final Path temp = directory.resolve(TEMP_NAME);
-        try (FileChannel channel = FileChannel.open(temp,
-            StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE))
-        {
-            ownerWriteGroupRead(temp);
-            final ByteBuffer buffer = ByteBuffer.wrap(json);
-            while (buffer.hasRemaining())
-            {
-                channel.write(buffer);
-            }
-            channel.force(true);
-        }
-        try
-        {
-            Files.move(temp, file(), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        }
-        catch (final AtomicMoveNotSupportedException e)
-        {
-            throw new IOException("state directory " + directory + " does not support atomic rename", e);
-        }
-        try (FileChannel dir = FileChannel.open(directory, StandardOpenOption.READ))
-        {
-            dir.force(true);
-        }
-        catch (final IOException ignored)
-        {
-            // Some file systems refuse to open directories; the rename is still atomic there.
-        }
+        AtomicFile.write(file(), json);
     }
 }

@@ -11,7 +11,6 @@ import java.util.TreeSet;
 import java.util.logging.Logger;
 import net.openhft.chronicle.queue.RollCycles;
 import org.agrona.concurrent.UnsafeBuffer;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
@@ -197,10 +196,7 @@ final class QueueReader implements AutoCloseable
         if (files.isEmpty())
         {
             // Nothing listed: also what an unreadable directory looks like. Say which (it quarantines the queue).
-            try (DirectoryStream<Path> entries = Files.newDirectoryStream(directory))
-            {
-                entries.iterator().hasNext();
-            }
+            Files.newDirectoryStream(directory).close(); // opening is what fails on an unreadable directory
             return false;
         }
         final int target;

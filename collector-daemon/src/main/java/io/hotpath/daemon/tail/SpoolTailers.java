@@ -167,18 +167,14 @@ public final class SpoolTailers implements AutoCloseable
     /** The error listing {@code directory} gives (permission denied), or null when it can be listed. */
     private static IOException unreadable(final Path directory)
     {
-        try (DirectoryStream<Path> files = Files.newDirectoryStream(directory))
+        try
         {
-            files.iterator().hasNext();
+            Files.newDirectoryStream(directory).close(); // opening is what fails on an unreadable directory
             return null;
         }
         catch (final IOException e)
         {
             return e;
-        }
-        catch (final DirectoryIteratorException e)
-        {
-            return e.getCause();
         }
     }
 

@@ -175,4 +175,34 @@ class ConfigLoaderTest
         e = assertThrows(ConfigException.class, () -> ConfigLoader.parse("spool: [\n", "c.yaml"));
         assertTrue(e.getMessage().startsWith("c.yaml:"), e.getMessage());
     }
+
+    /** hotpathd.yaml is read by snakeyaml-engine (as every YAML file of the daemon) and bound as Jackson's YAML reader did. */
+    @Test
+    void valuesReadAsTheEarlierYamlReaderReadThem() throws Exception
+    {
+        final DaemonConfig config = ConfigLoader.parse(String.join("\n",
+            "push:",
+            "  enabled: yes",
+            "  job: 'on'",
+            "  grouping-key: {country: no, version: 1.10}",
+            "metrics:",
+            "  native-histogram-schema: 6",
+            ""), "h.yaml");
+        assertTrue(config.getPush().enabled(), "YAML 1.1 booleans for boolean settings");
+        assertEquals("on", config.getPush().job());
+        assertEquals("no", config.getPush().groupingKey().get("country"), "a string setting keeps the text as written");
+        assertEquals("1.10", config.getPush().groupingKey().get("version"));
+        assertEquals(6, config.getMetrics().nativeHistogramSchema());
+        assertEquals(new DaemonConfig().listen(), ConfigLoader.parse("# only a comment\n", "h.yaml").listen(), "no content: the defaults");
+
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.parse(
+            "metrics:\n  native-histogram-schema: 1.5\n", "h.yaml"));
+        assertTrue(e.getMessage().startsWith("h.yaml:2:28: field metrics.native-histogram-schema: "), e.getMessage());
+        e = assertThrows(ConfigException.class, () -> ConfigLoader.parse("push:\n  enabled: maybe\n", "h.yaml"));
+        assertTrue(e.getMessage().startsWith("h.yaml:2:12: field push.enabled: ") && e.getMessage().contains("maybe"), e.getMessage());
+        assertEquals("127.0.0.1:2", ConfigLoader.parse("listen: 127.0.0.1:1\nlisten: 127.0.0.1:2\n", "h.yaml").listen(),
+            "a key given twice: the last one, as before");
+        e = assertThrows(ConfigException.class, () -> ConfigLoader.parse("remote_write:\n  - url: http://127.0.0.1:9/\n    min-backoff: soon\n", "h.yaml"));
+        assertTrue(e.getMessage().startsWith("h.yaml:3:18: field remote_write[0].min-backoff: "), e.getMessage());
+    }
 }

@@ -1,5 +1,6 @@
 package io.hotpath.daemon.act.action;
 
+import io.hotpath.daemon.config.syntax.Checks;
 import io.hotpath.daemon.config.syntax.Urls;
 import io.hotpath.wire.config.Sizes;
 import io.hotpath.wire.config.Durations;
@@ -84,7 +85,7 @@ public final class ActionConfig
 
     public void setTimeout(final String value)
     {
-        timeoutMillis = positive(Durations.millis(value));
+        timeoutMillis = Checks.positive(Durations.millis(value));
     }
 
     /** True (the default): the run is only recorded, with what would have run. */
@@ -200,7 +201,7 @@ public final class ActionConfig
     /** At most this many runs (dry or real) per {@code window}. */
     public void setMaxRuns(final int value)
     {
-        maxRuns = (int)positive(value);
+        maxRuns = (int)Checks.positive(value);
     }
 
     public long windowMillis()
@@ -210,7 +211,7 @@ public final class ActionConfig
 
     public void setWindow(final String value)
     {
-        windowMillis = positive(Durations.millis(value));
+        windowMillis = Checks.positive(Durations.millis(value));
     }
 
     public long cooldownMillis()
@@ -232,7 +233,7 @@ public final class ActionConfig
     /** The incident must be over within this long after the run ended, else the run failed and is escalated. */
     public void setVerifyAfter(final String value)
     {
-        verifyAfterMillis = positive(Durations.millis(value));
+        verifyAfterMillis = Checks.positive(Durations.millis(value));
     }
 
     public int breakerFailures()
@@ -243,7 +244,7 @@ public final class ActionConfig
     /** The action is disabled after this many failed remediations in a row. */
     public void setBreakerFailures(final int value)
     {
-        breakerFailures = (int)positive(value);
+        breakerFailures = (int)Checks.positive(value);
     }
 
     public int outputLimitBytes()
@@ -254,7 +255,7 @@ public final class ActionConfig
     /** Output (stdout and stderr together) kept per run; the rest is counted and dropped. */
     public void setOutputLimit(final String value)
     {
-        outputLimitBytes = (int)Math.min(1 << 20, positive(Sizes.bytes(value)));
+        outputLimitBytes = (int)Math.min(1 << 20, Checks.positive(Sizes.bytes(value)));
     }
 
     /** Checks what single setters cannot: required keys and exclusive ones. */
@@ -273,14 +274,5 @@ public final class ActionConfig
         {
             throw new IllegalArgumentException(where + "a trigger is required (slo, source, severity and/or labels)");
         }
-    }
-
-    private static long positive(final long value)
-    {
-        if (value <= 0)
-        {
-            throw new IllegalArgumentException("must be positive, got " + value);
-        }
-        return value;
     }
 }

@@ -7,12 +7,9 @@ import io.hotpath.daemon.act.incident.IncidentBook;
 import io.hotpath.daemon.act.incident.LabelTemplate;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.logging.Logger;
 import java.nio.charset.StandardCharsets;
@@ -35,7 +32,8 @@ import java.util.function.LongSupplier;
  * The target stays busy until then, so a re-detection does not start a second run.
  * Every step is a timeline record; the guardrails are rebuilt from them after a restart, and a
  * run that a crash interrupted counts as failed. Act thread only (results of runs come back to it
- * through {@code actThread}).
+ * through {@code actThread}). Here: matching, approvals, starting runs and their deadlines; the
+ * actions, guardrails, runs and how a run ends (with the replay that rebuilds them) are {@link ActionLedger}'s.
  */
 public final class Remediator
 {
@@ -43,17 +41,11 @@ public final class Remediator
 
     private final RemediationConfig config;
     private final IncidentBook book;
-    private final AlertPublisher alerts;
     private final ActionRunner runner;
     private final Executor actThread;
     private final LongSupplier clock;
-    private final Map<String, ActionConfig> actions = new LinkedHashMap<>();
-    private final Map<String, ActionGuard> guards = new LinkedHashMap<>();
-    /** Runs not over yet, by incident id and action name. */
-    private final Map<String, ActionRun> runs = new LinkedHashMap<>();
-    /** incident id + action name of every attempt made (whatever became of it). */
-    private final Set<String> attempted = new HashSet<>();
-    private final ActionOutcomes outcomes = new ActionOutcomes();
+    /** Actions, guardrails, runs and how runs end. */
+    private final ActionLedger ledger;
     private volatile boolean switchedOn;
 
     public Remediator(final RemediationConfig config, final IncidentBook book, final AlertPublisher alerts,
@@ -62,91 +54,27 @@ public final class Remediator
         this.clock = clock;
         this.config = config;
         this.book = book;
-        this.alerts = alerts;
         this.runner = runner;
         this.actThread = actThread;
         this.switchedOn = config.enabled();
-        for (final ActionConfig action : config.actions())
-        {
-            actions.put(action.name(), action);
-            guards.put(action.name(), ActionGuard.of(action));
-        }
+        this.ledger = new ActionLedger(config.actions(), book, alerts);
     }
 
     /** Rebuilds guardrails and pending runs from one journal record (called for every record at start). */
     public void replay(final ObjectNode record)
     {
-        final String type = record.path("type").asText();
-        final long ts = record.path("ts").asLong();
-        if (type.equals("switch"))
+        if (record.path("type").asText().equals("switch"))
         {
             switchedOn = record.path("enabled").asBoolean(config.enabled());
             return;
         }
-        final String name = record.path("action").asText(null);
-        final ActionGuard guard = name == null ? null : guards.get(name);
-        if (guard == null)
-        {
-            return; // not an action record, or an action no longer configured
-        }
-        final long incident = record.path("incident").asLong();
-        final String key = key(incident, name);
-        final String target = record.path("target").asText("");
-        attempted.add(key);
-        switch (type)
-        {
-            case "action_proposed":
-                runs.put(key, new ActionRun(incident, name, target, ActionRun.Phase.AWAITING_APPROVAL, record.path("expires_epoch_ms").asLong()));
-                break;
-            case "action_dry_run":
-                guard.started(target, ts);
-                guard.finished(target, ActionGuard.Outcome.NOT_JUDGED);
-                break;
-            case "action_started":
-                guard.started(target, ts);
-                final ActionRun started = new ActionRun(incident, name, target, ActionRun.Phase.RUNNING, 0);
-                final Incident of = book.get(incident);
-                started.group = of == null ? "" : of.groupKey();
-                runs.put(key, started);
-                break;
-            case "action_finished":
-                final ActionRun run = runs.get(key);
-                if (run != null && record.path("succeeded").asBoolean())
-                {
-                    run.phase = ActionRun.Phase.VERIFYING;
-                    run.deadline = ts + actions.get(name).verifyAfterMillis();
-                }
-                break;
-            case "verified":
-                runs.remove(key);
-                guard.finished(target, ActionGuard.Outcome.RECOVERED);
-                break;
-            case "escalated":
-                runs.remove(key);
-                guard.finished(target, ActionGuard.Outcome.FAILED);
-                break;
-            case "action_rejected":
-            case "action_expired":
-            case "action_skipped":
-                runs.remove(key);
-                break;
-            default:
-                break;
-        }
+        ledger.replay(record);
     }
 
     /** After the replay: runs a crash interrupted are failed remediations (the process is gone with the old daemon). */
     public void afterReplay(final long now)
     {
-        for (final ActionRun run : new ArrayList<>(runs.values()))
-        {
-            if (run.phase == ActionRun.Phase.RUNNING)
-            {
-                book.record(run.incident, "action_finished", IncidentBook.fields().put("action", run.action).put("target", run.target)
-                    .put("succeeded", false).put("error", "interrupted: hotpathd stopped while it ran"), now);
-                fail(run, "the run was interrupted by a hotpathd restart", now);
-            }
-        }
+        ledger.afterReplay(now);
     }
 
     /** An incident opened or changed (a worse severity may now match an action). */
@@ -156,26 +84,26 @@ public final class Remediator
         {
             return;
         }
-        for (final ActionConfig action : actions.values())
+        for (final ActionConfig action : ledger.actions.values())
         {
-            final String key = key(incident.id(), action.name());
-            if (attempted.contains(key) || !action.matches(incident.source(), incident.labels(), incident.severity()))
+            final String key = ActionLedger.key(incident.id(), action.name());
+            if (ledger.attempted.contains(key) || !action.matches(incident.source(), incident.labels(), incident.severity()))
             {
                 continue;
             }
-            attempted.add(key);
+            ledger.attempted.add(key);
             String target = LabelTemplate.expand(action.target(), incident.labels(), false);
             target = target.isBlank() ? incident.groupKey() : target;
             if (action.approval() == ActionConfig.Approval.REQUIRED)
             {
-                final ActionGuard.Verdict verdict = guards.get(action.name()).check(target, now, switchedOn);
+                final ActionGuard.Verdict verdict = ledger.guards.get(action.name()).check(target, now, switchedOn);
                 if (verdict != ActionGuard.Verdict.ALLOWED)
                 {
-                    skip(incident.id(), action, target, verdict, now);
+                    ledger.skip(incident.id(), action, target, verdict, now);
                     continue;
                 }
                 final long expires = now + config.approvalExpiryMillis();
-                runs.put(key, new ActionRun(incident.id(), action.name(), target, ActionRun.Phase.AWAITING_APPROVAL, expires));
+                ledger.runs.put(key, new ActionRun(incident.id(), action.name(), target, ActionRun.Phase.AWAITING_APPROVAL, expires));
                 book.record(incident.id(), "action_proposed", IncidentBook.fields().put("action", action.name()).put("target", target)
                     .put("approval", "required").put("expires", Instant.ofEpochMilli(expires).toString()).put("expires_epoch_ms", expires), now);
                 LOG.warning("incident " + incident.id() + ": action " + action.name() + " on " + target +
@@ -190,29 +118,29 @@ public final class Remediator
 
     private void start(final Incident incident, final ActionConfig action, final String target, final long now)
     {
-        final ActionGuard guard = guards.get(action.name());
+        final ActionGuard guard = ledger.guards.get(action.name());
         final ActionGuard.Verdict verdict = guard.check(target, now, switchedOn);
-        final String key = key(incident.id(), action.name());
+        final String key = ActionLedger.key(incident.id(), action.name());
         if (verdict != ActionGuard.Verdict.ALLOWED)
         {
-            runs.remove(key);
-            skip(incident.id(), action, target, verdict, now);
+            ledger.runs.remove(key);
+            ledger.skip(incident.id(), action, target, verdict, now);
             return;
         }
         final String what = action.webhook() != null ? "POST " + action.webhook() : String.join(" ", action.command());
         guard.started(target, now);
         if (action.dryRun())
         {
-            runs.remove(key);
+            ledger.runs.remove(key);
             guard.finished(target, ActionGuard.Outcome.NOT_JUDGED);
-            count(action.name(), "dry_run");
+            ledger.count(action.name(), "dry_run");
             book.record(incident.id(), "action_dry_run", IncidentBook.fields().put("action", action.name()).put("target", target)
                 .put("would_run", what), now);
             return;
         }
         final ActionRun run = new ActionRun(incident.id(), action.name(), target, ActionRun.Phase.RUNNING, 0);
         run.group = incident.groupKey();
-        runs.put(key, run);
+        ledger.runs.put(key, run);
         book.record(incident.id(), "action_started", IncidentBook.fields().put("action", action.name()).put("target", target)
             .put("run", what), now);
         runner.run(action, ActionRunner.environment(incident, action, target), incident.toJson().toString().getBytes(StandardCharsets.UTF_8))
@@ -235,21 +163,21 @@ public final class Remediator
         book.record(run.incident, "action_finished", fields, now);
         if (!result.succeeded())
         {
-            fail(run, "action " + run.action + " on " + run.target + " failed: " + result.error(), now);
+            ledger.fail(run, "action " + run.action + " on " + run.target + " failed: " + result.error(), now);
             return;
         }
         run.phase = ActionRun.Phase.VERIFYING;
-        run.deadline = now + actions.get(run.action).verifyAfterMillis();
+        run.deadline = now + ledger.actions.get(run.action).verifyAfterMillis();
     }
 
     /** The incident is over: proposals still waiting lapse (verifications are judged at their deadline). */
     public void onResolved(final Incident incident, final long now)
     {
-        for (final ActionRun run : runsOf(incident.id()))
+        for (final ActionRun run : ledger.runsOf(incident.id()))
         {
             if (run.phase == ActionRun.Phase.AWAITING_APPROVAL)
             {
-                expire(run, "the incident is over", now);
+                ledger.expire(run, "the incident is over", now);
             }
         }
     }
@@ -257,22 +185,22 @@ public final class Remediator
     /** Deadlines: verifications that ran out fail; approvals that ran out expire. */
     public void tick(final long now)
     {
-        for (final ActionRun run : new ArrayList<>(runs.values()))
+        for (final ActionRun run : new ArrayList<>(ledger.runs.values()))
         {
             if (run.phase == ActionRun.Phase.VERIFYING && now >= run.deadline && book.openInGroup(run.group) == null)
             {
-                recovered(run, now);
+                ledger.recovered(run, now);
             }
             else if (run.phase == ActionRun.Phase.VERIFYING && now >= run.deadline)
             {
                 book.record(run.incident, "verify_failed", IncidentBook.fields().put("action", run.action).put("target", run.target)
-                    .put("verify_after_ms", actions.get(run.action).verifyAfterMillis()), now);
-                fail(run, "action " + run.action + " on " + run.target + " ran, but the incident is still (or again) open " +
-                    actions.get(run.action).verifyAfterMillis() / 1000 + " s later", now);
+                    .put("verify_after_ms", ledger.actions.get(run.action).verifyAfterMillis()), now);
+                ledger.fail(run, "action " + run.action + " on " + run.target + " ran, but the incident is still (or again) open " +
+                    ledger.actions.get(run.action).verifyAfterMillis() / 1000 + " s later", now);
             }
             else if (run.phase == ActionRun.Phase.AWAITING_APPROVAL && now >= run.deadline)
             {
-                expire(run, "not approved in time", now);
+                ledger.expire(run, "not approved in time", now);
             }
         }
     }
@@ -286,7 +214,7 @@ public final class Remediator
             return "no incident " + incidentId;
         }
         final List<ActionRun> waiting = new ArrayList<>();
-        for (final ActionRun run : runsOf(incidentId))
+        for (final ActionRun run : ledger.runsOf(incidentId))
         {
             if (run.phase == ActionRun.Phase.AWAITING_APPROVAL)
             {
@@ -300,7 +228,7 @@ public final class Remediator
         final StringBuilder said = new StringBuilder();
         for (final ActionRun run : waiting)
         {
-            final ActionConfig action = actions.get(run.action);
+            final ActionConfig action = ledger.actions.get(run.action);
             if (approve)
             {
                 book.record(incidentId, "action_approved", IncidentBook.fields().put("action", run.action).put("target", run.target)
@@ -310,8 +238,8 @@ public final class Remediator
             }
             else
             {
-                runs.remove(key(incidentId, run.action));
-                count(run.action, "rejected");
+                ledger.runs.remove(ActionLedger.key(incidentId, run.action));
+                ledger.count(run.action, "rejected");
                 book.record(incidentId, "action_rejected", IncidentBook.fields().put("action", run.action).put("target", run.target)
                     .put("by", by), now);
                 said.append("rejected ").append(run.action).append('\n');
@@ -333,77 +261,10 @@ public final class Remediator
         return switchedOn;
     }
 
-    private void recovered(final ActionRun run, final long now)
-    {
-        runs.remove(key(run.incident, run.action));
-        guards.get(run.action).finished(run.target, ActionGuard.Outcome.RECOVERED);
-        count(run.action, "recovered");
-        book.record(run.incident, "verified", IncidentBook.fields().put("action", run.action).put("target", run.target)
-            .put("outcome", "recovered"), now);
-    }
-
-    private void fail(final ActionRun run, final String reason, final long now)
-    {
-        runs.remove(key(run.incident, run.action));
-        final ActionGuard guard = guards.get(run.action);
-        final boolean wasOpen = guard.breakerOpen();
-        guard.finished(run.target, ActionGuard.Outcome.FAILED);
-        count(run.action, "failed");
-        book.record(run.incident, "escalated", IncidentBook.fields().put("action", run.action).put("target", run.target)
-            .put("reason", reason), now);
-        // The run's incident may have closed while the fault came back as a new one of its group: escalate what is open.
-        final Incident incident = book.get(run.incident);
-        final Incident open = incident != null && incident.isOpen() ? incident : book.openInGroup(run.group);
-        if (open != null)
-        {
-            alerts.escalate(open, reason, now);
-        }
-        LOG.warning("incident " + run.incident + ": " + reason + "; escalated");
-        if (!wasOpen && guard.breakerOpen())
-        {
-            book.record(run.incident, "breaker_open", IncidentBook.fields().put("action", run.action)
-                .put("failures_in_a_row", guard.failuresInARow()), now);
-            LOG.warning("action " + run.action + " disabled after " + guard.failuresInARow() + " failed remediations in a row");
-        }
-    }
-
-    private void expire(final ActionRun run, final String reason, final long now)
-    {
-        runs.remove(key(run.incident, run.action));
-        count(run.action, "expired");
-        book.record(run.incident, "action_expired", IncidentBook.fields().put("action", run.action).put("target", run.target)
-            .put("reason", reason), now);
-    }
-
-    private void skip(final long incident, final ActionConfig action, final String target, final ActionGuard.Verdict verdict, final long now)
-    {
-        count(action.name(), verdict.label());
-        book.record(incident, "action_skipped", IncidentBook.fields().put("action", action.name()).put("target", target)
-            .put("reason", verdict.label()), now);
-    }
-
-    private List<ActionRun> runsOf(final long incident)
-    {
-        final List<ActionRun> of = new ArrayList<>();
-        for (final ActionRun run : runs.values())
-        {
-            if (run.incident == incident)
-            {
-                of.add(run);
-            }
-        }
-        return of;
-    }
-
-    private void count(final String action, final String outcome)
-    {
-        outcomes.count(action, outcome);
-    }
-
     /** {@code hotpath_actions_total} samples: action, outcome → count (any thread). */
     public Map<String, Long> outcomeCounts()
     {
-        return outcomes.counts();
+        return ledger.outcomeCounts();
     }
 
     /** Breaker state per action, for {@code /api/incidents} (act thread). */
@@ -412,24 +273,19 @@ public final class Remediator
         final ObjectNode node = IncidentBook.fields();
         node.put("switched_on", switchedOn);
         final ObjectNode each = node.putObject("actions");
-        guards.forEach((name, guard) -> each.putObject(name)
-            .put("dry_run", actions.get(name).dryRun())
-            .put("approval", actions.get(name).approval().name().toLowerCase(Locale.ROOT))
+        ledger.guards.forEach((name, guard) -> each.putObject(name)
+            .put("dry_run", ledger.actions.get(name).dryRun())
+            .put("approval", ledger.actions.get(name).approval().name().toLowerCase(Locale.ROOT))
             .put("breaker_open", guard.breakerOpen())
             .put("failures_in_a_row", guard.failuresInARow())
             .put("runs_in_window", guard.runsInWindow(now))
-            .put("max_runs", actions.get(name).maxRuns()));
+            .put("max_runs", ledger.actions.get(name).maxRuns()));
         int waiting = 0;
-        for (final ActionRun run : runs.values())
+        for (final ActionRun run : ledger.runs.values())
         {
             waiting += run.phase == ActionRun.Phase.AWAITING_APPROVAL ? 1 : 0;
         }
         node.put("awaiting_approval", waiting);
         return node;
-    }
-
-    private static String key(final long incident, final String action)
-    {
-        return incident + "/" + action;
     }
 }

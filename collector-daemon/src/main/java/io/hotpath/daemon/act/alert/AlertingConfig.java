@@ -1,5 +1,6 @@
 package io.hotpath.daemon.act.alert;
 
+import io.hotpath.daemon.config.syntax.Checks;
 import io.hotpath.daemon.config.syntax.Urls;
 import io.hotpath.wire.config.Durations;
 import java.net.URI;
@@ -48,7 +49,7 @@ public final class AlertingConfig
     /** Open incidents are posted again this often, so an Alertmanager that restarted learns them back. */
     public void setResendInterval(final String value)
     {
-        resendIntervalMillis = positive(Durations.millis(value));
+        resendIntervalMillis = Checks.positive(Durations.millis(value));
     }
 
     public int resolveAfterMissedResends()
@@ -59,7 +60,7 @@ public final class AlertingConfig
     /** endsAt = now + resend-interval × this: Alertmanager resolves the alert itself if hotpathd dies. */
     public void setResolveAfterMissedResends(final int value)
     {
-        resolveAfterMissedResends = (int)positive(value);
+        resolveAfterMissedResends = (int)Checks.positive(value);
     }
 
     public long timeoutMillis()
@@ -69,7 +70,7 @@ public final class AlertingConfig
 
     public void setTimeout(final String value)
     {
-        timeoutMillis = positive(Durations.millis(value));
+        timeoutMillis = Checks.positive(Durations.millis(value));
     }
 
     public int retries()
@@ -94,7 +95,7 @@ public final class AlertingConfig
     /** First retry after this, doubling per attempt. */
     public void setRetryBackoff(final String value)
     {
-        retryBackoffMillis = positive(Durations.millis(value));
+        retryBackoffMillis = Checks.positive(Durations.millis(value));
     }
 
     public String externalUrl()
@@ -152,14 +153,5 @@ public final class AlertingConfig
     static URI httpUrl(final String value)
     {
         return Urls.httpUrl(value.replaceAll("/+$", ""), "http://127.0.0.1:9093");
-    }
-
-    private static long positive(final long value)
-    {
-        if (value <= 0)
-        {
-            throw new IllegalArgumentException("must be positive, got " + value);
-        }
-        return value;
     }
 }

@@ -1,5 +1,6 @@
 package io.hotpath.daemon.act.incident;
 
+import io.hotpath.daemon.state.AtomicFile;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -7,12 +8,9 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -20,7 +18,7 @@ import java.util.List;
  * The incident timeline on disk: {@code incidents.jsonl}, one JSON object per line, appended and
  * fsync'd per transition, so after a {@code kill -9} every transition the daemon acted on is there.
  * A torn last line (the crash hit the write) is skipped and counted, never fatal. Compaction
- * rewrites the kept lines into a temporary file, fsyncs it and renames it over the journal.
+ * rewrites the kept lines into a temporary file, fsyncs it and renames it over the journal ({@link AtomicFile}).
  * Mode 0640. One writer thread.
  *
  * <p>Line format: {@code {"ts":<epoch ms>,"incident":<id>,"type":"<transition>", ...fields}}.
@@ -102,35 +100,16 @@ public final class IncidentJournal implements AutoCloseable
         }
     }
 
-    /** Replaces the journal with {@code records} (compaction): temporary file, fsync, atomic rename. */
+    /** Replaces the journal with {@code records} (compaction): {@link AtomicFile}'s temporary file, fsync, atomic rename. */
     public void rewrite(final List<ObjectNode> records) throws IOException
     {
         closeQuietly();
-        final Path temp = file.resolveSibling(FILE_NAME + ".tmp");
-        try (FileChannel out = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
-            StandardOpenOption.WRITE))
+        final StringBuilder text = new StringBuilder();
+        for (final ObjectNode record : records)
         {
-            setMode(temp);
-            final StringBuilder text = new StringBuilder();
-            for (final ObjectNode record : records)
-            {
-                text.append(JSON.writeValueAsString(record)).append('\n');
-            }
-            final ByteBuffer bytes = ByteBuffer.wrap(text.toString().getBytes(StandardCharsets.UTF_8));
-            while (bytes.hasRemaining())
-            {
-                out.write(bytes);
-            }
-            out.force(true);
+            text.append(JSON.writeValueAsString(record)).append('\n');
         }
-        try
-        {
-            Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        }
-        catch (final AtomicMoveNotSupportedException e)
-        {
-            Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING);
-        }
+        AtomicFile.write(file, text.toString().getBytes(StandardCharsets.UTF_8));
     }
 
     private void open() throws IOException
@@ -147,11 +126,11 @@ public final class IncidentJournal implements AutoCloseable
     {
         try
         {
-            Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rw-r-----"));
+            AtomicFile.ownerWriteGroupRead(path);
         }
-        catch (final IOException | UnsupportedOperationException e)
+        catch (final IOException e)
         {
-            // not POSIX: the directory's protection applies
+            // not settable: the directory's protection applies
         }
     }
 

@@ -78,6 +78,17 @@ public final class YamlNode
     /** Composes YAML text; {@code source} names it in error messages. */
     public static YamlNode parse(final String text, final String source) throws ConfigException
     {
+        final YamlNode root = parseOrEmpty(text, source);
+        if (root == null)
+        {
+            throw new ConfigException(source, 0, "", "the file is empty");
+        }
+        return root;
+    }
+
+    /** Like {@link #parse}, with null for a document without content (only comments). */
+    static YamlNode parseOrEmpty(final String text, final String source) throws ConfigException
+    {
         final LoadSettings settings = LoadSettings.builder()
             .setLabel(source)
             .setAllowDuplicateKeys(false)
@@ -98,11 +109,13 @@ public final class YamlNode
         {
             throw new ConfigException(source, 0, "", "not valid YAML: " + e.getMessage());
         }
-        if (root.isEmpty())
-        {
-            throw new ConfigException(source, 0, "", "the file is empty");
-        }
-        return new YamlNode(root.get(), source, "");
+        return root.map(node -> new YamlNode(node, source, "")).orElse(null);
+    }
+
+    /** The composed node, with its marks ({@link YamlTree}). */
+    Node node()
+    {
+        return node;
     }
 
     public String source()

@@ -4,7 +4,9 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import io.hotpath.daemon.config.syntax.ConfigException;
+import io.hotpath.daemon.config.syntax.YamlTree;
 import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
@@ -37,7 +39,7 @@ import java.util.Map;
  */
 public final class WebConfig
 {
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
+    private static final ObjectMapper BINDER = new ObjectMapper()
         .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true);
 
     private final Path file;
@@ -84,14 +86,21 @@ public final class WebConfig
     public static WebConfig load(final Path file)
     {
         final FileModel model;
+        YamlTree tree = null;
         try
         {
-            model = YAML.readValue(Files.readString(file), FileModel.class);
+            tree = YamlTree.parse(Files.readString(file), file.toString());
+            model = tree.isEmpty() ? null : BINDER.treeToValue(tree.toJson(), FileModel.class);
+        }
+        catch (final ConfigException e)
+        {
+            throw new IllegalArgumentException(e.getMessage());
         }
         catch (final JsonMappingException e)
         {
-            final String line = e.getLocation() == null ? "" : ":" + e.getLocation().getLineNr();
-            throw new IllegalArgumentException(file + line + ": " + e.getOriginalMessage()
+            final List<Object> path = e.getPath().stream()
+                .map(r -> r.getFieldName() != null ? (Object)r.getFieldName() : (Object)r.getIndex()).toList();
+            throw new IllegalArgumentException(tree.where(path, e instanceof UnrecognizedPropertyException) + e.getOriginalMessage()
                 + " (keys: tls_server_config.cert_file/key_file/client_ca_file/client_auth_type/min_version, basic_auth_users)");
         }
         catch (final IOException e)

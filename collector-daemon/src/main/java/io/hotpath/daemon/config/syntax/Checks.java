@@ -1,13 +1,16 @@
-package io.hotpath.daemon.config;
+package io.hotpath.daemon.config.syntax;
 
-/** Checks the config sections' setters share; their messages become "file:line: field: ..." in {@link ConfigLoader}. */
-final class Checks
+/**
+ * Checks the config sections' setters share (daemon, act, remote write); the loader turns their
+ * {@link IllegalArgumentException}s into "file:line: field: ..." messages.
+ */
+public final class Checks
 {
     private Checks()
     {
     }
 
-    static String nonEmpty(final String value)
+    public static String nonEmpty(final String value)
     {
         if (value == null || value.isBlank())
         {
@@ -16,7 +19,7 @@ final class Checks
         return value;
     }
 
-    static long positive(final long value)
+    public static long positive(final long value)
     {
         if (value <= 0)
         {
