@@ -63,6 +63,8 @@ public final class AdaptiveDetector implements Detector
     /** The profile is used while its mean absolute error is below this fraction of the error without it. */
     private static final double SEASON_GAIN = 0.8;
     private static final double RANGE_MIN_POINT = 3;
+    /** The point score (σ, in the shift's direction) a value needs for the shift test to count on it. */
+    private static final double SHIFT_GATE = 1.0;
 
     private final double alpha;
     private final double statsAlpha;
@@ -263,12 +265,16 @@ public final class AdaptiveDetector implements Detector
             return Double.NaN;
         }
         // A wider spread counts in the direction the value moved (a latency falling back is no anomaly).
-        final double up = Math.max(Math.max(point, shift), Math.max(point > 0 ? spread : 0, novel && value > mean ? enter : 0));
-        final double down = Math.max(Math.max(-point, -shift), Math.max(point < 0 ? spread : 0, novel && value < mean ? enter : 0));
+        // A shift counts while the value itself stays on its side of the level: after a blip the recent
+        // mean echoes it for a dozen intervals, but the values are back, and that is no lasting change.
+        final double upShift = point >= SHIFT_GATE ? shift : 0;
+        final double downShift = point <= -SHIFT_GATE ? -shift : 0;
+        final double up = Math.max(Math.max(point, upShift), Math.max(point > 0 ? spread : 0, novel && value > mean ? enter : 0));
+        final double down = Math.max(Math.max(-point, downShift), Math.max(point < 0 ? spread : 0, novel && value < mean ? enter : 0));
         int bits = 0;
         final double sign = direction == Direction.DOWN || (direction == Direction.BOTH && down > up) ? -1 : 1;
         bits |= sign * point >= enter ? POINT : 0;
-        bits |= sign * shift >= enter ? SHIFT : 0;
+        bits |= sign * shift >= enter && sign * point >= SHIFT_GATE ? SHIFT : 0;
         bits |= (sign > 0 ? point > 0 : point < 0) && spread >= enter ? SPREAD : 0;
         bits |= novel ? RANGE : 0;
         agreeing = bits;

@@ -30,6 +30,21 @@ final class AnomaliesJson
         root.put("series_ignored", engine.seriesIgnored());
         root.put("events_opened", engine.eventsOpened());
         root.put("incidents_opened", engine.incidents().opened());
+        // Host or JVM stalls, attributed instead of raised per series (StallWatch).
+        final ObjectNode stallsNode = root.putObject("stalls");
+        stallsNode.put("runs_held", engine.runsHeldByStalls());
+        final ArrayNode services = stallsNode.putArray("services");
+        for (final StallWatch watch : engine.stallWatches())
+        {
+            if (watch.stalls() > 0)
+            {
+                final ObjectNode service = services.addObject();
+                service.put("service", watch.service());
+                service.put("stalls", watch.stalls());
+                service.put("last_start", Instant.ofEpochMilli(watch.lastStallStartMillis()).toString());
+                service.put("last_end", Instant.ofEpochMilli(watch.lastStallMillis() + AnomalyEngine.STEP_MILLIS).toString());
+            }
+        }
         final ArrayNode incidentsNode = root.putArray("incidents");
         for (final IncidentGrouper.Incident incident : engine.incidents().active())
         {

@@ -49,6 +49,8 @@ public final class AnomalyEngine implements IntervalListener
     private final Consumer<AnomalyEvent> eventSink;
     private final Predicate<String> serviceGone;
     private final Map<String, WatchedSeries> series = new ConcurrentHashMap<>();
+    /** Per service: its stalls (see {@link StallWatch}); a few bytes per service ever seen. */
+    private final Map<String, StallWatch> stalls = new ConcurrentHashMap<>();
     private final ArrayDeque<AnomalyEvent> recent = new ArrayDeque<>();
     private final AtomicLong eventIds = new AtomicLong();
     private final long idleEvictionMillis;
@@ -59,6 +61,7 @@ public final class AnomalyEngine implements IntervalListener
     private volatile long seriesIgnored;
     private volatile long listenerFailures;
     private volatile long eventsOpened;
+    private volatile long heldRunsEvicted;
     private volatile DetectorStateFile stateFile;
 
     public AnomalyEngine(final AnomalySettings settings)
@@ -192,6 +195,7 @@ public final class AnomalyEngine implements IntervalListener
                 {
                     for (final AnomalyMonitor monitor : watched.monitors)
                     {
+                        heldRunsEvicted += monitor.heldRuns();
                         final AnomalyEvent closed = monitor.close();
                         if (closed != null)
                         {
@@ -329,7 +333,7 @@ public final class AnomalyEngine implements IntervalListener
     /** A new watch of {@code key} with this engine's settings (not yet watched). */
     WatchedSeries newWatch(final String key, final Map<String, String> labels)
     {
-        return new WatchedSeries(key, labels, settings, eventIds::incrementAndGet);
+        return new WatchedSeries(key, labels, settings, eventIds::incrementAndGet, this::stallWatch);
     }
 
     /** The last event id handed out. */
@@ -354,6 +358,40 @@ public final class AnomalyEngine implements IntervalListener
         eventIds.set(Math.max(eventIds.get(), lastEventId));
         eventsOpened = Math.max(eventsOpened, events);
         incidents.restoreOpened(Math.max(incidents.opened(), incidentsOpened));
+    }
+
+    /** Stalls seen per service (see {@link StallWatch}), for the metrics and {@code /api/anomalies}. */
+    public Collection<StallWatch> stallWatches()
+    {
+        return stalls.values();
+    }
+
+    /** Runs of anomalous intervals held by a stall that ended without opening an event, over every monitor. */
+    public long runsHeldByStalls()
+    {
+        long held = heldRunsEvicted;
+        for (final WatchedSeries watch : series.values())
+        {
+            for (final WatchedSeries.WatchedSignal watched : watch.signals)
+            {
+                for (final AnomalyMonitor monitor : watched.monitors)
+                {
+                    held += monitor.heldRuns();
+                }
+            }
+        }
+        return held;
+    }
+
+    /** Takes over the stall counts of a previous run (see {@link DetectorStateFile}); before the first interval. */
+    void restoreStalls(final Map<String, Long> counts)
+    {
+        counts.forEach((service, count) -> stallWatch(service).restore(count));
+    }
+
+    private StallWatch stallWatch(final String service)
+    {
+        return stalls.computeIfAbsent(service, s -> new StallWatch(s, STEP_MILLIS));
     }
 
     /** Series watched now. */

@@ -8,6 +8,7 @@ import java.util.function.LongSupplier;
 import io.hotpath.daemon.aggregate.ClosedInterval;
 import io.hotpath.daemon.rules.LabelSets;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * One series the {@link AnomalyEngine} watches: its labels and, per watched signal, the monitors and
@@ -21,14 +22,9 @@ final class WatchedSeries
     final Map<String, String> labels;
     final WatchedSignal[] signals;
     volatile long lastSeen = Long.MIN_VALUE;
-
-    /**
-     * A latency or error-ratio value opens an event at once on a critical score only when it rests
-     * on at least this many times {@code min_calls} calls (100 by default): below about 100 calls a
-     * p99 is the slowest call or two, and one stalled call (a GC pause, a starved CPU) is not an
-     * outage. Such values need {@code min_duration} like any other, and are still critical.
-     */
-    static final long CRITICAL_AT_ONCE_MIN_CALLS_FACTOR = 5;
+    /** The stalls of the series' service (null without a service label), and the bit of its metric there. */
+    private final StallWatch stalls;
+    private final long metricBit;
 
     /**
      * Feeds the interval starting at {@code time} to every monitor (latency and error ratio through
@@ -38,10 +34,19 @@ final class WatchedSeries
     void observe(final ClosedInterval interval, final long time, final boolean serviceGone,
         final Consumer<AnomalyEvent> publish)
     {
+        final long lastStall;
+        if (stalls != null)
+        {
+            stalls.advance(time);
+            lastStall = stalls.lastStallMillis();
+        }
+        else
+        {
+            lastStall = Long.MIN_VALUE;
+        }
         for (final WatchedSeries.WatchedSignal watched : signals)
         {
             final double value;
-            boolean criticalOpensAtOnce = true;
             if (watched.signal == Signal.THROUGHPUT)
             {
                 // A JVM that exited takes its calls with it: no verdict rather than a drop to zero.
@@ -54,12 +59,17 @@ final class WatchedSeries
             else
             {
                 value = watched.value;
-                criticalOpensAtOnce = watched.valueCalls >= CRITICAL_AT_ONCE_MIN_CALLS_FACTOR * watched.minCount;
             }
             for (final AnomalyMonitor monitor : watched.monitors)
             {
-                final AnomalyEvent event = monitor.observe(time, value, criticalOpensAtOnce,
-                    watched.signal == Signal.ERROR_RATIO ? watched.valueCalls : 0);
+                // One interval never opens an event here, however critical: a stalled JVM or host makes any
+                // one second extreme (its p99 is the calls that waited out the stall). min_duration decides.
+                final AnomalyEvent event = monitor.observe(time, value, false,
+                    watched.signal == Signal.ERROR_RATIO ? watched.valueCalls : 0, lastStall);
+                if (stalls != null && watched.signal != Signal.ERROR_RATIO)
+                {
+                    stalls.note(metricBit, monitor.score());
+                }
                 if (event != null)
                 {
                     publish.accept(event);
@@ -69,12 +79,14 @@ final class WatchedSeries
     }
 
     WatchedSeries(final String key, final Map<String, String> intervalLabels, final AnomalySettings settings,
-        final LongSupplier eventIds)
+        final LongSupplier eventIds, final Function<String, StallWatch> stallWatches)
     {
         this.key = key;
         final Map<String, String> labels = LabelSets.of(intervalLabels);
         this.labels = labels;
         this.service = labels.get("service");
+        this.stalls = service == null ? null : stallWatches.apply(service);
+        this.metricBit = stalls == null ? 0 : stalls.metricBit(labels.get("metric"));
         final Map<Signal, SignalSettings> signalSettings = settings.forMetric(labels.get("metric"));
         final List<WatchedSignal> watched = new ArrayList<>();
         for (final Signal signal : Signal.values())
