@@ -43,7 +43,7 @@ import java.io.IOException;
  * across restarts ({@link #writeState}) all work on the same two dozen fields; the shared EWMA rules
  * are {@link Ewma}, the seasonal offsets {@link SeasonalProfile}.
  */
-public final class AdaptiveDetector implements Detector
+public final class AdaptiveDetector extends EwmaBaseline
 {
     /** Bits of {@link #agreeing()}. */
     public static final int POINT = 1;
@@ -75,10 +75,8 @@ public final class AdaptiveDetector implements Detector
     private final Direction direction;
     private final ScaleFloor floor;
 
-    private long observed;
     private double previous = Double.NaN;
     private double quantum = Double.POSITIVE_INFINITY;
-    private double mean = Double.NaN;
     private double absDev;
     private double shortMean;
     private double shiftDev;
@@ -98,7 +96,6 @@ public final class AdaptiveDetector implements Detector
     private int relearnLeft;
     private int relearnSeen;
     private double relearnSum;
-    private double lastScale = Double.NaN;
     private int agreeing;
     /** The warm-up values, for the robust start of level and spread; dropped once warm. */
     private double[] warmupValues;
@@ -358,13 +355,7 @@ public final class AdaptiveDetector implements Detector
         out.writeDouble(relearnSum);
         out.writeDouble(lastScale);
         out.writeInt(warmupValues == null ? -1 : warmupValues.length);
-        if (warmupValues != null)
-        {
-            for (final double value : warmupValues)
-            {
-                out.writeDouble(value);
-            }
-        }
+        Ewma.writeDoubles(out, warmupValues == null ? new double[0] : warmupValues);
         profile.writeState(out);
         return true;
     }
@@ -401,9 +392,9 @@ public final class AdaptiveDetector implements Detector
             throw new IOException("bad warm-up length " + kept);
         }
         warmupValues = kept < 0 ? null : new double[Math.max(kept, Math.min(warmup, MAX_ROBUST_START))];
-        for (int i = 0; i < kept; i++)
+        if (kept > 0)
         {
-            warmupValues[i] = in.readDouble();
+            System.arraycopy(Ewma.readDoubles(in, kept), 0, warmupValues, 0, kept);
         }
         profile.readState(in);
     }
@@ -446,17 +437,5 @@ public final class AdaptiveDetector implements Detector
             }
         }
         return names.toString();
-    }
-
-    @Override
-    public double baseline()
-    {
-        return mean;
-    }
-
-    @Override
-    public double scale()
-    {
-        return lastScale;
     }
 }

@@ -17,9 +17,9 @@ package io.hotpath.daemon.detect;
  * <b>Durations count intervals</b>: the settings are written in the daemon's 1-second intervals
  * ({@code min_duration: 2s} = 2 intervals), so on a series whose interval is {@code stepMillis}
  * they last {@code stepMillis / 1 s} times as long (2 rows of 5-minute data = 10 minutes): one
- * setting behaves the same on 1 s and 5 min data. {@code minDuration} is counted in values in a row
- * (a pooled value of a quiet series is one, however many seconds it pools); a run near a stall of
- * the series' service is held longer ({@link StallWatch}).
+ * setting behaves the same on 1 s and 5 min data. A run of {@code minDuration} also needs two values
+ * or more (a pooled value of a quiet series spans several seconds); a run near a stall of the
+ * series' service is held longer ({@link StallWatch}).
  * An event starts at the first interval of the run that opened it and ends at the end of the last
  * interval whose score was at or above {@code exit}. A NaN score (warming up, no data) is quiet.
  * Single-threaded.
@@ -47,7 +47,7 @@ public final class EventSuppressor
 
     private State state = State.IDLE;
     private long runStart;
-    /** Values in the pending run: min_duration counts values (a pooled latency value is one), not time. */
+    /** Values in the pending run: a run of {@code minDuration} needs at least {@link #MIN_RUN_VALUES} of them. */
     private int runValues;
     private long lastAboveExit;
     private long cooldownUntil = Long.MIN_VALUE;
@@ -74,6 +74,13 @@ public final class EventSuppressor
         this.cooldownMillis = inIntervals(settings.cooldown().toMillis(), stepMillis);
         this.stepMillis = stepMillis;
     }
+
+    /**
+     * A run lasting {@code minDuration} of 2 intervals or more opens only on at least this many values:
+     * a pooled value of a quiet series spans several seconds (one value after a gap is one look, not
+     * a lasting change), while a pool filling every 2 s still opens within 3.
+     */
+    static final int MIN_RUN_VALUES = 2;
 
     /** The daemon's interval, in which durations are written. */
     static final long DAEMON_INTERVAL_MILLIS = 1000;
@@ -182,12 +189,14 @@ public final class EventSuppressor
 
     private Transition confirm(final long timeMillis, final double score)
     {
-        if (StallWatch.holds(lastStall, runValues, timeMillis, stepMillis))
+        if (StallWatch.holds(lastStall, runStart, timeMillis, stepMillis))
         {
             held = true;
             return Transition.NONE;
         }
-        if ((long)runValues * stepMillis >= minDurationMillis || (score >= critical && atOnceAllowed))
+        final boolean lasted = timeMillis + stepMillis - runStart >= minDurationMillis
+            && runValues >= Math.min(MIN_RUN_VALUES, (minDurationMillis + stepMillis - 1) / stepMillis);
+        if (lasted || (score >= critical && atOnceAllowed))
         {
             state = State.ACTIVE;
             lastAboveExit = timeMillis;

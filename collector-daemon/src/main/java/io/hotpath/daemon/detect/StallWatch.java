@@ -142,13 +142,14 @@ public final class StallWatch
     }
 
     /**
-     * Whether a run of {@code runValues} anomalous values is held at {@code time}: a stall interval
-     * of its service lies less than {@link #AFTER} intervals back (the run is the stall, or its
-     * after-effect) and the run has fewer than {@link #MAX} values; {@code lastStall} from
-     * {@link #lastStallMillis()}.
+     * Whether a run of anomalous intervals from {@code runStart} is held at {@code time}: a stall
+     * interval of its service lies less than {@link #AFTER} intervals back (the run is the stall, or
+     * its after-effect) and the run has lasted fewer than {@link #MAX} intervals; {@code lastStall}
+     * from {@link #lastStallMillis()}.
      */
-    static boolean holds(final long lastStall, final int runValues, final long time, final long stepMillis)
+    static boolean holds(final long lastStall, final long runStart, final long time, final long stepMillis)
     {
-        return lastStall != Long.MIN_VALUE && time - lastStall < AFTER * stepMillis && runValues < MAX;
+        return lastStall != Long.MIN_VALUE && time - lastStall < AFTER * stepMillis
+            && time + stepMillis - runStart < MAX * stepMillis;
     }
 }

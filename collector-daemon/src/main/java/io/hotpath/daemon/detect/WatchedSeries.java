@@ -60,12 +60,15 @@ final class WatchedSeries
             {
                 value = watched.value;
             }
+            // A pooled value is the slowest call of several seconds: a stall in any of them is its stall.
+            final long stallSeen = lastStall != Long.MIN_VALUE && watched.signal != Signal.THROUGHPUT
+                && lastStall >= watched.valueSince ? Math.max(lastStall, time - AnomalyEngine.STEP_MILLIS) : lastStall;
             for (final AnomalyMonitor monitor : watched.monitors)
             {
                 // One interval never opens an event here, however critical: a stalled JVM or host makes any
                 // one second extreme (its p99 is the calls that waited out the stall). min_duration decides.
                 final AnomalyEvent event = monitor.observe(time, value, false,
-                    watched.signal == Signal.ERROR_RATIO ? watched.valueCalls : 0, lastStall);
+                    watched.signal == Signal.ERROR_RATIO ? watched.valueCalls : 0, stallSeen);
                 if (stalls != null && watched.signal != Signal.ERROR_RATIO)
                 {
                     stalls.note(metricBit, monitor.score());
@@ -120,6 +123,8 @@ final class WatchedSeries
         double value;
         /** Calls behind {@link #value}. */
         long valueCalls;
+        /** Start of the first interval behind {@link #value} (earlier than its time for a pooled value). */
+        long valueSince;
         long pooledCalls;
         long pooledErrors;
         long pooledMaxP99Nanos;
@@ -150,6 +155,7 @@ final class WatchedSeries
                 pooledCalls = 0; // a busy second speaks for itself; a half-filled pool before it is stale
                 value = signal.extract(interval, minCount);
                 valueCalls = count;
+                valueSince = time;
                 return true;
             }
             if (pooledCalls > 0 && time - poolStart >= MAX_POOL_MILLIS)
@@ -178,6 +184,7 @@ final class WatchedSeries
             }
             value = signal == Signal.LATENCY_P99 ? pooledMaxP99Nanos / 1e9 : (double)pooledErrors / pooledCalls;
             valueCalls = pooledCalls;
+            valueSince = poolStart;
             pooledCalls = 0;
             return true;
         }

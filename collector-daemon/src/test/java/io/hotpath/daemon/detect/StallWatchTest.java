@@ -105,7 +105,7 @@ class StallWatchTest
         assertEquals(7, run.opened().size(), "every series, once: " + run.opened());
         for (final AnomalyEvent event : run.opened())
         {
-            assertEquals(T0 + (150 + StallWatch.MAX - 1) * 1000L, event.alertMillis(), "opened after " + StallWatch.MAX + " values: "
+            assertEquals(T0 + (150 + StallWatch.MAX - 1) * 1000L, event.alertMillis(), "opened after " + StallWatch.MAX + " intervals: "
                 + event.logLine());
         }
     }
