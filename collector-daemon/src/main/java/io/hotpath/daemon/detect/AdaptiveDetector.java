@@ -97,6 +97,10 @@ public final class AdaptiveDetector extends EwmaBaseline
     private int relearnSeen;
     private double relearnSum;
     private int agreeing;
+    /** See {@link #holdAnomalous}; the raw scores of held values, {@link #STASH} at most, allocated on first use. */
+    private boolean holdAnomalous;
+    private double[] stashed;
+    private int stashedCount;
     /** The warm-up values, for the robust start of level and spread; dropped once warm. */
     private double[] warmupValues;
 
@@ -121,6 +125,9 @@ public final class AdaptiveDetector extends EwmaBaseline
         this.floor = floor;
         this.warmupValues = new double[Math.min(warmup, MAX_ROBUST_START)];
     }
+
+    /** Held values whose scores are kept for the tails (a run near a stall is held up to 10 intervals). */
+    private static final int STASH = 10;
 
     /** At most this many warm-up values are kept for the robust start (the default warm-up is 30). */
     private static final int MAX_ROBUST_START = 256;
@@ -203,6 +210,12 @@ public final class AdaptiveDetector extends EwmaBaseline
         final boolean novel = warm && range > 0
             && (value > high + RANGE_MARGIN * range || value < low - RANGE_MARGIN * range) && Math.abs(point) >= RANGE_MIN_POINT;
 
+        // A value that may start an anomaly the monitor has not confirmed yet does not teach the tails
+        // now: a real change would shrink its own scores while it is being confirmed. Kept aside, taught
+        // once the run ends without an event (a blip of a heavy-tailed series is still learnt).
+        final boolean held = holdAnomalous && warm && relearnLeft == 0
+            && (direction != Direction.DOWN && anomalous(point, shift, spread, novel && value > mean)
+                || direction != Direction.UP && anomalous(-point, -shift, spread, novel && value < mean));
         // Learn: running means while warming up, then exponential weights; outliers winsorized.
         final double weight = Ewma.weight(alpha, (long)learnt);
         final double statsWeight = Ewma.weight(statsAlpha, (long)learnt);
@@ -224,13 +237,15 @@ public final class AdaptiveDetector extends EwmaBaseline
             shiftDev += statsWeight * (Math.min(Math.abs(shiftDiff), CLIP * shiftScale) - shiftDev);
             final double spreadScale = Math.max(GAUSS_MAD * spreadDev, minScale * shortAlpha);
             spreadDev += statsWeight * (Math.min(Math.abs(spreadDiff), CLIP * spreadScale) - spreadDev);
-            // Constant steps (not 1/n): a few early exceedances must not inflate the tail for hundreds of values.
-            if (observed > warmup / 2)
+            if (held)
             {
-                pointTail = trackQuantile(pointTail, Math.abs(rawPoint), statsAlpha);
-                shiftTail = trackQuantile(shiftTail, Math.abs(rawShift), statsAlpha);
+                stash(rawPoint, rawShift, rawSpread);
             }
-            spreadTail = trackQuantile(spreadTail, rawSpread, statsWeight);
+            else
+            {
+                teachStash(statsWeight);
+                learnTails(rawPoint, rawShift, rawSpread, statsWeight);
+            }
         }
         if (timed)
         {
@@ -276,6 +291,59 @@ public final class AdaptiveDetector extends EwmaBaseline
         bits |= novel ? RANGE : 0;
         agreeing = bits;
         return sign > 0 ? up : -down;
+    }
+
+    /** Whether these (direction-signed) scores open a run: the fused score's rule, before the gate's sign. */
+    private boolean anomalous(final double point, final double shift, final double spread, final boolean novel)
+    {
+        return point >= enter || point >= SHIFT_GATE && shift >= enter || point > 0 && spread >= enter || novel;
+    }
+
+    private void learnTails(final double rawPoint, final double rawShift, final double rawSpread, final double statsWeight)
+    {
+        // Constant steps (not 1/n): a few early exceedances must not inflate the tail for hundreds of values.
+        if (observed > warmup / 2)
+        {
+            pointTail = trackQuantile(pointTail, Math.abs(rawPoint), statsAlpha);
+            shiftTail = trackQuantile(shiftTail, Math.abs(rawShift), statsAlpha);
+        }
+        spreadTail = trackQuantile(spreadTail, rawSpread, statsWeight);
+    }
+
+    /** Keeps a held value's raw scores (at most {@link #STASH} values; the rest are not taught). */
+    private void stash(final double rawPoint, final double rawShift, final double rawSpread)
+    {
+        if (stashed == null)
+        {
+            stashed = new double[3 * STASH];
+        }
+        if (stashedCount < STASH)
+        {
+            stashed[3 * stashedCount] = rawPoint;
+            stashed[3 * stashedCount + 1] = rawShift;
+            stashed[3 * stashedCount + 2] = rawSpread;
+            stashedCount++;
+        }
+    }
+
+    /** The run of held values ended without an event: the tails learn them now. */
+    private void teachStash(final double statsWeight)
+    {
+        for (int i = 0; i < stashedCount; i++)
+        {
+            learnTails(stashed[3 * i], stashed[3 * i + 1], stashed[3 * i + 2], statsWeight);
+        }
+        stashedCount = 0;
+    }
+
+    /**
+     * While {@code hold} (the monitor confirms runs over several values and has no open event), a
+     * value scoring at or above {@code enter} does not teach the tails until its run ends without an
+     * event; with a single value opening an event (the backtest's default), every value teaches them.
+     */
+    public void holdAnomalous(final boolean hold)
+    {
+        holdAnomalous = hold;
     }
 
     /**
@@ -410,6 +478,7 @@ public final class AdaptiveDetector extends EwmaBaseline
     @Override
     public void rebase()
     {
+        stashedCount = 0; // the values that opened it were the anomaly, not the series' tails
         if (relearnAfter > 0)
         {
             relearnLeft = relearnAfter;

@@ -36,13 +36,14 @@ final class AnomaliesJson
         final ArrayNode services = stallsNode.putArray("services");
         for (final StallWatch watch : engine.stallWatches())
         {
-            if (watch.stalls() > 0)
+            final StallWatch.Count count = watch.count();
+            if (count.lastEndMillis() != Long.MIN_VALUE)
             {
                 final ObjectNode service = services.addObject();
-                service.put("service", watch.service());
-                service.put("stalls", watch.stalls());
-                service.put("last_start", Instant.ofEpochMilli(watch.lastStallStartMillis()).toString());
-                service.put("last_end", Instant.ofEpochMilli(watch.lastStallMillis() + AnomalyEngine.STEP_MILLIS).toString());
+                service.put("service", count.service());
+                service.put("stalls", count.stalls());
+                service.put("last_start", Instant.ofEpochMilli(count.lastStartMillis()).toString());
+                service.put("last_end", Instant.ofEpochMilli(count.lastEndMillis()).toString());
             }
         }
         final ArrayNode incidentsNode = root.putArray("incidents");

@@ -115,6 +115,10 @@ public final class AnomalyMonitor
         final double baselineBefore = detector.baseline();
         final double noise = valueCalls > 0 ? binomialNoise(baselineBefore, valueCalls)
             : countsCalls && signal == Signal.THROUGHPUT ? poissonNoise(baselineBefore) : 0;
+        if (detector instanceof AdaptiveDetector adaptive)
+        {
+            adaptive.holdAnomalous(suppressor.confirms() && !suppressor.active());
+        }
         final double deviation = Double.isNaN(value) ? Double.NaN : detector.observe(timeMillis, value, noise);
         final double newScore = direction.score(deviation);
         score = newScore;

@@ -70,8 +70,9 @@ final class DetectorStateCodec
         out.writeInt(stalls.size());
         for (final StallWatch watch : stalls)
         {
-            out.writeUTF(watch.service());
-            out.writeLong(watch.stalls());
+            final StallWatch.Count count = watch.count();
+            out.writeUTF(count.service());
+            out.writeLong(count.stalls());
         }
         out.flush();
         final long crc = DetectorStateFile.crc(bytes.toByteArray(), bytes.size());

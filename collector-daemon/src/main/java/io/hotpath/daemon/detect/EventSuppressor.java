@@ -214,6 +214,12 @@ public final class EventSuppressor
         }
     }
 
+    /** Whether a run needs more than one value to open (a confirmation the detector can wait for). */
+    public boolean confirms()
+    {
+        return minDurationMillis > stepMillis;
+    }
+
     public boolean active()
     {
         return state == State.ACTIVE;

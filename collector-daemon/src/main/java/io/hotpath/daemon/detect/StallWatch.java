@@ -26,7 +26,7 @@ import java.util.Map;
  * daemon's events need 3 intervals anyway ({@link SignalSettings#defaults}). A service with fewer
  * than {@link #MIN_METRICS} metrics is never judged stalled.
  *
- * <p>Aggregation thread only, except {@link #stalls()} and {@link #lastStallMillis()} (volatile):
+ * <p>Aggregation thread only, except {@link #count()} (volatile fields):
  * a bit per metric (at most 64; more share the last bit), no allocation per interval.
  */
 public final class StallWatch
@@ -111,34 +111,32 @@ public final class StallWatch
         }
     }
 
-    /** The service watched. */
-    public String service()
-    {
-        return service;
-    }
-
-    /** Start of the last stall interval judged, or {@link Long#MIN_VALUE}. */
-    public long lastStallMillis()
+    /** Start of the last stall interval judged, or {@link Long#MIN_VALUE}; read per interval. */
+    long lastStallMillis()
     {
         return lastStall;
     }
 
-    /** Start of the first interval of the last stall, or {@link Long#MIN_VALUE}. */
-    public long lastStallStartMillis()
+    /** What the metrics and {@code /api/anomalies} show of the service's stalls. */
+    public Count count()
     {
-        return stallStart;
+        final long last = lastStall;
+        return new Count(service, stalls, stallStart, last == Long.MIN_VALUE ? last : last + stepMillis);
+    }
+
+    /**
+     * @param stalls          stalls seen (consecutive stall intervals count once; carried over restarts)
+     * @param lastStartMillis start of the last stall's first interval, {@link Long#MIN_VALUE} for none
+     * @param lastEndMillis   end of the last stall's last interval, {@link Long#MIN_VALUE} for none
+     */
+    public record Count(String service, long stalls, long lastStartMillis, long lastEndMillis)
+    {
     }
 
     /** Carries the count of a previous run over a restart (never lowers it). */
     void restore(final long count)
     {
         stalls = Math.max(stalls, count);
-    }
-
-    /** Stalls seen so far (consecutive stall intervals count once). */
-    public long stalls()
-    {
-        return stalls;
     }
 
     /**

@@ -92,7 +92,8 @@ public final class AnomalyMetricFamilies implements MetricFamilySource
         writer.family(counterFamily(MetricNames.ANOMALY_STALLS_TOTAL), MetricType.COUNTER, STALLS_HELP);
         for (final StallWatch watch : engine.stallWatches())
         {
-            writer.sample("_total", Labels.of("service", watch.service()), null, null, null, null, watch.stalls());
+            final StallWatch.Count count = watch.count();
+            writer.sample("_total", Labels.of("service", count.service()), null, null, null, null, count.stalls());
         }
         shown.clear();
         withEvents.clear();

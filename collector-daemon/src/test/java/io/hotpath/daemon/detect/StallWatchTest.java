@@ -76,9 +76,9 @@ class StallWatchTest
         final IntPredicate stall = i -> i >= 150 && i < 154;
         final Run attributed = run("demo", stall, stall);
         assertEquals(List.of(), attributed.opened(), "a 4 s stall of every metric: no event");
-        final StallWatch watch = attributed.engine().stallWatches().iterator().next();
-        assertEquals(1, watch.stalls(), "one stall counted");
-        assertEquals(T0 + 150_000, watch.lastStallStartMillis());
+        final StallWatch.Count count = attributed.engine().stallWatches().iterator().next().count();
+        assertEquals(1, count.stalls(), "one stall counted");
+        assertEquals(T0 + 150_000, count.lastStartMillis());
         assertTrue(attributed.engine().runsHeldByStalls() >= 7, "every series' run held: " + attributed.engine().runsHeldByStalls());
         // The same seconds without a service to attribute them to: an event on each of the 7 series.
         assertEquals(7, run(null, stall, stall).opened().size());
@@ -94,7 +94,7 @@ class StallWatchTest
             assertEquals("transport_send", event.labels().get("metric"));
             assertEquals(T0 + 150_000, event.startMillis(), event.logLine());
         }
-        assertEquals(0, spike.engine().stallWatches().iterator().next().stalls());
+        assertEquals(0, spike.engine().stallWatches().iterator().next().count().stalls());
     }
 
     @Test

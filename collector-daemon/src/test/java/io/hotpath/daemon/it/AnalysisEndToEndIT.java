@@ -29,7 +29,8 @@ import java.util.TreeSet;
  * spike and its injected errors, hotpathd with the demo SLO file, a real Prometheus scraping it.
  * <ul>
  *   <li>The spike raises exactly one event (the default {@code adaptive} detector) on the latency
- *       of each transport series, the three grouped into one incident, opened within seconds of the spike, seen in {@code /api/anomalies}
+ *       of each transport series (never missed: a busy host's stalls before it are attributed to a stall, not
+ *       raised, so no cool-down swallows the spike), the three grouped into one incident, opened within seconds of the spike, seen in {@code /api/anomalies}
  *       and as {@code hotpath_anomalies_total} in Prometheus; no monitor raises more than one event
  *       during the run (not one per second). A real latency rise of a busy machine outside the spike may
  *       raise an event of its own: it is printed, not failed on.</li>
@@ -120,11 +121,12 @@ class AnalysisEndToEndIT
                     .append(event.get("peak_score").asText()).append('\n');
             }
             System.out.println("AnalysisEndToEndIT: anomaly events (spike " + SPIKE_START_MILLIS + "-" +
-                (SPIKE_START_MILLIS + SPIKE_LENGTH_MILLIS) + " ms after the demo's clock starts):\n" + log);
+                (SPIKE_START_MILLIS + SPIKE_LENGTH_MILLIS) + " ms after the demo's clock starts), stalls " +
+                json(daemon.url() + "/api/anomalies?limit=0").get("stalls") + ":\n" + log);
             // A busy machine can raise a real latency rise of its own (a p99 blip of a few seconds) besides the
             // injected spike: such events are shown above, not failed on. What must hold: no monitor flaps (one
             // event per second), and nothing is raised on throughput when the demo exits (its JVM is gone).
-            perMonitor.forEach((monitor, count) -> assertTrue(count <= 2, monitor + " raised " + count + " events:\n" + log));
+            perMonitor.forEach((monitor, count) -> assertTrue(count <= 1, monitor + " raised " + count + " events:\n" + log));
             for (final JsonNode event : events.values())
             {
                 assertTrue(!event.get("signal").asText().equals("throughput") || event.get("start_epoch_ms").asLong() < demoExited - 2_000,
