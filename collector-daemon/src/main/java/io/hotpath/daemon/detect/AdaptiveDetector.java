@@ -214,8 +214,8 @@ public final class AdaptiveDetector extends EwmaBaseline
         // now: a real change would shrink its own scores while it is being confirmed. Kept aside, taught
         // once the run ends without an event (a blip of a heavy-tailed series is still learnt).
         final boolean held = holdAnomalous && warm && relearnLeft == 0
-            && (direction != Direction.DOWN && anomalous(point, shift, spread, novel && value > mean)
-                || direction != Direction.UP && anomalous(-point, -shift, spread, novel && value < mean));
+            && ((direction != Direction.DOWN && anomalous(point, shift, spread, novel && value > mean))
+                || (direction != Direction.UP && anomalous(-point, -shift, spread, novel && value < mean)));
         // Learn: running means while warming up, then exponential weights; outliers winsorized.
         final double weight = Ewma.weight(alpha, (long)learnt);
         final double statsWeight = Ewma.weight(statsAlpha, (long)learnt);
@@ -296,7 +296,7 @@ public final class AdaptiveDetector extends EwmaBaseline
     /** Whether these (direction-signed) scores open a run: the fused score's rule, before the gate's sign. */
     private boolean anomalous(final double point, final double shift, final double spread, final boolean novel)
     {
-        return point >= enter || point >= SHIFT_GATE && shift >= enter || point > 0 && spread >= enter || novel;
+        return point >= enter || (point >= SHIFT_GATE && shift >= enter) || (point > 0 && spread >= enter) || novel;
     }
 
     private void learnTails(final double rawPoint, final double rawShift, final double rawSpread, final double statsWeight)

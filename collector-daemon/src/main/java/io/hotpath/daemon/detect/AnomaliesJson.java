@@ -32,7 +32,9 @@ final class AnomaliesJson
         root.put("incidents_opened", engine.incidents().opened());
         // Host or JVM stalls, attributed instead of raised per series (StallWatch).
         final ObjectNode stallsNode = root.putObject("stalls");
-        stallsNode.put("runs_held", engine.runsHeldByStalls());
+        final long[] held = new long[1];
+        engine.forEachMonitor((monitor, labels) -> held[0] += monitor.heldRuns());
+        stallsNode.put("runs_held", held[0]); // by the series watched now
         final ArrayNode services = stallsNode.putArray("services");
         for (final StallWatch watch : engine.stallWatches())
         {

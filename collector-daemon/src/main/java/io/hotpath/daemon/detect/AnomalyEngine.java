@@ -61,7 +61,6 @@ public final class AnomalyEngine implements IntervalListener
     private volatile long seriesIgnored;
     private volatile long listenerFailures;
     private volatile long eventsOpened;
-    private volatile long heldRunsEvicted;
     private volatile DetectorStateFile stateFile;
 
     public AnomalyEngine(final AnomalySettings settings)
@@ -195,7 +194,6 @@ public final class AnomalyEngine implements IntervalListener
                 {
                     for (final AnomalyMonitor monitor : watched.monitors)
                     {
-                        heldRunsEvicted += monitor.heldRuns();
                         final AnomalyEvent closed = monitor.close();
                         if (closed != null)
                         {
@@ -364,23 +362,6 @@ public final class AnomalyEngine implements IntervalListener
     public Collection<StallWatch> stallWatches()
     {
         return stalls.values();
-    }
-
-    /** Runs of anomalous intervals held by a stall that ended without opening an event, over every monitor. */
-    public long runsHeldByStalls()
-    {
-        long held = heldRunsEvicted;
-        for (final WatchedSeries watch : series.values())
-        {
-            for (final WatchedSeries.WatchedSignal watched : watch.signals)
-            {
-                for (final AnomalyMonitor monitor : watched.monitors)
-                {
-                    held += monitor.heldRuns();
-                }
-            }
-        }
-        return held;
     }
 
     /** Takes over the stall counts of a previous run (see {@link DetectorStateFile}); before the first interval. */
