@@ -364,6 +364,17 @@ public final class AnomalyEngine implements IntervalListener
         return stalls.values();
     }
 
+    /** Stalls counted over every service. */
+    long stallsCounted()
+    {
+        long counted = 0;
+        for (final StallWatch watch : stalls.values())
+        {
+            counted += watch.count().stalls();
+        }
+        return counted;
+    }
+
     /** Takes over the stall counts of a previous run (see {@link DetectorStateFile}); before the first interval. */
     void restoreStalls(final Map<String, Long> counts)
     {

@@ -148,14 +148,14 @@ public final class DetectorStateFile
 
     /**
      * At the daemon's checkpoint tick, on the aggregation thread: captures the state when it is due
-     * (every {@link #SAVE_EVERY_MILLIS}, after an event opened but at most every
+     * (every {@link #SAVE_EVERY_MILLIS}, after an event opened or a stall was counted, but at most every
      * {@link #EVENT_SAVE_SPACING_MILLIS}, and when {@code last}: the daemon stops) and writes it on
      * {@code writer}.
      */
     public void onCheckpoint(final AnomalyEngine engine, final long now, final boolean last, final Executor writer)
     {
         engine.stateFile(this);
-        final long events = engine.eventsOpened();
+        final long events = engine.eventsOpened() + engine.stallsCounted(); // a stall counted is saved as soon
         final long since = lastSaveMillis == Long.MIN_VALUE ? Long.MAX_VALUE : now - lastSaveMillis;
         final boolean due = last || since >= SAVE_EVERY_MILLIS || (events != savedEvents && since >= EVENT_SAVE_SPACING_MILLIS);
         if (!due)
