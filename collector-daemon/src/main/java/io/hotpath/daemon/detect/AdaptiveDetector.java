@@ -43,7 +43,7 @@ import java.io.IOException;
  * across restarts ({@link #writeState}) all work on the same two dozen fields; the shared EWMA rules
  * are {@link Ewma}, the seasonal offsets {@link SeasonalProfile}.
  */
-public final class AdaptiveDetector implements Detector
+public final class AdaptiveDetector extends EwmaBaseline
 {
     /** Bits of {@link #agreeing()}. */
     public static final int POINT = 1;
@@ -63,6 +63,8 @@ public final class AdaptiveDetector implements Detector
     /** The profile is used while its mean absolute error is below this fraction of the error without it. */
     private static final double SEASON_GAIN = 0.8;
     private static final double RANGE_MIN_POINT = 3;
+    /** The point score (σ, in the shift's direction) a value needs for the shift test to count on it. */
+    private static final double SHIFT_GATE = 1.0;
 
     private final double alpha;
     private final double statsAlpha;
@@ -73,10 +75,8 @@ public final class AdaptiveDetector implements Detector
     private final Direction direction;
     private final ScaleFloor floor;
 
-    private long observed;
     private double previous = Double.NaN;
     private double quantum = Double.POSITIVE_INFINITY;
-    private double mean = Double.NaN;
     private double absDev;
     private double shortMean;
     private double shiftDev;
@@ -96,8 +96,11 @@ public final class AdaptiveDetector implements Detector
     private int relearnLeft;
     private int relearnSeen;
     private double relearnSum;
-    private double lastScale = Double.NaN;
     private int agreeing;
+    /** See {@link #holdAnomalous}; the raw scores of held values, {@link #STASH} at most, allocated on first use. */
+    private boolean holdAnomalous;
+    private double[] stashed;
+    private int stashedCount;
     /** The warm-up values, for the robust start of level and spread; dropped once warm. */
     private double[] warmupValues;
 
@@ -122,6 +125,9 @@ public final class AdaptiveDetector implements Detector
         this.floor = floor;
         this.warmupValues = new double[Math.min(warmup, MAX_ROBUST_START)];
     }
+
+    /** Held values whose scores are kept for the tails (a run near a stall is held up to 10 intervals). */
+    private static final int STASH = 10;
 
     /** At most this many warm-up values are kept for the robust start (the default warm-up is 30). */
     private static final int MAX_ROBUST_START = 256;
@@ -204,6 +210,12 @@ public final class AdaptiveDetector implements Detector
         final boolean novel = warm && range > 0
             && (value > high + RANGE_MARGIN * range || value < low - RANGE_MARGIN * range) && Math.abs(point) >= RANGE_MIN_POINT;
 
+        // A value that may start an anomaly the monitor has not confirmed yet does not teach the tails
+        // now: a real change would shrink its own scores while it is being confirmed. Kept aside, taught
+        // once the run ends without an event (a blip of a heavy-tailed series is still learnt).
+        final boolean held = holdAnomalous && warm && relearnLeft == 0
+            && ((direction != Direction.DOWN && anomalous(point, shift, spread, novel && value > mean))
+                || (direction != Direction.UP && anomalous(-point, -shift, spread, novel && value < mean)));
         // Learn: running means while warming up, then exponential weights; outliers winsorized.
         final double weight = Ewma.weight(alpha, (long)learnt);
         final double statsWeight = Ewma.weight(statsAlpha, (long)learnt);
@@ -225,13 +237,15 @@ public final class AdaptiveDetector implements Detector
             shiftDev += statsWeight * (Math.min(Math.abs(shiftDiff), CLIP * shiftScale) - shiftDev);
             final double spreadScale = Math.max(GAUSS_MAD * spreadDev, minScale * shortAlpha);
             spreadDev += statsWeight * (Math.min(Math.abs(spreadDiff), CLIP * spreadScale) - spreadDev);
-            // Constant steps (not 1/n): a few early exceedances must not inflate the tail for hundreds of values.
-            if (observed > warmup / 2)
+            if (held)
             {
-                pointTail = trackQuantile(pointTail, Math.abs(rawPoint), statsAlpha);
-                shiftTail = trackQuantile(shiftTail, Math.abs(rawShift), statsAlpha);
+                stash(rawPoint, rawShift, rawSpread);
             }
-            spreadTail = trackQuantile(spreadTail, rawSpread, statsWeight);
+            else
+            {
+                teachStash(statsWeight);
+                learnTails(rawPoint, rawShift, rawSpread, statsWeight);
+            }
         }
         if (timed)
         {
@@ -263,16 +277,73 @@ public final class AdaptiveDetector implements Detector
             return Double.NaN;
         }
         // A wider spread counts in the direction the value moved (a latency falling back is no anomaly).
-        final double up = Math.max(Math.max(point, shift), Math.max(point > 0 ? spread : 0, novel && value > mean ? enter : 0));
-        final double down = Math.max(Math.max(-point, -shift), Math.max(point < 0 ? spread : 0, novel && value < mean ? enter : 0));
+        // A shift counts while the value itself stays on its side of the level: after a blip the recent
+        // mean echoes it for a dozen intervals, but the values are back, and that is no lasting change.
+        final double upShift = point >= SHIFT_GATE ? shift : 0;
+        final double downShift = point <= -SHIFT_GATE ? -shift : 0;
+        final double up = Math.max(Math.max(point, upShift), Math.max(point > 0 ? spread : 0, novel && value > mean ? enter : 0));
+        final double down = Math.max(Math.max(-point, downShift), Math.max(point < 0 ? spread : 0, novel && value < mean ? enter : 0));
         int bits = 0;
         final double sign = direction == Direction.DOWN || (direction == Direction.BOTH && down > up) ? -1 : 1;
         bits |= sign * point >= enter ? POINT : 0;
-        bits |= sign * shift >= enter ? SHIFT : 0;
+        bits |= sign * shift >= enter && sign * point >= SHIFT_GATE ? SHIFT : 0;
         bits |= (sign > 0 ? point > 0 : point < 0) && spread >= enter ? SPREAD : 0;
         bits |= novel ? RANGE : 0;
         agreeing = bits;
         return sign > 0 ? up : -down;
+    }
+
+    /** Whether these (direction-signed) scores open a run: the fused score's rule, before the gate's sign. */
+    private boolean anomalous(final double point, final double shift, final double spread, final boolean novel)
+    {
+        return point >= enter || (point >= SHIFT_GATE && shift >= enter) || (point > 0 && spread >= enter) || novel;
+    }
+
+    private void learnTails(final double rawPoint, final double rawShift, final double rawSpread, final double statsWeight)
+    {
+        // Constant steps (not 1/n): a few early exceedances must not inflate the tail for hundreds of values.
+        if (observed > warmup / 2)
+        {
+            pointTail = trackQuantile(pointTail, Math.abs(rawPoint), statsAlpha);
+            shiftTail = trackQuantile(shiftTail, Math.abs(rawShift), statsAlpha);
+        }
+        spreadTail = trackQuantile(spreadTail, rawSpread, statsWeight);
+    }
+
+    /** Keeps a held value's raw scores (at most {@link #STASH} values; the rest are not taught). */
+    private void stash(final double rawPoint, final double rawShift, final double rawSpread)
+    {
+        if (stashed == null)
+        {
+            stashed = new double[3 * STASH];
+        }
+        if (stashedCount < STASH)
+        {
+            stashed[3 * stashedCount] = rawPoint;
+            stashed[3 * stashedCount + 1] = rawShift;
+            stashed[3 * stashedCount + 2] = rawSpread;
+            stashedCount++;
+        }
+    }
+
+    /** The run of held values ended without an event: the tails learn them now. */
+    private void teachStash(final double statsWeight)
+    {
+        for (int i = 0; i < stashedCount; i++)
+        {
+            learnTails(stashed[3 * i], stashed[3 * i + 1], stashed[3 * i + 2], statsWeight);
+        }
+        stashedCount = 0;
+    }
+
+    /**
+     * While {@code hold} (the monitor confirms runs over several values and has no open event), a
+     * value scoring at or above {@code enter} does not teach the tails until its run ends without an
+     * event; with a single value opening an event (the backtest's default), every value teaches them.
+     */
+    public void holdAnomalous(final boolean hold)
+    {
+        holdAnomalous = hold;
     }
 
     /**
@@ -352,13 +423,7 @@ public final class AdaptiveDetector implements Detector
         out.writeDouble(relearnSum);
         out.writeDouble(lastScale);
         out.writeInt(warmupValues == null ? -1 : warmupValues.length);
-        if (warmupValues != null)
-        {
-            for (final double value : warmupValues)
-            {
-                out.writeDouble(value);
-            }
-        }
+        Ewma.writeDoubles(out, warmupValues == null ? new double[0] : warmupValues);
         profile.writeState(out);
         return true;
     }
@@ -395,9 +460,9 @@ public final class AdaptiveDetector implements Detector
             throw new IOException("bad warm-up length " + kept);
         }
         warmupValues = kept < 0 ? null : new double[Math.max(kept, Math.min(warmup, MAX_ROBUST_START))];
-        for (int i = 0; i < kept; i++)
+        if (kept > 0)
         {
-            warmupValues[i] = in.readDouble();
+            System.arraycopy(Ewma.readDoubles(in, kept), 0, warmupValues, 0, kept);
         }
         profile.readState(in);
     }
@@ -413,6 +478,7 @@ public final class AdaptiveDetector implements Detector
     @Override
     public void rebase()
     {
+        stashedCount = 0; // the values that opened it were the anomaly, not the series' tails
         if (relearnAfter > 0)
         {
             relearnLeft = relearnAfter;
@@ -440,17 +506,5 @@ public final class AdaptiveDetector implements Detector
             }
         }
         return names.toString();
-    }
-
-    @Override
-    public double baseline()
-    {
-        return mean;
-    }
-
-    @Override
-    public double scale()
-    {
-        return lastScale;
     }
 }

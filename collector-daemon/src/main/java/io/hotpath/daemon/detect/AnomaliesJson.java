@@ -30,6 +30,24 @@ final class AnomaliesJson
         root.put("series_ignored", engine.seriesIgnored());
         root.put("events_opened", engine.eventsOpened());
         root.put("incidents_opened", engine.incidents().opened());
+        // Host or JVM stalls, attributed instead of raised per series (StallWatch).
+        final ObjectNode stallsNode = root.putObject("stalls");
+        final long[] held = new long[1];
+        engine.forEachMonitor((monitor, labels) -> held[0] += monitor.heldRuns());
+        stallsNode.put("runs_held", held[0]); // by the series watched now
+        final ArrayNode services = stallsNode.putArray("services");
+        for (final StallWatch watch : engine.stallWatches())
+        {
+            final StallWatch.Count count = watch.count();
+            if (count.lastEndMillis() != Long.MIN_VALUE)
+            {
+                final ObjectNode service = services.addObject();
+                service.put("service", count.service());
+                service.put("stalls", count.stalls());
+                service.put("last_start", Instant.ofEpochMilli(count.lastStartMillis()).toString());
+                service.put("last_end", Instant.ofEpochMilli(count.lastEndMillis()).toString());
+            }
+        }
         final ArrayNode incidentsNode = root.putArray("incidents");
         for (final IncidentGrouper.Incident incident : engine.incidents().active())
         {

@@ -49,6 +49,8 @@ public final class AnomalyEngine implements IntervalListener
     private final Consumer<AnomalyEvent> eventSink;
     private final Predicate<String> serviceGone;
     private final Map<String, WatchedSeries> series = new ConcurrentHashMap<>();
+    /** Per service: its stalls (see {@link StallWatch}); a few bytes per service ever seen. */
+    private final Map<String, StallWatch> stalls = new ConcurrentHashMap<>();
     private final ArrayDeque<AnomalyEvent> recent = new ArrayDeque<>();
     private final AtomicLong eventIds = new AtomicLong();
     private final long idleEvictionMillis;
@@ -329,7 +331,7 @@ public final class AnomalyEngine implements IntervalListener
     /** A new watch of {@code key} with this engine's settings (not yet watched). */
     WatchedSeries newWatch(final String key, final Map<String, String> labels)
     {
-        return new WatchedSeries(key, labels, settings, eventIds::incrementAndGet);
+        return new WatchedSeries(key, labels, settings, eventIds::incrementAndGet, this::stallWatch);
     }
 
     /** The last event id handed out. */
@@ -354,6 +356,34 @@ public final class AnomalyEngine implements IntervalListener
         eventIds.set(Math.max(eventIds.get(), lastEventId));
         eventsOpened = Math.max(eventsOpened, events);
         incidents.restoreOpened(Math.max(incidents.opened(), incidentsOpened));
+    }
+
+    /** Stalls seen per service (see {@link StallWatch}), for the metrics and {@code /api/anomalies}. */
+    public Collection<StallWatch> stallWatches()
+    {
+        return stalls.values();
+    }
+
+    /** Stalls counted over every service. */
+    long stallsCounted()
+    {
+        long counted = 0;
+        for (final StallWatch watch : stalls.values())
+        {
+            counted += watch.count().stalls();
+        }
+        return counted;
+    }
+
+    /** Takes over the stall counts of a previous run (see {@link DetectorStateFile}); before the first interval. */
+    void restoreStalls(final Map<String, Long> counts)
+    {
+        counts.forEach((service, count) -> stallWatch(service).restore(count));
+    }
+
+    private StallWatch stallWatch(final String service)
+    {
+        return stalls.computeIfAbsent(service, s -> new StallWatch(s, STEP_MILLIS));
     }
 
     /** Series watched now. */

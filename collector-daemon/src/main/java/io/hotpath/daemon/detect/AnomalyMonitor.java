@@ -91,16 +91,43 @@ public final class AnomalyMonitor
     public AnomalyEvent observe(
         final long timeMillis, final double value, final boolean criticalOpensAtOnce, final long valueCalls)
     {
+        return observe(timeMillis, value, criticalOpensAtOnce, valueCalls, Long.MIN_VALUE, false);
+    }
+
+    /**
+     * As {@link #observe(long, double, boolean, long)}; {@code lastStall}: the start of the last
+     * interval in which the series' service stalled (see {@link StallWatch}), {@link Long#MIN_VALUE}
+     * for none: a run of anomalous intervals near it is held.
+     */
+    AnomalyEvent observe(final long timeMillis, final double value, final boolean criticalOpensAtOnce,
+        final long valueCalls, final long lastStall)
+    {
+        return observe(timeMillis, value, criticalOpensAtOnce, valueCalls, lastStall, true);
+    }
+
+    /**
+     * The one implementation; {@code countsCalls}: the value of a throughput signal is a count of calls
+     * in one interval (the daemon; not a replayed series of any unit), whose Poisson noise floors its spread.
+     */
+    private AnomalyEvent observe(final long timeMillis, final double value, final boolean criticalOpensAtOnce,
+        final long valueCalls, final long lastStall, final boolean countsCalls)
+    {
         final double baselineBefore = detector.baseline();
-        final double deviation = Double.isNaN(value) ? Double.NaN
-            : detector.observe(timeMillis, value, valueCalls > 0 ? binomialNoise(baselineBefore, valueCalls) : 0);
+        final double noise = valueCalls > 0 ? binomialNoise(baselineBefore, valueCalls)
+            : countsCalls && signal == Signal.THROUGHPUT ? poissonNoise(baselineBefore) : 0;
+        if (detector instanceof AdaptiveDetector adaptive)
+        {
+            adaptive.holdAnomalous(suppressor.confirms() && !suppressor.active());
+        }
+        final double deviation = Double.isNaN(value) ? Double.NaN : detector.observe(timeMillis, value, noise);
         final double newScore = direction.score(deviation);
         score = newScore;
 
         final double peakBefore = suppressor.peak();
         final boolean wasActive = suppressor.active();
         // A young detector has not learnt its series' tails yet: its critical needs confirming like any score.
-        final EventSuppressor.Transition transition = suppressor.step(timeMillis, newScore, criticalOpensAtOnce && detector.seasoned());
+        final EventSuppressor.Transition transition = suppressor.step(timeMillis, newScore,
+            criticalOpensAtOnce && detector.seasoned(), lastStall);
         if (suppressor.peakAt() == timeMillis && (suppressor.peak() != peakBefore || !wasActive))
         {
             // This interval set the peak of the pending run or open event: remember what it looked like.
@@ -155,6 +182,18 @@ public final class AnomalyMonitor
     {
         final double p = Math.min(Math.max(Double.isNaN(baseline) ? 0 : baseline, 1.0 / calls), 1.0);
         return Math.sqrt(p * (1 - p) / calls);
+    }
+
+    /**
+     * The standard deviation of a count of calls in one interval whose expected count is the
+     * baseline, as if calls arrived independently (Poisson): sqrt(max(baseline, 1)). A paced closed
+     * loop (a load generator, a scheduler) counts far steadier than that, so that a 4 % dip of a
+     * stalled second is "8σ" of its own spread; a drop that matters to anyone (200 to 13 calls/s, 13σ;
+     * to zero, 14σ) stays far above it.
+     */
+    static double poissonNoise(final double baseline)
+    {
+        return Math.sqrt(Math.max(Double.isNaN(baseline) ? 0 : baseline, 1.0));
     }
 
     /** Closes an open event because the series went away; returns the closed event, or null. */
@@ -221,6 +260,12 @@ public final class AnomalyMonitor
     public long events(final Severity severity)
     {
         return severity == Severity.CRITICAL ? criticalEvents : warningEvents;
+    }
+
+    /** Runs held by a stall of the service that ended without opening an event. */
+    public long heldRuns()
+    {
+        return suppressor.heldRuns();
     }
 
     /** Runs above the enter threshold swallowed by cool-downs. */

@@ -66,6 +66,14 @@ final class DetectorStateCodec
                 }
             }
         }
+        final List<StallWatch> stalls = new ArrayList<>(engine.stallWatches());
+        out.writeInt(stalls.size());
+        for (final StallWatch watch : stalls)
+        {
+            final StallWatch.Count count = watch.count();
+            out.writeUTF(count.service());
+            out.writeLong(count.stalls());
+        }
         out.flush();
         final long crc = DetectorStateFile.crc(bytes.toByteArray(), bytes.size());
         out.writeLong(crc);
@@ -94,7 +102,7 @@ final class DetectorStateCodec
             throw new IOException("not a detector state file");
         }
         final int version = in.readInt();
-        if (version != DetectorStateFile.VERSION)
+        if (version != DetectorStateFile.VERSION && version != 1)
         {
             throw new IOException("version " + version + ", this hotpathd reads " + DetectorStateFile.VERSION);
         }
@@ -136,11 +144,18 @@ final class DetectorStateCodec
             }
             restored.add(watch);
         }
+        final Map<String, Long> stalls = new LinkedHashMap<>();
+        final int services = version == 1 ? 0 : count(in.readInt(), "services");
+        for (int s = 0; s < services; s++)
+        {
+            stalls.put(in.readUTF(), in.readLong());
+        }
         if (in.available() != 0)
         {
             throw new IOException(in.available() + " bytes after the last series");
         }
         engine.restore(restored, lastEventId, eventsOpened, incidentsOpened);
+        engine.restoreStalls(stalls);
         return restored.size();
     }
 

@@ -33,7 +33,8 @@ import java.util.zip.CRC32;
  * <p><b>Format</b> (binary, big-endian): magic {@code HPDS}, version, save time, event id, events and
  * incidents opened, then per series its key, labels, last interval and per monitor the signal,
  * detector, event counts by severity and the detector's own state (length-prefixed, so a detector
- * whose state is not kept, or unknown, is skipped); a CRC-32 of all that ends the file.
+ * whose state is not kept, or unknown, is skipped), then (version 2) the stalls counted per service;
+ * a CRC-32 of all that ends the file.
  *
  * <p><b>Failures never stop the daemon.</b> A missing file means learning from scratch (logged); an
  * unreadable, truncated, corrupt or other-version file too, counted in {@code restore_failures}
@@ -44,7 +45,8 @@ public final class DetectorStateFile
 {
     public static final String FILE_NAME = "detectors.state";
     static final int MAGIC = 0x48504453; // "HPDS"
-    static final int VERSION = 1;
+    /** 2: the stalls counted per service follow the series (version 1 files, without them, are read too). */
+    static final int VERSION = 2;
     static final long SAVE_EVERY_MILLIS = 60_000;
     /** An event opened: saved at the next tick, but at most this often (a capture of 10,000 series takes ~0.1 s). */
     static final long EVENT_SAVE_SPACING_MILLIS = 5_000;
@@ -139,14 +141,14 @@ public final class DetectorStateFile
 
     /**
      * At the daemon's checkpoint tick, on the aggregation thread: captures the state when it is due
-     * (every {@link #SAVE_EVERY_MILLIS}, after an event opened but at most every
+     * (every {@link #SAVE_EVERY_MILLIS}, after an event opened or a stall was counted, but at most every
      * {@link #EVENT_SAVE_SPACING_MILLIS}, and when {@code last}: the daemon stops) and writes it on
      * {@code writer}.
      */
     public void onCheckpoint(final AnomalyEngine engine, final long now, final boolean last, final Executor writer)
     {
         engine.stateFile(this);
-        final long events = engine.eventsOpened();
+        final long events = engine.eventsOpened() + engine.stallsCounted(); // a stall counted is saved as soon
         final long since = lastSaveMillis == Long.MIN_VALUE ? Long.MAX_VALUE : now - lastSaveMillis;
         final boolean due = last || since >= SAVE_EVERY_MILLIS || (events != savedEvents && since >= EVENT_SAVE_SPACING_MILLIS);
         if (!due)

@@ -17,7 +17,9 @@ package io.hotpath.daemon.detect;
  * <b>Durations count intervals</b>: the settings are written in the daemon's 1-second intervals
  * ({@code min_duration: 2s} = 2 intervals), so on a series whose interval is {@code stepMillis}
  * they last {@code stepMillis / 1 s} times as long (2 rows of 5-minute data = 10 minutes): one
- * setting behaves the same on 1 s and 5 min data.
+ * setting behaves the same on 1 s and 5 min data. A run of {@code minDuration} also needs two values
+ * or more (a pooled value of a quiet series spans several seconds); a run near a stall of the
+ * series' service is held longer ({@link StallWatch}).
  * An event starts at the first interval of the run that opened it and ends at the end of the last
  * interval whose score was at or above {@code exit}. A NaN score (warming up, no data) is quiet.
  * Single-threaded.
@@ -45,6 +47,8 @@ public final class EventSuppressor
 
     private State state = State.IDLE;
     private long runStart;
+    /** Values in the pending run: a run of {@code minDuration} needs at least {@link #MIN_RUN_VALUES} of them. */
+    private int runValues;
     private long lastAboveExit;
     private long cooldownUntil = Long.MIN_VALUE;
     private double peak;
@@ -52,6 +56,9 @@ public final class EventSuppressor
     private long suppressed;
     private boolean atOnceAllowed = true;
     private boolean suppressing;
+    private long lastStall = Long.MIN_VALUE;
+    private boolean held;
+    private long heldRuns;
 
     public EventSuppressor(final DetectorSettings settings, final long stepMillis)
     {
@@ -67,6 +74,13 @@ public final class EventSuppressor
         this.cooldownMillis = inIntervals(settings.cooldown().toMillis(), stepMillis);
         this.stepMillis = stepMillis;
     }
+
+    /**
+     * A run lasting {@code minDuration} of 2 intervals or more opens only on at least this many values:
+     * a pooled value of a quiet series spans several seconds (one value after a gap is one look, not
+     * a lasting change), while a pool filling every 2 s still opens within 3.
+     */
+    static final int MIN_RUN_VALUES = 2;
 
     /** The daemon's interval, in which durations are written. */
     static final long DAEMON_INTERVAL_MILLIS = 1000;
@@ -91,7 +105,19 @@ public final class EventSuppressor
      */
     public Transition step(final long timeMillis, final double score, final boolean criticalOpensAtOnce)
     {
+        return step(timeMillis, score, criticalOpensAtOnce, Long.MIN_VALUE);
+    }
+
+    /**
+     * As {@link #step(long, double, boolean)}; {@code lastStall}: the start of the last interval in
+     * which the series' service stalled ({@link StallWatch}), {@link Long#MIN_VALUE} for none. A run
+     * near a stall is held (does not open, even on a critical score) while
+     * {@link StallWatch#holds} says so; held runs that end without opening are counted.
+     */
+    public Transition step(final long timeMillis, final double score, final boolean criticalOpensAtOnce, final long lastStall)
+    {
         atOnceAllowed = criticalOpensAtOnce;
+        this.lastStall = lastStall;
         final boolean aboveEnter = score >= enter;
         switch (state)
         {
@@ -111,6 +137,8 @@ public final class EventSuppressor
                     return Transition.NONE;
                 }
                 state = State.PENDING;
+                held = false;
+                runValues = 1;
                 runStart = timeMillis;
                 peak = score;
                 peakAt = timeMillis;
@@ -119,8 +147,10 @@ public final class EventSuppressor
                 if (!aboveEnter)
                 {
                     state = State.IDLE;
+                    heldRuns += held ? 1 : 0;
                     return Transition.NONE;
                 }
+                runValues++;
                 notePeak(timeMillis, score);
                 return confirm(timeMillis, score);
             case ACTIVE:
@@ -159,7 +189,14 @@ public final class EventSuppressor
 
     private Transition confirm(final long timeMillis, final double score)
     {
-        if (timeMillis + stepMillis - runStart >= minDurationMillis || (score >= critical && atOnceAllowed))
+        if (StallWatch.holds(lastStall, runStart, timeMillis, stepMillis))
+        {
+            held = true;
+            return Transition.NONE;
+        }
+        final boolean lasted = timeMillis + stepMillis - runStart >= minDurationMillis
+            && runValues >= Math.min(MIN_RUN_VALUES, (minDurationMillis + stepMillis - 1) / stepMillis);
+        if (lasted || (score >= critical && atOnceAllowed))
         {
             state = State.ACTIVE;
             lastAboveExit = timeMillis;
@@ -175,6 +212,12 @@ public final class EventSuppressor
             peak = score;
             peakAt = timeMillis;
         }
+    }
+
+    /** Whether a run needs more than one value to open (a confirmation the detector can wait for). */
+    public boolean confirms()
+    {
+        return minDurationMillis > stepMillis;
     }
 
     public boolean active()
@@ -208,6 +251,12 @@ public final class EventSuppressor
     public Severity severity()
     {
         return peak >= critical ? Severity.CRITICAL : Severity.WARNING;
+    }
+
+    /** Runs held by a stall of the service ({@link StallWatch}) that ended without opening an event. */
+    public long heldRuns()
+    {
+        return heldRuns;
     }
 
     /** Runs above {@code enter} swallowed by cool-downs (each run counted once). */

@@ -1,5 +1,9 @@
 package io.hotpath.daemon.detect;
 
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
+
 /**
  * The exponentially weighted, winsorized mean both EWMA detectors ({@link AdaptiveDetector},
  * {@link EwmaZScoreDetector}) learn with: one place for the two rules they share.
@@ -27,5 +31,25 @@ final class Ewma
     static double clip(final double value, final double center, final double halfWidth)
     {
         return Math.max(center - halfWidth, Math.min(center + halfWidth, value));
+    }
+
+    /** Writes {@code values} in order, for a detector's {@link Detector#writeState}. */
+    static void writeDoubles(final DataOutput out, final double... values) throws IOException
+    {
+        for (final double value : values)
+        {
+            out.writeDouble(value);
+        }
+    }
+
+    /** Reads {@code count} doubles written by {@link #writeDoubles}. */
+    static double[] readDoubles(final DataInput in, final int count) throws IOException
+    {
+        final double[] values = new double[count];
+        for (int i = 0; i < count; i++)
+        {
+            values[i] = in.readDouble();
+        }
+        return values;
     }
 }

@@ -18,17 +18,14 @@ import java.io.IOException;
  * <p>Weights and winsorizing are {@link Ewma} ones, shared with the {@link AdaptiveDetector}: during the
  * first {@code warmup} values a plain running mean and variance, so the baseline starts from the data.
  */
-public final class EwmaZScoreDetector implements Detector
+public final class EwmaZScoreDetector extends EwmaBaseline
 {
     private final double alpha;
     private final int warmup;
     private final double clip;
     private final ScaleFloor floor;
 
-    private long observed;
-    private double mean = Double.NaN;
     private double variance;
-    private double lastScale = Double.NaN;
 
     /**
      * @param alpha  weight of each new value, (0, 1); half-life ln 2 / alpha values
@@ -84,24 +81,10 @@ public final class EwmaZScoreDetector implements Detector
     }
 
     @Override
-    public double baseline()
-    {
-        return mean;
-    }
-
-    @Override
-    public double scale()
-    {
-        return lastScale;
-    }
-
-    @Override
     public boolean writeState(final DataOutput out) throws IOException
     {
         out.writeLong(observed);
-        out.writeDouble(mean);
-        out.writeDouble(variance);
-        out.writeDouble(lastScale);
+        Ewma.writeDoubles(out, mean, variance, lastScale);
         return true;
     }
 
@@ -109,9 +92,10 @@ public final class EwmaZScoreDetector implements Detector
     public void readState(final DataInput in) throws IOException
     {
         observed = in.readLong();
-        mean = in.readDouble();
-        variance = in.readDouble();
-        lastScale = in.readDouble();
+        final double[] learnt = Ewma.readDoubles(in, 3);
+        mean = learnt[0];
+        variance = learnt[1];
+        lastScale = learnt[2];
     }
 
     /** The learnt standard deviation before floors. */

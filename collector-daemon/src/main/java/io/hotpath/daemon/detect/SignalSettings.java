@@ -29,6 +29,9 @@ public record SignalSettings(
     double relativeMinDeviation,
     Map<DetectorKind, DetectorSettings> detectorSettings)
 {
+    /** Intervals in a row above {@code enter} before a daemon signal's event opens. */
+    static final int CONFIRM_INTERVALS = 3;
+
     public SignalSettings
     {
         detectors = List.copyOf(detectors);
@@ -62,12 +65,13 @@ public record SignalSettings(
             settings.put(kind, DetectorSettings.defaults(kind));
         }
         // One second is a short look: a latency or error-ratio value rests on few calls, a throughput
-        // second on a busy host's scheduling (a stalled closed loop catching up). Two anomalous
-        // intervals in a row open an event (or one critical value on enough calls, see AnomalyEngine).
+        // second on a busy host's scheduling (a stalled closed loop catching up), and a JVM or host
+        // stall moves a second or two of every series. Three anomalous intervals in a row open an event,
+        // critical or not (WatchedSeries); near a stall of the service, more (StallWatch).
         final Map<DetectorKind, DetectorSettings> confirmed = new EnumMap<>(settings);
         final DetectorSettings adaptive = settings.get(DetectorKind.ADAPTIVE);
         confirmed.put(DetectorKind.ADAPTIVE,
-            adaptive.withSuppression(Duration.ofSeconds(2), adaptive.hold(), adaptive.cooldown()));
+            adaptive.withSuppression(Duration.ofSeconds(CONFIRM_INTERVALS), adaptive.hold(), adaptive.cooldown()));
         return switch (signal)
         {
             case LATENCY_P99 -> new SignalSettings(

@@ -8,6 +8,7 @@ import java.util.function.LongSupplier;
 import io.hotpath.daemon.aggregate.ClosedInterval;
 import io.hotpath.daemon.rules.LabelSets;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * One series the {@link AnomalyEngine} watches: its labels and, per watched signal, the monitors and
@@ -21,14 +22,9 @@ final class WatchedSeries
     final Map<String, String> labels;
     final WatchedSignal[] signals;
     volatile long lastSeen = Long.MIN_VALUE;
-
-    /**
-     * A latency or error-ratio value opens an event at once on a critical score only when it rests
-     * on at least this many times {@code min_calls} calls (100 by default): below about 100 calls a
-     * p99 is the slowest call or two, and one stalled call (a GC pause, a starved CPU) is not an
-     * outage. Such values need {@code min_duration} like any other, and are still critical.
-     */
-    static final long CRITICAL_AT_ONCE_MIN_CALLS_FACTOR = 5;
+    /** The stalls of the series' service (null without a service label), and the bit of its metric there. */
+    private final StallWatch stalls;
+    private final long metricBit;
 
     /**
      * Feeds the interval starting at {@code time} to every monitor (latency and error ratio through
@@ -38,10 +34,19 @@ final class WatchedSeries
     void observe(final ClosedInterval interval, final long time, final boolean serviceGone,
         final Consumer<AnomalyEvent> publish)
     {
+        final long lastStall;
+        if (stalls != null)
+        {
+            stalls.advance(time);
+            lastStall = stalls.lastStallMillis();
+        }
+        else
+        {
+            lastStall = Long.MIN_VALUE;
+        }
         for (final WatchedSeries.WatchedSignal watched : signals)
         {
             final double value;
-            boolean criticalOpensAtOnce = true;
             if (watched.signal == Signal.THROUGHPUT)
             {
                 // A JVM that exited takes its calls with it: no verdict rather than a drop to zero.
@@ -54,12 +59,20 @@ final class WatchedSeries
             else
             {
                 value = watched.value;
-                criticalOpensAtOnce = watched.valueCalls >= CRITICAL_AT_ONCE_MIN_CALLS_FACTOR * watched.minCount;
             }
+            // A pooled value is the slowest call of several seconds: a stall in any of them is its stall.
+            final long stallSeen = lastStall != Long.MIN_VALUE && watched.signal != Signal.THROUGHPUT
+                && lastStall >= watched.valueSince ? Math.max(lastStall, time - AnomalyEngine.STEP_MILLIS) : lastStall;
             for (final AnomalyMonitor monitor : watched.monitors)
             {
-                final AnomalyEvent event = monitor.observe(time, value, criticalOpensAtOnce,
-                    watched.signal == Signal.ERROR_RATIO ? watched.valueCalls : 0);
+                // One interval never opens an event here, however critical: a stalled JVM or host makes any
+                // one second extreme (its p99 is the calls that waited out the stall). min_duration decides.
+                final AnomalyEvent event = monitor.observe(time, value, false,
+                    watched.signal == Signal.ERROR_RATIO ? watched.valueCalls : 0, stallSeen);
+                if (stalls != null && watched.signal != Signal.ERROR_RATIO)
+                {
+                    stalls.note(metricBit, monitor.score());
+                }
                 if (event != null)
                 {
                     publish.accept(event);
@@ -69,12 +82,14 @@ final class WatchedSeries
     }
 
     WatchedSeries(final String key, final Map<String, String> intervalLabels, final AnomalySettings settings,
-        final LongSupplier eventIds)
+        final LongSupplier eventIds, final Function<String, StallWatch> stallWatches)
     {
         this.key = key;
         final Map<String, String> labels = LabelSets.of(intervalLabels);
         this.labels = labels;
         this.service = labels.get("service");
+        this.stalls = service == null ? null : stallWatches.apply(service);
+        this.metricBit = stalls == null ? 0 : stalls.metricBit(labels.get("metric"));
         final Map<Signal, SignalSettings> signalSettings = settings.forMetric(labels.get("metric"));
         final List<WatchedSignal> watched = new ArrayList<>();
         for (final Signal signal : Signal.values())
@@ -108,6 +123,8 @@ final class WatchedSeries
         double value;
         /** Calls behind {@link #value}. */
         long valueCalls;
+        /** Start of the first interval behind {@link #value} (earlier than its time for a pooled value). */
+        long valueSince;
         long pooledCalls;
         long pooledErrors;
         long pooledMaxP99Nanos;
@@ -138,6 +155,7 @@ final class WatchedSeries
                 pooledCalls = 0; // a busy second speaks for itself; a half-filled pool before it is stale
                 value = signal.extract(interval, minCount);
                 valueCalls = count;
+                valueSince = time;
                 return true;
             }
             if (pooledCalls > 0 && time - poolStart >= MAX_POOL_MILLIS)
@@ -166,6 +184,7 @@ final class WatchedSeries
             }
             value = signal == Signal.LATENCY_P99 ? pooledMaxP99Nanos / 1e9 : (double)pooledErrors / pooledCalls;
             valueCalls = pooledCalls;
+            valueSince = poolStart;
             pooledCalls = 0;
             return true;
         }

@@ -206,33 +206,46 @@ public final class WindowScorer
         return bounds.toArray(new int[0][]);
     }
 
-    /** 100·(Σraw − Σnull)/(Σperfect − Σnull) over the files; NaN without scored windows. */
-    public static double normalised(final List<FileScore> files)
+    /** The files as one: every count and score summed (name "all"). */
+    static FileScore total(final List<FileScore> files)
     {
+        int rows = 0;
+        int probation = 0;
+        int windows = 0;
+        int detected = 0;
+        int alerts = 0;
+        int falsePositives = 0;
         double raw = 0;
         double nul = 0;
         double perfect = 0;
         for (final FileScore file : files)
         {
+            rows += file.rows();
+            probation += file.probationRows();
+            windows += file.windows();
+            detected += file.detectedWindows();
+            alerts += file.alerts();
+            falsePositives += file.falsePositives();
             raw += file.raw();
             nul += file.nullScore();
             perfect += file.perfectScore();
         }
-        return perfect == nul ? Double.NaN : 100 * (raw - nul) / (perfect - nul);
+        return new FileScore("all", rows, probation, windows, detected, alerts, falsePositives, raw, nul, perfect);
+    }
+
+    /** 100·(Σraw − Σnull)/(Σperfect − Σnull) over the files; NaN without scored windows. */
+    public static double normalised(final List<FileScore> files)
+    {
+        return total(files).normalised();
     }
 
     /** Window-level F1: a window is found by any alert in it; every alert outside windows is a false positive. */
     public static double f1(final List<FileScore> files)
     {
-        long tp = 0;
-        long fp = 0;
-        long fn = 0;
-        for (final FileScore file : files)
-        {
-            tp += file.detectedWindows();
-            fn += file.missedWindows();
-            fp += file.falsePositives();
-        }
+        final FileScore all = total(files);
+        final long tp = all.detectedWindows();
+        final long fp = all.falsePositives();
+        final long fn = all.missedWindows();
         final double precision = tp + fp == 0 ? 0 : (double)tp / (tp + fp);
         final double recall = tp + fn == 0 ? 0 : (double)tp / (tp + fn);
         return precision + recall == 0 ? 0 : 2 * precision * recall / (precision + recall);

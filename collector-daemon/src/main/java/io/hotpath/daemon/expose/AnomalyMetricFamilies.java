@@ -4,6 +4,7 @@ import io.hotpath.daemon.aggregate.AggregateSnapshot;
 import io.hotpath.daemon.detect.AnomalyEngine;
 import io.hotpath.daemon.detect.AnomalyMonitor;
 import io.hotpath.daemon.detect.Severity;
+import io.hotpath.daemon.detect.StallWatch;
 import io.hotpath.daemon.rules.MetricNames;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,6 +39,8 @@ public final class AnomalyMetricFamilies implements MetricFamilySource
     static final String ACTIVE_HELP = "1 while an anomaly event is open.";
     static final String INCIDENTS_HELP = "Anomaly incidents opened: events of any series and signal that start together.";
     static final String INCIDENTS_ACTIVE_HELP = "Anomaly incidents open now.";
+    static final String STALLS_HELP = "Stalls of a service's JVM or host (every kind of call moved at once for seconds): "
+        + "attributed, not raised as anomalies.";
     /** Scores are written to this many decimals: plenty for a threshold in standard deviations, and cheap to format. */
     private static final double SCORE_SCALE = 1000.0;
 
@@ -86,6 +89,12 @@ public final class AnomalyMetricFamilies implements MetricFamilySource
         writer.sample("_total", Labels.of(), null, null, null, null, engine.incidents().opened());
         writer.family(MetricNames.ANOMALY_INCIDENTS_ACTIVE, MetricType.GAUGE, INCIDENTS_ACTIVE_HELP);
         writer.sample("", Labels.of(), null, null, null, null, engine.incidents().active().size());
+        writer.family(counterFamily(MetricNames.ANOMALY_STALLS_TOTAL), MetricType.COUNTER, STALLS_HELP);
+        for (final StallWatch watch : engine.stallWatches())
+        {
+            final StallWatch.Count count = watch.count();
+            writer.sample("_total", Labels.of("service", count.service()), null, null, null, null, count.stalls());
+        }
         shown.clear();
         withEvents.clear();
     }

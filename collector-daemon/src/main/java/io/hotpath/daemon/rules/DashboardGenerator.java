@@ -143,6 +143,8 @@ public final class DashboardGenerator
         layout.stat("Open incidents", "short", "sum(" + MetricNames.ANOMALY_INCIDENTS_ACTIVE + ") or vector(0)");
         layout.stat("Incidents, last hour", "short",
             "sum(increase(" + MetricNames.ANOMALY_INCIDENTS_TOTAL + "[1h])) or vector(0)");
+        layout.stat("JVM/host stalls, last hour", "short",
+            "sum(increase(" + MetricNames.ANOMALY_STALLS_TOTAL + "{" + SEL + "}[1h])) or vector(0)");
         layout.stat("Lowest SLO budget left", "percentunit", "min(" + MetricNames.SLO_ERROR_BUDGET_REMAINING_RATIO + ")");
         layout.timeseries("Calls / s by hot path", "reqps",
             target("sum by (service, metric) (rate(" + MetricNames.CALLS_TOTAL + "{" + SEL + "}" + RATE + "))",

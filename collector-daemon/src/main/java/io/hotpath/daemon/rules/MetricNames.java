@@ -27,6 +27,7 @@ public final class MetricNames
     public static final String ANOMALY_ACTIVE = "hotpath_anomaly_active";
     public static final String ANOMALY_INCIDENTS_TOTAL = "hotpath_anomaly_incidents_total";
     public static final String ANOMALY_INCIDENTS_ACTIVE = "hotpath_anomaly_incidents_active";
+    public static final String ANOMALY_STALLS_TOTAL = "hotpath_anomaly_stalls_total";
 
     // SLOs.
     public static final String SLO_TARGET_RATIO = "hotpath_slo_target_ratio";
@@ -94,7 +95,7 @@ public final class MetricNames
     public static final List<String> EXPOSED = List.of(
         DURATION_SECONDS, DURATION_QUANTILE_SECONDS, CALLS_TOTAL, PAYLOAD_BYTES_TOTAL, LATE_SAMPLES_TOTAL,
         ANOMALY_SCORE, ANOMALIES_TOTAL, ANOMALY_ACTIVE, ANOMALY_INCIDENTS_TOTAL, ANOMALY_INCIDENTS_ACTIVE,
-        SLO_TARGET_RATIO, SLO_SLI_RATIO, SLO_BURN_RATE, SLO_ERROR_BUDGET_REMAINING_RATIO,
+        ANOMALY_STALLS_TOTAL, SLO_TARGET_RATIO, SLO_SLI_RATIO, SLO_BURN_RATE, SLO_ERROR_BUDGET_REMAINING_RATIO,
         SLO_ERROR_BUDGET_CONSUMED_RATIO, SLO_EVENTS_TOTAL, SLO_ALERT_ACTIVE,
         AGENT_SAMPLES_RECORDED_TOTAL, AGENT_SAMPLES_DROPPED_TOTAL, AGENT_SAMPLES_DRAINED_TOTAL,
         AGENT_ADVICE_ERRORS_TOTAL, AGENT_LABEL_OVERFLOWS_TOTAL, AGENT_RING_OCCUPANCY_RATIO, AGENT_DRAIN_LAG_SECONDS,

@@ -3,6 +3,7 @@ package io.hotpath.daemon.detect;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -89,6 +90,34 @@ class DetectorStateFileTest
                 assertEquals(expected, score.score(), 1e-12, "second " + s + " " + score.signal());
             }
         }
+    }
+
+    /** A version-1 file (hotpathd before stalls were counted: no stall section) is still read. */
+    @Test
+    void aVersionOneFileIsStillRead() throws Exception
+    {
+        final DetectorStateFile file = new DetectorStateFile(dir);
+        final AnomalyEngine engine = new AnomalyEngine(AnomalySettings.defaults());
+        final Random random = new Random(7);
+        for (int s = 0; s < 60; s++)
+        {
+            engine.onInterval(interval(random, s, 1000));
+        }
+        file.onCheckpoint(engine, T0 + 60_000, true, Runnable::run);
+        final byte[] current = Files.readAllBytes(file.file());
+        // The stall section of one service with no stall: count 1, "demo" (2 + 4 bytes), 0 stalls.
+        final int stallSection = 4 + 2 + 4 + 8;
+        final ByteBuffer old = ByteBuffer.allocate(current.length - stallSection);
+        old.put(current, 0, current.length - 8 - stallSection);
+        old.putInt(4, 1);
+        old.putLong(DetectorStateFile.crc(old.array(), old.position()));
+        Files.write(file.file(), old.array());
+
+        final AnomalyEngine after = new AnomalyEngine(AnomalySettings.defaults());
+        final DetectorStateFile reread = new DetectorStateFile(dir);
+        reread.restore(after);
+        assertEquals(0, reread.stats().restoreFailures());
+        assertEquals(1, reread.stats().seriesRestored());
     }
 
     @Test

@@ -29,7 +29,8 @@ import java.util.TreeSet;
  * spike and its injected errors, hotpathd with the demo SLO file, a real Prometheus scraping it.
  * <ul>
  *   <li>The spike raises exactly one event (the default {@code adaptive} detector) on the latency
- *       of each transport series, the three grouped into one incident, opened within seconds of the spike, seen in {@code /api/anomalies}
+ *       of each transport series (never missed: a busy host's stalls before it are attributed to a stall, not
+ *       raised, so no cool-down swallows the spike), the three grouped into one incident, opened within seconds of the spike, seen in {@code /api/anomalies}
  *       and as {@code hotpath_anomalies_total} in Prometheus; no monitor raises more than one event
  *       during the run (not one per second). A real latency rise of a busy machine outside the spike may
  *       raise an event of its own: it is printed, not failed on.</li>
@@ -120,11 +121,12 @@ class AnalysisEndToEndIT
                     .append(event.get("peak_score").asText()).append('\n');
             }
             System.out.println("AnalysisEndToEndIT: anomaly events (spike " + SPIKE_START_MILLIS + "-" +
-                (SPIKE_START_MILLIS + SPIKE_LENGTH_MILLIS) + " ms after the demo's clock starts):\n" + log);
+                (SPIKE_START_MILLIS + SPIKE_LENGTH_MILLIS) + " ms after the demo's clock starts), stalls " +
+                json(daemon.url() + "/api/anomalies?limit=0").get("stalls") + ":\n" + log);
             // A busy machine can raise a real latency rise of its own (a p99 blip of a few seconds) besides the
             // injected spike: such events are shown above, not failed on. What must hold: no monitor flaps (one
             // event per second), and nothing is raised on throughput when the demo exits (its JVM is gone).
-            perMonitor.forEach((monitor, count) -> assertTrue(count <= 2, monitor + " raised " + count + " events:\n" + log));
+            perMonitor.forEach((monitor, count) -> assertTrue(count <= 1, monitor + " raised " + count + " events:\n" + log));
             for (final JsonNode event : events.values())
             {
                 assertTrue(!event.get("signal").asText().equals("throughput") || event.get("start_epoch_ms").asLong() < demoExited - 2_000,
@@ -145,16 +147,11 @@ class AnalysisEndToEndIT
                         .filter(e -> e.get("start_epoch_ms").asLong() >= spikeEarliest - 3_000 &&
                             e.get("start_epoch_ms").asLong() <= spikeLatest + SPIKE_LENGTH_MILLIS)
                         .toList();
-                    // At most one event for the spike per transport (never one per second). The detector's
-                    // warm-up starts from the median and MAD of its first values, so the demo JVM's first noisy
-                    // seconds mostly do not hide the spike, but on a loaded machine a transport's spike is
-                    // still missed now and then (issue 13 stays open): caught on at least one, asserted below.
-                    assertTrue(inSpike.size() <= 1, detector + " events on " + series + " in the spike:\n" + log);
-                    if (inSpike.isEmpty())
-                    {
-                        System.out.println("AnalysisEndToEndIT: the spike was missed on " + transport);
-                        continue;
-                    }
+                    // Exactly one event for the spike per transport (never one per second, never missed): the warm-up
+                    // starts from the median and MAD of its first values (the demo JVM's first noisy seconds do not set
+                    // the spread), and a stall of the busy host before the spike is attributed to it, not raised (its
+                    // cool-down would swallow the spike).
+                    assertEquals(1, inSpike.size(), detector + " events on " + series + " in the spike:\n" + log);
                     final JsonNode event = inSpike.get(0);
                     spikeEventIds.add(event.get("id").asLong());
                     final long start = event.get("start_epoch_ms").asLong();
@@ -169,8 +166,7 @@ class AnalysisEndToEndIT
                 }
             }
 
-            assertTrue(!spikeEventIds.isEmpty(), "the spike caught on at least one transport:\n" + log);
-            System.out.println("AnalysisEndToEndIT: spike caught on " + spikeEventIds.size() + " of 3 transports");
+            assertEquals(3, spikeEventIds.size(), "the spike caught on every transport:\n" + log);
 
             // The three transports' events started together: one incident holds all three spike events (a
             // load-caused event elsewhere, printed above, may form an incident of its own).

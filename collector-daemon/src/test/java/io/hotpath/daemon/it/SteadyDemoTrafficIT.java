@@ -21,13 +21,15 @@ import org.junit.jupiter.api.io.TempDir;
  * thresholds users get). Every series is past its warm-up for about two minutes, so each of its
  * monitors gives some 120 verdicts (about 3,600 in all).
  *
- * <p>What it asserts is what holds on a shared 2-core CI machine: there, other builds stall every JVM
- * now and then, the demo's p99 really rises on all its series at once and its closed loop really
- * slows, and the detectors report it (a measured 10-minute run: 4 events, all within 38 s of a maven
- * build; none in the other 9 minutes, see benchmarks/RESULTS-detect.md). So: no monitor raises more
- * than one event, and whatever is raised is at most three incidents (one slowdown, one incident),
- * never a storm of events over the run (three runs here: 0 events; 5 events; 7 events in 2 incidents); the demo's exit raises nothing (its JVM is gone: no throughput
- * verdict). Every event is printed. On an idle machine the run raises none.
+ * <p>On a shared 2-core machine other builds stall every JVM now and then: the demo's p99 rises on
+ * all its series in the same second and its closed loop slows, for a second or a few. Those are
+ * attributed to a stall ({@code hotpath_anomaly_stalls_total}, {@code stalls} in
+ * {@code /api/anomalies}), not raised per series, and no event opens on fewer than three intervals.
+ * Measured over 10 minutes of this traffic at load 12-40 (benchmarks/RESULTS-detect.md): 11-13
+ * events in 4-6 incidents before, 0-1 now. So: no event at all, with a margin of one for a host
+ * overloaded for tens of seconds (every kind of call slow for longer than a stall lasts is a real
+ * slowdown, see {@code StallWatch}); the demo's exit raises nothing (its JVM is gone: no throughput
+ * verdict). Every event and the stalls are printed.
  */
 class SteadyDemoTrafficIT
 {
@@ -38,7 +40,7 @@ class SteadyDemoTrafficIT
     Path temp;
 
     @Test
-    void steadyDemoTrafficRaisesNoStormOfEvents() throws Exception
+    void steadyDemoTrafficRaisesNoEvents() throws Exception
     {
         final Path spool = temp.resolve("spool");
         try (DaemonProcess daemon = DaemonProcess.start(spool, temp.resolve("state"), temp.resolve("hotpathd.log"));
@@ -71,10 +73,13 @@ class SteadyDemoTrafficIT
                     .append(event.get("signal").asText()).append(' ').append(event.get("severity").asText()).append(" peak ")
                     .append(event.get("peak_score").asText()).append('\n');
             }
-            System.out.println("SteadyDemoTrafficIT: " + events.size() + " events in steady traffic:\n" + log);
+            final JsonNode anomalies = json(daemon.url() + "/api/anomalies?limit=0");
+            System.out.println("SteadyDemoTrafficIT: " + events.size() + " events in steady traffic, stalls "
+                + anomalies.get("stalls") + ":\n" + log);
             perMonitor.forEach((monitor, count) -> assertTrue(count <= 1, monitor + " raised " + count + " events:\n" + log));
-            final long incidents = json(daemon.url() + "/api/anomalies?limit=0").get("incidents_opened").asLong();
-            assertTrue(incidents <= 3, incidents + " incidents in 150 s of steady traffic:\n" + log);
+            assertTrue(events.size() <= 1, events.size() + " events in 150 s of steady traffic:\n" + log);
+            final long incidents = anomalies.get("incidents_opened").asLong();
+            assertTrue(incidents <= 1, incidents + " incidents in 150 s of steady traffic:\n" + log);
         }
     }
 

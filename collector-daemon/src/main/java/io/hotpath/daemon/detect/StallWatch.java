@@ -1,0 +1,153 @@
+package io.hotpath.daemon.detect;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Tells a stalled JVM or host apart from an anomaly, per service. When a JVM pauses or its host
+ * starves it of CPU (another build on the same cores), every kind of call it makes is slow or
+ * missing in the same second: the p99 of transports, peer calls and migrations jumps together,
+ * throughput dips on all of them, and a second or three later all is back. A real problem moves
+ * the calls that depend on it; a stall moves all of them, briefly.
+ *
+ * <p><b>A stall interval</b> of a service: at least {@link #MIN_METRICS} of its metrics moved in that
+ * interval (latency score at or above {@link #MOVED} upwards, or throughput that far either way, on
+ * any of the metric's series), and they are at least half of the metrics that had a verdict. A run
+ * of anomalous intervals on any series of the service is <em>held</em> while a stall interval lies
+ * less than {@link #AFTER} intervals back: it opens an event only once it has lasted past that (the
+ * stall's own after-effects, a queue of delayed calls, a closed loop catching up, are over by then),
+ * or once it has lasted {@link #MAX} intervals in all (a broad change that long is no stall: a
+ * real outage of the whole service still opens, later). Each stall (consecutive stall intervals) is
+ * counted once per service ({@code hotpath_anomaly_stalls_total}); runs it held and that ended
+ * without opening are counted by the monitors ({@link EventSuppressor#heldRuns()}).
+ *
+ * <p>Time is in intervals, not seconds. The verdict on interval t is known once the first series of
+ * t+1 arrives, so a run is judged against the stalls of the intervals before its current one; the
+ * daemon's events need 3 intervals anyway ({@link SignalSettings#defaults}). A service with fewer
+ * than {@link #MIN_METRICS} metrics is never judged stalled.
+ *
+ * <p>Aggregation thread only, except {@link #count()} (volatile fields):
+ * a bit per metric (at most 64; more share the last bit), no allocation per interval.
+ */
+public final class StallWatch
+{
+    /** A score at which a metric counts as moved: the adaptive detector's exit threshold. */
+    static final double MOVED = 3.0;
+    /** Metrics that must move together, at the least. */
+    static final int MIN_METRICS = 3;
+    /** Intervals a held run must outlast the stall by. */
+    static final int AFTER = 4;
+    /** Intervals after which a held run opens whatever the stall (a broad change that long is real). */
+    static final int MAX = 10;
+
+    private final String service;
+    private final Map<String, Integer> metrics = new HashMap<>();
+    private final long stepMillis;
+
+    private long tallyTime = Long.MIN_VALUE;
+    private long verdicts;
+    private long moved;
+    private volatile long lastStall = Long.MIN_VALUE;
+    private volatile long stallStart = Long.MIN_VALUE;
+    private volatile long stalls;
+
+    StallWatch(final String service, final long stepMillis)
+    {
+        this.service = service;
+        this.stepMillis = stepMillis;
+    }
+
+    /** The bit of {@code metric} (a new series of the service; aggregation thread). */
+    long metricBit(final String metric)
+    {
+        final int index = metrics.computeIfAbsent(metric == null ? "" : metric, m -> Math.min(metrics.size(), 63));
+        return 1L << index;
+    }
+
+    /** Interval {@code time} of some series of the service begins: the intervals before it are judged. */
+    void advance(final long time)
+    {
+        if (time == tallyTime)
+        {
+            return;
+        }
+        if (tallyTime != Long.MIN_VALUE && time > tallyTime)
+        {
+            judge();
+        }
+        if (time > tallyTime)
+        {
+            tallyTime = time;
+            verdicts = 0;
+            moved = 0;
+        }
+    }
+
+    /** A monitor of the metric {@code bit} gave {@code score} for the current interval (NaN: none). */
+    void note(final long bit, final double score)
+    {
+        if (Double.isNaN(score))
+        {
+            return;
+        }
+        verdicts |= bit;
+        if (score >= MOVED)
+        {
+            moved |= bit;
+        }
+    }
+
+    private void judge()
+    {
+        final int movedMetrics = Long.bitCount(moved);
+        if (movedMetrics >= MIN_METRICS && 2 * movedMetrics >= Long.bitCount(verdicts))
+        {
+            if (lastStall != tallyTime - stepMillis)
+            {
+                stallStart = tallyTime;
+                stalls++;
+            }
+            lastStall = tallyTime;
+        }
+    }
+
+    /** Start of the last stall interval judged, or {@link Long#MIN_VALUE}; read per interval. */
+    long lastStallMillis()
+    {
+        return lastStall;
+    }
+
+    /** What the metrics and {@code /api/anomalies} show of the service's stalls. */
+    public Count count()
+    {
+        final long last = lastStall;
+        return new Count(service, stalls, stallStart, last == Long.MIN_VALUE ? last : last + stepMillis);
+    }
+
+    /**
+     * @param stalls          stalls seen (consecutive stall intervals count once; carried over restarts)
+     * @param lastStartMillis start of the last stall's first interval, {@link Long#MIN_VALUE} for none
+     * @param lastEndMillis   end of the last stall's last interval, {@link Long#MIN_VALUE} for none
+     */
+    public record Count(String service, long stalls, long lastStartMillis, long lastEndMillis)
+    {
+    }
+
+    /** Carries the count of a previous run over a restart (never lowers it). */
+    void restore(final long count)
+    {
+        stalls = Math.max(stalls, count);
+    }
+
+    /**
+     * Whether a run of anomalous intervals from {@code runStart} is held at {@code time}: a stall
+     * interval of its service lies less than {@link #AFTER} intervals back (the run is the stall, or
+     * its after-effect) and the run has lasted fewer than {@link #MAX} intervals; {@code lastStall}
+     * from {@link #lastStallMillis()}.
+     */
+    static boolean holds(final long lastStall, final long runStart, final long time, final long stepMillis)
+    {
+        return lastStall != Long.MIN_VALUE && time - lastStall < AFTER * stepMillis
+            && time + stepMillis - runStart < MAX * stepMillis;
+    }
+}
