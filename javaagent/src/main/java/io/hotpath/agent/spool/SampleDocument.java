@@ -2,6 +2,7 @@ package io.hotpath.agent.spool;
 
 import io.hotpath.agent.AgentLog;
 import io.hotpath.agent.record.ErrorTypeRegistry;
+import io.hotpath.agent.record.RingRecorder;
 import io.hotpath.agent.record.RingSampleDescriptor;
 import io.hotpath.agent.record.SeriesDefinition;
 import io.hotpath.agent.record.SeriesRegistry;
@@ -42,6 +43,7 @@ final class SampleDocument implements MessageHandler, SpoolWriter.InPlaceContent
     /** Room for definitions reserved with every document. */
     static final int DEFINITIONS_ALLOWANCE = 4096;
 
+    private final RingRecorder recorder;
     private final SeriesRegistry series;
     private final ErrorTypeRegistry errorTypes;
     private final SampleBatchEncoder batch = new SampleBatchEncoder();
@@ -60,16 +62,17 @@ final class SampleDocument implements MessageHandler, SpoolWriter.InPlaceContent
     private int definitionRoom;
     private int samples;
     private int read;
-    private long unwritable;
     private CycleFileGuard.SpoolFault fault;
     private long nowNanos;
     private long epochOffsetNanos;
     private long maxLagNanos;
 
-    SampleDocument(final SeriesRegistry series, final ErrorTypeRegistry errorTypes)
+    /** Samples it cannot write are counted as dropped by {@code recorder}, whose registries define the ids. */
+    SampleDocument(final RingRecorder recorder)
     {
-        this.series = series;
-        this.errorTypes = errorTypes;
+        this.recorder = recorder;
+        this.series = recorder.seriesRegistry();
+        this.errorTypes = recorder.errorTypes();
     }
 
     /** Bytes to reserve for a read of {@code limit} samples. */
@@ -130,14 +133,6 @@ final class SampleDocument implements MessageHandler, SpoolWriter.InPlaceContent
         return read;
     }
 
-    /** Samples read but not written since the last call (a document too small for their definitions, or a fault). */
-    long takeUnwritable()
-    {
-        final long lost = unwritable;
-        unwritable = 0;
-        return lost;
-    }
-
     /** The largest gap between a sample's end and the read that took it, since the last call. */
     long takeMaxLag()
     {
@@ -180,7 +175,7 @@ final class SampleDocument implements MessageHandler, SpoolWriter.InPlaceContent
         }
         if (fault != null)
         {
-            unwritable++;
+            recorder.addDropped(1); // a document too small for the definitions, or the queue failing
             return;
         }
         if (!defined(seriesId, errorTypeId))
@@ -249,7 +244,7 @@ final class SampleDocument implements MessageHandler, SpoolWriter.InPlaceContent
             definition.labels())) + (errorName == null ? 0 : ErrorTypeDefinitionEncoder.encodedLength(errorName));
         if (!room(needed))
         {
-            unwritable++;
+            recorder.addDropped(1); // a document too small for the definitions, or the queue failing
             return false;
         }
         finishBatch();

@@ -87,7 +87,7 @@ public final class SpoolDrainer implements Runnable
         // One ring read may be all traced or all untraced samples: both batches hold a whole read.
         // One ring read goes into one document: at most one batch record's worth of samples.
         this.maxBatch = Math.max(1, Math.min(settings.maxBatchSamples(), SampleBatchDescriptor.maxEntries(SampleDescriptor.TRACED_LENGTH)));
-        this.document = new SampleDocument(series, errorTypes);
+        this.document = new SampleDocument(recorder);
         this.pacer = new DrainPacer(MIN_PARK_NANOS, settings.idleNanos(), ring.stripeCapacity(),
             RingSampleDescriptor.RECORD_LENGTH);
         this.thread = new Thread(this, "hotpath-drain");
@@ -285,11 +285,6 @@ public final class SpoolDrainer implements Runnable
         if (lag > maxLagNanos)
         {
             maxLagNanos = lag;
-        }
-        final long lost = document.takeUnwritable();
-        if (lost > 0)
-        {
-            recorder.addDropped(lost);
         }
         return document.read();
     }
