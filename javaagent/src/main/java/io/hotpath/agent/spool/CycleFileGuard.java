@@ -21,8 +21,8 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p>So, before every document: the file must still be as long as the region already reserved
  * (else it was truncated), and the bytes the document will take past the last write (plus
- * {@value #SLACK} of slack) must be backed by disk blocks: they are reserved ahead, at least
- * {@value #RESERVE_AHEAD} bytes at a time, by
+ * {@value #SLACK} of slack) must be backed by disk blocks: they are reserved ahead, another
+ * {@value #RESERVE_AHEAD} bytes past that, by
  * reading each range through the file channel and writing the same bytes back (a no-op on the
  * content, whatever Chronicle already wrote there, as the drain thread is the only writer; it
  * allocates the blocks of holes, and a full disk fails that write with ENOSPC instead of a later
@@ -114,7 +114,8 @@ final class CycleFileGuard implements AutoCloseable
         if (needed > reservedUpTo)
         {
             // Chronicle sizes a cycle file far ahead (sparse); past its end Chronicle grows it before writing there.
-            reserve(Math.min(size, Math.max(needed, writtenEnd + RESERVE_AHEAD)));
+            // RESERVE_AHEAD past what this document needs: one read and one write per that many bytes, not per document
+            reserve(Math.min(size, needed + RESERVE_AHEAD));
         }
     }
 

@@ -2,14 +2,17 @@ package io.hotpath.agent.spool;
 
 /**
  * When the drain thread reads the ring next: the idle cost of the agent is its wake-ups, so the
- * drain sleeps as long as the ring's free room allows, up to {@code maxParkNanos}.
+ * drain sleeps as long as the ring's free room allows, up to {@code maxParkNanos} (at low rates longer).
  *
  * <ul>
  *   <li>A read that filled a whole batch: read again at once (more is waiting).</li>
  *   <li>Otherwise sleep so that, at the arrival rate seen so far (fast to rise, slow to fall), the
- *       fullest stripe fills at most a quarter of its free room before the next read; at most
- *       {@code maxParkNanos}, at least {@code minParkNanos}. At low rates that is the maximum: one
- *       bigger document per wake-up instead of a small one every millisecond.</li>
+ *       fullest stripe fills at most a quarter of its free room before the next read; at least
+ *       {@code minParkNanos}, at most {@code maxParkNanos} — or longer, up to {@link #IDLE_FACTOR}
+ *       times that, as long as a sudden burst of {@link #BURST_PER_SECOND} samples/s into the fullest
+ *       stripe would fill at most half its free room meanwhile. At low rates that is one bigger
+ *       document per wake-up: each wake-up and each queue document costs the drain ~0.1 ms of CPU
+ *       (Chronicle's append path, run too rarely to be compiled), whatever it holds.</li>
  *   <li>An empty ring with no rate seen: back off, doubling from {@code minParkNanos} to
  *       {@link #IDLE_FACTOR} times the maximum.</li>
  *   <li>While samples arrive, whatever the above says, wake up {@link #LEAD_NANOS} before each wall-clock second ends, so
@@ -30,6 +33,11 @@ final class DrainPacer
      * one second by which /metrics may lag.
      */
     static final long IDLE_FACTOR = 4;
+    /**
+     * The burst a low-rate park must leave room for (per stripe): an application that jumps from a
+     * few samples to this rate fills at most half a stripe's free room before the next read.
+     */
+    static final double BURST_PER_SECOND = 250_000;
 
     private final long minParkNanos;
     private final long maxParkNanos;
@@ -81,11 +89,11 @@ final class DrainPacer
         else
         {
             backOffNanos = minParkNanos;
-            park = maxParkNanos;
+            final double freeRecords = (double)(stripeCapacityBytes - fullestBytes) / recordBytes;
+            park = (long)Math.max(maxParkNanos, Math.min(IDLE_FACTOR * maxParkNanos, freeRecords / 2 / BURST_PER_SECOND * 1e9));
             if (rate > 0)
             {
-                final double room = (stripeCapacityBytes - fullestBytes) / (4.0 * recordBytes);
-                park = (long)Math.min(maxParkNanos, room / rate);
+                park = (long)Math.min(park, freeRecords / 4 / rate);
             }
         }
         park = Math.max(minParkNanos, park);

@@ -4,22 +4,16 @@ import io.hotpath.agent.AgentLog;
 import io.hotpath.agent.record.ErrorTypeRegistry;
 import io.hotpath.agent.record.RingRecorder;
 import io.hotpath.agent.record.RingSampleDescriptor;
-import io.hotpath.agent.record.SeriesDefinition;
 import io.hotpath.agent.record.SeriesRegistry;
 import io.hotpath.wire.AgentStatsDescriptor;
 import io.hotpath.wire.AgentStatsEncoder;
-import io.hotpath.wire.ErrorTypeDefinitionEncoder;
 import io.hotpath.wire.QueueHeaderEncoder;
 import io.hotpath.wire.SampleBatchDescriptor;
-import io.hotpath.wire.SampleBatchEncoder;
 import io.hotpath.wire.SampleDescriptor;
-import io.hotpath.wire.SampleEncoder;
-import io.hotpath.wire.SeriesDefinitionEncoder;
 import io.hotpath.wire.SpoolLayoutDescriptor;
 import org.agrona.DirectBuffer;
 import org.agrona.ExpandableArrayBuffer;
 import org.agrona.MutableDirectBuffer;
-import org.agrona.concurrent.MessageHandler;
 import org.agrona.concurrent.UnsafeBuffer;
 import io.hotpath.agent.record.StripedRing;
 
@@ -30,25 +24,22 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 import java.io.IOException;
-import java.util.Arrays;
 
 /**
  * The drain thread: the ring's single consumer and the queue's single writer.
  *
- * <p>Per cycle it reads up to a batch of samples from the ring into SAMPLE_BATCH records (one of
- * untraced entries, one of traced entries carrying trace and span id: a batch has one entry length),
- * converting each end {@code nanoTime} to epoch nanos with a calibrated offset (so application
- * threads never read the wall clock), and collects the SERIES_DEFINITION / ERROR_TYPE_DEFINITION
- * records of ids it has not written yet; it then writes the definitions document before the batch
- * document, so every definition precedes its first use in queue order. Every stats interval it
- * writes an AGENT_STATS record and enforces the spool size cap.
+ * <p>Per cycle it reads up to a batch of samples from the ring straight into one queue document
+ * ({@link SampleDocument}: SAMPLE_BATCH records, each id's SERIES_DEFINITION / ERROR_TYPE_DEFINITION
+ * before its first use, end {@code nanoTime}s converted to epoch nanos with a calibrated offset, so
+ * application threads never read the wall clock); when it reads next is {@link DrainPacer}'s call.
+ * Every stats interval it writes an AGENT_STATS record and enforces the spool size cap.
  *
  * <p>Opening Chronicle (hundreds of milliseconds of class loading) happens on this thread, not
  * on the application's main thread; samples recorded meanwhile wait in the ring. On shutdown
  * ({@link #shutdown}) it drains what is left, writes final stats, closes the queue and creates the
  * {@code hotpath.closed} marker. If Chronicle fails, {@code onFailure} is told once and the thread ends.
  */
-public final class SpoolDrainer implements Runnable, MessageHandler
+public final class SpoolDrainer implements Runnable
 {
     /** Offset recalibration period: bounds drift between nanoTime and the wall clock. */
     private static final long RECALIBRATE_NANOS = TimeUnit.SECONDS.toNanos(60);
@@ -69,15 +60,9 @@ public final class SpoolDrainer implements Runnable, MessageHandler
     private volatile Path queueDirectory;
 
     private final int maxBatch;
-    private final UnsafeBuffer batchBuffer;
-    private final SampleBatchEncoder batch = new SampleBatchEncoder();
-    private final UnsafeBuffer tracedBatchBuffer;
-    private final SampleBatchEncoder tracedBatch = new SampleBatchEncoder();
-    private final ExpandableArrayBuffer definitions = new ExpandableArrayBuffer(4096);
+    /** Ring reads, encoded straight into queue documents. */
+    private final SampleDocument document;
     private final UnsafeBuffer scratch = new UnsafeBuffer(new byte[AgentStatsDescriptor.RECORD_LENGTH + 4096]);
-    private int definitionsLength;
-    private boolean[] definedSeries = new boolean[1024];
-    private final boolean[] definedErrors = new boolean[ErrorTypeRegistry.CAPACITY + 8];
 
     private SpoolWriter writer;
     private Runnable beforeOpen;
@@ -100,9 +85,9 @@ public final class SpoolDrainer implements Runnable, MessageHandler
         this.settings = settings;
         this.onFailure = onFailure;
         // One ring read may be all traced or all untraced samples: both batches hold a whole read.
+        // One ring read goes into one document: at most one batch record's worth of samples.
         this.maxBatch = Math.max(1, Math.min(settings.maxBatchSamples(), SampleBatchDescriptor.maxEntries(SampleDescriptor.TRACED_LENGTH)));
-        this.batchBuffer = new UnsafeBuffer(new byte[SampleBatchDescriptor.recordLength(maxBatch, SampleDescriptor.UNTRACED_LENGTH)]);
-        this.tracedBatchBuffer = new UnsafeBuffer(new byte[SampleBatchDescriptor.recordLength(maxBatch, SampleDescriptor.TRACED_LENGTH)]);
+        this.document = new SampleDocument(recorder);
         this.pacer = new DrainPacer(MIN_PARK_NANOS, settings.idleNanos(), ring.stripeCapacity(),
             RingSampleDescriptor.RECORD_LENGTH);
         this.thread = new Thread(this, "hotpath-drain");
@@ -282,131 +267,26 @@ public final class SpoolDrainer implements Runnable, MessageHandler
         return SpoolLayoutDescriptor.ROLL_CYCLE;
     }
 
-    /** One read of the ring into one batch; returns the samples read. */
+    /** One read of the ring into one document; returns the samples read. */
     int drainOnce() throws IOException
     {
         cycleNowNanos = System.nanoTime();
-        batch.wrap(batchBuffer, 0, SampleDescriptor.UNTRACED_LENGTH, batchBuffer.capacity());
-        tracedBatch.wrap(tracedBatchBuffer, 0, SampleDescriptor.TRACED_LENGTH, tracedBatchBuffer.capacity());
-        final int count = ring.read(this, maxBatch);
-        if (definitionsLength > 0)
+        if (ring.size() == 0)
         {
-            write(definitions, definitionsLength, 0);
-            definitionsLength = 0;
+            return 0;
         }
-        writeBatch(batch, batchBuffer);
-        writeBatch(tracedBatch, tracedBatchBuffer);
-        return count;
-    }
-
-    private void writeBatch(final SampleBatchEncoder encoder, final UnsafeBuffer buffer) throws IOException
-    {
-        final int samples = encoder.count();
-        if (samples > 0)
+        document.prepare(ring, maxBatch, cycleNowNanos, epochOffsetNanos);
+        if (writer.writeInPlace(document, SampleDocument.reserveFor(maxBatch)) > 0)
         {
-            write(buffer, encoder.finish(), samples);
-            drained += samples;
+            writtenDocuments++;
         }
-    }
-
-    @Override
-    public void onMessage(final int msgTypeId, final MutableDirectBuffer buffer, final int index, final int length)
-    {
-        final boolean traced;
-        final int seriesId;
-        final int errorTypeId;
-        final long endNanoTime;
-        final long rawDuration;
-        final long rawPayload;
-        if (length == RingSampleDescriptor.COMPACT_MESSAGE_LENGTH)
-        {
-            traced = false;
-            seriesId = RingSampleDescriptor.compactSeriesId(msgTypeId);
-            errorTypeId = RingSampleDescriptor.compactErrorTypeId(msgTypeId);
-            endNanoTime = buffer.getLong(index + RingSampleDescriptor.COMPACT_END_NANO_TIME_OFFSET);
-            rawDuration = buffer.getLong(index + RingSampleDescriptor.COMPACT_DURATION_NANOS_OFFSET);
-            rawPayload = buffer.getLong(index + RingSampleDescriptor.COMPACT_PAYLOAD_BYTES_OFFSET);
-        }
-        else if (length == RingSampleDescriptor.MESSAGE_LENGTH &&
-            (msgTypeId == RingSampleDescriptor.MSG_TYPE_TRACED_SAMPLE || msgTypeId == RingSampleDescriptor.MSG_TYPE_WIDE_SAMPLE))
-        {
-            traced = msgTypeId == RingSampleDescriptor.MSG_TYPE_TRACED_SAMPLE;
-            seriesId = buffer.getInt(index + RingSampleDescriptor.SERIES_ID_OFFSET);
-            errorTypeId = buffer.getInt(index + RingSampleDescriptor.ERROR_TYPE_ID_OFFSET);
-            endNanoTime = buffer.getLong(index + RingSampleDescriptor.END_NANO_TIME_OFFSET);
-            rawDuration = buffer.getLong(index + RingSampleDescriptor.DURATION_NANOS_OFFSET);
-            rawPayload = buffer.getLong(index + RingSampleDescriptor.PAYLOAD_BYTES_OFFSET);
-        }
-        else
-        {
-            return;
-        }
-        final long duration = Math.max(0, rawDuration);
-        final long payload = Math.max(SampleDescriptor.PAYLOAD_UNKNOWN, rawPayload);
-        if (!defineSeries(seriesId))
-        {
-            return;
-        }
-        if (errorTypeId != 0)
-        {
-            defineErrorType(errorTypeId);
-        }
-        final long lag = cycleNowNanos - endNanoTime;
+        drained += document.samples();
+        final long lag = document.takeMaxLag();
         if (lag > maxLagNanos)
         {
             maxLagNanos = lag;
         }
-        final byte outcome = errorTypeId == 0 ? SampleDescriptor.OUTCOME_OK : SampleDescriptor.OUTCOME_ERROR;
-        if (traced)
-        {
-            SampleEncoder.encodeTracedEntry(tracedBatchBuffer, tracedBatch.nextEntryOffset(), seriesId,
-                endNanoTime + epochOffsetNanos, duration, payload, outcome, errorTypeId,
-                buffer.getLong(index + RingSampleDescriptor.TRACE_ID_HIGH_OFFSET),
-                buffer.getLong(index + RingSampleDescriptor.TRACE_ID_LOW_OFFSET),
-                buffer.getLong(index + RingSampleDescriptor.SPAN_ID_OFFSET));
-        }
-        else
-        {
-            SampleEncoder.encodeEntry(batchBuffer, batch.nextEntryOffset(), seriesId, endNanoTime + epochOffsetNanos, duration,
-                payload, outcome, errorTypeId);
-        }
-    }
-
-    private boolean defineSeries(final int seriesId)
-    {
-        if (seriesId < definedSeries.length && definedSeries[seriesId])
-        {
-            return true;
-        }
-        final SeriesDefinition definition = series.definition(seriesId);
-        if (definition == null)
-        {
-            AgentLog.warnOnce("undefined-series", "a sample referred to unknown series id " + seriesId + "; skipped");
-            return false;
-        }
-        if (seriesId >= definedSeries.length)
-        {
-            definedSeries = Arrays.copyOf(definedSeries, Math.max(seriesId + 1, definedSeries.length * 2));
-        }
-        definitionsLength += SeriesDefinitionEncoder.encode(definitions, definitionsLength, seriesId, definition.kind(),
-            definition.metric(), SeriesDefinition.UNIT, definition.labels());
-        definedSeries[seriesId] = true;
-        return true;
-    }
-
-    private void defineErrorType(final int errorTypeId)
-    {
-        if (errorTypeId < definedErrors.length && definedErrors[errorTypeId])
-        {
-            return;
-        }
-        final String name = errorTypes.name(errorTypeId);
-        definitionsLength += ErrorTypeDefinitionEncoder.encode(definitions, definitionsLength, errorTypeId,
-            name == null ? "unknown" : name);
-        if (errorTypeId < definedErrors.length)
-        {
-            definedErrors[errorTypeId] = true;
-        }
+        return document.read();
     }
 
     private void periodic(final long now) throws IOException

@@ -9,6 +9,7 @@ import net.openhft.chronicle.queue.RollCycles;
 import net.openhft.chronicle.queue.impl.StoreFileListener;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
 import net.openhft.chronicle.wire.DocumentContext;
+import org.agrona.concurrent.UnsafeBuffer;
 
 import java.io.File;
 import java.io.IOException;
@@ -21,8 +22,9 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * This JVM's Chronicle Queue: one document per {@link #write} holding whole wire records as raw
- * bytes (no Chronicle field names), as {@code SPOOL.md} specifies. Used by the drain thread only.
+ * This JVM's Chronicle Queue: one document per {@link #write} or {@link #writeInPlace} holding whole
+ * wire records as raw bytes (no Chronicle field names), as {@code SPOOL.md} specifies. Used by the
+ * drain thread only.
  *
  * <p>Keeps the queue within its size cap by deleting its oldest cycle files (never the current
  * one) and reports the samples they held, so the caller counts them as dropped.
@@ -40,6 +42,27 @@ final class SpoolWriter implements AutoCloseable
     /** cycle -> {bytes written, samples written}; drain thread only. */
     private final TreeMap<Integer, long[]> cycles = new TreeMap<>();
     private final Map<Integer, File> cycleFiles = new ConcurrentHashMap<>();
+    /** {bytes, samples} of {@link #lastCycle}: no map lookup (and no boxing) per document. */
+    private long[] lastCycleCounts;
+    /** The open document's memory while {@link #writeInPlace} runs. */
+    private static final byte[] EMPTY = new byte[0];
+    private final UnsafeBuffer inPlace = new UnsafeBuffer(new byte[0]);
+
+    /** Records written straight into a document's memory ({@link #writeInPlace}). */
+    interface InPlaceContent
+    {
+        /**
+         * Writes whole records from offset 0 of {@code document} (its capacity is what the mapping
+         * holds contiguously; only the bytes reserved with {@link #writeInPlace} or {@link #reserve}
+         * may be touched).
+         *
+         * @return the bytes written; 0 writes no document
+         */
+        int write(UnsafeBuffer document, SpoolWriter writer) throws CycleFileGuard.SpoolFault;
+
+        /** Samples among the records of the last {@link #write}. */
+        int samples();
+    }
 
     SpoolWriter(final Path directory, final String rollCycleName, final long maxBytes)
     {
@@ -98,11 +121,84 @@ final class SpoolWriter implements AutoCloseable
             throw new CycleFileGuard.SpoolFault("memory fault writing the queue " + directory + " (cycle file truncated or disk full?)",
                 fault);
         }
-        lastCycle = cycle;
         guard.afterWrite(cycle, cycleFiles.get(cycle), end);
-        final long[] counts = cycles.computeIfAbsent(cycle, c -> new long[2]);
-        counts[0] += length;
-        counts[1] += samples;
+        counted(cycle, length, samples);
+    }
+
+    /**
+     * One document whose records {@code content} writes straight into the queue's memory (no copy):
+     * {@code reserveBytes} (at least what it may write) are reserved on disk first, like every document
+     * ({@link CycleFileGuard}). Writes nothing when {@code content} returns 0.
+     *
+     * @return the document's length in bytes
+     * @throws CycleFileGuard.SpoolFault as {@link #write}
+     */
+    int writeInPlace(final InPlaceContent content, final int reserveBytes) throws CycleFileGuard.SpoolFault
+    {
+        if (queue.cycle() != lastCycle)
+        {
+            checkSpaceForNewCycleFile();
+        }
+        guard.beforeWrite(reserveBytes);
+        final long end;
+        final int cycle;
+        int length = 0;
+        try
+        {
+            try (DocumentContext dc = appender.writingDocument())
+            {
+                final Bytes<?> bytes = dc.wire().bytes();
+                final long start = bytes.writePosition();
+                // the mapping holds writeLimit - start bytes (Chronicle's largest document, its chunk overlap) contiguously
+                inPlace.wrap(bytes.addressForWrite(start), (int)Math.min(Integer.MAX_VALUE, bytes.writeLimit() - start));
+                try
+                {
+                    length = content.write(inPlace, this);
+                }
+                finally
+                {
+                    inPlace.wrap(EMPTY);
+                    if (length > 0)
+                    {
+                        bytes.writeSkip(length);
+                    }
+                    else
+                    {
+                        dc.rollbackOnClose();
+                    }
+                }
+                end = bytes.writePosition();
+            }
+            cycle = appender.cycle();
+        }
+        catch (final InternalError fault)
+        {
+            throw new CycleFileGuard.SpoolFault("memory fault writing the queue " + directory + " (cycle file truncated or disk full?)",
+                fault);
+        }
+        if (length > 0)
+        {
+            counted(cycle, length, content.samples());
+            guard.afterWrite(cycle, cycleFiles.get(cycle), end);
+        }
+        return length;
+    }
+
+    /** Inside {@link InPlaceContent#write}: the document may take {@code bytes} in all (reserved on disk first). */
+    void reserve(final int bytes) throws CycleFileGuard.SpoolFault
+    {
+        guard.beforeWrite(bytes);
+    }
+
+    private void counted(final int cycle, final int length, final int samples)
+    {
+        if (cycle != lastCycle || lastCycleCounts == null)
+        {
+            lastCycleCounts = cycles.computeIfAbsent(cycle, c -> new long[2]);
+            lastCycle = cycle;
+        }
+        lastCycleCounts[0] += length;
+        lastCycleCounts[1] += samples;
     }
 
     /**
@@ -155,6 +251,10 @@ final class SpoolWriter implements AutoCloseable
         {
             final Map.Entry<Integer, long[]> oldest = cycles.pollFirstEntry();
             total -= oldest.getValue()[0];
+            if (oldest.getValue() == lastCycleCounts)
+            {
+                lastCycleCounts = null;
+            }
             final File file = cycleFiles.remove(oldest.getKey());
             if (file != null && file.delete())
             {

@@ -38,13 +38,21 @@ class DrainPacerTest
     }
 
     @Test
-    void aLowRateWaitsTheMaximumForOneBiggerDocument()
+    void aLowRateWaitsLongerForOneBiggerDocumentAsFarAsABurstWouldFit()
     {
         final DrainPacer pacer = new DrainPacer(MS, 50 * MS, 4 << 20, 64);
         pacer.afterRead(0, 0, false, 0, OFFSET);
-        // 1,000 samples/s: 50 in 50 ms; a stripe of 4 MiB holds 65,536 records
+        // 1,000 samples/s: a stripe of 4 MiB holds 65,536 records; a burst of 250 k/s fills half of them in 131 ms
         final long park = pacer.afterRead(50 * MS, 50, false, 0, OFFSET);
-        assertEquals(50 * MS, park);
+        assertEquals(131 * MS, park, MS);
+        // a small stripe (1 MiB, 16,384 records: a burst fills half in 33 ms) keeps the maximum
+        final DrainPacer small = new DrainPacer(MS, 50 * MS, 1 << 20, 64);
+        small.afterRead(0, 0, false, 0, OFFSET);
+        assertEquals(50 * MS, small.afterRead(50 * MS, 50, false, 0, OFFSET));
+        // a big one (16 MiB) waits at most four times the maximum
+        final DrainPacer big = new DrainPacer(MS, 50 * MS, 16 << 20, 64);
+        big.afterRead(0, 0, false, 0, OFFSET);
+        assertEquals(DrainPacer.IDLE_FACTOR * 50 * MS, big.afterRead(50 * MS, 50, false, 0, OFFSET));
     }
 
     @Test
