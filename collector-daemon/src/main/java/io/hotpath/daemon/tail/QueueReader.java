@@ -74,6 +74,18 @@ final class QueueReader implements AutoCloseable
         return caughtUp;
     }
 
+    /** Not caught up, or damage at the read position awaits its second look: upkeep at every scan. */
+    boolean busy()
+    {
+        return !caughtUp || waitingAt >= 0 || forceResync;
+    }
+
+    /** The cycle file being read, or null. */
+    Path currentFile()
+    {
+        return reader == null ? null : reader.file();
+    }
+
     /** Index of the document last returned by {@link #next}. */
     long index()
     {
@@ -322,7 +334,7 @@ final class QueueReader implements AutoCloseable
     }
 
     /**
-     * Once per spool scan: whether the current file can still grow (for telling a write in
+     * At each upkeep (every spool scan while the queue is busy or its files change): whether the current file can still grow (for telling a write in
      * progress from damage), and a gap for every cycle file that was present after the read
      * position at the last check and vanished before it was reached (the agent's size cap).
      */

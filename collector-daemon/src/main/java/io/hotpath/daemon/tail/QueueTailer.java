@@ -91,6 +91,8 @@ public final class QueueTailer implements RecordHandler, AutoCloseable
     private final AgentStatsAccount statsAccount;
     private long damageEvents;
     private boolean rollCycleChecked;
+    private final AgentLiveness liveness;
+    private final UpkeepSchedule upkeep;
 
     public QueueTailer(final Path directory, final QueueCheckpoint state, final Aggregator aggregator, final IngestCounters counters)
     {
@@ -101,6 +103,8 @@ public final class QueueTailer implements RecordHandler, AutoCloseable
         this.reader = new QueueReader(directory, state, counters);
         this.quarantine = new Quarantine(directory, counters);
         this.statsAccount = new AgentStatsAccount(state);
+        this.liveness = new AgentLiveness(directory, state);
+        this.upkeep = new UpkeepSchedule(directory);
         restoreDefinitions();
     }
 
@@ -234,7 +238,25 @@ public final class QueueTailer implements RecordHandler, AutoCloseable
     }
 
     /**
-     * Once per spool scan: re-reads the cycle files present (gaps: cycle files the agent's size cap
+     * Once per spool scan: {@link #checkForDeletedCycles} and {@link #finishIfDone}, when
+     * {@link UpkeepSchedule} finds them due (the queue busy, its files changed, or 10 s passed).
+     */
+    public void upkeep(final long nowEpochMillis)
+    {
+        if (!isActive())
+        {
+            upkeep.dueAtNextScan();
+            return;
+        }
+        if (upkeep.due(nowEpochMillis, reader.busy(), reader.currentFile()))
+        {
+            checkForDeletedCycles();
+            finishIfDone();
+        }
+    }
+
+    /**
+     * At an upkeep: re-reads the cycle files present (gaps: cycle files the agent's size cap
      * deleted unread) and whether the writer is gone, which tells damage from a write in progress.
      */
     public void checkForDeletedCycles()
@@ -535,7 +557,7 @@ public final class QueueTailer implements RecordHandler, AutoCloseable
      */
     public boolean agentGone()
     {
-        return state.finished || state.rejectedReason != null || AgentLiveness.gone(directory, state);
+        return state.finished || state.rejectedReason != null || liveness.gone();
     }
 
     /** True once the agent is gone (closed marker, or its process no longer alive) and everything is read. */
@@ -545,7 +567,7 @@ public final class QueueTailer implements RecordHandler, AutoCloseable
         {
             return false;
         }
-        final boolean agentGone = AgentLiveness.gone(directory, state);
+        final boolean agentGone = liveness.gone();
         if (!agentGone)
         {
             return false;

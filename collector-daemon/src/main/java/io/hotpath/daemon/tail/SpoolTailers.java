@@ -22,7 +22,8 @@ import java.util.Set;
 
 /**
  * All queues of the spool directory: discovers new ones on each {@link #scan}, polls the active
- * ones round-robin, notices finished ones and applies retention ({@link SpoolRetention}). Publishes
+ * ones round-robin, notices finished ones (per-queue upkeep when due, {@link UpkeepSchedule}) and
+ * applies retention ({@link SpoolRetention}, every {@value #RETENTION_INTERVAL_MILLIS} ms). Publishes
  * an immutable {@link QueueStatus} list for readers at each {@link #publishStatus}.
  *
  * <p>Not thread-safe: owned by the aggregation thread, except {@link #statuses()}.
@@ -40,6 +41,12 @@ public final class SpoolTailers implements AutoCloseable
     private QueueTailer[] order = new QueueTailer[0];
     private int nextInOrder;
     private static final long PASS_BUDGET_NANOS = 20_000_000L;
+    /**
+     * Retention walks every queue's files: at the first scan, then this often (its caps are minutes to
+     * days; the directory listing for new queues stays at every scan).
+     */
+    static final long RETENTION_INTERVAL_MILLIS = 10_000;
+    private long nextRetentionMillis = Long.MIN_VALUE;
     private volatile List<QueueStatus> statuses = List.of();
     /** Each queue's position in the last checkpoint known to be on disk (set by the checkpoint writer). */
     private volatile Map<String, Long> durablePositions = Map.of();
@@ -140,11 +147,11 @@ public final class SpoolTailers implements AutoCloseable
         for (final QueueTailer tailer : tailers.values())
         {
             tailer.retryIfDue(nowEpochMillis);
-            tailer.checkForDeletedCycles();
-            tailer.finishIfDone();
+            tailer.upkeep(nowEpochMillis);
         }
-        if (retention != null)
+        if (retention != null && (nowEpochMillis >= nextRetentionMillis || nowEpochMillis < nextRetentionMillis - RETENTION_INTERVAL_MILLIS))
         {
+            nextRetentionMillis = nowEpochMillis + RETENTION_INTERVAL_MILLIS;
             try
             {
                 for (final String deleted : retention.apply(spoolDirectory, tailers.values(), nowEpochMillis, durablePositions))
