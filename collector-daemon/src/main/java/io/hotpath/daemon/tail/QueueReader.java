@@ -28,6 +28,11 @@ import java.util.List;
  * cap deleted before they were read are counted as gaps.
  *
  * <p>Not thread-safe: owned by the aggregation thread.
+ *
+ * <p>Just over 400 lines because opening at a checkpointed position, moving between cycle files and
+ * counting gaps all read and write the same position (cycle, sequence, offset, unread cycles); the
+ * other jobs are in their own classes: one file's documents and resync ({@link CycleFileReader}),
+ * file names ({@link CycleFiles}), damage where a live writer is awaited ({@link LiveEndDamage}).
  */
 final class QueueReader implements AutoCloseable
 {
@@ -51,9 +56,7 @@ final class QueueReader implements AutoCloseable
     private boolean caughtUp;
     private boolean truncationLogged;
     private boolean garbageLogged;
-    /** Position the reader waited at, at the last refresh, before damage in a file still written; -1 none. */
-    private long waitingAt = -1;
-    private boolean forceResync;
+    private final LiveEndDamage damage = new LiveEndDamage();
     private long caughtUpAtNanos;
     private static final long FRONTIER_RECHECK_NANOS = 5_000_000L;
 
@@ -77,7 +80,7 @@ final class QueueReader implements AutoCloseable
     /** Not caught up, or damage at the read position awaits its second look: upkeep at every scan. */
     boolean busy()
     {
-        return !caughtUp || waitingAt >= 0 || forceResync;
+        return !caughtUp || damage.pending();
     }
 
     /** The cycle file being read, or null. */
@@ -131,6 +134,7 @@ final class QueueReader implements AutoCloseable
         }
         while (true)
         {
+            final boolean forceResync = damage.resyncDue();
             final CycleFileReader.Step step = forceResync ? CycleFileReader.Step.GARBAGE : reader.next(cycleFinished);
             switch (step)
             {
@@ -143,7 +147,7 @@ final class QueueReader implements AutoCloseable
                     return true;
                 case GARBAGE:
                     final boolean found = reader.resync(RESYNC_BUDGET_BYTES, cycleFinished || forceResync);
-                    forceResync = false;
+                    damage.resynced();
                     takeSkipped();
                     state.readOffset = reader.position();
                     if (!found)
@@ -174,10 +178,11 @@ final class QueueReader implements AutoCloseable
 
     private void takeSkipped()
     {
-        final long bytes = reader.takeSkippedBytes();
-        final long documents = reader.takeSkippedDocuments();
-        final long samples = reader.takeSkippedSamples();
-        final boolean truncated = reader.takeTruncated();
+        final CycleFileReader.Skipped skipped = reader.takeSkipped();
+        final long bytes = skipped.bytes();
+        final long documents = skipped.documents();
+        final long samples = skipped.samples();
+        final boolean truncated = skipped.truncated();
         if (bytes == 0 && !truncated)
         {
             return;
@@ -261,9 +266,7 @@ final class QueueReader implements AutoCloseable
             while ((step = reader.next(true)) == CycleFileReader.Step.GARBAGE)
             {
                 reader.resync(Long.MAX_VALUE, true);
-                reader.takeSkippedBytes();
-                reader.takeSkippedDocuments();
-                reader.takeSkippedSamples();
+                reader.discardSkipped();
             }
             if (step != CycleFileReader.Step.DOCUMENT)
             {
@@ -352,7 +355,7 @@ final class QueueReader implements AutoCloseable
                 closeReader();
             }
         }
-        checkWaitingAtDamage();
+        damage.check(reader, cycle, reader != null && caughtUp && !cycleFinished);
         final NavigableSet<Integer> now = unreadCycleFiles(files);
         final int readCycle = readCycle();
         for (final int unread : unreadCycles)
@@ -366,37 +369,6 @@ final class QueueReader implements AutoCloseable
             }
         }
         unreadCycles = now;
-    }
-
-    /** Damage behind a live writer (a hole, a header never completed) is stepped over once seen at two refreshes. */
-    private void checkWaitingAtDamage()
-    {
-        if (reader == null || !caughtUp || cycleFinished)
-        {
-            waitingAt = -1;
-            return;
-        }
-        try
-        {
-            if (!reader.waitingAtDamage())
-            {
-                waitingAt = -1;
-                return;
-            }
-        }
-        catch (final IOException e)
-        {
-            return; // the next read reports it
-        }
-        if (waitingAt == reader.position())
-        {
-            forceResync = true;
-            waitingAt = -1;
-        }
-        else
-        {
-            waitingAt = reader.position();
-        }
     }
 
     private NavigableSet<Integer> unreadCycleFiles(final NavigableMap<Integer, Path> files)

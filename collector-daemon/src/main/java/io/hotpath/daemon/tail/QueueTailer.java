@@ -23,7 +23,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import org.agrona.concurrent.UnsafeBuffer;
 import java.util.List;
 
 /**
@@ -74,8 +73,6 @@ public final class QueueTailer implements RecordHandler, AutoCloseable
     private final Aggregator aggregator;
     private final IngestCounters counters;
     private final RecordDecoder decoder = new RecordDecoder();
-    private final UnsafeBuffer documentBuffer = new UnsafeBuffer(new byte[0]);
-    private byte[] documentBytes = new byte[64 * 1024];
     private final Set<String> loggedReasons = new HashSet<>();
 
     private final QueueIds ids = new QueueIds();
@@ -406,7 +403,7 @@ public final class QueueTailer implements RecordHandler, AutoCloseable
             // Well-formed records before it count (as a re-read would find them again); the rest is skipped.
             counters.reject(e.reason());
             damageEvents++;
-            lose(CycleFileReader.samplesIn(buffer, position, length - position));
+            lose(RecordScan.samplesIn(buffer, position, length - position));
             logOnce(e.reason(), index, "malformed record skipped with the rest of its document: " + e.getMessage());
         }
         catch (final RuntimeException e)
@@ -414,7 +411,7 @@ public final class QueueTailer implements RecordHandler, AutoCloseable
             // Unexpected (a decoder bug, bytes it did not anticipate): the document is skipped whole,
             // none of its samples counted, so it is never half counted (and never counted twice).
             staged.clear();
-            lose(CycleFileReader.samplesIn(buffer, 0, length));
+            lose(RecordScan.samplesIn(buffer, 0, length));
             damageEvents++;
             counters.reject(IngestCounters.PROCESSING_ERROR);
             if (loggedReasons.add(IngestCounters.PROCESSING_ERROR))

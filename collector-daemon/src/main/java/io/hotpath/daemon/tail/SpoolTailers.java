@@ -51,6 +51,7 @@ public final class SpoolTailers implements AutoCloseable
     /** Each queue's position in the last checkpoint known to be on disk (set by the checkpoint writer). */
     private volatile Map<String, Long> durablePositions = Map.of();
     private boolean spoolMissingLogged;
+    private long samplesTaken;
     /** Services that had queues and have no live JVM now; sticky until a live queue of theirs appears. */
     private final Set<String> goneServices = new HashSet<>();
     private final Set<String> liveScratch = new HashSet<>();
@@ -222,13 +223,30 @@ public final class SpoolTailers implements AutoCloseable
         {
             final QueueTailer tailer = order[nextInOrder];
             nextInOrder = nextInOrder + 1 == order.length ? 0 : nextInOrder + 1;
-            documents += tailer.poll(maxDocumentsPerQueue, nowEpochMillis);
+            final QueueCheckpoint state = tailer.state();
+            final long before = state.samplesCounted + state.samplesLost + state.bytesSkipped;
+            final int read = tailer.poll(maxDocumentsPerQueue, nowEpochMillis);
+            if (read > 0)
+            {
+                samplesTaken += state.samplesCounted + state.samplesLost + state.bytesSkipped - before;
+                documents += read;
+            }
             if (documents > 0 && System.nanoTime() - deadline > 0)
             {
                 break;
             }
         }
         return documents;
+    }
+
+    /**
+     * Samples counted or counted as lost, and damaged bytes stepped over, by {@link #pollAll} since the
+     * start: moves with the documents that carry samples, not with an idle agent's definitions and
+     * AGENT_STATS heartbeats. Aggregation thread.
+     */
+    public long samplesTaken()
+    {
+        return samplesTaken;
     }
 
     /** Checkpoint states of every known queue (copied by the caller's serializer on this thread). */

@@ -25,13 +25,26 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class QuietQueueUpkeepTest
 {
-    private static final long HOUR = 3_600_000L;
-
     @TempDir
     Path spool;
 
     private final long now = System.currentTimeMillis();
-    private final Aggregator aggregator = new Aggregator(AggregationSettings.defaults(), now);
+
+    private SpoolTailers tailers(final SpoolRetention retention)
+    {
+        return new SpoolTailers(spool, new Aggregator(AggregationSettings.defaults(), now), new IngestCounters(), retention);
+    }
+
+    /** Defines the series, writes {@code n} samples, scans and reads them: the queue's tailer, caught up. */
+    private QueueTailer readFirst(final SpoolTailers tailers, final TestQueueWriter writer, final int n) throws Exception
+    {
+        writer.defineSeries(1, MetricKind.TRANSPORT, "transport_send", "transport", "quic");
+        samples(writer, n);
+        tailers.scan(now);
+        final QueueTailer tailer = tailers.tailers().iterator().next();
+        assertEquals(n, pollUntil(tailers, tailer, n, now));
+        return tailer;
+    }
 
     private static void samples(final TestQueueWriter writer, final int n)
     {
@@ -66,13 +79,9 @@ class QuietQueueUpkeepTest
     {
         final SetTimeProvider clock = new SetTimeProvider(Instant.ofEpochMilli(now));
         try (TestQueueWriter writer = new TestQueueWriter(spool, "svc", ProcessHandle.current().pid(), now, true, clock);
-             SpoolTailers tailers = new SpoolTailers(spool, aggregator, new IngestCounters(), null))
+             SpoolTailers tailers = tailers(null))
         {
-            writer.defineSeries(1, MetricKind.TRANSPORT, "transport_send", "transport", "quic");
-            samples(writer, 3);
-            tailers.scan(now);
-            final QueueTailer tailer = tailers.tailers().iterator().next();
-            assertEquals(3, pollUntil(tailers, tailer, 3, now));
+            final QueueTailer tailer = readFirst(tailers, writer, 3);
 
             // Ten quiet minutes of scans (once a second) and idle polls.
             long at = now;
@@ -87,7 +96,7 @@ class QuietQueueUpkeepTest
             assertEquals(7, pollUntil(tailers, tailer, 7, at), "a sample written after a long quiet spell is read at once");
 
             // The agent rolls to the next cycle file: followed at the next scan (1 s later, long before a quiet upkeep).
-            clock.advanceMillis(HOUR);
+            clock.advanceMillis(TimeUnit.HOURS.toMillis(1));
             samples(writer, 5);
             tailers.scan(at + 1_000);
             assertEquals(12, pollUntil(tailers, tailer, 12, at + 1_000), "the new cycle file is read");
@@ -101,13 +110,9 @@ class QuietQueueUpkeepTest
     {
         final Process agent = new ProcessBuilder("sleep", "600").start();
         try (TestQueueWriter writer = new TestQueueWriter(spool, "svc", agent.pid(), now, true);
-             SpoolTailers tailers = new SpoolTailers(spool, aggregator, new IngestCounters(), null))
+             SpoolTailers tailers = tailers(null))
         {
-            writer.defineSeries(1, MetricKind.TRANSPORT, "transport_send", "transport", "quic");
-            samples(writer, 2);
-            tailers.scan(now);
-            final QueueTailer tailer = tailers.tailers().iterator().next();
-            assertEquals(2, pollUntil(tailers, tailer, 2, now));
+            final QueueTailer tailer = readFirst(tailers, writer, 2);
             tailers.scan(now + 1_000);
             tailers.scan(now + 2_000);
 
@@ -134,15 +139,11 @@ class QuietQueueUpkeepTest
     void retentionStillDeletesAFinishedQueueAtItsSlowerInterval() throws Exception
     {
         final long maxAgeMillis = 5_000;
-        try (SpoolTailers tailers = new SpoolTailers(spool, aggregator, new IngestCounters(), new SpoolRetention(maxAgeMillis, Long.MAX_VALUE)))
+        try (SpoolTailers tailers = tailers(new SpoolRetention(maxAgeMillis, Long.MAX_VALUE)))
         {
             final TestQueueWriter writer = TestQueueWriter.create(spool, "svc", now);
-            writer.defineSeries(1, MetricKind.TRANSPORT, "transport_send", "transport", "quic");
-            samples(writer, 2);
+            final QueueTailer tailer = readFirst(tailers, writer, 2);
             writer.close(true);
-            tailers.scan(now);
-            final QueueTailer tailer = tailers.tailers().iterator().next();
-            assertEquals(2, pollUntil(tailers, tailer, 2, now));
             tailers.scan(now + 1_000); // the closed marker: finished
             assertTrue(tailer.state().finished);
             tailers.scan(now + 2_000 + maxAgeMillis); // past the age cap, but retention ran at the first scan
