@@ -2,6 +2,7 @@
 # Idle cost of the hotpath agent and of hotpathd, from the kernel's CPU accounting.
 #
 #   benchmarks/idle.sh [--settle S] [--measure S] [--runs N] [--only agent|daemon] [--out FILE]
+#                      [--queues N[,N...]] [--jar NAME=PATH]...
 #
 # Agent: a JVM creates a JDK HttpClient, makes one GET to a loopback nginx (or python3 http.server
 # when nginx is absent), then idles (IdleHttpClient in e2e-load.jar). Variants: no agent, the hotpath
@@ -11,22 +12,28 @@
 # --measure seconds (default 20): utime+stime ticks of /proc/PID/stat (what top shows) and the
 # per-thread run time of /proc/PID/task/*/schedstat (nanoseconds), which also names the threads
 # that used it. hotpathd: the launcher collector-daemon/bin/hotpathd with an empty spool, same
-# settle and measure, plus its resident set (VmRSS, VmHWM) at the end.
+# settle and measure, plus its resident set (VmRSS, VmHWM) at the end. --queues 0,1,10 measures it
+# with that many live idle agent queues in its spool (each an IdleHttpClient JVM with the agent, started
+# before hotpathd and kept for all its variants of the run); --jar NAME=PATH (repeatable) compares
+# hotpathd jars (e.g. main's and a branch's), interleaved in every run and their order alternated run by
+# run. Variant names: hotpathd[:NAME][:qN].
 # Every run prints one line; the last lines are medians over --runs (default 3) per variant.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 java="${JAVA:-${JAVA_HOME:+$JAVA_HOME/bin/java}}"
 java="${java:-java}"
-settle=10 measure=20 runs=3 only="" out=""
+settle=10 measure=20 runs=3 only="" out="" queues="0" jars=()
 while [ $# -gt 0 ]; do
   case "$1" in
+    --queues) queues="$2"; shift 2 ;;
+    --jar) jars+=("$2"); shift 2 ;;
     --settle) settle="$2"; shift 2 ;;
     --measure) measure="$2"; shift 2 ;;
     --runs) runs="$2"; shift 2 ;;
     --only) only="$2"; shift 2 ;;
     --out) out="$2"; shift 2 ;;
-    *) echo "usage: benchmarks/idle.sh [--settle S] [--measure S] [--runs N] [--only agent|daemon] [--out FILE]" >&2; exit 2 ;;
+    *) echo "usage: benchmarks/idle.sh [--settle S] [--measure S] [--runs N] [--only agent|daemon] [--out FILE] [--queues N[,N...]] [--jar NAME=PATH]..." >&2; exit 2 ;;
   esac
 done
 load_jar="$root/benchmarks/target/e2e-load.jar"
@@ -79,14 +86,17 @@ measure() {
   top="$(grep -v '^TOTAL' <<<"$summary" | head -"${TOP_THREADS:-3}" | awk -v m="$measure" '{printf "%s %.3f%%; ", $2, $1/m/1e7}')"
   local ticks_d=$((t1 - t0))
   awk -v n="$name" -v td="$ticks_d" -v hz="$clk_tck" -v m="$measure" -v ns="$total_ns" -v rss="$rss" -v hwm="$hwm" -v top="$top" \
-    'BEGIN {printf "%-10s ticks %4d = %6.3f %% of a core | schedstat %6.3f %% | RSS %6.1f MiB (peak %6.1f) | top threads: %s\n",
+    'BEGIN {printf "%-22s ticks %4d = %6.3f %% of a core | schedstat %6.3f %% | RSS %6.1f MiB (peak %6.1f) | top threads: %s\n",
       n, td, td / hz / m * 100, ns / m / 1e7, rss / 1024, hwm / 1024, top}'
 }
 
 results=()
 record() { results+=("$1"); printf '%s\n' "$1"; }
 
-if [ -z "$only" ] || [ "$only" = agent ]; then
+url=""
+# start_server: a loopback nginx (or python3 http.server) answering GET /index.html; sets url
+start_server() {
+  [ -n "$url" ] && return 0
   mkdir -p "$work/www"
   echo ok > "$work/www/index.html"
   port="$(free_port)"
@@ -117,6 +127,20 @@ CONF
     sleep 0.1
   done
   url="http://127.0.0.1:$port/index.html"
+}
+
+# idle_client OUT [AGENT-FLAG]: starts IdleHttpClient in the background (pid in $cpid), waits for its call
+idle_client() {
+  local out="$1"; shift
+  "$java" "$@" -cp "$load_jar" io.hotpath.demo.idle.IdleHttpClient "$url" > "$out" 2>&1 &
+  cpid=$!
+  pids+=("$cpid")
+  for _ in $(seq 1 600); do grep -q '^ready' "$out" && break; kill -0 "$cpid" 2>/dev/null || break; sleep 0.1; done
+  grep -q '^ready 200' "$out" || { echo "idle.sh: the client did not get its answer:" >&2; cat "$out" >&2; exit 1; }
+}
+
+if [ -z "$only" ] || [ "$only" = agent ]; then
+  start_server
   read -r -a variants <<< "${VARIANTS:-none hotpath}"
   [ -z "${VARIANTS:-}" ] && [ -f "$otel_jar" ] && variants+=(otel)
   for r in $(seq 1 "$runs"); do
@@ -127,10 +151,7 @@ CONF
                  flags=("-javaagent:$agent_jar=packs=jdk-httpclient,spool.dir=$work/spool,service.name=idle${AGENT_ARGS:+,$AGENT_ARGS}") ;;
         otel) flags=("-javaagent:$otel_jar" -Dotel.traces.exporter=none -Dotel.metrics.exporter=none -Dotel.logs.exporter=none) ;;
       esac
-      "$java" ${flags[@]+"${flags[@]}"} -cp "$load_jar" io.hotpath.demo.idle.IdleHttpClient "$url" > "$work/client.out" 2>&1 &
-      cpid=$!
-      for _ in $(seq 1 300); do grep -q '^ready' "$work/client.out" && break; kill -0 "$cpid" 2>/dev/null || break; sleep 0.1; done
-      grep -q '^ready 200' "$work/client.out" || { echo "idle.sh: the client did not get its answer:" >&2; cat "$work/client.out" >&2; exit 1; }
+      idle_client "$work/client.out" ${flags[@]+"${flags[@]}"}
       record "$(measure "agent:$v" "$cpid") run $r"
       kill "$cpid"; wait "$cpid" 2>/dev/null || true
     done
@@ -138,13 +159,36 @@ CONF
 fi
 
 if [ -z "$only" ] || [ "$only" = daemon ]; then
+  [ ${#jars[@]} -eq 0 ] && jars=("=")
+  IFS=',' read -r -a queue_counts <<< "$queues"
   for r in $(seq 1 "$runs"); do
-    rm -rf "$work/dspool" "$work/dstate"; mkdir -p "$work/dspool" "$work/dstate"
-    JAVA="$java" "$hotpathd" --spool "$work/dspool" --state-dir "$work/dstate" --listen "127.0.0.1:0" --log-level WARNING \
-      > "$work/hotpathd.log" 2>&1 &
-    dpid=$!
-    record "$(measure hotpathd "$dpid") run $r"
-    kill "$dpid"; wait "$dpid" 2>/dev/null || true
+    for q in "${queue_counts[@]}"; do
+      rm -rf "$work/dspool"; mkdir -p "$work/dspool"
+      agents=()
+      if [ "$q" -gt 0 ]; then
+        start_server
+        for i in $(seq 1 "$q"); do
+          idle_client "$work/queue$i.out" "-javaagent:$agent_jar=packs=jdk-httpclient,spool.dir=$work/dspool,service.name=idle$i"
+          agents+=("$cpid")
+        done
+      fi
+      # main's and the branch's jar in alternating order, run by run
+      order=("${jars[@]}")
+      if [ $((r % 2)) -eq 0 ]; then
+        order=(); for ((j = ${#jars[@]} - 1; j >= 0; j--)); do order+=("${jars[j]}"); done
+      fi
+      for spec in "${order[@]}"; do
+        jname="${spec%%=*}" jpath="${spec#*=}"
+        name="hotpathd${jname:+:$jname}"; [ "$queues" != "0" ] && name="$name:q$q"
+        rm -rf "$work/dstate"; mkdir -p "$work/dstate"
+        env JAVA="$java" ${jpath:+HOTPATHD_JAR="$jpath"} "$hotpathd" --spool "$work/dspool" --state-dir "$work/dstate" \
+          --listen "127.0.0.1:0" --log-level WARNING > "$work/hotpathd.log" 2>&1 &
+        dpid=$!
+        record "$(measure "$name" "$dpid") run $r"
+        kill "$dpid"; wait "$dpid" 2>/dev/null || true
+      done
+      for p in "${agents[@]}"; do kill "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done
+    done
   done
 fi
 
@@ -152,7 +196,7 @@ summary="$(printf '%s\n' "${results[@]}" | awk '
   { name=$1; pct[name]=pct[name] " " $5; ss[name]=ss[name] " " $12; rss[name]=rss[name] " " $16 }
   function median(list,   a, n, i, j, t) { n = split(list, a, " "); for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (a[j] + 0 < a[i] + 0) { t = a[i]; a[i] = a[j]; a[j] = t }
     return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2 }
-  END { for (n in pct) printf "median %-10s ticks %6.3f %% of a core | schedstat %6.3f %% | RSS %6.1f MiB\n", n, median(pct[n]), median(ss[n]), median(rss[n]) }' | sort)"
+  END { for (n in pct) printf "median %-22s ticks %6.3f %% of a core | schedstat %6.3f %% | RSS %6.1f MiB\n", n, median(pct[n]), median(ss[n]), median(rss[n]) }' | sort)"
 printf '%s\n' "$summary"
 printf 'settle %s s, measure %s s, %s runs; load average at the end: %s\n' "$settle" "$measure" "$runs" "$(cut -d' ' -f1-3 /proc/loadavg)"
 if [ -n "$out" ]; then

@@ -38,14 +38,16 @@ final class AggregationLoop
     private static final int DOCUMENTS_PER_QUEUE_PER_PASS = 256;
     /**
      * Longest sleep of the aggregation thread while the queues are quiet ({@link PollPacer}): an empty
-     * poll of a live agent's queue costs ~50 µs; what is written meanwhile is still read before the
-     * rotation (the pacer polls just before each).
+     * poll costs a read per live queue; what is written meanwhile is still read before the rotation (the
+     * pacer polls just before each), so /metrics is no later for a longer sleep.
      */
-    private static final long MAX_IDLE_PARK_MILLIS = 250;
+    private static final long MAX_IDLE_PARK_MILLIS = 500;
     /**
      * Positions and counters move only when documents are read: a quiet second needs no checkpoint
      * capture (Jackson, ~0.4 ms), only one every this many ms in case something else changed (an
-     * unchanged one is not written, {@link CheckpointWriter#capture}).
+     * unchanged one is not written, {@link CheckpointWriter#capture}). Documents without samples (an idle
+     * agent's AGENT_STATS heartbeat, definitions) wait for it too: a restart from the checkpoint before
+     * reads them again, which changes no count (a checkpoint is always one consistent snapshot).
      */
     private static final long IDLE_CHECKPOINT_MILLIS = 10_000;
 
@@ -66,8 +68,8 @@ final class AggregationLoop
     private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
     private final List<CheckpointListener> checkpointListeners = new CopyOnWriteArrayList<>();
     private final CountDownLatch stopped = new CountDownLatch(1);
-    /** Documents read since the last checkpoint capture (this thread only). */
-    private long documentsSinceCheckpoint;
+    /** {@link SpoolTailers#samplesTaken} at the last checkpoint capture (this thread only). */
+    private long samplesAtCheckpoint;
     private long lastCheckpointCaptureMillis;
     /** Counted down after the first spool scan: from then on every queue present is tailed. */
     private final CountDownLatch spoolScanned = new CountDownLatch(1);
@@ -204,7 +206,6 @@ final class AggregationLoop
                     renderer.render(aggregator.latest(), now); // a scrape after an idle spell: the last rotation's snapshot
                 }
                 final int documents = spool.pollAll(DOCUMENTS_PER_QUEUE_PER_PASS, now);
-                documentsSinceCheckpoint += documents;
                 catchUp.update(spool.tailers(), spoolScanned.getCount() == 0);
                 final long park = pollPacer.afterPoll(documents, System.currentTimeMillis(),
                     aggregator.nextRotationEpochMillis(), nextScanMillis);
@@ -249,10 +250,10 @@ final class AggregationLoop
         {
             remoteWrite.afterRotation(aggregator.latest());
         }
-        if (last || now >= nextCheckpointMillis && (documentsSinceCheckpoint > 0 || remoteWrite != null
+        if (last || now >= nextCheckpointMillis && (spool.samplesTaken() != samplesAtCheckpoint || remoteWrite != null
             || checkpoints.failing() || now - lastCheckpointCaptureMillis >= IDLE_CHECKPOINT_MILLIS))
         {
-            documentsSinceCheckpoint = 0;
+            samplesAtCheckpoint = spool.samplesTaken();
             lastCheckpointCaptureMillis = now;
             checkpoints.capture(now);
             nextCheckpointMillis = now + config.getState().checkpointIntervalMillis();

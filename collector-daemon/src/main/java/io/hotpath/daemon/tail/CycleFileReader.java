@@ -1,16 +1,10 @@
 package io.hotpath.daemon.tail;
 
 import io.hotpath.wire.RecordHeaderDescriptor;
-import io.hotpath.wire.RecordType;
 import io.hotpath.wire.SampleBatchDescriptor;
-import io.hotpath.wire.SampleDescriptor;
 import io.hotpath.wire.WireFormat;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.channels.FileChannel;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import org.agrona.concurrent.UnsafeBuffer;
 
 /**
@@ -30,7 +24,9 @@ import org.agrona.concurrent.UnsafeBuffer;
  * <p>{@link #next} never goes past a header it cannot trust; {@link #resync} then scans forward,
  * 4 bytes at a time, for the next document that passes the strict check, and tallies what it
  * stepped over: bytes, document headers, and the samples of SAMPLE_BATCH records whose headers
- * survive in the skipped bytes. Work per call is bounded ({@code budgetBytes}).
+ * survive in the skipped bytes ({@link RecordScan}). Work per call is bounded ({@code budgetBytes}).
+ * The file is read through a {@link FileWindow}; what may be trusted as a header or document is
+ * {@link FramingChecks}.
  *
  * <p>Not thread-safe: one per queue, owned by the aggregation thread.
  */
@@ -42,12 +38,8 @@ final class CycleFileReader implements AutoCloseable
     static final int END_OF_CYCLE = NOT_COMPLETE | META_DATA;
     /** Larger bodies are not ours: a batch record is at most 1 MiB and a document holds a few records. */
     static final int MAX_DOCUMENT = 8 * WireFormat.MAX_RECORD_LENGTH;
-    /** Bytes read at a time when nothing larger is needed: small at the live end of a file. */
-    private static final int READ_AHEAD = 64 * 1024;
+    private static final int READ_AHEAD = FileWindow.READ_AHEAD;
     private static final long ZEROS_MEAN_END = 1L << 20;
-    private static final int RELOAD_BYTES = 4096;
-    /** Chronicle's index documents are 32 KiB for our roll cycle; its file header far less. */
-    private static final int MAX_METADATA = 1 << 20;
 
     enum Step
     {
@@ -62,11 +54,9 @@ final class CycleFileReader implements AutoCloseable
     }
 
     private final Path file;
-    private final FileChannel channel;
-    private ByteBuffer window = ByteBuffer.allocate(256 * 1024).order(ByteOrder.LITTLE_ENDIAN);
-    private long windowStart;
-    private int windowLength;
-    private byte[] documentBytes = new byte[64 * 1024];
+    private final FileWindow window;
+    private final FramingChecks checks;
+    private byte[] documentBytes = new byte[16 * 1024];
     private final UnsafeBuffer document = new UnsafeBuffer(new byte[0]);
     private int documentLength;
     private long documentPosition;
@@ -82,7 +72,8 @@ final class CycleFileReader implements AutoCloseable
     CycleFileReader(final Path file, final long position) throws IOException
     {
         this.file = file;
-        this.channel = FileChannel.open(file, StandardOpenOption.READ);
+        this.window = new FileWindow(file);
+        this.checks = new FramingChecks(window);
         this.position = align(position);
     }
 
@@ -159,7 +150,7 @@ final class CycleFileReader implements AutoCloseable
             if ((header & META_DATA) != 0)
             {
                 // Chronicle's own documents (file header, indexes): skipped, when they end where a header can start.
-                if (!chronicleMetadataAt(position, length) || !plausibleHeaderAt(next))
+                if (!checks.chronicleMetadataAt(position, length) || !checks.plausibleHeaderAt(next))
                 {
                     return Step.GARBAGE;
                 }
@@ -183,14 +174,14 @@ final class CycleFileReader implements AutoCloseable
             // A body whose records do not add up is still a document (the writer wrote bad records: the
             // decoder counts them) when the next header is sound and no sound document hides inside
             // it; otherwise its header is damage, and trusting its length would skip good documents.
-            boolean addsUp = framingAddsUp(position + 4, length, false);
+            boolean addsUp = checks.framingAddsUp(position + 4, length, false);
             if (!addsUp)
             {
                 reload(position); // a body read before its header was complete?
-                addsUp = fill(position, 4 + length) && framingAddsUp(position + 4, length, false);
+                addsUp = fill(position, 4 + length) && checks.framingAddsUp(position + 4, length, false);
             }
             copyDocument(position, length);
-            if (!addsUp && (!plausibleHeaderAt(next) || strictDocumentWithin(position + 4, next)))
+            if (!addsUp && (!checks.plausibleHeaderAt(next) || checks.strictDocumentWithin(position + 4, next)))
             {
                 return Step.GARBAGE;
             }
@@ -231,7 +222,7 @@ final class CycleFileReader implements AutoCloseable
                 candidate = Math.max(candidate + 4, nonZero & ~3L);
                 continue;
             }
-            else if (header == END_OF_CYCLE || strictDocumentAt(candidate, header))
+            else if (header == END_OF_CYCLE || checks.strictDocumentAt(candidate, header))
             {
                 found = true;
                 break;
@@ -243,28 +234,21 @@ final class CycleFileReader implements AutoCloseable
         return found;
     }
 
-    /** Bytes stepped over by {@link #resync} since last taken. */
-    long takeSkippedBytes()
+    /** What {@link #resync} stepped over since last taken (and whether a document was found cut off); resets it. */
+    Skipped takeSkipped()
     {
-        final long value = skippedBytes;
+        final Skipped skipped = new Skipped(skippedBytes, skippedDocuments, skippedSamples, truncated);
+        discardSkipped();
+        truncated = false;
+        return skipped;
+    }
+
+    /** Forgets the bytes, document headers and samples stepped over (not a truncation found). */
+    void discardSkipped()
+    {
         skippedBytes = 0;
-        return value;
-    }
-
-    /** Document headers found in the bytes stepped over since last taken. */
-    long takeSkippedDocuments()
-    {
-        final long value = skippedDocuments;
         skippedDocuments = 0;
-        return value;
-    }
-
-    /** Samples of the SAMPLE_BATCH / SAMPLE records whose headers survive in the bytes stepped over. */
-    long takeSkippedSamples()
-    {
-        final long value = skippedSamples;
         skippedSamples = 0;
-        return value;
     }
 
     /** Whether a document was found cut off by the end of the file since last asked. */
@@ -276,17 +260,11 @@ final class CycleFileReader implements AutoCloseable
     }
 
     /**
-     * Counts samples whose record headers survive in {@code [offset, offset + length)} of the
-     * current document (the rest of a document the decoder gave up on).
+     * Stepped over by a resync: bytes, document headers found in them, samples of the SAMPLE_BATCH /
+     * SAMPLE records whose headers survive in them; and whether a document was found cut off.
      */
-    static long samplesIn(final org.agrona.DirectBuffer buffer, final int offset, final int length)
+    record Skipped(long bytes, long documents, long samples, boolean truncated)
     {
-        long samples = 0;
-        for (int p = offset; p + SampleBatchDescriptor.ENTRIES_OFFSET <= offset + length; p++)
-        {
-            samples += samplesOfRecordAt(buffer, p);
-        }
-        return samples;
     }
 
     private void tally(final long from, final long to) throws IOException
@@ -301,169 +279,24 @@ final class CycleFileReader implements AutoCloseable
             final int chunk = (int)Math.min(READ_AHEAD, to - p);
             // 16 bytes more, so that a record header straddling the chunk's end is still seen.
             fill(p, chunk + SampleBatchDescriptor.ENTRIES_OFFSET);
-            if (p < windowStart || p >= windowStart + windowLength)
+            if (p < window.start() || p >= window.end())
             {
                 break;
             }
-            final int available = (int)(windowStart + windowLength - p);
-            tallyView.wrap(window.array(), (int)(p - windowStart), available);
+            final int available = (int)(window.end() - p);
+            tallyView.wrap(window.array(), (int)(p - window.start()), available);
             for (int i = 0; i < Math.min(chunk, available); i++)
             {
-                if ((i & 3) == 0 && i + 12 <= available && plausibleDataHeader(tallyView, i))
+                if ((i & 3) == 0 && i + 12 <= available && RecordScan.plausibleDataHeader(tallyView, i))
                 {
                     skippedDocuments++;
                 }
                 if (i + SampleBatchDescriptor.ENTRIES_OFFSET <= available)
                 {
-                    skippedSamples += samplesOfRecordAt(tallyView, i);
+                    skippedSamples += RecordScan.samplesOfRecordAt(tallyView, i);
                 }
             }
         }
-    }
-
-    /** A Chronicle data header followed by something that starts like one of our records. */
-    private static boolean plausibleDataHeader(final UnsafeBuffer view, final int i)
-    {
-        final int header = view.getInt(i, ByteOrder.LITTLE_ENDIAN);
-        if ((header & (NOT_COMPLETE | META_DATA)) != 0)
-        {
-            return false;
-        }
-        final int length = header & LENGTH_MASK;
-        if (length < RecordHeaderDescriptor.HEADER_LENGTH || length > MAX_DOCUMENT)
-        {
-            return false;
-        }
-        final int recordLength = view.getInt(i + 4, WireFormat.BYTE_ORDER);
-        final int type = view.getByte(i + 4 + RecordHeaderDescriptor.TYPE_OFFSET) & 0xFF;
-        return recordLength >= RecordHeaderDescriptor.HEADER_LENGTH && recordLength <= length && knownType(type);
-    }
-
-    /** The samples of a SAMPLE_BATCH (or SAMPLE) record whose header is at {@code p}, else 0. */
-    private static long samplesOfRecordAt(final org.agrona.DirectBuffer view, final int p)
-    {
-        final int type = view.getByte(p + RecordHeaderDescriptor.TYPE_OFFSET) & 0xFF;
-        final int recordLength = view.getInt(p + RecordHeaderDescriptor.LENGTH_OFFSET, WireFormat.BYTE_ORDER);
-        if (type == RecordType.SAMPLE)
-        {
-            final int entry = recordLength - RecordHeaderDescriptor.HEADER_LENGTH;
-            return entry == SampleDescriptor.UNTRACED_LENGTH || entry == SampleDescriptor.TRACED_LENGTH ? 1 : 0;
-        }
-        if (type != RecordType.SAMPLE_BATCH)
-        {
-            return 0;
-        }
-        final int blockLength = view.getShort(p + RecordHeaderDescriptor.BLOCK_LENGTH_OFFSET, WireFormat.BYTE_ORDER) & 0xFFFF;
-        final int count = view.getInt(p + SampleBatchDescriptor.COUNT_OFFSET, WireFormat.BYTE_ORDER);
-        final int entryLength = view.getShort(p + SampleBatchDescriptor.ENTRY_LENGTH_OFFSET, WireFormat.BYTE_ORDER) & 0xFFFF;
-        if (blockLength != SampleBatchDescriptor.BLOCK_LENGTH || entryLength < SampleDescriptor.UNTRACED_LENGTH || entryLength > 256 ||
-            count <= 0 || count > SampleBatchDescriptor.maxEntries(entryLength) ||
-            recordLength != SampleBatchDescriptor.recordLength(count, entryLength))
-        {
-            return 0;
-        }
-        return count;
-    }
-
-    private static boolean knownType(final int type)
-    {
-        return type >= RecordType.QUEUE_HEADER && type <= RecordType.AGENT_STATS;
-    }
-
-    /** Header and body of a data document that a resync may trust: records add up, of known types, and a sound header follows. */
-    private boolean strictDocumentAt(final long at, final int header) throws IOException
-    {
-        if ((header & (NOT_COMPLETE | META_DATA)) != 0)
-        {
-            return false;
-        }
-        final int length = header & LENGTH_MASK;
-        if (length < RecordHeaderDescriptor.HEADER_LENGTH || length > MAX_DOCUMENT || !fill(at, 4 + RecordHeaderDescriptor.HEADER_LENGTH))
-        {
-            return false;
-        }
-        final int firstRecord = intAt(at + 4);
-        final int firstType = window.get((int)(at + 4 - windowStart) + RecordHeaderDescriptor.TYPE_OFFSET) & 0xFF;
-        if (firstRecord < RecordHeaderDescriptor.HEADER_LENGTH || firstRecord > length || !knownType(firstType) || !fill(at, 4 + length))
-        {
-            return false;
-        }
-        return framingAddsUp(at + 4, length, true) && plausibleHeaderAt(align(at + 4 + length));
-    }
-
-    private boolean strictDocumentWithin(final long from, final long to) throws IOException
-    {
-        for (long candidate = align(from); candidate + 4 < to; candidate += 4)
-        {
-            if (!fill(candidate, 4))
-            {
-                return false;
-            }
-            if (strictDocumentAt(candidate, intAt(candidate)))
-            {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /** Whether the records of the body at {@code at} add up to exactly {@code length} bytes (window must hold it). */
-    private boolean framingAddsUp(final long at, final int length, final boolean strict)
-    {
-        int offset = 0;
-        while (offset < length)
-        {
-            if (length - offset < RecordHeaderDescriptor.HEADER_LENGTH)
-            {
-                return false;
-            }
-            final long p = at + offset;
-            final int recordLength = window.getInt((int)(p - windowStart));
-            if (recordLength < RecordHeaderDescriptor.HEADER_LENGTH || recordLength > length - offset)
-            {
-                return false;
-            }
-            if (strict)
-            {
-                final int type = window.get((int)(p - windowStart) + RecordHeaderDescriptor.TYPE_OFFSET) & 0xFF;
-                if (!knownType(type))
-                {
-                    return false;
-                }
-            }
-            offset += recordLength;
-        }
-        return true;
-    }
-
-    /**
-     * Chronicle's own documents are small and in its binary wire: the body starts with an event
-     * name ({@code header}, {@code index2index}, {@code index}), a type prefix or a field name.
-     */
-    private boolean chronicleMetadataAt(final long at, final int length) throws IOException
-    {
-        if (length < 1 || length > MAX_METADATA || at + 4 + length > size() || !fill(at, 5))
-        {
-            return false;
-        }
-        final int first = window.get((int)(at + 4 - windowStart)) & 0xFF;
-        return first == 0xB9 || first == 0xB6 || (first >= 0xC0 && first <= 0xDF);
-    }
-
-    /** A header that may stand at {@code at}: not yet written, end of cycle, metadata or a data header of sane length. */
-    private boolean plausibleHeaderAt(final long at) throws IOException
-    {
-        if (!fill(at, 4))
-        {
-            return true; // the end of the file
-        }
-        final int header = intAt(at);
-        if (header == 0 || header == END_OF_CYCLE)
-        {
-            return true;
-        }
-        final int length = header & LENGTH_MASK;
-        return length <= MAX_DOCUMENT && ((header & META_DATA) != 0 || length >= RecordHeaderDescriptor.HEADER_LENGTH);
     }
 
     /** Whether nothing but zeros follows {@code from} to the end of the file (a finished file's unused tail). */
@@ -479,23 +312,23 @@ final class CycleFileReader implements AutoCloseable
         // Chronicle writes a file front to back: a megabyte of zeros is the unused (sparse) rest of it.
         while (p - from < ZEROS_MEAN_END && fill(p, 1))
         {
-            int i = (int)(p - windowStart);
-            final int end = windowLength;
+            long i = p;
+            final long end = window.end();
             for (; i + 8 <= end; i += 8)
             {
-                if (window.getLong(i) != 0)
+                if (window.longAt(i) != 0)
                 {
                     break;
                 }
             }
             for (; i < end; i++)
             {
-                if (window.get(i) != 0)
+                if (window.byteAt(i) != 0)
                 {
-                    return windowStart + i;
+                    return i;
                 }
             }
-            p = windowStart + windowLength;
+            p = end;
         }
         return -1;
     }
@@ -525,57 +358,22 @@ final class CycleFileReader implements AutoCloseable
 
     private int intAt(final long at)
     {
-        return window.getInt((int)(at - windowStart));
+        return window.intAt(at);
     }
 
-    /**
-     * Makes {@code [at, at + length)} readable in the window.
-     *
-     * @return false when the file ends before.
-     */
     private boolean fill(final long at, final int length) throws IOException
     {
-        if (at >= windowStart && at + length <= windowStart + windowLength)
-        {
-            return true;
-        }
-        final int wanted = Math.max(length, READ_AHEAD);
-        if (window.capacity() < wanted)
-        {
-            window = ByteBuffer.allocate(Math.max(wanted, window.capacity() * 2)).order(ByteOrder.LITTLE_ENDIAN);
-        }
-        window.clear();
-        window.limit(wanted);
-        long p = at;
-        while (window.hasRemaining())
-        {
-            final int read = channel.read(window, p);
-            if (read <= 0)
-            {
-                break;
-            }
-            p += read;
-        }
-        windowStart = at;
-        windowLength = window.position();
-        return windowLength >= length;
+        return window.fill(at, length);
     }
 
-    /** Reads the file again from {@code at}, whatever the window holds; false when the file ends there. */
     private boolean reload(final long at) throws IOException
     {
-        // Small: at the live end of a file this runs at every poll.
-        window.clear();
-        window.limit(RELOAD_BYTES);
-        final int read = channel.read(window, at);
-        windowStart = at;
-        windowLength = Math.max(0, read);
-        return windowLength >= 4;
+        return window.reload(at);
     }
 
     private long size() throws IOException
     {
-        return channel.size();
+        return window.size();
     }
 
     private void copyDocument(final long at, final int length)
@@ -584,7 +382,7 @@ final class CycleFileReader implements AutoCloseable
         {
             documentBytes = new byte[Math.max(length, documentBytes.length * 2)];
         }
-        window.get((int)(at + 4 - windowStart), documentBytes, 0, length);
+        window.copy(at + 4, documentBytes, length);
         documentPosition = at;
         documentLength = length;
         document.wrap(documentBytes, 0, length);
@@ -598,13 +396,6 @@ final class CycleFileReader implements AutoCloseable
     @Override
     public void close()
     {
-        try
-        {
-            channel.close();
-        }
-        catch (final IOException e)
-        {
-            // Read-only: nothing to lose.
-        }
+        window.close();
     }
 }

@@ -9,6 +9,8 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeFormatterBuilder;
 import java.time.temporal.ChronoField;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.NavigableMap;
 import java.util.TreeMap;
 import net.openhft.chronicle.queue.RollCycle;
@@ -27,6 +29,7 @@ final class CycleFiles
     private final RollCycle rollCycle;
     private final DateTimeFormatter formatter;
     private final DateTimeFormatter parser;
+    private final Map<String, Integer> parsed = new HashMap<>();
 
     CycleFiles(final RollCycle rollCycle)
     {
@@ -73,6 +76,28 @@ final class CycleFiles
         }
     }
 
+    private static boolean cq4(final Path entry)
+    {
+        return entry.getFileName().toString().endsWith(SingleChronicleQueue.SUFFIX);
+    }
+
+    /** {@link #cycle}, remembered by name (a queue has a few dozen cycle files at most; the memo is cleared past 1 024). */
+    private int parsedCycle(final String fileName)
+    {
+        final Integer known = parsed.get(fileName);
+        if (known != null)
+        {
+            return known;
+        }
+        if (parsed.size() >= 1024)
+        {
+            parsed.clear();
+        }
+        final int cycle = cycle(fileName);
+        parsed.put(fileName, cycle);
+        return cycle;
+    }
+
     /**
      * A file of {@code directory} named like a cycle file but not one of this roll cycle (a queue
      * written in another roll cycle), or {@code null}.
@@ -100,11 +125,12 @@ final class CycleFiles
     NavigableMap<Integer, Path> list(final Path directory)
     {
         final NavigableMap<Integer, Path> files = new TreeMap<>();
-        try (DirectoryStream<Path> entries = Files.newDirectoryStream(directory, "*" + SingleChronicleQueue.SUFFIX))
+        // A suffix test rather than a glob (compiled to a regex per listing), names parsed once: a listing per queue upkeep.
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(directory, CycleFiles::cq4))
         {
             for (final Path entry : entries)
             {
-                final int cycle = cycle(entry.getFileName().toString());
+                final int cycle = parsedCycle(entry.getFileName().toString());
                 if (cycle >= 0)
                 {
                     files.put(cycle, entry);

@@ -27,6 +27,11 @@ import java.util.List;
  * cap deleted before they were read are counted as gaps.
  *
  * <p>Not thread-safe: owned by the aggregation thread.
+ *
+ * <p>Just over 400 lines because opening at a checkpointed position, moving between cycle files and
+ * counting gaps all read and write the same position (cycle, sequence, offset, unread cycles); the
+ * other jobs are in their own classes: one file's documents and resync ({@link CycleFileReader}),
+ * file names ({@link CycleFiles}), damage where a live writer is awaited ({@link LiveEndDamage}).
  */
 final class QueueReader implements AutoCloseable
 {
@@ -50,9 +55,7 @@ final class QueueReader implements AutoCloseable
     private boolean caughtUp;
     private boolean truncationLogged;
     private boolean garbageLogged;
-    /** Position the reader waited at, at the last refresh, before damage in a file still written; -1 none. */
-    private long waitingAt = -1;
-    private boolean forceResync;
+    private final LiveEndDamage damage = new LiveEndDamage();
     private long caughtUpAtNanos;
     private static final long FRONTIER_RECHECK_NANOS = 5_000_000L;
 
@@ -71,6 +74,18 @@ final class QueueReader implements AutoCloseable
     boolean caughtUp()
     {
         return caughtUp;
+    }
+
+    /** Not caught up, or damage at the read position awaits its second look: upkeep at every scan. */
+    boolean busy()
+    {
+        return !caughtUp || damage.pending();
+    }
+
+    /** The cycle file being read, or null. */
+    Path currentFile()
+    {
+        return reader == null ? null : reader.file();
     }
 
     /** Index of the document last returned by {@link #next}. */
@@ -118,6 +133,7 @@ final class QueueReader implements AutoCloseable
         }
         while (true)
         {
+            final boolean forceResync = damage.resyncDue();
             final CycleFileReader.Step step = forceResync ? CycleFileReader.Step.GARBAGE : reader.next(cycleFinished);
             switch (step)
             {
@@ -130,7 +146,7 @@ final class QueueReader implements AutoCloseable
                     return true;
                 case GARBAGE:
                     final boolean found = reader.resync(RESYNC_BUDGET_BYTES, cycleFinished || forceResync);
-                    forceResync = false;
+                    damage.resynced();
                     takeSkipped();
                     state.readOffset = reader.position();
                     if (!found)
@@ -161,10 +177,11 @@ final class QueueReader implements AutoCloseable
 
     private void takeSkipped()
     {
-        final long bytes = reader.takeSkippedBytes();
-        final long documents = reader.takeSkippedDocuments();
-        final long samples = reader.takeSkippedSamples();
-        final boolean truncated = reader.takeTruncated();
+        final CycleFileReader.Skipped skipped = reader.takeSkipped();
+        final long bytes = skipped.bytes();
+        final long documents = skipped.documents();
+        final long samples = skipped.samples();
+        final boolean truncated = skipped.truncated();
         if (bytes == 0 && !truncated)
         {
             return;
@@ -245,9 +262,7 @@ final class QueueReader implements AutoCloseable
             while ((step = reader.next(true)) == CycleFileReader.Step.GARBAGE)
             {
                 reader.resync(Long.MAX_VALUE, true);
-                reader.takeSkippedBytes();
-                reader.takeSkippedDocuments();
-                reader.takeSkippedSamples();
+                reader.discardSkipped();
             }
             if (step != CycleFileReader.Step.DOCUMENT)
             {
@@ -318,7 +333,7 @@ final class QueueReader implements AutoCloseable
     }
 
     /**
-     * Once per spool scan: whether the current file can still grow (for telling a write in
+     * At each upkeep (every spool scan while the queue is busy or its files change): whether the current file can still grow (for telling a write in
      * progress from damage), and a gap for every cycle file that was present after the read
      * position at the last check and vanished before it was reached (the agent's size cap).
      */
@@ -336,7 +351,7 @@ final class QueueReader implements AutoCloseable
                 closeReader();
             }
         }
-        checkWaitingAtDamage();
+        damage.check(reader, cycle, reader != null && caughtUp && !cycleFinished);
         final NavigableSet<Integer> now = unreadCycleFiles(files);
         final int readCycle = readCycle();
         for (final int unread : unreadCycles)
@@ -350,37 +365,6 @@ final class QueueReader implements AutoCloseable
             }
         }
         unreadCycles = now;
-    }
-
-    /** Damage behind a live writer (a hole, a header never completed) is stepped over once seen at two refreshes. */
-    private void checkWaitingAtDamage()
-    {
-        if (reader == null || !caughtUp || cycleFinished)
-        {
-            waitingAt = -1;
-            return;
-        }
-        try
-        {
-            if (!reader.waitingAtDamage())
-            {
-                waitingAt = -1;
-                return;
-            }
-        }
-        catch (final IOException e)
-        {
-            return; // the next read reports it
-        }
-        if (waitingAt == reader.position())
-        {
-            forceResync = true;
-            waitingAt = -1;
-        }
-        else
-        {
-            waitingAt = reader.position();
-        }
     }
 
     private NavigableSet<Integer> unreadCycleFiles(final NavigableMap<Integer, Path> files)

@@ -23,7 +23,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import org.agrona.concurrent.UnsafeBuffer;
 import java.util.List;
 
 /**
@@ -74,8 +73,6 @@ public final class QueueTailer implements RecordHandler, AutoCloseable
     private final Aggregator aggregator;
     private final IngestCounters counters;
     private final RecordDecoder decoder = new RecordDecoder();
-    private final UnsafeBuffer documentBuffer = new UnsafeBuffer(new byte[0]);
-    private byte[] documentBytes = new byte[64 * 1024];
     private final Set<String> loggedReasons = new HashSet<>();
 
     private final QueueIds ids = new QueueIds();
@@ -91,6 +88,8 @@ public final class QueueTailer implements RecordHandler, AutoCloseable
     private final AgentStatsAccount statsAccount;
     private long damageEvents;
     private boolean rollCycleChecked;
+    private final AgentLiveness liveness;
+    private final UpkeepSchedule upkeep;
 
     public QueueTailer(final Path directory, final QueueCheckpoint state, final Aggregator aggregator, final IngestCounters counters)
     {
@@ -101,6 +100,8 @@ public final class QueueTailer implements RecordHandler, AutoCloseable
         this.reader = new QueueReader(directory, state, counters);
         this.quarantine = new Quarantine(directory, counters);
         this.statsAccount = new AgentStatsAccount(state);
+        this.liveness = new AgentLiveness(directory, state);
+        this.upkeep = new UpkeepSchedule(directory);
         restoreDefinitions();
     }
 
@@ -234,7 +235,25 @@ public final class QueueTailer implements RecordHandler, AutoCloseable
     }
 
     /**
-     * Once per spool scan: re-reads the cycle files present (gaps: cycle files the agent's size cap
+     * Once per spool scan: {@link #checkForDeletedCycles} and {@link #finishIfDone}, when
+     * {@link UpkeepSchedule} finds them due (the queue busy, its files changed, or 10 s passed).
+     */
+    public void upkeep(final long nowEpochMillis)
+    {
+        if (!isActive())
+        {
+            upkeep.dueAtNextScan();
+            return;
+        }
+        if (upkeep.due(nowEpochMillis, reader.busy(), reader.currentFile()))
+        {
+            checkForDeletedCycles();
+            finishIfDone();
+        }
+    }
+
+    /**
+     * At an upkeep: re-reads the cycle files present (gaps: cycle files the agent's size cap
      * deleted unread) and whether the writer is gone, which tells damage from a write in progress.
      */
     public void checkForDeletedCycles()
@@ -384,7 +403,7 @@ public final class QueueTailer implements RecordHandler, AutoCloseable
             // Well-formed records before it count (as a re-read would find them again); the rest is skipped.
             counters.reject(e.reason());
             damageEvents++;
-            lose(CycleFileReader.samplesIn(buffer, position, length - position));
+            lose(RecordScan.samplesIn(buffer, position, length - position));
             logOnce(e.reason(), index, "malformed record skipped with the rest of its document: " + e.getMessage());
         }
         catch (final RuntimeException e)
@@ -392,7 +411,7 @@ public final class QueueTailer implements RecordHandler, AutoCloseable
             // Unexpected (a decoder bug, bytes it did not anticipate): the document is skipped whole,
             // none of its samples counted, so it is never half counted (and never counted twice).
             staged.clear();
-            lose(CycleFileReader.samplesIn(buffer, 0, length));
+            lose(RecordScan.samplesIn(buffer, 0, length));
             damageEvents++;
             counters.reject(IngestCounters.PROCESSING_ERROR);
             if (loggedReasons.add(IngestCounters.PROCESSING_ERROR))
@@ -535,7 +554,7 @@ public final class QueueTailer implements RecordHandler, AutoCloseable
      */
     public boolean agentGone()
     {
-        return state.finished || state.rejectedReason != null || AgentLiveness.gone(directory, state);
+        return state.finished || state.rejectedReason != null || liveness.gone();
     }
 
     /** True once the agent is gone (closed marker, or its process no longer alive) and everything is read. */
@@ -545,7 +564,7 @@ public final class QueueTailer implements RecordHandler, AutoCloseable
         {
             return false;
         }
-        final boolean agentGone = AgentLiveness.gone(directory, state);
+        final boolean agentGone = liveness.gone();
         if (!agentGone)
         {
             return false;

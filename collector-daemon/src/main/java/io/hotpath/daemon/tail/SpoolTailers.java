@@ -22,7 +22,8 @@ import java.util.Set;
 
 /**
  * All queues of the spool directory: discovers new ones on each {@link #scan}, polls the active
- * ones round-robin, notices finished ones and applies retention ({@link SpoolRetention}). Publishes
+ * ones round-robin, notices finished ones (per-queue upkeep when due, {@link UpkeepSchedule}) and
+ * applies retention ({@link SpoolRetention}, every {@value #RETENTION_INTERVAL_MILLIS} ms). Publishes
  * an immutable {@link QueueStatus} list for readers at each {@link #publishStatus}.
  *
  * <p>Not thread-safe: owned by the aggregation thread, except {@link #statuses()}.
@@ -40,10 +41,17 @@ public final class SpoolTailers implements AutoCloseable
     private QueueTailer[] order = new QueueTailer[0];
     private int nextInOrder;
     private static final long PASS_BUDGET_NANOS = 20_000_000L;
+    /**
+     * Retention walks every queue's files: at the first scan, then this often (its caps are minutes to
+     * days; the directory listing for new queues stays at every scan).
+     */
+    static final long RETENTION_INTERVAL_MILLIS = 10_000;
+    private long nextRetentionMillis = Long.MIN_VALUE;
     private volatile List<QueueStatus> statuses = List.of();
     /** Each queue's position in the last checkpoint known to be on disk (set by the checkpoint writer). */
     private volatile Map<String, Long> durablePositions = Map.of();
     private boolean spoolMissingLogged;
+    private long samplesTaken;
     /** Services that had queues and have no live JVM now; sticky until a live queue of theirs appears. */
     private final Set<String> goneServices = new HashSet<>();
     private final Set<String> liveScratch = new HashSet<>();
@@ -140,11 +148,11 @@ public final class SpoolTailers implements AutoCloseable
         for (final QueueTailer tailer : tailers.values())
         {
             tailer.retryIfDue(nowEpochMillis);
-            tailer.checkForDeletedCycles();
-            tailer.finishIfDone();
+            tailer.upkeep(nowEpochMillis);
         }
-        if (retention != null)
+        if (retention != null && (nowEpochMillis >= nextRetentionMillis || nowEpochMillis < nextRetentionMillis - RETENTION_INTERVAL_MILLIS))
         {
+            nextRetentionMillis = nowEpochMillis + RETENTION_INTERVAL_MILLIS;
             try
             {
                 for (final String deleted : retention.apply(spoolDirectory, tailers.values(), nowEpochMillis, durablePositions))
@@ -211,13 +219,30 @@ public final class SpoolTailers implements AutoCloseable
         {
             final QueueTailer tailer = order[nextInOrder];
             nextInOrder = nextInOrder + 1 == order.length ? 0 : nextInOrder + 1;
-            documents += tailer.poll(maxDocumentsPerQueue, nowEpochMillis);
+            final QueueCheckpoint state = tailer.state();
+            final long before = state.samplesCounted + state.samplesLost + state.bytesSkipped;
+            final int read = tailer.poll(maxDocumentsPerQueue, nowEpochMillis);
+            if (read > 0)
+            {
+                samplesTaken += state.samplesCounted + state.samplesLost + state.bytesSkipped - before;
+                documents += read;
+            }
             if (documents > 0 && System.nanoTime() - deadline > 0)
             {
                 break;
             }
         }
         return documents;
+    }
+
+    /**
+     * Samples counted or counted as lost, and damaged bytes stepped over, by {@link #pollAll} since the
+     * start: moves with the documents that carry samples, not with an idle agent's definitions and
+     * AGENT_STATS heartbeats. Aggregation thread.
+     */
+    public long samplesTaken()
+    {
+        return samplesTaken;
     }
 
     /** Checkpoint states of every known queue (copied by the caller's serializer on this thread). */

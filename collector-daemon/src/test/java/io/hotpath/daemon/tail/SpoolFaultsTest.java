@@ -348,7 +348,7 @@ class SpoolFaultsTest
         {
             while (reader.next(true) == CycleFileReader.Step.DOCUMENT)
             {
-                final long samples = CycleFileReader.samplesIn(reader.document(), 0, reader.documentLength());
+                final long samples = RecordScan.samplesIn(reader.document(), 0, reader.documentLength());
                 documents.add(new long[] { reader.documentPosition(), reader.documentPosition() + 4 + reader.documentLength(), samples });
             }
         }
