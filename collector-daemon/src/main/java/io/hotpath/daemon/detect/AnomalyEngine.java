@@ -34,6 +34,9 @@ import java.util.logging.Logger;
  * fixed float rings (with the default six monitors a series costs roughly 8 KB of heap in all),
  * and the ring keeps {@code recent_events}.
  *
+ * <p>Just over 400 lines: the engine is the one owner of the monitors, their stall attribution and
+ * the event ring, and splitting those apart would publish state across threads twice.
+ *
  * <p><b>Cost</b> per series per second: one pass per monitor; the MAD and level-shift detectors keep
  * their windows sorted (binary search and a short array move per value, a half-pass for the MAD).
  */
