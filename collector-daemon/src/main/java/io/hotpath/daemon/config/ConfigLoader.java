@@ -2,7 +2,8 @@ package io.hotpath.daemon.config;
 
 import io.hotpath.daemon.config.syntax.KeySpelling;
 import io.hotpath.daemon.config.syntax.ConfigException;
-import io.hotpath.daemon.config.syntax.YamlNode;
+import io.hotpath.daemon.config.syntax.YamlFiles;
+import io.hotpath.wire.config.YamlNode;
 import io.hotpath.daemon.config.syntax.YamlTree;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
@@ -86,7 +87,7 @@ public final class ConfigLoader
             int line = 0;
             try
             {
-                YamlNode node = YamlNode.parse(yaml, source);
+                YamlNode<ConfigException> node = YamlFiles.parse(yaml, source);
                 for (final String part : key.split("\\."))
                 {
                     node = node == null ? null : node.get(part);
@@ -170,7 +171,7 @@ public final class ConfigLoader
         }
         try
         {
-            warnOldSpellings(YamlNode.parse(yaml, source), "", known);
+            warnOldSpellings(YamlFiles.parse(yaml, source), "", known);
         }
         catch (final ConfigException e)
         {
@@ -178,11 +179,11 @@ public final class ConfigLoader
         }
     }
 
-    private static void warnOldSpellings(final YamlNode node, final String kebabPath, final Set<String> known) throws ConfigException
+    private static void warnOldSpellings(final YamlNode<ConfigException> node, final String kebabPath, final Set<String> known) throws ConfigException
     {
         if (node.isSequence())
         {
-            for (final YamlNode element : node.elements())
+            for (final YamlNode<ConfigException> element : node.elements())
             {
                 warnOldSpellings(element, kebabPath + "[]", known);
             }
@@ -192,7 +193,7 @@ public final class ConfigLoader
         {
             return;
         }
-        for (final Map.Entry<String, YamlNode> entry : node.entries().entrySet())
+        for (final Map.Entry<String, YamlNode<ConfigException>> entry : node.entries().entrySet())
         {
             final String child = (kebabPath.isEmpty() ? "" : kebabPath + ".") + KeySpelling.kebab(entry.getKey());
             if (!known.contains(child))
@@ -253,11 +254,11 @@ public final class ConfigLoader
     private static void bindInlineAnomalySettings(final DaemonConfig config, final String yaml, final String source)
         throws ConfigException
     {
-        final YamlNode anomaly = YamlNode.parse(yaml, source).require("anomaly", "a mapping");
-        final YamlNode settings = anomaly.get("settings");
+        final YamlNode<ConfigException> anomaly = YamlFiles.parse(yaml, source).require("anomaly", "a mapping");
+        final YamlNode<ConfigException> settings = anomaly.get("settings");
         if (config.getAnomaly().file() != null)
         {
-            final YamlNode settingsEntry = anomaly.entries().get("settings");
+            final YamlNode<ConfigException> settingsEntry = anomaly.entries().get("settings");
             throw (settingsEntry != null ? settingsEntry : anomaly).error(
                 "give the anomaly settings either inline or as anomaly.file, not both");
         }

@@ -10,7 +10,8 @@ import java.util.List;
 import java.util.Map;
 
 import io.hotpath.daemon.config.syntax.ConfigException;
-import io.hotpath.daemon.config.syntax.YamlNode;
+import io.hotpath.daemon.config.syntax.YamlFiles;
+import io.hotpath.wire.config.YamlNode;
 
 /**
  * What the {@link AnomalyEngine} watches and how: built-in defaults, overridden per detector, per
@@ -86,19 +87,19 @@ public final class AnomalySettings
 
     public static AnomalySettings load(final Path file) throws ConfigException
     {
-        return fromYaml(YamlNode.load(file));
+        return fromYaml(YamlFiles.load(file));
     }
 
     /** Reads settings from a YAML mapping (a file's root, or a section of a larger configuration). */
-    public static AnomalySettings fromYaml(final YamlNode root) throws ConfigException
+    public static AnomalySettings fromYaml(final YamlNode<ConfigException> root) throws ConfigException
     {
         root.allowOnly("max_series", "recent_events", "idle_eviction", "detectors", "signals", "metrics");
         final AnomalySettings builtIn = defaults();
-        final YamlNode maxSeriesNode = root.get("max_series");
+        final YamlNode<ConfigException> maxSeriesNode = root.get("max_series");
         final int maxSeries = maxSeriesNode == null ? builtIn.maxSeries : maxSeriesNode.asInt(1, 1_000_000);
-        final YamlNode recentNode = root.get("recent_events");
+        final YamlNode<ConfigException> recentNode = root.get("recent_events");
         final int recentEvents = recentNode == null ? builtIn.recentEvents : recentNode.asInt(1, 100_000);
-        final YamlNode evictionNode = root.get("idle_eviction");
+        final YamlNode<ConfigException> evictionNode = root.get("idle_eviction");
         final Duration idleEviction = evictionNode == null
             ? builtIn.idleEviction
             : evictionNode.asDuration(Duration.ofSeconds(10), Duration.ofDays(7));
@@ -108,13 +109,13 @@ public final class AnomalySettings
         {
             detectorDefaults.put(kind, DetectorSettings.defaults(kind));
         }
-        final YamlNode detectorsNode = root.get("detectors");
+        final YamlNode<ConfigException> detectorsNode = root.get("detectors");
         if (detectorsNode != null)
         {
             detectorsNode.allowOnly("adaptive", "zscore", "mad", "levelshift");
             for (final DetectorKind kind : DetectorKind.values())
             {
-                final YamlNode node = detectorsNode.get(kind.label());
+                final YamlNode<ConfigException> node = detectorsNode.get(kind.label());
                 if (node != null)
                 {
                     detectorDefaults.put(kind, readDetector(node, detectorDefaults.get(kind)));
@@ -131,7 +132,7 @@ public final class AnomalySettings
             final Map<DetectorKind, DetectorSettings> merged = new EnumMap<>(builtInSignal.detectorSettings());
             for (final DetectorKind kind : DetectorKind.values())
             {
-                final YamlNode named = detectorsNode == null ? null : detectorsNode.get(kind.label());
+                final YamlNode<ConfigException> named = detectorsNode == null ? null : detectorsNode.get(kind.label());
                 if (named != null)
                 {
                     merged.put(kind, readDetector(named, builtInSignal.settings(kind)));
@@ -140,17 +141,17 @@ public final class AnomalySettings
             signals.put(signal, new SignalSettings(builtInSignal.detectors(), builtInSignal.direction(),
                 builtInSignal.minCount(), builtInSignal.minDeviation(), builtInSignal.relativeMinDeviation(), merged));
         }
-        final YamlNode signalsNode = root.get("signals");
+        final YamlNode<ConfigException> signalsNode = root.get("signals");
         if (signalsNode != null)
         {
             readSignals(signalsNode, signals);
         }
 
         final Map<String, Map<Signal, SignalSettings>> perMetric = new HashMap<>();
-        final YamlNode metricsNode = root.get("metrics");
+        final YamlNode<ConfigException> metricsNode = root.get("metrics");
         if (metricsNode != null)
         {
-            for (final Map.Entry<String, YamlNode> entry : metricsNode.entries().entrySet())
+            for (final Map.Entry<String, YamlNode<ConfigException>> entry : metricsNode.entries().entrySet())
             {
                 if (!entry.getKey().matches("[a-zA-Z_][a-zA-Z0-9_.:-]*"))
                 {
@@ -164,13 +165,13 @@ public final class AnomalySettings
         return new AnomalySettings(maxSeries, recentEvents, idleEviction, signals, perMetric);
     }
 
-    private static void readSignals(final YamlNode node, final Map<Signal, SignalSettings> signals)
+    private static void readSignals(final YamlNode<ConfigException> node, final Map<Signal, SignalSettings> signals)
         throws ConfigException
     {
         node.allowOnlyNames("latency_p99", "error_ratio", "throughput");
         for (final Signal signal : Signal.values())
         {
-            final YamlNode signalNode = node.getName(signal.label());
+            final YamlNode<ConfigException> signalNode = node.getName(signal.label());
             if (signalNode != null)
             {
                 signals.put(signal, readSignal(signalNode, signals.get(signal)));
@@ -178,15 +179,15 @@ public final class AnomalySettings
         }
     }
 
-    private static SignalSettings readSignal(final YamlNode node, final SignalSettings base) throws ConfigException
+    private static SignalSettings readSignal(final YamlNode<ConfigException> node, final SignalSettings base) throws ConfigException
     {
         node.allowOnly(SIGNAL_FIELDS);
         List<DetectorKind> detectors = base.detectors();
-        final YamlNode detectorsNode = node.get("detectors");
+        final YamlNode<ConfigException> detectorsNode = node.get("detectors");
         if (detectorsNode != null)
         {
             detectors = new ArrayList<>();
-            for (final YamlNode element : detectorsNode.elements())
+            for (final YamlNode<ConfigException> element : detectorsNode.elements())
             {
                 try
                 {
@@ -208,7 +209,7 @@ public final class AnomalySettings
             detectors = List.of();
         }
         Direction direction = base.direction();
-        final YamlNode directionNode = node.get("direction");
+        final YamlNode<ConfigException> directionNode = node.get("direction");
         if (directionNode != null)
         {
             try
@@ -221,24 +222,24 @@ public final class AnomalySettings
             }
         }
         // min_calls is the documented name; min_count (its first name) is still read.
-        final YamlNode minCallsNode = node.get("min_calls");
-        final YamlNode legacyMinCountNode = node.get("min_count");
+        final YamlNode<ConfigException> minCallsNode = node.get("min_calls");
+        final YamlNode<ConfigException> legacyMinCountNode = node.get("min_count");
         if (minCallsNode != null && legacyMinCountNode != null)
         {
             throw legacyMinCountNode.error("min_count is the old name of min_calls: give only min_calls");
         }
-        final YamlNode minCountNode = minCallsNode != null ? minCallsNode : legacyMinCountNode;
+        final YamlNode<ConfigException> minCountNode = minCallsNode != null ? minCallsNode : legacyMinCountNode;
         final long minCount = minCountNode == null ? base.minCount() : minCountNode.asInt(0, Integer.MAX_VALUE);
-        final YamlNode minDeviationNode = node.get("min_deviation");
+        final YamlNode<ConfigException> minDeviationNode = node.get("min_deviation");
         final double minDeviation = minDeviationNode == null
             ? base.minDeviation() : minDeviationNode.asDouble(0, Double.MAX_VALUE);
-        final YamlNode relativeNode = node.get("relative_min_deviation");
+        final YamlNode<ConfigException> relativeNode = node.get("relative_min_deviation");
         final double relative = relativeNode == null ? base.relativeMinDeviation() : relativeNode.asDouble(0, 10);
 
         final Map<DetectorKind, DetectorSettings> detectorSettings = new EnumMap<>(base.detectorSettings());
         for (final DetectorKind kind : DetectorKind.values())
         {
-            final YamlNode detectorNode = node.get(kind.label());
+            final YamlNode<ConfigException> detectorNode = node.get(kind.label());
             if (detectorNode != null)
             {
                 detectorSettings.put(kind, readDetector(detectorNode, base.settings(kind)));
@@ -247,7 +248,7 @@ public final class AnomalySettings
         return new SignalSettings(detectors, direction, minCount, minDeviation, relative, detectorSettings);
     }
 
-    private static DetectorSettings readDetector(final YamlNode node, final DetectorSettings base)
+    private static DetectorSettings readDetector(final YamlNode<ConfigException> node, final DetectorSettings base)
         throws ConfigException
     {
         node.allowOnly(DETECTOR_FIELDS);
@@ -273,23 +274,23 @@ public final class AnomalySettings
         }
     }
 
-    private static double doubleOr(final YamlNode node, final String key, final double fallback)
+    private static double doubleOr(final YamlNode<ConfigException> node, final String key, final double fallback)
         throws ConfigException
     {
-        final YamlNode child = node.get(key);
+        final YamlNode<ConfigException> child = node.get(key);
         return child == null ? fallback : child.asDouble(0, 1_000_000);
     }
 
-    private static int intOr(final YamlNode node, final String key, final int fallback) throws ConfigException
+    private static int intOr(final YamlNode<ConfigException> node, final String key, final int fallback) throws ConfigException
     {
-        final YamlNode child = node.get(key);
+        final YamlNode<ConfigException> child = node.get(key);
         return child == null ? fallback : child.asInt(0, 100_000);
     }
 
-    private static Duration durationOr(final YamlNode node, final String key, final Duration fallback)
+    private static Duration durationOr(final YamlNode<ConfigException> node, final String key, final Duration fallback)
         throws ConfigException
     {
-        final YamlNode child = node.get(key);
+        final YamlNode<ConfigException> child = node.get(key);
         return child == null ? fallback : child.asDuration(Duration.ZERO, Duration.ofDays(1));
     }
 

@@ -1,6 +1,7 @@
 package io.hotpath.daemon.slo;
 
-import io.hotpath.daemon.config.syntax.YamlNode;
+import io.hotpath.daemon.config.syntax.YamlFiles;
+import io.hotpath.wire.config.YamlNode;
 import io.hotpath.daemon.config.syntax.ConfigException;
 import io.hotpath.wire.config.Durations;
 import java.nio.file.Path;
@@ -59,28 +60,28 @@ public record SloFile(String source, List<SloDefinition> slos)
 
     public static SloFile load(final Path file) throws ConfigException
     {
-        return fromYaml(YamlNode.load(file));
+        return fromYaml(YamlFiles.load(file));
     }
 
     public static SloFile parse(final String yaml, final String source) throws ConfigException
     {
-        return fromYaml(YamlNode.parse(yaml, source));
+        return fromYaml(YamlFiles.parse(yaml, source));
     }
 
-    public static SloFile fromYaml(final YamlNode root) throws ConfigException
+    public static SloFile fromYaml(final YamlNode<ConfigException> root) throws ConfigException
     {
         root.allowOnly("slos", "burn_rate_alerts");
-        final YamlNode sharedNode = root.get("burn_rate_alerts");
+        final YamlNode<ConfigException> sharedNode = root.get("burn_rate_alerts");
         final List<BurnRateAlert> shared = sharedNode == null ? BurnRateAlert.WORKBOOK : readAlerts(sharedNode);
-        final YamlNode slosNode = root.require("slos", "a list of SLOs");
-        final List<YamlNode> elements = slosNode.elements();
+        final YamlNode<ConfigException> slosNode = root.require("slos", "a list of SLOs");
+        final List<YamlNode<ConfigException>> elements = slosNode.elements();
         if (elements.isEmpty())
         {
             throw slosNode.error("expected at least one SLO");
         }
         final List<SloDefinition> slos = new ArrayList<>();
         final Map<String, Integer> lines = new HashMap<>();
-        for (final YamlNode element : elements)
+        for (final YamlNode<ConfigException> element : elements)
         {
             final SloDefinition slo = readSlo(element, shared);
             final Integer previous = lines.putIfAbsent(slo.name(), element.line());
@@ -94,21 +95,21 @@ public record SloFile(String source, List<SloDefinition> slos)
         return new SloFile(root.source(), slos);
     }
 
-    private static SloDefinition readSlo(final YamlNode node, final List<BurnRateAlert> shared) throws ConfigException
+    private static SloDefinition readSlo(final YamlNode<ConfigException> node, final List<BurnRateAlert> shared) throws ConfigException
     {
         node.allowOnly("name", "description", "sli", "target", "window", "tier", "labels", "runbook", "burn_rate_alerts");
         final String name = node.require("name", "a name such as transport-send-latency")
             .asString(NAME, "a name of letters, digits, '_', '.', '-' (at most 100, starting with a letter or digit)");
-        final YamlNode descriptionNode = node.get("description");
+        final YamlNode<ConfigException> descriptionNode = node.get("description");
         final String description = descriptionNode == null ? "" : descriptionNode.asString();
         final SliSpec sli = readSli(node.require("sli", "latency: {...} or success: {...}"));
-        final YamlNode targetNode = node.require("target", "a ratio such as 0.99 or \"99%\"");
+        final YamlNode<ConfigException> targetNode = node.require("target", "a ratio such as 0.99 or \"99%\"");
         final double target = targetNode.asOpenRatio();
         final Duration window = node.require("window", "a duration such as 30d")
             .asDuration(Duration.ofHours(1), Duration.ofDays(400));
-        final YamlNode tierNode = node.get("tier");
+        final YamlNode<ConfigException> tierNode = node.get("tier");
         final String tier = tierNode == null ? "" : tierNode.asString("[a-zA-Z0-9_.-]{1,64}", "a tier such as critical");
-        final YamlNode labelsNode = node.get("labels");
+        final YamlNode<ConfigException> labelsNode = node.get("labels");
         final Map<String, String> labels = labelsNode == null ? Map.of() : labelsNode.asLabels();
         if (labelsNode != null)
         {
@@ -121,9 +122,9 @@ public record SloFile(String source, List<SloDefinition> slos)
                 }
             }
         }
-        final YamlNode runbookNode = node.get("runbook");
+        final YamlNode<ConfigException> runbookNode = node.get("runbook");
         final String runbook = runbookNode == null ? "" : runbookNode.asString();
-        final YamlNode alertsNode = node.get("burn_rate_alerts");
+        final YamlNode<ConfigException> alertsNode = node.get("burn_rate_alerts");
         final List<BurnRateAlert> alerts = alertsNode == null ? shared : readAlerts(alertsNode);
         for (final BurnRateAlert alert : alerts)
         {
@@ -139,11 +140,11 @@ public record SloFile(String source, List<SloDefinition> slos)
         return new SloDefinition(name, description, sli, target, window, tier, labels, runbook, alerts);
     }
 
-    private static SliSpec readSli(final YamlNode node) throws ConfigException
+    private static SliSpec readSli(final YamlNode<ConfigException> node) throws ConfigException
     {
         node.allowOnly("latency", "success");
-        final YamlNode latency = node.get("latency");
-        final YamlNode success = node.get("success");
+        final YamlNode<ConfigException> latency = node.get("latency");
+        final YamlNode<ConfigException> success = node.get("success");
         if ((latency == null) == (success == null))
         {
             throw node.error("expected exactly one of latency: {...} or success: {...}");
@@ -156,7 +157,7 @@ public record SloFile(String source, List<SloDefinition> slos)
         latency.allowOnly("metric", "labels", "threshold", "percentile");
         final long threshold = latency.require("threshold", "a duration such as 100ms")
             .asDuration(Duration.ofNanos(1), Duration.ofHours(1)).toNanos();
-        final YamlNode percentileNode = latency.get("percentile");
+        final YamlNode<ConfigException> percentileNode = latency.get("percentile");
         if (percentileNode == null)
         {
             return SliSpec.latency(readMetric(latency), readSelectorLabels(latency), threshold);
@@ -165,15 +166,15 @@ public record SloFile(String source, List<SloDefinition> slos)
             percentileNode.asOpenRatio());
     }
 
-    private static String readMetric(final YamlNode node) throws ConfigException
+    private static String readMetric(final YamlNode<ConfigException> node) throws ConfigException
     {
         return node.require("metric", "the metric name of the series, e.g. transport_send")
             .asString(METRIC, "a metric name such as transport_send");
     }
 
-    private static Map<String, String> readSelectorLabels(final YamlNode node) throws ConfigException
+    private static Map<String, String> readSelectorLabels(final YamlNode<ConfigException> node) throws ConfigException
     {
-        final YamlNode labels = node.get("labels");
+        final YamlNode<ConfigException> labels = node.get("labels");
         if (labels == null)
         {
             return Map.of();
@@ -186,10 +187,10 @@ public record SloFile(String source, List<SloDefinition> slos)
         return selector;
     }
 
-    private static List<BurnRateAlert> readAlerts(final YamlNode node) throws ConfigException
+    private static List<BurnRateAlert> readAlerts(final YamlNode<ConfigException> node) throws ConfigException
     {
         final List<BurnRateAlert> alerts = new ArrayList<>();
-        for (final YamlNode element : node.elements())
+        for (final YamlNode<ConfigException> element : node.elements())
         {
             element.allowOnly("severity", "long_window", "short_window", "factor");
             final String severity = element.require("severity", "page or ticket").asString("page|ticket", "page or ticket");

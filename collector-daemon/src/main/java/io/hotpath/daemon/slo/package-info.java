@@ -1,6 +1,6 @@
 /**
  * Service level objectives: the SLO file ({@link io.hotpath.daemon.slo.SloFile}, YAML read with
- * line numbers through {@link io.hotpath.daemon.config.syntax.YamlNode}), live accounting
+ * line numbers through {@link io.hotpath.wire.config.YamlNode}), live accounting
  * ({@link io.hotpath.daemon.slo.SloEngine}, an {@link io.hotpath.daemon.aggregate.IntervalListener}),
  * per-minute and per-hour good/total counters ({@link io.hotpath.daemon.slo.SloCounters}) kept in
  * the daemon's checkpoint ({@link io.hotpath.daemon.slo.SloStateCodec},

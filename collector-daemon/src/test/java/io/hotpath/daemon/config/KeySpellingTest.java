@@ -1,7 +1,7 @@
 package io.hotpath.daemon.config;
 
 import io.hotpath.daemon.config.syntax.ConfigException;
-import io.hotpath.daemon.config.syntax.YamlNode;
+import io.hotpath.daemon.config.syntax.YamlFiles;
 import io.hotpath.daemon.config.syntax.KeySpelling;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -89,12 +89,12 @@ class KeySpellingTest
     @Test
     void anomalySettingsReadKebabCaseWhileSignalNamesKeepTheirs() throws Exception
     {
-        final AnomalySettings kebab = AnomalySettings.fromYaml(YamlNode.parse("""
+        final AnomalySettings kebab = AnomalySettings.fromYaml(YamlFiles.parse("""
             max-series: 500
             signals:
               latency_p99: {min-deviation: 0.002, zscore: {min-duration: 5s}}
             """, "a.yaml"));
-        final AnomalySettings snake = AnomalySettings.fromYaml(YamlNode.parse("""
+        final AnomalySettings snake = AnomalySettings.fromYaml(YamlFiles.parse("""
             max_series: 500
             signals:
               latency_p99: {min_deviation: 0.002, zscore: {min_duration: 5s}}
@@ -103,7 +103,7 @@ class KeySpellingTest
         assertEquals(kebab.forMetric("m"), snake.forMetric("m"));
         assertTrue(!kebab.forMetric("m").equals(AnomalySettings.defaults().forMetric("m")), "the kebab-case keys were read");
         assertEquals(3, warnings.stream().filter(w -> w.startsWith("old-a.yaml:")).count(), warnings.toString());
-        final ConfigException e = assertThrows(ConfigException.class, () -> AnomalySettings.fromYaml(YamlNode.parse(
+        final ConfigException e = assertThrows(ConfigException.class, () -> AnomalySettings.fromYaml(YamlFiles.parse(
             "signals:\n  latency-p99: {}\n", "s.yaml")));
         assertTrue(e.getMessage().startsWith("s.yaml:2: signals.latency-p99: unknown field; expected one of latency_p99"),
             e.getMessage());

@@ -9,13 +9,13 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 import io.hotpath.daemon.config.syntax.ConfigException;
-import io.hotpath.daemon.config.syntax.YamlNode;
+import io.hotpath.daemon.config.syntax.YamlFiles;
 
 class AnomalySettingsTest
 {
     private static AnomalySettings parse(final String yaml) throws ConfigException
     {
-        return AnomalySettings.fromYaml(YamlNode.parse(yaml, "anomaly.yaml"));
+        return AnomalySettings.fromYaml(YamlFiles.parse(yaml, "anomaly.yaml"));
     }
 
     @Test

@@ -1,7 +1,10 @@
 package io.hotpath.agent.config;
 
+import io.hotpath.wire.config.YamlNode;
+
 /**
- * The name checks of rules files: metric and label names, Java type names and type-name globs.
+ * The name checks of rules files: metric and label names, Java type names and type-name globs (alone, and
+ * on a YAML node with the error at its place).
  * Character loops instead of regular expressions: compiling the patterns ({@code \p{L}} classes) at
  * start-up costs the agent milliseconds in a cold JVM for what a loop over the characters does
  * ({@code NameChecksTest} holds them equal to the patterns).
@@ -10,6 +13,28 @@ final class NameChecks
 {
     private NameChecks()
     {
+    }
+
+    /** An identifier ({@link #isIdentifier}) at {@code node}; {@code expected} says what it names. */
+    static String identifier(final YamlNode<ConfigException> node, final String expected) throws ConfigException
+    {
+        final String value = node.string();
+        if (!isIdentifier(value))
+        {
+            throw node.error("expected " + expected + ", got '" + value + "'");
+        }
+        return value;
+    }
+
+    /** A Java type name ({@link #isTypeName}) at {@code node}. */
+    static String typeName(final YamlNode<ConfigException> node) throws ConfigException
+    {
+        final String value = node.string();
+        if (!isTypeName(value))
+        {
+            throw node.error("expected a fully qualified type name (e.g. java.lang.String or byte[]), got '" + value + "'");
+        }
+        return value;
     }
 
     /** {@code [a-zA-Z_][a-zA-Z0-9_]*} */

@@ -3,6 +3,7 @@ package io.hotpath.agent.config;
 import io.hotpath.agent.TextFiles;
 import io.hotpath.agent.bootstrap.HotpathBridge;
 import io.hotpath.wire.MetricKind;
+import io.hotpath.wire.config.YamlNode;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 import org.snakeyaml.engine.v2.api.lowlevel.Compose;
 import org.snakeyaml.engine.v2.exceptions.Mark;
@@ -94,7 +95,7 @@ public final class RuleConfigParser
             return Collections.emptyList();
         }
         final List<RuleDefinition> rules = new ArrayList<>();
-        for (final Map.Entry<String, YamlNode> entry : YamlNode.root(root.get(), sourceName)
+        for (final Map.Entry<String, YamlNode<ConfigException>> entry : YamlNode.root(root.get(), sourceName, ConfigException.YAML)
             .entries("a mapping with the key 'rules'").entrySet())
         {
             if (!entry.getKey().equals("rules"))
@@ -103,7 +104,7 @@ public final class RuleConfigParser
             }
             if (!entry.getValue().isNull())
             {
-                for (final YamlNode rule : entry.getValue().elements("a list of rules"))
+                for (final YamlNode<ConfigException> rule : entry.getValue().elements("a list of rules"))
                 {
                     rules.add(parseRule(rule));
                 }
@@ -161,33 +162,33 @@ public final class RuleConfigParser
     }
 
     /** One rule: each field has its own reader below, in the order of the class comment's example. */
-    private static RuleDefinition parseRule(final YamlNode rule) throws ConfigException
+    private static RuleDefinition parseRule(final YamlNode<ConfigException> rule) throws ConfigException
     {
-        final Map<String, YamlNode> fields = rule.fields("a rule (a mapping with type, method and metric)", RULE_KEYS);
+        final Map<String, YamlNode<ConfigException>> fields = rule.fields("a rule (a mapping with type, method and metric)", RULE_KEYS);
         final TypeMatch type = parseType(rule.require(fields, "type"));
-        final YamlNode methodNode = rule.require(fields, "method");
+        final YamlNode<ConfigException> methodNode = rule.require(fields, "method");
         final String methodName;
         List<String> parameterTypes = null;
         if (methodNode.isScalar())
         {
-            methodName = methodNode.identifier("a method name");
+            methodName = NameChecks.identifier(methodNode, "a method name");
         }
         else
         {
-            final Map<String, YamlNode> method = methodNode.fields("a method name or a mapping with name and parameters",
+            final Map<String, YamlNode<ConfigException>> method = methodNode.fields("a method name or a mapping with name and parameters",
                 Set.of("name", "parameters"));
-            methodName = methodNode.require(method, "name").identifier("a method name");
+            methodName = NameChecks.identifier(methodNode.require(method, "name"), "a method name");
             if (method.containsKey("parameters"))
             {
                 parameterTypes = new ArrayList<>();
-                for (final YamlNode parameter : method.get("parameters").elements("a list of parameter type names"))
+                for (final YamlNode<ConfigException> parameter : method.get("parameters").elements("a list of parameter type names"))
                 {
-                    parameterTypes.add(parameter.typeName());
+                    parameterTypes.add(NameChecks.typeName(parameter));
                 }
                 parameterTypes = List.copyOf(parameterTypes);
             }
         }
-        final String metric = rule.require(fields, "metric").identifier("a metric name matching [a-zA-Z_][a-zA-Z0-9_]*");
+        final String metric = NameChecks.identifier(rule.require(fields, "metric"), "a metric name matching [a-zA-Z_][a-zA-Z0-9_]*");
         final MetricKind kind = fields.containsKey("kind") ? parseKind(fields.get("kind")) : MetricKind.CUSTOM;
 
         final Map<String, String> staticLabels = new TreeMap<>();
@@ -233,20 +234,20 @@ public final class RuleConfigParser
     {
     }
 
-    private static TypeMatch parseType(final YamlNode node) throws ConfigException
+    private static TypeMatch parseType(final YamlNode<ConfigException> node) throws ConfigException
     {
         if (node.isScalar())
         {
-            return new TypeMatch(node.typeName(), null, null);
+            return new TypeMatch(NameChecks.typeName(node), null, null);
         }
-        final Map<String, YamlNode> type = node.fields("a type name or a mapping with name, name-pattern or subtype-of",
+        final Map<String, YamlNode<ConfigException>> type = node.fields("a type name or a mapping with name, name-pattern or subtype-of",
             Set.of("name", "name-pattern", "subtype-of"));
         String name = null;
         String pattern = null;
         String subtypeOf = null;
         if (type.containsKey("name"))
         {
-            name = type.get("name").typeName();
+            name = NameChecks.typeName(type.get("name"));
             if (type.size() > 1)
             {
                 throw node.error("'name' matches one type exactly and cannot be combined with name-pattern or subtype-of");
@@ -263,7 +264,7 @@ public final class RuleConfigParser
         }
         if (type.containsKey("subtype-of"))
         {
-            subtypeOf = type.get("subtype-of").typeName();
+            subtypeOf = NameChecks.typeName(type.get("subtype-of"));
         }
         if (name == null && pattern == null && subtypeOf == null)
         {
@@ -272,7 +273,7 @@ public final class RuleConfigParser
         return new TypeMatch(name, pattern, subtypeOf);
     }
 
-    private static MetricKind parseKind(final YamlNode node) throws ConfigException
+    private static MetricKind parseKind(final YamlNode<ConfigException> node) throws ConfigException
     {
         final String name = node.string();
         final MetricKind kind = MetricKind.fromLabel(name);
@@ -284,13 +285,13 @@ public final class RuleConfigParser
     }
 
     /** Static labels ({@code component: demo}) and labels from arguments ({@code transport: {arg: 1}}). */
-    private static void parseLabels(final YamlNode node, final Map<String, String> staticLabels,
+    private static void parseLabels(final YamlNode<ConfigException> node, final Map<String, String> staticLabels,
         final List<RuleDefinition.LabelArgument> labelArguments) throws ConfigException
     {
-        for (final Map.Entry<String, YamlNode> label : node.entries("a mapping of label names to values or to {arg: N}").entrySet())
+        for (final Map.Entry<String, YamlNode<ConfigException>> label : node.entries("a mapping of label names to values or to {arg: N}").entrySet())
         {
             final String name = label.getKey();
-            final YamlNode value = label.getValue();
+            final YamlNode<ConfigException> value = label.getValue();
             if (!NameChecks.isIdentifier(name))
             {
                 throw value.keyError("expected a label name matching [a-zA-Z_][a-zA-Z0-9_]*");
@@ -315,9 +316,9 @@ public final class RuleConfigParser
         }
     }
 
-    private static RuleDefinition.LabelArgument parseLabelArgument(final String name, final YamlNode node) throws ConfigException
+    private static RuleDefinition.LabelArgument parseLabelArgument(final String name, final YamlNode<ConfigException> node) throws ConfigException
     {
-        final Map<String, YamlNode> fields = node.fields("a static value or {arg: N, max-values: M, allowed: [..]}",
+        final Map<String, YamlNode<ConfigException>> fields = node.fields("a static value or {arg: N, max-values: M, allowed: [..]}",
             Set.of("arg", "max-values", "allowed"));
         final int argument = node.require(fields, "arg").nonNegativeInt();
         final int maxValues = fields.containsKey("max-values")
@@ -326,7 +327,7 @@ public final class RuleConfigParser
         if (fields.containsKey("allowed"))
         {
             allowed = new ArrayList<>();
-            for (final YamlNode value : fields.get("allowed").elements("a list of label values"))
+            for (final YamlNode<ConfigException> value : fields.get("allowed").elements("a list of label values"))
             {
                 allowed.add(value.string());
             }
@@ -339,13 +340,13 @@ public final class RuleConfigParser
     private static final int SIZE_NONE = -1;
 
     /** {@code {arg: N}}: N; {@code return} or {@code {return: true}}: {@link #SIZE_FROM_RETURN}; {@code {return: false}}: none. */
-    private static int parseSizeArgument(final YamlNode node) throws ConfigException
+    private static int parseSizeArgument(final YamlNode<ConfigException> node) throws ConfigException
     {
         if (node.isScalar() && "return".equals(node.scalar()))
         {
             return SIZE_FROM_RETURN;
         }
-        final Map<String, YamlNode> size = node.fields("{arg: N} or {return: true}", Set.of("arg", "return"));
+        final Map<String, YamlNode<ConfigException>> size = node.fields("{arg: N} or {return: true}", Set.of("arg", "return"));
         if (size.containsKey("arg") == size.containsKey("return"))
         {
             throw node.error("expected exactly one of arg and return");
@@ -358,7 +359,7 @@ public final class RuleConfigParser
     }
 
     /** {@code false}: a false return is a failure; {@code null}: a null return is. */
-    private static int parseFailureOn(final YamlNode node) throws ConfigException
+    private static int parseFailureOn(final YamlNode<ConfigException> node) throws ConfigException
     {
         if (node.isNull())
         {
@@ -372,18 +373,18 @@ public final class RuleConfigParser
     }
 
     /** {@code true}, {@code false}, or {@code {error-from: N | none}}: see {@link RuleDefinition#httpStatus}. */
-    private static int parseStatusClass(final YamlNode node) throws ConfigException
+    private static int parseStatusClass(final YamlNode<ConfigException> node) throws ConfigException
     {
         if (node.isScalar())
         {
             return node.bool() ? RuleDefinition.DEFAULT_HTTP_ERROR_FROM : RuleDefinition.NO_HTTP_STATUS;
         }
-        final Map<String, YamlNode> fields = node.fields("true, false or {error-from: N}", Set.of("error-from"));
+        final Map<String, YamlNode<ConfigException>> fields = node.fields("true, false or {error-from: N}", Set.of("error-from"));
         if (!fields.containsKey("error-from"))
         {
             return RuleDefinition.DEFAULT_HTTP_ERROR_FROM;
         }
-        final YamlNode from = fields.get("error-from");
+        final YamlNode<ConfigException> from = fields.get("error-from");
         if (from.isNull() || "none".equals(from.scalar()))
         {
             return 0;

@@ -1,6 +1,7 @@
 package io.hotpath.daemon.config.syntax;
 
 import com.fasterxml.jackson.core.JsonParser;
+import io.hotpath.wire.config.YamlNode;
 import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -29,7 +30,7 @@ import org.snakeyaml.engine.v2.nodes.SequenceNode;
 /**
  * A YAML document as a Jackson tree, for the files bound onto config classes with Jackson databind
  * (hotpathd.yaml, the web config): the YAML itself is read by snakeyaml-engine, like every other YAML
- * file of the daemon ({@link YamlNode}), and the composed nodes keep their marks, so {@link #where}
+ * file of the daemon ({@link YamlFiles}), and the composed nodes keep their marks, so {@link #where}
  * places a binding error by its field path at a file line and column.
  *
  * <p>Plain scalars are typed as YAML 1.1 readers did before (numbers, {@code true}/{@code false},
@@ -58,7 +59,7 @@ public final class YamlTree
     /** Composes YAML text ({@code source} names it in messages); an empty document or only comments: {@link #isEmpty()}. */
     public static YamlTree parse(final String text, final String source) throws ConfigException
     {
-        final YamlNode node = text.isBlank() ? null : YamlNode.parseOrEmpty(text, source);
+        final YamlNode<ConfigException> node = text.isBlank() ? null : YamlFiles.parseOrEmpty(text, source);
         return new YamlTree(source, node == null ? null : node.node());
     }
 
