@@ -102,6 +102,10 @@ final class AggregationLoop
         {
             runTasks();
         }
+        else
+        {
+            wake(); // not after an idle park: a reload is applied at once
+        }
     }
 
     void start()

@@ -214,7 +214,19 @@ public final class Hotpathd implements Callable<Integer>
             return EXIT_START;
         }
         final AtomicReference<EffectiveConfig> running = new AtomicReference<>(loaded);
-        ReloadSignal.install(() -> reload(daemon, running));
+        ReloadSignal.install(() ->
+        {
+            try
+            {
+                reload(daemon, running);
+            }
+            catch (final RuntimeException | Error e)
+            {
+                // Never a silent reload: whatever went wrong is counted and logged, the running settings stay.
+                daemon.reloadFailed();
+                Logger.getLogger(Hotpathd.class.getName()).log(Level.SEVERE, "reload failed, keeping the running configuration", e);
+            }
+        });
         Runtime.getRuntime().addShutdownHook(new Thread(() ->
         {
             systemd.stopping();
