@@ -40,7 +40,15 @@ final class ReloadSignal
                     case "equals" -> proxy == args[0];
                     default -> "hotpathd SIGHUP handler";
                 });
-            signalClass.getMethod("handle", signalClass, handlerClass).invoke(null, hangup, handler);
+            final Object previous = signalClass.getMethod("handle", signalClass, handlerClass).invoke(null, hangup, handler);
+            if (previous == handlerClass.getField("SIG_IGN").get(null))
+            {
+                // The JVM keeps a signal that was ignored at its start ignored (nohup, some supervisors): our
+                // handler is never called, and a SIGHUP would silently do nothing.
+                LOG.warning("SIGHUP is ignored in this process (started under nohup or with SIGHUP ignored): it does not reload "
+                    + "the configuration; restart hotpathd to apply changes");
+                return false;
+            }
             return true;
         }
         catch (final ReflectiveOperationException | LinkageError | RuntimeException e)

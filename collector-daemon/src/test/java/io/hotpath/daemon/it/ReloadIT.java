@@ -1,7 +1,9 @@
 package io.hotpath.daemon.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import io.hotpath.daemon.testkit.DaemonProcess;
 import io.hotpath.daemon.testkit.ExternalProcess;
@@ -9,6 +11,8 @@ import io.hotpath.daemon.testkit.TestQueueWriter;
 import io.hotpath.wire.MetricKind;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -19,6 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ReloadIT
 {
+    private static final String SIGHUP_IGNORED = "SIGHUP is ignored in this process";
+
     @TempDir
     Path temp;
 
@@ -47,6 +53,8 @@ class ReloadIT
             "--config", config.toString()))
         {
             await(daemon, "/metrics", body -> body.contains("hotpath_calls_total{service=\"reloaded\""));
+            assumeFalse(daemon.log().contains(SIGHUP_IGNORED), "SIGHUP is ignored where this test runs (e.g. under nohup): "
+                + "reload by signal cannot be tested here; aSighupIgnoredAtStartIsSaidNotSilent covers that case");
             final String callsBefore = line(daemon.metrics(), "hotpath_calls_total{service=\"reloaded\"");
             assertTrue(!fiveMinuteQuantiles(daemon.metrics()), "5m quantiles not exposed yet");
 
@@ -75,6 +83,31 @@ class ReloadIT
             assertTrue(slos.contains("migrate-latency") && !slos.contains("broken"), "the running SLOs stay: " + slos);
             assertTrue(daemon.log().contains("reload failed, keeping the running configuration: ") && daemon.log().contains(slo + ":2: slos[0].sli: missing"),
                 daemon.log());
+        }
+    }
+
+    /**
+     * A JVM keeps a signal ignored at its start ignored (nohup, some supervisors): hotpathd cannot take SIGHUP over
+     * then, and says so instead of letting a reload silently do nothing.
+     */
+    @Test
+    void aSighupIgnoredAtStartIsSaidNotSilent() throws Exception
+    {
+        final Path config = Files.writeString(temp.resolve("ignored.yaml"), "metrics:\n  quantile-windows: [1m]\n");
+        try (DaemonProcess daemon = DaemonProcess.launch(List.of("nohup"), DaemonProcess.freePort(), temp.resolve("spool2"),
+            temp.resolve("state2"), temp.resolve("ignored.log"), "--config", config.toString()))
+        {
+            daemon.awaitReady(Duration.ofSeconds(90));
+            final long deadline = System.nanoTime() + 30_000_000_000L;
+            while (!daemon.log().contains(SIGHUP_IGNORED) && System.nanoTime() < deadline)
+            {
+                Thread.sleep(100);
+            }
+            assertTrue(daemon.log().contains(SIGHUP_IGNORED), "the ignored SIGHUP is logged at start:\n" + daemon.log());
+            hangup(daemon);
+            Thread.sleep(1000);
+            assertTrue(daemon.process().isAlive(), "an ignored SIGHUP neither reloads nor stops hotpathd");
+            assertFalse(daemon.log().contains("configuration reloaded"), daemon.log());
         }
     }
 

@@ -51,7 +51,15 @@ public final class DaemonProcess extends ExternalProcess
     public static DaemonProcess launch(final int port, final Path spool, final Path state, final Path log, final String... extraArgs)
         throws IOException
     {
-        final List<String> command = new ArrayList<>(List.of(
+        return launch(List.of(), port, spool, state, log, extraArgs);
+    }
+
+    /** As {@link #launch(int, Path, Path, Path, String...)}, the java command run through {@code prefix} (e.g. {@code nohup}). */
+    public static DaemonProcess launch(final List<String> prefix, final int port, final Path spool, final Path state, final Path log,
+        final String... extraArgs) throws IOException
+    {
+        final List<String> command = new ArrayList<>(prefix);
+        command.addAll(List.of(
             Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m", "-jar", jar().toString(),
             "--spool", spool.toString(), "--state-dir", state.toString(), "--listen", "127.0.0.1:" + port));
         command.addAll(List.of(extraArgs));
