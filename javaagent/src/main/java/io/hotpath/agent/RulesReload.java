@@ -12,11 +12,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
  * Rules reload without a restart: a daemon thread follows the rules file (its modification time
- * and size, every second), and {@code hotpath reload <pid>} (an attach that runs
+ * and size, every second; a change is read once it has settled), and {@code hotpath reload <pid>} (an attach that runs
  * {@link #reload}) asks for one. A file that does not parse keeps the rules in force and says why;
  * a valid one replaces them ({@link RuleInstaller.Installation#reload}), followed by the match report.
  * Never throws into the JVM: every failure is logged.
@@ -24,6 +25,12 @@ import java.util.List;
 final class RulesReload
 {
     private static final long POLL_MILLIS = 1000;
+    /**
+     * A changed file is read only once it has kept the same modification time and size this long: an editor or
+     * {@code Files.writeString} truncates before it writes, and a poll between the two would reload the empty file
+     * (every rule removed for a second, and one more retransformation).
+     */
+    private static final long SETTLE_MILLIS = 300;
 
     private final AgentConfig config;
     private final RuleInstaller.Installation installation;
@@ -75,6 +82,11 @@ final class RulesReload
                         final long[] stamp = stamp(file);
                         if (stamp[0] != lastModified || stamp[1] != lastSize)
                         {
+                            Thread.sleep(SETTLE_MILLIS);
+                            if (!Arrays.equals(stamp, stamp(file)))
+                            {
+                                continue; // still being written: the next poll looks again
+                            }
                             lastModified = stamp[0];
                             lastSize = stamp[1];
                             reload(file + " changed");
