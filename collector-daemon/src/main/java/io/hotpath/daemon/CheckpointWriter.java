@@ -2,6 +2,7 @@ package io.hotpath.daemon;
 
 import io.hotpath.daemon.aggregate.Aggregator;
 import io.hotpath.daemon.aggregate.NativeHistograms;
+import io.hotpath.daemon.aggregate.Series;
 import io.hotpath.daemon.remotewrite.RemoteWrite;
 import io.hotpath.daemon.slo.SloEngine;
 import io.hotpath.daemon.state.Checkpoint;
@@ -72,6 +73,7 @@ final class CheckpointWriter implements AutoCloseable
         this.spool = spool;
         this.counters = counters;
         this.remoteWrite = remoteWrite;
+        aggregator.exposeLateSamplesAsOfCheckpoint();
     }
 
     /** Whether the last capture or write failed (then every interval captures again until one is written). */
@@ -127,7 +129,7 @@ final class CheckpointWriter implements AutoCloseable
                 positions.put(queue.queue, queue.lastIndex);
             }
             next = new PendingCheckpoint(store.serialize(checkpoint), positions,
-                remoteWrite == null ? Map.of() : remoteWrite.lastCaptured());
+                remoteWrite == null ? Map.of() : remoteWrite.lastCaptured(), LateCounts.capture(aggregator));
         }
         catch (final IOException | RuntimeException e)
         {
@@ -145,8 +147,51 @@ final class CheckpointWriter implements AutoCloseable
     }
 
     /** A captured checkpoint waiting for the writer thread, with the positions it makes durable. */
-    private record PendingCheckpoint(byte[] bytes, Map<String, Long> positions, Map<String, Long> remoteWriteSeqs)
+    private record PendingCheckpoint(byte[] bytes, Map<String, Long> positions, Map<String, Long> remoteWriteSeqs,
+        LateCounts late)
     {
+    }
+
+    /**
+     * The late-sample counts a checkpoint holds, for the series where they are ahead of what is exposed: once the
+     * file is on disk they become {@code hotpath_late_samples_total} ({@link Aggregator#exposeLateSamplesAsOfCheckpoint}).
+     */
+    private record LateCounts(Series[] series, long[] counts)
+    {
+        /** On the aggregation thread, with the capture. */
+        static LateCounts capture(final Aggregator aggregator)
+        {
+            final List<Series> all = aggregator.registry().all();
+            int ahead = 0;
+            for (int i = 0, n = all.size(); i < n; i++)
+            {
+                if (all.get(i).lateSamples() != all.get(i).lateSamplesDurable())
+                {
+                    ahead++;
+                }
+            }
+            final Series[] series = new Series[ahead];
+            final long[] counts = new long[ahead];
+            for (int i = 0, j = 0, n = all.size(); i < n && j < ahead; i++)
+            {
+                final Series s = all.get(i);
+                if (s.lateSamples() != s.lateSamplesDurable())
+                {
+                    series[j] = s;
+                    counts[j++] = s.lateSamples();
+                }
+            }
+            return new LateCounts(series, counts);
+        }
+
+        /** On the writer thread, once the checkpoint holding them is on disk. */
+        void madeDurable()
+        {
+            for (int i = 0; i < series.length; i++)
+            {
+                series[i].lateSamplesDurable(counts[i]);
+            }
+        }
     }
 
     private void writePending()
@@ -162,6 +207,7 @@ final class CheckpointWriter implements AutoCloseable
             lastWritten = next.bytes();
             lastWrittenMillis = System.currentTimeMillis();
             spool.setDurablePositions(next.positions());
+            next.late().madeDurable();
             if (remoteWrite != null)
             {
                 remoteWrite.checkpointWritten(next.remoteWriteSeqs());

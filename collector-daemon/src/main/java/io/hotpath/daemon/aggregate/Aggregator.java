@@ -47,6 +47,8 @@ public final class Aggregator
     private final WindowScratch windowScratch = new WindowScratch();
     private long openSecond;
     private volatile AggregateSnapshot latest;
+    /** Set once by a daemon that checkpoints, before its aggregation thread starts. */
+    private volatile boolean lateAsOfCheckpoint;
     private final List<String> failedListeners = new ArrayList<>();
 
     public Aggregator(final AggregationSettings settings, final long nowEpochMillis)
@@ -252,13 +254,22 @@ public final class Aggregator
         }
     }
 
+    /**
+     * From now on {@code hotpath_late_samples_total} is exposed as of the last checkpoint on disk
+     * ({@link Series#lateSamplesDurable}): the daemon checkpoints, so a restart must not show it lower.
+     */
+    public void exposeLateSamplesAsOfCheckpoint()
+    {
+        lateAsOfCheckpoint = true;
+    }
+
     private void publish(final long nowEpochMillis, final long startedNanos)
     {
         final List<Series> all = registry.all();
         final List<SeriesSnapshot> snapshots = new ArrayList<>(all.size());
         for (int i = 0, n = all.size(); i < n; i++)
         {
-            snapshots.add(all.get(i).snapshot());
+            snapshots.add(all.get(i).snapshot(lateAsOfCheckpoint));
         }
         final Map<String, Long> overflow = new TreeMap<>(registry.overflowByMetric());
         latest = new AggregateSnapshot(

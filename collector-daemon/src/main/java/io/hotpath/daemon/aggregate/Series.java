@@ -31,6 +31,12 @@ public final class Series extends CountsInterval
     private final long[] bucketCounts;
     private long sumNanosTotal;
     private long lateSamples;
+    /**
+     * {@link #lateSamples} as of the last checkpoint on disk (set by the checkpoint writer's thread). Whether a
+     * sample is late depends on when it was read, so a replay after a crash can count fewer than the killed
+     * process did; exposing only what a checkpoint made durable keeps the counter from ever reading lower.
+     */
+    private volatile long lateSamplesDurable;
 
     // Exemplars per cumulative bucket (the +Inf bucket included): trace ids, value, time; value -1 = none.
     private final long[] exemplarTraceHigh;
@@ -186,7 +192,7 @@ public final class Series extends CountsInterval
     }
 
     /** Takes the immutable view readers (the HTTP side, the pusher) get. */
-    SeriesSnapshot snapshot()
+    SeriesSnapshot snapshot(final boolean lateAsOfCheckpoint)
     {
         final int quantileCount = Quantiles.REPORTED.length;
         final long[] intervalQuantiles = new long[quantileCount];
@@ -214,8 +220,8 @@ public final class Series extends CountsInterval
             key, lastClosedStartMillis, lastClosed.totalCount(), lastClosed.errorCount(), lastClosed.payloadBytes(),
             lastClosed.meanNanos(), intervalQuantiles,
             windowCounts, windowErrors, windowMeans, windowQuantiles, windowSpans,
-            okCalls, errorCallsByType.clone(), payloadBytesTotal, bucketCounts.clone(), sumNanosTotal, lateSamples,
-            exemplarValueNanos.clone(), exemplarTraceHigh.clone(), exemplarTraceLow.clone(), exemplarSpan.clone(),
+            okCalls, errorCallsByType.clone(), payloadBytesTotal, bucketCounts.clone(), sumNanosTotal,
+            lateAsOfCheckpoint ? lateSamplesDurable : lateSamples, exemplarValueNanos.clone(), exemplarTraceHigh.clone(), exemplarTraceLow.clone(), exemplarSpan.clone(),
             exemplarEpochMillis.clone());
     }
 
@@ -253,6 +259,17 @@ public final class Series extends CountsInterval
         return lateSamples;
     }
 
+    public long lateSamplesDurable()
+    {
+        return lateSamplesDurable;
+    }
+
+    /** A checkpoint holding {@code late} for this series is on disk (any thread). */
+    public void lateSamplesDurable(final long late)
+    {
+        lateSamplesDurable = late;
+    }
+
     /** Restores cumulative counters from a checkpoint; bucket counts only if they were taken with the same bounds. */
     public void restore(
         final long okCalls, final long[] errorCallsByType, final long payloadBytes, final long[] bucketCounts,
@@ -267,6 +284,7 @@ public final class Series extends CountsInterval
         }
         this.sumNanosTotal = sumNanos;
         this.lateSamples = lateSamples;
+        this.lateSamplesDurable = lateSamples;
     }
 
     public long retainedBytes()
