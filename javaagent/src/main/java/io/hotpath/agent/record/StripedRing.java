@@ -58,8 +58,8 @@ public final class StripedRing
     /**
      * @param totalBytes data capacity of all stripes together.
      * @param stripes    number of shared stripes, rounded up to a power of two (1 … {@link #MAX_STRIPES});
-     *                   owned ones make the count of all a power of two with at least 8 owned (fewer when
-     *                   {@code totalBytes} has no room for that many 1 KiB stripes).
+     *                   as many owned ones come on top (fewer when {@code totalBytes} has no room for that
+     *                   many 1 KiB stripes).
      */
     public StripedRing(final int totalBytes, final int stripes)
     {
@@ -68,7 +68,7 @@ public final class StripedRing
 
     /**
      * @param ownedStripes stripes for threads with a slot of their own (0 … {@link ThreadSlots#SLOTS}),
-     *                     -1: as many as make the count of all a power of two (see above); threads whose slot
+     *                     -1: as many as shared ones (see above); threads whose slot
      *                     is past these use the shared ones.
      */
     public StripedRing(final int totalBytes, final int stripes, final int ownedStripes)
@@ -76,9 +76,11 @@ public final class StripedRing
         int shared = BitUtil.findNextPositivePowerOfTwo(Math.max(1, Math.min(MAX_STRIPES, stripes)));
         if (ownedStripes < 0)
         {
-            // all stripes a power of two: a power-of-two total splits without a remainder
+            // as many owned as shared: twice the stripes of one kind, so each has half the burst room (a
+            // thread recording flat out fills its stripe while the drain parks); a power of two of them in
+            // all, so a power-of-two total splits without a remainder
             final int room = Integer.highestOneBit(Math.max(1, totalBytes / 1024));
-            final int count = Math.min(room, BitUtil.findNextPositivePowerOfTwo(shared + 8));
+            final int count = Math.min(room, 2 * shared);
             shared = Math.min(shared, count);
             owned = Math.min(ThreadSlots.SLOTS, count - shared);
         }

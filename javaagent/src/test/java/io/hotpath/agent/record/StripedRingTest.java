@@ -19,10 +19,10 @@ class StripedRingTest
     void stripesAreAPowerOfTwoSharingTheConfiguredBytes()
     {
         final StripedRing rings = new StripedRing(4 << 20, 3);
-        assertEquals(16, rings.stripes(), "4 shared, 12 owned");
-        assertEquals(12, rings.ownedStripes());
+        assertEquals(8, rings.stripes(), "4 shared, 4 owned");
+        assertEquals(4, rings.ownedStripes());
         assertEquals(4 << 20, rings.capacity());
-        assertEquals(16, new StripedRing(1 << 20, 1).stripes());
+        assertEquals(2, new StripedRing(1 << 20, 1).stripes());
         final StripedRing many = new StripedRing(64 << 20, 1000);
         assertEquals(2 * StripedRing.MAX_STRIPES, many.stripes());
         assertEquals(ThreadSlots.SLOTS, many.ownedStripes());
