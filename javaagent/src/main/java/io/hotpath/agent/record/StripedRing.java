@@ -220,7 +220,16 @@ public final class StripedRing
         nextRead = first + 1 == count ? 0 : first + 1;
         for (int i = 0, stripe = first; i < count && read < limit; i++, stripe = stripe + 1 == count ? 0 : stripe + 1)
         {
-            read += rings[stripe].read(handler, limit - read);
+            final ManyToOneRingBuffer ring = rings[stripe];
+            final long head = ring.consumerPosition();
+            int got = ring.read(handler, limit - read);
+            if (got == 0 && ring.consumerPosition() != head)
+            {
+                // it only skipped the padding at the stripe's end: what follows is at its start, and a caller
+                // that stops at a read of 0 (the drain at shutdown) would leave it behind
+                got = ring.read(handler, limit - read);
+            }
+            read += got;
         }
         if (++reads == READS_PER_REAP)
         {

@@ -339,6 +339,44 @@ class OwnedStripesTest
         fillAndCount(0, false);
     }
 
+    @Test
+    void aReadThatOnlySkipsPaddingGoesOnAtTheStripesStart() throws Exception
+    {
+        ThreadSlots.reapEnded();
+        final AtomicReference<Throwable> failure = new AtomicReference<>();
+        final Thread thread = new Thread(() ->
+        {
+            try
+            {
+                final StripedRing rings = new StripedRing(1024, 1, ThreadSlots.SLOTS);
+                final RingRecorder recorder = recorder(rings);
+                assertTrue(rings.ownedStripeOfCurrentThread() >= 0);
+                for (int i = 0; i < 31; i++)
+                {
+                    recorder.record(1, 0, i, i, 0);
+                }
+                assertEquals(31, rings.read((type, buffer, index, length) -> { }, 1000));
+                // 32 bytes left at the end: a wide record goes to the start, after a padding record
+                recorder.record(1, 0, 7, 7, RingSampleDescriptor.MAX_COMPACT_ERROR_TYPE_ID + 1);
+                final List<Long> read = new ArrayList<>();
+                assertEquals(1, rings.read((type, buffer, index, length) ->
+                    read.add(buffer.getLong(index + RingSampleDescriptor.PAYLOAD_BYTES_OFFSET)), 1000));
+                assertEquals(List.of(7L), read);
+                assertEquals(0, rings.size());
+            }
+            catch (final Throwable t)
+            {
+                failure.set(t);
+            }
+        });
+        thread.start();
+        thread.join(30_000);
+        if (failure.get() != null)
+        {
+            throw new AssertionError(failure.get());
+        }
+    }
+
     /** 100 compact samples into a 1 KiB stripe (room for 32) with no drain, then the drain frees it. */
     private static void fillAndCount(final int ownedStripes, final boolean owned) throws Exception
     {
