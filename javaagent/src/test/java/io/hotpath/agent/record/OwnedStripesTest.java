@@ -343,69 +343,69 @@ class OwnedStripesTest
     void aReadThatOnlySkipsPaddingGoesOnAtTheStripesStart() throws Exception
     {
         ThreadSlots.reapEnded();
-        final AtomicReference<Throwable> failure = new AtomicReference<>();
-        final Thread thread = new Thread(() ->
+        inNewThread(() ->
         {
-            try
+            final StripedRing rings = new StripedRing(1024, 1, ThreadSlots.SLOTS);
+            final RingRecorder recorder = recorder(rings);
+            assertTrue(rings.ownedStripeOfCurrentThread() >= 0);
+            for (int i = 0; i < 31; i++)
             {
-                final StripedRing rings = new StripedRing(1024, 1, ThreadSlots.SLOTS);
-                final RingRecorder recorder = recorder(rings);
-                assertTrue(rings.ownedStripeOfCurrentThread() >= 0);
-                for (int i = 0; i < 31; i++)
-                {
-                    recorder.record(1, 0, i, i, 0);
-                }
-                assertEquals(31, rings.read((type, buffer, index, length) -> { }, 1000));
-                // 32 bytes left at the end: a wide record goes to the start, after a padding record
-                recorder.record(1, 0, 7, 7, RingSampleDescriptor.MAX_COMPACT_ERROR_TYPE_ID + 1);
-                final List<Long> read = new ArrayList<>();
-                assertEquals(1, rings.read((type, buffer, index, length) ->
-                    read.add(buffer.getLong(index + RingSampleDescriptor.PAYLOAD_BYTES_OFFSET)), 1000));
-                assertEquals(List.of(7L), read);
-                assertEquals(0, rings.size());
+                recorder.record(1, 0, i, i, 0);
             }
-            catch (final Throwable t)
-            {
-                failure.set(t);
-            }
+            assertEquals(31, rings.read((type, buffer, index, length) -> { }, 1000));
+            // 32 bytes left at the end: a wide record goes to the start, after a padding record
+            recorder.record(1, 0, 7, 7, RingSampleDescriptor.MAX_COMPACT_ERROR_TYPE_ID + 1);
+            final List<Long> read = new ArrayList<>();
+            assertEquals(1, rings.read((type, buffer, index, length) ->
+                read.add(buffer.getLong(index + RingSampleDescriptor.PAYLOAD_BYTES_OFFSET)), 1000));
+            assertEquals(List.of(7L), read);
+            assertEquals(0, rings.size());
         });
-        thread.start();
-        thread.join(30_000);
-        if (failure.get() != null)
-        {
-            throw new AssertionError(failure.get());
-        }
     }
 
     /** 100 compact samples into a 1 KiB stripe (room for 32) with no drain, then the drain frees it. */
     private static void fillAndCount(final int ownedStripes, final boolean owned) throws Exception
+    {
+        inNewThread(() ->
+        {
+            final StripedRing rings = new StripedRing(1024, 1, ownedStripes);
+            assertEquals(1024, rings.stripeCapacity());
+            final RingRecorder recorder = recorder(rings);
+            assertEquals(owned, rings.ownedStripeOfCurrentThread() >= 0);
+            for (int i = 0; i < 100; i++)
+            {
+                recorder.record(1, 0, i, i, 0);
+            }
+            assertEquals(68, recorder.dropped());
+            final List<Long> read = new ArrayList<>();
+            rings.read((type, buffer, index, length) ->
+                read.add(buffer.getLong(index + RingSampleDescriptor.COMPACT_PAYLOAD_BYTES_OFFSET)), 1000);
+            assertEquals(32, read.size());
+            assertEquals(31L, read.get(31), "the first 32 kept, in order");
+            assertEquals(32, recorder.recorded());
+            recorder.record(1, 0, 100, 100, 0);
+            read.clear();
+            rings.read((type, buffer, index, length) ->
+                read.add(buffer.getLong(index + RingSampleDescriptor.COMPACT_PAYLOAD_BYTES_OFFSET)), 1000);
+            assertEquals(List.of(100L), read, "room again once read");
+            assertEquals(68, recorder.dropped());
+        });
+    }
+
+    /** Code that needs a thread of its own (a fresh slot, or none), run to its end; its failure is rethrown. */
+    private interface Body
+    {
+        void run() throws Exception;
+    }
+
+    private static void inNewThread(final Body body) throws InterruptedException
     {
         final AtomicReference<Throwable> failure = new AtomicReference<>();
         final Thread thread = new Thread(() ->
         {
             try
             {
-                final StripedRing rings = new StripedRing(1024, 1, ownedStripes);
-                assertEquals(1024, rings.stripeCapacity());
-                final RingRecorder recorder = recorder(rings);
-                assertEquals(owned, rings.ownedStripeOfCurrentThread() >= 0);
-                for (int i = 0; i < 100; i++)
-                {
-                    recorder.record(1, 0, i, i, 0);
-                }
-                assertEquals(68, recorder.dropped());
-                final List<Long> read = new ArrayList<>();
-                rings.read((type, buffer, index, length) ->
-                    read.add(buffer.getLong(index + RingSampleDescriptor.COMPACT_PAYLOAD_BYTES_OFFSET)), 1000);
-                assertEquals(32, read.size());
-                assertEquals(31L, read.get(31), "the first 32 kept, in order");
-                assertEquals(32, recorder.recorded());
-                recorder.record(1, 0, 100, 100, 0);
-                read.clear();
-                rings.read((type, buffer, index, length) ->
-                    read.add(buffer.getLong(index + RingSampleDescriptor.COMPACT_PAYLOAD_BYTES_OFFSET)), 1000);
-                assertEquals(List.of(100L), read, "room again once read");
-                assertEquals(68, recorder.dropped());
+                body.run();
             }
             catch (final Throwable t)
             {
