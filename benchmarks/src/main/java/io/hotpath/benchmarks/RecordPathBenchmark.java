@@ -71,9 +71,9 @@ public class RecordPathBenchmark extends ChronicleBenchmark
         "    method: sendMessage\n" +
         "    metric: bench_send\n" +
         "    kind: transport\n" +
-        "    labels: { transport: { arg: 1, max_values: 8 } }\n" +
-        "  - { type: bench.Peer, method: send, metric: bench_peer, kind: transport, max_series: 4, " +
-        "labels: { peer: { arg: 0, max_values: 4 } } }\n";
+        "    labels: { transport: { arg: 1, max-values: 8 } }\n" +
+        "  - { type: bench.Peer, method: send, metric: bench_peer, kind: transport, max-series: 4, " +
+        "labels: { peer: { arg: 0, max-values: 4 } } }\n";
     static final int STATIC_RULE = 0;
     static final int LABELLED_RULE = 1;
     /** A rule whose label is at its cap (4 values taken at setup): every call folds into {@code other}. */
