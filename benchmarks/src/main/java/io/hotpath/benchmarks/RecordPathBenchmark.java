@@ -42,10 +42,10 @@ import org.openjdk.jmh.infra.ThreadParams;
  * ({@code benchmarks/run.sh} does).
  *
  * <p>hotpath side: {@link HotpathBridge#record} — the exact static call the inlined advice makes —
- * into the real {@link RingRecorder} (Agrona {@code ManyToOneRingBuffer} stripes chosen by thread id). Two shapes, as the
- * advice has them: a rule without argument labels (series id bound as a constant) and a rule whose
+ * into the real {@link RingRecorder} (each JMH thread gets a stripe of its own). Three shapes, as the
+ * advice has them: a rule without argument labels (series id bound as a constant), a rule whose
  * label comes from an argument (an enum, resolved per call through {@link HotpathBridge#series} before
- * the first {@code nanoTime}, as {@code TimingAdvice.enter} does).
+ * the first {@code nanoTime}, as {@code TimingAdvice.enter} does), and such a rule over its label cap.
  *
  * <p>Methodology, ring: with {@code drain=discard} (the default) the ring is {@code ringMiB} large
  * (1 GiB: 16 M samples; {@code ByteBuffer.allocateDirect} zeroes, i.e. pre-touches, every page) and a
@@ -71,9 +71,14 @@ public class RecordPathBenchmark extends ChronicleBenchmark
         "    method: sendMessage\n" +
         "    metric: bench_send\n" +
         "    kind: transport\n" +
-        "    labels: { transport: { arg: 1, max_values: 8 } }\n";
+        "    labels: { transport: { arg: 1, max-values: 8 } }\n" +
+        "  - { type: bench.Peer, method: send, metric: bench_peer, kind: transport, max-series: 4, " +
+        "labels: { peer: { arg: 0, max-values: 4 } } }\n";
     static final int STATIC_RULE = 0;
     static final int LABELLED_RULE = 1;
+    /** A rule whose label is at its cap (4 values taken at setup): every call folds into {@code other}. */
+    static final int CAPPED_RULE = 2;
+    static final int CAP = 4;
 
     /** The label a typical transport rule takes from an argument (an enum), cycled per call. */
     public enum Transport
@@ -86,8 +91,17 @@ public class RecordPathBenchmark extends ChronicleBenchmark
     public static class CallSite
     {
         private static final Transport[] TRANSPORTS = Transport.values();
+        /** Peers beyond the capped rule's {@link #CAP} values. */
+        private static final String[] OVER_CAP_PEERS = {"peer-4", "peer-5", "peer-6", "peer-7", "peer-8", "peer-9", "peer-10", "peer-11"};
         final byte[] message = new byte[256];
         private int next;
+        private int nextPeer;
+
+        String nextOverCapPeer()
+        {
+            nextPeer = (nextPeer + 1) & (OVER_CAP_PEERS.length - 1);
+            return OVER_CAP_PEERS[nextPeer];
+        }
 
         Transport nextTransport()
         {
@@ -139,6 +153,10 @@ public class RecordPathBenchmark extends ChronicleBenchmark
                 throw new IllegalArgumentException("drain: expected discard or spool, got " + drain);
             }
             staticSeries = recorder.seriesRegistry().staticSeries(STATIC_RULE);
+            for (int i = 0; i < CAP; i++)
+            {
+                recorder.seriesRegistry().resolve(CAPPED_RULE, "peer-" + i, null, null);
+            }
         }
 
         /** Every iteration starts on an empty ring. */
@@ -240,6 +258,19 @@ public class RecordPathBenchmark extends ChronicleBenchmark
         final long payload = site.message.length;
         final long start = System.nanoTime();
         HotpathBridge.record(series, start, System.nanoTime(), payload, 0);
+    }
+
+    /**
+     * hotpath: a rule whose label has hit its cap ({@code max_values} and {@code max_series}); the
+     * argument is one of 8 strings beyond it, so every call resolves to the overflow series and counts
+     * a label overflow, then records.
+     */
+    @Benchmark
+    public void hotpathLabelOverCap(final Hotpath hotpath, final CallSite site, final RingCounters counters)
+    {
+        final int series = HotpathBridge.series(CAPPED_RULE, site.nextOverCapPeer(), null, null);
+        final long start = System.nanoTime();
+        HotpathBridge.record(series, start, System.nanoTime(), 256, 0);
     }
 
     /** The floor: what any in-process timing costs here. */

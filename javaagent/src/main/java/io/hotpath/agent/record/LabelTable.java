@@ -150,7 +150,10 @@ final class LabelTable
             final int index = nextIndex.get();
             if (index >= maxValues)
             {
-                full = true;
+                if (!full)
+                {
+                    full = true; // written once: over the cap, every call comes here, and a shared write on each would cost them all
+                }
                 return -1;
             }
             if (nextIndex.compareAndSet(index, index + 1))

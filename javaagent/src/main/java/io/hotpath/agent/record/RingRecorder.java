@@ -5,8 +5,8 @@ import io.hotpath.agent.bootstrap.HotpathRecorder;
 import io.hotpath.agent.bootstrap.TraceContextReader;
 import io.hotpath.wire.TraceIds;
 import org.agrona.UnsafeApi;
-import org.agrona.concurrent.AtomicBuffer;
 import org.agrona.concurrent.ringbuffer.ManyToOneRingBuffer;
+import org.agrona.concurrent.ringbuffer.RecordDescriptor;
 
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
@@ -18,11 +18,12 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The recorder behind the bridge: writes each sample as one record ({@link RingSampleDescriptor}:
- * 32 bytes untraced, 64 traced) into an Agrona {@link ManyToOneRingBuffer} with
- * {@code tryClaim}/{@code commit}, the one of the
- * {@link StripedRing} that the thread's id selects. Wait-free for the application thread apart
- * from the stripe's tail CAS; no allocation, lock, system call or exception. When the stripe is
- * full the sample is dropped and counted.
+ * 32 bytes untraced, 64 traced) into the calling thread's stripe of a {@link StripedRing}. A thread
+ * with a stripe of its own (the first {@link ThreadSlots#SLOTS} that record) claims with plain loads
+ * and ordered stores, and publishes the record with one 8-byte store of its header; the others share
+ * a few Agrona {@link ManyToOneRingBuffer}s with {@code tryClaim}/{@code commit} (a CAS on the
+ * tail). No allocation, lock, system call or exception (a thread's first sample registers it: a
+ * scan of 16 slots and a CAS). When the stripe is full the sample is dropped and counted.
  *
  * <p>Trace context: while a {@link TraceContextReader} is installed ({@link #traceContextReader}),
  * each sample reads the current span context once; inside a valid span the hex ids (the API's own
@@ -30,17 +31,17 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@link RingSampleDescriptor#MSG_TYPE_TRACED_SAMPLE}. Without a reader (no OpenTelemetry in the
  * JVM) the only extra work is one volatile read and a branch that always goes the same way.
  *
- * <p>Why a few many-to-one stripes rather than a ring per thread ({@code RingChoiceBenchmark} in
- * {@code benchmarks/}): per-thread rings need a thread-local lookup, a registry the drain thread
- * scans, memory per thread and care when threads die; one shared ring makes threads on different
- * cores contend on its tail. Stripes chosen by thread id have neither cost.
+ * <p>Why owned stripes found through a table by thread id rather than a ring per thread in a
+ * {@code ThreadLocal}: the lookup is one array load and a compare, the drain scans a fixed set of
+ * stripes, memory does not grow with threads, and a stripe whose thread ended is handed on
+ * ({@link ThreadSlots}). {@code RingChoiceBenchmark} in {@code benchmarks/} has the history.
  */
 public final class RingRecorder implements HotpathRecorder
 {
     private final StripedRing rings;
     private final SeriesRegistry series;
     private final ErrorTypeRegistry errorTypes;
-    private final AtomicLong dropped = new AtomicLong();
+    private final StripedCounter dropped = new StripedCounter();
     private final AtomicLong recordedHighWater = new AtomicLong();
     private volatile TraceContextReader traceReader;
     private final AtomicLong adviceErrors = new AtomicLong();
@@ -63,7 +64,12 @@ public final class RingRecorder implements HotpathRecorder
 
     public RingRecorder(final int ringBytes, final int stripes, final SeriesRegistry series, final ErrorTypeRegistry errorTypes)
     {
-        this.rings = new StripedRing(ringBytes, stripes);
+        this(new StripedRing(ringBytes, stripes), series, errorTypes);
+    }
+
+    RingRecorder(final StripedRing rings, final SeriesRegistry series, final ErrorTypeRegistry errorTypes)
+    {
+        this.rings = rings;
         this.series = series;
         this.errorTypes = errorTypes;
     }
@@ -176,19 +182,36 @@ public final class RingRecorder implements HotpathRecorder
         final long traceIdLow = TraceIds.parseHex16(traceId, 16);
         final long span = TraceIds.parseHex16(spanId, 0);
         final StripedRing rings = this.rings;
+        final int owned = rings.ownedStripeOfCurrentThread();
+        if (owned >= 0)
+        {
+            final long address = rings.claimOwned(owned, RingSampleDescriptor.RECORD_LENGTH);
+            if (address == 0)
+            {
+                dropped.increment();
+                return;
+            }
+            final long body = address + RecordDescriptor.HEADER_LENGTH;
+            putSample(body, seriesId, endNanos, durationNanos, payloadBytes, errorTypeId);
+            UnsafeApi.putLong(body + RingSampleDescriptor.TRACE_ID_HIGH_OFFSET, traceIdHigh);
+            UnsafeApi.putLong(body + RingSampleDescriptor.TRACE_ID_LOW_OFFSET, traceIdLow);
+            UnsafeApi.putLong(body + RingSampleDescriptor.SPAN_ID_OFFSET, span);
+            StripedRing.publish(address, RingSampleDescriptor.MSG_TYPE_TRACED_SAMPLE, RingSampleDescriptor.RECORD_LENGTH);
+            return;
+        }
         final int stripe = rings.stripeOfCurrentThread();
         final ManyToOneRingBuffer ring = rings.ring(stripe);
         final int index = ring.tryClaim(RingSampleDescriptor.MSG_TYPE_TRACED_SAMPLE, RingSampleDescriptor.MESSAGE_LENGTH);
         if (index < 0)
         {
-            dropped.getAndIncrement();
+            dropped.increment();
             return;
         }
-        final AtomicBuffer buffer = rings.buffer(stripe);
-        putSample(buffer, index, seriesId, endNanos, durationNanos, payloadBytes, errorTypeId);
-        buffer.putLong(index + RingSampleDescriptor.TRACE_ID_HIGH_OFFSET, traceIdHigh);
-        buffer.putLong(index + RingSampleDescriptor.TRACE_ID_LOW_OFFSET, traceIdLow);
-        buffer.putLong(index + RingSampleDescriptor.SPAN_ID_OFFSET, span);
+        final long body = rings.address(stripe) + index;
+        putSample(body, seriesId, endNanos, durationNanos, payloadBytes, errorTypeId);
+        UnsafeApi.putLong(body + RingSampleDescriptor.TRACE_ID_HIGH_OFFSET, traceIdHigh);
+        UnsafeApi.putLong(body + RingSampleDescriptor.TRACE_ID_LOW_OFFSET, traceIdLow);
+        UnsafeApi.putLong(body + RingSampleDescriptor.SPAN_ID_OFFSET, span);
         ring.commit(index);
     }
 
@@ -196,50 +219,73 @@ public final class RingRecorder implements HotpathRecorder
         final int seriesId, final long endNanos, final long durationNanos, final long payloadBytes, final int errorTypeId)
     {
         final StripedRing rings = this.rings;
-        final int stripe = rings.stripeOfCurrentThread();
-        final ManyToOneRingBuffer ring = rings.ring(stripe);
-        if (!RingSampleDescriptor.fitsCompact(seriesId, errorTypeId))
+        final boolean compact = RingSampleDescriptor.fitsCompact(seriesId, errorTypeId);
+        final int owned = rings.ownedStripeOfCurrentThread();
+        if (owned >= 0 && compact)
         {
-            writeWide(rings, stripe, ring, seriesId, endNanos, durationNanos, payloadBytes, errorTypeId);
+            // The thread's own stripe: no CAS; plain stores of the body, then the header in one ordered store.
+            final long address = rings.claimOwned(owned, RingSampleDescriptor.COMPACT_RECORD_LENGTH);
+            if (address == 0)
+            {
+                dropped.increment();
+                return;
+            }
+            final long body = address + RecordDescriptor.HEADER_LENGTH;
+            UnsafeApi.putLong(body + RingSampleDescriptor.COMPACT_END_NANO_TIME_OFFSET, endNanos);
+            UnsafeApi.putLong(body + RingSampleDescriptor.COMPACT_DURATION_NANOS_OFFSET, durationNanos);
+            UnsafeApi.putLong(body + RingSampleDescriptor.COMPACT_PAYLOAD_BYTES_OFFSET, payloadBytes);
+            StripedRing.publish(address, RingSampleDescriptor.compactType(seriesId, errorTypeId),
+                RingSampleDescriptor.COMPACT_RECORD_LENGTH);
             return;
         }
-        final int index = ring.tryClaim(RingSampleDescriptor.compactType(seriesId, errorTypeId),
-            RingSampleDescriptor.COMPACT_MESSAGE_LENGTH);
+        if (owned >= 0)
+        {
+            final long address = rings.claimOwned(owned, RingSampleDescriptor.RECORD_LENGTH);
+            if (address == 0)
+            {
+                dropped.increment();
+                return;
+            }
+            putSample(address + RecordDescriptor.HEADER_LENGTH, seriesId, endNanos, durationNanos, payloadBytes, errorTypeId);
+            StripedRing.publish(address, RingSampleDescriptor.MSG_TYPE_WIDE_SAMPLE, RingSampleDescriptor.RECORD_LENGTH);
+            return;
+        }
+        // No stripe of its own (more threads record than there are owned stripes): a shared one, claimed by CAS.
+        final int stripe = rings.stripeOfCurrentThread();
+        final ManyToOneRingBuffer ring = rings.ring(stripe);
+        final int index = compact ?
+            ring.tryClaim(RingSampleDescriptor.compactType(seriesId, errorTypeId), RingSampleDescriptor.COMPACT_MESSAGE_LENGTH) :
+            ring.tryClaim(RingSampleDescriptor.MSG_TYPE_WIDE_SAMPLE, RingSampleDescriptor.MESSAGE_LENGTH);
         if (index < 0)
         {
-            dropped.getAndIncrement();
+            dropped.increment();
             return;
         }
         // Plain stores at the claimed slot's address: tryClaim returned an index inside the buffer, so
         // the bounds checks of UnsafeBuffer's accessors would only repeat what it checked.
-        final long address = rings.address(stripe) + index;
-        UnsafeApi.putLong(address + RingSampleDescriptor.COMPACT_END_NANO_TIME_OFFSET, endNanos);
-        UnsafeApi.putLong(address + RingSampleDescriptor.COMPACT_DURATION_NANOS_OFFSET, durationNanos);
-        UnsafeApi.putLong(address + RingSampleDescriptor.COMPACT_PAYLOAD_BYTES_OFFSET, payloadBytes);
-        ring.commit(index);
-    }
-
-    private void writeWide(final StripedRing rings, final int stripe, final ManyToOneRingBuffer ring, final int seriesId,
-        final long endNanos, final long durationNanos, final long payloadBytes, final int errorTypeId)
-    {
-        final int index = ring.tryClaim(RingSampleDescriptor.MSG_TYPE_WIDE_SAMPLE, RingSampleDescriptor.MESSAGE_LENGTH);
-        if (index < 0)
+        final long body = rings.address(stripe) + index;
+        if (compact)
         {
-            dropped.getAndIncrement();
-            return;
+            UnsafeApi.putLong(body + RingSampleDescriptor.COMPACT_END_NANO_TIME_OFFSET, endNanos);
+            UnsafeApi.putLong(body + RingSampleDescriptor.COMPACT_DURATION_NANOS_OFFSET, durationNanos);
+            UnsafeApi.putLong(body + RingSampleDescriptor.COMPACT_PAYLOAD_BYTES_OFFSET, payloadBytes);
         }
-        putSample(rings.buffer(stripe), index, seriesId, endNanos, durationNanos, payloadBytes, errorTypeId);
+        else
+        {
+            putSample(body, seriesId, endNanos, durationNanos, payloadBytes, errorTypeId);
+        }
         ring.commit(index);
     }
 
-    private static void putSample(final AtomicBuffer buffer, final int index, final int seriesId, final long endNanos,
+    /** The fields of a wide record, at the native address of its body (after the header). */
+    private static void putSample(final long body, final int seriesId, final long endNanos,
         final long durationNanos, final long payloadBytes, final int errorTypeId)
     {
-        buffer.putInt(index + RingSampleDescriptor.SERIES_ID_OFFSET, seriesId);
-        buffer.putInt(index + RingSampleDescriptor.ERROR_TYPE_ID_OFFSET, errorTypeId);
-        buffer.putLong(index + RingSampleDescriptor.END_NANO_TIME_OFFSET, endNanos);
-        buffer.putLong(index + RingSampleDescriptor.DURATION_NANOS_OFFSET, durationNanos);
-        buffer.putLong(index + RingSampleDescriptor.PAYLOAD_BYTES_OFFSET, payloadBytes);
+        UnsafeApi.putInt(body + RingSampleDescriptor.SERIES_ID_OFFSET, seriesId);
+        UnsafeApi.putInt(body + RingSampleDescriptor.ERROR_TYPE_ID_OFFSET, errorTypeId);
+        UnsafeApi.putLong(body + RingSampleDescriptor.END_NANO_TIME_OFFSET, endNanos);
+        UnsafeApi.putLong(body + RingSampleDescriptor.DURATION_NANOS_OFFSET, durationNanos);
+        UnsafeApi.putLong(body + RingSampleDescriptor.PAYLOAD_BYTES_OFFSET, payloadBytes);
     }
 
     @Override
@@ -319,13 +365,13 @@ public final class RingRecorder implements HotpathRecorder
 
     public long dropped()
     {
-        return dropped.get();
+        return dropped.sum();
     }
 
     /** Counts samples lost outside the ring (e.g. deleted by the spool size cap). */
     public void addDropped(final long samples)
     {
-        dropped.addAndGet(samples);
+        dropped.addShared(samples);
     }
 
     public long adviceErrors()

@@ -248,8 +248,10 @@ public final class SeriesRegistry
      * One rule's series. Over its cap ({@code max_series} combinations, or a label's {@code max_values})
      * a call costs what a known combination costs: the label tables answer "other" in one missed probe,
      * the combination table misses in a few probes, a volatile {@code full} flag sends it to the
-     * overflow series created up front, and the overflow is counted in a striped counter. Nothing
-     * shared is written but that counter's cell; nothing is allocated.
+     * overflow series created up front, and the overflow is counted in a striped counter (the calling
+     * thread's own cell when it has a {@link ThreadSlots} slot: no locked instruction). Nothing shared is
+     * written but that counter's cell; nothing is allocated. A rule with one label (the common case)
+     * skips the combination table once an index has been seen: its series id is one array load away.
      */
     private final class RuleSeries
     {
@@ -262,6 +264,8 @@ public final class SeriesRegistry
         private final AtomicInteger seriesCount = new AtomicInteger();
         private volatile boolean full;
         private final int overflowId;
+        /** Rules with one label: the series id per label index (0 = not known yet), one load instead of a probe. */
+        private final AtomicIntegerArray byIndex;
 
         RuleSeries(final RuleDefinition rule)
         {
@@ -279,6 +283,7 @@ public final class SeriesRegistry
                 slots = null;
                 mask = 0;
                 overflowId = 0;
+                byIndex = null;
             }
             else
             {
@@ -291,6 +296,7 @@ public final class SeriesRegistry
                 // made up front: the over-cap path must not race to create it (its definition reaches
                 // the spool only if a sample refers to it)
                 overflowId = newSeries(rule, other);
+                byIndex = labelCount == 1 ? new AtomicIntegerArray(tables[0].otherIndex() + 1) : null;
             }
         }
 
@@ -303,6 +309,19 @@ public final class SeriesRegistry
             final LabelTable[] tables = this.tables;
             final int length = tables.length;
             final int i0 = tables[0].indexOf(label0);
+            final AtomicIntegerArray byIndex = this.byIndex;
+            if (byIndex != null)
+            {
+                final int known = byIndex.getAcquire(i0);
+                if (known != 0)
+                {
+                    if (i0 == tables[0].otherIndex())
+                    {
+                        labelOverflows.increment();
+                    }
+                    return known;
+                }
+            }
             final int i1 = length > 1 ? tables[1].indexOf(label1) : 0;
             final int i2 = length > 2 ? tables[2].indexOf(label2) : 0;
             boolean folded = i0 == tables[0].otherIndex();
@@ -319,13 +338,14 @@ public final class SeriesRegistry
                     if (id <= 0)
                     {
                         labelOverflows.increment(); // counted once per call, folded label or not
-                        return id < 0 ? 0 : overflowId;
+                        // a one-label rule's "other" has the overflow series' labels: remembered like any other index
+                        return id < 0 ? 0 : i0 == tables[0].otherIndex() ? known(i0, overflowId) : overflowId;
                     }
                     if (folded)
                     {
                         labelOverflows.increment();
                     }
-                    return id;
+                    return known(i0, id);
                 }
                 if (entry >>> ID_BITS == key)
                 {
@@ -333,11 +353,21 @@ public final class SeriesRegistry
                     {
                         labelOverflows.increment();
                     }
-                    return (int)(entry & ID_MASK);
+                    return known(i0, (int)(entry & ID_MASK));
                 }
             }
             labelOverflows.increment();
             return overflowId;
+        }
+
+        /** Remembers a one-label rule's series of a label index: a combination's id never changes once in the table. */
+        private int known(final int i0, final int id)
+        {
+            if (byIndex != null)
+            {
+                byIndex.setRelease(i0, id);
+            }
+            return id;
         }
 
         /** The next free place under {@code max_series}, or false once all are taken (then full for ever). */

@@ -12,6 +12,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -25,24 +27,33 @@ class RingRecordFormsTest
     @TempDir
     Path spool;
 
-    @Test
-    void compactAndWideRecordsMixAcrossLapsAndAreCountedExactly() throws Exception
+    /** Owned stripes: the calling thread's own (plain claim); none: a shared one (Agrona's CAS claim). */
+    @ParameterizedTest(name = "owned stripes: {0}")
+    @ValueSource(ints = {ThreadSlots.SLOTS, 0})
+    void compactAndWideRecordsMixAcrossLapsAndAreCountedExactly(final int ownedStripes) throws Exception
     {
         final SeriesRegistry registry = new SeriesRegistry(RuleConfigParser.parse("forms",
             "rules:\n  - { type: A, method: a, metric: forms, kind: custom }\n"));
         final int series = registry.staticSeries(0);
-        final RingRecorder recorder = new RingRecorder(1024, 1, registry, new ErrorTypeRegistry());
+        ThreadSlots.reapEnded();
+        final RingRecorder recorder = new RingRecorder(new StripedRing(1024, 1, ownedStripes), registry, new ErrorTypeRegistry());
         final StripedRing ring = recorder.ring();
-        assertEquals(0, ring.address(0) % 64, "stripe is cache-line aligned");
+        assertEquals(ownedStripes > 0, ring.ownedStripeOfCurrentThread() >= 0, "which claim this run tests");
+        for (int stripe = 0; stripe < ring.stripes(); stripe++)
+        {
+            assertEquals(0, ring.address(stripe) % 64, "stripe is cache-line aligned");
+        }
         final List<long[]> read = new ArrayList<>();
         long lastRecorded = 0;
         long written = 0;
+        long recordBytes = 0;
         for (int round = 0; round < 500; round++)
         {
             final int batch = 1 + round % 13;
             for (int i = 0; i < batch; i++)
             {
-                final boolean wide = (round + i) % 3 == 0;
+                final boolean wide = (round + i) % 5 == 0; // this pattern puts 23 wide records at a stripe's last 32 bytes
+                recordBytes += wide ? RingSampleDescriptor.RECORD_LENGTH : RingSampleDescriptor.COMPACT_RECORD_LENGTH;
                 final int errorType = wide ? RingSampleDescriptor.MAX_COMPACT_ERROR_TYPE_ID + 1 + i : i % 5;
                 recorder.record(series, 1_000, 1_000 + written, written * 10, errorType);
                 written++;
@@ -50,21 +61,24 @@ class RingRecordFormsTest
                 assertTrue(recorded >= lastRecorded && recorded <= written, recorded + " of " + written);
                 lastRecorded = recorded;
             }
-            // a read stops at the end of the buffer: read until nothing is left
-            while (ring.read((type, buffer, index, length) ->
+            // a read stops at the end of the buffer (and reads nothing when it only skipped padding there):
+            // read until nothing is left
+            while (ring.size() > 0)
             {
-                final boolean compact = length == RingSampleDescriptor.COMPACT_MESSAGE_LENGTH;
-                final long duration = buffer.getLong(index + (compact ?
-                    RingSampleDescriptor.COMPACT_DURATION_NANOS_OFFSET : RingSampleDescriptor.DURATION_NANOS_OFFSET));
-                final long payload = buffer.getLong(index + (compact ?
-                    RingSampleDescriptor.COMPACT_PAYLOAD_BYTES_OFFSET : RingSampleDescriptor.PAYLOAD_BYTES_OFFSET));
-                final int seriesId = compact ? RingSampleDescriptor.compactSeriesId(type) :
-                    buffer.getInt(index + RingSampleDescriptor.SERIES_ID_OFFSET);
-                final int errorType = compact ? RingSampleDescriptor.compactErrorTypeId(type) :
-                    buffer.getInt(index + RingSampleDescriptor.ERROR_TYPE_ID_OFFSET);
-                read.add(new long[] { seriesId, duration, payload, errorType, compact ? 1 : 0 });
-            }, 1000) > 0)
-            {
+                ring.read((type, buffer, index, length) ->
+                {
+                    final boolean compact = length == RingSampleDescriptor.COMPACT_MESSAGE_LENGTH;
+                    assertTrue(index + length <= ring.stripeCapacity(), "no record runs past a stripe's end: padded before");
+                    final long duration = buffer.getLong(index + (compact ?
+                        RingSampleDescriptor.COMPACT_DURATION_NANOS_OFFSET : RingSampleDescriptor.DURATION_NANOS_OFFSET));
+                    final long payload = buffer.getLong(index + (compact ?
+                        RingSampleDescriptor.COMPACT_PAYLOAD_BYTES_OFFSET : RingSampleDescriptor.PAYLOAD_BYTES_OFFSET));
+                    final int seriesId = compact ? RingSampleDescriptor.compactSeriesId(type) :
+                        buffer.getInt(index + RingSampleDescriptor.SERIES_ID_OFFSET);
+                    final int errorType = compact ? RingSampleDescriptor.compactErrorTypeId(type) :
+                        buffer.getInt(index + RingSampleDescriptor.ERROR_TYPE_ID_OFFSET);
+                    read.add(new long[] { seriesId, duration, payload, errorType, compact ? 1 : 0 });
+                }, 1000);
                 assertTrue(recorder.recorded() <= written);
             }
             assertEquals(written, recorder.recorded(), "exact once read empty, round " + round);
@@ -79,7 +93,8 @@ class RingRecordFormsTest
             assertEquals(i * 10L, read.get(i)[2]);
             assertEquals(read.get(i)[3] <= RingSampleDescriptor.MAX_COMPACT_ERROR_TYPE_ID ? 1 : 0, read.get(i)[4]);
         }
-        assertTrue(ring.producerPosition() > 10L * ring.capacity(), "many laps");
+        assertTrue(ring.producerPosition() > 10L * ring.stripeCapacity(), "many laps");
+        assertTrue(ring.producerPosition() > recordBytes, "padding was written before wide records at a stripe's end");
     }
 
     @Test

@@ -6,6 +6,7 @@ import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -188,6 +189,63 @@ class SeriesRegistryTest
             registry.resolve(0, values[i % values.length], "x" + (i & 7), null);
         }
         assertEquals(before, registry.seriesCount(0), "folded calls do not grow the rule's series count");
+    }
+
+    @Test
+    void aOneLabelRuleRemembersEachIndexAndStillCountsEveryFoldedCall() throws Exception
+    {
+        // max-series 3 over max-values 5: values 4 and 5 have an index but no series (overflow), the rest fold into other
+        final SeriesRegistry registry = new SeriesRegistry(rules("{ peer: { arg: 0, max-values: 5 } }"));
+        final int threads = 4;
+        final int rounds = 2_000;
+        final String[] values = {"v1", "v2", "v3", "v4", "v5", "v6", "v7"};
+        for (final String value : values)
+        {
+            registry.resolve(1, value, null, null); // in order, one thread: v1..v3 get the series
+        }
+        final List<Map<String, Integer>> seen = Collections.synchronizedList(new ArrayList<>());
+        final CyclicBarrier start = new CyclicBarrier(threads);
+        final List<Thread> workers = new ArrayList<>();
+        for (int t = 0; t < threads; t++)
+        {
+            final Thread worker = new Thread(() ->
+            {
+                final Map<String, Integer> ids = new HashMap<>();
+                try
+                {
+                    start.await();
+                }
+                catch (final Exception e)
+                {
+                    throw new IllegalStateException(e);
+                }
+                for (int i = 0; i < rounds; i++)
+                {
+                    for (final String value : values)
+                    {
+                        final int id = registry.resolve(1, value, null, null);
+                        final Integer before = ids.putIfAbsent(value, id);
+                        assertTrue(before == null || before == id, value + ": " + before + " then " + id);
+                    }
+                }
+                seen.add(ids);
+            });
+            workers.add(worker);
+            worker.start();
+        }
+        for (final Thread worker : workers)
+        {
+            worker.join();
+        }
+        assertEquals(threads, seen.size(), "no worker failed");
+        for (final Map<String, Integer> ids : seen)
+        {
+            assertEquals(seen.get(0), ids, "every thread sees the same series per value");
+        }
+        assertEquals(4, new HashSet<>(seen.get(0).values()).size(), "3 series and the overflow series");
+        assertEquals(3, registry.seriesCount(1));
+        // 4 of the 7 values have no series of their own: every call with one of them is counted
+        assertEquals(4L * threads * rounds + 4, registry.labelOverflows());
     }
 
     @Test

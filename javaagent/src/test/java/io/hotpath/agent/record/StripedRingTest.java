@@ -19,10 +19,20 @@ class StripedRingTest
     void stripesAreAPowerOfTwoSharingTheConfiguredBytes()
     {
         final StripedRing rings = new StripedRing(4 << 20, 3);
-        assertEquals(4, rings.stripes());
+        assertEquals(8, rings.stripes(), "4 shared, 4 owned");
+        assertEquals(4, rings.ownedStripes());
         assertEquals(4 << 20, rings.capacity());
-        assertEquals(1, new StripedRing(1 << 20, 1).stripes());
-        assertEquals(StripedRing.MAX_STRIPES, new StripedRing(64 << 20, 1000).stripes());
+        assertEquals(2, new StripedRing(1 << 20, 1).stripes());
+        final StripedRing many = new StripedRing(64 << 20, 1000);
+        assertEquals(2 * StripedRing.MAX_STRIPES, many.stripes());
+        assertEquals(ThreadSlots.SLOTS, many.ownedStripes());
+        assertEquals(64 << 20, many.capacity());
+        // small rings: no stripe below 1 KiB, fewer owned ones first
+        assertEquals(4096, new StripedRing(4096, 2).capacity());
+        assertEquals(2, new StripedRing(4096, 2).ownedStripes());
+        assertEquals(1024, new StripedRing(1024, 4).capacity());
+        assertEquals(0, new StripedRing(1024, 4).ownedStripes());
+        assertEquals(1 << 20, new StripedRing(1 << 20, 1, 0).capacity());
     }
 
     @Test
