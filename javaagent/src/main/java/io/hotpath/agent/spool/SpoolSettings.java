@@ -44,7 +44,7 @@ public record SpoolSettings(
     }
 
     /** {@code hotpath.drain.maxHoldMs}'s default. */
-    public static final long DEFAULT_MAX_HOLD_NANOS = 500_000_000L;
+    public static final long DEFAULT_MAX_HOLD_NANOS = 1_000_000_000L;
 
     /** Who writes the queue: the fields of its QUEUE_HEADER. */
     public record Identity(long pid, long jvmStartEpochMillis, String serviceName, String host, String agentVersion)
