@@ -64,8 +64,9 @@ def run_one(work, name, jar, rate, warmup, seconds):
     os.makedirs(spool)
     cmd = [JAVA, "-Xmx256m"]
     if jar:
-        cmd.append("-javaagent:%s=config=%s,spool.dir=%s,service.name=draincpu,log.level=error" % (
-            jar, os.path.join(work, "rules.yaml"), spool))
+        jar, *options = jar.split("@")
+        cmd.append("-javaagent:%s=config=%s,spool.dir=%s,service.name=draincpu,log.level=error%s" % (
+            jar, os.path.join(work, "rules.yaml"), spool, "".join("," + o for o in options)))
     cmd += ["-cp", BENCH, "io.hotpath.benchmarks.DrainCpu", "run", str(rate), str(warmup), str(seconds)]
     out = subprocess.run(cmd, capture_output=True, text=True, timeout=warmup + seconds + 120)
     shutil.rmtree(spool, ignore_errors=True)
@@ -83,7 +84,8 @@ def per_call(row, key):
 
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--agents", default="hotpath=" + AGENT, help="NAME=JAR,... (the first is the reference of the paired differences)")
+    p.add_argument("--agents", default="hotpath=" + AGENT, help="NAME=JAR[@key=value...],... (agent options after @, e.g. "
+                   "hold1s=hotpath-agent.jar@drain.maxHoldMs=1000; the first is the reference of the paired differences)")
     p.add_argument("--no-none", action="store_true", help="skip the variant without an agent")
     p.add_argument("--rates", default="1000,10000,100000")
     p.add_argument("--reps", type=int, default=5)

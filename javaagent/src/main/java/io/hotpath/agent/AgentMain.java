@@ -248,7 +248,8 @@ public final class AgentMain
             (int)config.integer(Setting.BATCH_MAX_SAMPLES),
             TimeUnit.MILLISECONDS.toNanos(config.integer(Setting.STATS_INTERVAL_MS)),
             TimeUnit.MILLISECONDS.toNanos(config.integer(Setting.DRAIN_IDLE_MS)),
-            TimeUnit.MILLISECONDS.toNanos(config.integer(Setting.SPOOL_OPEN_DELAY_MS)));
+            TimeUnit.MILLISECONDS.toNanos(config.integer(Setting.SPOOL_OPEN_DELAY_MS)),
+            TimeUnit.MILLISECONDS.toNanos(config.integer(Setting.DRAIN_MAX_HOLD_MS)));
         final RingRecorder recorder = new RingRecorder((int)config.bytes(Setting.RING_BYTES), new SeriesRegistry(rules), new ErrorTypeRegistry());
         final Running running = new Running(recorder);
         final SpoolDrainer drainer = new SpoolDrainer(recorder, settings, new Consumer<Throwable>()

@@ -16,7 +16,10 @@ import io.hotpath.wire.SeriesDefinitionEncoder;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.MessageHandler;
 import org.agrona.concurrent.UnsafeBuffer;
+import org.agrona.concurrent.ringbuffer.ManyToOneRingBuffer;
+import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
 
+import java.nio.ByteBuffer;
 import java.util.Arrays;
 
 /**
@@ -42,6 +45,22 @@ final class SampleDocument implements MessageHandler, SpoolWriter.InPlaceContent
     static final int BYTES_PER_SAMPLE = SampleDescriptor.TRACED_LENGTH + SampleBatchDescriptor.ENTRIES_OFFSET;
     /** Room for definitions reserved with every document. */
     static final int DEFINITIONS_ALLOWANCE = 4096;
+    /** Calls of the read loop by {@link #warmUpRead}: past the JIT's first threshold (200), which compiles it in the background. */
+    private static final int WARM_UP_READS = 500;
+
+    /** Records written after the samples of a document (the drain's AGENT_STATS): one document fewer. */
+    interface Trailer
+    {
+        /** Most bytes {@link #write} takes. */
+        int maxLength();
+
+        /**
+         * Writes the records at {@code offset} of {@code document}, after {@code samples} samples.
+         *
+         * @return the bytes written
+         */
+        int write(MutableDirectBuffer document, int offset, int samples);
+    }
 
     private final RingRecorder recorder;
     private final SeriesRegistry series;
@@ -62,6 +81,9 @@ final class SampleDocument implements MessageHandler, SpoolWriter.InPlaceContent
     private int definitionRoom;
     private int samples;
     private int read;
+    private long bytesRead;
+    private Trailer trailer;
+    private int trailerBytes;
     private CycleFileGuard.SpoolFault fault;
     private long nowNanos;
     private long epochOffsetNanos;
@@ -75,19 +97,56 @@ final class SampleDocument implements MessageHandler, SpoolWriter.InPlaceContent
         this.errorTypes = recorder.errorTypes();
     }
 
+    /**
+     * Runs the ring's read loop ({@code ManyToOneRingBuffer.read}) a few hundred times over a small
+     * private ring, so that the JIT compiles it before the drain needs it: at low rates the drain reads
+     * the ring once or twice a second, and that loop, run once per sample but entered so rarely, would
+     * stay interpreted for about a minute (~0.5 µs a sample; RESULTS.md). A few ms of CPU, once.
+     */
+    static void warmUpRead()
+    {
+        final ManyToOneRingBuffer ring = new ManyToOneRingBuffer(
+            new UnsafeBuffer(ByteBuffer.allocateDirect((16 << 10) + RingBufferDescriptor.TRAILER_LENGTH)));
+        final UnsafeBuffer message = new UnsafeBuffer(new byte[RingSampleDescriptor.COMPACT_MESSAGE_LENGTH]);
+        final MessageHandler ignore = (type, buffer, index, length) ->
+        {
+        };
+        for (int i = 0; i < WARM_UP_READS; i++)
+        {
+            for (int m = 0; m < 4; m++)
+            {
+                ring.write(1, message, 0, message.capacity());
+            }
+            ring.read(ignore, 4);
+        }
+    }
+
+    /** Bytes to reserve for a read of {@code limit} samples (and a trailer of at most {@code trailerBytes}). */
+    static int reserveFor(final int limit, final int trailerBytes)
+    {
+        return limit * BYTES_PER_SAMPLE + DEFINITIONS_ALLOWANCE + trailerBytes;
+    }
+
     /** Bytes to reserve for a read of {@code limit} samples. */
     static int reserveFor(final int limit)
     {
-        return limit * BYTES_PER_SAMPLE + DEFINITIONS_ALLOWANCE;
+        return reserveFor(limit, 0);
     }
 
     /** Sets up the next {@link #write}: up to {@code limit} samples of {@code ring}, their ends converted with {@code epochOffset}. */
     void prepare(final StripedRing ring, final int limit, final long nowNanos, final long epochOffset)
     {
+        prepare(ring, limit, nowNanos, epochOffset, null);
+    }
+
+    /** As {@link #prepare(StripedRing, int, long, long)}, with {@code trailer} (or null) written after the samples. */
+    void prepare(final StripedRing ring, final int limit, final long nowNanos, final long epochOffset, final Trailer trailer)
+    {
         this.ring = ring;
         this.limit = limit;
         this.nowNanos = nowNanos;
         this.epochOffsetNanos = epochOffset;
+        this.trailer = trailer;
     }
 
     @Override
@@ -101,18 +160,25 @@ final class SampleDocument implements MessageHandler, SpoolWriter.InPlaceContent
         definitionRoom = DEFINITIONS_ALLOWANCE;
         samples = 0;
         read = 0;
+        bytesRead = 0;
         fault = null;
+        trailerBytes = trailer == null ? 0 : trailer.maxLength();
         try
         {
             // a document that holds less than a whole read (never with Chronicle's 16 MB) takes a shorter one
-            limit = Math.max(1, Math.min(limit, (document.capacity() - DEFINITIONS_ALLOWANCE) / BYTES_PER_SAMPLE));
+            limit = Math.max(1, Math.min(limit, (document.capacity() - DEFINITIONS_ALLOWANCE - trailerBytes) / BYTES_PER_SAMPLE));
             read = ring.read(this, limit);
             finishBatch();
+            if (trailer != null && fault == null)
+            {
+                position += trailer.write(document, position, samples);
+            }
         }
         finally
         {
             this.document = null;
             this.writer = null;
+            this.trailer = null;
         }
         if (fault != null)
         {
@@ -131,6 +197,12 @@ final class SampleDocument implements MessageHandler, SpoolWriter.InPlaceContent
     int read()
     {
         return read;
+    }
+
+    /** Ring bytes (records with their headers) the last {@link #write} read. */
+    long bytesRead()
+    {
+        return bytesRead;
     }
 
     /** The largest gap between a sample's end and the read that took it, since the last call. */
@@ -158,6 +230,7 @@ final class SampleDocument implements MessageHandler, SpoolWriter.InPlaceContent
             endNanoTime = buffer.getLong(index + RingSampleDescriptor.COMPACT_END_NANO_TIME_OFFSET);
             rawDuration = buffer.getLong(index + RingSampleDescriptor.COMPACT_DURATION_NANOS_OFFSET);
             rawPayload = buffer.getLong(index + RingSampleDescriptor.COMPACT_PAYLOAD_BYTES_OFFSET);
+            bytesRead += RingSampleDescriptor.COMPACT_RECORD_LENGTH;
         }
         else if (length == RingSampleDescriptor.MESSAGE_LENGTH &&
             (msgTypeId == RingSampleDescriptor.MSG_TYPE_TRACED_SAMPLE || msgTypeId == RingSampleDescriptor.MSG_TYPE_WIDE_SAMPLE))
@@ -168,9 +241,11 @@ final class SampleDocument implements MessageHandler, SpoolWriter.InPlaceContent
             endNanoTime = buffer.getLong(index + RingSampleDescriptor.END_NANO_TIME_OFFSET);
             rawDuration = buffer.getLong(index + RingSampleDescriptor.DURATION_NANOS_OFFSET);
             rawPayload = buffer.getLong(index + RingSampleDescriptor.PAYLOAD_BYTES_OFFSET);
+            bytesRead += RingSampleDescriptor.RECORD_LENGTH;
         }
         else
         {
+            bytesRead += RingSampleDescriptor.RECORD_LENGTH; // not a sample: at most a wide record's worth
             return;
         }
         if (fault != null)
@@ -283,7 +358,7 @@ final class SampleDocument implements MessageHandler, SpoolWriter.InPlaceContent
         {
             return true;
         }
-        final long total = (long)limit * BYTES_PER_SAMPLE + definitionBytes + DEFINITIONS_ALLOWANCE;
+        final long total = (long)limit * BYTES_PER_SAMPLE + definitionBytes + DEFINITIONS_ALLOWANCE + trailerBytes;
         if (total > document.capacity())
         {
             definitionBytes -= bytes;

@@ -28,11 +28,12 @@ import java.io.IOException;
 /**
  * The drain thread: the ring's single consumer and the queue's single writer.
  *
- * <p>Per cycle it reads up to a batch of samples from the ring straight into one queue document
- * ({@link SampleDocument}: SAMPLE_BATCH records, each id's SERIES_DEFINITION / ERROR_TYPE_DEFINITION
- * before its first use, end {@code nanoTime}s converted to epoch nanos with a calibrated offset, so
- * application threads never read the wall clock); when it reads next is {@link DrainPacer}'s call.
- * Every stats interval it writes an AGENT_STATS record and enforces the spool size cap.
+ * <p>When {@link DrainPacer} says a write is due, it reads up to a batch of samples from the ring straight
+ * into one queue document ({@link SampleDocument}: SAMPLE_BATCH records, each id's SERIES_DEFINITION /
+ * ERROR_TYPE_DEFINITION before its first use, end {@code nanoTime}s converted to epoch nanos with a
+ * calibrated offset, so application threads never read the wall clock); other wake-ups only look at the
+ * ring's fill level. Every stats interval it writes an AGENT_STATS record, at the end of the next
+ * document of samples when there is one (no document of its own), and enforces the spool size cap.
  *
  * <p>Opening Chronicle (hundreds of milliseconds of class loading) happens on this thread, not
  * on the application's main thread; samples recorded meanwhile wait in the ring. On shutdown
@@ -63,6 +64,8 @@ public final class SpoolDrainer implements Runnable
     /** Ring reads, encoded straight into queue documents. */
     private final SampleDocument document;
     private final UnsafeBuffer scratch = new UnsafeBuffer(new byte[AgentStatsDescriptor.RECORD_LENGTH + 4096]);
+    /** AGENT_STATS at the end of a document of samples. */
+    private final SampleDocument.Trailer statsTrailer = new StatsTrailer();
 
     private SpoolWriter writer;
     private Runnable beforeOpen;
@@ -88,8 +91,9 @@ public final class SpoolDrainer implements Runnable
         // One ring read goes into one document: at most one batch record's worth of samples.
         this.maxBatch = Math.max(1, Math.min(settings.maxBatchSamples(), SampleBatchDescriptor.maxEntries(SampleDescriptor.TRACED_LENGTH)));
         this.document = new SampleDocument(recorder);
-        this.pacer = new DrainPacer(MIN_PARK_NANOS, settings.idleNanos(), ring.stripeCapacity(),
-            RingSampleDescriptor.RECORD_LENGTH);
+        // a full batch of the smallest records is worth a document of its own
+        this.pacer = new DrainPacer(MIN_PARK_NANOS, settings.idleNanos(), settings.maxHoldNanos(), ring.stripeCapacity(),
+            RingSampleDescriptor.RECORD_LENGTH, (long)maxBatch * RingSampleDescriptor.COMPACT_RECORD_LENGTH);
         this.thread = new Thread(this, "hotpath-drain");
         thread.setDaemon(true);
         thread.setContextClassLoader(SpoolDrainer.class.getClassLoader());
@@ -140,21 +144,42 @@ public final class SpoolDrainer implements Runnable
                 return;
             }
             open();
-            long nextStats = System.nanoTime() + settings.statsIntervalNanos();
+            final long statsInterval = settings.statsIntervalNanos();
+            long nextStats = System.nanoTime() + statsInterval;
             while (!stopping)
             {
-                final int count = drainOnce();
                 final long now = System.nanoTime();
-                if (now - nextStats >= 0)
+                final int waiting = ring.size();
+                final int fullest = ring.fullestSize();
+                final boolean write = pacer.writeDue(now, waiting, fullest, epochOffsetNanos);
+                int count = 0;
+                if (write)
                 {
-                    periodic(now);
-                    nextStats = now + settings.statsIntervalNanos();
+                    // stats due within half an interval ride along (one document a second at low rates, not
+                    // two); on the same schedule, so one record per interval on average
+                    final boolean stats = now - nextStats + statsInterval / 2 >= 0;
+                    count = drainOnce(now, stats);
+                    if (stats)
+                    {
+                        afterStats(now);
+                        nextStats = Math.max(nextStats + statsInterval, now + statsInterval / 2);
+                    }
                 }
-                final long park = pacer.afterRead(cycleNowNanos, count, count >= maxBatch, ring.fullestSize(), epochOffsetNanos);
+                else if (now - nextStats >= 0)
+                {
+                    if (!statsUnchanged())
+                    {
+                        writeStats(now);
+                    }
+                    afterStats(now);
+                    nextStats = now + statsInterval;
+                }
+                final long park = write ?
+                    pacer.afterWake(now, true, document.bytesRead(), count >= maxBatch, ring.size(), ring.fullestSize(), epochOffsetNanos) :
+                    pacer.afterWake(now, false, 0, false, waiting, fullest, epochOffsetNanos);
                 if (park > 0 && !stopping)
                 {
-                    // never past the next stats record
-                    LockSupport.parkNanos(Math.min(park, Math.max(MIN_PARK_NANOS, nextStats - now)));
+                    LockSupport.parkNanos(park);
                 }
             }
             while (drainOnce() > 0)
@@ -240,6 +265,7 @@ public final class SpoolDrainer implements Runnable
         }
         calibrate();
         CycleFileGuard.warmUpCompareAndSwap();
+        SampleDocument.warmUpRead();
         final SpoolSettings.Identity identity = settings.identity();
         final Path directory = SpoolDirectory.prepare(settings.spoolDirectory(),
             SpoolDirectory.queueName(identity.serviceName(), identity.pid(), identity.jvmStartEpochMillis()));
@@ -270,13 +296,16 @@ public final class SpoolDrainer implements Runnable
     /** One read of the ring into one document; returns the samples read. */
     int drainOnce() throws IOException
     {
-        cycleNowNanos = System.nanoTime();
-        if (ring.size() == 0)
-        {
-            return 0;
-        }
-        document.prepare(ring, maxBatch, cycleNowNanos, epochOffsetNanos);
-        if (writer.writeInPlace(document, SampleDocument.reserveFor(maxBatch)) > 0)
+        final long now = System.nanoTime();
+        return ring.size() == 0 ? 0 : drainOnce(now, false);
+    }
+
+    /** One read of the ring into one document, with AGENT_STATS at its end if {@code stats}; returns the samples read. */
+    private int drainOnce(final long now, final boolean stats) throws IOException
+    {
+        cycleNowNanos = now;
+        document.prepare(ring, maxBatch, cycleNowNanos, epochOffsetNanos, stats ? statsTrailer : null);
+        if (writer.writeInPlace(document, SampleDocument.reserveFor(maxBatch, stats ? AgentStatsDescriptor.RECORD_LENGTH : 0)) > 0)
         {
             writtenDocuments++;
         }
@@ -289,12 +318,9 @@ public final class SpoolDrainer implements Runnable
         return document.read();
     }
 
-    private void periodic(final long now) throws IOException
+    /** After each stats interval (written or skipped while idle): the spool cap, the clock's calibration. */
+    private void afterStats(final long now)
     {
-        if (!statsUnchanged())
-        {
-            writeStats(now);
-        }
         final long lost = writer.enforceCap();
         if (lost > 0)
         {
@@ -329,6 +355,26 @@ public final class SpoolDrainer implements Runnable
             drained, ring.size(), ring.capacity(), maxLagNanos, recorder.adviceErrors(), labelOverflows());
         write(scratch, length, 0);
         maxLagNanos = 0;
+    }
+
+    /** AGENT_STATS after the samples of a document: {@code samples} of them count as drained already. */
+    private final class StatsTrailer implements SampleDocument.Trailer
+    {
+        @Override
+        public int maxLength()
+        {
+            return AgentStatsDescriptor.RECORD_LENGTH;
+        }
+
+        @Override
+        public int write(final MutableDirectBuffer buffer, final int offset, final int samples)
+        {
+            final long lag = Math.max(maxLagNanos, document.takeMaxLag());
+            final int length = AgentStatsEncoder.encode(buffer, offset, cycleNowNanos + epochOffsetNanos, recorder.recorded(),
+                recorder.dropped(), drained + samples, ring.size(), ring.capacity(), lag, recorder.adviceErrors(), labelOverflows());
+            maxLagNanos = 0;
+            return length;
+        }
     }
 
     /** Label values and error types folded into "other" by their caps: AGENT_STATS has one field for both. */

@@ -19,6 +19,8 @@ import java.lang.management.ManagementFactory;
  *
  * @param openDelayNanos how long the drain thread waits for a first sample before it opens the
  *                       queue anyway (so the daemon sees an idle JVM, with its AGENT_STATS).
+ * @param maxHoldNanos   how long samples may wait in the ring at most before the drain writes them
+ *                       (it also writes before each wall-clock second ends; {@link DrainPacer}).
  * @param identity computed lazily on the drain thread (host name and process start time may take
  *                 a system call or a DNS lookup, which must not delay the application's start).
  */
@@ -30,8 +32,20 @@ public record SpoolSettings(
     int maxBatchSamples,
     long statsIntervalNanos,
     long idleNanos,
-    long openDelayNanos)
+    long openDelayNanos,
+    long maxHoldNanos)
 {
+    /** The default hold ({@link #DEFAULT_MAX_HOLD_NANOS}). */
+    public SpoolSettings(final Path spoolDirectory, final String serviceName, final String rollCycle, final long maxBytes,
+        final int maxBatchSamples, final long statsIntervalNanos, final long idleNanos, final long openDelayNanos)
+    {
+        this(spoolDirectory, serviceName, rollCycle, maxBytes, maxBatchSamples, statsIntervalNanos, idleNanos, openDelayNanos,
+            DEFAULT_MAX_HOLD_NANOS);
+    }
+
+    /** {@code hotpath.drain.maxHoldMs}'s default. */
+    public static final long DEFAULT_MAX_HOLD_NANOS = 1_000_000_000L;
+
     /** Who writes the queue: the fields of its QUEUE_HEADER. */
     public record Identity(long pid, long jvmStartEpochMillis, String serviceName, String host, String agentVersion)
     {

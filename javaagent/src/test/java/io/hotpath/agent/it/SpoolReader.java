@@ -62,7 +62,12 @@ public final class SpoolReader implements RecordHandler
     public String serviceName;
     public long pid;
     public int documents;
+    /** Per AGENT_STATS record: the samples before it in queue order. */
+    public final List<Integer> samplesBeforeStats = new ArrayList<>();
+    /** AGENT_STATS records in a document without samples. */
+    public int statsWithoutSamples;
     private int records;
+    private int samplesAtDocumentStart;
 
     public static String seriesKey(final String metric, final Map<String, String> labels)
     {
@@ -108,6 +113,7 @@ public final class SpoolReader implements RecordHandler
                     final byte[] bytes = new byte[(int)document.readRemaining()];
                     document.read(bytes);
                     reader.documents++;
+                    reader.samplesAtDocumentStart = reader.samples.size();
                     decoder.decodeAll(new UnsafeBuffer(bytes), 0, bytes.length, queueDirectory.toString(), reader);
                 }
             }
@@ -184,6 +190,11 @@ public final class SpoolReader implements RecordHandler
         records++;
         stats.add(new Stats(s.samplesRecorded(), s.samplesDropped(), s.samplesDrained(), s.ringOccupancyBytes(),
             s.ringCapacityBytes(), s.drainLagNanos(), s.adviceErrors(), s.labelOverflows()));
+        samplesBeforeStats.add(samples.size());
+        if (samples.size() == samplesAtDocumentStart)
+        {
+            statsWithoutSamples++;
+        }
     }
 
     public Stats lastStats()
