@@ -27,7 +27,7 @@ import java.util.logging.Logger;
  *  loop: rotation due?  ─► refresh liveness, rotate, afterRotation (render, remote write, checkpoint, push)
  *        scan due?      ─► find new and removed queues
  *        submitted work ─► run it
- *        poll every queue (at most {@value #DOCUMENTS_PER_QUEUE_PER_PASS} documents each) ─► park while quiet
+ *        poll every queue (at most {@value #DOCUMENTS_PER_QUEUE_PER_PASS} documents each) ─► park ({@link PollPacer})
  * </pre>
  */
 final class AggregationLoop
@@ -37,9 +37,9 @@ final class AggregationLoop
     /** Documents read per queue per loop pass: bounds the time between rotation checks. */
     private static final int DOCUMENTS_PER_QUEUE_PER_PASS = 256;
     /**
-     * Longest sleep of the aggregation thread while the queues are quiet ({@link PollPacer}): an empty
-     * poll costs a read per live queue; what is written meanwhile is still read before the rotation (the
-     * pacer polls just before each), so /metrics is no later for a longer sleep.
+     * Longest sleep of the aggregation thread while the queues are quiet or deliver little ({@link PollPacer}):
+     * a poll costs a read per live queue whatever it finds; what is written meanwhile is still read before
+     * the rotation (the pacer polls just before each), so /metrics is no later for a longer sleep.
      */
     private static final long MAX_IDLE_PARK_MILLIS = 500;
     /**
@@ -209,10 +209,11 @@ final class AggregationLoop
                 {
                     renderer.render(aggregator.latest(), now); // a scrape after an idle spell: the last rotation's snapshot
                 }
-                final int documents = spool.pollAll(DOCUMENTS_PER_QUEUE_PER_PASS, now);
+                final long samplesBefore = spool.samplesTaken();
+                spool.pollAll(DOCUMENTS_PER_QUEUE_PER_PASS, now);
                 catchUp.update(spool.tailers(), spoolScanned.getCount() == 0);
-                final long park = pollPacer.afterPoll(documents, System.currentTimeMillis(),
-                    aggregator.nextRotationEpochMillis(), nextScanMillis);
+                final long park = pollPacer.afterPoll(spool.samplesTaken() - samplesBefore, spool.morePending(),
+                    System.currentTimeMillis(), aggregator.nextRotationEpochMillis(), nextScanMillis);
                 if (park > 0 && running)
                 {
                     LockSupport.parkNanos(park);

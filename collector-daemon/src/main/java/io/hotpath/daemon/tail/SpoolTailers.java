@@ -52,6 +52,7 @@ public final class SpoolTailers implements AutoCloseable
     private volatile Map<String, Long> durablePositions = Map.of();
     private boolean spoolMissingLogged;
     private long samplesTaken;
+    private boolean morePending;
     /** Services that had queues and have no live JVM now; sticky until a live queue of theirs appears. */
     private final Set<String> goneServices = new HashSet<>();
     private final Set<String> liveScratch = new HashSet<>();
@@ -215,6 +216,7 @@ public final class SpoolTailers implements AutoCloseable
         // that the loop checks for a due rotation; the next pass starts with the queue this one did not reach.
         final long deadline = System.nanoTime() + PASS_BUDGET_NANOS;
         int documents = 0;
+        morePending = false;
         for (int i = 0; i < order.length; i++)
         {
             final QueueTailer tailer = order[nextInOrder];
@@ -226,13 +228,24 @@ public final class SpoolTailers implements AutoCloseable
             {
                 samplesTaken += state.samplesCounted + state.samplesLost + state.bytesSkipped - before;
                 documents += read;
+                morePending |= read >= maxDocumentsPerQueue;
             }
             if (documents > 0 && System.nanoTime() - deadline > 0)
             {
+                morePending = true;
                 break;
             }
         }
         return documents;
+    }
+
+    /**
+     * Whether the last {@link #pollAll} stopped with more to read: a queue gave its maximum of documents,
+     * or the pass ran out of its time budget before reaching every queue. Aggregation thread.
+     */
+    public boolean morePending()
+    {
+        return morePending;
     }
 
     /**
