@@ -12,7 +12,11 @@ import java.util.Map;
  *
  * <p><b>A stall interval</b> of a service: at least {@link #MIN_METRICS} of its metrics moved in that
  * interval (latency score at or above {@link #MOVED} upwards, or throughput that far either way, on
- * any of the metric's series), and they are at least half of the metrics that had a verdict. A run
+ * any of the metric's series), and they are at least half of the metrics that had a verdict. Or,
+ * measured rather than inferred, an interval with calls of the service in which the daemon saw the
+ * stall itself: it closed the interval late ({@link HostStalls}: the host starved it too), or an
+ * unusual share of the service's calls reached the spool only after the interval closed
+ * ({@link #LATE_SHARE}: the JVM's drain thread stalled with the rest of it). A run
  * of anomalous intervals on any series of the service is <em>held</em> while a stall interval lies
  * less than {@link #AFTER} intervals back: it opens an event only once it has lasted past that (the
  * stall's own after-effects, a queue of delayed calls, a closed loop catching up, are over by then),
@@ -24,7 +28,7 @@ import java.util.Map;
  * <p>Time is in intervals, not seconds. The verdict on interval t is known once the first series of
  * t+1 arrives, so a run is judged against the stalls of the intervals before its current one; the
  * daemon's events need 3 intervals anyway ({@link SignalSettings#defaults}). A service with fewer
- * than {@link #MIN_METRICS} metrics is never judged stalled.
+ * than {@link #MIN_METRICS} metrics is judged stalled only on the daemon's own evidence.
  *
  * <p>Aggregation thread only, except {@link #count()} (volatile fields):
  * a bit per metric (at most 64; more share the last bit), no allocation per interval.
@@ -39,22 +43,46 @@ public final class StallWatch
     static final int AFTER = 4;
     /** Intervals after which a held run opens whatever the stall (a broad change that long is real). */
     static final int MAX = 10;
+    /**
+     * Share of a service's calls of an interval read only after it closed that tells its JVM stalled:
+     * the agent's drain thread, which writes calls to the spool within milliseconds, was starved or
+     * paused with the rest of the JVM. At least 10 %, and 4 times the service's usual share (a drain
+     * that batches quiet traffic has a usual share of its own).
+     */
+    static final double LATE_SHARE = 0.10;
+    static final double LATE_SHARE_FACTOR = 4;
+    /** Calls an interval needs for its late share to say anything. */
+    static final long LATE_SHARE_CALLS = 20;
+    /** Weight of one interval in the usual late share (about a minute). */
+    private static final double LATE_SHARE_ALPHA = 1.0 / 60;
 
     private final String service;
     private final Map<String, Integer> metrics = new HashMap<>();
     private final long stepMillis;
+    /** The daemon's own lateness (null: none, a replay): a host stall needs only one metric moved. */
+    private final HostStalls host;
 
     private long tallyTime = Long.MIN_VALUE;
     private long verdicts;
     private long moved;
+    private long calls;
+    private long late;
+    /** The usual share of late calls (NaN: none seen yet), learnt from the intervals not flagged. */
+    private double usualLateShare = Double.NaN;
     private volatile long lastStall = Long.MIN_VALUE;
     private volatile long stallStart = Long.MIN_VALUE;
     private volatile long stalls;
 
     StallWatch(final String service, final long stepMillis)
     {
+        this(service, stepMillis, null);
+    }
+
+    StallWatch(final String service, final long stepMillis, final HostStalls host)
+    {
         this.service = service;
         this.stepMillis = stepMillis;
+        this.host = host;
     }
 
     /** The bit of {@code metric} (a new series of the service; aggregation thread). */
@@ -80,7 +108,21 @@ public final class StallWatch
             tallyTime = time;
             verdicts = 0;
             moved = 0;
+            calls = 0;
+            late = 0;
         }
+    }
+
+    /** Calls of a series of the service in the current interval. */
+    void noteCalls(final long count)
+    {
+        calls += count;
+    }
+
+    /** Calls of the service read after their interval closed: known at the next close, before it is judged. */
+    void noteLate(final long count)
+    {
+        late += count;
     }
 
     /** A monitor of the metric {@code bit} gave {@code score} for the current interval (NaN: none). */
@@ -100,7 +142,20 @@ public final class StallWatch
     private void judge()
     {
         final int movedMetrics = Long.bitCount(moved);
-        if (movedMetrics >= MIN_METRICS && 2 * movedMetrics >= Long.bitCount(verdicts))
+        final long all = calls + late;
+        final double lateShare = all == 0 ? 0 : (double)late / all;
+        // The JVM stalled: an unusual share of its calls reached the spool only after the interval closed.
+        final boolean lateCalls = all >= LATE_SHARE_CALLS && lateShare >= LATE_SHARE
+            && lateShare >= LATE_SHARE_FACTOR * usualLateShare;
+        if (all > 0 && !lateCalls)
+        {
+            usualLateShare = Double.isNaN(usualLateShare) ? lateShare : usualLateShare + LATE_SHARE_ALPHA * (lateShare - usualLateShare);
+        }
+        final boolean hostLate = host != null && host.stalled(tallyTime);
+        // Every kind of call moved at once; or, with calls in the interval, the daemon saw the host stall
+        // (it closed the interval late) or the JVM's calls arrived late.
+        if (movedMetrics >= MIN_METRICS && 2 * movedMetrics >= Long.bitCount(verdicts)
+            || all > 0 && (hostLate || lateCalls))
         {
             if (lastStall != tallyTime - stepMillis)
             {
