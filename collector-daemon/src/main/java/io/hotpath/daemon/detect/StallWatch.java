@@ -44,6 +44,11 @@ public final class StallWatch
     /** Intervals after which a held run opens whatever the stall (a broad change that long is real). */
     static final int MAX = 10;
     /**
+     * Intervals after which a run held by a measured stall (the daemon's own evidence, see below)
+     * opens: a host that keeps starving its JVMs for a minute is worth an event, seconds of it are not.
+     */
+    static final int MAX_MEASURED = 30;
+    /**
      * Share of a service's calls of an interval read only after it closed that tells its JVM stalled:
      * the agent's drain thread, which writes calls to the spool within milliseconds, was starved or
      * paused with the rest of the JVM. At least 10 %, and 4 times the service's usual share (a drain
@@ -70,6 +75,8 @@ public final class StallWatch
     /** The usual share of late calls (NaN: none seen yet), learnt from the intervals not flagged. */
     private double usualLateShare = Double.NaN;
     private volatile long lastStall = Long.MIN_VALUE;
+    /** The last stall interval on the daemon's own evidence (late close, late calls). */
+    private long lastMeasured = Long.MIN_VALUE;
     private volatile long stallStart = Long.MIN_VALUE;
     private volatile long stalls;
 
@@ -163,7 +170,17 @@ public final class StallWatch
                 stalls++;
             }
             lastStall = tallyTime;
+            if (all > 0 && (hostLate || lateCalls))
+            {
+                lastMeasured = tallyTime;
+            }
         }
+    }
+
+    /** Start of the last stall interval on the daemon's own evidence, or {@link Long#MIN_VALUE}; read per interval. */
+    long lastMeasuredMillis()
+    {
+        return lastMeasured;
     }
 
     /** Start of the last stall interval judged, or {@link Long#MIN_VALUE}; read per interval. */
@@ -197,12 +214,15 @@ public final class StallWatch
     /**
      * Whether a run of anomalous intervals from {@code runStart} is held at {@code time}: a stall
      * interval of its service lies less than {@link #AFTER} intervals back (the run is the stall, or
-     * its after-effect) and the run has lasted fewer than {@link #MAX} intervals; {@code lastStall}
-     * from {@link #lastStallMillis()}.
+     * its after-effect) and the run has lasted fewer than {@link #MAX} intervals, or
+     * {@link #MAX_MEASURED} when that stall was measured by the daemon itself; {@code lastStall}
+     * and {@code lastMeasured} from {@link #lastStallMillis()} and {@link #lastMeasuredMillis()}.
      */
-    static boolean holds(final long lastStall, final long runStart, final long time, final long stepMillis)
+    static boolean holds(final long lastStall, final long lastMeasured, final long runStart, final long time,
+        final long stepMillis)
     {
-        return lastStall != Long.MIN_VALUE && time - lastStall < AFTER * stepMillis
-            && time + stepMillis - runStart < MAX * stepMillis;
+        final long lasted = time + stepMillis - runStart;
+        return lastStall != Long.MIN_VALUE && time - lastStall < AFTER * stepMillis && lasted < MAX * stepMillis
+            || lastMeasured != Long.MIN_VALUE && time - lastMeasured < AFTER * stepMillis && lasted < MAX_MEASURED * stepMillis;
     }
 }

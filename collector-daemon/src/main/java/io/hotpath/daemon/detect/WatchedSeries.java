@@ -35,15 +35,18 @@ final class WatchedSeries
         final Consumer<AnomalyEvent> publish)
     {
         final long lastStall;
+        final long lastMeasured;
         if (stalls != null)
         {
             stalls.advance(time);
             stalls.noteCalls(interval.count());
             lastStall = stalls.lastStallMillis();
+            lastMeasured = stalls.lastMeasuredMillis();
         }
         else
         {
             lastStall = Long.MIN_VALUE;
+            lastMeasured = Long.MIN_VALUE;
         }
         for (final WatchedSeries.WatchedSignal watched : signals)
         {
@@ -61,15 +64,15 @@ final class WatchedSeries
             {
                 value = watched.value;
             }
-            // A pooled value is the slowest call of several seconds: a stall in any of them is its stall.
-            final long stallSeen = lastStall != Long.MIN_VALUE && watched.signal != Signal.THROUGHPUT
-                && lastStall >= watched.valueSince ? Math.max(lastStall, time - AnomalyEngine.STEP_MILLIS) : lastStall;
+            // A pooled value spans several seconds: a stall in any of them is its stall.
+            final long stallSeen = watched.stallSeen(lastStall, time);
+            final long measuredSeen = watched.stallSeen(lastMeasured, time);
             for (final AnomalyMonitor monitor : watched.monitors)
             {
                 // One interval never opens an event here, however critical: a stalled JVM or host makes any
                 // one second extreme (its p99 is the calls that waited out the stall). min_duration decides.
                 final AnomalyEvent event = monitor.observe(time, value, false,
-                    watched.signal == Signal.ERROR_RATIO ? watched.valueCalls : 0, stallSeen);
+                    watched.signal == Signal.ERROR_RATIO ? watched.valueCalls : 0, stallSeen, measuredSeen);
                 if (stalls != null && watched.signal != Signal.ERROR_RATIO)
                 {
                     stalls.note(metricBit, monitor.score());
@@ -155,6 +158,13 @@ final class WatchedSeries
                 monitors[i] = new AnomalyMonitor(key, labels, signal, settings, settings.detectors().get(i),
                     AnomalyEngine.STEP_MILLIS, eventIds);
             }
+        }
+
+        /** A stall at {@code stall} as this signal's value at {@code time} saw it: a pooled value, anywhere in its seconds. */
+        long stallSeen(final long stall, final long time)
+        {
+            return stall != Long.MIN_VALUE && signal != Signal.THROUGHPUT && stall >= valueSince
+                ? Math.max(stall, time - AnomalyEngine.STEP_MILLIS) : stall;
         }
 
         /** Keeps the two slowest calls of the pool. */

@@ -128,6 +128,27 @@ class StallEvidenceTest
     }
 
     @Test
+    void aMeasuredStallHoldsLongerThanAnInferredOneButNotForever()
+    {
+        // The host starves everything for 20 s (the daemon closes each second late): held, counted.
+        final IntPredicate overload = i -> i >= 150 && i < 170;
+        final Run held = run(overload, i -> overload.test(i) ? 150 : 0);
+        assertEquals(List.of(), held.opened(), "20 s of a starved host: no event");
+        // Without the daemon's evidence, 20 s of one kind of call slow is an event.
+        assertEquals(1, run(overload, i -> 0).opened().size());
+        // A slowdown that outlasts the host's stall opens once past it (the last second closed late, 169,
+        // moved the next one's data too).
+        final Run outlasted = run(i -> i >= 150 && i < 200, i -> overload.test(i) ? 150 : 0);
+        assertEquals(1, outlasted.opened().size(), "opened: " + outlasted.opened());
+        assertEquals(T0 + (170 + StallWatch.AFTER) * 1000L, outlasted.opened().get(0).alertMillis());
+        // And a host starved for a minute is worth an event: after MAX_MEASURED intervals.
+        final IntPredicate minute = i -> i >= 150 && i < 210;
+        final Run starved = run(minute, i -> minute.test(i) ? 150 : 0);
+        assertEquals(1, starved.opened().size(), "opened: " + starved.opened());
+        assertEquals(T0 + (150 + StallWatch.MAX_MEASURED - 1) * 1000L, starved.opened().get(0).alertMillis());
+    }
+
+    @Test
     void marksTheIntervalClosedLateAndTheNextOne()
     {
         final HostStalls host = new HostStalls(1000);
