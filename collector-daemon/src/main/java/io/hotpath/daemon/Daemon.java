@@ -35,6 +35,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
@@ -143,6 +144,7 @@ public final class Daemon implements AutoCloseable
         this.slos = config.getSlo().slos() == null ? null : new SloEngine(config.getSlo().slos());
         if (anomalies != null)
         {
+            anomalies.liveClock(System::currentTimeMillis); // its intervals close by the wall clock: lateness is host-stall evidence
             aggregator.addIntervalListener(new CurrentListener(() -> anomalies));
             this.anomalyFamilies = new AnomalyMetricFamilies(anomalies,
                 config.getAnomaly().exposeScores() == DaemonConfig.Anomaly.ExposeScores.ALL);
@@ -187,6 +189,11 @@ public final class Daemon implements AutoCloseable
         if (learntState != null)
         {
             daemonRoutes.healthSection("anomalyState", learntState::health);
+        }
+        if (anomalies != null)
+        {
+            // The engine is replaced by a reload of the anomaly settings: read the current one.
+            daemonRoutes.healthSection("anomalies", () -> anomalies == null ? Map.of() : anomalies.health());
         }
         daemonRoutes.register(routes);
         new AnalysisRoutes(() -> anomalies, () -> slos).register(routes);
@@ -266,6 +273,7 @@ public final class Daemon implements AutoCloseable
                 if (anomalies != null && next.getAnomaly().enabled() && anomalyChanged)
                 {
                     anomalies = new AnomalyEngine(next.getAnomaly().settings(), new AnomalyIncidentSource(act.sink()), spool::serviceGone);
+                    anomalies.liveClock(System::currentTimeMillis);
                     anomalyFamilies = new AnomalyMetricFamilies(anomalies,
                         next.getAnomaly().exposeScores() == DaemonConfig.Anomaly.ExposeScores.ALL);
                     applied.add("anomaly settings (detectors relearn)");

@@ -1,6 +1,10 @@
 package io.hotpath.daemon.detect;
 
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -14,6 +18,45 @@ final class AnomaliesJson
 
     private AnomaliesJson()
     {
+    }
+
+    /**
+     * The {@code anomalies} section of {@code /health}: events and incidents opened, and the stalls
+     * attributed instead of raised (per service, and the runs they held), so that an operator sees
+     * on the health page why a slow second raised nothing.
+     */
+    static Map<String, Object> health(final AnomalyEngine engine)
+    {
+        final Map<String, Object> health = new LinkedHashMap<>();
+        health.put("seriesWatched", engine.seriesWatched());
+        health.put("eventsOpened", engine.eventsOpened());
+        health.put("eventsActive", engine.activeEvents().size());
+        health.put("incidentsOpened", engine.incidents().opened());
+        final long[] held = new long[1];
+        engine.forEachMonitor((monitor, labels) -> held[0] += monitor.heldRuns());
+        final Map<String, Object> stalls = new LinkedHashMap<>();
+        stalls.put("counted", engine.stallsCounted());
+        stalls.put("runsHeld", held[0]);
+        final List<Map<String, Object>> services = new ArrayList<>();
+        for (final StallWatch watch : engine.stallWatches())
+        {
+            final StallWatch.Count count = watch.count();
+            if (count.lastEndMillis() != Long.MIN_VALUE)
+            {
+                final Map<String, Object> service = new LinkedHashMap<>();
+                service.put("service", count.service());
+                service.put("stalls", count.stalls());
+                service.put("lastStart", Instant.ofEpochMilli(count.lastStartMillis()).toString());
+                service.put("lastEnd", Instant.ofEpochMilli(count.lastEndMillis()).toString());
+                services.add(service);
+            }
+        }
+        stalls.put("services", services);
+        final HostStalls host = engine.hostStalls();
+        stalls.put("hostStalls", host.count());
+        stalls.put("hostWorstLateMillis", host.worstLateMillis());
+        health.put("stalls", stalls);
+        return health;
     }
 
     /**
@@ -48,6 +91,9 @@ final class AnomaliesJson
                 service.put("last_end", Instant.ofEpochMilli(count.lastEndMillis()).toString());
             }
         }
+        // The daemon's own evidence: intervals it closed late (HostStalls).
+        stallsNode.put("host_stalls", engine.hostStalls().count());
+        stallsNode.put("host_worst_late_millis", engine.hostStalls().worstLateMillis());
         final ArrayNode incidentsNode = root.putArray("incidents");
         for (final IncidentGrouper.Incident incident : engine.incidents().active())
         {

@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 import java.util.function.Predicate;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -58,6 +59,8 @@ public final class AnomalyEngine implements IntervalListener
     private final AtomicLong eventIds = new AtomicLong();
     private final long idleEvictionMillis;
     private final IncidentGrouper incidents;
+    /** The daemon's own late closes of intervals: evidence of a host stall (see {@link #liveClock}). */
+    private final HostStalls host = new HostStalls(STEP_MILLIS);
 
     private long lastIntervalStart = Long.MIN_VALUE;
     private long lastSweep = Long.MIN_VALUE;
@@ -126,12 +129,27 @@ public final class AnomalyEngine implements IntervalListener
         }
     }
 
+    /**
+     * Calls of a closed interval read after it closed (mostly the last moments of the previous
+     * second): not judged, but their share of the service's calls is evidence of a stall of its JVM ({@link StallWatch}).
+     */
+    @Override
+    public void onLateInterval(final ClosedInterval samples)
+    {
+        final WatchedSeries watch = series.get(samples.seriesKey());
+        if (watch != null)
+        {
+            watch.noteLate(samples.count());
+        }
+    }
+
     private void observe(final ClosedInterval interval)
     {
         final long time = interval.intervalStartEpochMillis();
         if (time > lastIntervalStart)
         {
             lastIntervalStart = time;
+            host.closing(time);
             if (lastSweep == Long.MIN_VALUE)
             {
                 lastSweep = time;
@@ -313,6 +331,12 @@ public final class AnomalyEngine implements IntervalListener
         return AnomaliesJson.render(this, limit, scores);
     }
 
+    /** The {@code anomalies} section of {@code /health} (events, incidents, stalls attributed); any thread. */
+    public Map<String, Object> health()
+    {
+        return AnomaliesJson.health(this);
+    }
+
     /** The learnt-state file's counts, or null when none is kept (tests, backtest). */
     public DetectorStateFile.Stats stateStats()
     {
@@ -361,6 +385,22 @@ public final class AnomalyEngine implements IntervalListener
         incidents.restoreOpened(Math.max(incidents.opened(), incidentsOpened));
     }
 
+    /**
+     * Intervals are closed live by the wall clock {@code clock} (the daemon; not a replay or a test
+     * feeding past times): how late each closes is evidence of a host stall ({@link HostStalls}).
+     * Before the first interval.
+     */
+    public void liveClock(final LongSupplier clock)
+    {
+        host.useClock(clock);
+    }
+
+    /** The daemon's evidence of host stalls (its own late closes of intervals). */
+    public HostStalls hostStalls()
+    {
+        return host;
+    }
+
     /** Stalls seen per service (see {@link StallWatch}), for the metrics and {@code /api/anomalies}. */
     public Collection<StallWatch> stallWatches()
     {
@@ -386,7 +426,7 @@ public final class AnomalyEngine implements IntervalListener
 
     private StallWatch stallWatch(final String service)
     {
-        return stalls.computeIfAbsent(service, s -> new StallWatch(s, STEP_MILLIS));
+        return stalls.computeIfAbsent(service, s -> new StallWatch(s, STEP_MILLIS, host));
     }
 
     /** Series watched now. */

@@ -91,18 +91,19 @@ public final class AnomalyMonitor
     public AnomalyEvent observe(
         final long timeMillis, final double value, final boolean criticalOpensAtOnce, final long valueCalls)
     {
-        return observe(timeMillis, value, criticalOpensAtOnce, valueCalls, Long.MIN_VALUE, false);
+        return observe(timeMillis, value, criticalOpensAtOnce, valueCalls, Long.MIN_VALUE, Long.MIN_VALUE, false);
     }
 
     /**
      * As {@link #observe(long, double, boolean, long)}; {@code lastStall}: the start of the last
      * interval in which the series' service stalled (see {@link StallWatch}), {@link Long#MIN_VALUE}
-     * for none: a run of anomalous intervals near it is held.
+     * for none: a run of anomalous intervals near it is held; {@code lastMeasured}: the last of those
+     * the daemon measured itself (held longer).
      */
     AnomalyEvent observe(final long timeMillis, final double value, final boolean criticalOpensAtOnce,
-        final long valueCalls, final long lastStall)
+        final long valueCalls, final long lastStall, final long lastMeasured)
     {
-        return observe(timeMillis, value, criticalOpensAtOnce, valueCalls, lastStall, true);
+        return observe(timeMillis, value, criticalOpensAtOnce, valueCalls, lastStall, lastMeasured, true);
     }
 
     /**
@@ -110,7 +111,7 @@ public final class AnomalyMonitor
      * in one interval (the daemon; not a replayed series of any unit), whose Poisson noise floors its spread.
      */
     private AnomalyEvent observe(final long timeMillis, final double value, final boolean criticalOpensAtOnce,
-        final long valueCalls, final long lastStall, final boolean countsCalls)
+        final long valueCalls, final long lastStall, final long lastMeasured, final boolean countsCalls)
     {
         final double baselineBefore = detector.baseline();
         final double noise = valueCalls > 0 ? binomialNoise(baselineBefore, valueCalls)
@@ -127,7 +128,7 @@ public final class AnomalyMonitor
         final boolean wasActive = suppressor.active();
         // A young detector has not learnt its series' tails yet: its critical needs confirming like any score.
         final EventSuppressor.Transition transition = suppressor.step(timeMillis, newScore,
-            criticalOpensAtOnce && detector.seasoned(), lastStall);
+            criticalOpensAtOnce && detector.seasoned(), lastStall, lastMeasured);
         if (suppressor.peakAt() == timeMillis && (suppressor.peak() != peakBefore || !wasActive))
         {
             // This interval set the peak of the pending run or open event: remember what it looked like.

@@ -57,6 +57,7 @@ public final class EventSuppressor
     private boolean atOnceAllowed = true;
     private boolean suppressing;
     private long lastStall = Long.MIN_VALUE;
+    private long lastMeasured = Long.MIN_VALUE;
     private boolean held;
     private long heldRuns;
 
@@ -116,8 +117,20 @@ public final class EventSuppressor
      */
     public Transition step(final long timeMillis, final double score, final boolean criticalOpensAtOnce, final long lastStall)
     {
+        return step(timeMillis, score, criticalOpensAtOnce, lastStall, Long.MIN_VALUE);
+    }
+
+    /**
+     * As {@link #step(long, double, boolean, long)}; {@code lastMeasured}: the start of the last of
+     * those stall intervals that the daemon measured itself ({@link StallWatch#lastMeasuredMillis()}),
+     * which hold a run longer.
+     */
+    public Transition step(final long timeMillis, final double score, final boolean criticalOpensAtOnce, final long lastStall,
+        final long lastMeasured)
+    {
         atOnceAllowed = criticalOpensAtOnce;
         this.lastStall = lastStall;
+        this.lastMeasured = lastMeasured;
         final boolean aboveEnter = score >= enter;
         switch (state)
         {
@@ -189,7 +202,7 @@ public final class EventSuppressor
 
     private Transition confirm(final long timeMillis, final double score)
     {
-        if (StallWatch.holds(lastStall, runStart, timeMillis, stepMillis))
+        if (StallWatch.holds(lastStall, lastMeasured, runStart, timeMillis, stepMillis))
         {
             held = true;
             return Transition.NONE;

@@ -8,14 +8,19 @@ import io.hotpath.daemon.aggregate.ClosedInterval;
  */
 public enum Signal
 {
-    /** 99th percentile latency of the interval, seconds; undefined for an empty interval. */
+    /**
+     * 99th percentile latency of the interval, seconds; undefined for an empty interval. Never the one
+     * slowest call: of fewer than 100 calls the p99 would be the slowest, which a single call that
+     * waited out a pause (a GC, a CPU taken by the neighbours) makes; the second slowest is taken
+     * instead (a real slowdown slows more than one call), see {@link #quantileOf}.
+     */
     LATENCY_P99("latency_p99")
     {
         @Override
         double extract(final ClosedInterval interval, final long minCount)
         {
             final long count = interval.count();
-            return count == 0 || count < minCount ? Double.NaN : interval.quantileNanos(0.99) / 1e9;
+            return count == 0 || count < minCount ? Double.NaN : interval.quantileNanos(quantileOf(count)) / 1e9;
         }
     },
     /** Errors / calls of the interval; undefined for an interval with fewer than {@code min_calls} calls (the engine pools those). */
@@ -37,6 +42,18 @@ public enum Signal
             return interval.count();
         }
     };
+
+    /** Calls from which the p99 is no longer the slowest call (the 99th of 100 is the second slowest). */
+    static final long P99_CALLS = 100;
+
+    /**
+     * The quantile the latency value of {@code count} calls is: 0.99 from {@link #P99_CALLS} calls on,
+     * below that the one whose rank is the second slowest call (the only one of a single call).
+     */
+    static double quantileOf(final long count)
+    {
+        return count >= P99_CALLS ? 0.99 : count < 2 ? 1.0 : (count - 1.5) / count;
+    }
 
     private final String label;
 

@@ -12,10 +12,15 @@ import java.util.Map;
  *
  * <p><b>A stall interval</b> of a service: at least {@link #MIN_METRICS} of its metrics moved in that
  * interval (latency score at or above {@link #MOVED} upwards, or throughput that far either way, on
- * any of the metric's series), and they are at least half of the metrics that had a verdict. A run
+ * any of the metric's series), and they are at least half of the metrics that had a verdict. Or,
+ * measured rather than inferred, an interval with calls of the service in which the daemon saw the
+ * stall itself: it closed the interval late ({@link HostStalls}: the host starved it too), or an
+ * unusual share of the service's calls reached the spool only after the interval closed
+ * ({@link #LATE_SHARE}: the JVM's drain thread stalled with the rest of it). A run
  * of anomalous intervals on any series of the service is <em>held</em> while a stall interval lies
- * less than {@link #AFTER} intervals back: it opens an event only once it has lasted past that (the
- * stall's own after-effects, a queue of delayed calls, a closed loop catching up, are over by then),
+ * less than {@link #AFTER} intervals back, plus the length of a stall of several intervals: it opens
+ * an event only once it has lasted past that (the stall's own after-effects, a queue of delayed calls,
+ * a closed loop catching up, the detectors' recent windows holding stalled values, are over by then),
  * or once it has lasted {@link #MAX} intervals in all (a broad change that long is no stall: a
  * real outage of the whole service still opens, later). Each stall (consecutive stall intervals) is
  * counted once per service ({@code hotpath_anomaly_stalls_total}); runs it held and that ended
@@ -24,7 +29,7 @@ import java.util.Map;
  * <p>Time is in intervals, not seconds. The verdict on interval t is known once the first series of
  * t+1 arrives, so a run is judged against the stalls of the intervals before its current one; the
  * daemon's events need 3 intervals anyway ({@link SignalSettings#defaults}). A service with fewer
- * than {@link #MIN_METRICS} metrics is never judged stalled.
+ * than {@link #MIN_METRICS} metrics is judged stalled only on the daemon's own evidence.
  *
  * <p>Aggregation thread only, except {@link #count()} (volatile fields):
  * a bit per metric (at most 64; more share the last bit), no allocation per interval.
@@ -39,22 +44,55 @@ public final class StallWatch
     static final int AFTER = 4;
     /** Intervals after which a held run opens whatever the stall (a broad change that long is real). */
     static final int MAX = 10;
+    /**
+     * Intervals after which a run held by a measured stall (the daemon's own evidence, see below)
+     * opens: a host that keeps starving its JVMs for a minute is worth an event, seconds of it are not.
+     */
+    static final int MAX_MEASURED = 30;
+    /**
+     * Share of a service's calls of an interval read only after it closed that tells its JVM stalled:
+     * the agent's drain thread, which writes calls to the spool within milliseconds, was starved or
+     * paused with the rest of the JVM. At least 10 %, and 4 times the service's usual share (a drain
+     * that batches quiet traffic has a usual share of its own).
+     */
+    static final double LATE_SHARE = 0.10;
+    static final double LATE_SHARE_FACTOR = 4;
+    /** Calls an interval needs for its late share to say anything. */
+    static final long LATE_SHARE_CALLS = 20;
+    /** Weight of one interval in the usual late share (about a minute). */
+    private static final double LATE_SHARE_ALPHA = 1.0 / 60;
 
     private final String service;
     private final Map<String, Integer> metrics = new HashMap<>();
     private final long stepMillis;
+    /** The daemon's own lateness (null: none, a replay): a host stall needs only one metric moved. */
+    private final HostStalls host;
 
     private long tallyTime = Long.MIN_VALUE;
     private long verdicts;
     private long moved;
+    private long calls;
+    private long late;
+    /** The usual share of late calls (NaN: none seen yet), learnt from the intervals not flagged. */
+    private double usualLateShare = Double.NaN;
     private volatile long lastStall = Long.MIN_VALUE;
+    /** The last stall interval on the daemon's own evidence (late close, late calls). */
+    private long lastMeasured = Long.MIN_VALUE;
     private volatile long stallStart = Long.MIN_VALUE;
+    /** First interval of the current episode: stall intervals less than {@link #AFTER} apart. */
+    private long episodeStart = Long.MIN_VALUE;
     private volatile long stalls;
 
     StallWatch(final String service, final long stepMillis)
     {
+        this(service, stepMillis, null);
+    }
+
+    StallWatch(final String service, final long stepMillis, final HostStalls host)
+    {
         this.service = service;
         this.stepMillis = stepMillis;
+        this.host = host;
     }
 
     /** The bit of {@code metric} (a new series of the service; aggregation thread). */
@@ -80,7 +118,21 @@ public final class StallWatch
             tallyTime = time;
             verdicts = 0;
             moved = 0;
+            calls = 0;
+            late = 0;
         }
+    }
+
+    /** Calls of a series of the service in the current interval. */
+    void noteCalls(final long count)
+    {
+        calls += count;
+    }
+
+    /** Calls of the service read after their interval closed: known at the next close, before it is judged. */
+    void noteLate(final long count)
+    {
+        late += count;
     }
 
     /** A monitor of the metric {@code bit} gave {@code score} for the current interval (NaN: none). */
@@ -100,21 +152,55 @@ public final class StallWatch
     private void judge()
     {
         final int movedMetrics = Long.bitCount(moved);
-        if (movedMetrics >= MIN_METRICS && 2 * movedMetrics >= Long.bitCount(verdicts))
+        final long all = calls + late;
+        final double lateShare = all == 0 ? 0 : (double)late / all;
+        // The JVM stalled: an unusual share of its calls reached the spool only after the interval closed.
+        final boolean lateCalls = all >= LATE_SHARE_CALLS && lateShare >= LATE_SHARE
+            && lateShare >= LATE_SHARE_FACTOR * usualLateShare;
+        if (all > 0 && !lateCalls)
+        {
+            usualLateShare = Double.isNaN(usualLateShare) ? lateShare : usualLateShare + LATE_SHARE_ALPHA * (lateShare - usualLateShare);
+        }
+        final boolean hostLate = host != null && host.stalled(tallyTime);
+        // Every kind of call moved at once; or, with calls in the interval, the daemon saw the host stall
+        // (it closed the interval late) or the JVM's calls arrived late.
+        if (movedMetrics >= MIN_METRICS && 2 * movedMetrics >= Long.bitCount(verdicts)
+            || all > 0 && (hostLate || lateCalls))
         {
             if (lastStall != tallyTime - stepMillis)
             {
                 stallStart = tallyTime;
                 stalls++;
             }
+            if (lastStall == Long.MIN_VALUE || tallyTime - lastStall >= AFTER * stepMillis)
+            {
+                episodeStart = tallyTime;
+            }
             lastStall = tallyTime;
+            if (all > 0 && (hostLate || lateCalls))
+            {
+                lastMeasured = tallyTime;
+            }
         }
     }
 
-    /** Start of the last stall interval judged, or {@link Long#MIN_VALUE}; read per interval. */
+    /** Start of the last stall interval on the daemon's own evidence, or {@link Long#MIN_VALUE}; read per interval. */
+    long lastMeasuredMillis()
+    {
+        return lastMeasured;
+    }
+
+    /**
+     * Start of the last stall interval judged, or {@link Long#MIN_VALUE}; read per interval. Moved
+     * later by the length of its episode (up to {@link #MAX} intervals): the after-effects of a stall
+     * of several seconds last about as long again (calls queued, a closed loop catching up, the
+     * detectors' recent means and spreads still holding the stalled values), so a run is held for
+     * {@link #AFTER} intervals plus the episode's length past it.
+     */
     long lastStallMillis()
     {
-        return lastStall;
+        final long last = lastStall;
+        return last == Long.MIN_VALUE ? last : last + Math.min(last - episodeStart, (MAX - 1) * stepMillis);
     }
 
     /** What the metrics and {@code /api/anomalies} show of the service's stalls. */
@@ -142,12 +228,15 @@ public final class StallWatch
     /**
      * Whether a run of anomalous intervals from {@code runStart} is held at {@code time}: a stall
      * interval of its service lies less than {@link #AFTER} intervals back (the run is the stall, or
-     * its after-effect) and the run has lasted fewer than {@link #MAX} intervals; {@code lastStall}
-     * from {@link #lastStallMillis()}.
+     * its after-effect) and the run has lasted fewer than {@link #MAX} intervals, or
+     * {@link #MAX_MEASURED} when that stall was measured by the daemon itself; {@code lastStall}
+     * and {@code lastMeasured} from {@link #lastStallMillis()} and {@link #lastMeasuredMillis()}.
      */
-    static boolean holds(final long lastStall, final long runStart, final long time, final long stepMillis)
+    static boolean holds(final long lastStall, final long lastMeasured, final long runStart, final long time,
+        final long stepMillis)
     {
-        return lastStall != Long.MIN_VALUE && time - lastStall < AFTER * stepMillis
-            && time + stepMillis - runStart < MAX * stepMillis;
+        final long lasted = time + stepMillis - runStart;
+        return lastStall != Long.MIN_VALUE && time - lastStall < AFTER * stepMillis && lasted < MAX * stepMillis
+            || lastMeasured != Long.MIN_VALUE && time - lastMeasured < AFTER * stepMillis && lasted < MAX_MEASURED * stepMillis;
     }
 }

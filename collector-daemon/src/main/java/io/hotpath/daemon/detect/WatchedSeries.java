@@ -35,14 +35,18 @@ final class WatchedSeries
         final Consumer<AnomalyEvent> publish)
     {
         final long lastStall;
+        final long lastMeasured;
         if (stalls != null)
         {
             stalls.advance(time);
+            stalls.noteCalls(interval.count());
             lastStall = stalls.lastStallMillis();
+            lastMeasured = stalls.lastMeasuredMillis();
         }
         else
         {
             lastStall = Long.MIN_VALUE;
+            lastMeasured = Long.MIN_VALUE;
         }
         for (final WatchedSeries.WatchedSignal watched : signals)
         {
@@ -60,15 +64,15 @@ final class WatchedSeries
             {
                 value = watched.value;
             }
-            // A pooled value is the slowest call of several seconds: a stall in any of them is its stall.
-            final long stallSeen = lastStall != Long.MIN_VALUE && watched.signal != Signal.THROUGHPUT
-                && lastStall >= watched.valueSince ? Math.max(lastStall, time - AnomalyEngine.STEP_MILLIS) : lastStall;
+            // A pooled value spans several seconds: a stall in any of them is its stall.
+            final long stallSeen = watched.stallSeen(lastStall, time);
+            final long measuredSeen = watched.stallSeen(lastMeasured, time);
             for (final AnomalyMonitor monitor : watched.monitors)
             {
                 // One interval never opens an event here, however critical: a stalled JVM or host makes any
                 // one second extreme (its p99 is the calls that waited out the stall). min_duration decides.
                 final AnomalyEvent event = monitor.observe(time, value, false,
-                    watched.signal == Signal.ERROR_RATIO ? watched.valueCalls : 0, stallSeen);
+                    watched.signal == Signal.ERROR_RATIO ? watched.valueCalls : 0, stallSeen, measuredSeen);
                 if (stalls != null && watched.signal != Signal.ERROR_RATIO)
                 {
                     stalls.note(metricBit, monitor.score());
@@ -78,6 +82,15 @@ final class WatchedSeries
                     publish.accept(event);
                 }
             }
+        }
+    }
+
+    /** Calls of this series read after their interval closed (see {@link AnomalyEngine#onLateInterval}). */
+    void noteLate(final long calls)
+    {
+        if (stalls != null)
+        {
+            stalls.noteLate(calls);
         }
     }
 
@@ -107,10 +120,11 @@ final class WatchedSeries
      * A signal of a series with its monitors and, for latency and error ratio, the pool of quiet
      * intervals: an interval with fewer than {@code min_calls} calls is not a value on its own but is
      * added to the pool, and the pool becomes one value (at the time of the interval that filled it)
-     * once it holds {@code min_calls} calls. The pooled p99 is the largest of the pooled intervals'
-     * p99s, which is exact while the pool holds fewer than 100 calls (the p99 of n < 100 values is
-     * their maximum, and each pooled interval's p99 is its maximum), so for any {@code min_calls} up
-     * to 50. A pool that does not fill within {@link #MAX_POOL_MILLIS} is dropped as no data.
+     * once it holds {@code min_calls} calls. The pooled latency is, like one interval's, never the one
+     * slowest call ({@link Signal#quantileOf}): the second slowest of the pool while it holds fewer
+     * than 100 calls (exact: the two slowest calls of the pool are among the two slowest of each pooled
+     * interval), else the largest of the pooled intervals' p99s. A pool that does not fill within
+     * {@link #MAX_POOL_MILLIS} is dropped as no data.
      */
     static final class WatchedSignal
     {
@@ -128,6 +142,9 @@ final class WatchedSeries
         long pooledCalls;
         long pooledErrors;
         long pooledMaxP99Nanos;
+        /** The slowest and second slowest call of the pool (see {@link Signal#quantileOf}). */
+        long pooledSlowest;
+        long pooledSecond;
         long poolStart = Long.MIN_VALUE;
 
         WatchedSignal(final String key, final Map<String, String> labels, final Signal signal, final SignalSettings settings,
@@ -140,6 +157,27 @@ final class WatchedSeries
             {
                 monitors[i] = new AnomalyMonitor(key, labels, signal, settings, settings.detectors().get(i),
                     AnomalyEngine.STEP_MILLIS, eventIds);
+            }
+        }
+
+        /** A stall at {@code stall} as this signal's value at {@code time} saw it: a pooled value, anywhere in its seconds. */
+        long stallSeen(final long stall, final long time)
+        {
+            return stall != Long.MIN_VALUE && signal != Signal.THROUGHPUT && stall >= valueSince
+                ? Math.max(stall, time - AnomalyEngine.STEP_MILLIS) : stall;
+        }
+
+        /** Keeps the two slowest calls of the pool. */
+        private void offerSlow(final long nanos)
+        {
+            if (nanos > pooledSlowest)
+            {
+                pooledSecond = pooledSlowest;
+                pooledSlowest = nanos;
+            }
+            else if (nanos > pooledSecond)
+            {
+                pooledSecond = nanos;
             }
         }
 
@@ -174,15 +212,28 @@ final class WatchedSeries
                 poolStart = time;
                 pooledErrors = 0;
                 pooledMaxP99Nanos = 0;
+                pooledSlowest = 0;
+                pooledSecond = 0;
             }
             pooledCalls += count;
             pooledErrors += interval.errorCount();
-            pooledMaxP99Nanos = Math.max(pooledMaxP99Nanos, interval.quantileNanos(0.99));
+            if (signal == Signal.LATENCY_P99)
+            {
+                pooledMaxP99Nanos = Math.max(pooledMaxP99Nanos, interval.quantileNanos(0.99));
+                offerSlow(interval.quantileNanos(1.0));
+                if (count >= 2)
+                {
+                    offerSlow(interval.quantileNanos(Signal.quantileOf(count)));
+                }
+            }
             if (pooledCalls < minCount)
             {
                 return false;
             }
-            value = signal == Signal.LATENCY_P99 ? pooledMaxP99Nanos / 1e9 : (double)pooledErrors / pooledCalls;
+            // Of fewer than 100 calls, the second slowest: one paused call is no slowdown (Signal.LATENCY_P99).
+            final long latencyNanos = pooledCalls >= Signal.P99_CALLS ? pooledMaxP99Nanos
+                : pooledCalls >= 2 ? pooledSecond : pooledSlowest;
+            value = signal == Signal.LATENCY_P99 ? latencyNanos / 1e9 : (double)pooledErrors / pooledCalls;
             valueCalls = pooledCalls;
             valueSince = poolStart;
             pooledCalls = 0;

@@ -1,5 +1,6 @@
 package io.hotpath.daemon.it;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -21,15 +22,14 @@ import org.junit.jupiter.api.io.TempDir;
  * thresholds users get). Every series is past its warm-up for about two minutes, so each of its
  * monitors gives some 120 verdicts (about 3,600 in all).
  *
- * <p>On a shared 2-core machine other builds stall every JVM now and then: the demo's p99 rises on
- * all its series in the same second and its closed loop slows, for a second or a few. Those are
- * attributed to a stall ({@code hotpath_anomaly_stalls_total}, {@code stalls} in
- * {@code /api/anomalies}), not raised per series, and no event opens on fewer than three intervals.
- * Measured over 10 minutes of this traffic at load 12-40 (benchmarks/RESULTS-detect.md): 11-13
- * events in 4-6 incidents before, 0-1 now. So: no event at all, with a margin of one for a host
- * overloaded for tens of seconds (every kind of call slow for longer than a stall lasts is a real
- * slowdown, see {@code StallWatch}); the demo's exit raises nothing (its JVM is gone: no throughput
- * verdict). Every event and the stalls are printed.
+ * <p>On a shared 2-core machine other builds stall every JVM now and then: the demo's p99 rises in
+ * the same second, its closed loop slows, for a second or a few. Those are attributed to a stall,
+ * not raised per series: when every kind of call of the service moved at once, or when any moved
+ * while hotpathd itself closed its interval late (the host stalled it too, {@code HostStalls}).
+ * So: no event at all; the stalls attributed are counted ({@code hotpath_anomaly_stalls_total},
+ * {@code stalls} in {@code /api/anomalies}) and shown in {@code /health}'s {@code anomalies}
+ * section; the demo's exit raises nothing (its JVM is gone: no throughput verdict). Every event
+ * and the stalls are printed. Measured over 10 minutes of this traffic: benchmarks/RESULTS-detect.md.
  */
 class SteadyDemoTrafficIT
 {
@@ -76,10 +76,21 @@ class SteadyDemoTrafficIT
             final JsonNode anomalies = json(daemon.url() + "/api/anomalies?limit=0");
             System.out.println("SteadyDemoTrafficIT: " + events.size() + " events in steady traffic, stalls "
                 + anomalies.get("stalls") + ":\n" + log);
+            final JsonNode health = json(daemon.url() + "/health").get("anomalies");
+            System.out.println("SteadyDemoTrafficIT: /health anomalies " + health);
             perMonitor.forEach((monitor, count) -> assertTrue(count <= 1, monitor + " raised " + count + " events:\n" + log));
-            assertTrue(events.size() <= 1, events.size() + " events in 150 s of steady traffic:\n" + log);
-            final long incidents = anomalies.get("incidents_opened").asLong();
-            assertTrue(incidents <= 1, incidents + " incidents in 150 s of steady traffic:\n" + log);
+            assertEquals(0, events.size(), events.size() + " events in 150 s of steady traffic:\n" + log);
+            assertEquals(0, anomalies.get("incidents_opened").asLong(), "incidents in 150 s of steady traffic");
+            // What was attributed instead is on /health, the same as in /api/anomalies.
+            long stalls = 0;
+            for (final JsonNode service : anomalies.get("stalls").get("services"))
+            {
+                stalls += service.get("stalls").asLong();
+            }
+            assertEquals(0, health.get("eventsOpened").asLong(), health.toString());
+            assertEquals(stalls, health.get("stalls").get("counted").asLong(), health.toString());
+            // (read after /api/anomalies: a late close of hotpathd's own may have been counted since)
+            assertTrue(health.get("stalls").get("hostStalls").asLong() >= anomalies.get("stalls").get("host_stalls").asLong());
         }
     }
 
