@@ -91,7 +91,7 @@ class BenchmarksSmokeIT
             "-rf", "json", "-rff", json.toString());
 
         final JsonNode results = JSON.readTree(json.toFile());
-        assertEquals(2, results.size(), "hotpathStaticSeries and hotpathLabelFromArgument: " + results);
+        assertEquals(3, results.size(), "hotpathStaticSeries, hotpathLabelFromArgument and hotpathLabelOverCap: " + results);
         for (final JsonNode result : results)
         {
             final JsonNode norm = result.path("secondaryMetrics").path("gc.alloc.rate.norm");

@@ -363,6 +363,15 @@ public final class RingRecorder implements HotpathRecorder
         return now > before ? recordedHighWater.accumulateAndGet(now, Math::max) : before;
     }
 
+    /**
+     * Threads (JVM-wide) that found no stripe of their own and write to the shared, CAS-claimed ones;
+     * not in the agent's stats record (the wire format is unchanged).
+     */
+    public long sharedStripeThreads()
+    {
+        return ThreadSlots.sharedThreads();
+    }
+
     public long dropped()
     {
         return dropped.sum();

@@ -68,7 +68,7 @@ class OwnedStripesTest
                 return ((String[])spanContext)[1];
             }
         });
-        final long sharedBefore = ThreadSlots.sharedThreads();
+        final long sharedBefore = recorder.sharedStripeThreads();
         final CyclicBarrier allRegistered = new CyclicBarrier(WRITERS);
         final AtomicReference<Throwable> failure = new AtomicReference<>();
         final List<Thread> writers = new ArrayList<>();
@@ -172,8 +172,8 @@ class OwnedStripesTest
             owning += own ? 1 : 0;
         }
         assertTrue(owning >= 1 && owning <= rings.ownedStripes(), owning + " writers had an owned stripe");
-        assertTrue(ThreadSlots.sharedThreads() - sharedBefore >= WRITERS - ThreadSlots.SLOTS,
-            "threads beyond the slots are counted: " + (ThreadSlots.sharedThreads() - sharedBefore));
+        assertTrue(recorder.sharedStripeThreads() - sharedBefore >= WRITERS - ThreadSlots.SLOTS,
+            "threads beyond the slots are counted: " + (recorder.sharedStripeThreads() - sharedBefore));
     }
 
     private static int errorType(final int writer, final int kind)
