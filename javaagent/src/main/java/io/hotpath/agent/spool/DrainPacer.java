@@ -15,7 +15,7 @@ package io.hotpath.agent.spool;
  *       machine) can push into the next interval;</li>
  *   <li>a full batch waits ({@code holdBytes}), or the fullest stripe is an eighth full.</li>
  * </ul>
- * So at 1,000 samples/s one or two documents a second, each with the AGENT_STATS record when due.
+ * So at 1,000 samples/s one document a second (the default hold), with the AGENT_STATS record when due.
  *
  * <p><b>Looking</b> ({@link #afterWake}): the fill level bounds every sleep, as before writes were held:
  * <ul>
@@ -24,7 +24,8 @@ package io.hotpath.agent.spool;
  *       stripe fills at most a quarter of its free room; at least {@code minParkNanos}, at most
  *       {@code maxParkNanos}, or longer, up to {@link #IDLE_FACTOR} times that, as long as a sudden
  *       burst of {@link #BURST_PER_SECOND} samples/s (of the largest records) into the fullest stripe would
- *       fill at most {@link #BURST_FILL} of its free room meanwhile (the default 4 MiB stripes: 196 ms); never past the next write that is due (the second's end, the hold);</li>
+ *       fill at most {@link #BURST_FILL} of its free room meanwhile (the default 4 MiB stripes: 196 ms);
+ *       never past the next write that is due (the second's end, the hold), and evenly spaced up to it;</li>
  *   <li>an empty ring with no rate seen: back off, doubling from {@code minParkNanos} to
  *       {@link #IDLE_FACTOR} times the maximum.</li>
  * </ul>

@@ -107,10 +107,10 @@ class DrainPacerTest
     void samplesWaitNoLongerThanTheHoldNorPastAFullBatchOrAnEighthOfAStripe()
     {
         final DrainPacer pacer = pacer(STRIPE);
+        // seen empty at 10 ms; 10 kB waiting at 400 ms are held, for 110 ms more at most
         pacer.afterWake(10 * MS, false, 0, false, 0, 0, OFFSET);
+        assertTrue(pacer.afterWake(400 * MS, false, 0, false, 10_000, 10_000, OFFSET) <= 110 * MS, "never sleeps past the hold");
         assertFalse(pacer.writeDue(400 * MS, 10_000, 10_000, OFFSET));
-        final long park = pacer.afterWake(400 * MS, false, 0, false, 10_000, 10_000, OFFSET);
-        assertTrue(park > 0 && park <= 110 * MS, "never sleeps past the hold: " + park);
         assertTrue(pacer.writeDue(510 * MS, 10_000, 10_000, OFFSET));
         assertTrue(pacer.writeDue(400 * MS, HOLD, HOLD / 2, OFFSET), "a full batch is worth a document");
         final int small = 256 << 10;
@@ -162,16 +162,18 @@ class DrainPacerTest
     {
         private final int stripe;
         private final DrainPacer pacer;
+        /** Bytes that did not fit. */
         long lost;
         long writes;
         long wakeUps;
         long highestFill;
+        /** Seconds that ended with more than their last {@link DrainPacer#LEAD_NANOS} of samples waiting. */
         long missedSeconds;
 
-        Simulation(final int stripe, final long hold)
+        Simulation(final int stripeBytes, final long holdNanos)
         {
-            this.stripe = stripe;
-            this.pacer = new DrainPacer(MS, 50 * MS, hold, stripe, 64, HOLD);
+            stripe = stripeBytes;
+            pacer = new DrainPacer(MS, 50 * MS, holdNanos, stripeBytes, 64, HOLD);
         }
 
         void run(final long duration, final Rate rate)
