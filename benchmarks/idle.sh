@@ -3,7 +3,7 @@
 #
 #   benchmarks/idle.sh [--settle S] [--measure S] [--runs N] [--only agent|daemon] [--out FILE]
 #                      [--queues N[,N...]] [--jar NAME=PATH]... [--load RATE] [--together]
-#                      [--rss-every S] [--nmt DIR] [--opts NAME=FLAGS]...
+#                      [--rss-every S] [--nmt DIR] [--opts NAME=FLAGS]... [--windows N]
 #
 # Agent: a JVM creates a JDK HttpClient, makes one GET to a loopback nginx (or python3 http.server
 # when nginx is absent), then idles (IdleHttpClient in e2e-load.jar). Variants: no agent, the hotpath
@@ -27,18 +27,20 @@
 # --nmt DIR: hotpathd with -XX:NativeMemoryTracking=summary; a baseline at the start of the window and what
 # grew over it (jcmd VM.native_memory summary.diff), with GC.heap_info, in DIR/NAME-runR.txt.
 # --opts NAME=FLAGS: JVM flags (JAVA_OPTS) for the jar named NAME (the same jar may be given twice under two
-# names, to compare flags).
+# names, to compare flags). --windows N: N measuring windows back to back after the settle (e.g. --settle 0
+# --measure 60 --windows 3: the first, second and third minute after start), named ...:w1, ...:w2, ...
 # Every run prints one line; the last lines are medians over --runs (default 3) per variant.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 java="${JAVA:-${JAVA_HOME:+$JAVA_HOME/bin/java}}"
 java="${java:-java}"
-settle=10 measure=20 runs=3 only="" out="" queues="0" jars=() load=0 together="" rss_every="" nmt="" opts=()
+settle=10 measure=20 runs=3 only="" out="" queues="0" jars=() load=0 together="" rss_every="" nmt="" opts=() windows=1
 while [ $# -gt 0 ]; do
   case "$1" in
     --load) load="$2"; shift 2 ;;
     --opts) opts+=("$2"); shift 2 ;;
+    --windows) windows="$2"; shift 2 ;;
     --together) together=1; shift ;;
     --rss-every) rss_every="$2"; shift 2 ;;
     --nmt) nmt="$2"; mkdir -p "$nmt"; shift 2 ;;
@@ -50,7 +52,7 @@ while [ $# -gt 0 ]; do
     --only) only="$2"; shift 2 ;;
     --out) out="$2"; shift 2 ;;
     *) echo "usage: benchmarks/idle.sh [--settle S] [--measure S] [--runs N] [--only agent|daemon] [--out FILE] [--queues N[,N...]]" \
-         "[--jar NAME=PATH]... [--load RATE] [--together] [--rss-every S] [--nmt DIR] [--opts NAME=FLAGS]..." >&2; exit 2 ;;
+         "[--jar NAME=PATH]... [--load RATE] [--together] [--rss-every S] [--nmt DIR] [--opts NAME=FLAGS]... [--windows N]" >&2; exit 2 ;;
   esac
 done
 load_jar="$root/benchmarks/target/e2e-load.jar"
@@ -103,21 +105,24 @@ sleep_watching() {
 # measure_all NAME=PID...: settle, then the CPU of each over the same measuring window; one result line each
 measure_all() {
   watch=("$@") elapsed=0
-  local i n=$# name pid
+  local i n=$# name pid w
   local -a before t0
   sleep_watching "$settle"
-  for ((i = 0; i < n; i++)); do
-    pid="${watch[i]#*=}"
-    before[i]="$(threads "$pid")"; t0[i]="$(ticks "$pid")"
-    [ -n "$nmt" ] && jcmd "$pid" VM.native_memory baseline >/dev/null 2>&1
-  done
-  sleep_watching "$measure"
-  for ((i = 0; i < n; i++)); do
-    name="${watch[i]%%=*}" pid="${watch[i]#*=}"
-    report "$name" "$pid" "${before[i]}" "${t0[i]}"
-    if [ -n "$nmt" ]; then
-      { jcmd "$pid" VM.native_memory summary.diff; jcmd "$pid" GC.heap_info; } > "$nmt/${name//:/-}-run$r.txt" 2>&1 || true
-    fi
+  for ((w = 1; w <= windows; w++)); do
+    for ((i = 0; i < n; i++)); do
+      pid="${watch[i]#*=}"
+      before[i]="$(threads "$pid")"; t0[i]="$(ticks "$pid")"
+      [ -n "$nmt" ] && jcmd "$pid" VM.native_memory baseline >/dev/null 2>&1
+    done
+    sleep_watching "$measure"
+    for ((i = 0; i < n; i++)); do
+      name="${watch[i]%%=*}" pid="${watch[i]#*=}"
+      [ "$windows" -gt 1 ] && name="$name:w$w"
+      report "$name" "$pid" "${before[i]}" "${t0[i]}"
+      if [ -n "$nmt" ]; then
+        { jcmd "$pid" VM.native_memory summary.diff; jcmd "$pid" GC.heap_info; } > "$nmt/${name//:/-}-run$r.txt" 2>&1 || true
+      fi
+    done
   done
 }
 measure() { measure_all "$1=$2"; }
@@ -132,7 +137,7 @@ report() {
   # per-thread run-time deltas; the top three threads name where the idle CPU goes
   local summary
   summary="$(join -a2 -e 0 -o '2.1,1.2,2.2,2.3' <(sort -k1,1 <<<"$before") <(sort -k1,1 <<<"$after") |
-    awk -v m="$measure" '{d=$3-$2; tot+=d; if (d>0) print d, $4} END {printf "TOTAL %d\n", tot}' | sort -k1,1nr)"
+    awk -v m="$measure" '{d=$3-$2; tot+=d; if (d>0) print d, $4} END {printf "TOTAL %.0f\n", tot}' | sort -k1,1nr)"
   local total_ns top per_sample=""
   total_ns="$(awk '$1=="TOTAL"{print $2}' <<<"$summary")"
   top="$(grep -v '^TOTAL' <<<"$summary" | head -"${TOP_THREADS:-3}" | awk -v m="$measure" '{printf "%s %.3f%%; ", $2, $1/m/1e7}')"

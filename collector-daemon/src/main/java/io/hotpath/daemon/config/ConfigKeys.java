@@ -37,7 +37,7 @@ public final class ConfigKeys
 {
     public static final String ENV_PREFIX = "HOTPATHD_";
     /** Variables {@code bin/hotpathd} reads itself; they are not settings. */
-    public static final List<String> LAUNCHER_VARIABLES = List.of("HOTPATHD_HEAP", "HOTPATHD_GC", "HOTPATHD_JAR");
+    public static final List<String> LAUNCHER_VARIABLES = List.of("HOTPATHD_HEAP", "HOTPATHD_GC", "HOTPATHD_JAR", "HOTPATHD_JIT");
 
     /** One setting: its dotted key, its variable, its default as written in hotpathd-default.yaml (null: none). */
     public record Key(String path, String envVariable, String defaultValue, String expects)

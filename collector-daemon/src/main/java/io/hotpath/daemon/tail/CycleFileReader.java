@@ -56,7 +56,10 @@ final class CycleFileReader implements AutoCloseable
     private final Path file;
     private final FileWindow window;
     private final FramingChecks checks;
-    private byte[] documentBytes = new byte[16 * 1024];
+    private static final int DOCUMENT_COPY_BYTES = 16 * 1024;
+    private byte[] documentBytes = new byte[DOCUMENT_COPY_BYTES];
+    /** Documents since the copy buffer last grew that fitted the initial size (it shrinks back, as the window). */
+    private int smallDocuments;
     private final UnsafeBuffer document = new UnsafeBuffer(new byte[0]);
     private int documentLength;
     private long documentPosition;
@@ -376,8 +379,23 @@ final class CycleFileReader implements AutoCloseable
         return window.size();
     }
 
+    /** Bytes this reader holds for one queue: the file window and the document copy; bounded once large documents pass. */
+    int bufferBytes()
+    {
+        return window.capacity() + documentBytes.length;
+    }
+
     private void copyDocument(final long at, final int length)
     {
+        if (documentBytes.length > DOCUMENT_COPY_BYTES)
+        {
+            smallDocuments = length > DOCUMENT_COPY_BYTES ? 0 : smallDocuments + 1;
+            if (smallDocuments >= FileWindow.SHRINK_AFTER_SMALL_READS * 8)
+            {
+                documentBytes = new byte[DOCUMENT_COPY_BYTES];
+                smallDocuments = 0;
+            }
+        }
         if (documentBytes.length < length)
         {
             documentBytes = new byte[Math.max(length, documentBytes.length * 2)];

@@ -19,12 +19,19 @@ final class FileWindow implements AutoCloseable
     /** Bytes read at a time when nothing larger is needed: small at the live end of a file. */
     static final int READ_AHEAD = 64 * 1024;
     private static final int RELOAD_BYTES = 4096;
+    /**
+     * A window grown for a large document goes back to {@link #READ_AHEAD} after this many reads that needed
+     * no more: one large document does not keep a large buffer for the rest of the cycle file (an hour),
+     * for each queue; and a run of large documents does not reallocate it at every read.
+     */
+    static final int SHRINK_AFTER_SMALL_READS = 8;
 
     private final FileChannel channel;
     /** Grows to what a read needs; starts small, as one is held per live queue (resident memory of an idle daemon). */
     private ByteBuffer window = ByteBuffer.allocate(READ_AHEAD).order(ByteOrder.LITTLE_ENDIAN);
     private long start;
     private int length;
+    private int smallReads;
 
     FileWindow(final Path file) throws IOException
     {
@@ -43,6 +50,15 @@ final class FileWindow implements AutoCloseable
             return true;
         }
         final int wanted = Math.max(wantedLength, READ_AHEAD);
+        if (window.capacity() > READ_AHEAD)
+        {
+            smallReads = wanted > READ_AHEAD ? 0 : smallReads + 1;
+            if (smallReads >= SHRINK_AFTER_SMALL_READS)
+            {
+                window = ByteBuffer.allocate(READ_AHEAD).order(ByteOrder.LITTLE_ENDIAN);
+                smallReads = 0;
+            }
+        }
         if (window.capacity() < wanted)
         {
             window = ByteBuffer.allocate(Math.max(wanted, window.capacity() * 2)).order(ByteOrder.LITTLE_ENDIAN);
@@ -74,6 +90,12 @@ final class FileWindow implements AutoCloseable
         start = at;
         length = Math.max(0, read);
         return length >= 4;
+    }
+
+    /** Bytes held for the window (its capacity). */
+    int capacity()
+    {
+        return window.capacity();
     }
 
     /** File offset of the window's first byte. */

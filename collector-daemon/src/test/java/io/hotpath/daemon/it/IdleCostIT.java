@@ -34,13 +34,17 @@ import org.junit.jupiter.api.io.TempDir;
  * or a busy CI machine (a descheduled thread's caches are cold) can take one half, not both. The
  * resident set must stay < {@value #DAEMON_RSS_LIMIT_MIB} MiB; the agent < 1 % (ticks of 10 ms
  * over two JVMs cannot resolve 0.2 %). The measured figures are printed.
+ *
+ * <p>The launcher runs hotpathd with C1 only: C2 compiled the daemon's once-a-second work for tens of minutes
+ * (most of an idle daemon's CPU) and held 6-8 MiB more resident, so a C2 compiler thread in hotpathd fails
+ * this test before any CPU or memory figure drifts.
  */
 class IdleCostIT
 {
     private static final int SETTLE_SECONDS = 10;
     private static final int MEASURE_SECONDS = 24;
     private static final double DAEMON_LIMIT_PERCENT = 1.0;
-    private static final int DAEMON_RSS_LIMIT_MIB = 88;
+    private static final int DAEMON_RSS_LIMIT_MIB = 84;
     /** The idle workload, run from hotpath-demo.jar (benchmarks/idle.sh runs the same class). */
     private static final String IDLE_CLIENT = "io.hotpath.demo.idle.IdleHttpClient";
 
@@ -113,6 +117,8 @@ class IdleCostIT
                 + percent[0] + " % over the whole window (target 0.5 %)");
             assertTrue(daemonRssMib < DAEMON_RSS_LIMIT_MIB, "idle hotpathd resident set " + daemonRssMib + " MiB (target 80)");
             assertEquals(200, ExternalProcess.get(daemon.url() + "/health").statusCode());
+            assertTrue(ProcCpu.threadNanos(daemon.pid()).keySet().stream().noneMatch(thread -> thread.startsWith("C2 CompilerThre")),
+                "bin/hotpathd runs the JVM with C1 only (-XX:TieredStopAtLevel=1): " + ProcCpu.threadNanos(daemon.pid()).keySet());
         }
         finally
         {
