@@ -65,7 +65,7 @@ public final class StallWatch
     private final String service;
     private final Map<String, Integer> metrics = new HashMap<>();
     private final long stepMillis;
-    /** The daemon's own lateness (null: none, a replay): a host stall needs only one metric moved. */
+    /** The daemon's own late closes (null: none, a replay): a stall interval whatever moved. */
     private final HostStalls host;
 
     private long tallyTime = Long.MIN_VALUE;
