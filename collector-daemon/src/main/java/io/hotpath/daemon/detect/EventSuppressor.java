@@ -17,8 +17,8 @@ package io.hotpath.daemon.detect;
  * <b>Durations count intervals</b>: the settings are written in the daemon's 1-second intervals
  * ({@code min_duration: 2s} = 2 intervals), so on a series whose interval is {@code stepMillis}
  * they last {@code stepMillis / 1 s} times as long (2 rows of 5-minute data = 10 minutes): one
- * setting behaves the same on 1 s and 5 min data. A run of {@code minDuration} also needs as many
- * values, up to {@link #MIN_RUN_VALUES} (a pooled value of a quiet series spans several seconds); a run near a stall of the
+ * setting behaves the same on 1 s and 5 min data. A run of {@code minDuration} also needs two values
+ * or more (a pooled value of a quiet series spans several seconds); a run near a stall of the
  * series' service is held longer ({@link StallWatch}).
  * An event starts at the first interval of the run that opened it and ends at the end of the last
  * interval whose score was at or above {@code exit}. A NaN score (warming up, no data) is quiet.
@@ -77,13 +77,11 @@ public final class EventSuppressor
     }
 
     /**
-     * A run lasting {@code minDuration} of 2 intervals or more opens only on as many values as it has
-     * intervals, up to this many: a pooled value of a quiet series spans several seconds (one value
-     * after a gap is one look, not a lasting change), so it takes the looks a busy series takes (the
-     * daemon's 3), not 3 seconds. Two pooled values with a call stalled in each (a starved JVM's VM
-     * migrations, 3 calls/s pooled over 6 s) were an event; a pool filling every 2 s opens within 6.
+     * A run lasting {@code minDuration} of 2 intervals or more opens only on at least this many values:
+     * a pooled value of a quiet series spans several seconds (one value after a gap is one look, not
+     * a lasting change), while a pool filling every 2 s still opens within 3.
      */
-    static final int MIN_RUN_VALUES = 3;
+    static final int MIN_RUN_VALUES = 2;
 
     /** The daemon's interval, in which durations are written. */
     static final long DAEMON_INTERVAL_MILLIS = 1000;

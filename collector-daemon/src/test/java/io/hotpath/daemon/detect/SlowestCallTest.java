@@ -58,15 +58,6 @@ class SlowestCallTest
         assertEquals(1, run(5, i -> i >= 150 && i < 190 && i % 4 == 0, 2).size(), "5 calls/s, pooled");
     }
 
-    /** A pooled value is one look at several seconds: three in a row open an event, as three seconds of a busy series do. */
-    @Test
-    void pooledValuesNeedThreeLooksLikeABusySeries()
-    {
-        // 5 calls a second, pooled 4 seconds to a value; two slow calls in one second of each pool.
-        assertEquals(List.of(), run(5, i -> i >= 150 && i < 158 && i % 4 == 0, 2), "two slow pools");
-        assertEquals(1, run(5, i -> i >= 150 && i < 162 && i % 4 == 0, 2).size(), "three slow pools");
-    }
-
     @Test
     void fromAHundredCallsTheValueIsTheP99()
     {
