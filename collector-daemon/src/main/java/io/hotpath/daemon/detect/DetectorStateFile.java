@@ -148,7 +148,8 @@ public final class DetectorStateFile
     public void onCheckpoint(final AnomalyEngine engine, final long now, final boolean last, final Executor writer)
     {
         engine.stateFile(this);
-        final long events = engine.eventsOpened() + engine.stallsCounted(); // a stall counted is saved as soon
+        final long opened = engine.eventsOpened();
+        final long events = opened + engine.stallsCounted(); // a stall counted is saved as soon
         final long since = lastSaveMillis == Long.MIN_VALUE ? Long.MAX_VALUE : now - lastSaveMillis;
         final boolean due = last || since >= SAVE_EVERY_MILLIS || (events != savedEvents && since >= EVENT_SAVE_SPACING_MILLIS);
         if (!due)
@@ -167,7 +168,8 @@ public final class DetectorStateFile
             writeFailed(e);
             return;
         }
-        if (pending.getAndSet(new Capture(bytes, events)) == null)
+        // eventsWritten: the events the file holds (the stalls counted only make it due sooner)
+        if (pending.getAndSet(new Capture(bytes, opened)) == null)
         {
             writer.execute(this::writePending);
         }

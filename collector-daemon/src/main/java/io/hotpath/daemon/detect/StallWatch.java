@@ -18,9 +18,9 @@ import java.util.Map;
  * unusual share of the service's calls reached the spool only after the interval closed
  * ({@link #LATE_SHARE}: the JVM's drain thread stalled with the rest of it). A run
  * of anomalous intervals on any series of the service is <em>held</em> while a stall interval lies
- * less than {@link #AFTER} intervals back, plus the length of a stall of several intervals: it opens
- * an event only once it has lasted past that (the stall's own after-effects, a queue of delayed calls,
- * a closed loop catching up, the detectors' recent windows holding stalled values, are over by then),
+ * less than {@link #AFTER} intervals back (plus the length of a measured stall, see
+ * {@link #lastMeasuredMillis()}): it opens an event only once it has lasted past that (the stall's own
+ * after-effects, a queue of delayed calls, a closed loop catching up, are over by then),
  * or once it has lasted {@link #MAX} intervals in all (a broad change that long is no stall: a
  * real outage of the whole service still opens, later). Each stall (consecutive stall intervals) is
  * counted once per service ({@code hotpath_anomaly_stalls_total}); runs it held and that ended
@@ -65,7 +65,7 @@ public final class StallWatch
     private final String service;
     private final Map<String, Integer> metrics = new HashMap<>();
     private final long stepMillis;
-    /** The daemon's own lateness (null: none, a replay): a host stall needs only one metric moved. */
+    /** The daemon's own late closes (null: none, a replay): a stall interval whatever moved. */
     private final HostStalls host;
 
     private long tallyTime = Long.MIN_VALUE;
@@ -79,7 +79,7 @@ public final class StallWatch
     /** The last stall interval on the daemon's own evidence (late close, late calls). */
     private long lastMeasured = Long.MIN_VALUE;
     private volatile long stallStart = Long.MIN_VALUE;
-    /** First interval of the current episode: stall intervals less than {@link #AFTER} apart. */
+    /** First interval of the current measured episode: measured stall intervals less than {@link #AFTER} apart. */
     private long episodeStart = Long.MIN_VALUE;
     private volatile long stalls;
 
@@ -172,35 +172,37 @@ public final class StallWatch
                 stallStart = tallyTime;
                 stalls++;
             }
-            if (lastStall == Long.MIN_VALUE || tallyTime - lastStall >= AFTER * stepMillis)
-            {
-                episodeStart = tallyTime;
-            }
             lastStall = tallyTime;
             if (all > 0 && (hostLate || lateCalls))
             {
+                if (lastMeasured == Long.MIN_VALUE || tallyTime - lastMeasured >= AFTER * stepMillis)
+                {
+                    episodeStart = tallyTime;
+                }
                 lastMeasured = tallyTime;
             }
         }
     }
 
-    /** Start of the last stall interval on the daemon's own evidence, or {@link Long#MIN_VALUE}; read per interval. */
+    /**
+     * Start of the last stall interval on the daemon's own evidence, or {@link Long#MIN_VALUE}; read per
+     * interval. Moved later by the length of its episode (such intervals less than {@link #AFTER}
+     * apart; at most {@link #MAX} intervals): the after-effects of a JVM starved for several seconds
+     * last about as long again (calls queued, a closed loop catching up, the detectors' recent means
+     * and spreads still holding the stalled values), so a run is held {@link #AFTER} intervals plus
+     * the episode's length past it. Not for stalls inferred from co-movement alone: a real change
+     * that slows a closed loop moves every metric's throughput for as long as it lasts.
+     */
     long lastMeasuredMillis()
     {
-        return lastMeasured;
+        final long last = lastMeasured;
+        return last == Long.MIN_VALUE ? last : last + Math.min(last - episodeStart, (MAX - 1) * stepMillis);
     }
 
-    /**
-     * Start of the last stall interval judged, or {@link Long#MIN_VALUE}; read per interval. Moved
-     * later by the length of its episode (up to {@link #MAX} intervals): the after-effects of a stall
-     * of several seconds last about as long again (calls queued, a closed loop catching up, the
-     * detectors' recent means and spreads still holding the stalled values), so a run is held for
-     * {@link #AFTER} intervals plus the episode's length past it.
-     */
+    /** Start of the last stall interval judged, or {@link Long#MIN_VALUE}; read per interval. */
     long lastStallMillis()
     {
-        final long last = lastStall;
-        return last == Long.MIN_VALUE ? last : last + Math.min(last - episodeStart, (MAX - 1) * stepMillis);
+        return lastStall;
     }
 
     /** What the metrics and {@code /api/anomalies} show of the service's stalls. */

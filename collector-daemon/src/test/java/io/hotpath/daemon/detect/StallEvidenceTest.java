@@ -136,16 +136,34 @@ class StallEvidenceTest
         assertEquals(List.of(), held.opened(), "20 s of a starved host: no event");
         // Without the daemon's evidence, 20 s of one kind of call slow is an event.
         assertEquals(1, run(overload, i -> 0).opened().size());
-        // A slowdown that outlasts the host's stall opens once past it (the last second closed late, 169,
-        // moved the next one's data too).
+        // A slowdown that outlasts the host's stall opens, at the latest after MAX_MEASURED intervals.
         final Run outlasted = run(i -> i >= 150 && i < 200, i -> overload.test(i) ? 150 : 0);
         assertEquals(1, outlasted.opened().size(), "opened: " + outlasted.opened());
-        assertEquals(T0 + (170 + StallWatch.AFTER) * 1000L, outlasted.opened().get(0).alertMillis());
+        assertEquals(T0 + (150 + StallWatch.MAX_MEASURED - 1) * 1000L, outlasted.opened().get(0).alertMillis());
         // And a host starved for a minute is worth an event: after MAX_MEASURED intervals.
         final IntPredicate minute = i -> i >= 150 && i < 210;
         final Run starved = run(minute, i -> minute.test(i) ? 150 : 0);
         assertEquals(1, starved.opened().size(), "opened: " + starved.opened());
         assertEquals(T0 + (150 + StallWatch.MAX_MEASURED - 1) * 1000L, starved.opened().get(0).alertMillis());
+    }
+
+    /**
+     * The host starves everything for 6 s (150-155 closed late: 150-156 marked), then, a second later,
+     * the transports alone stay slow for 6 s (the stall's after-effects: calls queued, a closed loop
+     * catching up, the detectors' recent spread still holding the stall's values): held for the
+     * stall's length past it. A slowdown of the transports that goes on is raised, {@link StallWatch#AFTER}
+     * intervals past the stall moved later by its length (156 + 6).
+     */
+    @Test
+    void theAfterEffectsOfALongerMeasuredStallAreHeldAsLongAgain()
+    {
+        final IntPredicate stall = i -> i >= 150 && i < 156;
+        final IntToLongFunction late = i -> stall.test(i) ? 150 : 0;
+        assertEquals(List.of(), run(i -> stall.test(i) || i >= 157 && i < 163, late).opened(),
+            "a 6 s stall and 6 s of after-effects: no event");
+        final Run slowdown = run(i -> stall.test(i) || i >= 157 && i < 200, late);
+        assertEquals(1, slowdown.opened().size(), "opened: " + slowdown.opened());
+        assertEquals(T0 + (162 + StallWatch.AFTER) * 1000L, slowdown.opened().get(0).alertMillis());
     }
 
     @Test

@@ -99,27 +99,6 @@ class StallWatchTest
         assertEquals(0, spike.engine().stallWatches().iterator().next().count().stalls());
     }
 
-    /**
-     * A stall of 6 s, then, a second later, 6 s in which only the transports are slow (its
-     * after-effects: calls queued in the stall, a closed loop catching up, the detectors' recent
-     * spread still holding the stall's values): held, for the stall's length past it. A slowdown of
-     * the transports that goes on is raised, {@link StallWatch#AFTER} intervals past the stall moved
-     * later by its length (155 + 5).
-     */
-    @Test
-    void theAfterEffectsOfALongerStallAreHeldAsLongAgain()
-    {
-        final IntPredicate stall = i -> i >= 150 && i < 156;
-        final Run echo = run("demo", i -> stall.test(i) || i >= 157 && i < 163, stall);
-        assertEquals(List.of(), echo.opened(), "a 6 s stall and 6 s of after-effects: no event");
-        final Run slowdown = run("demo", i -> stall.test(i) || i >= 157 && i < 200, stall);
-        assertEquals(3, slowdown.opened().size(), "one event per transport: " + slowdown.opened());
-        for (final AnomalyEvent event : slowdown.opened())
-        {
-            assertEquals(T0 + (160 + StallWatch.AFTER) * 1000L, event.alertMillis(), event.logLine());
-        }
-    }
-
     @Test
     void everyKindOfCallSlowForLongerThanAStallIsAnAnomaly()
     {
