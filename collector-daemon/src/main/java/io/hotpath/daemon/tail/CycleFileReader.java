@@ -29,6 +29,9 @@ import org.agrona.concurrent.UnsafeBuffer;
  * {@link FramingChecks}.
  *
  * <p>Not thread-safe: one per queue, owned by the aggregation thread.
+ *
+ * <p>About 420 lines: the strict read, the resync and the bounded buffers are one state machine over
+ * one file position; split, each part would need the others' position and budget.
  */
 final class CycleFileReader implements AutoCloseable
 {
