@@ -349,6 +349,15 @@ public final class AnomalyEngine implements IntervalListener
         stateFile = file;
     }
 
+    /**
+     * Whether the stall counts are saved ({@link DetectorStateFile}): then the metrics show them as of the last
+     * file on disk ({@link StallWatch#stallsSaved}), else as counted.
+     */
+    public boolean stallsSaved()
+    {
+        return stateFile != null;
+    }
+
     /** The watched series, for {@link DetectorStateCodec}; aggregation thread. */
     Collection<WatchedSeries> watched()
     {

@@ -12,7 +12,9 @@ import java.util.logging.Logger;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicLong;
@@ -70,7 +72,8 @@ public final class DetectorStateFile
     }
 
     /** Captured bytes and the events opened they count. */
-    private record Capture(byte[] bytes, long events)
+    /** {@code written} runs once the bytes are on disk: the stall counts they hold become the exposed ones. */
+    private record Capture(byte[] bytes, long events, Runnable written)
     {
     }
 
@@ -168,8 +171,21 @@ public final class DetectorStateFile
             writeFailed(e);
             return;
         }
+        final List<StallWatch> watches = new ArrayList<>(engine.stallWatches());
+        final long[] counts = new long[watches.size()];
+        for (int i = 0; i < counts.length; i++)
+        {
+            counts[i] = watches.get(i).count().stalls(); // what the bytes hold: counted on this thread only
+        }
+        final Runnable written = () ->
+        {
+            for (int i = 0; i < counts.length; i++)
+            {
+                watches.get(i).saved(counts[i]);
+            }
+        };
         // eventsWritten: the events the file holds (the stalls counted only make it due sooner)
-        if (pending.getAndSet(new Capture(bytes, opened)) == null)
+        if (pending.getAndSet(new Capture(bytes, opened, written)) == null)
         {
             writer.execute(this::writePending);
         }
@@ -186,6 +202,7 @@ public final class DetectorStateFile
         {
             write(capture.bytes());
             eventsWritten = capture.events();
+            capture.written().run();
             writes.incrementAndGet();
             failing = false;
         }

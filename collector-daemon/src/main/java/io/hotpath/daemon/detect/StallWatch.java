@@ -82,6 +82,11 @@ public final class StallWatch
     /** First interval of the current measured episode: measured stall intervals less than {@link #AFTER} apart. */
     private long episodeStart = Long.MIN_VALUE;
     private volatile long stalls;
+    /**
+     * {@link #stalls} as of the last detector state file on disk: what {@code hotpath_anomaly_stalls_total} shows
+     * where the counts are saved, so that a restart after kill -9 (which continues from the file) never shows less.
+     */
+    private volatile long stallsSaved;
 
     StallWatch(final String service, final long stepMillis)
     {
@@ -225,6 +230,19 @@ public final class StallWatch
     void restore(final long count)
     {
         stalls = Math.max(stalls, count);
+        stallsSaved = Math.max(stallsSaved, count);
+    }
+
+    /** A detector state file holding {@code count} is on disk (the file writer's thread). */
+    void saved(final long count)
+    {
+        stallsSaved = Math.max(stallsSaved, count);
+    }
+
+    /** The count in the last detector state file on disk. */
+    public long stallsSaved()
+    {
+        return stallsSaved;
     }
 
     /**

@@ -93,7 +93,8 @@ public final class AnomalyMetricFamilies implements MetricFamilySource
         for (final StallWatch watch : engine.stallWatches())
         {
             final StallWatch.Count count = watch.count();
-            writer.sample("_total", Labels.of("service", count.service()), null, null, null, null, count.stalls());
+            writer.sample("_total", Labels.of("service", count.service()), null, null, null, null,
+                engine.stallsSaved() ? watch.stallsSaved() : count.stalls());
         }
         shown.clear();
         withEvents.clear();
