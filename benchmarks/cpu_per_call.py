@@ -373,22 +373,23 @@ def markdown(result):
     lines.append("Command: `%s`; load average before %s, after %s; %s" % (p["command"], p["load_before"], p["load_after"], p["date"]))
     lines.append("")
     for w in result["workloads"]:
-        c = result["cpu"][w]
-        lines.append("#### %s: CPU per call (marginal, %d vs %d calls at %d calls/s; medians of %d repetitions)" %
-                     (w, p["lengths"][w][1], p["lengths"][w][2], p["rates"][w], p["reps"]))
-        lines.append("")
-        lines.append("| variant | 0-call run: app CPU s (wall s) | %d-call run: app CPU s (wall s) | app µs/call | per repetition | added app µs/call | hotpathd µs/call | added total µs/call |" % p["lengths"][w][2])
-        lines.append("|---|---|---|---|---|---|---|---|")
-        for v, s in c.items():
-            lines.append("| %s | %.2f (%.1f) | %.2f (%.1f) | %.2f | %s | %s | %s | %s |" % (
-                v, s["zero_call_app_cpu_s"], s.get("zero_call_wall_s", float("nan")), s.get("app_cpu_s_n2", float("nan")),
-                s.get("wall_s_n2", float("nan")), s["app_us_per_call"], ", ".join("%.1f" % x for x in s["app_us_per_call_per_rep"]),
-                "–" if v == "none" else "%+.2f" % s["added_app_us_per_call"],
-                "%.2f" % s["daemon_us_per_call"] if v == "hotpath" else "–",
-                "–" if v == "none" else "%+.2f" % s["added_total_us_per_call"]))
-        lines.append("")
-        lines.append("hotpathd idle between runs: %.3f %% of a core (subtracted)." % (100 * c["none"]["daemon_idle_cores"]))
-        lines.append("")
+        c = result["cpu"].get(w)
+        if c:
+            lines.append("#### %s: CPU per call (marginal, %d vs %d calls at %d calls/s; medians of %d repetitions)" %
+                         (w, p["lengths"][w][1], p["lengths"][w][2], p["rates"][w], p["reps"]))
+            lines.append("")
+            lines.append("| variant | 0-call run: app CPU s (wall s) | %d-call run: app CPU s (wall s) | app µs/call | per repetition | added app µs/call | hotpathd µs/call | added total µs/call |" % p["lengths"][w][2])
+            lines.append("|---|---|---|---|---|---|---|---|")
+            for v, s in c.items():
+                lines.append("| %s | %.2f (%.1f) | %.2f (%.1f) | %.2f | %s | %s | %s | %s |" % (
+                    v, s["zero_call_app_cpu_s"], s.get("zero_call_wall_s", float("nan")), s.get("app_cpu_s_n2", float("nan")),
+                    s.get("wall_s_n2", float("nan")), s["app_us_per_call"], ", ".join("%.1f" % x for x in s["app_us_per_call_per_rep"]),
+                    "–" if v == "none" else "%+.2f" % s["added_app_us_per_call"],
+                    "%.2f" % s["daemon_us_per_call"] if v == "hotpath" else "–",
+                    "–" if v == "none" else "%+.2f" % s["added_total_us_per_call"]))
+            lines.append("")
+            lines.append("hotpathd idle between runs: %.3f %% of a core (subtracted)." % (100 * c["none"]["daemon_idle_cores"]))
+            lines.append("")
         t = result["throughput"][w]
         lines.append("#### %s: throughput flat out, %d interleaved rounds of %g s runs" % (w, p["pairs"], p["seconds"]))
         lines.append("")
@@ -435,6 +436,7 @@ def main():
     ap.add_argument("--variants", default="none,hotpath,otel")
     ap.add_argument("--quick", action="store_true", help="1 repetition, 3 rounds, short runs: checks that it works")
     ap.add_argument("--jfr", action="store_true")
+    ap.add_argument("--no-cpu", action="store_true", help="only the throughput rounds (skip the fixed-rate CPU runs)")
     ap.add_argument("--out", default=os.path.join(ROOT, "benchmarks/target/results/cpu-per-call"))
     a = ap.parse_args()
     variants = [v for v in a.variants.split(",") if v != "otel" or os.path.exists(OTEL)]
@@ -453,9 +455,10 @@ def main():
     result = {"cpu": {}, "throughput": {}, "workloads": workloads}
     try:
         for w in workloads:
-            rows = cpu_experiment(stack, w, variants, lengths[w], rates[w], a.reps, work)
-            result["cpu"][w] = summarize_cpu(rows, w, variants, lengths[w])
-            result.setdefault("rows", []).extend(rows)
+            if not a.no_cpu:
+                rows = cpu_experiment(stack, w, variants, lengths[w], rates[w], a.reps, work)
+                result["cpu"][w] = summarize_cpu(rows, w, variants, lengths[w])
+                result.setdefault("rows", []).extend(rows)
             result["throughput"][w] = summarize_throughput(throughput_experiment(stack, w, variants, a.pairs, a.seconds, work), variants)
             if a.jfr:
                 result.setdefault("jfr", {})[w] = jfr_summary(w, stack, rates[w], lengths[w][2], work)
