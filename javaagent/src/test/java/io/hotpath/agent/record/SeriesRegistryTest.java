@@ -286,4 +286,92 @@ class SeriesRegistryTest
         assertEquals(other, registry.resolve(1, Transport.BITCHAT, null, null));
         assertEquals(List.of("transport", "QUIC"), Arrays.asList(registry.definition(registry.resolve(1, Transport.QUIC, null, null)).labels()));
     }
+    @Test
+    void theFastTableAnswersKnownLabelsAndFoldsUnknownStringsOnlyOnceEveryValueIsInIt() throws Exception
+    {
+        final SeriesRegistry registry = new SeriesRegistry(rules("{ peer: { arg: 0, max-values: 3 } }"));
+        final int a = registry.resolve(1, "a", null, null);
+        final int b = registry.resolve(1, "b", null, null);
+        assertEquals(a, registry.resolve(1, new String("a"), null, null), "an equal string, not the same object");
+        final int other = registry.resolve(1, Transport.QUIC, null, null); // takes the last index
+        assertEquals(List.of("peer", "QUIC"), Arrays.asList(registry.definition(other).labels()));
+        assertEquals(0, registry.labelOverflows());
+        final int folded = registry.resolve(1, "x", null, null);
+        assertEquals(List.of("peer", "other"), Arrays.asList(registry.definition(folded).labels()));
+        for (int i = 0; i < 1000; i++)
+        {
+            assertEquals(folded, registry.resolve(1, "y" + i, null, null));
+            assertEquals(b, registry.resolve(1, new String("b"), null, null));
+            assertEquals(other, registry.resolve(1, "QUIC", null, null), "the enum's name as a string");
+            assertEquals(other, registry.resolve(1, Transport.QUIC, null, null));
+            assertEquals(folded, registry.resolve(1, Transport.BITCHAT, null, null));
+            assertEquals(folded, registry.resolve(1, null, null, null));
+        }
+        assertEquals(1 + 3 * 1000, registry.labelOverflows(), "every folded call counted once");
+    }
+
+    @Test
+    void knownValuesNeverFoldWhileTheFastTableFillsUnderConcurrentCalls() throws Exception
+    {
+        // the fold is switched on by whichever thread stores the last value while the others resolve
+        // unknown strings (for many fresh registries, to meet that moment). Each value is first seen by
+        // one thread only: two first sights of one value at once may cost it its index (the label table's
+        // own race, where the value then folds), which is not what this test is about.
+        final String[] values = {"v0", "v1", "v2", "v3", "v4", "v5", "v6", "v7"};
+        final int threads = 4;
+        final int calls = 200;
+        for (int trial = 0; trial < 200; trial++)
+        {
+            final SeriesRegistry registry = new SeriesRegistry(RuleConfigParser.parse("t.yaml", "rules:\n" +
+                "  - { type: B, method: b, metric: m, max-series: 16, labels: { v: { arg: 0, max-values: 8, allowed: [" +
+                String.join(", ", values) + "] } } }\n"));
+            final CyclicBarrier start = new CyclicBarrier(threads);
+            final CyclicBarrier allSeen = new CyclicBarrier(threads);
+            final List<Throwable> failures = Collections.synchronizedList(new ArrayList<>());
+            final List<Thread> workers = new ArrayList<>();
+            for (int t = 0; t < threads; t++)
+            {
+                final int own = t * 2;
+                final Thread worker = new Thread(() ->
+                {
+                    try
+                    {
+                        start.await();
+                        for (int i = 0; i < calls; i++)
+                        {
+                            expect(registry, new String(values[own + (i & 1)]), values[own + (i & 1)]);
+                            expect(registry, "u" + (i & 15), "other");
+                        }
+                        allSeen.await();
+                        for (int i = 0; i < calls; i++)
+                        {
+                            expect(registry, new String(values[(i + own) % values.length]), values[(i + own) % values.length]);
+                            expect(registry, "u" + (i & 15), "other");
+                        }
+                    }
+                    catch (final Throwable e)
+                    {
+                        failures.add(e);
+                    }
+                });
+                workers.add(worker);
+                worker.start();
+            }
+            for (final Thread worker : workers)
+            {
+                worker.join();
+            }
+            assertEquals(List.of(), failures);
+            assertEquals(2L * threads * calls, registry.labelOverflows(), "only the unknown values' calls are counted");
+        }
+    }
+
+    private static void expect(final SeriesRegistry registry, final String argument, final String label)
+    {
+        final SeriesDefinition series = registry.definition(registry.resolve(0, argument, null, null));
+        if (series == null || !series.labels()[1].equals(label))
+        {
+            throw new AssertionError(argument + " resolved to " + (series == null ? null : Arrays.asList(series.labels())));
+        }
+    }
 }
