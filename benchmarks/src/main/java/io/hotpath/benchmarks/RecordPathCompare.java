@@ -8,9 +8,7 @@ import java.lang.reflect.Field;
 import java.lang.reflect.Method;
 import java.net.URL;
 import java.net.URLClassLoader;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Locale;
 
 /**
@@ -88,7 +86,7 @@ public final class RecordPathCompare
         }
 
         @Override
-        public void close() throws Exception
+        public void close() throws ReflectiveOperationException
         {
             hotpath.getClass().getMethod("tearDown").invoke(hotpath);
         }
@@ -117,18 +115,19 @@ public final class RecordPathCompare
         final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         final int count = VARIANTS.length;
         final int slices = count * builds.length;
-        final List<double[]> cpu = new ArrayList<>();
-        final List<double[]> wall = new ArrayList<>();
-        for (int round = 0; round < WARM_UP_ROUNDS + rounds; round++)
+        final double[][] cpu = new double[rounds][slices];
+        final double[][] wall = new double[rounds][slices];
+        for (int round = -WARM_UP_ROUNDS; round < rounds; round++)
         {
-            final double[] cpuNs = new double[slices];
-            final double[] wallNs = new double[slices];
+            // warm-up rounds (below 0) are measured into a scratch row
+            final double[] cpuNs = round < 0 ? new double[slices] : cpu[round];
+            final double[] wallNs = round < 0 ? new double[slices] : wall[round];
             for (int k = 0; k < slices; k++)
             {
                 // rotate the order each round; both builds' slices of a variant are next to each other, their order alternating
-                final int s = (round * 2 + k) % slices;
+                final int s = (Math.floorMod(round, slices) * 2 + k) % slices;
                 final int variant = s / 2;
-                final int build = (s + round) % 2;
+                final int build = Math.floorMod(s + round, 2);
                 final int cell = build * count + variant;
                 builds[build].emptyRing();
                 final long cpuStart = threads.getCurrentThreadCpuTime();
@@ -137,11 +136,6 @@ public final class RecordPathCompare
                 wallNs[cell] = (double)(System.nanoTime() - wallStart) / ops;
                 cpuNs[cell] = (double)(threads.getCurrentThreadCpuTime() - cpuStart) / ops;
             }
-            if (round >= WARM_UP_ROUNDS)
-            {
-                cpu.add(cpuNs);
-                wall.add(wallNs);
-            }
         }
         System.out.printf(Locale.ROOT, "%-32s %9s %9s %9s %9s %8s %8s %8s %17s%n", "variant", "A cpu", "B cpu", "A min", "B min",
             "A÷Rec", "B÷Rec", "B÷A", "B÷A range");
@@ -149,24 +143,24 @@ public final class RecordPathCompare
         {
             final int a = v;
             final int b = count + v;
-            final double[] ratios = cpu.stream().mapToDouble(r -> r[b] / r[a]).toArray();
+            final double[] ratios = Arrays.stream(cpu).mapToDouble(r -> r[b] / r[a]).toArray();
             System.out.printf(Locale.ROOT, "%-32s %9.1f %9.1f %9.1f %9.1f %8.3f %8.3f %8.3f %8.3f–%-8.3f%n", VARIANTS[v],
-                median(cpu.stream().mapToDouble(r -> r[a]).toArray()), median(cpu.stream().mapToDouble(r -> r[b]).toArray()),
-                cpu.stream().mapToDouble(r -> r[a]).min().orElse(0), cpu.stream().mapToDouble(r -> r[b]).min().orElse(0),
-                median(cpu.stream().mapToDouble(r -> r[a] / r[RECORDER]).toArray()),
-                median(cpu.stream().mapToDouble(r -> r[b] / r[count + RECORDER]).toArray()),
+                median(Arrays.stream(cpu).mapToDouble(r -> r[a]).toArray()), median(Arrays.stream(cpu).mapToDouble(r -> r[b]).toArray()),
+                Arrays.stream(cpu).mapToDouble(r -> r[a]).min().orElse(0), Arrays.stream(cpu).mapToDouble(r -> r[b]).min().orElse(0),
+                median(Arrays.stream(cpu).mapToDouble(r -> r[a] / r[RECORDER]).toArray()),
+                median(Arrays.stream(cpu).mapToDouble(r -> r[b] / r[count + RECORDER]).toArray()),
                 median(ratios), Arrays.stream(ratios).min().orElse(0), Arrays.stream(ratios).max().orElse(0));
         }
         System.out.printf(Locale.ROOT, "wall ns/op medians: A %s; B %s%n", wallMedians(wall, 0, count), wallMedians(wall, count, count));
     }
 
-    private static String wallMedians(final List<double[]> wall, final int from, final int count)
+    private static String wallMedians(final double[][] wall, final int from, final int count)
     {
         final StringBuilder text = new StringBuilder();
         for (int v = 0; v < count; v++)
         {
             final int cell = from + v;
-            text.append(String.format(Locale.ROOT, "%s%.1f", v == 0 ? "" : ", ", median(wall.stream().mapToDouble(r -> r[cell]).toArray())));
+            text.append(String.format(Locale.ROOT, "%s%.1f", v == 0 ? "" : ", ", median(Arrays.stream(wall).mapToDouble(r -> r[cell]).toArray())));
         }
         return text.toString();
     }

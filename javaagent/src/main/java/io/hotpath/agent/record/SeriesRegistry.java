@@ -348,7 +348,7 @@ public final class SeriesRegistry
 
         private static boolean sameKey(final Object stored, final Object key, final boolean string)
         {
-            return stored == key || string && stored instanceof String && stored.hashCode() == key.hashCode() && stored.equals(key);
+            return stored == key || (string && stored instanceof String && stored.hashCode() == key.hashCode() && stored.equals(key));
         }
 
         /**

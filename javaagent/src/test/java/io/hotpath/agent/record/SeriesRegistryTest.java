@@ -95,40 +95,21 @@ class SeriesRegistryTest
         final int threads = 4;
         final CyclicBarrier start = new CyclicBarrier(threads);
         final Map<String, Set<Integer>> seen = new ConcurrentHashMap<>();
-        final List<Thread> workers = new ArrayList<>();
-        final List<Throwable> failures = Collections.synchronizedList(new ArrayList<>());
-        for (int t = 0; t < threads; t++)
+        assertEquals(List.of(), concurrently(threads, t ->
         {
-            final Thread worker = new Thread(() ->
+            start.await();
+            for (int i = 0; i < 100; i++)
             {
-                try
+                final String value = "v" + i;
+                final int id = registry.resolve(0, value, null, null);
+                final SeriesDefinition definition = registry.definition(id);
+                if (definition == null || !definition.labels()[1].equals(value))
                 {
-                    start.await();
-                    for (int i = 0; i < 100; i++)
-                    {
-                        final String value = "v" + i;
-                        final int id = registry.resolve(0, value, null, null);
-                        final SeriesDefinition definition = registry.definition(id);
-                        if (definition == null || !definition.labels()[1].equals(value))
-                        {
-                            throw new AssertionError("series " + id + " for " + value + " is " + definition);
-                        }
-                        seen.computeIfAbsent(value, k -> ConcurrentHashMap.newKeySet()).add(id);
-                    }
+                    throw new AssertionError("series " + id + " for " + value + " is " + definition);
                 }
-                catch (final Throwable e)
-                {
-                    failures.add(e);
-                }
-            });
-            workers.add(worker);
-            worker.start();
-        }
-        for (final Thread worker : workers)
-        {
-            worker.join();
-        }
-        assertEquals(List.of(), failures);
+                seen.computeIfAbsent(value, k -> ConcurrentHashMap.newKeySet()).add(id);
+            }
+        }));
         assertEquals(100, seen.size());
         seen.forEach((value, ids) -> assertEquals(1, ids.size(), value + " -> " + ids));
     }
@@ -327,43 +308,58 @@ class SeriesRegistryTest
                 String.join(", ", values) + "] } } }\n"));
             final CyclicBarrier start = new CyclicBarrier(threads);
             final CyclicBarrier allSeen = new CyclicBarrier(threads);
-            final List<Throwable> failures = Collections.synchronizedList(new ArrayList<>());
-            final List<Thread> workers = new ArrayList<>();
-            for (int t = 0; t < threads; t++)
+            assertEquals(List.of(), concurrently(threads, t ->
             {
                 final int own = t * 2;
-                final Thread worker = new Thread(() ->
+                start.await();
+                for (int i = 0; i < calls; i++)
                 {
-                    try
-                    {
-                        start.await();
-                        for (int i = 0; i < calls; i++)
-                        {
-                            expect(registry, new String(values[own + (i & 1)]), values[own + (i & 1)]);
-                            expect(registry, "u" + (i & 15), "other");
-                        }
-                        allSeen.await();
-                        for (int i = 0; i < calls; i++)
-                        {
-                            expect(registry, new String(values[(i + own) % values.length]), values[(i + own) % values.length]);
-                            expect(registry, "u" + (i & 15), "other");
-                        }
-                    }
-                    catch (final Throwable e)
-                    {
-                        failures.add(e);
-                    }
-                });
-                workers.add(worker);
-                worker.start();
-            }
-            for (final Thread worker : workers)
-            {
-                worker.join();
-            }
-            assertEquals(List.of(), failures);
+                    expect(registry, new String(values[own + (i & 1)]), values[own + (i & 1)]);
+                    expect(registry, "u" + (i & 15), "other");
+                }
+                allSeen.await();
+                for (int i = 0; i < calls; i++)
+                {
+                    expect(registry, new String(values[(i + own) % values.length]), values[(i + own) % values.length]);
+                    expect(registry, "u" + (i & 15), "other");
+                }
+            }));
             assertEquals(2L * threads * calls, registry.labelOverflows(), "only the unknown values' calls are counted");
         }
+    }
+
+    /** What one of {@link #concurrently}'s threads does. */
+    private interface Worker
+    {
+        void run(int thread) throws Exception;
+    }
+
+    /** Runs {@code worker} on {@code threads} threads at once; what they threw. */
+    private static List<Throwable> concurrently(final int threads, final Worker worker) throws InterruptedException
+    {
+        final List<Throwable> failures = Collections.synchronizedList(new ArrayList<>());
+        final List<Thread> running = new ArrayList<>();
+        for (int t = 0; t < threads; t++)
+        {
+            final int thread = t;
+            running.add(new Thread(() ->
+            {
+                try
+                {
+                    worker.run(thread);
+                }
+                catch (final Throwable e)
+                {
+                    failures.add(e);
+                }
+            }));
+        }
+        running.forEach(Thread::start);
+        for (final Thread thread : running)
+        {
+            thread.join();
+        }
+        return failures;
     }
 
     private static void expect(final SeriesRegistry registry, final String argument, final String label)
