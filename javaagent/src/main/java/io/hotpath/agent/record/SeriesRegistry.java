@@ -362,6 +362,10 @@ public final class SeriesRegistry
             final Object[] keys = fastKeys;
             final Object key = label == null ? NULL_LABEL : label;
             final boolean string = key instanceof String;
+            if (!string && !(key instanceof Enum) && key != NULL_LABEL)
+            {
+                return 0; // never stored; and an identity hash would have to be made for it (a CAS on its header)
+            }
             for (int slot = fastHash(key, string) & fastMask; ; slot = (slot + 1) & fastMask)
             {
                 final Object stored = KEYS.getAcquire(keys, slot);
