@@ -58,6 +58,12 @@ final class LabelTable
         return maxValues;
     }
 
+    /** No index is left: values not in the table are {@link #otherIndex()} from now on. */
+    boolean isFull()
+    {
+        return full;
+    }
+
     /** The label value string of an index returned by {@link #indexOf}. */
     String value(final int index)
     {

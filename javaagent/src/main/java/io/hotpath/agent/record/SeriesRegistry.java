@@ -10,6 +10,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.Arrays;
 
 /**
@@ -33,6 +35,12 @@ public final class SeriesRegistry
     private static final int ID_BITS = 20;
     private static final long ID_MASK = (1L << ID_BITS) - 1;
     private static final int VALUE_BITS = 13;
+
+    /** Slots of a one-label rule's {@link RuleSeries#fastKeys}, {@link RuleSeries#fastIds}: acquire loads, CAS claims. */
+    private static final VarHandle KEYS = MethodHandles.arrayElementVarHandle(Object[].class);
+    private static final VarHandle IDS = MethodHandles.arrayElementVarHandle(int[].class);
+    /** What a {@code null} argument is cached under. */
+    private static final Object NULL_LABEL = new Object();
 
     /** Ids kept free for rules added by reloads (a reload that needs more is refused: restart). */
     private static final int RELOAD_RESERVE = 4096;
@@ -266,6 +274,27 @@ public final class SeriesRegistry
         private final int overflowId;
         /** Rules with one label: the series id per label index (0 = not known yet), one load instead of a probe. */
         private final AtomicIntegerArray byIndex;
+        /**
+         * Rules with one label: argument object → series id, so a known label costs one probe of two
+         * flat arrays (no label table, entry or per-index load). Write-once slots: a key is stored by CAS
+         * into an empty slot and never replaced, its id ({@code > 0}; {@code -id}: a folded value, counted
+         * per call; 0 = not written yet: the slow path) is written after it, always the same value. Keys:
+         * strings (by {@code equals}), enum constants and {@link #NULL_LABEL} (by identity); folded strings
+         * are not stored (unbounded), at most half the slots are used, so a probe always ends.
+         */
+        private final Object[] fastKeys;
+        private final int[] fastIds;
+        private final int fastMask;
+        private final AtomicInteger fastEntries = new AtomicInteger();
+        /** Per label index: 1 once its value string is a key of the fast table; how many are. */
+        private final AtomicIntegerArray stringCached;
+        private final AtomicInteger stringsCached = new AtomicInteger();
+        /**
+         * The id of {@code other} once every value string is in the fast table and the label table is
+         * full: a string missing from the fast table is then over the cap for sure, and costs one missed
+         * probe and this load. 0 until then.
+         */
+        private volatile int foldId;
 
         RuleSeries(final RuleDefinition rule)
         {
@@ -284,6 +313,10 @@ public final class SeriesRegistry
                 mask = 0;
                 overflowId = 0;
                 byIndex = null;
+                fastKeys = null;
+                fastIds = null;
+                fastMask = 0;
+                stringCached = null;
             }
             else
             {
@@ -297,15 +330,148 @@ public final class SeriesRegistry
                 // the spool only if a sample refers to it)
                 overflowId = newSeries(rule, other);
                 byIndex = labelCount == 1 ? new AtomicIntegerArray(tables[0].otherIndex() + 1) : null;
+                // as the label table: a string and an enum alias per value, and null, at a load of at most one half
+                final int fastCapacity = labelCount == 1 ? Integer.highestOneBit(Math.max(8, 4 * tables[0].otherIndex() + 3) - 1) << 1 : 0;
+                fastKeys = labelCount == 1 ? new Object[fastCapacity] : null;
+                fastIds = labelCount == 1 ? new int[fastCapacity] : null;
+                fastMask = fastCapacity - 1;
+                stringCached = labelCount == 1 ? new AtomicIntegerArray(tables[0].otherIndex()) : null;
             }
         }
 
+        /** Spreads a key's hash over the fast table's slots. */
+        private static int fastHash(final Object key, final boolean string)
+        {
+            final int h = (string ? key.hashCode() : System.identityHashCode(key)) * 0x9E3779B9;
+            return h ^ (h >>> 16);
+        }
+
+        private static boolean sameKey(final Object stored, final Object key, final boolean string)
+        {
+            return stored == key || (string && stored instanceof String && stored.hashCode() == key.hashCode() && stored.equals(key));
+        }
+
+        /**
+         * A one-label rule's series from the fast table, or 0 when it has no answer (the slow path
+         * then resolves through the label table, and stores what it found).
+         */
+        private int resolveFast(final Object label)
+        {
+            // read before the probe: once it is set, every value string is visible in the table
+            final int fold = foldId;
+            final Object[] keys = fastKeys;
+            final Object key = label == null ? NULL_LABEL : label;
+            final boolean string = key instanceof String;
+            if (!string && !(key instanceof Enum) && key != NULL_LABEL)
+            {
+                return 0; // never stored; and an identity hash would have to be made for it (a CAS on its header)
+            }
+            for (int slot = fastHash(key, string) & fastMask; ; slot = (slot + 1) & fastMask)
+            {
+                final Object stored = KEYS.getAcquire(keys, slot);
+                if (stored == null)
+                {
+                    if (!string)
+                    {
+                        return 0;
+                    }
+                    if (fold != 0)
+                    {
+                        labelOverflows.increment();
+                    }
+                    return fold;
+                }
+                if (sameKey(stored, key, string))
+                {
+                    final int id = (int)IDS.getAcquire(fastIds, slot);
+                    if (id < 0)
+                    {
+                        labelOverflows.increment();
+                        return -id;
+                    }
+                    return id;
+                }
+            }
+        }
+
+        /** Stores what the slow path found for {@code label} (label index {@code index}, series {@code id}) in the fast table. */
+        private void remember(final Object label, final int index, final int id)
+        {
+            final Object key = label == null ? NULL_LABEL : label;
+            final boolean string = key instanceof String;
+            final boolean folded = index == tables[0].otherIndex();
+            if (id <= 0 || !(string || key instanceof Enum || key == NULL_LABEL))
+            {
+                return; // other objects are keyed by their toString(), which may change
+            }
+            if (folded && string)
+            {
+                enableFold();
+                return;
+            }
+            final Object[] keys = fastKeys;
+            for (int slot = fastHash(key, string) & fastMask; ; slot = (slot + 1) & fastMask)
+            {
+                final Object stored = KEYS.getAcquire(keys, slot);
+                if (stored == null)
+                {
+                    if (fastEntries.incrementAndGet() > (fastMask + 1) / 2)
+                    {
+                        fastEntries.decrementAndGet();
+                        return;
+                    }
+                    if (!KEYS.compareAndSet(keys, slot, null, key))
+                    {
+                        fastEntries.decrementAndGet();
+                        slot = (slot - 1) & fastMask; // look at this slot again: another key, or ours
+                        continue;
+                    }
+                }
+                else if (!sameKey(stored, key, string))
+                {
+                    continue;
+                }
+                IDS.setRelease(fastIds, slot, folded ? -id : id); // the same value whoever writes it
+                if (string && stringCached.compareAndSet(index, 0, 1))
+                {
+                    stringsCached.incrementAndGet();
+                    enableFold();
+                }
+                return;
+            }
+        }
+
+        /** Sets {@link #foldId} once every value string is in the fast table and no index is left. */
+        private void enableFold()
+        {
+            final int other = tables[0].otherIndex();
+            if (foldId == 0 && tables[0].isFull() && stringsCached.get() == other)
+            {
+                foldId = byIndex.get(other);
+            }
+        }
+
+        /** Small enough to be inlined into the advice (the JIT's limit is 325 bytes of bytecode for a hot method). */
         int resolve(final Object label0, final Object label1, final Object label2)
         {
             if (staticId >= 0)
             {
                 return staticId;
             }
+            if (fastKeys != null)
+            {
+                final int fast = resolveFast(label0);
+                if (fast != 0)
+                {
+                    return fast;
+                }
+            }
+            return resolveSlow(label0, label1, label2);
+        }
+
+        /** Through the label tables: first sightings, several labels, and what the fast table has no answer for. */
+        private int resolveSlow(final Object label0, final Object label1, final Object label2)
+        {
             final LabelTable[] tables = this.tables;
             final int length = tables.length;
             final int i0 = tables[0].indexOf(label0);
@@ -319,6 +485,7 @@ public final class SeriesRegistry
                     {
                         labelOverflows.increment();
                     }
+                    remember(label0, i0, known);
                     return known;
                 }
             }
@@ -339,13 +506,13 @@ public final class SeriesRegistry
                     {
                         labelOverflows.increment(); // counted once per call, folded label or not
                         // a one-label rule's "other" has the overflow series' labels: remembered like any other index
-                        return id < 0 ? 0 : i0 == tables[0].otherIndex() ? known(i0, overflowId) : overflowId;
+                        return id < 0 ? 0 : i0 == tables[0].otherIndex() ? known(label0, i0, overflowId) : overflowId;
                     }
                     if (folded)
                     {
                         labelOverflows.increment();
                     }
-                    return known(i0, id);
+                    return known(label0, i0, id);
                 }
                 if (entry >>> ID_BITS == key)
                 {
@@ -353,7 +520,7 @@ public final class SeriesRegistry
                     {
                         labelOverflows.increment();
                     }
-                    return known(i0, (int)(entry & ID_MASK));
+                    return known(label0, i0, (int)(entry & ID_MASK));
                 }
             }
             labelOverflows.increment();
@@ -361,11 +528,12 @@ public final class SeriesRegistry
         }
 
         /** Remembers a one-label rule's series of a label index: a combination's id never changes once in the table. */
-        private int known(final int i0, final int id)
+        private int known(final Object label0, final int i0, final int id)
         {
             if (byIndex != null)
             {
                 byIndex.setRelease(i0, id);
+                remember(label0, i0, id);
             }
             return id;
         }
