@@ -136,6 +136,45 @@ class QuietQueueUpkeepTest
     }
 
     @Test
+    void aSteadilyWrittenQueueIsNotUpkeptAtEveryScanAndStillFinishedAfterAKill() throws Exception
+    {
+        final Process agent = new ProcessBuilder("sleep", "600").start();
+        try (TestQueueWriter writer = new TestQueueWriter(spool, "svc", agent.pid(), now, true);
+             SpoolTailers tailers = tailers(null))
+        {
+            final QueueTailer tailer = readFirst(tailers, writer, 2);
+            long want = 2;
+            for (int second = 1; second <= 3; second++)
+            {
+                samples(writer, 5);
+                want += 5;
+                assertEquals(want, pollUntil(tailers, tailer, want, now + second * 1_000L));
+                tailers.scan(now + second * 1_000L);
+            }
+            agent.destroyForcibly();
+            assertTrue(agent.waitFor(10, TimeUnit.SECONDS));
+            tailers.refreshLiveness();
+            assertTrue(tailers.serviceGone("svc"), "detection learns of the kill at once");
+            // its last writes are read; the file grew, but the reader moved with it: no upkeep at this scan
+            samples(writer, 5);
+            want += 5;
+            assertEquals(want, pollUntil(tailers, tailer, want, now + 4_000));
+            tailers.scan(now + 4_000);
+            assertFalse(tailer.state().finished, "the upkeep ran at a scan although the reader kept up with the writes");
+            tailers.scan(now + 5_000);
+            assertFalse(tailer.state().finished, "nothing changed: the quiet interval applies");
+            // its first upkeep ran at the first scan after it was active (at now + 1 s at the latest)
+            tailers.scan(now + 1_000 + UpkeepSchedule.QUIET_UPKEEP_MILLIS);
+            assertTrue(tailer.state().finished, "the quiet upkeep finishes the killed agent's queue");
+            assertEquals(want, tailer.state().samplesCounted);
+        }
+        finally
+        {
+            agent.destroyForcibly();
+        }
+    }
+
+    @Test
     void retentionStillDeletesAFinishedQueueAtItsSlowerInterval() throws Exception
     {
         final long maxAgeMillis = 5_000;
