@@ -19,8 +19,7 @@ class CheckpointCadenceTest
     @Test
     void atLowRatesEveryTenSecondsNotEverySecond()
     {
-        final CheckpointCadence cadence = new CheckpointCadence(1000);
-        cadence.captured(T0, 0);
+        final CheckpointCadence cadence = capturedAtT0(1000, 0);
         long samples = 0;
         for (int second = 1; second < 10; second++)
         {
@@ -36,8 +35,7 @@ class CheckpointCadenceTest
     @Test
     void quietQueuesAreCapturedEveryTenSecondsToo()
     {
-        final CheckpointCadence cadence = new CheckpointCadence(1000);
-        cadence.captured(T0, 7);
+        final CheckpointCadence cadence = capturedAtT0(1000, 7);
         assertFalse(cadence.due(T0 + 9_999, 7, false));
         assertTrue(cadence.due(T0 + 10_000, 7, false));
     }
@@ -45,30 +43,29 @@ class CheckpointCadenceTest
     @Test
     void atHighRatesEveryInterval()
     {
-        final CheckpointCadence cadence = new CheckpointCadence(1000);
-        cadence.captured(T0, 0);
-        assertFalse(cadence.due(T0 + 999, CheckpointCadence.SAMPLES_PER_CAPTURE, false), "never sooner than the interval");
-        assertTrue(cadence.due(T0 + 1000, CheckpointCadence.SAMPLES_PER_CAPTURE, false));
-        cadence.captured(T0 + 1000, CheckpointCadence.SAMPLES_PER_CAPTURE);
-        assertFalse(cadence.due(T0 + 2000, 2 * CheckpointCadence.SAMPLES_PER_CAPTURE - 1, false), "counted since the last capture");
-        assertTrue(cadence.due(T0 + 3000, 2 * CheckpointCadence.SAMPLES_PER_CAPTURE, false));
+        final long n = CheckpointCadence.SAMPLES_PER_CAPTURE;
+        final CheckpointCadence cadence = capturedAtT0(1000, 0);
+        assertFalse(cadence.due(T0 + 999, n, false), "never sooner than the interval");
+        assertTrue(cadence.due(T0 + 1000, n, false));
+        cadence.captured(T0 + 1000, n);
+        assertFalse(cadence.due(T0 + 2000, 2 * n - 1, false), "counted since the last capture");
+        assertTrue(cadence.due(T0 + 3000, 2 * n, false));
     }
 
     @Test
-    void everyIntervalWhenAskedButNeverSooner()
+    void everyIntervalWhenAskedButNeverSoonerAndALongerIntervalWins()
     {
-        final CheckpointCadence cadence = new CheckpointCadence(1000);
-        cadence.captured(T0, 0);
-        assertFalse(cadence.due(T0 + 500, 0, true));
-        assertTrue(cadence.due(T0 + 1000, 0, true));
+        assertFalse(capturedAtT0(1000, 0).due(T0 + 500, 0, true));
+        assertTrue(capturedAtT0(1000, 0).due(T0 + 1000, 0, true));
+        final CheckpointCadence slow = capturedAtT0(30_000, 0);
+        assertFalse(slow.due(T0 + 10_000, 10 * CheckpointCadence.SAMPLES_PER_CAPTURE, true));
+        assertTrue(slow.due(T0 + 30_000, 1, false));
     }
 
-    @Test
-    void aLongerConfiguredIntervalWins()
+    private static CheckpointCadence capturedAtT0(final long intervalMillis, final long samples)
     {
-        final CheckpointCadence cadence = new CheckpointCadence(30_000);
-        cadence.captured(T0, 0);
-        assertFalse(cadence.due(T0 + 10_000, 10 * CheckpointCadence.SAMPLES_PER_CAPTURE, true));
-        assertTrue(cadence.due(T0 + 30_000, 1, false));
+        final CheckpointCadence cadence = new CheckpointCadence(intervalMillis);
+        cadence.captured(T0, samples);
+        return cadence;
     }
 }

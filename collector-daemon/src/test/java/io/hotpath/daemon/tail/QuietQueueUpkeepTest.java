@@ -105,6 +105,15 @@ class QuietQueueUpkeepTest
         }
     }
 
+    /** Kills the agent's process (no closed marker). Liveness for detection is asked before each rotation and stays immediate. */
+    private static void kill(final Process agent, final SpoolTailers tailers) throws InterruptedException
+    {
+        agent.destroyForcibly();
+        assertTrue(agent.waitFor(10, TimeUnit.SECONDS));
+        tailers.refreshLiveness();
+        assertTrue(tailers.serviceGone("svc"), "the killed agent's service is gone at once for detection");
+    }
+
     @Test
     void aKilledAgentsQueueIsFinishedAtTheQuietUpkeepNotAtEveryScan() throws Exception
     {
@@ -116,11 +125,7 @@ class QuietQueueUpkeepTest
             tailers.scan(now + 1_000);
             tailers.scan(now + 2_000);
 
-            agent.destroyForcibly();
-            assertTrue(agent.waitFor(10, TimeUnit.SECONDS));
-            // Liveness for detection is asked before each rotation and stays immediate.
-            tailers.refreshLiveness();
-            assertTrue(tailers.serviceGone("svc"), "the killed agent's service is gone at once for detection");
+            kill(agent, tailers);
             // Nothing in its files changed: the quiet queue's upkeep waits for its interval ...
             tailers.scan(now + 3_000);
             assertFalse(tailer.state().finished, "upkeep of a quiet, unchanged queue ran at every scan");
@@ -139,11 +144,11 @@ class QuietQueueUpkeepTest
     void aSteadilyWrittenQueueIsNotUpkeptAtEveryScanAndStillFinishedAfterAKill() throws Exception
     {
         final Process agent = new ProcessBuilder("sleep", "600").start();
-        try (TestQueueWriter writer = new TestQueueWriter(spool, "svc", agent.pid(), now, true);
-             SpoolTailers tailers = tailers(null))
+        long want = 3;
+        try (SpoolTailers tailers = tailers(null);
+             TestQueueWriter writer = new TestQueueWriter(spool, "svc", agent.pid(), now, true))
         {
-            final QueueTailer tailer = readFirst(tailers, writer, 2);
-            long want = 2;
+            final QueueTailer tailer = readFirst(tailers, writer, (int)want);
             for (int second = 1; second <= 3; second++)
             {
                 samples(writer, 5);
@@ -151,10 +156,7 @@ class QuietQueueUpkeepTest
                 assertEquals(want, pollUntil(tailers, tailer, want, now + second * 1_000L));
                 tailers.scan(now + second * 1_000L);
             }
-            agent.destroyForcibly();
-            assertTrue(agent.waitFor(10, TimeUnit.SECONDS));
-            tailers.refreshLiveness();
-            assertTrue(tailers.serviceGone("svc"), "detection learns of the kill at once");
+            kill(agent, tailers);
             // its last writes are read; the file grew, but the reader moved with it: no upkeep at this scan
             samples(writer, 5);
             want += 5;
