@@ -7,7 +7,7 @@ package io.hotpath.daemon.state;
  * <ul>
  *   <li>never sooner than {@code state.checkpoint-interval} after the last one;</li>
  *   <li>then at once when {@link #SAMPLES_PER_CAPTURE} samples were read since the last one (at 50 000
- *       samples/s and more: every interval, as before; there a capture costs &lt; 0.02 µs per sample),
+ *       samples/s and more: every interval, as before; there a capture and its write cost &lt; 0.05 µs per sample),
  *       when the caller needs every interval (remote write sends only what a checkpoint on disk holds; a
  *       failing write is retried), and for the first capture;</li>
  *   <li>else {@link #MAX_SPACING_MILLIS} after the last one (quiet or slow queues: 10 s; an unchanged
