@@ -5,6 +5,7 @@ import io.hotpath.daemon.config.DaemonConfig;
 import io.hotpath.daemon.expose.MetricsRenderer;
 import io.hotpath.daemon.push.PushgatewayPusher;
 import io.hotpath.daemon.remotewrite.RemoteWrite;
+import io.hotpath.daemon.state.CheckpointCadence;
 import io.hotpath.daemon.state.RestartCatchUp;
 import io.hotpath.daemon.tail.PollPacer;
 import io.hotpath.daemon.tail.SpoolTailers;
@@ -42,15 +43,6 @@ final class AggregationLoop
      * the rotation (the pacer polls just before each), so /metrics is no later for a longer sleep.
      */
     private static final long MAX_IDLE_PARK_MILLIS = 500;
-    /**
-     * Positions and counters move only when documents are read: a quiet second needs no checkpoint
-     * capture (Jackson, ~0.4 ms), only one every this many ms in case something else changed (an
-     * unchanged one is not written, {@link CheckpointWriter#capture}). Documents without samples (an idle
-     * agent's AGENT_STATS heartbeat, definitions) wait for it too: a restart from the checkpoint before
-     * reads them again, which changes no count (a checkpoint is always one consistent snapshot).
-     */
-    private static final long IDLE_CHECKPOINT_MILLIS = 10_000;
-
     private final PollPacer pollPacer = new PollPacer(MAX_IDLE_PARK_MILLIS);
     private final DaemonConfig config;
     private final Aggregator aggregator;
@@ -68,14 +60,17 @@ final class AggregationLoop
     private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
     private final List<CheckpointListener> checkpointListeners = new CopyOnWriteArrayList<>();
     private final CountDownLatch stopped = new CountDownLatch(1);
-    /** {@link SpoolTailers#samplesTaken} at the last checkpoint capture (this thread only). */
-    private long samplesAtCheckpoint;
-    private long lastCheckpointCaptureMillis;
+    /**
+     * When to capture (this thread only): every interval only at high rates or with remote write, else every
+     * 10 s ({@link CheckpointCadence}). Documents without samples (an idle agent's AGENT_STATS heartbeat,
+     * definitions) wait for a capture too: a restart from the checkpoint before reads them again, which changes
+     * no count (a checkpoint is always one consistent snapshot).
+     */
+    private final CheckpointCadence cadence;
     /** Counted down after the first spool scan: from then on every queue present is tailed. */
     private final CountDownLatch spoolScanned = new CountDownLatch(1);
     private volatile boolean running;
     private volatile Thread thread;
-    private long nextCheckpointMillis;
     private long nextScanMillis;
     private long nextPushPrepareMillis;
 
@@ -92,6 +87,7 @@ final class AggregationLoop
         this.remoteWrite = remoteWrite;
         this.pusher = pusher;
         this.refreshLiveness = refreshLiveness;
+        this.cadence = new CheckpointCadence(config.getState().checkpointIntervalMillis());
     }
 
     /** Runs {@code task} on the aggregation thread, or at once while the thread is not running (tests, before start). */
@@ -255,13 +251,11 @@ final class AggregationLoop
         {
             remoteWrite.afterRotation(aggregator.latest());
         }
-        if (last || now >= nextCheckpointMillis && (spool.samplesTaken() != samplesAtCheckpoint || remoteWrite != null
-            || checkpoints.failing() || now - lastCheckpointCaptureMillis >= IDLE_CHECKPOINT_MILLIS))
+        // remote write sends only what a checkpoint on disk holds: every interval while it is on
+        if (last || cadence.due(now, spool.samplesTaken(), remoteWrite != null || checkpoints.failing()))
         {
-            samplesAtCheckpoint = spool.samplesTaken();
-            lastCheckpointCaptureMillis = now;
+            cadence.captured(now, spool.samplesTaken());
             checkpoints.capture(now);
-            nextCheckpointMillis = now + config.getState().checkpointIntervalMillis();
             for (final CheckpointListener listener : checkpointListeners)
             {
                 listener.checkpointed(now, last);

@@ -236,7 +236,7 @@ public final class QueueTailer implements RecordHandler, AutoCloseable
 
     /**
      * Once per spool scan: {@link #checkForDeletedCycles} and {@link #finishIfDone}, when
-     * {@link UpkeepSchedule} finds them due (the queue busy, its files changed, or 10 s passed).
+     * {@link UpkeepSchedule} finds them due (the queue busy, its files changed unread, or 10 s passed).
      */
     public void upkeep(final long nowEpochMillis)
     {
@@ -245,7 +245,7 @@ public final class QueueTailer implements RecordHandler, AutoCloseable
             upkeep.dueAtNextScan();
             return;
         }
-        if (upkeep.due(nowEpochMillis, reader.busy(), reader.currentFile()))
+        if (upkeep.due(nowEpochMillis, reader.busy(), reader.currentFile(), state.lastIndex))
         {
             checkForDeletedCycles();
             finishIfDone();

@@ -105,6 +105,15 @@ class QuietQueueUpkeepTest
         }
     }
 
+    /** Kills the agent's process (no closed marker). Liveness for detection is asked before each rotation and stays immediate. */
+    private static void kill(final Process agent, final SpoolTailers tailers) throws InterruptedException
+    {
+        agent.destroyForcibly();
+        assertTrue(agent.waitFor(10, TimeUnit.SECONDS));
+        tailers.refreshLiveness();
+        assertTrue(tailers.serviceGone("svc"), "the killed agent's service is gone at once for detection");
+    }
+
     @Test
     void aKilledAgentsQueueIsFinishedAtTheQuietUpkeepNotAtEveryScan() throws Exception
     {
@@ -116,11 +125,7 @@ class QuietQueueUpkeepTest
             tailers.scan(now + 1_000);
             tailers.scan(now + 2_000);
 
-            agent.destroyForcibly();
-            assertTrue(agent.waitFor(10, TimeUnit.SECONDS));
-            // Liveness for detection is asked before each rotation and stays immediate.
-            tailers.refreshLiveness();
-            assertTrue(tailers.serviceGone("svc"), "the killed agent's service is gone at once for detection");
+            kill(agent, tailers);
             // Nothing in its files changed: the quiet queue's upkeep waits for its interval ...
             tailers.scan(now + 3_000);
             assertFalse(tailer.state().finished, "upkeep of a quiet, unchanged queue ran at every scan");
@@ -128,6 +133,42 @@ class QuietQueueUpkeepTest
             tailers.scan(now + 2_000 + UpkeepSchedule.QUIET_UPKEEP_MILLIS);
             assertTrue(tailer.state().finished, "the quiet upkeep notices the killed agent");
             assertEquals(2, tailer.state().samplesCounted);
+        }
+        finally
+        {
+            agent.destroyForcibly();
+        }
+    }
+
+    @Test
+    void aSteadilyWrittenQueueIsNotUpkeptAtEveryScanAndStillFinishedAfterAKill() throws Exception
+    {
+        final Process agent = new ProcessBuilder("sleep", "600").start();
+        long want = 3;
+        try (SpoolTailers tailers = tailers(null);
+             TestQueueWriter writer = new TestQueueWriter(spool, "svc", agent.pid(), now, true))
+        {
+            final QueueTailer tailer = readFirst(tailers, writer, (int)want);
+            for (int second = 1; second <= 3; second++)
+            {
+                samples(writer, 5);
+                want += 5;
+                assertEquals(want, pollUntil(tailers, tailer, want, now + second * 1_000L));
+                tailers.scan(now + second * 1_000L);
+            }
+            kill(agent, tailers);
+            // its last writes are read; the file grew, but the reader moved with it: no upkeep at this scan
+            samples(writer, 5);
+            want += 5;
+            assertEquals(want, pollUntil(tailers, tailer, want, now + 4_000));
+            tailers.scan(now + 4_000);
+            assertFalse(tailer.state().finished, "the upkeep ran at a scan although the reader kept up with the writes");
+            tailers.scan(now + 5_000);
+            assertFalse(tailer.state().finished, "nothing changed: the quiet interval applies");
+            // its first upkeep ran at the first scan after it was active (at now + 1 s at the latest)
+            tailers.scan(now + 1_000 + UpkeepSchedule.QUIET_UPKEEP_MILLIS);
+            assertTrue(tailer.state().finished, "the quiet upkeep finishes the killed agent's queue");
+            assertEquals(want, tailer.state().samplesCounted);
         }
         finally
         {
