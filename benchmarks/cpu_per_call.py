@@ -30,6 +30,10 @@ compile, so that loss was mostly warm-up). The warm-up's own rate and CPU per ca
 separately, and the window's CPU per thread (the load drivers read /proc/self/task: main, HttpClient
 workers, selector, C1/C2 compiler threads, GC, hotpath-drain) shows where a variant's CPU goes.
 
+--warm-jvms (http): instead of a fresh JVM per run, one warm JVM per variant per set (--sets), resumed
+in turn for --seconds per round (SIGCONT/SIGSTOP; benchmarks/warm_rounds.py says why and how): the
+variants of a round run seconds apart, which the machine's load cannot move between.
+
 --baseline-agent JAR adds the variant hotpath-base: the same as hotpath with another agent jar (e.g.
 main's), in the same interleaved rounds.
 
@@ -50,6 +54,8 @@ import tempfile
 import time
 import urllib.request
 
+import warm_rounds
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 JAVA = os.environ.get("JAVA") or (os.path.join(os.environ["JAVA_HOME"], "bin", "java") if os.environ.get("JAVA_HOME") else "java")
 AGENT = os.path.join(ROOT, "javaagent/target/hotpath-agent.jar")
@@ -61,6 +67,7 @@ HOTPATHD = os.path.join(ROOT, "collector-daemon/bin/hotpathd")
 HZ = os.sysconf("SC_CLK_TCK")
 HTTP_WARMUP = 5000
 BASE_AGENT = None  # --baseline-agent
+SERVICES = {"hotpath": "http-load", "hotpath-base": "http-load-base"}
 # Student t, two-sided 95 %, by degrees of freedom
 T95 = {1: 12.706, 2: 4.303, 3: 3.182, 4: 2.776, 5: 2.571, 6: 2.447, 7: 2.365, 8: 2.306, 9: 2.262, 10: 2.228,
        11: 2.201, 12: 2.179, 13: 2.160, 14: 2.145, 15: 2.131, 19: 2.093, 29: 2.045}
@@ -169,6 +176,16 @@ http {
         url = "http://127.0.0.1:%d/metrics" % self.daemon_port
         return scrape_sum(url, "hotpath_calls_total"), scrape_sum(url, "hotpath_agent_samples_dropped_total")
 
+    def service_count(self, service):
+        """hotpath_calls_total of one service (hotpath and hotpath-base run side by side under --warm-jvms)."""
+        url = "http://127.0.0.1:%d/metrics" % self.daemon_port
+        total = 0.0
+        with urllib.request.urlopen(url, timeout=10) as r:
+            for line in r.read().decode().splitlines():
+                if line.startswith("hotpath_calls_total{") and ('service="%s"' % service) in line:
+                    total += float(line.rsplit(" ", 1)[1])
+        return total
+
     def close(self):
         for p in (self.daemon, self.nginx):
             p.terminate()
@@ -185,7 +202,7 @@ def agent_flags(workload, variant, spool):
     if variant in ("hotpath", "hotpath-base"):
         jar = AGENT if variant == "hotpath" else BASE_AGENT
         if workload == "http":
-            return ["-javaagent:%s=packs=jdk-httpclient,spool.dir=%s,service.name=http-load" % (jar, spool)]
+            return ["-javaagent:%s=packs=jdk-httpclient,spool.dir=%s,service.name=%s" % (jar, spool, SERVICES[variant])]
         return ["-javaagent:%s=config=%s,spool.dir=%s,service.name=transport-load" % (jar, RULES, spool)]
     common = ["-javaagent:" + OTEL, "-Dotel.traces.exporter=none", "-Dotel.metrics.exporter=none", "-Dotel.logs.exporter=none",
               "-Dotel.instrumentation.common.default-enabled=false"]
@@ -196,7 +213,10 @@ def agent_flags(workload, variant, spool):
 
 
 def command(workload, variant, stack, run_dir, calls=None, rate=None, seconds=None, extra_jvm=(), warmup_seconds=0.0):
+    """The load driver's command line; for http without calls or seconds, the part before --control (--warm-jvms)."""
     jvm = [JAVA, "-Xms512m", "-Xmx512m"] + list(extra_jvm) + agent_flags(workload, variant, stack.spool)
+    if workload == "http" and calls is None and not seconds:
+        return jvm + ["-cp", LOAD, "io.hotpath.benchmarks.e2e.load.HttpLoad", stack.url]
     if workload == "http":
         args = ["-cp", LOAD, "io.hotpath.benchmarks.e2e.load.HttpLoad", stack.url, "--warmup-calls", str(HTTP_WARMUP),
                 "--warmup-seconds", "%g" % warmup_seconds]
@@ -460,8 +480,13 @@ def markdown(result):
             lines.append("hotpathd idle between runs: %.3f %% of a core (subtracted)." % (100 * c["none"]["daemon_idle_cores"]))
             lines.append("")
         t = result["throughput"][w]
-        lines.append("#### %s: throughput flat out, %d interleaved rounds of %g s runs after a %g s warm-up" % (
-            w, p["pairs"], p["seconds"], p.get("warmup_seconds", 0)))
+        warm = p.get("warm_jvms") and w == "http"
+        if warm:
+            lines.append("#### %s: throughput flat out, warm JVMs: %d sets × %d interleaved rounds of %g s slices (each JVM warmed "
+                         "up %g s alone)" % (w, p["sets"], p["pairs"], p["seconds"], p["warmup_seconds"]))
+        else:
+            lines.append("#### %s: throughput flat out, %d interleaved rounds of %g s runs after a %g s warm-up" % (
+                w, p["pairs"], p["seconds"], p.get("warmup_seconds", 0)))
         lines.append("")
         lines.append("| variant | median calls/s | loss: mean ± 95 % CI | median loss | per round | app CPU µs/call (median) | added app CPU µs/call: mean ± 95 % CI |")
         lines.append("|---|---|---|---|---|---|---|")
@@ -473,7 +498,12 @@ def markdown(result):
                     v, s["median_rate"], s["loss_pct_mean"], s["loss_pct_ci95"], s["loss_pct_median"],
                     ", ".join("%+.1f" % x for x in s["losses"]), s["median_cpu_us"], s["added_cpu_us_mean"], s["added_cpu_us_ci95"]))
         lines.append("")
-        if w == "http":
+        for c in result.get("count_checks", {}).get(w, []):
+            lines.append("Set %d, %s: %d calls made, %d counted by hotpathd%s." % (
+                c["set"], c["variant"], c["made"], c["counted"], "" if c["made"] == c["counted"] else " — MISMATCH"))
+        if warm:
+            lines.append("")
+        if w == "http" and not warm:
             lines.append("Warm-up (reported apart, not in the loss): median calls/s %s; application CPU µs per call %s." % (
                 ", ".join("%s %.0f" % (v, s["warmup_rate_median"]) for v, s in t.items()),
                 ", ".join("%s %.1f" % (v, s["warmup_cpu_us_median"]) for v, s in t.items())))
@@ -520,6 +550,8 @@ def main():
     ap.add_argument("--warmup-seconds", type=float, default=30.0,
                     help="back-to-back warm-up before each throughput window (http: and at least 5,000 calls)")
     ap.add_argument("--baseline-agent", help="another hotpath agent jar, run as the variant hotpath-base")
+    ap.add_argument("--warm-jvms", action="store_true", help="http throughput over warm JVMs resumed in turn (see above)")
+    ap.add_argument("--sets", type=int, default=2, help="--warm-jvms: fresh JVMs per variant this many times")
     ap.add_argument("--workloads", default="http,transport")
     ap.add_argument("--variants", default="none,hotpath,otel")
     ap.add_argument("--quick", action="store_true", help="1 repetition, 3 rounds, short runs: checks that it works")
@@ -553,15 +585,21 @@ def main():
                 rows = cpu_experiment(stack, w, variants, lengths[w], rates[w], a.reps, work)
                 result["cpu"][w] = summarize_cpu(rows, w, variants, lengths[w])
                 result.setdefault("rows", []).extend(rows)
-            result["throughput"][w] = summarize_throughput(
-                throughput_experiment(stack, w, variants, a.pairs, a.seconds, work, a.warmup_seconds), variants)
+            if a.warm_jvms and w == "http":
+                rounds, checks = warm_rounds.warm_rounds(
+                    stack, variants, a.sets, a.pairs, a.seconds, a.warmup_seconds, work,
+                    lambda v: command(w, v, stack, work), thread_group, log, SERVICES, loadavg)
+                result.setdefault("count_checks", {})[w] = checks
+            else:
+                rounds = throughput_experiment(stack, w, variants, a.pairs, a.seconds, work, a.warmup_seconds)
+            result["throughput"][w] = summarize_throughput(rounds, variants)
             if a.jfr:
                 result.setdefault("jfr", {})[w] = jfr_summary(w, stack, rates[w], lengths[w][2], work)
     finally:
         stack.close()
     result["params"] = {"command": "benchmarks/cpu_per_call.py " + " ".join(sys.argv[1:]), "reps": a.reps, "pairs": a.pairs,
                         "seconds": a.seconds, "warmup_seconds": a.warmup_seconds, "rates": rates, "lengths": lengths,
-                        "baseline_agent": BASE_AGENT,
+                        "baseline_agent": BASE_AGENT, "warm_jvms": a.warm_jvms, "sets": a.sets,
                         "load_before": " ".join(load_before), "load_after": " ".join(open("/proc/loadavg").read().split()[:3]),
                         "date": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "variants": variants}
     with open(os.path.join(a.out, "cpu-per-call.json"), "w") as f:

@@ -4,6 +4,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.concurrent.locks.LockSupport;
 
@@ -14,7 +16,10 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <pre>
  * HttpLoad URL --warmup-calls N [--warmup-seconds W] (--calls N [--rate R] | --seconds S)
+ * HttpLoad URL --control FILE
  * </pre>
+ * {@code --control}: back to back until the script asks it to stop, the count of calls in FILE
+ * ({@link ControlFile}); the script times the run's slices itself (cpu_per_call.py --warm-jvms).
  * The warm-up is back to back, at least N calls and at least W seconds: the JIT compiles the
  * client's pipeline (and an agent's advice in it) for tens of seconds, and a window that starts
  * earlier measures the compilers as much as the calls (benchmarks/RESULTS.md, 2026-12-06 evening).
@@ -38,6 +43,7 @@ public final class HttpLoad
         double seconds = 0;
         long warmup = 0;
         double warmupSeconds = 0;
+        Path control = null;
         for (int i = 0; i < args.length; i++)
         {
             switch (args[i])
@@ -47,16 +53,32 @@ public final class HttpLoad
                 case "--seconds" -> seconds = Double.parseDouble(args[++i]);
                 case "--warmup-calls" -> warmup = Long.parseLong(args[++i]);
                 case "--warmup-seconds" -> warmupSeconds = Double.parseDouble(args[++i]);
+                case "--control" -> control = Paths.get(args[++i]);
                 default -> url = args[i];
             }
         }
-        if (url == null || (calls < 0) == (seconds <= 0))
+        if (url == null || (control == null && (calls < 0) == (seconds <= 0)))
         {
-            System.err.println("usage: HttpLoad URL --warmup-calls N [--warmup-seconds W] (--calls N [--rate R] | --seconds S)");
+            System.err.println("usage: HttpLoad URL --warmup-calls N [--warmup-seconds W] (--calls N [--rate R] | --seconds S)" +
+                " | HttpLoad URL --control FILE");
             System.exit(2);
         }
         final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
-        final HttpRequest request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build();
+        // 60 s, not 10: under --control the script stops this JVM (SIGSTOP) while others run, a call may be in flight
+        final HttpRequest request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(control != null ? 60 : 10)).build();
+        if (control != null)
+        {
+            final ControlFile file = new ControlFile(control);
+            long done = 0;
+            long errors = 0;
+            while (!file.stopRequested())
+            {
+                errors += call(client, request);
+                file.calls(++done);
+            }
+            System.out.printf("controlled calls=%d errors=%d%n", done, errors);
+            return;
+        }
         long errors = 0;
         final long warmupCpu = cpuNanos();
         final long warmupStart = System.nanoTime();
