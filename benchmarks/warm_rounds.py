@@ -57,14 +57,21 @@ def settle(pid, group, deadline):
             return share
 
 
-def wait_stopped(pid, seconds=5.0):
+def wait_stopped(pid, seconds=120.0):
+    """Until every thread of PID is stopped (a thread in uninterruptible sleep, e.g. a page fault on a busy disk, stops late)."""
     deadline = time.time() + seconds
     while time.time() < deadline:
-        with open("/proc/%d/stat" % pid) as f:
-            if f.read().rsplit(")", 1)[1].split()[0] in ("T", "t"):
-                return
+        states = []
+        for tid in os.listdir("/proc/%d/task" % pid):
+            try:
+                with open("/proc/%d/task/%s/stat" % (pid, tid)) as f:
+                    states.append(f.read().rsplit(")", 1)[1].split()[0])
+            except OSError:
+                pass
+        if all(s in ("T", "t") for s in states):
+            return
         time.sleep(0.002)
-    raise RuntimeError("JVM %d did not stop" % pid)
+    raise RuntimeError("JVM %d did not stop within %.0f s" % (pid, seconds))
 
 
 class Driver:
