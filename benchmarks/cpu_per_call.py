@@ -146,6 +146,8 @@ events { worker_connections 1024; }
 http {
   access_log off;
   keepalive_requests 1000000;
+  # --warm-jvms stops a client for minutes mid-connection (or mid-request): nginx must not close it meanwhile
+  keepalive_timeout 3600s; client_header_timeout 3600s; client_body_timeout 3600s; send_timeout 3600s;
   client_body_temp_path %(t)s; proxy_temp_path %(t)s; fastcgi_temp_path %(t)s; uwsgi_temp_path %(t)s; scgi_temp_path %(t)s;
   server { listen 127.0.0.1:%(p)d; location / { return 200 "ok\\n"; } }
 }

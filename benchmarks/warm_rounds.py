@@ -57,10 +57,13 @@ def settle(pid, group, deadline):
             return share
 
 
-def wait_stopped(pid, seconds=120.0):
-    """Until every thread of PID is stopped (a thread in uninterruptible sleep, e.g. a page fault on a busy disk, stops late)."""
+def wait_stopped(proc, seconds=120.0):
+    """Until every thread of the JVM is stopped (a thread in uninterruptible sleep, e.g. a page fault on a busy disk, stops late)."""
+    pid = proc.pid
     deadline = time.time() + seconds
     while time.time() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError("JVM %d ended (exit %s)" % (pid, proc.returncode))
         states = []
         for tid in os.listdir("/proc/%d/task" % pid):
             try:
@@ -95,7 +98,11 @@ class Driver:
 
     def stop(self):
         os.kill(self.pid, signal.SIGSTOP)
-        wait_stopped(self.pid)
+        try:
+            wait_stopped(self.proc)
+        except RuntimeError as e:
+            self.out.flush()
+            raise RuntimeError("%s: %s\n%s" % (self.variant, e, open(os.path.join(self.run_dir, "out.log")).read()[-3000:]))
 
     def resume(self):
         os.kill(self.pid, signal.SIGCONT)

@@ -64,8 +64,10 @@ public final class HttpLoad
             System.exit(2);
         }
         final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
-        // 60 s, not 10: under --control the script stops this JVM (SIGSTOP) while others run, a call may be in flight
-        final HttpRequest request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(control != null ? 60 : 10)).build();
+        // no timeout under --control: the script stops this JVM (SIGSTOP) for minutes while the others warm up, a call may be
+        // in flight, and a timeout counts the stopped time
+        final HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(url));
+        final HttpRequest request = (control == null ? builder.timeout(Duration.ofSeconds(10)) : builder).build();
         if (control != null)
         {
             final ControlFile file = new ControlFile(control);
