@@ -420,6 +420,9 @@ def summarize_throughput(rounds, variants):
         mean, ci = mean_ci(losses)
         added = [r[v + ":cpu_us"] - r["none:cpu_us"] for r in rounds]
         added_mean, added_ci = mean_ci(added)
+        groups = sorted({k for r in rounds for k in r.get(v + ":threads_us", {})} | {k for r in rounds for k in r.get("none:threads_us", {})})
+        out[v]["threads_added_us"] = {k: mean_ci([r[v + ":threads_us"].get(k, 0.0) - r["none:threads_us"].get(k, 0.0) for r in rounds])
+                                      for k in groups if v + ":threads_us" in rounds[0]}
         out[v].update({"loss_pct_mean": mean, "loss_pct_ci95": ci, "loss_pct_median": median(losses), "losses": losses,
                        "added_cpu_us_mean": added_mean, "added_cpu_us_ci95": added_ci, "added_cpu_us_median": median(added)})
         if v == "hotpath":
@@ -520,6 +523,16 @@ def markdown(result):
             for k in names:
                 lines.append("| %s | %s |" % (k, " | ".join("%.2f" % s.get("threads_us_median", {}).get(k, 0.0) for s in t.values())))
             lines.append("")
+            agents = [v for v in t if v != "none" and t[v].get("threads_added_us")]
+            if agents:
+                lines.append("Added CPU per call by thread, paired per round (variant − none of the same round; µs, mean ± 95 % CI):")
+                lines.append("")
+                lines.append("| thread | " + " | ".join(agents) + " |")
+                lines.append("|---|" + "---|" * len(agents))
+                for k in names:
+                    lines.append("| %s | %s |" % (k, " | ".join("%+.2f ± %.2f" % tuple(t[v]["threads_added_us"].get(k, (0.0, 0.0)))
+                                                              for v in agents)))
+                lines.append("")
         if "hotpath" in t:
             h = t["hotpath"]
             lines.append("hotpathd in these rounds: %.3f µs CPU per sample (median; per round %s), its idle rate %.3f %% of a core "
@@ -595,6 +608,7 @@ def main():
             else:
                 rounds = throughput_experiment(stack, w, variants, a.pairs, a.seconds, work, a.warmup_seconds)
             result["throughput"][w] = summarize_throughput(rounds, variants)
+            result.setdefault("rounds", {})[w] = rounds
             if a.jfr:
                 result.setdefault("jfr", {})[w] = jfr_summary(w, stack, rates[w], lengths[w][2], work)
     finally:

@@ -25,8 +25,11 @@ import subprocess
 import time
 
 
-def thread_groups(pid, group):
-    """Run time (ns) of PID's threads by group name (group: a function of the 15-character Linux name)."""
+HZ = os.sysconf("SC_CLK_TCK")
+
+
+def threads(pid):
+    """{tid: (name, run time ns)} of PID's threads (schedstat; the Linux name has 15 characters, digits as N)."""
     out = {}
     for tid in os.listdir("/proc/%d/task" % pid):
         try:
@@ -36,9 +39,34 @@ def thread_groups(pid, group):
                 name = re.sub(r"\d+", "N", f.read().strip())
         except (OSError, ValueError, IndexError):
             continue
-        key = group(name)
-        out[key] = out.get(key, 0) + ns
+        out[tid] = (name, ns)
     return out
+
+
+def thread_groups(pid, group):
+    """Run time (ns) of PID's threads by group name (group: a function of the thread name)."""
+    out = {}
+    for name, ns in threads(pid).values():
+        out[group(name)] = out.get(group(name), 0) + ns
+    return out
+
+
+def slice_groups(before, after, group):
+    """CPU ns per group between two threads() readings: per thread, new threads from 0. A thread that
+    ended in between is missing (the HttpClient's pooled workers end after 60 s idle, which a stopped
+    JVM's wall clock reaches), so the total comes from process_cpu_ns, not from these."""
+    out = {}
+    for tid, (name, ns) in after.items():
+        d = ns - before.get(tid, (name, 0))[1]
+        out[group(name)] = out.get(group(name), 0) + max(0, d)
+    return out
+
+
+def process_cpu_ns(pid):
+    """utime + stime of the whole process, ended threads included (kernel ticks)."""
+    with open("/proc/%d/stat" % pid) as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) * 1e9 / HZ
 
 
 SETTLE_SECONDS = 5
@@ -148,7 +176,7 @@ def warm_rounds(stack, variants, sets, rounds, seconds, warmup_seconds, work, co
                 r = {}
                 for v in order:
                     d = drivers[v]
-                    c0, t0 = d.calls(), thread_groups(d.pid, group)
+                    c0, t0, p0 = d.calls(), threads(d.pid), process_cpu_ns(d.pid)
                     d0 = stack.daemon_cpu_s()
                     r[v + ":load"] = loadavg()
                     started = time.monotonic()
@@ -156,12 +184,12 @@ def warm_rounds(stack, variants, sets, rounds, seconds, warmup_seconds, work, co
                     time.sleep(seconds)
                     d.stop()
                     wall = time.monotonic() - started
-                    c1, t1 = d.calls(), thread_groups(d.pid, group)
+                    c1, t1, p1 = d.calls(), threads(d.pid), process_cpu_ns(d.pid)
                     d1 = stack.daemon_cpu_s()
                     n = max(1, c1 - c0)
                     r[v] = (c1 - c0) / wall
-                    r[v + ":threads_us"] = {k: (t1[k] - t0.get(k, 0)) / 1e3 / n for k in t1}
-                    r[v + ":cpu_us"] = sum(t1[k] - t0.get(k, 0) for k in t1) / 1e3 / n
+                    r[v + ":threads_us"] = {k: ns / 1e3 / n for k, ns in slice_groups(t0, t1, group).items()}
+                    r[v + ":cpu_us"] = (p1 - p0) / 1e3 / n
                     r[v + ":warmup_rate"] = float("nan")
                     r[v + ":warmup_cpu_us"] = float("nan")
                     if v == "hotpath":
