@@ -67,6 +67,7 @@ HOTPATHD = os.path.join(ROOT, "collector-daemon/bin/hotpathd")
 HZ = os.sysconf("SC_CLK_TCK")
 HTTP_WARMUP = 5000
 BASE_AGENT = None  # --baseline-agent
+BASE_AGENT_ARGS = None  # --baseline-agent-args
 SERVICES = {"hotpath": "http-load", "hotpath-base": "http-load-base"}
 # Student t, two-sided 95 %, by degrees of freedom
 T95 = {1: 12.706, 2: 4.303, 3: 3.182, 4: 2.776, 5: 2.571, 6: 2.447, 7: 2.365, 8: 2.306, 9: 2.262, 10: 2.228,
@@ -203,6 +204,8 @@ def agent_flags(workload, variant, spool):
         return []
     if variant in ("hotpath", "hotpath-base"):
         jar = AGENT if variant == "hotpath" else BASE_AGENT
+        if variant == "hotpath-base" and BASE_AGENT_ARGS:
+            return ["-javaagent:%s=%s,spool.dir=%s,service.name=%s" % (jar, BASE_AGENT_ARGS, spool, SERVICES[variant])]
         if workload == "http":
             return ["-javaagent:%s=packs=jdk-httpclient,spool.dir=%s,service.name=%s" % (jar, spool, SERVICES[variant])]
         return ["-javaagent:%s=config=%s,spool.dir=%s,service.name=transport-load" % (jar, RULES, spool)]
@@ -565,6 +568,8 @@ def main():
     ap.add_argument("--warmup-seconds", type=float, default=30.0,
                     help="back-to-back warm-up before each throughput window (http: and at least 5,000 calls)")
     ap.add_argument("--baseline-agent", help="another hotpath agent jar, run as the variant hotpath-base")
+    ap.add_argument("--baseline-agent-args", help="hotpath-base's agent arguments instead of the workload's rules "
+                    "(e.g. config=FILE with a rule that matches nothing: the agent's presence without instrumentation)")
     ap.add_argument("--warm-jvms", action="store_true", help="http throughput over warm JVMs resumed in turn (see above)")
     ap.add_argument("--sets", type=int, default=2, help="--warm-jvms: fresh JVMs per variant this many times")
     ap.add_argument("--workloads", default="http,transport")
@@ -578,6 +583,8 @@ def main():
     if a.baseline_agent:
         global BASE_AGENT
         BASE_AGENT = os.path.abspath(a.baseline_agent)
+        global BASE_AGENT_ARGS
+        BASE_AGENT_ARGS = a.baseline_agent_args
         if not os.path.exists(BASE_AGENT):
             sys.exit("missing %s" % BASE_AGENT)
         variants.insert(variants.index("hotpath") + 1 if "hotpath" in variants else len(variants), "hotpath-base")
