@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """CPU per instrumented call and throughput loss, measured the way that holds on a noisy machine.
 
-    benchmarks/cpu_per_call.py [--reps 3] [--pairs 10] [--quick] [--out DIR] [--jfr]
+    benchmarks/cpu_per_call.py [--reps 3] [--pairs 10] [--warmup-seconds 30] [--quick] [--out DIR] [--jfr]
+                               [--baseline-agent JAR]
 
 Two workloads, each without an agent, with the hotpath agent (plus a running hotpathd tailing its
 spool) and with the OpenTelemetry Java agent (benchmarks/target/agents/opentelemetry-javaagent.jar;
@@ -21,7 +22,20 @@ variant - none.
 
 Throughput: --pairs interleaved rounds (the order of the variants rotates every round), each run flat
 out for a fixed time after a warm-up; loss per round = 1 - rate(variant) / rate(none) of that round;
-reported as mean with a 95 % confidence interval (Student t) and median.
+reported as mean with a 95 % confidence interval (Student t) and median. The warm-up is back to back
+for --warmup-seconds (http: and at least 5,000 calls): on this 2-core machine the JIT compiles the
+HttpClient pipeline for 20-40 s, and a window that starts after 5,000 calls (2 s) measured the
+compiler threads as much as the calls (40 % of the window's CPU; an agent adds its own classes to
+compile, so that loss was mostly warm-up). The warm-up's own rate and CPU per call are reported
+separately, and the window's CPU per thread (the load drivers read /proc/self/task: main, HttpClient
+workers, selector, C1/C2 compiler threads, GC, hotpath-drain) shows where a variant's CPU goes.
+
+--warm-jvms (http): instead of a fresh JVM per run, one warm JVM per variant per set (--sets), resumed
+in turn for --seconds per round (SIGCONT/SIGSTOP; benchmarks/warm_rounds.py says why and how): the
+variants of a round run seconds apart, which the machine's load cannot move between.
+
+--baseline-agent JAR adds the variant hotpath-base: the same as hotpath with another agent jar (e.g.
+main's), in the same interleaved rounds.
 
 With --jfr one more hotpath run per workload records JFR (jdk.ExecutionSample) and the top frames and
 threads are summarised: where the added CPU goes.
@@ -40,6 +54,8 @@ import tempfile
 import time
 import urllib.request
 
+import warm_rounds
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 JAVA = os.environ.get("JAVA") or (os.path.join(os.environ["JAVA_HOME"], "bin", "java") if os.environ.get("JAVA_HOME") else "java")
 AGENT = os.path.join(ROOT, "javaagent/target/hotpath-agent.jar")
@@ -50,6 +66,9 @@ RULES = os.path.join(ROOT, "demo-service/hotpath-demo-rules.yaml")
 HOTPATHD = os.path.join(ROOT, "collector-daemon/bin/hotpathd")
 HZ = os.sysconf("SC_CLK_TCK")
 HTTP_WARMUP = 5000
+BASE_AGENT = None  # --baseline-agent
+BASE_AGENT_ARGS = None  # --baseline-agent-args
+SERVICES = {"hotpath": "http-load", "hotpath-base": "http-load-base"}
 # Student t, two-sided 95 %, by degrees of freedom
 T95 = {1: 12.706, 2: 4.303, 3: 3.182, 4: 2.776, 5: 2.571, 6: 2.447, 7: 2.365, 8: 2.306, 9: 2.262, 10: 2.228,
        11: 2.201, 12: 2.179, 13: 2.160, 14: 2.145, 15: 2.131, 19: 2.093, 29: 2.045}
@@ -128,6 +147,8 @@ events { worker_connections 1024; }
 http {
   access_log off;
   keepalive_requests 1000000;
+  # --warm-jvms stops a client for minutes mid-connection (or mid-request): nginx must not close it meanwhile
+  keepalive_timeout 3600s; client_header_timeout 3600s; client_body_timeout 3600s; send_timeout 3600s;
   client_body_temp_path %(t)s; proxy_temp_path %(t)s; fastcgi_temp_path %(t)s; uwsgi_temp_path %(t)s; scgi_temp_path %(t)s;
   server { listen 127.0.0.1:%(p)d; location / { return 200 "ok\\n"; } }
 }
@@ -158,6 +179,16 @@ http {
         url = "http://127.0.0.1:%d/metrics" % self.daemon_port
         return scrape_sum(url, "hotpath_calls_total"), scrape_sum(url, "hotpath_agent_samples_dropped_total")
 
+    def service_count(self, service):
+        """hotpath_calls_total of one service (hotpath and hotpath-base run side by side under --warm-jvms)."""
+        url = "http://127.0.0.1:%d/metrics" % self.daemon_port
+        total = 0.0
+        with urllib.request.urlopen(url, timeout=10) as r:
+            for line in r.read().decode().splitlines():
+                if line.startswith("hotpath_calls_total{") and ('service="%s"' % service) in line:
+                    total += float(line.rsplit(" ", 1)[1])
+        return total
+
     def close(self):
         for p in (self.daemon, self.nginx):
             p.terminate()
@@ -171,10 +202,13 @@ http {
 def agent_flags(workload, variant, spool):
     if variant == "none":
         return []
-    if variant == "hotpath":
+    if variant in ("hotpath", "hotpath-base"):
+        jar = AGENT if variant == "hotpath" else BASE_AGENT
+        if variant == "hotpath-base" and BASE_AGENT_ARGS:
+            return ["-javaagent:%s=%s,spool.dir=%s,service.name=%s" % (jar, BASE_AGENT_ARGS, spool, SERVICES[variant])]
         if workload == "http":
-            return ["-javaagent:%s=packs=jdk-httpclient,spool.dir=%s,service.name=http-load" % (AGENT, spool)]
-        return ["-javaagent:%s=config=%s,spool.dir=%s,service.name=transport-load" % (AGENT, RULES, spool)]
+            return ["-javaagent:%s=packs=jdk-httpclient,spool.dir=%s,service.name=%s" % (jar, spool, SERVICES[variant])]
+        return ["-javaagent:%s=config=%s,spool.dir=%s,service.name=transport-load" % (jar, RULES, spool)]
     common = ["-javaagent:" + OTEL, "-Dotel.traces.exporter=none", "-Dotel.metrics.exporter=none", "-Dotel.logs.exporter=none",
               "-Dotel.instrumentation.common.default-enabled=false"]
     if workload == "http":
@@ -183,15 +217,19 @@ def agent_flags(workload, variant, spool):
                      "-Dotel.instrumentation.methods.include=io.hotpath.demo.transport.TransportManager[sendMessage]"]
 
 
-def command(workload, variant, stack, run_dir, calls=None, rate=None, seconds=None, extra_jvm=()):
+def command(workload, variant, stack, run_dir, calls=None, rate=None, seconds=None, extra_jvm=(), warmup_seconds=0.0):
+    """The load driver's command line; for http without calls or seconds, the part before --control (--warm-jvms)."""
     jvm = [JAVA, "-Xms512m", "-Xmx512m"] + list(extra_jvm) + agent_flags(workload, variant, stack.spool)
+    if workload == "http" and calls is None and not seconds:
+        return jvm + ["-cp", LOAD, "io.hotpath.benchmarks.e2e.load.HttpLoad", stack.url]
     if workload == "http":
-        args = ["-cp", LOAD, "io.hotpath.benchmarks.e2e.load.HttpLoad", stack.url, "--warmup-calls", str(HTTP_WARMUP)]
+        args = ["-cp", LOAD, "io.hotpath.benchmarks.e2e.load.HttpLoad", stack.url, "--warmup-calls", str(HTTP_WARMUP),
+                "--warmup-seconds", "%g" % warmup_seconds]
         args += ["--seconds", str(seconds)] if seconds else ["--calls", str(calls), "--rate", str(rate)]
         return jvm + args
     duration = seconds if seconds else max(0.001, calls / rate)
     return jvm + ["-cp", LOAD + ":" + DEMO, "io.hotpath.benchmarks.e2e.load.TransportLoad", "--rate", "0" if seconds else str(rate),
-                  "--connections", "4", "--warmup", "2s", "--duration", "%.3fs" % duration,
+                  "--connections", "4", "--warmup", "%.3fs" % max(2.0, warmup_seconds), "--duration", "%.3fs" % duration,
                   "--report", os.path.join(run_dir, "report.json")]
 
 
@@ -269,7 +307,48 @@ def summarize_cpu(rows, workload, variants, lengths):
     return out
 
 
-def throughput_experiment(stack, workload, variants, pairs, seconds, work):
+def warmup_stats(workload, text, run_dir):
+    """(calls, calls/s, CPU µs per call) of the warm-up (http; transport: only its length is known)."""
+    if workload == "http":
+        m = re.search(r"warmup calls=(\d+) seconds=([\d.]+) rate=([\d.]+) cpuNanos=(\d+)", text)
+        return int(m.group(1)), float(m.group(3)), int(m.group(4)) / max(1, int(m.group(1))) / 1e3
+    return 0, float("nan"), float("nan")
+
+
+def thread_cpu(workload, text, run_dir):
+    """The window's CPU (µs) per thread name, from the load driver's /proc/self/task reading."""
+    if workload == "http":
+        m = re.search(r"^threads (.*)$", text, re.M)
+        line = m.group(1) if m else ""
+    else:
+        line = json.load(open(os.path.join(run_dir, "report.json"))).get("threadCpuMicros", "")
+    out = {}
+    for part in filter(None, line.split("|")):
+        name, us = part.rsplit(":", 1)
+        out[thread_group(name)] = out.get(thread_group(name), 0) + int(us)
+    return out
+
+
+def thread_group(name):
+    """Linux thread names (15 characters) grouped the way the report reads them."""
+    if "CompilerThre" in name:
+        return "JIT compiler"
+    if name.startswith("G") and ("Thread" in name or "Conc" in name or "Refine" in name or "Main Marker" in name or "Service" in name):
+        return "GC"
+    if name in ("java", "main"):
+        return "main"
+    if name.startswith("HttpClient-N-Wo"):
+        return "HttpClient worker"
+    if name.startswith("HttpClient-N-Se"):
+        return "HttpClient selector"
+    if name.startswith("hotpath-"):
+        return name
+    if name.startswith("load-") or name.startswith("transport"):
+        return name
+    return "other JVM threads" if name[:1].isupper() else name
+
+
+def throughput_experiment(stack, workload, variants, pairs, seconds, work, warmup_seconds=0.0):
     rounds = []
     for i in range(pairs):
         order = variants[i % len(variants):] + variants[:i % len(variants)]
@@ -279,13 +358,16 @@ def throughput_experiment(stack, workload, variants, pairs, seconds, work):
             c0, dropped0 = stack.counts()
             d0 = stack.daemon_cpu_s()
             load = loadavg()
-            cpu, wall, text = run(command(workload, v, stack, run_dir, seconds=seconds), run_dir)
+            cpu, wall, text = run(command(workload, v, stack, run_dir, seconds=seconds, warmup_seconds=warmup_seconds), run_dir)
             time.sleep(1.5)
             d1 = stack.daemon_cpu_s()
             c1, dropped1 = stack.counts()
             rates[v] = achieved(workload, text, run_dir)[1]
             rates[v + ":cpu_us"] = window_cpu_us_per_call(workload, text, run_dir)
             rates[v + ":load"] = load
+            warm_calls, rates[v + ":warmup_rate"], rates[v + ":warmup_cpu_us"] = warmup_stats(workload, text, run_dir)
+            window_calls = achieved(workload, text, run_dir)[0]
+            rates[v + ":threads_us"] = {k: us / max(1, window_calls) for k, us in thread_cpu(workload, text, run_dir).items()}
             if v == "hotpath":
                 rates[v + ":daemon_cpu_s"] = d1 - d0
                 rates[v + ":daemon_wall_s"] = wall + 1.5
@@ -293,7 +375,15 @@ def throughput_experiment(stack, workload, variants, pairs, seconds, work):
                 rates[v + ":dropped"] = dropped1 - dropped0
                 rates[v + ":app_cpu_s"] = cpu
                 if workload == "http":  # every call of the run, warm-up included, must be counted once
-                    rates[v + ":made"] = HTTP_WARMUP + achieved(workload, text, run_dir)[0]
+                    made = warm_calls + window_calls
+                    deadline = time.time() + 10
+                    while c1 - c0 < made and time.time() < deadline:  # hotpathd reads the last document within ~1 s
+                        time.sleep(0.5)
+                        c1, dropped1 = stack.counts()
+                    rates[v + ":samples"] = c1 - c0
+                    rates[v + ":made"] = made
+                    if c1 - c0 != made:
+                        log("COUNT MISMATCH %s round %d: %d calls made, %d counted by hotpathd" % (workload, i, made, c1 - c0))
             else:
                 rates[v + ":idle_daemon_cores"] = (d1 - d0) / (wall + 1.5)
         rounds.append(rates)
@@ -322,13 +412,20 @@ def summarize_throughput(rounds, variants):
     for v in variants:
         rates = [r[v] for r in rounds]
         out[v] = {"median_rate": median(rates), "median_cpu_us": median([r[v + ":cpu_us"] for r in rounds]),
-                  "loads": [r[v + ":load"] for r in rounds]}
+                  "loads": [r[v + ":load"] for r in rounds],
+                  "warmup_rate_median": median([r[v + ":warmup_rate"] for r in rounds]),
+                  "warmup_cpu_us_median": median([r[v + ":warmup_cpu_us"] for r in rounds]),
+                  "threads_us_median": {k: median([r[v + ":threads_us"].get(k, 0.0) for r in rounds])
+                                        for k in sorted({k for r in rounds for k in r[v + ":threads_us"]})}}
         if v == "none":
             continue
         losses = [100.0 * (1 - r[v] / r["none"]) for r in rounds]
         mean, ci = mean_ci(losses)
         added = [r[v + ":cpu_us"] - r["none:cpu_us"] for r in rounds]
         added_mean, added_ci = mean_ci(added)
+        groups = sorted({k for r in rounds for k in r.get(v + ":threads_us", {})} | {k for r in rounds for k in r.get("none:threads_us", {})})
+        out[v]["threads_added_us"] = {k: mean_ci([r[v + ":threads_us"].get(k, 0.0) - r["none:threads_us"].get(k, 0.0) for r in rounds])
+                                      for k in groups if v + ":threads_us" in rounds[0]}
         out[v].update({"loss_pct_mean": mean, "loss_pct_ci95": ci, "loss_pct_median": median(losses), "losses": losses,
                        "added_cpu_us_mean": added_mean, "added_cpu_us_ci95": added_ci, "added_cpu_us_median": median(added)})
         if v == "hotpath":
@@ -391,7 +488,13 @@ def markdown(result):
             lines.append("hotpathd idle between runs: %.3f %% of a core (subtracted)." % (100 * c["none"]["daemon_idle_cores"]))
             lines.append("")
         t = result["throughput"][w]
-        lines.append("#### %s: throughput flat out, %d interleaved rounds of %g s runs" % (w, p["pairs"], p["seconds"]))
+        warm = p.get("warm_jvms") and w == "http"
+        if warm:
+            lines.append("#### %s: throughput flat out, warm JVMs: %d sets × %d interleaved rounds of %g s slices (each JVM warmed "
+                         "up %g s alone)" % (w, p["sets"], p["pairs"], p["seconds"], p["warmup_seconds"]))
+        else:
+            lines.append("#### %s: throughput flat out, %d interleaved rounds of %g s runs after a %g s warm-up" % (
+                w, p["pairs"], p["seconds"], p.get("warmup_seconds", 0)))
         lines.append("")
         lines.append("| variant | median calls/s | loss: mean ± 95 % CI | median loss | per round | app CPU µs/call (median) | added app CPU µs/call: mean ± 95 % CI |")
         lines.append("|---|---|---|---|---|---|---|")
@@ -403,6 +506,36 @@ def markdown(result):
                     v, s["median_rate"], s["loss_pct_mean"], s["loss_pct_ci95"], s["loss_pct_median"],
                     ", ".join("%+.1f" % x for x in s["losses"]), s["median_cpu_us"], s["added_cpu_us_mean"], s["added_cpu_us_ci95"]))
         lines.append("")
+        for c in result.get("count_checks", {}).get(w, []):
+            lines.append("Set %d, %s: %d calls made, %d counted by hotpathd%s." % (
+                c["set"], c["variant"], c["made"], c["counted"], "" if c["made"] == c["counted"] else " — MISMATCH"))
+        if warm:
+            lines.append("")
+        if w == "http" and not warm:
+            lines.append("Warm-up (reported apart, not in the loss): median calls/s %s; application CPU µs per call %s." % (
+                ", ".join("%s %.0f" % (v, s["warmup_rate_median"]) for v, s in t.items()),
+                ", ".join("%s %.1f" % (v, s["warmup_cpu_us_median"]) for v, s in t.items())))
+            lines.append("")
+        names = sorted({k for s in t.values() for k in s.get("threads_us_median", {})},
+                       key=lambda k: -max(s.get("threads_us_median", {}).get(k, 0.0) for s in t.values()))
+        if names:
+            lines.append("Window CPU per call by thread (µs, medians over rounds; kernel schedstat):")
+            lines.append("")
+            lines.append("| thread | " + " | ".join(t.keys()) + " |")
+            lines.append("|---|" + "---|" * len(t))
+            for k in names:
+                lines.append("| %s | %s |" % (k, " | ".join("%.2f" % s.get("threads_us_median", {}).get(k, 0.0) for s in t.values())))
+            lines.append("")
+            agents = [v for v in t if v != "none" and t[v].get("threads_added_us")]
+            if agents:
+                lines.append("Added CPU per call by thread, paired per round (variant − none of the same round; µs, mean ± 95 % CI):")
+                lines.append("")
+                lines.append("| thread | " + " | ".join(agents) + " |")
+                lines.append("|---|" + "---|" * len(agents))
+                for k in names:
+                    lines.append("| %s | %s |" % (k, " | ".join("%+.2f ± %.2f" % tuple(t[v]["threads_added_us"].get(k, (0.0, 0.0)))
+                                                              for v in agents)))
+                lines.append("")
         if "hotpath" in t:
             h = t["hotpath"]
             lines.append("hotpathd in these rounds: %.3f µs CPU per sample (median; per round %s), its idle rate %.3f %% of a core "
@@ -432,6 +565,13 @@ def main():
     ap.add_argument("--reps", type=int, default=3)
     ap.add_argument("--pairs", type=int, default=10)
     ap.add_argument("--seconds", type=float, default=4.0, help="length of each throughput run")
+    ap.add_argument("--warmup-seconds", type=float, default=30.0,
+                    help="back-to-back warm-up before each throughput window (http: and at least 5,000 calls)")
+    ap.add_argument("--baseline-agent", help="another hotpath agent jar, run as the variant hotpath-base")
+    ap.add_argument("--baseline-agent-args", help="hotpath-base's agent arguments instead of the workload's rules "
+                    "(e.g. config=FILE with a rule that matches nothing: the agent's presence without instrumentation)")
+    ap.add_argument("--warm-jvms", action="store_true", help="http throughput over warm JVMs resumed in turn (see above)")
+    ap.add_argument("--sets", type=int, default=2, help="--warm-jvms: fresh JVMs per variant this many times")
     ap.add_argument("--workloads", default="http,transport")
     ap.add_argument("--variants", default="none,hotpath,otel")
     ap.add_argument("--quick", action="store_true", help="1 repetition, 3 rounds, short runs: checks that it works")
@@ -440,10 +580,18 @@ def main():
     ap.add_argument("--out", default=os.path.join(ROOT, "benchmarks/target/results/cpu-per-call"))
     a = ap.parse_args()
     variants = [v for v in a.variants.split(",") if v != "otel" or os.path.exists(OTEL)]
+    if a.baseline_agent:
+        global BASE_AGENT
+        BASE_AGENT = os.path.abspath(a.baseline_agent)
+        global BASE_AGENT_ARGS
+        BASE_AGENT_ARGS = a.baseline_agent_args
+        if not os.path.exists(BASE_AGENT):
+            sys.exit("missing %s" % BASE_AGENT)
+        variants.insert(variants.index("hotpath") + 1 if "hotpath" in variants else len(variants), "hotpath-base")
     workloads = a.workloads.split(",")
     rates = {"http": 1000, "transport": 10000}
     if a.quick:
-        a.reps, a.pairs, a.seconds = 1, 3, 2.0
+        a.reps, a.pairs, a.seconds, a.warmup_seconds = 1, 3, 2.0, 2.0
     lengths = {w: (0, rates[w] * (1 if a.quick else 2), rates[w] * (3 if a.quick else 10)) for w in workloads}
     for f in (AGENT, LOAD, DEMO, HOTPATHD):
         if not os.path.exists(f):
@@ -459,13 +607,24 @@ def main():
                 rows = cpu_experiment(stack, w, variants, lengths[w], rates[w], a.reps, work)
                 result["cpu"][w] = summarize_cpu(rows, w, variants, lengths[w])
                 result.setdefault("rows", []).extend(rows)
-            result["throughput"][w] = summarize_throughput(throughput_experiment(stack, w, variants, a.pairs, a.seconds, work), variants)
+            if a.warm_jvms and w == "http":
+                rounds, checks = warm_rounds.warm_rounds(
+                    stack, variants, a.sets, a.pairs, a.seconds, a.warmup_seconds, work,
+                    lambda v: command(w, v, stack, work), thread_group, log,
+                    # a hotpath-base with other arguments (a rule that matches nothing) has no count to check
+                    {v: n for v, n in SERVICES.items() if not (v == "hotpath-base" and BASE_AGENT_ARGS)}, loadavg)
+                result.setdefault("count_checks", {})[w] = checks
+            else:
+                rounds = throughput_experiment(stack, w, variants, a.pairs, a.seconds, work, a.warmup_seconds)
+            result["throughput"][w] = summarize_throughput(rounds, variants)
+            result.setdefault("rounds", {})[w] = rounds
             if a.jfr:
                 result.setdefault("jfr", {})[w] = jfr_summary(w, stack, rates[w], lengths[w][2], work)
     finally:
         stack.close()
     result["params"] = {"command": "benchmarks/cpu_per_call.py " + " ".join(sys.argv[1:]), "reps": a.reps, "pairs": a.pairs,
-                        "seconds": a.seconds, "rates": rates, "lengths": lengths,
+                        "seconds": a.seconds, "warmup_seconds": a.warmup_seconds, "rates": rates, "lengths": lengths,
+                        "baseline_agent": BASE_AGENT, "warm_jvms": a.warm_jvms, "sets": a.sets,
                         "load_before": " ".join(load_before), "load_after": " ".join(open("/proc/loadavg").read().split()[:3]),
                         "date": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "variants": variants}
     with open(os.path.join(a.out, "cpu-per-call.json"), "w") as f:

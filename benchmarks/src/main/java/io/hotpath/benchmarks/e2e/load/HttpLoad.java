@@ -4,6 +4,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.concurrent.locks.LockSupport;
 
@@ -13,12 +15,19 @@ import java.util.concurrent.locks.LockSupport;
  * instruments.
  *
  * <pre>
- * HttpLoad URL --warmup-calls N (--calls N [--rate R] | --seconds S)
+ * HttpLoad URL --warmup-calls N [--warmup-seconds W] (--calls N [--rate R] | --seconds S)
+ * HttpLoad URL --control FILE
  * </pre>
+ * {@code --control}: back to back until the script asks it to stop, the count of calls in FILE
+ * ({@link ControlFile}); the script times the run's slices itself (cpu_per_call.py --warm-jvms).
+ * The warm-up is back to back, at least N calls and at least W seconds: the JIT compiles the
+ * client's pipeline (and an agent's advice in it) for tens of seconds, and a window that starts
+ * earlier measures the compilers as much as the calls (benchmarks/RESULTS.md, 2026-12-06 evening).
  * {@code --calls}: exactly N calls after the warm-up, at R calls/s (0 = back to back); {@code
  * --seconds}: back to back for S seconds (throughput). Prints one line {@code result calls=…
  * seconds=… rate=… cpuNanos=… errors=…}, CPU being this process's (kernel accounting) during the
- * measured calls.
+ * measured calls. Before it, one line {@code warmup calls=… seconds=… rate=… cpuNanos=…}; after
+ * it, one line {@code threads name:µs|…}: the window's CPU per thread name ({@link ThreadCpu}).
  */
 public final class HttpLoad
 {
@@ -33,6 +42,8 @@ public final class HttpLoad
         double rate = 0;
         double seconds = 0;
         long warmup = 0;
+        double warmupSeconds = 0;
+        Path control = null;
         for (int i = 0; i < args.length; i++)
         {
             switch (args[i])
@@ -41,22 +52,50 @@ public final class HttpLoad
                 case "--rate" -> rate = Double.parseDouble(args[++i]);
                 case "--seconds" -> seconds = Double.parseDouble(args[++i]);
                 case "--warmup-calls" -> warmup = Long.parseLong(args[++i]);
+                case "--warmup-seconds" -> warmupSeconds = Double.parseDouble(args[++i]);
+                case "--control" -> control = Paths.get(args[++i]);
                 default -> url = args[i];
             }
         }
-        if (url == null || (calls < 0) == (seconds <= 0))
+        if (url == null || (control == null && (calls < 0) == (seconds <= 0)))
         {
-            System.err.println("usage: HttpLoad URL --warmup-calls N (--calls N [--rate R] | --seconds S)");
+            System.err.println("usage: HttpLoad URL --warmup-calls N [--warmup-seconds W] (--calls N [--rate R] | --seconds S)" +
+                " | HttpLoad URL --control FILE");
             System.exit(2);
         }
         final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
-        final HttpRequest request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build();
+        // no timeout under --control: the script stops this JVM (SIGSTOP) for minutes while the others warm up, a call may be
+        // in flight, and a timeout counts the stopped time
+        final HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(url));
+        final HttpRequest request = (control == null ? builder.timeout(Duration.ofSeconds(10)) : builder).build();
+        if (control != null)
+        {
+            final ControlFile file = new ControlFile(control);
+            long done = 0;
+            long errors = 0;
+            while (!file.stopRequested())
+            {
+                errors += call(client, request);
+                file.calls(++done);
+            }
+            System.out.printf("controlled calls=%d errors=%d%n", done, errors);
+            return;
+        }
         long errors = 0;
-        for (long i = 0; i < warmup; i++)
+        final long warmupCpu = cpuNanos();
+        final long warmupStart = System.nanoTime();
+        final long warmupEnd = warmupStart + (long)(warmupSeconds * 1e9);
+        long warmed = 0;
+        while (warmed < warmup || System.nanoTime() < warmupEnd)
         {
             errors += call(client, request);
+            warmed++;
         }
+        final double warmupElapsed = (System.nanoTime() - warmupStart) / 1e9;
         final long cpuStart = cpuNanos();
+        System.out.printf("warmup calls=%d seconds=%.3f rate=%.1f cpuNanos=%d%n", warmed, warmupElapsed, warmed / warmupElapsed,
+            cpuStart - warmupCpu);
+        final ThreadCpu threadsStart = ThreadCpu.now();
         final long start = System.nanoTime();
         long done = 0;
         if (seconds > 0)
@@ -87,7 +126,9 @@ public final class HttpLoad
         }
         final double elapsed = (System.nanoTime() - start) / 1e9;
         final long cpu = cpuNanos() - cpuStart;
+        final String threads = ThreadCpu.format(ThreadCpu.now().since(threadsStart));
         System.out.printf("result calls=%d seconds=%.3f rate=%.1f cpuNanos=%d errors=%d%n", done, elapsed, done / elapsed, cpu, errors);
+        System.out.println("threads " + threads);
     }
 
     private static int call(final HttpClient client, final HttpRequest request) throws Exception

@@ -52,6 +52,8 @@ public final class TransportLoad
     private final double rate;
     private final int connections;
     private final long warmupNanos;
+    /** The window's CPU per thread name ({@link ThreadCpu#format}). */
+    private String threadCpu = "";
     private final long measureNanos;
     private final int payloadBytes;
     private final double errorRatio;
@@ -123,9 +125,11 @@ public final class TransportLoad
             }
             parkUntil(windowStart);
             final long cpuStart = processCpuNanos();
+            final ThreadCpu threadsStart = ThreadCpu.now();
             final long[] gcStart = gc();
             parkUntil(windowEnd);
             final long cpuEnd = processCpuNanos();
+            threadCpu = ThreadCpu.format(ThreadCpu.now().since(threadsStart));
             final long[] gcEnd = gc();
             for (final LoadDriver driver : drivers)
             {
@@ -200,6 +204,7 @@ public final class TransportLoad
         json.append("  \"serviceNanos\": ").append(percentiles(service)).append(",\n");
         field(json, "processCpuNanosPerMessage", completedInWindow == 0 ? 0 : (double)cpuNanos / completedInWindow);
         field(json, "processCpuCores", cpuNanos / (double)measureNanos);
+        field(json, "threadCpuMicros", threadCpu);
         field(json, "gcCount", gcCount);
         json.append("  \"gcMillis\": ").append(gcMillis).append("\n}\n");
         return json.toString();
