@@ -165,6 +165,7 @@ public final class Daemon implements AutoCloseable
                 config.getAnomaly().exposeScores() == DaemonConfig.Anomaly.ExposeScores.ALL);
             renderer.addSource((writer, snapshot) -> anomalyFamilies.writeTo(writer, snapshot));
             act.addPoller(() -> AnomalyIncidentSource.openEventsOf(anomalies).get());
+            anomalies.catchingUpWhile(() -> !catchUp.serving()); // its own late closes while it reads the backlog: no stall
         }
         if (slos != null)
         {
@@ -291,6 +292,7 @@ public final class Daemon implements AutoCloseable
                     anomalies.liveClock(this::intervalClock);
                     anomalyFamilies = new AnomalyMetricFamilies(anomalies,
                         next.getAnomaly().exposeScores() == DaemonConfig.Anomaly.ExposeScores.ALL);
+                    anomalies.catchingUpWhile(() -> !catchUp.serving());
                     applied.add("anomaly settings (detectors relearn)");
                 }
                 seriesFamilies = new SeriesMetricFamilies(config.histogramBucketsNanos(), next.getMetrics().settings())

@@ -55,6 +55,7 @@ final class AnomaliesJson
         final HostStalls host = engine.hostStalls();
         stalls.put("hostStalls", host.count());
         stalls.put("hostWorstLateMillis", host.worstLateMillis());
+        stalls.put("catchUpLateCloses", host.catchUpLateCloses()); // late by the daemon's own catch-up: not counted
         health.put("stalls", stalls);
         return health;
     }
@@ -94,6 +95,7 @@ final class AnomaliesJson
         // The daemon's own evidence: intervals it closed late (HostStalls).
         stallsNode.put("host_stalls", engine.hostStalls().count());
         stallsNode.put("host_worst_late_millis", engine.hostStalls().worstLateMillis());
+        stallsNode.put("catch_up_late_closes", engine.hostStalls().catchUpLateCloses());
         final ArrayNode incidentsNode = root.putArray("incidents");
         for (final IncidentGrouper.Incident incident : engine.incidents().active())
         {

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import java.util.function.Predicate;
@@ -402,6 +403,16 @@ public final class AnomalyEngine implements IntervalListener
     public void liveClock(final LongSupplier clock)
     {
         host.useClock(clock);
+    }
+
+    /**
+     * {@code catchingUp} is true while the daemon catches up with its spool after a start (reads the backlog a
+     * previous process left): its intervals closed meanwhile are late by the daemon's own doing, no host stall
+     * ({@link HostStalls}). Before the first interval.
+     */
+    public void catchingUpWhile(final BooleanSupplier catchingUp)
+    {
+        host.catchingUpWhile(catchingUp);
     }
 
     /** The daemon's evidence of host stalls (its own late closes of intervals). */

@@ -1,5 +1,6 @@
 package io.hotpath.daemon.detect;
 
+import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
 
 /**
@@ -16,9 +17,14 @@ import java.util.function.LongSupplier;
  * counted into the closing one (one second holds 1.3 s of calls, the next 0.7 s). So both the
  * interval closed late and the one after it are marked.
  *
+ * <p>Not while the daemon catches up with its spool after a start ({@link #catchingUpWhile}): it closes the
+ * seconds it was down, or busy reading the backlog, late by its own doing, not the host's. Those
+ * intervals are marked as the catch-up's instead ({@link #duringCatchUp}): {@link StallWatch} still holds runs
+ * near them (their data is the backlog's, read late) but counts no stall.
+ *
  * <p>Only in the daemon, where interval times are the wall clock's ({@link AnomalyEngine#liveClock});
- * a replay (backtest, tests) has no such evidence. Aggregation thread only, except {@link #count()}
- * and {@link #worstLateMillis()} (volatile).
+ * a replay (backtest, tests) has no such evidence. Aggregation thread only, except {@link #count()},
+ * {@link #worstLateMillis()} and {@link #catchUpLateCloses()} (volatile).
  */
 public final class HostStalls
 {
@@ -33,6 +39,11 @@ public final class HostStalls
     private final long stepMillis;
     /** Null: no evidence (a replay). */
     private LongSupplier clock;
+    /** True while the daemon catches up with its spool after a start (null: never). */
+    private BooleanSupplier catchingUp;
+    /** The last interval closed while catching up, plus one (its late calls are the backlog's too). */
+    private long catchUpUntil = Long.MIN_VALUE;
+    private volatile long catchUpLateCloses;
 
     /** Intervals marked, newest (starting at {@link #newest}) in bit 0; aggregation thread only. */
     private long marks;
@@ -52,8 +63,19 @@ public final class HostStalls
     }
 
     /**
+     * {@code catchingUp} is true while the daemon reads the spool's backlog after a start (its catch-up:
+     * until every queue was read to the end it had at the start); intervals closed meanwhile are no
+     * evidence of a host stall. Before the first interval.
+     */
+    void catchingUpWhile(final BooleanSupplier catchingUp)
+    {
+        this.catchingUp = catchingUp;
+    }
+
+    /**
      * The interval starting at {@code time} is being closed now (the first series of it reported):
-     * marks it and the next one stalled when it closes {@link #LATE_MILLIS} or more after its end.
+     * marks it and the next one stalled when it closes {@link #LATE_MILLIS} or more after its end;
+     * while the daemon catches up with its spool, marks both as the catch-up's instead.
      */
     void closing(final long time)
     {
@@ -62,6 +84,15 @@ public final class HostStalls
             return;
         }
         final long late = clock.getAsLong() - (time + stepMillis);
+        if (catchingUp != null && catchingUp.getAsBoolean())
+        {
+            catchUpUntil = Math.max(catchUpUntil, time + stepMillis);
+            if (late >= LATE_MILLIS)
+            {
+                catchUpLateCloses++;
+            }
+            return;
+        }
         if (late < LATE_MILLIS)
         {
             return;
@@ -102,6 +133,21 @@ public final class HostStalls
         }
         final long back = (newest - time) / stepMillis;
         return back < Long.SIZE && (marks & 1L << back) != 0;
+    }
+
+    /**
+     * Whether the interval starting at {@code time} was closed while the daemon caught up with its spool (or is
+     * the one after such an interval, whose late calls were read during it).
+     */
+    boolean duringCatchUp(final long time)
+    {
+        return catchUpUntil != Long.MIN_VALUE && time <= catchUpUntil;
+    }
+
+    /** Intervals closed {@link #LATE_MILLIS} or more late while the daemon caught up with its spool: not counted as stalls. */
+    public long catchUpLateCloses()
+    {
+        return catchUpLateCloses;
     }
 
     /** Stalls of the host seen (intervals closed late in a row count once). */

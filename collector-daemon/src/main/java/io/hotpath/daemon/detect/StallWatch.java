@@ -24,7 +24,9 @@ import java.util.Map;
  * or once it has lasted {@link #MAX} intervals in all (a broad change that long is no stall: a
  * real outage of the whole service still opens, later). Each stall (consecutive stall intervals) is
  * counted once per service ({@code hotpath_anomaly_stalls_total}); runs it held and that ended
- * without opening are counted by the monitors ({@link EventSuppressor#heldRuns()}).
+ * without opening are counted by the monitors ({@link EventSuppressor#heldRuns()}). The intervals of
+ * the daemon's own catch-up with its spool after a start ({@link HostStalls#duringCatchUp}) hold runs
+ * as a measured stall does, but are no stall: nothing is counted.
  *
  * <p>Time is in intervals, not seconds. The verdict on interval t is known once the first series of
  * t+1 arrives, so a run is judged against the stalls of the intervals before its current one; the
@@ -156,6 +158,18 @@ public final class StallWatch
 
     private void judge()
     {
+        if (host != null && host.duringCatchUp(tallyTime))
+        {
+            // The daemon's catch-up with its spool after a start: it closed the interval late and read its calls
+            // late by its own doing. Runs near it are held like a measured stall's (their data is the backlog's),
+            // but no stall is counted and the usual late share learns nothing.
+            if (lastMeasured == Long.MIN_VALUE || tallyTime - lastMeasured >= AFTER * stepMillis)
+            {
+                episodeStart = tallyTime;
+            }
+            lastMeasured = tallyTime;
+            return;
+        }
         final int movedMetrics = Long.bitCount(moved);
         final long all = calls + late;
         final double lateShare = all == 0 ? 0 : (double)late / all;

@@ -44,17 +44,27 @@ class StallEvidenceTest
     /** As {@link #run(IntPredicate, IntToLongFunction)}; {@code lateCalls}: calls of each series of second i read after it closed. */
     private static Run run(final IntPredicate slow, final IntToLongFunction lateMillis, final IntToLongFunction lateCalls)
     {
+        return run(slow, lateMillis, lateCalls, i -> false);
+    }
+
+    /** As {@link #run(IntPredicate, IntToLongFunction, IntToLongFunction)}; {@code catchingUp}: second i is closed during the daemon's catch-up. */
+    private static Run run(final IntPredicate slow, final IntToLongFunction lateMillis, final IntToLongFunction lateCalls,
+        final IntPredicate catchingUp)
+    {
         final Random random = new Random(31);
         final List<AnomalyEvent> seen = new ArrayList<>();
         final AnomalyEngine engine = new AnomalyEngine(AnomalySettings.defaults(), seen::add);
         final long[] now = new long[1];
+        final int[] closing = new int[1];
         if (lateMillis != null)
         {
             engine.liveClock(() -> now[0]);
+            engine.catchingUpWhile(() -> catchingUp.test(closing[0]));
         }
         for (int i = 0; i < 300; i++)
         {
             final long time = T0 + i * 1000L;
+            closing[0] = i;
             now[0] = time + 1000 + (lateMillis == null ? 0 : lateMillis.applyAsLong(i));
             if (i > 0 && lateCalls.applyAsLong(i - 1) > 0)
             {
@@ -164,6 +174,33 @@ class StallEvidenceTest
         final Run slowdown = run(i -> stall.test(i) || i >= 157 && i < 200, late);
         assertEquals(1, slowdown.opened().size(), "opened: " + slowdown.opened());
         assertEquals(T0 + (162 + StallWatch.AFTER) * 1000L, slowdown.opened().get(0).alertMillis());
+    }
+
+    /**
+     * hotpathd restarts at second 150 with its learnt state and catches up with its spool until 160: it closes
+     * the seconds it was down 5 s late and reads every call of them late, by its own doing. Nothing is counted
+     * as a stall (neither the host's nor the service's), the catch-up's late closes are counted apart, and a
+     * slow second in it is held, not raised. A stall after the catch-up counts as before, and a slowdown that
+     * outlasts the catch-up opens.
+     */
+    @Test
+    void theDaemonsOwnCatchUpAfterAStartIsNoStall()
+    {
+        final IntPredicate catchingUp = i -> i >= 150 && i < 160;
+        final IntToLongFunction late = i -> catchingUp.test(i) ? 5_000 : i == 250 ? 300 : 3;
+        final IntToLongFunction lateCalls = i -> catchingUp.test(i) ? 200 : 2;
+        final Run restarted = run(i -> i >= 152 && i < 156, late, lateCalls, catchingUp);
+        assertEquals(List.of(), restarted.opened(), "a slow second in the catch-up is held");
+        assertEquals(1, restarted.engine().hostStalls().count(), "only the late close at 250: " + restarted.engine().health());
+        assertEquals(10, restarted.engine().hostStalls().catchUpLateCloses(), "the catch-up's own late closes, apart");
+        assertEquals(1, restarted.engine().stallWatches().iterator().next().count().stalls(), "the service: only 250");
+        assertEquals(T0 + 250_000, restarted.engine().stallWatches().iterator().next().count().lastStartMillis());
+        // The same seconds closed without the catch-up are host stalls of the service.
+        final Run stalled = run(i -> i >= 152 && i < 156, late, lateCalls, i -> false);
+        assertEquals(2, stalled.engine().hostStalls().count(), "150-159 and 250");
+        assertEquals(2, stalled.engine().stallWatches().iterator().next().count().stalls());
+        // A slowdown that outlasts the catch-up is raised.
+        assertEquals(1, run(i -> i >= 152 && i < 220, late, lateCalls, catchingUp).opened().size());
     }
 
     @Test
