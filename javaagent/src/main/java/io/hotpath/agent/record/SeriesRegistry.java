@@ -27,6 +27,10 @@ import java.util.Arrays;
  * <p>Cardinality: each label keeps at most {@code max_values} distinct values (then
  * {@code other}); each rule at most {@code max_series} series (then one overflow series whose
  * argument labels are all {@code other}). Every folded call counts as a label overflow.
+ *
+ * <p>Over 400 lines because the per-call lookup and the tables it reads must stay together: the fast path
+ * ({@code RuleSeries.resolve}) is kept small enough to inline into the advice, its slow path, the write-once
+ * fast table and the cap folding all read the same packed slots.
  */
 public final class SeriesRegistry
 {
