@@ -117,11 +117,19 @@ public final class Daemon implements AutoCloseable
     /** /metrics and pushes wait until the counters include everything served before a restart. */
     private final RestartCatchUp catchUp = new RestartCatchUp(System.currentTimeMillis());
 
+    /**
+     * How long each second stays open past its end: an agent writes a second's samples just before it ends, and on
+     * a loaded host that write (or this daemon's read of it) can come tens of milliseconds late; without the grace
+     * those samples would fall into the next 1-second interval. /metrics shows a second this much later.
+     */
+    static final long CLOSE_GRACE_MILLIS = 200;
+
     public Daemon(final DaemonConfig config)
     {
         this.config = config;
         final long now = System.currentTimeMillis();
         this.aggregator = new Aggregator(config.aggregationSettings(), now);
+        aggregator.closeGraceMillis(CLOSE_GRACE_MILLIS);
         StraySpools.spoolDirectory(config.getSpool().dir());
         this.spool = new SpoolTailers(config.getSpool().dir(), aggregator, counters,
             new SpoolRetention(config.getSpool().maxAgeMillis(), config.getSpool().maxTotalBytes()));

@@ -49,6 +49,7 @@ public final class Aggregator
     private volatile AggregateSnapshot latest;
     /** Set once by a daemon that checkpoints, before its aggregation thread starts. */
     private volatile boolean lateAsOfCheckpoint;
+    private long closeGraceMillis;
     private final List<String> failedListeners = new ArrayList<>();
 
     public Aggregator(final AggregationSettings settings, final long nowEpochMillis)
@@ -92,10 +93,30 @@ public final class Aggregator
         return openSecond;
     }
 
-    /** When the next rotation is due: the start of the next wall-clock second, epoch millis. */
+    /** When the next rotation is due: the start of the next wall-clock second (plus the grace), epoch millis. */
     public long nextRotationEpochMillis()
     {
-        return (openSecond + 1) * 1000L;
+        return (openSecond + 1) * 1000L + closeGraceMillis;
+    }
+
+    /**
+     * Holds each second open this long past its end before closing it, so that samples a writer sent just before the
+     * boundary but that were read just after it (an agent's pre-boundary write delayed on a loaded host) still land
+     * in their own 1-second interval; samples of the new second meanwhile wait in {@link Series#next}. Before the
+     * first rotation.
+     */
+    public void closeGraceMillis(final long graceMillis)
+    {
+        if (graceMillis < 0 || graceMillis >= 1000)
+        {
+            throw new IllegalArgumentException("close grace must be 0-999 ms, got " + graceMillis);
+        }
+        this.closeGraceMillis = graceMillis;
+    }
+
+    public long closeGraceMillis()
+    {
+        return closeGraceMillis;
     }
 
     public AggregateSnapshot latest()
@@ -121,9 +142,13 @@ public final class Aggregator
     {
         final int bucket = series.countCumulative(durationNanos, error, errorTypeIndex, payloadBytes);
         final long second = Math.floorDiv(endEpochNanos, NANOS_PER_SECOND);
-        if (second >= openSecond)
+        if (second == openSecond || second > openSecond && closeGraceMillis == 0)
         {
             series.open.record(durationNanos, error, payloadBytes);
+        }
+        else if (second > openSecond)
+        {
+            series.next(Math.min(second, openSecond + 1)).record(durationNanos, error, payloadBytes); // the wall clock is past the open second's end
         }
         else if (second < openSecond - WindowTiers.HORIZON_SECONDS ||
             !series.windows.recordLate(second, durationNanos, error, payloadBytes, windowScratch))
@@ -142,13 +167,13 @@ public final class Aggregator
     }
 
     /**
-     * Closes every second before {@code nowEpochMillis}'s and publishes a new snapshot.
+     * Closes every second before {@code nowEpochMillis - closeGraceMillis}'s and publishes a new snapshot.
      *
      * @return false when no second has ended since the last rotation.
      */
     public boolean rotate(final long nowEpochMillis)
     {
-        final long nowSecond = Math.floorDiv(nowEpochMillis, 1000L);
+        final long nowSecond = Math.floorDiv(nowEpochMillis - closeGraceMillis, 1000L);
         if (nowSecond <= openSecond)
         {
             return false;
@@ -180,6 +205,11 @@ public final class Aggregator
         final long started = System.nanoTime();
         closeSecond(openSecond);
         openSecond++;
+        if (registry.all().stream().anyMatch(Series::holdsNext))
+        {
+            closeSecond(openSecond); // what was read of the seconds after it, during the grace
+            openSecond++;
+        }
         rotationComplete();
         publish(nowEpochMillis, started);
     }

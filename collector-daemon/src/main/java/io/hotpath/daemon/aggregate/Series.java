@@ -16,7 +16,15 @@ public final class Series extends CountsInterval
 {
     private final SeriesKey key;
     private final long[] bucketBoundsNanos;
-    final IntervalCounts open = new IntervalCounts();
+    /** The second being recorded ({@link Aggregator#openSecond}). */
+    IntervalCounts open = new IntervalCounts();
+    /**
+     * Samples of the seconds after the open one, read while the open second is still held open for late writers
+     * ({@link Aggregator#closeGraceMillis}); becomes {@link #open} when it closes. Created at the first such sample.
+     */
+    private IntervalCounts next;
+    /** The earliest second recorded into {@link #next}: it becomes {@link #open} when the second before that closes. */
+    private long nextFirstSecond = Long.MAX_VALUE;
     final SparseCounts lastClosed = new SparseCounts();
     final WindowTiers windows;
     private long lastClosedStartMillis;
@@ -170,6 +178,13 @@ public final class Series extends CountsInterval
     {
         lastClosedMaxNanos = open.maxNanos();
         final long[] scratch = open.drainInto(lastClosed, sortScratch);
+        if (nextFirstSecond <= second + 1)
+        {
+            final IntervalCounts drained = open;
+            open = next;
+            next = drained;
+            nextFirstSecond = Long.MAX_VALUE;
+        }
         lastClosedStartMillis = second * 1000L;
         windows.closeSecond(lastClosed, second, windowScratch);
         if (openMaxTracedNanos >= 0)
@@ -287,9 +302,25 @@ public final class Series extends CountsInterval
         this.lateSamplesDurable = lateSamples;
     }
 
+    boolean holdsNext()
+    {
+        return nextFirstSecond != Long.MAX_VALUE;
+    }
+
+    /** Where a sample of {@code second}, after the open one, goes while the open one is held open. */
+    IntervalCounts next(final long second)
+    {
+        if (next == null)
+        {
+            next = new IntervalCounts();
+        }
+        nextFirstSecond = Math.min(nextFirstSecond, second);
+        return next;
+    }
+
     public long retainedBytes()
     {
-        return 400 + open.retainedBytes() + lastClosed.retainedBytes() + windows.retainedBytes() +
+        return 400 + open.retainedBytes() + (next == null ? 0 : next.retainedBytes()) + lastClosed.retainedBytes() + windows.retainedBytes() +
             errorCallsByType.length * 8L + bucketCounts.length * 8L * 6;
     }
 

@@ -33,6 +33,42 @@ class AggregatorTest
     }
 
     @Test
+    void aSecondHeldOpenPastItsEndKeepsItsLateReadSamplesAndTheNextSecondsOwn()
+    {
+        aggregator.closeGraceMillis(200);
+        assertEquals(T0_MILLIS + 1_200, aggregator.nextRotationEpochMillis());
+        record(T0_MILLIS + 600, 1_000);
+        // read after the second's end, within the grace: an agent's pre-boundary write that came late
+        record(T0_MILLIS + 995, 2_000);
+        // the next second's own samples, read before the open one closes
+        record(T0_MILLIS + 1_050, 30_000);
+        record(T0_MILLIS + 1_150, 40_000);
+        assertFalse(aggregator.rotate(T0_MILLIS + 1_199), "held open through the grace");
+        assertTrue(aggregator.rotate(T0_MILLIS + 1_200));
+        SeriesSnapshot snapshot = aggregator.latest().series().get(0);
+        assertEquals(T0_MILLIS, snapshot.intervalStartEpochMillis());
+        assertEquals(2, snapshot.intervalCount(), "its own two samples, not the next second's");
+        assertEquals(2_000, snapshot.intervalQuantiles()[5], "exact max of its own");
+        assertEquals(0, snapshot.lateSamples());
+        record(T0_MILLIS + 1_900, 50_000);
+        assertTrue(aggregator.rotate(T0_MILLIS + 2_200));
+        snapshot = aggregator.latest().series().get(0);
+        assertEquals(T0_MILLIS + 1_000, snapshot.intervalStartEpochMillis());
+        assertEquals(3, snapshot.intervalCount(), "the samples read during the grace are in their own second");
+        assertEquals(50_000, snapshot.intervalQuantiles()[5]);
+        assertEquals(5, snapshot.callsTotal());
+        // a stall: several seconds close at once; what was read for later seconds stays in the newest one
+        record(T0_MILLIS + 2_500, 1_000);
+        record(T0_MILLIS + 5_100, 2_000);
+        assertTrue(aggregator.rotate(T0_MILLIS + 5_300));
+        assertEquals(T0_MILLIS + 4_000, aggregator.latest().series().get(0).intervalStartEpochMillis());
+        assertEquals(T0_MILLIS + 6_200, aggregator.nextRotationEpochMillis());
+        aggregator.flush(T0_MILLIS + 5_400);
+        assertEquals(1, aggregator.latest().series().get(0).intervalCount(), "flush closes what the grace held too");
+        assertEquals(7, aggregator.latest().series().get(0).callsTotal());
+    }
+
+    @Test
     void rotatesOnWholeWallClockSecondsAndReportsSilenceToo()
     {
         final List<String> seen = new ArrayList<>();
