@@ -295,6 +295,31 @@ final class CheckpointWriter implements AutoCloseable
         };
     }
 
+    /** The series' open intervals (the close grace: samples already read, not yet seen by the listeners). */
+    static CheckpointPart openIntervalsPart(final Aggregator aggregator)
+    {
+        return new CheckpointPart()
+        {
+            @Override
+            public String name()
+            {
+                return "open-intervals";
+            }
+
+            @Override
+            public Map<String, byte[]> capture()
+            {
+                return aggregator.captureOpenIntervals();
+            }
+
+            @Override
+            public void restore(final Map<String, byte[]> saved)
+            {
+                aggregator.restoreOpenIntervals(saved);
+            }
+        };
+    }
+
     /** Native histograms go into the checkpoint too: they never decrease across restarts, like the classic buckets. */
     static CheckpointPart nativeHistogramPart(final NativeHistograms natives)
     {

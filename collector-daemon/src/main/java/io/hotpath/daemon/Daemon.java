@@ -124,6 +124,12 @@ public final class Daemon implements AutoCloseable
      */
     static final long CLOSE_GRACE_MILLIS = 200;
 
+    /** The wall clock as the aggregator closes seconds by it: a second closed within the grace is not late. */
+    private long intervalClock()
+    {
+        return System.currentTimeMillis() - aggregator.closeGraceMillis();
+    }
+
     public Daemon(final DaemonConfig config)
     {
         this.config = config;
@@ -141,6 +147,7 @@ public final class Daemon implements AutoCloseable
         this.remoteWrite = config.getRemoteWrite().isEmpty() ? null : remoteWrite(config, natives);
         this.checkpoints = new CheckpointWriter(config.getState().dir(), aggregator, spool, counters, remoteWrite);
         checkpoints.addPart(CheckpointWriter.nativeHistogramPart(natives));
+        checkpoints.addPart(CheckpointWriter.openIntervalsPart(aggregator));
         this.seriesFamilies = new SeriesMetricFamilies(config.histogramBucketsNanos(), config.getMetrics().settings())
             .withNativeHistograms(natives);
         renderer.addSource((writer, snapshot) -> seriesFamilies.writeTo(writer, snapshot));
@@ -152,7 +159,7 @@ public final class Daemon implements AutoCloseable
         this.slos = config.getSlo().slos() == null ? null : new SloEngine(config.getSlo().slos());
         if (anomalies != null)
         {
-            anomalies.liveClock(System::currentTimeMillis); // its intervals close by the wall clock: lateness is host-stall evidence
+            anomalies.liveClock(this::intervalClock); // its intervals close by the wall clock: lateness is host-stall evidence
             aggregator.addIntervalListener(new CurrentListener(() -> anomalies));
             this.anomalyFamilies = new AnomalyMetricFamilies(anomalies,
                 config.getAnomaly().exposeScores() == DaemonConfig.Anomaly.ExposeScores.ALL);
@@ -282,7 +289,7 @@ public final class Daemon implements AutoCloseable
                 if (anomalies != null && next.getAnomaly().enabled() && anomalyChanged)
                 {
                     anomalies = new AnomalyEngine(next.getAnomaly().settings(), new AnomalyIncidentSource(act.sink()), spool::serviceGone);
-                    anomalies.liveClock(System::currentTimeMillis);
+                    anomalies.liveClock(this::intervalClock);
                     anomalyFamilies = new AnomalyMetricFamilies(anomalies,
                         next.getAnomaly().exposeScores() == DaemonConfig.Anomaly.ExposeScores.ALL);
                     anomalies.catchingUpWhile(() -> !catchUp.serving());

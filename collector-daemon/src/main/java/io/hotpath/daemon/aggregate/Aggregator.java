@@ -1,6 +1,8 @@
 package io.hotpath.daemon.aggregate;
 
+import java.nio.BufferUnderflowException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -148,7 +150,7 @@ public final class Aggregator
         }
         else if (second > openSecond)
         {
-            series.next(Math.min(second, openSecond + 1)).record(durationNanos, error, payloadBytes); // the wall clock is past the open second's end
+            series.next(second).record(durationNanos, error, payloadBytes); // the wall clock is past the open second's end
         }
         else if (second < openSecond - WindowTiers.HORIZON_SECONDS ||
             !series.windows.recordLate(second, durationNanos, error, payloadBytes, windowScratch))
@@ -281,6 +283,64 @@ public final class Aggregator
         {
             failedListeners.add(name);
             LOG.log(Level.WARNING, "interval listener " + name + " failed (logged once)", e);
+        }
+    }
+
+    /**
+     * Each series' open interval, for the checkpoint: with the close grace a checkpoint taken right after a rotation
+     * already has samples of the next second in it, which its queue positions make durable but the listeners have not
+     * seen; saved with it and restored by {@link #restoreOpenIntervals}, they close after a restart as they would
+     * have without it. Empty without the grace (the open second is empty right after a rotation).
+     */
+    public Map<String, byte[]> captureOpenIntervals()
+    {
+        final Map<String, byte[]> saved = new TreeMap<>();
+        final List<Series> all = registry.all();
+        for (int i = 0, n = all.size(); i < n; i++)
+        {
+            final byte[] open = all.get(i).saveOpen();
+            if (open != null)
+            {
+                saved.put(all.get(i).seriesKey(), open);
+            }
+        }
+        return saved;
+    }
+
+    /** Restores {@link #captureOpenIntervals} into the series restored from the same checkpoint; before any read. */
+    public void restoreOpenIntervals(final Map<String, byte[]> saved)
+    {
+        if (saved.isEmpty())
+        {
+            return;
+        }
+        final Map<String, Series> byKey = new HashMap<>();
+        for (final Series series : registry.all())
+        {
+            byKey.put(series.seriesKey(), series);
+        }
+        int unknown = 0;
+        for (final Map.Entry<String, byte[]> entry : saved.entrySet())
+        {
+            final Series series = byKey.get(entry.getKey());
+            try
+            {
+                if (series == null)
+                {
+                    unknown++;
+                    continue;
+                }
+                series.restoreOpen(entry.getValue());
+            }
+            catch (final BufferUnderflowException | IndexOutOfBoundsException e)
+            {
+                unknown++;
+            }
+        }
+        if (unknown > 0)
+        {
+            LOG.warning(unknown + " open intervals in the checkpoint were unreadable or of no restored series: " +
+                "their samples are in the counters but not in SLO and native-histogram counts");
         }
     }
 

@@ -1,5 +1,6 @@
 package io.hotpath.daemon.aggregate;
 
+import java.nio.ByteBuffer;
 import java.util.Arrays;
 
 /**
@@ -126,6 +127,68 @@ public final class IntervalCounts
         sumNanos = 0;
         maxNanos = 0;
         return sortBuffer;
+    }
+
+    /** Bytes {@link #saveTo} writes. */
+    int savedBytes()
+    {
+        return 4 + 5 * 8 + used * 12;
+    }
+
+    /**
+     * Writes the interval as it is, for a checkpoint taken while it is open (the close grace: it already holds
+     * samples whose queue positions the checkpoint makes durable, which the listeners see only when it closes).
+     */
+    void saveTo(final ByteBuffer out)
+    {
+        out.putInt(used).putLong(count).putLong(errorCount).putLong(payloadBytes).putLong(sumNanos).putLong(maxNanos);
+        for (int slot = 0; slot < keys.length; slot++)
+        {
+            if (keys[slot] != 0)
+            {
+                out.putInt(keys[slot] - 1).putLong(values[slot]);
+            }
+        }
+    }
+
+    /** Adds what {@link #saveTo} wrote (a restore): the samples close with this interval. */
+    void addSaved(final ByteBuffer in)
+    {
+        final int entries = in.getInt();
+        count += in.getLong();
+        errorCount += in.getLong();
+        payloadBytes += in.getLong();
+        sumNanos += in.getLong();
+        maxNanos = Math.max(maxNanos, in.getLong());
+        for (int i = 0; i < entries; i++)
+        {
+            add(in.getInt() + 1, in.getLong());
+        }
+    }
+
+    private void add(final int key, final long n)
+    {
+        int slot = (key * 0x9E3779B1) >>> 8 & mask;
+        while (true)
+        {
+            final int present = keys[slot];
+            if (present == key)
+            {
+                values[slot] += n;
+                return;
+            }
+            if (present == 0)
+            {
+                keys[slot] = key;
+                values[slot] = n;
+                if (++used * 2 > keys.length)
+                {
+                    grow();
+                }
+                return;
+            }
+            slot = (slot + 1) & mask;
+        }
     }
 
     public long retainedBytes()

@@ -1,5 +1,6 @@
 package io.hotpath.daemon.aggregate;
 
+import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.Map;
 
@@ -300,6 +301,37 @@ public final class Series extends CountsInterval
         this.sumNanosTotal = sumNanos;
         this.lateSamples = lateSamples;
         this.lateSamplesDurable = lateSamples;
+    }
+
+    /**
+     * The open interval (and what waits for the one after it), as bytes for the checkpoint, or null when empty.
+     * With the close grace a checkpoint is taken while these already hold samples read before the positions it
+     * saves; the cumulative counters include them, the listeners (SLO, native histograms) will only at the close.
+     */
+    byte[] saveOpen()
+    {
+        final boolean withNext = next != null && next.count() > 0;
+        if (open.count() == 0 && !withNext)
+        {
+            return null;
+        }
+        final ByteBuffer out = ByteBuffer.allocate(open.savedBytes() + (withNext ? next.savedBytes() : 0));
+        open.saveTo(out);
+        if (withNext)
+        {
+            next.saveTo(out);
+        }
+        return out.array();
+    }
+
+    /** Adds what {@link #saveOpen} saved to the open interval (a restore, before any document is read). */
+    void restoreOpen(final byte[] saved)
+    {
+        final ByteBuffer in = ByteBuffer.wrap(saved);
+        while (in.hasRemaining())
+        {
+            open.addSaved(in);
+        }
     }
 
     boolean holdsNext()

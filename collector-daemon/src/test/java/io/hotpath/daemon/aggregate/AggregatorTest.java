@@ -69,6 +69,44 @@ class AggregatorTest
     }
 
     @Test
+    void theOpenIntervalOfACheckpointTakenDuringTheGraceReachesTheListenersAfterARestore()
+    {
+        aggregator.closeGraceMillis(200);
+        final long[] seen = new long[3]; // calls, errors, sum of nanos (from the buckets' counts above 1 ms)
+        final IntervalListener counting = interval ->
+        {
+            seen[0] += interval.count();
+            seen[1] += interval.errorCount();
+            seen[2] += interval.count() - interval.countAtOrBelow(1_000_000);
+        };
+        aggregator.addIntervalListener(counting);
+        record(T0_MILLIS + 900, 500_000);
+        // the next second's samples, read during the grace: in the counters, not yet seen by the listener
+        record(T0_MILLIS + 1_050, 3_000_000);
+        aggregator.record(series, (T0_MILLIS + 1_100) * NANOS, 700_000, true, 0, -1, false, 0, 0, 0);
+        assertTrue(aggregator.rotate(T0_MILLIS + 1_200));
+        assertEquals(1, seen[0]);
+        final Map<String, byte[]> open = aggregator.captureOpenIntervals();
+        assertEquals(1, open.size());
+
+        // the restart: cumulative counters come from the checkpoint, the open interval from the same one
+        final Aggregator restarted = new Aggregator(AggregationSettings.defaults(), T0_MILLIS + 9_500);
+        restarted.closeGraceMillis(200);
+        final Series again = restarted.registry().restore(key("quic"));
+        again.restore(series.okCalls(), series.errorCallsByType(), series.payloadBytesTotal(), series.bucketCounts(),
+            series.sumNanosTotal(), 0);
+        restarted.addIntervalListener(counting);
+        restarted.restoreOpenIntervals(open);
+        restarted.restoreOpenIntervals(Map.of("no such series", new byte[] { 1, 2 }, key("quic").key(), new byte[] { 0 }));
+        assertTrue(restarted.rotate(T0_MILLIS + 10_200));
+        assertEquals(3, seen[0], "every sample reached the listener once");
+        assertEquals(1, seen[1]);
+        assertEquals(1, seen[2]);
+        assertEquals(3, restarted.latest().series().get(0).callsTotal(), "and was counted once");
+        assertEquals(Map.of(), restarted.captureOpenIntervals(), "nothing open right after the rotation without new reads");
+    }
+
+    @Test
     void rotatesOnWholeWallClockSecondsAndReportsSilenceToo()
     {
         final List<String> seen = new ArrayList<>();
