@@ -95,6 +95,14 @@ record('sample-batch', 5, [
     ('entry count 3', struct.pack('<i', 3)),
     ('entry length 40', struct.pack('<H', 40)),
     ('reserved', struct.pack('<H', 0)),
+    ('written 1764000002004000000 epoch ns', struct.pack('<q', 1764000002004000000)),
+], batch_entries)
+
+# As written before the batch carried its write time (block length 8): readers must still take it.
+record('sample-batch-block8', 5, [
+    ('entry count 3', struct.pack('<i', 3)),
+    ('entry length 40', struct.pack('<H', 40)),
+    ('reserved', struct.pack('<H', 0)),
 ], batch_entries)
 
 record('agent-stats', 6, [

@@ -91,7 +91,7 @@ public class SpoolDocumentBenchmark extends ChronicleBenchmark
             {
                 SampleEncoder.encodeEntry(buffer, encoder.nextEntryOffset(), 7, now + i, 1000, 256, SampleDescriptor.OUTCOME_OK, 0);
             }
-            write(encoder.finish());
+            write(encoder.finish(now + batch));
         }
     }
 

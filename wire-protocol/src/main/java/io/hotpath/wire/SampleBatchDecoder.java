@@ -18,7 +18,7 @@ public final class SampleBatchDecoder
     public int wrap(final DirectBuffer buffer, final int offset, final int available)
     {
         final int recordLength = RecordBounds.checkHeader(
-            buffer, offset, available, RecordType.SAMPLE_BATCH, SampleBatchDescriptor.BLOCK_LENGTH);
+            buffer, offset, available, RecordType.SAMPLE_BATCH, SampleBatchDescriptor.MIN_BLOCK_LENGTH);
         final int count = buffer.getInt(offset + SampleBatchDescriptor.COUNT_OFFSET, WireFormat.BYTE_ORDER);
         final int entryLength =
             buffer.getShort(offset + SampleBatchDescriptor.ENTRY_LENGTH_OFFSET, WireFormat.BYTE_ORDER) & 0xFFFF;
@@ -40,6 +40,10 @@ public final class SampleBatchDecoder
         {
             entry.wrapEntry(buffer, entriesOffset + i * entryLength, entryLength);
         }
+        final long written = entriesOffset - offset >= SampleBatchDescriptor.ENTRIES_OFFSET
+            ? buffer.getLong(offset + SampleBatchDescriptor.WRITTEN_EPOCH_NANOS_OFFSET, WireFormat.BYTE_ORDER)
+            : SampleBatchDescriptor.NOT_STAMPED;
+        entry.writtenEpochNanos(written);
         this.buffer = buffer;
         this.entriesOffset = entriesOffset;
         this.entryLength = entryLength;
@@ -50,6 +54,12 @@ public final class SampleBatchDecoder
     public int count()
     {
         return count;
+    }
+
+    /** When the writer took the batch's samples ({@link SampleBatchDescriptor#NOT_STAMPED}: an older writer). */
+    public long writtenEpochNanos()
+    {
+        return entry.writtenEpochNanos();
     }
 
     public int entryLength()

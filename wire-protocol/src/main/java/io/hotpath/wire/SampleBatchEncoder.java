@@ -59,13 +59,18 @@ public final class SampleBatchEncoder
         return offset + SampleBatchDescriptor.ENTRIES_OFFSET + entryLength * count++;
     }
 
-    /** Writes the header and fixed block; returns the record length. */
-    public int finish()
+    /**
+     * Writes the header and fixed block; returns the record length.
+     *
+     * @param writtenEpochNanos when the samples were taken for writing, on their end times' clock
+     */
+    public int finish(final long writtenEpochNanos)
     {
         final int length = SampleBatchDescriptor.recordLength(count, entryLength);
         buffer.putInt(offset + SampleBatchDescriptor.COUNT_OFFSET, count, WireFormat.BYTE_ORDER);
         buffer.putShort(offset + SampleBatchDescriptor.ENTRY_LENGTH_OFFSET, (short)entryLength, WireFormat.BYTE_ORDER);
         buffer.putShort(offset + SampleBatchDescriptor.ENTRY_LENGTH_OFFSET + 2, (short)0, WireFormat.BYTE_ORDER);
+        buffer.putLong(offset + SampleBatchDescriptor.WRITTEN_EPOCH_NANOS_OFFSET, writtenEpochNanos, WireFormat.BYTE_ORDER);
         RecordHeaderDescriptor.write(buffer, offset, length, RecordType.SAMPLE_BATCH, SampleBatchDescriptor.BLOCK_LENGTH);
         return length;
     }

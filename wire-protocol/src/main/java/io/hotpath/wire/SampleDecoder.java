@@ -11,6 +11,7 @@ public final class SampleDecoder
     private DirectBuffer buffer;
     private int offset;
     private boolean traced;
+    private long writtenEpochNanos = SampleBatchDescriptor.NOT_STAMPED;
 
     /** Validates and wraps a whole SAMPLE record; returns the record length. */
     public int wrap(final DirectBuffer buffer, final int offset, final int available)
@@ -18,6 +19,7 @@ public final class SampleDecoder
         final int recordLength = RecordBounds.checkHeader(
             buffer, offset, available, RecordType.SAMPLE, SampleDescriptor.UNTRACED_LENGTH);
         wrapEntry(buffer, offset + RecordHeaderDescriptor.HEADER_LENGTH, RecordHeaderDescriptor.blockLength(buffer, offset));
+        writtenEpochNanos = SampleBatchDescriptor.NOT_STAMPED;
         return recordLength;
     }
 
@@ -68,6 +70,20 @@ public final class SampleDecoder
         this.offset = offset;
         this.traced = (buffer.getByte(offset + SampleDescriptor.FLAGS_OFFSET) & SampleDescriptor.FLAG_TRACED) != 0;
         return this;
+    }
+
+    void writtenEpochNanos(final long written)
+    {
+        this.writtenEpochNanos = written;
+    }
+
+    /**
+     * When the writer took this sample for writing, from its batch ({@link SampleBatchDescriptor#NOT_STAMPED}: a
+     * single SAMPLE record, or a batch of an older writer).
+     */
+    public long writtenEpochNanos()
+    {
+        return writtenEpochNanos;
     }
 
     public int seriesId()

@@ -21,7 +21,8 @@ final class GoldenVectors
     static final long SPAN = 0xb7ad6b7169203331L;
 
     static final String[] NAMES = {
-        "queue-header", "series-definition", "error-type-definition", "sample", "sample-traced", "sample-batch", "agent-stats",
+        "queue-header", "series-definition", "error-type-definition", "sample", "sample-traced", "sample-batch", "sample-batch-block8",
+        "agent-stats",
     };
 
     private GoldenVectors()

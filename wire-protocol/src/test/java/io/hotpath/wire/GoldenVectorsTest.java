@@ -66,7 +66,7 @@ class GoldenVectorsTest
         SampleEncoder.encodeEntry(out, batch.nextEntryOffset(), 7, 1764000002000000001L, 1000, 100, SampleDescriptor.OUTCOME_OK, 0);
         SampleEncoder.encodeEntry(out, batch.nextEntryOffset(), 8, 1764000002000000002L, 2_000_000, -1, SampleDescriptor.OUTCOME_ERROR, 3);
         SampleEncoder.encodeEntry(out, batch.nextEntryOffset(), 9, 1764000002000000003L, 3_000_000_000L, 0, SampleDescriptor.OUTCOME_OK, 0);
-        assertGolden("sample-batch", batch.finish());
+        assertGolden("sample-batch", batch.finish(1764000002004000000L));
     }
 
     @Test
@@ -152,6 +152,24 @@ class GoldenVectorsTest
             "sample 7 ok 1764000002000000001 1000 100",
             "sample 8 error:3 1764000002000000002 2000000 -1",
             "sample 9 ok 1764000002000000003 3000000000 0"), seen);
+        final SampleBatchDecoder batch = new SampleBatchDecoder();
+        batch.wrap(buffer, 0, buffer.capacity());
+        assertEquals(1764000002004000000L, batch.writtenEpochNanos());
+        assertEquals(1764000002004000000L, batch.entry(2).writtenEpochNanos());
+    }
+
+    @Test
+    void batchWithoutWriteTimeStillDecodes()
+    {
+        // written before the batch carried its write time: same entries, block length 8, no write time
+        final UnsafeBuffer buffer = buffer("sample-batch-block8");
+        final List<String> seen = new ArrayList<>();
+        new RecordDecoder().decode(buffer, 0, buffer.capacity(), "golden", new CollectingHandler(seen));
+        assertEquals(3, seen.size());
+        assertEquals("sample 9 ok 1764000002000000003 3000000000 0", seen.get(2));
+        final SampleBatchDecoder batch = new SampleBatchDecoder();
+        batch.wrap(buffer, 0, buffer.capacity());
+        assertEquals(SampleBatchDescriptor.NOT_STAMPED, batch.entry(0).writtenEpochNanos());
     }
 
     @Test
@@ -178,7 +196,7 @@ class GoldenVectorsTest
         assertEquals(8, RecordHeaderDescriptor.HEADER_LENGTH);
         assertEquals(40, SampleDescriptor.UNTRACED_LENGTH);
         assertEquals(64, SampleDescriptor.TRACED_LENGTH);
-        assertEquals(16, SampleBatchDescriptor.ENTRIES_OFFSET);
+        assertEquals(24, SampleBatchDescriptor.ENTRIES_OFFSET);
         assertEquals(80, AgentStatsDescriptor.RECORD_LENGTH);
         assertEquals(0x48545048, WireFormat.MAGIC);
         assertEquals("HPTH", new String(new byte[] {0x48, 0x50, 0x54, 0x48}, StandardCharsets.US_ASCII));

@@ -25,7 +25,7 @@ class RoundTripAndCompatibilityTest
         final SampleBatchEncoder batch = new SampleBatchEncoder().wrap(buffer, p, SampleDescriptor.TRACED_LENGTH, 1 << 12);
         SampleEncoder.encodeTracedEntry(buffer, batch.nextEntryOffset(), 1, 10, 20, 30, SampleDescriptor.OUTCOME_OK, 0, 1, 2, 3);
         SampleEncoder.encodeEntry(buffer, batch.nextEntryOffset(), 1, 11, 21, -1, SampleDescriptor.OUTCOME_ERROR, 1);
-        p += batch.finish();
+        p += batch.finish(12);
         p += AgentStatsEncoder.encode(buffer, p, 1, 2, 3, 4, 5, 6, 7, 8, 9);
 
         final List<String> seen = new ArrayList<>();
@@ -162,7 +162,7 @@ class RoundTripAndCompatibilityTest
         SampleEncoder.encodeEntry(buffer, batch.nextEntryOffset(), 1, 1, 1, 1, SampleDescriptor.OUTCOME_OK, 0);
         final int bad = batch.nextEntryOffset();
         SampleEncoder.encodeEntry(buffer, bad, 1, 1, -5, 1, SampleDescriptor.OUTCOME_OK, 0);
-        final int length = batch.finish();
+        final int length = batch.finish(1);
         final List<String> seen = new ArrayList<>();
         final MalformedRecordException ex = assertThrows(MalformedRecordException.class,
             () -> decoder.decode(buffer, 0, length, "t", new CollectingHandler(seen)));

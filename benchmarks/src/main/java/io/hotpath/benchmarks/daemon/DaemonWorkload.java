@@ -68,7 +68,7 @@ final class DaemonWorkload
                 SampleEncoder.encodeEntry(buffer, encoder.nextEntryOffset(), random.nextInt(seriesCount), endNanos, duration, 256,
                     error ? SampleDescriptor.OUTCOME_ERROR : SampleDescriptor.OUTCOME_OK, 0);
             }
-            batchLengths[b] = encoder.finish();
+            batchLengths[b] = encoder.finish(endNanos);
             batches[b] = buffer;
         }
         if (aggregator.registry().size() != seriesCount)

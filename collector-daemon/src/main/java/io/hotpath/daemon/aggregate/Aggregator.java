@@ -169,6 +169,24 @@ public final class Aggregator
     }
 
     /**
+     * Notes that a sample just {@link #record recorded} was written after its second ended (its batch's write time):
+     * the interval that holds it counts it in {@link ClosedInterval#writtenLateCount}. A sample of a closed second
+     * needs nothing: it reaches the listeners as a late one.
+     */
+    public void countWrittenLate(final Series series, final long endEpochNanos)
+    {
+        final long second = Math.floorDiv(endEpochNanos, NANOS_PER_SECOND);
+        if (second >= openSecond)
+        {
+            final IntervalCounts block = closeGraceMillis == 0 ? series.open : series.blockOf(second, openSecond);
+            if (block != null)
+            {
+                block.countWrittenLate();
+            }
+        }
+    }
+
+    /**
      * Closes every second before {@code nowEpochMillis - closeGraceMillis}'s and publishes a new snapshot.
      *
      * @return false when no second has ended since the last rotation.

@@ -21,6 +21,16 @@ public interface ClosedInterval
     /** Samples that ended in the interval. */
     long count();
 
+    /**
+     * Of {@link #count()}, samples their writer took from its ring only after the interval had ended (the batch's
+     * write time): the writing JVM, or its drain thread, was paused or starved at the boundary. 0 when the writer
+     * does not stamp its batches.
+     */
+    default long writtenLateCount()
+    {
+        return 0;
+    }
+
     /** Of {@link #count()}, those with outcome error. */
     long errorCount();
 

@@ -29,6 +29,8 @@ public final class IntervalCounts
     private long payloadBytes;
     private long sumNanos;
     private long maxNanos;
+    /** Of {@link #count}, samples their writer took from its ring only after their second had ended. */
+    private long writtenLate;
 
     public void record(final long durationNanos, final boolean error, final long bytes)
     {
@@ -73,6 +75,17 @@ public final class IntervalCounts
     public long count()
     {
         return count;
+    }
+
+    /** One of the samples recorded was written after its second ended (its writer stalled at the boundary). */
+    void countWrittenLate()
+    {
+        writtenLate++;
+    }
+
+    long writtenLate()
+    {
+        return writtenLate;
     }
 
     public long errorCount()
@@ -126,13 +139,14 @@ public final class IntervalCounts
         payloadBytes = 0;
         sumNanos = 0;
         maxNanos = 0;
+        writtenLate = 0;
         return sortBuffer;
     }
 
     /** Bytes {@link #saveTo} writes. */
     int savedBytes()
     {
-        return 4 + 5 * 8 + used * 12;
+        return 4 + 6 * 8 + used * 12;
     }
 
     /**
@@ -141,7 +155,7 @@ public final class IntervalCounts
      */
     void saveTo(final ByteBuffer out)
     {
-        out.putInt(used).putLong(count).putLong(errorCount).putLong(payloadBytes).putLong(sumNanos).putLong(maxNanos);
+        out.putInt(used).putLong(count).putLong(errorCount).putLong(payloadBytes).putLong(sumNanos).putLong(maxNanos).putLong(writtenLate);
         for (int slot = 0; slot < keys.length; slot++)
         {
             if (keys[slot] != 0)
@@ -160,6 +174,7 @@ public final class IntervalCounts
         payloadBytes += in.getLong();
         sumNanos += in.getLong();
         maxNanos = Math.max(maxNanos, in.getLong());
+        writtenLate += in.getLong();
         for (int i = 0; i < entries; i++)
         {
             add(in.getInt() + 1, in.getLong());

@@ -30,6 +30,7 @@ public final class Series extends CountsInterval
     final WindowTiers windows;
     private long lastClosedStartMillis;
     private long lastClosedMaxNanos;
+    private long lastClosedWrittenLate;
     /** Late samples waiting for the listeners; created at the first one. */
     private LateIntervals late;
 
@@ -178,6 +179,7 @@ public final class Series extends CountsInterval
         final WindowScratch windowScratch)
     {
         lastClosedMaxNanos = open.maxNanos();
+        lastClosedWrittenLate = open.writtenLate();
         final long[] scratch = open.drainInto(lastClosed, sortScratch);
         if (nextFirstSecond <= second + 1)
         {
@@ -339,6 +341,12 @@ public final class Series extends CountsInterval
         return nextFirstSecond != Long.MAX_VALUE;
     }
 
+    /** The block a sample of {@code second}, the open one or after it, was recorded into (null: none yet). */
+    IntervalCounts blockOf(final long second, final long openSecond)
+    {
+        return second == openSecond ? open : next;
+    }
+
     /** Where a sample of {@code second}, after the open one, goes while the open one is held open. */
     IntervalCounts next(final long second)
     {
@@ -380,5 +388,11 @@ public final class Series extends CountsInterval
     public SparseCounts counts()
     {
         return lastClosed;
+    }
+
+    @Override
+    public long writtenLateCount()
+    {
+        return lastClosedWrittenLate;
     }
 }

@@ -39,7 +39,11 @@ final class WatchedSeries
         if (stalls != null)
         {
             stalls.advance(time);
-            stalls.noteCalls(interval.count());
+            // Calls written after the interval ended (the JVM stalled at the boundary) are late ones, though the
+            // close grace still placed them in their own interval.
+            final long writtenLate = interval.writtenLateCount();
+            stalls.noteCalls(interval.count() - writtenLate);
+            stalls.noteLate(writtenLate);
             lastStall = stalls.lastStallMillis();
             lastMeasured = stalls.lastMeasuredMillis();
         }

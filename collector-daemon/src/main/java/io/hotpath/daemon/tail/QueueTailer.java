@@ -66,6 +66,7 @@ import java.util.List;
 public final class QueueTailer implements RecordHandler, AutoCloseable
 {
     private static final Logger LOG = Logger.getLogger(QueueTailer.class.getName());
+    private static final long NANOS_PER_SECOND = 1_000_000_000L;
     static final String CLOSED_MARKER = SpoolLayoutDescriptor.CLOSED_MARKER;
 
     private final Path directory;
@@ -522,8 +523,11 @@ public final class QueueTailer implements RecordHandler, AutoCloseable
             }
         }
         final boolean traced = sample.isTraced();
-        staged.add(series, sample.endEpochNanos(), sample.durationNanos(), error, errorIndex, sample.payloadBytes(), traced,
-            traced ? sample.traceIdHigh() : 0, traced ? sample.traceIdLow() : 0, traced ? sample.spanId() : 0);
+        final long end = sample.endEpochNanos();
+        // written in a later second than the one it ended in: the writer stalled at the boundary (NOT_STAMPED: never)
+        final boolean writtenLate = Math.floorDiv(sample.writtenEpochNanos(), NANOS_PER_SECOND) > Math.floorDiv(end, NANOS_PER_SECOND);
+        staged.add(series, end, sample.durationNanos(), error, errorIndex, sample.payloadBytes(), traced,
+            traced ? sample.traceIdHigh() : 0, traced ? sample.traceIdLow() : 0, traced ? sample.spanId() : 0, writtenLate);
     }
 
     @Override

@@ -17,6 +17,9 @@ import org.agrona.DirectBuffer;
  */
 final class RecordScan
 {
+    /** The largest SAMPLE_BATCH block a header found in damaged bytes may claim and still count. */
+    private static final int MAX_BATCH_BLOCK = 64;
+
     private RecordScan()
     {
     }
@@ -70,9 +73,11 @@ final class RecordScan
         final int blockLength = view.getShort(p + RecordHeaderDescriptor.BLOCK_LENGTH_OFFSET, WireFormat.BYTE_ORDER) & 0xFFFF;
         final int count = view.getInt(p + SampleBatchDescriptor.COUNT_OFFSET, WireFormat.BYTE_ORDER);
         final int entryLength = view.getShort(p + SampleBatchDescriptor.ENTRY_LENGTH_OFFSET, WireFormat.BYTE_ORDER) & 0xFFFF;
-        if (blockLength != SampleBatchDescriptor.BLOCK_LENGTH || entryLength < SampleDescriptor.UNTRACED_LENGTH || entryLength > 256 ||
+        // block 8 (older writers) or 16 (with the write time); a later minor may add more
+        if (blockLength < SampleBatchDescriptor.MIN_BLOCK_LENGTH || blockLength > MAX_BATCH_BLOCK ||
+            entryLength < SampleDescriptor.UNTRACED_LENGTH || entryLength > 256 ||
             count <= 0 || count > SampleBatchDescriptor.maxEntries(entryLength) ||
-            recordLength != SampleBatchDescriptor.recordLength(count, entryLength))
+            recordLength != RecordHeaderDescriptor.HEADER_LENGTH + blockLength + count * entryLength)
         {
             return 0;
         }

@@ -21,6 +21,7 @@ final class StagedSamples
     private long[] traceHigh = new long[256];
     private long[] traceLow = new long[256];
     private long[] span = new long[256];
+    private boolean[] writtenLate = new boolean[256];
     private int size;
 
     int size()
@@ -36,7 +37,8 @@ final class StagedSamples
     }
 
     void add(final Series s, final long endEpochNanos, final long durationNanos, final boolean isError, final int errorTypeIndex,
-        final long payloadBytes, final boolean isTraced, final long traceIdHigh, final long traceIdLow, final long spanId)
+        final long payloadBytes, final boolean isTraced, final long traceIdHigh, final long traceIdLow, final long spanId,
+        final boolean isWrittenLate)
     {
         if (size == series.length)
         {
@@ -53,6 +55,7 @@ final class StagedSamples
         traceHigh[i] = traceIdHigh;
         traceLow[i] = traceIdLow;
         span[i] = spanId;
+        writtenLate[i] = isWrittenLate;
     }
 
     /**
@@ -67,6 +70,10 @@ final class StagedSamples
         {
             final long e = end[i];
             aggregator.record(series[i], e, duration[i], error[i], errorIndex[i], payload[i], traced[i], traceHigh[i], traceLow[i], span[i]);
+            if (writtenLate[i])
+            {
+                aggregator.countWrittenLate(series[i], e);
+            }
             if (e > latest)
             {
                 latest = e;
@@ -90,5 +97,6 @@ final class StagedSamples
         traceHigh = Arrays.copyOf(traceHigh, length);
         traceLow = Arrays.copyOf(traceLow, length);
         span = Arrays.copyOf(span, length);
+        writtenLate = Arrays.copyOf(writtenLate, length);
     }
 }

@@ -19,6 +19,7 @@ import java.util.Map;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import java.util.ArrayList;
 
 /** The tailer over real Chronicle Queue files written by the test writer. */
 class QueueTailerTest
@@ -102,6 +103,35 @@ class QueueTailerTest
         writer.close(true);
         assertTrue(resumed.finishIfDone());
         assertTrue(resumed.state().finished);
+    }
+
+    @Test
+    void samplesWrittenAfterTheirSecondEndedAreCountedInTheirIntervalAsWrittenLate() throws Exception
+    {
+        aggregator.closeGraceMillis(200);
+        final long second = Math.floorDiv(now, 1000L);
+        final long endNanos = (second * 1000 + 900) * 1_000_000L;
+        final TestQueueWriter writer = TestQueueWriter.create(spool, "svc", now);
+        writer.defineSeries(1, MetricKind.TRANSPORT, "transport_send", "transport", "quic");
+        final int[] ids = {1, 1, 1};
+        final long[] ends = {endNanos, endNanos, endNanos};
+        final long[] durations = {1_000_000, 2_000_000, 3_000_000};
+        // on time: taken 95 ms before the second ended; late: taken 60 ms after it (the JVM stalled at the boundary)
+        writer.writeBatch(ids, ends, durations, new int[3], 100, endNanos + 5_000_000);
+        writer.writeBatch(new int[] {1, 1}, new long[] {endNanos, endNanos}, new long[] {4_000_000, 5_000_000}, new int[2], 100,
+            (second + 1) * 1_000_000_000L + 60_000_000);
+        final List<long[]> closed = new ArrayList<>();
+        aggregator.addIntervalListener(interval -> closed.add(new long[] {interval.count(), interval.writtenLateCount()}));
+
+        final QueueTailer tailer = tailer(writer.directory());
+        tailer.poll(100, now);
+        aggregator.rotate((second + 1) * 1000 + 200);
+        assertEquals(1, closed.size());
+        assertEquals(5, closed.get(0)[0], "all five in their own second (the grace)");
+        assertEquals(2, closed.get(0)[1], "the two written after it ended");
+        aggregator.rotate((second + 2) * 1000 + 200);
+        assertEquals(0, closed.get(1)[1], "the count starts again with the next interval");
+        writer.close(false);
     }
 
     @Test

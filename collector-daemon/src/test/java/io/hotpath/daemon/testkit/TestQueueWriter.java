@@ -79,9 +79,24 @@ public final class TestQueueWriter implements AutoCloseable
         writeDocument(ErrorTypeDefinitionEncoder.encode(buffer, 0, id, name));
     }
 
-    /** One SAMPLE_BATCH document; {@code errorTypeIds[i] != 0} marks sample i as an error. */
+    /**
+     * One SAMPLE_BATCH document; {@code errorTypeIds[i] != 0} marks sample i as an error. Stamped as written at its
+     * latest sample's end (on time).
+     */
     public void writeBatch(final int[] seriesIds, final long[] endEpochNanos, final long[] durations, final int[] errorTypeIds,
         final long payloadBytes)
+    {
+        long latest = Long.MIN_VALUE + 1;
+        for (final long end : endEpochNanos)
+        {
+            latest = Math.max(latest, end);
+        }
+        writeBatch(seriesIds, endEpochNanos, durations, errorTypeIds, payloadBytes, latest);
+    }
+
+    /** As above, stamped as written at {@code writtenEpochNanos} (a writer stalled past the samples' second: later). */
+    public void writeBatch(final int[] seriesIds, final long[] endEpochNanos, final long[] durations, final int[] errorTypeIds,
+        final long payloadBytes, final long writtenEpochNanos)
     {
         batch.wrap(buffer, 0, SampleDescriptor.UNTRACED_LENGTH, buffer.capacity());
         for (int i = 0; i < seriesIds.length; i++)
@@ -91,7 +106,7 @@ public final class TestQueueWriter implements AutoCloseable
             SampleEncoder.encodeEntry(buffer, offset, seriesIds[i], endEpochNanos[i], durations[i], payloadBytes,
                 error ? SampleDescriptor.OUTCOME_ERROR : SampleDescriptor.OUTCOME_OK, error ? errorTypeIds[i] : 0);
         }
-        writeDocument(batch.finish());
+        writeDocument(batch.finish(writtenEpochNanos));
     }
 
     /** One traced SAMPLE record. */

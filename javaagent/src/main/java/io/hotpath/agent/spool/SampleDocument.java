@@ -293,7 +293,7 @@ final class SampleDocument implements MessageHandler, SpoolWriter.InPlaceContent
     {
         if (batchEntryLength != 0)
         {
-            position += batch.finish();
+            position += batch.finish(nowNanos + epochOffsetNanos);
             batchEntryLength = 0;
         }
     }

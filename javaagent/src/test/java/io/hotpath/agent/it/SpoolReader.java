@@ -5,6 +5,7 @@ import io.hotpath.wire.ErrorTypeDefinitionDecoder;
 import io.hotpath.wire.QueueHeaderDecoder;
 import io.hotpath.wire.RecordDecoder;
 import io.hotpath.wire.RecordHandler;
+import io.hotpath.wire.SampleBatchDescriptor;
 import io.hotpath.wire.SampleDecoder;
 import io.hotpath.wire.SeriesDefinitionDecoder;
 import io.hotpath.wire.TraceIds;
@@ -176,6 +177,17 @@ public final class SpoolReader implements RecordHandler
             {
                 violations.add("error type " + sample.errorTypeId() + " used before its definition");
             }
+        }
+        // The drain stamps each batch with when it took the samples: after they ended (a sample may end between
+        // the drain's clock reading and its ring read: a margin), on the same clock.
+        final long written = sample.writtenEpochNanos();
+        if (written == SampleBatchDescriptor.NOT_STAMPED)
+        {
+            violations.add("sample of series " + id + " in a batch without its write time");
+        }
+        else if (written < sample.endEpochNanos() - 50_000_000L)
+        {
+            violations.add("sample of series " + id + " ended at " + sample.endEpochNanos() + ", after its batch was taken at " + written);
         }
         final boolean traced = sample.isTraced();
         samples.add(new Sample(metrics.get(id), kinds.get(id), labels.get(id), sample.endEpochNanos(), sample.durationNanos(),
