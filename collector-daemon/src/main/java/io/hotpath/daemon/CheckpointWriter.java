@@ -273,75 +273,18 @@ final class CheckpointWriter implements AutoCloseable
     /** SLO counters go into the daemon's checkpoint, with the positions they counted up to. */
     static CheckpointPart sloPart(final Supplier<SloEngine> slos)
     {
-        return new CheckpointPart()
-        {
-            @Override
-            public String name()
-            {
-                return "slo";
-            }
-
-            @Override
-            public Map<String, byte[]> capture()
-            {
-                return slos.get().captureState();
-            }
-
-            @Override
-            public void restore(final Map<String, byte[]> saved)
-            {
-                slos.get().restoreState(saved);
-            }
-        };
+        return CheckpointPart.of("slo", () -> slos.get().captureState(), saved -> slos.get().restoreState(saved));
     }
 
     /** The series' open intervals (the close grace: samples already read, not yet seen by the listeners). */
     static CheckpointPart openIntervalsPart(final Aggregator aggregator)
     {
-        return new CheckpointPart()
-        {
-            @Override
-            public String name()
-            {
-                return "open-intervals";
-            }
-
-            @Override
-            public Map<String, byte[]> capture()
-            {
-                return aggregator.captureOpenIntervals();
-            }
-
-            @Override
-            public void restore(final Map<String, byte[]> saved)
-            {
-                aggregator.restoreOpenIntervals(saved);
-            }
-        };
+        return CheckpointPart.of("open-intervals", aggregator::captureOpenIntervals, aggregator::restoreOpenIntervals);
     }
 
     /** Native histograms go into the checkpoint too: they never decrease across restarts, like the classic buckets. */
     static CheckpointPart nativeHistogramPart(final NativeHistograms natives)
     {
-        return new CheckpointPart()
-        {
-            @Override
-            public String name()
-            {
-                return "native-histograms";
-            }
-
-            @Override
-            public Map<String, byte[]> capture()
-            {
-                return natives.capture();
-            }
-
-            @Override
-            public void restore(final Map<String, byte[]> saved)
-            {
-                natives.restore(saved);
-            }
-        };
+        return CheckpointPart.of("native-histograms", natives::capture, natives::restore);
     }
 }

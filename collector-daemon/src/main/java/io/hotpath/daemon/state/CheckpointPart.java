@@ -1,6 +1,8 @@
 package io.hotpath.daemon.state;
 
 import java.util.Map;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * State of a component downstream of the aggregator (SLO counters) that goes into the same atomic
@@ -19,4 +21,29 @@ public interface CheckpointPart
 
     /** Restores what {@link #capture} returned; an empty map when the checkpoint has no such part. */
     void restore(Map<String, byte[]> saved);
+
+    /** A part named {@code name} whose state {@code capture} takes and {@code restore} puts back. */
+    static CheckpointPart of(final String name, final Supplier<Map<String, byte[]>> capture, final Consumer<Map<String, byte[]>> restore)
+    {
+        return new CheckpointPart()
+        {
+            @Override
+            public String name()
+            {
+                return name;
+            }
+
+            @Override
+            public Map<String, byte[]> capture()
+            {
+                return capture.get();
+            }
+
+            @Override
+            public void restore(final Map<String, byte[]> saved)
+            {
+                restore.accept(saved);
+            }
+        };
+    }
 }
