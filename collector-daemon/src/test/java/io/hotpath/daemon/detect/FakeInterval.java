@@ -6,7 +6,8 @@ import io.hotpath.daemon.aggregate.ClosedInterval;
 
 /**
  * A {@link ClosedInterval} for tests: {@code count} calls, {@code slowCount} of them taking
- * {@code slowNanos} and the rest {@code fastNanos}, {@code errorCount} of them errors.
+ * {@code slowNanos} and the rest {@code fastNanos}, {@code errorCount} of them errors, {@code writtenLate} of them
+ * written after the interval ended.
  */
 public record FakeInterval(
     String seriesKey,
@@ -16,8 +17,22 @@ public record FakeInterval(
     long errorCount,
     long fastNanos,
     long slowCount,
-    long slowNanos) implements ClosedInterval
+    long slowNanos,
+    long writtenLate) implements ClosedInterval
 {
+    /** No call written late (after the interval ended). */
+    public FakeInterval(final String seriesKey, final Map<String, String> labels, final long intervalStartEpochMillis, final long count,
+        final long errorCount, final long fastNanos, final long slowCount, final long slowNanos)
+    {
+        this(seriesKey, labels, intervalStartEpochMillis, count, errorCount, fastNanos, slowCount, slowNanos, 0);
+    }
+
+    @Override
+    public long writtenLateCount()
+    {
+        return writtenLate;
+    }
+
     public static FakeInterval uniform(
         final String key, final Map<String, String> labels, final long start, final long count, final long errors,
         final long latencyNanos)

@@ -2,7 +2,6 @@ package io.hotpath.daemon.detect;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.hotpath.daemon.aggregate.ClosedInterval;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,70 +20,6 @@ class WrittenLateEvidenceTest
     private static final long T0 = 1_767_225_600_000L;
     private static final String[] METRICS = {"transport_send", "p2p_connect", "p2p_discover", "p2p_propagate", "job_placement"};
 
-    /** An interval with {@code writtenLate} of its calls written after it ended. */
-    private record Stamped(FakeInterval inner, long writtenLate) implements ClosedInterval
-    {
-        @Override
-        public String seriesKey()
-        {
-            return inner.seriesKey();
-        }
-
-        @Override
-        public Map<String, String> labels()
-        {
-            return inner.labels();
-        }
-
-        @Override
-        public long intervalStartEpochMillis()
-        {
-            return inner.intervalStartEpochMillis();
-        }
-
-        @Override
-        public long count()
-        {
-            return inner.count();
-        }
-
-        @Override
-        public long errorCount()
-        {
-            return inner.errorCount();
-        }
-
-        @Override
-        public long payloadBytes()
-        {
-            return 0;
-        }
-
-        @Override
-        public long quantileNanos(final double quantile)
-        {
-            return inner.quantileNanos(quantile);
-        }
-
-        @Override
-        public double meanNanos()
-        {
-            return inner.meanNanos();
-        }
-
-        @Override
-        public long countAtOrBelow(final long thresholdNanos)
-        {
-            return inner.countAtOrBelow(thresholdNanos);
-        }
-
-        @Override
-        public long writtenLateCount()
-        {
-            return writtenLate;
-        }
-    }
-
     /** 300 s of 5 metrics at 200 calls/s; transport_send slow in the {@code slow} seconds; {@code writtenLate} calls of each. */
     private static List<AnomalyEvent> opened(final IntPredicate slow, final IntToLongFunction writtenLate, final StallWatch.Count[] count)
     {
@@ -101,8 +36,8 @@ class WrittenLateEvidenceTest
                 labels.put("metric", metric);
                 final long fast = (long)(2e6 * (1 + 0.02 * random.nextGaussian()));
                 final boolean slowNow = metric.equals("transport_send") && slow.test(i);
-                engine.onInterval(new Stamped(
-                    new FakeInterval(labels.toString(), labels, time, 200, 0, fast, slowNow ? 3 : 0, 40_000_000), writtenLate.applyAsLong(i)));
+                engine.onInterval(
+                    new FakeInterval(labels.toString(), labels, time, 200, 0, fast, slowNow ? 3 : 0, 40_000_000, writtenLate.applyAsLong(i)));
             }
         }
         count[0] = engine.stallWatches().iterator().next().count();
