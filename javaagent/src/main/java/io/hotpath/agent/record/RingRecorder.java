@@ -183,6 +183,7 @@ public final class RingRecorder implements HotpathRecorder
         final long span = TraceIds.parseHex16(spanId, 0);
         final StripedRing rings = this.rings;
         final int owned = rings.ownedStripeOfCurrentThread();
+        countIfFolded(seriesId, owned);
         if (owned >= 0)
         {
             final long address = rings.claimOwned(owned, RingSampleDescriptor.RECORD_LENGTH);
@@ -221,6 +222,7 @@ public final class RingRecorder implements HotpathRecorder
         final StripedRing rings = this.rings;
         final boolean compact = RingSampleDescriptor.fitsCompact(seriesId, errorTypeId);
         final int owned = rings.ownedStripeOfCurrentThread();
+        countIfFolded(seriesId, owned);
         if (owned >= 0 && compact)
         {
             // The thread's own stripe: no CAS; plain stores of the body, then the header in one ordered store.
@@ -277,6 +279,21 @@ public final class RingRecorder implements HotpathRecorder
         ring.commit(index);
     }
 
+    /**
+     * A sample of a folded series counts its call as a label overflow ({@link #series} left that to it):
+     * before the claim, so a dropped sample is counted too. An owned stripe's index is the calling
+     * thread's {@link ThreadSlots} slot, so the count is a plain increment of that thread's own cell
+     * with no second lookup; other threads look theirs up (rare: more threads record than stripes).
+     */
+    private void countIfFolded(final int seriesId, final int ownedStripe)
+    {
+        final SeriesRegistry series = this.series;
+        if (series.isFolded(seriesId))
+        {
+            series.countFold(ownedStripe);
+        }
+    }
+
     /** The fields of a wide record, at the native address of its body (after the header). */
     private static void putSample(final long body, final int seriesId, final long endNanos,
         final long durationNanos, final long payloadBytes, final int errorTypeId)
@@ -288,10 +305,11 @@ public final class RingRecorder implements HotpathRecorder
         UnsafeApi.putLong(body + RingSampleDescriptor.PAYLOAD_BYTES_OFFSET, payloadBytes);
     }
 
+    /** The call's series; a folded call is counted when its sample is recorded ({@link #countIfFolded}). */
     @Override
     public int series(final int ruleIndex, final Object label0, final Object label1, final Object label2)
     {
-        return series.resolve(ruleIndex, label0, label1, label2);
+        return series.resolveForSample(ruleIndex, label0, label1, label2);
     }
 
     @Override

@@ -28,6 +28,14 @@ import java.util.Arrays;
  * {@code other}); each rule at most {@code max_series} series (then one overflow series whose
  * argument labels are all {@code other}). Every folded call counts as a label overflow.
  *
+ * <p>Where a fold is counted: a series id is either <em>folded</em> (a label is {@code other}, or the
+ * overflow series: {@link #isFolded}) or not, for ever, and a call resolves to a folded id exactly when
+ * it was folded. {@link #resolve} counts each folded call itself. The agent's recorder resolves with
+ * {@link #resolveForSample} instead, which leaves the count to the sample: {@code RingRecorder} counts
+ * each sample of a folded series (written or dropped) with {@link #countFold}, in the calling thread's
+ * own cell, found by the ring lookup the sample makes anyway — so the over-cap path pays one slot lookup,
+ * not two. A fold that yields no sample (no series id left) is counted at resolution either way.
+ *
  * <p>Over 400 lines because the per-call lookup and the tables it reads must stay together: the fast path
  * ({@code RuleSeries.resolve}) is kept small enough to inline into the advice, its slow path, the write-once
  * fast table and the cap folding all read the same packed slots.
@@ -55,6 +63,11 @@ public final class SeriesRegistry
     private final AtomicReferenceArray<SeriesDefinition> definitions;
     private final AtomicInteger nextId = new AtomicInteger(1);
     private final StripedCounter labelOverflows = new StripedCounter();
+    /**
+     * Per series id: 1 when the series is folded ({@link #isFolded}). Written once, before the id is
+     * published (its definition's volatile store, a table's CAS), so whoever got the id sees it.
+     */
+    private final byte[] folded;
     /** Status classes (none, 1xx..5xx) per series: the series of a {@code status_class} rule's series for each; null without such rules. */
     private volatile AtomicIntegerArray statusVariants;
     private static final int STATUS_CLASSES = 6;
@@ -73,6 +86,7 @@ public final class SeriesRegistry
         }
         // twice the need: ids lost to insert races stay unused
         this.definitions = new AtomicReferenceArray<>(Math.min(MAX_SERIES, 2 * capacity + 1 + RELOAD_RESERVE));
+        this.folded = new byte[definitions.length()];
         this.statusVariants = statusClasses ? new AtomicIntegerArray(definitions.length() * STATUS_CLASSES) : null;
         final RuleSeries[] series = new RuleSeries[rules.size()];
         for (int i = 0; i < series.length; i++)
@@ -161,7 +175,10 @@ public final class SeriesRegistry
         return labelOverflows.sum();
     }
 
-    /** Series id for a call of rule {@code ruleIndex} with these argument values (unused ones ignored). */
+    /**
+     * Series id for a call of rule {@code ruleIndex} with these argument values (unused ones ignored);
+     * a folded call is counted as a label overflow here.
+     */
     public int resolve(final int ruleIndex, final Object label0, final Object label1, final Object label2)
     {
         final RuleSeries[] series = ruleSeries;
@@ -169,7 +186,45 @@ public final class SeriesRegistry
         {
             return 0;
         }
-        return series[ruleIndex].resolve(label0, label1, label2);
+        return series[ruleIndex].resolve(label0, label1, label2, true);
+    }
+
+    /**
+     * {@link #resolve} for a caller that records one sample with the id and counts the fold then
+     * ({@link #countFold} for every sample of an {@link #isFolded} series, written or dropped): the
+     * count is not taken here, but for the one fold that yields no sample (id 0: no series id left).
+     */
+    public int resolveForSample(final int ruleIndex, final Object label0, final Object label1, final Object label2)
+    {
+        final RuleSeries[] series = ruleSeries;
+        if (ruleIndex < 0 || ruleIndex >= series.length)
+        {
+            return 0;
+        }
+        return series[ruleIndex].resolve(label0, label1, label2, false);
+    }
+
+    /** Whether calls of series {@code seriesId} are folded ones: a label {@code other}, or a rule's overflow series. */
+    boolean isFolded(final int seriesId)
+    {
+        final byte[] folded = this.folded;
+        return seriesId < folded.length && folded[seriesId] != 0;
+    }
+
+    /**
+     * Counts one folded call for the calling thread, whose {@link ThreadSlots} slot is {@code ownSlot}
+     * when {@code >= 0} (a plain increment of its own cell), else unknown (looked up).
+     */
+    void countFold(final int ownSlot)
+    {
+        if (ownSlot >= 0)
+        {
+            labelOverflows.incrementOwn(ownSlot);
+        }
+        else
+        {
+            labelOverflows.increment();
+        }
     }
 
     /**
@@ -202,6 +257,7 @@ public final class SeriesRegistry
             labels.put(base.labels()[i], base.labels()[i + 1]);
         }
         labels.put("status_class", STATUS_CLASS_NAMES[statusClass]);
+        folded[id] = folded[baseSeries]; // before the definition's volatile store and the CAS that publish the id
         definitions.set(id, new SeriesDefinition(id, base.metric(), base.kind(), flatten(labels)));
         return statusVariants.compareAndSet(slot, 0, id) ? id : statusVariants.get(slot);
     }
@@ -240,12 +296,16 @@ public final class SeriesRegistry
         }
     }
 
-    private int newSeries(final RuleDefinition rule, final String[] dynamicValues)
+    private int newSeries(final RuleDefinition rule, final String[] dynamicValues, final boolean foldedCalls)
     {
         final int id = claimId();
         if (id == 0)
         {
             return 0;
+        }
+        if (foldedCalls)
+        {
+            folded[id] = 1; // before the definition's volatile store (and the table CAS) that publish the id
         }
         final Map<String, String> labels = new TreeMap<>(rule.staticLabels());
         for (int i = 0; i < dynamicValues.length; i++)
@@ -261,8 +321,9 @@ public final class SeriesRegistry
      * a call costs what a known combination costs: the label tables answer "other" in one missed probe,
      * the combination table misses in a few probes, a volatile {@code full} flag sends it to the
      * overflow series created up front, and the overflow is counted in a striped counter (the calling
-     * thread's own cell when it has a {@link ThreadSlots} slot: no locked instruction). Nothing shared is
-     * written but that counter's cell; nothing is allocated. A rule with one label (the common case)
+     * thread's own cell when it has a {@link ThreadSlots} slot: no locked instruction; through
+     * {@link #resolveForSample}, by the sample instead). Nothing shared is written but that counter's
+     * cell; nothing is allocated. A rule with one label (the common case)
      * skips the combination table once an index has been seen: its series id is one array load away.
      */
     private final class RuleSeries
@@ -312,7 +373,7 @@ public final class SeriesRegistry
             }
             if (labelCount == 0)
             {
-                staticId = newSeries(rule, new String[0]);
+                staticId = newSeries(rule, new String[0], false);
                 slots = null;
                 mask = 0;
                 overflowId = 0;
@@ -332,7 +393,7 @@ public final class SeriesRegistry
                 Arrays.fill(other, LabelTable.OTHER);
                 // made up front: the over-cap path must not race to create it (its definition reaches
                 // the spool only if a sample refers to it)
-                overflowId = newSeries(rule, other);
+                overflowId = newSeries(rule, other, true);
                 byIndex = labelCount == 1 ? new AtomicIntegerArray(tables[0].otherIndex() + 1) : null;
                 // as the label table: a string and an enum alias per value, and null, at a load of at most one half
                 final int fastCapacity = labelCount == 1 ? Integer.highestOneBit(Math.max(8, 4 * tables[0].otherIndex() + 3) - 1) << 1 : 0;
@@ -359,7 +420,7 @@ public final class SeriesRegistry
          * A one-label rule's series from the fast table, or 0 when it has no answer (the slow path
          * then resolves through the label table, and stores what it found).
          */
-        private int resolveFast(final Object label)
+        private int resolveFast(final Object label, final boolean count)
         {
             // read before the probe: once it is set, every value string is visible in the table
             final int fold = foldId;
@@ -379,7 +440,7 @@ public final class SeriesRegistry
                     {
                         return 0;
                     }
-                    if (fold != 0)
+                    if (count && fold != 0)
                     {
                         labelOverflows.increment();
                     }
@@ -390,7 +451,10 @@ public final class SeriesRegistry
                     final int id = (int)IDS.getAcquire(fastIds, slot);
                     if (id < 0)
                     {
-                        labelOverflows.increment();
+                        if (count)
+                        {
+                            labelOverflows.increment();
+                        }
                         return -id;
                     }
                     return id;
@@ -456,7 +520,7 @@ public final class SeriesRegistry
         }
 
         /** Small enough to be inlined into the advice (the JIT's limit is 325 bytes of bytecode for a hot method). */
-        int resolve(final Object label0, final Object label1, final Object label2)
+        int resolve(final Object label0, final Object label1, final Object label2, final boolean count)
         {
             if (staticId >= 0)
             {
@@ -464,17 +528,17 @@ public final class SeriesRegistry
             }
             if (fastKeys != null)
             {
-                final int fast = resolveFast(label0);
+                final int fast = resolveFast(label0, count);
                 if (fast != 0)
                 {
                     return fast;
                 }
             }
-            return resolveSlow(label0, label1, label2);
+            return resolveSlow(label0, label1, label2, count);
         }
 
         /** Through the label tables: first sightings, several labels, and what the fast table has no answer for. */
-        private int resolveSlow(final Object label0, final Object label1, final Object label2)
+        private int resolveSlow(final Object label0, final Object label1, final Object label2, final boolean count)
         {
             final LabelTable[] tables = this.tables;
             final int length = tables.length;
@@ -485,7 +549,7 @@ public final class SeriesRegistry
                 final int known = byIndex.getAcquire(i0);
                 if (known != 0)
                 {
-                    if (i0 == tables[0].otherIndex())
+                    if (count && i0 == tables[0].otherIndex())
                     {
                         labelOverflows.increment();
                     }
@@ -505,14 +569,17 @@ public final class SeriesRegistry
                 final long entry = slots.get(slot);
                 if (entry == 0)
                 {
-                    final int id = full ? 0 : insert(key, slot, i0, i1, i2);
+                    final int id = full ? 0 : insert(key, slot, i0, i1, i2, folded);
                     if (id <= 0)
                     {
-                        labelOverflows.increment(); // counted once per call, folded label or not
+                        if (count || id < 0)
+                        {
+                            labelOverflows.increment(); // counted once per call, folded label or not; id 0 makes no sample
+                        }
                         // a one-label rule's "other" has the overflow series' labels: remembered like any other index
                         return id < 0 ? 0 : i0 == tables[0].otherIndex() ? known(label0, i0, overflowId) : overflowId;
                     }
-                    if (folded)
+                    if (count && folded)
                     {
                         labelOverflows.increment();
                     }
@@ -520,14 +587,17 @@ public final class SeriesRegistry
                 }
                 if (entry >>> ID_BITS == key)
                 {
-                    if (folded)
+                    if (count && folded)
                     {
                         labelOverflows.increment();
                     }
                     return known(label0, i0, (int)(entry & ID_MASK));
                 }
             }
-            labelOverflows.increment();
+            if (count)
+            {
+                labelOverflows.increment();
+            }
             return overflowId;
         }
 
@@ -565,7 +635,7 @@ public final class SeriesRegistry
         }
 
         /** @return the new (or racing thread's) id; 0 when over the cap; -1 when out of ids. */
-        private int insert(final long key, final int startSlot, final int i0, final int i1, final int i2)
+        private int insert(final long key, final int startSlot, final int i0, final int i1, final int i2, final boolean foldedCalls)
         {
             if (!claimSeries())
             {
@@ -577,7 +647,7 @@ public final class SeriesRegistry
             {
                 values[i] = tables[i].value(indexes[i]);
             }
-            final int id = newSeries(rule, values);
+            final int id = newSeries(rule, values, foldedCalls);
             if (id == 0)
             {
                 return -1;
