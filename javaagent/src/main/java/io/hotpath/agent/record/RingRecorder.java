@@ -40,6 +40,8 @@ public final class RingRecorder implements HotpathRecorder
 {
     private final StripedRing rings;
     private final SeriesRegistry series;
+    /** {@link SeriesRegistry#foldedSeries()}: read on every sample, one load nearer. */
+    private final byte[] foldedSeries;
     private final ErrorTypeRegistry errorTypes;
     private final StripedCounter dropped = new StripedCounter();
     private final AtomicLong recordedHighWater = new AtomicLong();
@@ -71,6 +73,7 @@ public final class RingRecorder implements HotpathRecorder
     {
         this.rings = rings;
         this.series = series;
+        this.foldedSeries = series.foldedSeries();
         this.errorTypes = errorTypes;
     }
 
@@ -287,8 +290,8 @@ public final class RingRecorder implements HotpathRecorder
      */
     private void countIfFolded(final int seriesId, final int ownedStripe)
     {
-        final SeriesRegistry series = this.series;
-        if (series.isFolded(seriesId))
+        final byte[] folded = foldedSeries;
+        if (seriesId < folded.length && folded[seriesId] != 0)
         {
             series.countFold(ownedStripe);
         }

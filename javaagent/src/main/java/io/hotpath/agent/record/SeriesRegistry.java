@@ -208,7 +208,13 @@ public final class SeriesRegistry
     boolean isFolded(final int seriesId)
     {
         final byte[] folded = this.folded;
-        return seriesId < folded.length && folded[seriesId] != 0;
+        return seriesId > 0 && seriesId < folded.length && folded[seriesId] != 0;
+    }
+
+    /** Per series id, 1 when it is folded ({@link #isFolded}); the array itself, for the recorder's per-sample check (read only). */
+    byte[] foldedSeries()
+    {
+        return folded;
     }
 
     /**
