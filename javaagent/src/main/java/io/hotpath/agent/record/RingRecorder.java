@@ -40,8 +40,6 @@ public final class RingRecorder implements HotpathRecorder
 {
     private final StripedRing rings;
     private final SeriesRegistry series;
-    /** {@link SeriesRegistry#foldedSeries()}: read on every sample, one load nearer. */
-    private final byte[] foldedSeries;
     private final ErrorTypeRegistry errorTypes;
     private final StripedCounter dropped = new StripedCounter();
     private final AtomicLong recordedHighWater = new AtomicLong();
@@ -73,32 +71,44 @@ public final class RingRecorder implements HotpathRecorder
     {
         this.rings = rings;
         this.series = series;
-        this.foldedSeries = series.foldedSeries();
         this.errorTypes = errorTypes;
     }
 
+    /**
+     * @param seriesId as {@link #series} returned it: a folded call's id is negated, and its sample
+     *                 counts it as a label overflow (written or dropped); 0 records nothing.
+     */
     @Override
     public void record(
         final int seriesId, final long startNanos, final long endNanos, final long payloadBytes, final int errorTypeId)
     {
-        if (seriesId <= 0)
+        if (seriesId > 0)
         {
-            return;
+            sample(seriesId, false, startNanos, endNanos, payloadBytes, errorTypeId);
         }
+        else if (seriesId != 0 && seriesId != Integer.MIN_VALUE)
+        {
+            sample(-seriesId, true, startNanos, endNanos, payloadBytes, errorTypeId);
+        }
+    }
+
+    private void sample(final int seriesId, final boolean folded, final long startNanos, final long endNanos,
+        final long payloadBytes, final int errorTypeId)
+    {
         final TraceContextReader reader = traceReader;
         if (reader == null)
         {
-            writeUntraced(seriesId, endNanos, endNanos - startNanos, payloadBytes, errorTypeId);
+            writeUntraced(seriesId, folded, endNanos, endNanos - startNanos, payloadBytes, errorTypeId);
             return;
         }
         try
         {
-            write(reader, reader.currentSpanContext(), seriesId, endNanos, endNanos - startNanos, payloadBytes, errorTypeId);
+            write(reader, reader.currentSpanContext(), seriesId, folded, endNanos, endNanos - startNanos, payloadBytes, errorTypeId);
         }
         catch (final Throwable t)
         {
             readerFailed(reader, t);
-            writeUntraced(seriesId, endNanos, endNanos - startNanos, payloadBytes, errorTypeId);
+            writeUntraced(seriesId, folded, endNanos, endNanos - startNanos, payloadBytes, errorTypeId);
         }
     }
 
@@ -117,28 +127,38 @@ public final class RingRecorder implements HotpathRecorder
         }
     }
 
+    /** As {@link #record}, a negated (folded) series id included. */
     @Override
     public void recordInContext(final Object traceContext, final int seriesId, final long startNanos, final long endNanos,
         final long payloadBytes, final int errorTypeId)
     {
-        if (seriesId <= 0)
+        if (seriesId > 0)
         {
-            return;
+            sampleInContext(traceContext, seriesId, false, startNanos, endNanos, payloadBytes, errorTypeId);
         }
+        else if (seriesId != 0 && seriesId != Integer.MIN_VALUE)
+        {
+            sampleInContext(traceContext, -seriesId, true, startNanos, endNanos, payloadBytes, errorTypeId);
+        }
+    }
+
+    private void sampleInContext(final Object traceContext, final int seriesId, final boolean folded, final long startNanos,
+        final long endNanos, final long payloadBytes, final int errorTypeId)
+    {
         final TraceContextReader reader = traceReader;
         if (reader == null || traceContext == null)
         {
-            writeUntraced(seriesId, endNanos, endNanos - startNanos, payloadBytes, errorTypeId);
+            writeUntraced(seriesId, folded, endNanos, endNanos - startNanos, payloadBytes, errorTypeId);
             return;
         }
         try
         {
-            write(reader, traceContext, seriesId, endNanos, endNanos - startNanos, payloadBytes, errorTypeId);
+            write(reader, traceContext, seriesId, folded, endNanos, endNanos - startNanos, payloadBytes, errorTypeId);
         }
         catch (final Throwable t)
         {
             readerFailed(reader, t);
-            writeUntraced(seriesId, endNanos, endNanos - startNanos, payloadBytes, errorTypeId);
+            writeUntraced(seriesId, folded, endNanos, endNanos - startNanos, payloadBytes, errorTypeId);
         }
     }
 
@@ -169,14 +189,14 @@ public final class RingRecorder implements HotpathRecorder
         return traceReader;
     }
 
-    private void write(final TraceContextReader reader, final Object spanContext, final int seriesId, final long endNanos,
-        final long durationNanos, final long payloadBytes, final int errorTypeId)
+    private void write(final TraceContextReader reader, final Object spanContext, final int seriesId, final boolean folded,
+        final long endNanos, final long durationNanos, final long payloadBytes, final int errorTypeId)
     {
         final CharSequence traceId = spanContext == null ? null : reader.traceId(spanContext);
         final CharSequence spanId = traceId == null ? null : reader.spanId(spanContext);
         if (spanId == null || traceId.length() != 32 || spanId.length() != 16)
         {
-            writeUntraced(seriesId, endNanos, durationNanos, payloadBytes, errorTypeId);
+            writeUntraced(seriesId, folded, endNanos, durationNanos, payloadBytes, errorTypeId);
             return;
         }
         // Parsed before the claim: the claimed slot stays uncommitted (and the drain waits) for as
@@ -186,7 +206,10 @@ public final class RingRecorder implements HotpathRecorder
         final long span = TraceIds.parseHex16(spanId, 0);
         final StripedRing rings = this.rings;
         final int owned = rings.ownedStripeOfCurrentThread();
-        countIfFolded(seriesId, owned);
+        if (folded)
+        {
+            series.countFold(owned);
+        }
         if (owned >= 0)
         {
             final long address = rings.claimOwned(owned, RingSampleDescriptor.RECORD_LENGTH);
@@ -219,13 +242,22 @@ public final class RingRecorder implements HotpathRecorder
         ring.commit(index);
     }
 
-    private void writeUntraced(
-        final int seriesId, final long endNanos, final long durationNanos, final long payloadBytes, final int errorTypeId)
+    /**
+     * @param folded the call was folded into an overflow series: counted here, before the claim (so a
+     *               dropped sample counts too). An owned stripe's index is the calling thread's
+     *               {@link ThreadSlots} slot, so the count is a plain increment of that thread's own cell
+     *               with no second lookup; other threads look theirs up (more threads record than stripes).
+     */
+    private void writeUntraced(final int seriesId, final boolean folded, final long endNanos, final long durationNanos,
+        final long payloadBytes, final int errorTypeId)
     {
         final StripedRing rings = this.rings;
         final boolean compact = RingSampleDescriptor.fitsCompact(seriesId, errorTypeId);
         final int owned = rings.ownedStripeOfCurrentThread();
-        countIfFolded(seriesId, owned);
+        if (folded)
+        {
+            series.countFold(owned);
+        }
         if (owned >= 0 && compact)
         {
             // The thread's own stripe: no CAS; plain stores of the body, then the header in one ordered store.
@@ -282,21 +314,6 @@ public final class RingRecorder implements HotpathRecorder
         ring.commit(index);
     }
 
-    /**
-     * A sample of a folded series counts its call as a label overflow ({@link #series} left that to it):
-     * before the claim, so a dropped sample is counted too. An owned stripe's index is the calling
-     * thread's {@link ThreadSlots} slot, so the count is a plain increment of that thread's own cell
-     * with no second lookup; other threads look theirs up (rare: more threads record than stripes).
-     */
-    private void countIfFolded(final int seriesId, final int ownedStripe)
-    {
-        final byte[] folded = foldedSeries;
-        if (seriesId < folded.length && folded[seriesId] != 0)
-        {
-            series.countFold(ownedStripe);
-        }
-    }
-
     /** The fields of a wide record, at the native address of its body (after the header). */
     private static void putSample(final long body, final int seriesId, final long endNanos,
         final long durationNanos, final long payloadBytes, final int errorTypeId)
@@ -308,7 +325,7 @@ public final class RingRecorder implements HotpathRecorder
         UnsafeApi.putLong(body + RingSampleDescriptor.PAYLOAD_BYTES_OFFSET, payloadBytes);
     }
 
-    /** The call's series; a folded call is counted when its sample is recorded ({@link #countIfFolded}). */
+    /** The call's series; a folded call's id negated, for {@link #record} to count with its sample. */
     @Override
     public int series(final int ruleIndex, final Object label0, final Object label1, final Object label2)
     {

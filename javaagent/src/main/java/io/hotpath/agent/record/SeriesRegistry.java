@@ -28,13 +28,12 @@ import java.util.Arrays;
  * {@code other}); each rule at most {@code max_series} series (then one overflow series whose
  * argument labels are all {@code other}). Every folded call counts as a label overflow.
  *
- * <p>Where a fold is counted: a series id is either <em>folded</em> (a label is {@code other}, or the
- * overflow series: {@link #isFolded}) or not, for ever, and a call resolves to a folded id exactly when
- * it was folded. {@link #resolve} counts each folded call itself. The agent's recorder resolves with
- * {@link #resolveForSample} instead, which leaves the count to the sample: {@code RingRecorder} counts
- * each sample of a folded series (written or dropped) with {@link #countFold}, in the calling thread's
- * own cell, found by the ring lookup the sample makes anyway — so the over-cap path pays one slot lookup,
- * not two. A fold that yields no sample (no series id left) is counted at resolution either way.
+ * <p>Where a fold is counted: {@link #resolve} counts each folded call itself. The agent's recorder
+ * resolves with {@link #resolveForSample} instead, which returns a folded call's id negated and leaves
+ * the count to the sample: {@code RingRecorder.record} sees the sign in the branch on {@code id <= 0}
+ * it takes anyway, and counts the fold ({@link #countFold}) in the calling thread's own cell, found by
+ * the ring lookup the sample makes anyway — the over-cap path pays one slot lookup, not two, and no
+ * other path pays anything. A fold that yields no sample (no series id left) is counted at resolution.
  *
  * <p>Over 400 lines because the per-call lookup and the tables it reads must stay together: the fast path
  * ({@code RuleSeries.resolve}) is kept small enough to inline into the advice, its slow path, the write-once
@@ -63,11 +62,6 @@ public final class SeriesRegistry
     private final AtomicReferenceArray<SeriesDefinition> definitions;
     private final AtomicInteger nextId = new AtomicInteger(1);
     private final StripedCounter labelOverflows = new StripedCounter();
-    /**
-     * Per series id: 1 when the series is folded ({@link #isFolded}). Written once, before the id is
-     * published (its definition's volatile store, a table's CAS), so whoever got the id sees it.
-     */
-    private final byte[] folded;
     /** Status classes (none, 1xx..5xx) per series: the series of a {@code status_class} rule's series for each; null without such rules. */
     private volatile AtomicIntegerArray statusVariants;
     private static final int STATUS_CLASSES = 6;
@@ -86,7 +80,6 @@ public final class SeriesRegistry
         }
         // twice the need: ids lost to insert races stay unused
         this.definitions = new AtomicReferenceArray<>(Math.min(MAX_SERIES, 2 * capacity + 1 + RELOAD_RESERVE));
-        this.folded = new byte[definitions.length()];
         this.statusVariants = statusClasses ? new AtomicIntegerArray(definitions.length() * STATUS_CLASSES) : null;
         final RuleSeries[] series = new RuleSeries[rules.size()];
         for (int i = 0; i < series.length; i++)
@@ -181,18 +174,19 @@ public final class SeriesRegistry
      */
     public int resolve(final int ruleIndex, final Object label0, final Object label1, final Object label2)
     {
-        final RuleSeries[] series = ruleSeries;
-        if (ruleIndex < 0 || ruleIndex >= series.length)
+        final int id = resolveForSample(ruleIndex, label0, label1, label2);
+        if (id < 0)
         {
-            return 0;
+            labelOverflows.increment();
+            return -id;
         }
-        return series[ruleIndex].resolve(label0, label1, label2, true);
+        return id;
     }
 
     /**
-     * {@link #resolve} for a caller that records one sample with the id and counts the fold then
-     * ({@link #countFold} for every sample of an {@link #isFolded} series, written or dropped): the
-     * count is not taken here, but for the one fold that yields no sample (id 0: no series id left).
+     * {@link #resolve} for a caller that records one sample per call and counts folds by their sample
+     * ({@link #countFold}, written or dropped): a folded call's id is returned negated ({@code -id}) and
+     * not counted here; 0 when the call has no series (counted here if it was folded: no sample follows).
      */
     public int resolveForSample(final int ruleIndex, final Object label0, final Object label1, final Object label2)
     {
@@ -201,20 +195,7 @@ public final class SeriesRegistry
         {
             return 0;
         }
-        return series[ruleIndex].resolve(label0, label1, label2, false);
-    }
-
-    /** Whether calls of series {@code seriesId} are folded ones: a label {@code other}, or a rule's overflow series. */
-    boolean isFolded(final int seriesId)
-    {
-        final byte[] folded = this.folded;
-        return seriesId > 0 && seriesId < folded.length && folded[seriesId] != 0;
-    }
-
-    /** Per series id, 1 when it is folded ({@link #isFolded}); the array itself, for the recorder's per-sample check (read only). */
-    byte[] foldedSeries()
-    {
-        return folded;
+        return series[ruleIndex].resolve(label0, label1, label2);
     }
 
     /**
@@ -239,6 +220,12 @@ public final class SeriesRegistry
      */
     public int statusSeries(final int baseSeries, final int statusClass)
     {
+        if (baseSeries < 0)
+        {
+            // a folded call's id from resolveForSample: its variant, folded too
+            final int variant = statusSeries(-baseSeries, statusClass);
+            return variant > 0 ? -variant : baseSeries;
+        }
         final AtomicIntegerArray statusVariants = this.statusVariants;
         if (statusVariants == null || baseSeries <= 0 || baseSeries >= definitions.length() || statusClass < 0 ||
             statusClass >= STATUS_CLASSES)
@@ -263,7 +250,6 @@ public final class SeriesRegistry
             labels.put(base.labels()[i], base.labels()[i + 1]);
         }
         labels.put("status_class", STATUS_CLASS_NAMES[statusClass]);
-        folded[id] = folded[baseSeries]; // before the definition's volatile store and the CAS that publish the id
         definitions.set(id, new SeriesDefinition(id, base.metric(), base.kind(), flatten(labels)));
         return statusVariants.compareAndSet(slot, 0, id) ? id : statusVariants.get(slot);
     }
@@ -302,16 +288,12 @@ public final class SeriesRegistry
         }
     }
 
-    private int newSeries(final RuleDefinition rule, final String[] dynamicValues, final boolean foldedCalls)
+    private int newSeries(final RuleDefinition rule, final String[] dynamicValues)
     {
         final int id = claimId();
         if (id == 0)
         {
             return 0;
-        }
-        if (foldedCalls)
-        {
-            folded[id] = 1; // before the definition's volatile store (and the table CAS) that publish the id
         }
         final Map<String, String> labels = new TreeMap<>(rule.staticLabels());
         for (int i = 0; i < dynamicValues.length; i++)
@@ -326,9 +308,9 @@ public final class SeriesRegistry
      * One rule's series. Over its cap ({@code max_series} combinations, or a label's {@code max_values})
      * a call costs what a known combination costs: the label tables answer "other" in one missed probe,
      * the combination table misses in a few probes, a volatile {@code full} flag sends it to the
-     * overflow series created up front, and the overflow is counted in a striped counter (the calling
-     * thread's own cell when it has a {@link ThreadSlots} slot: no locked instruction; through
-     * {@link #resolveForSample}, by the sample instead). Nothing shared is written but that counter's
+     * overflow series created up front, and the id comes back negated: {@link #resolve} counts it in a
+     * striped counter (the calling thread's own cell when it has a {@link ThreadSlots} slot: no locked
+     * instruction), the recorder when it records the sample. Nothing shared is written but that counter's
      * cell; nothing is allocated. A rule with one label (the common case)
      * skips the combination table once an index has been seen: its series id is one array load away.
      */
@@ -379,7 +361,7 @@ public final class SeriesRegistry
             }
             if (labelCount == 0)
             {
-                staticId = newSeries(rule, new String[0], false);
+                staticId = newSeries(rule, new String[0]);
                 slots = null;
                 mask = 0;
                 overflowId = 0;
@@ -399,7 +381,7 @@ public final class SeriesRegistry
                 Arrays.fill(other, LabelTable.OTHER);
                 // made up front: the over-cap path must not race to create it (its definition reaches
                 // the spool only if a sample refers to it)
-                overflowId = newSeries(rule, other, true);
+                overflowId = newSeries(rule, other);
                 byIndex = labelCount == 1 ? new AtomicIntegerArray(tables[0].otherIndex() + 1) : null;
                 // as the label table: a string and an enum alias per value, and null, at a load of at most one half
                 final int fastCapacity = labelCount == 1 ? Integer.highestOneBit(Math.max(8, 4 * tables[0].otherIndex() + 3) - 1) << 1 : 0;
@@ -423,10 +405,10 @@ public final class SeriesRegistry
         }
 
         /**
-         * A one-label rule's series from the fast table, or 0 when it has no answer (the slow path
-         * then resolves through the label table, and stores what it found).
+         * A one-label rule's series from the fast table ({@code -id} when folded), or 0 when it has no
+         * answer (the slow path then resolves through the label table, and stores what it found).
          */
-        private int resolveFast(final Object label, final boolean count)
+        private int resolveFast(final Object label)
         {
             // read before the probe: once it is set, every value string is visible in the table
             final int fold = foldId;
@@ -446,24 +428,11 @@ public final class SeriesRegistry
                     {
                         return 0;
                     }
-                    if (count && fold != 0)
-                    {
-                        labelOverflows.increment();
-                    }
-                    return fold;
+                    return -fold; // folded (0: no answer, the slow path decides)
                 }
                 if (sameKey(stored, key, string))
                 {
-                    final int id = (int)IDS.getAcquire(fastIds, slot);
-                    if (id < 0)
-                    {
-                        if (count)
-                        {
-                            labelOverflows.increment();
-                        }
-                        return -id;
-                    }
-                    return id;
+                    return (int)IDS.getAcquire(fastIds, slot); // -id for a folded value, as resolve returns it
                 }
             }
         }
@@ -525,8 +494,11 @@ public final class SeriesRegistry
             }
         }
 
-        /** Small enough to be inlined into the advice (the JIT's limit is 325 bytes of bytecode for a hot method). */
-        int resolve(final Object label0, final Object label1, final Object label2, final boolean count)
+        /**
+         * The call's series id, negated when the call is folded (the caller counts it); 0 when it has
+         * none. Small enough to be inlined into the advice (the JIT's limit is 325 bytes of bytecode for a hot method).
+         */
+        int resolve(final Object label0, final Object label1, final Object label2)
         {
             if (staticId >= 0)
             {
@@ -534,17 +506,17 @@ public final class SeriesRegistry
             }
             if (fastKeys != null)
             {
-                final int fast = resolveFast(label0, count);
+                final int fast = resolveFast(label0);
                 if (fast != 0)
                 {
                     return fast;
                 }
             }
-            return resolveSlow(label0, label1, label2, count);
+            return resolveSlow(label0, label1, label2);
         }
 
         /** Through the label tables: first sightings, several labels, and what the fast table has no answer for. */
-        private int resolveSlow(final Object label0, final Object label1, final Object label2, final boolean count)
+        private int resolveSlow(final Object label0, final Object label1, final Object label2)
         {
             final LabelTable[] tables = this.tables;
             final int length = tables.length;
@@ -555,12 +527,8 @@ public final class SeriesRegistry
                 final int known = byIndex.getAcquire(i0);
                 if (known != 0)
                 {
-                    if (count && i0 == tables[0].otherIndex())
-                    {
-                        labelOverflows.increment();
-                    }
                     remember(label0, i0, known);
-                    return known;
+                    return i0 == tables[0].otherIndex() ? -known : known;
                 }
             }
             final int i1 = length > 1 ? tables[1].indexOf(label1) : 0;
@@ -575,36 +543,27 @@ public final class SeriesRegistry
                 final long entry = slots.get(slot);
                 if (entry == 0)
                 {
-                    final int id = full ? 0 : insert(key, slot, i0, i1, i2, folded);
-                    if (id <= 0)
+                    final int id = full ? 0 : insert(key, slot, i0, i1, i2);
+                    if (id < 0)
                     {
-                        if (count || id < 0)
-                        {
-                            labelOverflows.increment(); // counted once per call, folded label or not; id 0 makes no sample
-                        }
-                        // a one-label rule's "other" has the overflow series' labels: remembered like any other index
-                        return id < 0 ? 0 : i0 == tables[0].otherIndex() ? known(label0, i0, overflowId) : overflowId;
+                        labelOverflows.increment(); // out of ids: no series, so no sample to count it
+                        return 0;
                     }
-                    if (count && folded)
+                    if (id == 0)
                     {
-                        labelOverflows.increment();
+                        // over the cap, folded label or not; a one-label rule's "other" has the overflow
+                        // series' labels: remembered like any other index
+                        return -(i0 == tables[0].otherIndex() ? known(label0, i0, overflowId) : overflowId);
                     }
-                    return known(label0, i0, id);
+                    return folded ? -known(label0, i0, id) : known(label0, i0, id);
                 }
                 if (entry >>> ID_BITS == key)
                 {
-                    if (count && folded)
-                    {
-                        labelOverflows.increment();
-                    }
-                    return known(label0, i0, (int)(entry & ID_MASK));
+                    final int id = known(label0, i0, (int)(entry & ID_MASK));
+                    return folded ? -id : id;
                 }
             }
-            if (count)
-            {
-                labelOverflows.increment();
-            }
-            return overflowId;
+            return -overflowId;
         }
 
         /** Remembers a one-label rule's series of a label index: a combination's id never changes once in the table. */
@@ -641,7 +600,7 @@ public final class SeriesRegistry
         }
 
         /** @return the new (or racing thread's) id; 0 when over the cap; -1 when out of ids. */
-        private int insert(final long key, final int startSlot, final int i0, final int i1, final int i2, final boolean foldedCalls)
+        private int insert(final long key, final int startSlot, final int i0, final int i1, final int i2)
         {
             if (!claimSeries())
             {
@@ -653,7 +612,7 @@ public final class SeriesRegistry
             {
                 values[i] = tables[i].value(indexes[i]);
             }
-            final int id = newSeries(rule, values, foldedCalls);
+            final int id = newSeries(rule, values);
             if (id == 0)
             {
                 return -1;

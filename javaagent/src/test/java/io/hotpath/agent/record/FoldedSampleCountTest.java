@@ -1,7 +1,6 @@
 package io.hotpath.agent.record;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.hotpath.agent.config.RuleConfigParser;
@@ -17,10 +16,11 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
 
 /**
- * The agent's label-overflow count when the recorder resolves series ({@link RingRecorder#series}):
- * each folded call is counted by its sample ({@link SeriesRegistry#countFold}), written or dropped,
- * exactly once — the same count {@link SeriesRegistry#resolve} takes per call — from owned stripes
- * (the thread's own cell, no lookup) and shared ones, by many threads at once.
+ * The agent's label-overflow count when the recorder resolves series ({@link RingRecorder#series}: a
+ * folded call's id comes back negated): each folded call is counted by its sample
+ * ({@link SeriesRegistry#countFold}), written or dropped, exactly once — the same count
+ * {@link SeriesRegistry#resolve} takes per call — from owned stripes (the thread's own cell, no lookup)
+ * and shared ones, by many threads at once.
  */
 class FoldedSampleCountTest
 {
@@ -77,8 +77,8 @@ class FoldedSampleCountTest
             final int series = recorder.series((int)c[0], c[1], c[2], null);
             final long before = registry.labelOverflows();
             recorder.record(series, 1_000, 2_000, 8, 0);
-            assertEquals(before + (registry.isFolded(series) ? 1 : 0), registry.labelOverflows(), "counted by the sample");
-            assertEquals(series, twin.resolve((int)c[0], c[1], c[2], null), "the same series as resolve()");
+            assertEquals(before + (series < 0 ? 1 : 0), registry.labelOverflows(), "counted by the sample");
+            assertEquals(Math.abs(series), twin.resolve((int)c[0], c[1], c[2], null), "the same series as resolve()");
         }
         assertTrue(recorder.dropped() > 1_000, "most samples were dropped: " + recorder.dropped());
         assertTrue(twin.labelOverflows() > 1_000, "most calls folded: " + twin.labelOverflows());
@@ -86,35 +86,40 @@ class FoldedSampleCountTest
     }
 
     @Test
-    void foldedIsAPropertyOfTheSeriesAndItsStatusClassVariants() throws Exception
+    void aFoldedCallsIdIsNegatedAndSoAreItsStatusClassVariants() throws Exception
     {
         final SeriesRegistry registry = new SeriesRegistry(rules());
         final RingRecorder recorder = new RingRecorder(new StripedRing(1 << 16, 1, ThreadSlots.SLOTS), registry, new ErrorTypeRegistry());
         final int a = recorder.series(0, "a", null, null);
         final int b = recorder.series(0, Transport.TCP, null, null);
         final int other = recorder.series(0, "c", null, null);
-        assertFalse(registry.isFolded(a));
-        assertFalse(registry.isFolded(b));
-        assertTrue(registry.isFolded(other));
+        assertTrue(a > 0 && b > 0 && a != b);
+        assertTrue(other < 0);
+        assertEquals(List.of("peer", "other"), List.of(registry.definition(-other).labels()));
         assertEquals(other, recorder.series(0, Transport.UDP, null, null));
+        assertEquals(other, recorder.series(0, null, null, null));
         assertEquals(0, registry.labelOverflows(), "resolving for a sample counts nothing yet");
 
         final int known = recorder.series(2, "p", null, null);
         final int folded = recorder.series(2, "q", null, null);
-        assertFalse(registry.isFolded(known));
-        assertTrue(registry.isFolded(folded));
+        assertTrue(known > 0);
+        assertTrue(folded < 0);
         for (int statusClass = 0; statusClass < 6; statusClass++)
         {
-            assertFalse(registry.isFolded(registry.statusSeries(known, statusClass)), "status class " + statusClass);
+            final int plain = registry.statusSeries(known, statusClass);
+            assertTrue(plain > 0 && plain != known, "status class " + statusClass);
             final int variant = registry.statusSeries(folded, statusClass);
-            assertTrue(variant != folded && registry.isFolded(variant), "status class " + statusClass);
+            assertTrue(variant < 0 && variant != folded, "status class " + statusClass);
+            assertEquals(registry.statusSeries(-folded, statusClass), -variant, "the folded series' own variant");
+            assertTrue(List.of(registry.definition(-variant).labels()).contains("other"));
             recorder.record(variant, 1_000, 2_000, 8, 0);
         }
         assertEquals(6, registry.labelOverflows());
         recorder.record(registry.statusSeries(known, 5), 1_000, 2_000, 8, 0);
         recorder.record(0, 1_000, 2_000, 8, 0);
-        recorder.record(Integer.MAX_VALUE >> 8, 1_000, 2_000, 8, 0); // an id this registry never gave
-        assertEquals(6, registry.labelOverflows());
+        recorder.record(Integer.MIN_VALUE, 1_000, 2_000, 8, 0);
+        recorder.recordInContext(null, -registry.statusSeries(known, 1), 1_000, 2_000, 8, 0);
+        assertEquals(7, registry.labelOverflows(), "recordInContext counts a folded sample too");
     }
 
     /**
