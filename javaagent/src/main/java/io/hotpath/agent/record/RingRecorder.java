@@ -75,26 +75,21 @@ public final class RingRecorder implements HotpathRecorder
     }
 
     /**
-     * @param seriesId as {@link #series} returned it: a folded call's id is negated, and its sample
-     *                 counts it as a label overflow (written or dropped); 0 records nothing.
+     * @param signedSeriesId as {@link #series} returned it: a folded call's id is negated, and its sample
+     *                       counts it as a label overflow (written or dropped); 0 records nothing.
      */
     @Override
     public void record(
-        final int seriesId, final long startNanos, final long endNanos, final long payloadBytes, final int errorTypeId)
+        final int signedSeriesId, final long startNanos, final long endNanos, final long payloadBytes, final int errorTypeId)
     {
-        if (seriesId > 0)
+        // one path for both signs (register work only): a second inlined copy of the write would make this
+        // method too big to be inlined into its callers
+        final int seriesId = Math.abs(signedSeriesId);
+        if (seriesId <= 0)
         {
-            sample(seriesId, false, startNanos, endNanos, payloadBytes, errorTypeId);
+            return; // 0, or MIN_VALUE (no id)
         }
-        else if (seriesId != 0 && seriesId != Integer.MIN_VALUE)
-        {
-            sample(-seriesId, true, startNanos, endNanos, payloadBytes, errorTypeId);
-        }
-    }
-
-    private void sample(final int seriesId, final boolean folded, final long startNanos, final long endNanos,
-        final long payloadBytes, final int errorTypeId)
-    {
+        final boolean folded = signedSeriesId < 0;
         final TraceContextReader reader = traceReader;
         if (reader == null)
         {
@@ -129,22 +124,15 @@ public final class RingRecorder implements HotpathRecorder
 
     /** As {@link #record}, a negated (folded) series id included. */
     @Override
-    public void recordInContext(final Object traceContext, final int seriesId, final long startNanos, final long endNanos,
+    public void recordInContext(final Object traceContext, final int signedSeriesId, final long startNanos, final long endNanos,
         final long payloadBytes, final int errorTypeId)
     {
-        if (seriesId > 0)
+        final int seriesId = Math.abs(signedSeriesId);
+        if (seriesId <= 0)
         {
-            sampleInContext(traceContext, seriesId, false, startNanos, endNanos, payloadBytes, errorTypeId);
+            return;
         }
-        else if (seriesId != 0 && seriesId != Integer.MIN_VALUE)
-        {
-            sampleInContext(traceContext, -seriesId, true, startNanos, endNanos, payloadBytes, errorTypeId);
-        }
-    }
-
-    private void sampleInContext(final Object traceContext, final int seriesId, final boolean folded, final long startNanos,
-        final long endNanos, final long payloadBytes, final int errorTypeId)
-    {
+        final boolean folded = signedSeriesId < 0;
         final TraceContextReader reader = traceReader;
         if (reader == null || traceContext == null)
         {
