@@ -5,15 +5,22 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.hotpath.agent.config.RuleConfigParser;
 import io.hotpath.agent.config.RuleDefinition;
+import io.hotpath.agent.it.SpoolReader;
+import io.hotpath.agent.spool.SpoolDrainer;
+import io.hotpath.agent.spool.SpoolSettings;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The agent's label-overflow count when the recorder resolves series ({@link RingRecorder#series}: a
@@ -120,6 +127,36 @@ class FoldedSampleCountTest
         recorder.record(Integer.MIN_VALUE, 1_000, 2_000, 8, 0);
         recorder.recordInContext(null, -registry.statusSeries(known, 1), 1_000, 2_000, 8, 0);
         assertEquals(7, registry.labelOverflows(), "recordInContext counts a folded sample too");
+    }
+
+    /**
+     * The count as hotpathd gets it: the drain's AGENT_STATS record (its {@code labelOverflows}, which the
+     * daemon exposes as {@code hotpath_agent_label_overflows_total}) holds every folded call, and the
+     * spool holds as many samples of {@code other}.
+     */
+    @Test
+    void theCountReachesTheSpoolsAgentStats(@TempDir final Path spool) throws Exception
+    {
+        final SeriesRegistry registry = new SeriesRegistry(rules());
+        final RingRecorder recorder = new RingRecorder(1 << 20, 1, registry, new ErrorTypeRegistry());
+        final AtomicReference<Throwable> failure = new AtomicReference<>();
+        final SpoolDrainer drainer = new SpoolDrainer(recorder, new SpoolSettings(spool, "fold-test", "FAST_HOURLY", 1L << 30, 4096,
+            TimeUnit.SECONDS.toNanos(1), TimeUnit.MILLISECONDS.toNanos(50), 0L, TimeUnit.MILLISECONDS.toNanos(500)), failure::set);
+        drainer.start();
+        final int calls = 3_000;
+        for (int i = 0; i < calls; i++)
+        {
+            call(recorder, 0, i % 3 == 0 ? "a" : i % 3 == 1 ? "b" : "x" + i % 50, null);
+        }
+        drainer.shutdown(30_000);
+        assertEquals(null, failure.get());
+        final SpoolReader reader = SpoolReader.read(SpoolReader.onlyQueue(spool));
+        assertEquals(List.of(), reader.violations);
+        assertEquals(calls, reader.samples.size());
+        final long other = reader.samples.stream().filter(s -> "other".equals(s.labels().get("peer"))).count();
+        assertEquals(calls / 3, other);
+        assertEquals(calls / 3, reader.lastStats().labelOverflows());
+        assertEquals(0, reader.lastStats().dropped());
     }
 
     /**
