@@ -72,6 +72,7 @@ public final class RingRecorder implements HotpathRecorder
         this.rings = rings;
         this.series = series;
         this.errorTypes = errorTypes;
+        series.countFoldsOf(rings::foldedInOwnedStripes); // what the owned stripes counted is part of labelOverflows()
     }
 
     /**
@@ -194,13 +195,9 @@ public final class RingRecorder implements HotpathRecorder
         final long span = TraceIds.parseHex16(spanId, 0);
         final StripedRing rings = this.rings;
         final int owned = rings.ownedStripeOfCurrentThread();
-        if (folded)
-        {
-            series.countFold(owned);
-        }
         if (owned >= 0)
         {
-            final long address = rings.claimOwned(owned, RingSampleDescriptor.RECORD_LENGTH);
+            final long address = rings.claimOwned(owned, RingSampleDescriptor.RECORD_LENGTH, folded);
             if (address == 0)
             {
                 dropped.increment();
@@ -213,6 +210,10 @@ public final class RingRecorder implements HotpathRecorder
             UnsafeApi.putLong(body + RingSampleDescriptor.SPAN_ID_OFFSET, span);
             StripedRing.publish(address, RingSampleDescriptor.MSG_TYPE_TRACED_SAMPLE, RingSampleDescriptor.RECORD_LENGTH);
             return;
+        }
+        if (folded)
+        {
+            series.countFold(-1);
         }
         final int stripe = rings.stripeOfCurrentThread();
         final ManyToOneRingBuffer ring = rings.ring(stripe);
@@ -231,10 +232,10 @@ public final class RingRecorder implements HotpathRecorder
     }
 
     /**
-     * @param folded the call was folded into an overflow series: counted here, before the claim (so a
-     *               dropped sample counts too). An owned stripe's index is the calling thread's
-     *               {@link ThreadSlots} slot, so the count is a plain increment of that thread's own cell
-     *               with no second lookup; other threads look theirs up (more threads record than stripes).
+     * @param folded the call was folded into an overflow series: counted here, whether the sample is
+     *               written or dropped. In an owned stripe, by the claim, next to the stripe's tail (the
+     *               line the owner writes anyway; {@link StripedRing#foldedInOwnedStripes}); a thread
+     *               without one counts in its cell of the registry's striped counter.
      */
     private void writeUntraced(final int seriesId, final boolean folded, final long endNanos, final long durationNanos,
         final long payloadBytes, final int errorTypeId)
@@ -242,14 +243,10 @@ public final class RingRecorder implements HotpathRecorder
         final StripedRing rings = this.rings;
         final boolean compact = RingSampleDescriptor.fitsCompact(seriesId, errorTypeId);
         final int owned = rings.ownedStripeOfCurrentThread();
-        if (folded)
-        {
-            series.countFold(owned);
-        }
         if (owned >= 0 && compact)
         {
             // The thread's own stripe: no CAS; plain stores of the body, then the header in one ordered store.
-            final long address = rings.claimOwned(owned, RingSampleDescriptor.COMPACT_RECORD_LENGTH);
+            final long address = rings.claimOwned(owned, RingSampleDescriptor.COMPACT_RECORD_LENGTH, folded);
             if (address == 0)
             {
                 dropped.increment();
@@ -265,7 +262,7 @@ public final class RingRecorder implements HotpathRecorder
         }
         if (owned >= 0)
         {
-            final long address = rings.claimOwned(owned, RingSampleDescriptor.RECORD_LENGTH);
+            final long address = rings.claimOwned(owned, RingSampleDescriptor.RECORD_LENGTH, folded);
             if (address == 0)
             {
                 dropped.increment();
@@ -276,6 +273,10 @@ public final class RingRecorder implements HotpathRecorder
             return;
         }
         // No stripe of its own (more threads record than there are owned stripes): a shared one, claimed by CAS.
+        if (folded)
+        {
+            series.countFold(-1);
+        }
         final int stripe = rings.stripeOfCurrentThread();
         final ManyToOneRingBuffer ring = rings.ring(stripe);
         final int index = compact ?

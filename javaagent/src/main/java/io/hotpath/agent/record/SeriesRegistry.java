@@ -10,6 +10,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.function.LongSupplier;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.Arrays;
@@ -62,6 +63,7 @@ public final class SeriesRegistry
     private final AtomicReferenceArray<SeriesDefinition> definitions;
     private final AtomicInteger nextId = new AtomicInteger(1);
     private final StripedCounter labelOverflows = new StripedCounter();
+    private volatile LongSupplier recordedFolds = () -> 0;
     /** Status classes (none, 1xx..5xx) per series: the series of a {@code status_class} rule's series for each; null without such rules. */
     private volatile AtomicIntegerArray statusVariants;
     private static final int STATUS_CLASSES = 6;
@@ -163,9 +165,19 @@ public final class SeriesRegistry
         return seriesId > 0 && seriesId < definitions.length() ? definitions.get(seriesId) : null;
     }
 
+    /** Folded calls counted here and by the recorder's samples ({@link #countFoldsOf}). */
     public long labelOverflows()
     {
-        return labelOverflows.sum();
+        return labelOverflows.sum() + recordedFolds.getAsLong();
+    }
+
+    /**
+     * Makes {@link #labelOverflows()} include the folds counted by {@code counted}: the recorder's
+     * samples of folded calls counted in the ring's owned stripes ({@code RingRecorder}'s constructor).
+     */
+    void countFoldsOf(final LongSupplier counted)
+    {
+        recordedFolds = counted;
     }
 
     /**
@@ -200,7 +212,8 @@ public final class SeriesRegistry
 
     /**
      * Counts one folded call for the calling thread, whose {@link ThreadSlots} slot is {@code ownSlot}
-     * when {@code >= 0} (a plain increment of its own cell), else unknown (looked up).
+     * when {@code >= 0} (a plain increment of its own cell), else unknown (looked up). For the
+     * recorder's samples that have no owned stripe to count them in.
      */
     void countFold(final int ownSlot)
     {
