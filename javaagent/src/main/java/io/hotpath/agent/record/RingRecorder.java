@@ -213,7 +213,7 @@ public final class RingRecorder implements HotpathRecorder
         }
         if (folded)
         {
-            series.countFold(-1);
+            series.countFold();
         }
         final int stripe = rings.stripeOfCurrentThread();
         final ManyToOneRingBuffer ring = rings.ring(stripe);
@@ -275,7 +275,7 @@ public final class RingRecorder implements HotpathRecorder
         // No stripe of its own (more threads record than there are owned stripes): a shared one, claimed by CAS.
         if (folded)
         {
-            series.countFold(-1);
+            series.countFold();
         }
         final int stripe = rings.stripeOfCurrentThread();
         final ManyToOneRingBuffer ring = rings.ring(stripe);

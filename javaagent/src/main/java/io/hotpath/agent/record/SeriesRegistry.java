@@ -31,10 +31,11 @@ import java.util.Arrays;
  *
  * <p>Where a fold is counted: {@link #resolve} counts each folded call itself. The agent's recorder
  * resolves with {@link #resolveForSample} instead, which returns a folded call's id negated and leaves
- * the count to the sample: {@code RingRecorder.record} sees the sign in the branch on {@code id <= 0}
- * it takes anyway, and counts the fold ({@link #countFold}) in the calling thread's own cell, found by
- * the ring lookup the sample makes anyway — the over-cap path pays one slot lookup, not two, and no
- * other path pays anything. A fold that yields no sample (no series id left) is counted at resolution.
+ * the count to the sample: {@code RingRecorder.record} takes the sign, and counts the fold, written or
+ * dropped, where the ring lookup the sample makes anyway leads it: in its owned stripe, next to the
+ * tail ({@code StripedRing}), or else in its cell here ({@link #countFold}). The over-cap path pays one
+ * slot lookup, not two, and no other path pays more than a sign test. A fold that yields no sample (no
+ * series id left) is counted at resolution.
  *
  * <p>Over 400 lines because the per-call lookup and the tables it reads must stay together: the fast path
  * ({@code RuleSeries.resolve}) is kept small enough to inline into the advice, its slow path, the write-once
@@ -211,16 +212,13 @@ public final class SeriesRegistry
     }
 
     /**
-     * Counts one folded call for the calling thread, whose {@link ThreadSlots} slot is {@code ownSlot}
-     * when {@code >= 0} (a plain increment of its own cell), else unknown (looked up). For the
-     * recorder's samples that have no owned stripe to count them in.
+     * Counts one folded call in the calling thread's cell (its own, without a locked instruction, when it
+     * has a {@link ThreadSlots} slot): for the recorder's samples that have no owned stripe to count them.
      */
-    void countFold(final int ownSlot)
+    void countFold()
     {
-        if (ownSlot >= 0)
-        {
-            labelOverflows.incrementOwn(ownSlot);
-        }
+        labelOverflows.increment();
+    }
         else
         {
             labelOverflows.increment();

@@ -29,20 +29,11 @@ final class StripedCounter
         final int slot = ThreadSlots.current();
         if (slot < ThreadSlots.SLOTS)
         {
-            incrementOwn(slot);
+            final int cell = (slot + 1) * PAD;
+            cells.setRelease(cell, cells.getPlain(cell) + 1); // the slot's owner is this cell's only writer
             return;
         }
         addShared(1);
-    }
-
-    /**
-     * {@link #increment} for a caller that knows its own slot already ({@link ThreadSlots#current()}
-     * of the calling thread, below {@link ThreadSlots#SLOTS}): saves the lookup.
-     */
-    void incrementOwn(final int slot)
-    {
-        final int cell = (slot + 1) * PAD;
-        cells.setRelease(cell, cells.getPlain(cell) + 1); // the slot's owner is this cell's only writer
     }
 
     /** Adds to a shared cell (atomically): for callers that should not take a slot, such as the drain thread. */

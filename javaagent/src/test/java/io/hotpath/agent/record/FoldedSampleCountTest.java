@@ -25,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The agent's label-overflow count when the recorder resolves series ({@link RingRecorder#series}: a
  * folded call's id comes back negated): each folded call is counted by its sample
- * ({@link SeriesRegistry#countFold}), written or dropped, exactly once — the same count
+ * (in its owned stripe, else {@link SeriesRegistry#countFold}), written or dropped, exactly once — the same count
  * {@link SeriesRegistry#resolve} takes per call — from owned stripes (the thread's own cell, no lookup)
  * and shared ones, by many threads at once.
  */
