@@ -109,8 +109,11 @@ final class LabelTable
         final Object key = argument == null ? NULL_KEY :
             argument instanceof Enum || argument instanceof String ? argument : argument.toString();
         final int hash = hashOf(key);
+        // read before the probe: once it is set, every value with an index has its entry in the table,
+        // so a miss then is a folded value for sure (read after, a value stored meanwhile would fold)
+        final boolean wasFull = full;
         final Entry entry = find(key, hash);
-        return entry != null ? indexOf(entry) : insert(key, hash);
+        return entry != null ? indexOf(entry) : insert(key, hash, wasFull);
     }
 
     private static int hashOf(final Object key)
@@ -143,10 +146,10 @@ final class LabelTable
         return index != PENDING ? index : assign(entry);
     }
 
-    private int insert(final Object key, final int hash)
+    private int insert(final Object key, final int hash, final boolean wasFull)
     {
         final String value = key == NULL_KEY ? NULL_VALUE : key instanceof Enum ? ((Enum<?>)key).name() : (String)key;
-        if (key == value && full)
+        if (key == value && wasFull)
         {
             return maxValues; // the over-cap path of a string: one missed probe and this flag
         }
@@ -160,7 +163,7 @@ final class LabelTable
         }
         final int valueHash = hashOf(value);
         final Entry known = find(value, valueHash);
-        final int index = known != null ? indexOf(known) : full ? maxValues : indexOfString(value, valueHash);
+        final int index = known != null ? indexOf(known) : wasFull ? maxValues : indexOfString(value, valueHash);
         if (index != maxValues)
         {
             publishAlias(key, hash, index); // the enum's (or null's) alias: next time one probe

@@ -219,11 +219,6 @@ public final class SeriesRegistry
     {
         labelOverflows.increment();
     }
-        else
-        {
-            labelOverflows.increment();
-        }
-    }
 
     /**
      * The series of {@code baseSeries} (a series of a {@code status_class} rule) with the label

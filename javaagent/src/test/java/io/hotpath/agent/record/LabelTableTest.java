@@ -24,7 +24,7 @@ class LabelTableTest
     }
 
     private static final int THREADS = 4;
-    private static final int TRIALS = 3_000;
+    private static final int TRIALS = 5_000;
 
     @Test
     void valuesGetTheirIndexesInOrderAndFoldOnceAllAreTaken()
