@@ -20,11 +20,11 @@ import subprocess
 import sys
 import time
 
+from drain_cpu import T95  # Student t, two-sided 95 %, by degrees of freedom
+
 JAVA = os.environ.get("JAVA") or (os.path.join(os.environ["JAVA_HOME"], "bin", "java") if os.environ.get("JAVA_HOME") else "java")
 VARIANTS = ["nanoTimePair", "hdrHistogramRecorderRecordValue", "hotpathStaticSeries", "hotpathLabelFromArgument",
             "hotpathLabelOverCap"]
-T95 = {1: 12.706, 2: 4.303, 3: 3.182, 4: 2.776, 5: 2.571, 6: 2.447, 7: 2.365, 8: 2.306, 9: 2.262, 10: 2.228,
-       11: 2.201, 12: 2.179, 13: 2.160, 14: 2.145, 15: 2.131, 19: 2.093, 29: 2.045}
 
 
 def log(*a):

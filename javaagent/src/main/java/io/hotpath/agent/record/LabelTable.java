@@ -276,7 +276,7 @@ final class LabelTable
         {
             this.key = key;
             this.hash = hash;
-            this.index = index;
+            INDEX.setRelease(this, index); // no fence: the entry is published by the CAS that stores it in a slot
         }
     }
 }

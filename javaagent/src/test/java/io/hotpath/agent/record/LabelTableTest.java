@@ -3,13 +3,16 @@ package io.hotpath.agent.record;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -58,54 +61,56 @@ class LabelTableTest
     void threadsSeeingANewValueAtOnceAgreeOnOneIndexAndWasteNone() throws Exception
     {
         final int max = 4;
-        for (int trial = 0; trial < TRIALS; trial++)
+        final ExecutorService pool = Executors.newFixedThreadPool(THREADS); // as many threads as the barrier waits for
+        try
         {
-            final LabelTable table = new LabelTable(max, null);
-            final boolean enums = trial % 2 == 1;
-            final int[][] seen = new int[THREADS][max];
-            final CyclicBarrier start = new CyclicBarrier(THREADS);
-            final List<Throwable> failures = Collections.synchronizedList(new ArrayList<>());
-            final List<Thread> threads = new ArrayList<>();
-            for (int t = 0; t < THREADS; t++)
+            for (int trial = 0; trial < TRIALS; trial++)
             {
-                final int thread = t;
-                threads.add(new Thread(() ->
+                final LabelTable table = new LabelTable(max, null);
+                final boolean enums = trial % 2 == 1;
+                final CyclicBarrier start = new CyclicBarrier(THREADS);
+                final Callable<int[]> firstSights = () ->
                 {
-                    try
+                    final int[] indexes = new int[max];
+                    start.await();
+                    for (int v = 0; v < max; v++)
                     {
-                        start.await();
-                        for (int v = 0; v < max; v++)
-                        {
-                            seen[thread][v] = table.indexOf(enums ? Peer.values()[v] : new String("peer-" + v));
-                        }
+                        indexes[v] = table.indexOf(enums ? Peer.values()[v] : new String("peer-" + v));
                     }
-                    catch (final Throwable e)
-                    {
-                        failures.add(e);
-                    }
-                }));
-            }
-            threads.forEach(Thread::start);
-            for (final Thread thread : threads)
-            {
-                thread.join();
-            }
-            assertEquals(List.of(), failures);
-            final Set<Integer> indexes = new HashSet<>();
-            for (int v = 0; v < max; v++)
-            {
-                for (int t = 1; t < THREADS; t++)
+                    return indexes;
+                };
+                final List<Future<int[]>> results = pool.invokeAll(Collections.nCopies(THREADS, firstSights));
+                final int[][] seen = new int[THREADS][];
+                for (int t = 0; t < THREADS; t++)
                 {
-                    assertEquals(seen[0][v], seen[t][v], "trial " + trial + ": threads disagree on value " + v + ": " +
-                        Arrays.deepToString(seen));
+                    seen[t] = results.get(t).get();
                 }
-                indexes.add(seen[0][v]);
-                assertEquals(enums ? Peer.values()[v].name() : "peer-" + v, table.value(seen[0][v]), "trial " + trial);
+                check(table, enums, trial, seen);
             }
-            assertEquals(Set.of(0, 1, 2, 3), indexes, "trial " + trial + ": an index lost to a race " + Arrays.deepToString(seen));
-            assertEquals(max, table.size());
-            assertTrue(table.isFull());
-            assertEquals(max, table.indexOf("one-more"), "the next value folds");
         }
+        finally
+        {
+            pool.shutdownNow();
+        }
+    }
+
+    private static void check(final LabelTable table, final boolean enums, final int trial, final int[][] seen)
+    {
+        final int max = seen[0].length;
+        final Set<Integer> indexes = new HashSet<>();
+        for (int v = 0; v < max; v++)
+        {
+            for (int t = 1; t < THREADS; t++)
+            {
+                assertEquals(seen[0][v], seen[t][v], "trial " + trial + ": threads disagree on value " + v + ": " +
+                    Arrays.deepToString(seen));
+            }
+            indexes.add(seen[0][v]);
+            assertEquals(enums ? Peer.values()[v].name() : "peer-" + v, table.value(seen[0][v]), "trial " + trial);
+        }
+        assertEquals(Set.of(0, 1, 2, 3), indexes, "trial " + trial + ": an index lost to a race " + Arrays.deepToString(seen));
+        assertEquals(max, table.size());
+        assertTrue(table.isFull());
+        assertEquals(max, table.indexOf("one-more"), "the next value folds");
     }
 }
