@@ -1,5 +1,7 @@
 package io.hotpath.agent.record;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -21,12 +23,33 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * allocation, no shared write — and is {@link #otherIndex()}. Folded values are never stored, so
  * the table never fills; the index counter is only written while indexes are still free, so the
  * cap is exact for ever (no counter that grows with every folded call and could overflow).
+ *
+ * <p>First sight of a value by several threads at once: the value's string entry is stored first
+ * (one CAS of a slot: one entry per value), with its index still pending; the index comes after,
+ * from {@link #assign}, where any thread that meets a pending entry helps it to its index. Each index
+ * goes to exactly one entry and each entry gets one index, so no index is lost to a race and no
+ * thread waits for another (lock-free: a stalled thread's entry is finished by the next one to see it).
  */
 final class LabelTable
 {
     static final String OTHER = "other";
     private static final Object NULL_KEY = new Object();
     private static final String NULL_VALUE = "null";
+    /** The index of a string entry that is stored but has no index yet. */
+    private static final int PENDING = -1;
+    private static final VarHandle INDEX;
+
+    static
+    {
+        try
+        {
+            INDEX = MethodHandles.lookup().findVarHandle(Entry.class, "index", int.class);
+        }
+        catch (final ReflectiveOperationException e)
+        {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     private final AtomicReferenceArray<Entry> slots;
     private final int mask;
@@ -35,9 +58,11 @@ final class LabelTable
     private final AtomicInteger entries = new AtomicInteger();
     private final int maxValues;
     private final Set<String> allowed;
+    /** The next index to give; only advanced once the entry that owns it has it, so it counts the indexes given. */
     private final AtomicInteger nextIndex = new AtomicInteger();
+    /** Per index: the string entry it was given to (set once, by CAS, before the entry's index). */
+    private final AtomicReferenceArray<Entry> owners;
     private volatile boolean full;
-    private final String[] valuesByIndex;
 
     LabelTable(final int maxValues, final List<String> allowed)
     {
@@ -48,8 +73,7 @@ final class LabelTable
         this.slots = new AtomicReferenceArray<>(capacity);
         this.mask = capacity - 1;
         this.maxEntries = capacity / 2;
-        this.valuesByIndex = new String[maxValues + 1];
-        valuesByIndex[maxValues] = OTHER;
+        this.owners = new AtomicReferenceArray<>(maxValues);
     }
 
     /** Index for "other": folded values. */
@@ -67,7 +91,7 @@ final class LabelTable
     /** The label value string of an index returned by {@link #indexOf}. */
     String value(final int index)
     {
-        return valuesByIndex[index];
+        return index == maxValues ? OTHER : (String)owners.get(index).key;
     }
 
     /** Distinct values that got an index so far (never more than {@code maxValues}). */
@@ -85,8 +109,11 @@ final class LabelTable
         final Object key = argument == null ? NULL_KEY :
             argument instanceof Enum || argument instanceof String ? argument : argument.toString();
         final int hash = hashOf(key);
-        final int index = find(key, hash);
-        return index >= 0 ? index : insert(key, hash);
+        // read before the probe: once it is set, every value with an index has its entry in the table,
+        // so a miss then is a folded value for sure (read after, a value stored meanwhile would fold)
+        final boolean wasFull = full;
+        final Entry entry = find(key, hash);
+        return entry != null ? indexOf(entry) : insert(key, hash, wasFull);
     }
 
     private static int hashOf(final Object key)
@@ -95,28 +122,34 @@ final class LabelTable
         return h ^ (h >>> 16);
     }
 
-    /** The index stored for {@code key}, or -1. */
-    private int find(final Object key, final int hash)
+    /** The entry stored for {@code key}, or null. */
+    private Entry find(final Object key, final int hash)
     {
         for (int i = hash & mask, probes = 0; probes <= mask; i = (i + 1) & mask, probes++)
         {
             final Entry entry = slots.get(i);
             if (entry == null)
             {
-                return -1;
+                return null;
             }
             if (entry.hash == hash && (entry.key == key || entry.key.equals(key)))
             {
-                return entry.index;
+                return entry;
             }
         }
-        return -1;
+        return null;
     }
 
-    private int insert(final Object key, final int hash)
+    private int indexOf(final Entry entry)
+    {
+        final int index = entry.index;
+        return index != PENDING ? index : assign(entry);
+    }
+
+    private int insert(final Object key, final int hash, final boolean wasFull)
     {
         final String value = key == NULL_KEY ? NULL_VALUE : key instanceof Enum ? ((Enum<?>)key).name() : (String)key;
-        if (key == value && full)
+        if (key == value && wasFull)
         {
             return maxValues; // the over-cap path of a string: one missed probe and this flag
         }
@@ -124,86 +157,126 @@ final class LabelTable
         {
             return maxValues;
         }
-        final int valueHash = key == value ? hash : hashOf(value);
-        int index = key == value ? -1 : find(value, valueHash);
-        if (index < 0)
+        if (key == value)
         {
-            index = claimIndex();
-            if (index < 0)
-            {
-                return maxValues;
-            }
-            valuesByIndex[index] = value; // published to readers by the CAS that stores the entry
-            final int winner = publish(value, valueHash, index, maxEntries);
-            if (winner != index)
-            {
-                nextIndex.compareAndSet(index + 1, index); // another thread stored the same value first: give ours back if we can
-                index = winner;
-            }
+            return indexOfString(value, hash);
         }
-        if (key != value && index >= 0)
+        final int valueHash = hashOf(value);
+        final Entry known = find(value, valueHash);
+        final int index = known != null ? indexOf(known) : wasFull ? maxValues : indexOfString(value, valueHash);
+        if (index != maxValues)
         {
-            publish(key, hash, index, maxEntries - maxValues); // the enum's (or null's) alias: next time one probe
+            publishAlias(key, hash, index); // the enum's (or null's) alias: next time one probe
         }
-        return index < 0 ? maxValues : index;
+        return index;
     }
 
-    /** The next free index, or -1 once all are taken (then the table is full for ever). */
-    private int claimIndex()
+    /** The index of {@code value}, whose string entry is stored first if it is not there yet. */
+    private int indexOfString(final String value, final int hash)
     {
-        while (true)
+        for (int i = hash & mask; ; i = (i + 1) & mask)
         {
-            final int index = nextIndex.get();
-            if (index >= maxValues)
+            Entry entry = slots.get(i);
+            if (entry == null)
             {
-                if (!full)
+                // string entries always have room while an index is free: aliases stop maxValues short of maxEntries
+                if (entries.incrementAndGet() > maxEntries)
                 {
-                    full = true; // written once: over the cap, every call comes here, and a shared write on each would cost them all
+                    entries.decrementAndGet();
+                    return maxValues;
                 }
-                return -1;
+                final Entry mine = new Entry(value, hash, PENDING);
+                if (slots.compareAndSet(i, null, mine))
+                {
+                    return assign(mine);
+                }
+                entries.decrementAndGet();
+                entry = slots.get(i);
             }
-            if (nextIndex.compareAndSet(index, index + 1))
+            if (entry.hash == hash && (entry.key == value || entry.key.equals(value)))
             {
-                if (index + 1 == maxValues)
-                {
-                    full = true;
-                }
-                return index;
+                return indexOf(entry); // another thread stored it first: its index, helped along if still pending
             }
         }
     }
 
     /**
-     * Stores {@code key -> index} unless the key is there already.
-     *
-     * @param limit entries the table may hold after this one: aliases stop {@code maxValues} short of
-     *              {@link #maxEntries}, so a string entry (at most {@code maxValues} of them) always has room.
-     * @return the index now stored for the key, or -1 if the table has no room left (aliases only).
+     * Gives a pending string entry its index, the next free one, or {@link #otherIndex()} once all are
+     * taken; any thread may call it for any entry (helping). Index {@code n} goes to the entry that is
+     * first CAS'd into {@code owners[n]}; the owner's index is set (by CAS, whoever gets there) before
+     * {@code nextIndex} moves past {@code n}. A thread reads {@code nextIndex} before the entry's index,
+     * so an entry that already has an index is never made the owner of another: no index is wasted.
      */
-    private int publish(final Object key, final int hash, final int index, final int limit)
+    private int assign(final Entry entry)
     {
-        if (entries.incrementAndGet() > limit)
+        while (true)
         {
-            entries.decrementAndGet();
-            return find(key, hash);
-        }
-        final Entry entry = new Entry(key, hash, index);
-        for (int i = hash & mask; ; i = (i + 1) & mask)
-        {
-            if (slots.compareAndSet(i, null, entry))
+            final int next = nextIndex.get();
+            final int index = entry.index;
+            if (index != PENDING)
             {
                 return index;
+            }
+            if (next >= maxValues)
+            {
+                if (!full)
+                {
+                    full = true; // written once: over the cap, every call comes here, and a shared write on each would cost them all
+                }
+                // all indexes are owned by other entries: this value is folded (its entry says so for ever)
+                return INDEX.compareAndSet(entry, PENDING, maxValues) ? maxValues : entry.index;
+            }
+            Entry owner = owners.get(next);
+            if (owner == null)
+            {
+                owners.compareAndSet(next, null, entry);
+                owner = owners.get(next);
+            }
+            INDEX.compareAndSet(owner, PENDING, next); // ours or another entry's: the owner of next gets next
+            if (nextIndex.compareAndSet(next, next + 1) && next + 1 == maxValues)
+            {
+                full = true;
+            }
+        }
+    }
+
+    /** Stores an enum's (or null's) alias of its name's index, if the table has room for it (else it is found by name). */
+    private void publishAlias(final Object key, final int hash, final int index)
+    {
+        if (entries.incrementAndGet() > maxEntries - maxValues)
+        {
+            entries.decrementAndGet();
+            return;
+        }
+        final Entry alias = new Entry(key, hash, index);
+        for (int i = hash & mask; ; i = (i + 1) & mask)
+        {
+            if (slots.compareAndSet(i, null, alias))
+            {
+                return;
             }
             final Entry other = slots.get(i);
             if (other.hash == hash && (other.key == key || other.key.equals(key)))
             {
                 entries.decrementAndGet();
-                return other.index;
+                return;
             }
         }
     }
 
-    private record Entry(Object key, int hash, int index)
+    /** A key's entry: a value string (its index may be {@link #PENDING} for a moment) or an alias of one. */
+    private static final class Entry
     {
+        final Object key;
+        final int hash;
+        /** Set once from {@link #PENDING} (string entries) or at construction (aliases). */
+        volatile int index;
+
+        Entry(final Object key, final int hash, final int index)
+        {
+            this.key = key;
+            this.hash = hash;
+            INDEX.setRelease(this, index); // no fence: the entry is published by the CAS that stores it in a slot
+        }
     }
 }

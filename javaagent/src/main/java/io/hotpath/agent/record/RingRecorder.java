@@ -72,30 +72,39 @@ public final class RingRecorder implements HotpathRecorder
         this.rings = rings;
         this.series = series;
         this.errorTypes = errorTypes;
+        series.countFoldsOf(rings::foldedInOwnedStripes); // what the owned stripes counted is part of labelOverflows()
     }
 
+    /**
+     * @param signedSeriesId as {@link #series} returned it: a folded call's id is negated, and its sample
+     *                       counts it as a label overflow (written or dropped); 0 records nothing.
+     */
     @Override
     public void record(
-        final int seriesId, final long startNanos, final long endNanos, final long payloadBytes, final int errorTypeId)
+        final int signedSeriesId, final long startNanos, final long endNanos, final long payloadBytes, final int errorTypeId)
     {
+        // one path for both signs (register work only): a second inlined copy of the write would make this
+        // method too big to be inlined into its callers
+        final int seriesId = Math.abs(signedSeriesId);
         if (seriesId <= 0)
         {
-            return;
+            return; // 0, or MIN_VALUE (no id)
         }
+        final boolean folded = signedSeriesId < 0;
         final TraceContextReader reader = traceReader;
         if (reader == null)
         {
-            writeUntraced(seriesId, endNanos, endNanos - startNanos, payloadBytes, errorTypeId);
+            writeUntraced(seriesId, folded, endNanos, endNanos - startNanos, payloadBytes, errorTypeId);
             return;
         }
         try
         {
-            write(reader, reader.currentSpanContext(), seriesId, endNanos, endNanos - startNanos, payloadBytes, errorTypeId);
+            write(reader, reader.currentSpanContext(), seriesId, folded, endNanos, endNanos - startNanos, payloadBytes, errorTypeId);
         }
         catch (final Throwable t)
         {
             readerFailed(reader, t);
-            writeUntraced(seriesId, endNanos, endNanos - startNanos, payloadBytes, errorTypeId);
+            writeUntraced(seriesId, folded, endNanos, endNanos - startNanos, payloadBytes, errorTypeId);
         }
     }
 
@@ -114,28 +123,31 @@ public final class RingRecorder implements HotpathRecorder
         }
     }
 
+    /** As {@link #record}, a negated (folded) series id included. */
     @Override
-    public void recordInContext(final Object traceContext, final int seriesId, final long startNanos, final long endNanos,
+    public void recordInContext(final Object traceContext, final int signedSeriesId, final long startNanos, final long endNanos,
         final long payloadBytes, final int errorTypeId)
     {
+        final int seriesId = Math.abs(signedSeriesId);
         if (seriesId <= 0)
         {
             return;
         }
+        final boolean folded = signedSeriesId < 0;
         final TraceContextReader reader = traceReader;
         if (reader == null || traceContext == null)
         {
-            writeUntraced(seriesId, endNanos, endNanos - startNanos, payloadBytes, errorTypeId);
+            writeUntraced(seriesId, folded, endNanos, endNanos - startNanos, payloadBytes, errorTypeId);
             return;
         }
         try
         {
-            write(reader, traceContext, seriesId, endNanos, endNanos - startNanos, payloadBytes, errorTypeId);
+            write(reader, traceContext, seriesId, folded, endNanos, endNanos - startNanos, payloadBytes, errorTypeId);
         }
         catch (final Throwable t)
         {
             readerFailed(reader, t);
-            writeUntraced(seriesId, endNanos, endNanos - startNanos, payloadBytes, errorTypeId);
+            writeUntraced(seriesId, folded, endNanos, endNanos - startNanos, payloadBytes, errorTypeId);
         }
     }
 
@@ -166,14 +178,14 @@ public final class RingRecorder implements HotpathRecorder
         return traceReader;
     }
 
-    private void write(final TraceContextReader reader, final Object spanContext, final int seriesId, final long endNanos,
-        final long durationNanos, final long payloadBytes, final int errorTypeId)
+    private void write(final TraceContextReader reader, final Object spanContext, final int seriesId, final boolean folded,
+        final long endNanos, final long durationNanos, final long payloadBytes, final int errorTypeId)
     {
         final CharSequence traceId = spanContext == null ? null : reader.traceId(spanContext);
         final CharSequence spanId = traceId == null ? null : reader.spanId(spanContext);
         if (spanId == null || traceId.length() != 32 || spanId.length() != 16)
         {
-            writeUntraced(seriesId, endNanos, durationNanos, payloadBytes, errorTypeId);
+            writeUntraced(seriesId, folded, endNanos, durationNanos, payloadBytes, errorTypeId);
             return;
         }
         // Parsed before the claim: the claimed slot stays uncommitted (and the drain waits) for as
@@ -185,7 +197,7 @@ public final class RingRecorder implements HotpathRecorder
         final int owned = rings.ownedStripeOfCurrentThread();
         if (owned >= 0)
         {
-            final long address = rings.claimOwned(owned, RingSampleDescriptor.RECORD_LENGTH);
+            final long address = rings.claimOwned(owned, RingSampleDescriptor.RECORD_LENGTH, folded);
             if (address == 0)
             {
                 dropped.increment();
@@ -198,6 +210,10 @@ public final class RingRecorder implements HotpathRecorder
             UnsafeApi.putLong(body + RingSampleDescriptor.SPAN_ID_OFFSET, span);
             StripedRing.publish(address, RingSampleDescriptor.MSG_TYPE_TRACED_SAMPLE, RingSampleDescriptor.RECORD_LENGTH);
             return;
+        }
+        if (folded)
+        {
+            series.countFold();
         }
         final int stripe = rings.stripeOfCurrentThread();
         final ManyToOneRingBuffer ring = rings.ring(stripe);
@@ -215,8 +231,14 @@ public final class RingRecorder implements HotpathRecorder
         ring.commit(index);
     }
 
-    private void writeUntraced(
-        final int seriesId, final long endNanos, final long durationNanos, final long payloadBytes, final int errorTypeId)
+    /**
+     * @param folded the call was folded into an overflow series: counted here, whether the sample is
+     *               written or dropped. In an owned stripe, by the claim, next to the stripe's tail (the
+     *               line the owner writes anyway; {@link StripedRing#foldedInOwnedStripes}); a thread
+     *               without one counts in its cell of the registry's striped counter.
+     */
+    private void writeUntraced(final int seriesId, final boolean folded, final long endNanos, final long durationNanos,
+        final long payloadBytes, final int errorTypeId)
     {
         final StripedRing rings = this.rings;
         final boolean compact = RingSampleDescriptor.fitsCompact(seriesId, errorTypeId);
@@ -224,7 +246,7 @@ public final class RingRecorder implements HotpathRecorder
         if (owned >= 0 && compact)
         {
             // The thread's own stripe: no CAS; plain stores of the body, then the header in one ordered store.
-            final long address = rings.claimOwned(owned, RingSampleDescriptor.COMPACT_RECORD_LENGTH);
+            final long address = rings.claimOwned(owned, RingSampleDescriptor.COMPACT_RECORD_LENGTH, folded);
             if (address == 0)
             {
                 dropped.increment();
@@ -240,7 +262,7 @@ public final class RingRecorder implements HotpathRecorder
         }
         if (owned >= 0)
         {
-            final long address = rings.claimOwned(owned, RingSampleDescriptor.RECORD_LENGTH);
+            final long address = rings.claimOwned(owned, RingSampleDescriptor.RECORD_LENGTH, folded);
             if (address == 0)
             {
                 dropped.increment();
@@ -251,6 +273,10 @@ public final class RingRecorder implements HotpathRecorder
             return;
         }
         // No stripe of its own (more threads record than there are owned stripes): a shared one, claimed by CAS.
+        if (folded)
+        {
+            series.countFold();
+        }
         final int stripe = rings.stripeOfCurrentThread();
         final ManyToOneRingBuffer ring = rings.ring(stripe);
         final int index = compact ?
@@ -288,10 +314,11 @@ public final class RingRecorder implements HotpathRecorder
         UnsafeApi.putLong(body + RingSampleDescriptor.PAYLOAD_BYTES_OFFSET, payloadBytes);
     }
 
+    /** The call's series; a folded call's id negated, for {@link #record} to count with its sample. */
     @Override
     public int series(final int ruleIndex, final Object label0, final Object label1, final Object label2)
     {
-        return series.resolve(ruleIndex, label0, label1, label2);
+        return series.resolveForSample(ruleIndex, label0, label1, label2);
     }
 
     @Override

@@ -10,6 +10,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.function.LongSupplier;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.Arrays;
@@ -27,6 +28,14 @@ import java.util.Arrays;
  * <p>Cardinality: each label keeps at most {@code max_values} distinct values (then
  * {@code other}); each rule at most {@code max_series} series (then one overflow series whose
  * argument labels are all {@code other}). Every folded call counts as a label overflow.
+ *
+ * <p>Where a fold is counted: {@link #resolve} counts each folded call itself. The agent's recorder
+ * resolves with {@link #resolveForSample} instead, which returns a folded call's id negated and leaves
+ * the count to the sample: {@code RingRecorder.record} takes the sign, and counts the fold, written or
+ * dropped, where the ring lookup the sample makes anyway leads it: in its owned stripe, next to the
+ * tail ({@code StripedRing}), or else in its cell here ({@link #countFold}). The over-cap path pays one
+ * slot lookup, not two, and no other path pays more than a sign test. A fold that yields no sample (no
+ * series id left) is counted at resolution.
  *
  * <p>Over 400 lines because the per-call lookup and the tables it reads must stay together: the fast path
  * ({@code RuleSeries.resolve}) is kept small enough to inline into the advice, its slow path, the write-once
@@ -55,6 +64,7 @@ public final class SeriesRegistry
     private final AtomicReferenceArray<SeriesDefinition> definitions;
     private final AtomicInteger nextId = new AtomicInteger(1);
     private final StripedCounter labelOverflows = new StripedCounter();
+    private volatile LongSupplier recordedFolds = () -> 0;
     /** Status classes (none, 1xx..5xx) per series: the series of a {@code status_class} rule's series for each; null without such rules. */
     private volatile AtomicIntegerArray statusVariants;
     private static final int STATUS_CLASSES = 6;
@@ -156,13 +166,42 @@ public final class SeriesRegistry
         return seriesId > 0 && seriesId < definitions.length() ? definitions.get(seriesId) : null;
     }
 
+    /** Folded calls counted here and by the recorder's samples ({@link #countFoldsOf}). */
     public long labelOverflows()
     {
-        return labelOverflows.sum();
+        return labelOverflows.sum() + recordedFolds.getAsLong();
     }
 
-    /** Series id for a call of rule {@code ruleIndex} with these argument values (unused ones ignored). */
+    /**
+     * Makes {@link #labelOverflows()} include the folds counted by {@code counted}: the recorder's
+     * samples of folded calls counted in the ring's owned stripes ({@code RingRecorder}'s constructor).
+     */
+    void countFoldsOf(final LongSupplier counted)
+    {
+        recordedFolds = counted;
+    }
+
+    /**
+     * Series id for a call of rule {@code ruleIndex} with these argument values (unused ones ignored);
+     * a folded call is counted as a label overflow here.
+     */
     public int resolve(final int ruleIndex, final Object label0, final Object label1, final Object label2)
+    {
+        final int id = resolveForSample(ruleIndex, label0, label1, label2);
+        if (id < 0)
+        {
+            labelOverflows.increment();
+            return -id;
+        }
+        return id;
+    }
+
+    /**
+     * {@link #resolve} for a caller that records one sample per call and counts folds by their sample
+     * ({@link #countFold}, written or dropped): a folded call's id is returned negated ({@code -id}) and
+     * not counted here; 0 when the call has no series (counted here if it was folded: no sample follows).
+     */
+    public int resolveForSample(final int ruleIndex, final Object label0, final Object label1, final Object label2)
     {
         final RuleSeries[] series = ruleSeries;
         if (ruleIndex < 0 || ruleIndex >= series.length)
@@ -173,11 +212,26 @@ public final class SeriesRegistry
     }
 
     /**
+     * Counts one folded call in the calling thread's cell (its own, without a locked instruction, when it
+     * has a {@link ThreadSlots} slot): for the recorder's samples that have no owned stripe to count them.
+     */
+    void countFold()
+    {
+        labelOverflows.increment();
+    }
+
+    /**
      * The series of {@code baseSeries} (a series of a {@code status_class} rule) with the label
      * {@code status_class} for {@code statusClass} (0 = none, 1..5 = 1xx..5xx); created at first use.
      */
     public int statusSeries(final int baseSeries, final int statusClass)
     {
+        if (baseSeries < 0)
+        {
+            // a folded call's id from resolveForSample: its variant, folded too
+            final int variant = statusSeries(-baseSeries, statusClass);
+            return variant > 0 ? -variant : baseSeries;
+        }
         final AtomicIntegerArray statusVariants = this.statusVariants;
         if (statusVariants == null || baseSeries <= 0 || baseSeries >= definitions.length() || statusClass < 0 ||
             statusClass >= STATUS_CLASSES)
@@ -260,9 +314,10 @@ public final class SeriesRegistry
      * One rule's series. Over its cap ({@code max_series} combinations, or a label's {@code max_values})
      * a call costs what a known combination costs: the label tables answer "other" in one missed probe,
      * the combination table misses in a few probes, a volatile {@code full} flag sends it to the
-     * overflow series created up front, and the overflow is counted in a striped counter (the calling
-     * thread's own cell when it has a {@link ThreadSlots} slot: no locked instruction). Nothing shared is
-     * written but that counter's cell; nothing is allocated. A rule with one label (the common case)
+     * overflow series created up front, and the id comes back negated: {@link #resolve} counts it in a
+     * striped counter (the calling thread's own cell when it has a {@link ThreadSlots} slot: no locked
+     * instruction), the recorder when it records the sample. Nothing shared is written but that counter's
+     * cell; nothing is allocated. A rule with one label (the common case)
      * skips the combination table once an index has been seen: its series id is one array load away.
      */
     private final class RuleSeries
@@ -356,8 +411,8 @@ public final class SeriesRegistry
         }
 
         /**
-         * A one-label rule's series from the fast table, or 0 when it has no answer (the slow path
-         * then resolves through the label table, and stores what it found).
+         * A one-label rule's series from the fast table ({@code -id} when folded), or 0 when it has no
+         * answer (the slow path then resolves through the label table, and stores what it found).
          */
         private int resolveFast(final Object label)
         {
@@ -379,21 +434,11 @@ public final class SeriesRegistry
                     {
                         return 0;
                     }
-                    if (fold != 0)
-                    {
-                        labelOverflows.increment();
-                    }
-                    return fold;
+                    return -fold; // folded (0: no answer, the slow path decides)
                 }
                 if (sameKey(stored, key, string))
                 {
-                    final int id = (int)IDS.getAcquire(fastIds, slot);
-                    if (id < 0)
-                    {
-                        labelOverflows.increment();
-                        return -id;
-                    }
-                    return id;
+                    return (int)IDS.getAcquire(fastIds, slot); // -id for a folded value, as resolve returns it
                 }
             }
         }
@@ -455,7 +500,10 @@ public final class SeriesRegistry
             }
         }
 
-        /** Small enough to be inlined into the advice (the JIT's limit is 325 bytes of bytecode for a hot method). */
+        /**
+         * The call's series id, negated when the call is folded (the caller counts it); 0 when it has
+         * none. Small enough to be inlined into the advice (the JIT's limit is 325 bytes of bytecode for a hot method).
+         */
         int resolve(final Object label0, final Object label1, final Object label2)
         {
             if (staticId >= 0)
@@ -485,12 +533,8 @@ public final class SeriesRegistry
                 final int known = byIndex.getAcquire(i0);
                 if (known != 0)
                 {
-                    if (i0 == tables[0].otherIndex())
-                    {
-                        labelOverflows.increment();
-                    }
                     remember(label0, i0, known);
-                    return known;
+                    return i0 == tables[0].otherIndex() ? -known : known;
                 }
             }
             final int i1 = length > 1 ? tables[1].indexOf(label1) : 0;
@@ -506,29 +550,26 @@ public final class SeriesRegistry
                 if (entry == 0)
                 {
                     final int id = full ? 0 : insert(key, slot, i0, i1, i2);
-                    if (id <= 0)
+                    if (id < 0)
                     {
-                        labelOverflows.increment(); // counted once per call, folded label or not
-                        // a one-label rule's "other" has the overflow series' labels: remembered like any other index
-                        return id < 0 ? 0 : i0 == tables[0].otherIndex() ? known(label0, i0, overflowId) : overflowId;
+                        labelOverflows.increment(); // out of ids: no series, so no sample to count it
+                        return 0;
                     }
-                    if (folded)
+                    if (id == 0)
                     {
-                        labelOverflows.increment();
+                        // over the cap, folded label or not; a one-label rule's "other" has the overflow
+                        // series' labels: remembered like any other index
+                        return -(i0 == tables[0].otherIndex() ? known(label0, i0, overflowId) : overflowId);
                     }
-                    return known(label0, i0, id);
+                    return folded ? -known(label0, i0, id) : known(label0, i0, id);
                 }
                 if (entry >>> ID_BITS == key)
                 {
-                    if (folded)
-                    {
-                        labelOverflows.increment();
-                    }
-                    return known(label0, i0, (int)(entry & ID_MASK));
+                    final int id = known(label0, i0, (int)(entry & ID_MASK));
+                    return folded ? -id : id;
                 }
             }
-            labelOverflows.increment();
-            return overflowId;
+            return -overflowId;
         }
 
         /** Remembers a one-label rule's series of a label index: a combination's id never changes once in the table. */

@@ -41,6 +41,12 @@ public final class StripedRing
     private static final boolean LITTLE_ENDIAN = ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN;
     /** Drain reads between looks for ended threads' slots. */
     private static final int READS_PER_REAP = 1024;
+    /**
+     * An owned stripe's count of folded samples ({@link #claimOwned}): right after its tail, in the
+     * trailer's padding (Agrona leaves the rest of the tail's two cache lines unused), on the line only
+     * the owner writes and writes anyway for every record.
+     */
+    private static final int FOLDED_OFFSET = RingBufferDescriptor.TAIL_POSITION_OFFSET + Long.BYTES;
 
     private final ManyToOneRingBuffer[] rings;
     private final AtomicBuffer[] buffers;
@@ -134,13 +140,20 @@ public final class StripedRing
      * stripe's end is preceded by a 32-byte padding record, as Agrona does. The drain sees nothing
      * of the record before {@link #publish}: it stops at a zero length, and it zeroes what it read.
      *
+     * @param folded the sample is a folded call's: counted in the stripe ({@link #foldedInOwnedStripes}),
+     *               whether the claim succeeds or the sample is dropped.
      * @return the native address of the record's header, or 0 when the stripe is full.
      */
-    long claimOwned(final int stripe, final int recordLength)
+    long claimOwned(final int stripe, final int recordLength, final boolean folded)
     {
         final long base = addresses[stripe];
         final int capacity = stripeBytes;
         final long tailAddress = base + capacity + RingBufferDescriptor.TAIL_POSITION_OFFSET;
+        if (folded)
+        {
+            final long foldedAddress = base + capacity + FOLDED_OFFSET; // the tail's line: no other line touched
+            UnsafeApi.putLongRelease(null, foldedAddress, UnsafeApi.getLong(foldedAddress) + 1);
+        }
         final long headCacheAddress = base + capacity + RingBufferDescriptor.HEAD_CACHE_POSITION_OFFSET;
         final long tail = UnsafeApi.getLong(tailAddress); // only this thread writes it
         final int index = (int)tail & (capacity - 1);
@@ -176,6 +189,21 @@ public final class StripedRing
             (long)msgTypeId << 32 | (recordLength & 0xFFFF_FFFFL) :
             (long)recordLength << 32 | (msgTypeId & 0xFFFF_FFFFL);
         UnsafeApi.putLongRelease(null, recordAddress, header);
+    }
+
+    /**
+     * Folded samples recorded into owned stripes, written or dropped (by whichever thread owned each
+     * stripe: a stripe's count goes on with its next owner, as its tail does). Any thread; never
+     * decreasing.
+     */
+    long foldedInOwnedStripes()
+    {
+        long sum = 0;
+        for (int stripe = 0; stripe < owned; stripe++)
+        {
+            sum += UnsafeApi.getLongVolatile(null, addresses[stripe] + stripeBytes + FOLDED_OFFSET);
+        }
+        return sum;
     }
 
     /** Stripes owned by a thread each (the first {@link #ownedStripes()} of {@link #stripes()}). */

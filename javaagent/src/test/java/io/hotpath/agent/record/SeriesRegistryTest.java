@@ -296,8 +296,7 @@ class SeriesRegistryTest
     {
         // the fold is switched on by whichever thread stores the last value while the others resolve
         // unknown strings (for many fresh registries, to meet that moment). Each value is first seen by
-        // one thread only: two first sights of one value at once may cost it its index (the label table's
-        // own race, where the value then folds), which is not what this test is about.
+        // one thread only: first sights of one value raced by several threads are LabelTableTest's.
         final String[] values = {"v0", "v1", "v2", "v3", "v4", "v5", "v6", "v7"};
         final int threads = 4;
         final int calls = 200;
