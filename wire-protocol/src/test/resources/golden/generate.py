@@ -110,7 +110,7 @@ record('agent-stats', 6, [
     ('label overflows 5', struct.pack('<q', 5)),
 ])
 
-# With the JVM's pause readings appended to the block (96 bytes).
+# With the JVM's pause readings appended to the block (104 bytes).
 record('agent-stats-pauses', 6, [
     ('timestamp 1764000003000000000 epoch ns', struct.pack('<q', 1764000003000000000)),
     ('samples recorded 1000000', struct.pack('<q', 1000000)),
@@ -124,4 +124,5 @@ record('agent-stats-pauses', 6, [
     ('drain woke late 1234567 ns in total', struct.pack('<q', 1234567)),
     ('gc pauses 45000000 ns in total', struct.pack('<q', 45000000)),
     ('safepoints -1 (unknown)', struct.pack('<q', -1)),
+    ('run-queue wait 987654321 ns in total', struct.pack('<q', 987654321)),
 ])

@@ -83,6 +83,12 @@ public final class AgentStatsDecoder
         return getIfWritten(AgentStatsDescriptor.SAFEPOINT_NANOS_OFFSET);
     }
 
+    /** The most starved thread's wait for a CPU per stats interval, in total, nanos; -1 unknown (or an older agent). */
+    public long runQueueWaitNanos()
+    {
+        return getIfWritten(AgentStatsDescriptor.RUN_QUEUE_WAIT_NANOS_OFFSET);
+    }
+
     /** A field appended after the 1.0 block: -1 when the writer's block ends before it. */
     private long getIfWritten(final int fieldOffset)
     {

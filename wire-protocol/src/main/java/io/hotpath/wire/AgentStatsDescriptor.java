@@ -36,9 +36,13 @@ package io.hotpath.wire;
  *  |   Time the JVM spent at safepoints, nanos (int64, total;      |
  *  |   -1: unknown)                                                |
  *  +---------------------------------------------------------------+
+ *  |   Run-queue wait: per stats interval, the nanos the JVM's     |
+ *  |   most starved thread waited for a CPU (int64, total; -1:     |
+ *  |   unknown)                                                    |
+ *  +---------------------------------------------------------------+
  * </pre>
  *
- * <p>The last three fields tell how long the agent's JVM could not run its threads (paused for a
+ * <p>The last four fields tell how long the agent's JVM could not run its threads (paused for a
  * collection or another safepoint, stopped, or starved of CPU), appended to the 1.0 block: a reader
  * finds them only when the header's block length covers them ({@link AgentStatsDecoder} then returns
  * -1 for each), and a 1.0 reader skips them (it needs a block of at least {@link #MIN_BLOCK_LENGTH}).
@@ -59,9 +63,10 @@ public final class AgentStatsDescriptor
     public static final int DRAIN_LATE_NANOS_OFFSET = 80;
     public static final int GC_PAUSE_NANOS_OFFSET = 88;
     public static final int SAFEPOINT_NANOS_OFFSET = 96;
+    public static final int RUN_QUEUE_WAIT_NANOS_OFFSET = 104;
     /** The block a format 1.0 agent writes, and the least a reader accepts. */
     public static final int MIN_BLOCK_LENGTH = 72;
-    public static final int BLOCK_LENGTH = 96;
+    public static final int BLOCK_LENGTH = 104;
     public static final int RECORD_LENGTH = RecordHeaderDescriptor.HEADER_LENGTH + BLOCK_LENGTH;
 
     private AgentStatsDescriptor()

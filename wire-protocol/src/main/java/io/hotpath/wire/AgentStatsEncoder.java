@@ -24,7 +24,8 @@ public final class AgentStatsEncoder
         final long labelOverflows,
         final long drainLateNanos,
         final long gcPauseNanos,
-        final long safepointNanos)
+        final long safepointNanos,
+        final long runQueueWaitNanos)
     {
         buffer.putLong(offset + AgentStatsDescriptor.TIMESTAMP_EPOCH_NANOS_OFFSET, timestampEpochNanos, WireFormat.BYTE_ORDER);
         buffer.putLong(offset + AgentStatsDescriptor.SAMPLES_RECORDED_OFFSET, samplesRecorded, WireFormat.BYTE_ORDER);
@@ -38,6 +39,7 @@ public final class AgentStatsEncoder
         buffer.putLong(offset + AgentStatsDescriptor.DRAIN_LATE_NANOS_OFFSET, drainLateNanos, WireFormat.BYTE_ORDER);
         buffer.putLong(offset + AgentStatsDescriptor.GC_PAUSE_NANOS_OFFSET, gcPauseNanos, WireFormat.BYTE_ORDER);
         buffer.putLong(offset + AgentStatsDescriptor.SAFEPOINT_NANOS_OFFSET, safepointNanos, WireFormat.BYTE_ORDER);
+        buffer.putLong(offset + AgentStatsDescriptor.RUN_QUEUE_WAIT_NANOS_OFFSET, runQueueWaitNanos, WireFormat.BYTE_ORDER);
         RecordHeaderDescriptor.write(
             buffer, offset, AgentStatsDescriptor.RECORD_LENGTH, RecordType.AGENT_STATS, AgentStatsDescriptor.BLOCK_LENGTH);
         return AgentStatsDescriptor.RECORD_LENGTH;

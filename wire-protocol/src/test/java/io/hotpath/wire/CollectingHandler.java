@@ -51,7 +51,7 @@ final class CollectingHandler implements RecordHandler
     {
         out.add("stats " + a.timestampEpochNanos() + " " + a.samplesRecorded() + " " + a.samplesDropped() + " " + a.samplesDrained() + " " +
             a.ringOccupancyBytes() + " " + a.ringCapacityBytes() + " " + a.drainLagNanos() + " " + a.adviceErrors() + " " + a.labelOverflows() +
-            " " + a.drainLateNanos() + " " + a.gcPauseNanos() + " " + a.safepointNanos());
+            " " + a.drainLateNanos() + " " + a.gcPauseNanos() + " " + a.safepointNanos() + " " + a.runQueueWaitNanos());
     }
 
     @Override

@@ -417,29 +417,17 @@ public final class AnomalyEngine implements IntervalListener
 
     /**
      * The JVM of {@code service} could not run its threads for {@code pausedNanos} between two of its agent's
-     * AGENT_STATS records (paused, stopped or starved of CPU, by the agent's own readings): spread over the intervals
-     * of that span by their share of it, each is evidence of a stall of the JVM ({@link StallWatch#noteAgentPause}).
-     * A span longer than {@link #MAX_PAUSE_SPAN_INTERVALS} (an idle agent's heartbeat) says nothing per interval.
-     * Aggregation thread.
+     * AGENT_STATS records: evidence of a stall of the JVM in those seconds ({@link AgentPauseEvidence}). Aggregation
+     * thread.
      */
     public void noteAgentPause(final String service, final long fromEpochNanos, final long toEpochNanos, final long pausedNanos)
     {
         final StallWatch watch = stalls.get(service);
-        final long span = toEpochNanos - fromEpochNanos;
-        final long stepNanos = STEP_MILLIS * 1_000_000L;
-        if (watch == null || pausedNanos <= 0 || span <= 0 || span > MAX_PAUSE_SPAN_INTERVALS * stepNanos)
+        if (watch != null)
         {
-            return;
-        }
-        for (long start = Math.floorDiv(fromEpochNanos, stepNanos) * stepNanos; start < toEpochNanos; start += stepNanos)
-        {
-            final long overlap = Math.min(toEpochNanos, start + stepNanos) - Math.max(fromEpochNanos, start);
-            watch.noteAgentPause(start / 1_000_000L, (long)((double)pausedNanos * overlap / span / 1_000_000L));
+            AgentPauseEvidence.note(watch, fromEpochNanos, toEpochNanos, pausedNanos, STEP_MILLIS);
         }
     }
-
-    /** Longest span between two AGENT_STATS whose pause is spread over its intervals. */
-    static final long MAX_PAUSE_SPAN_INTERVALS = 5;
 
     /** The daemon's evidence of host stalls (its own late closes of intervals). */
     public HostStalls hostStalls()

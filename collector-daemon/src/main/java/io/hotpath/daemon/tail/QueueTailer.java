@@ -562,6 +562,9 @@ public final class QueueTailer implements RecordHandler, AutoCloseable
     public void onUnknownRecord(final int type, final org.agrona.DirectBuffer buffer, final int offset, final int length)
     {
         counters.reject(IngestCounters.UNKNOWN_TYPE);
+        // a newer agent's record, or damage to a known one's type byte: samples the agent's next AGENT_STATS names
+        // as written but that were neither counted nor lost were in it (counted lost then, see AgentStatsAccount)
+        damageEvents++;
         logOnce(IngestCounters.UNKNOWN_TYPE, currentIndex, "record of unknown type " + type + " skipped (newer agent?)");
     }
 
@@ -647,19 +650,20 @@ public final class QueueTailer implements RecordHandler, AutoCloseable
     public record AgentStatsSnapshot(
         long timestampEpochNanos, long samplesRecorded, long samplesDropped, long samplesDrained, long ringOccupancyBytes,
         long ringCapacityBytes, long drainLagNanos, long adviceErrors, long labelOverflows, long drainLateNanos,
-        long gcPauseNanos, long safepointNanos)
+        long gcPauseNanos, long safepointNanos, long runQueueWaitNanos)
     {
         /**
-         * How long the JVM could not run its threads between {@code earlier} and this record, or -1 when neither
-         * reading is known: the larger of the drain's wake-up lateness (CPU starvation, a stop; sampled) and the
-         * time at safepoints (or, without it, in GC pauses): they overlap, so not their sum.
+         * How long the JVM could not run its threads between {@code earlier} and this record, or -1 when no
+         * reading is known: the largest of the drain's wake-up lateness (CPU starvation, a stop; sampled), the
+         * time at safepoints (or, without it, in GC pauses) and the most starved thread's wait for a CPU: they
+         * overlap, so not their sum.
          */
         public long pausedNanosSince(final AgentStatsSnapshot earlier)
         {
             final long late = growth(earlier.drainLateNanos, drainLateNanos);
             final long safepoints = growth(earlier.safepointNanos, safepointNanos);
             final long vm = safepoints >= 0 ? safepoints : growth(earlier.gcPauseNanos, gcPauseNanos);
-            return Math.max(late, vm);
+            return Math.max(Math.max(late, vm), growth(earlier.runQueueWaitNanos, runQueueWaitNanos));
         }
 
         private static long growth(final long before, final long after)

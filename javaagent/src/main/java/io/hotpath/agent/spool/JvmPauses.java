@@ -25,9 +25,13 @@ import java.util.List;
  *   <li><b>Safepoints</b>: HotSpot's total time at safepoints (GC pauses included), through
  *       {@code sun.management}, which the agent exports to itself ({@code JdkAccess}); -1 when not there (another
  *       JVM, {@code -XX:-UsePerfData}).</li>
+ *   <li><b>Run-queue wait</b> ({@link RunQueueWait}): per stats interval, how long the JVM's most starved thread
+ *       waited for a CPU; -1 off Linux.</li>
  * </ul>
+ * The counters are read once per stats interval ({@link #sample}), just before the AGENT_STATS that carries them.
  * Nothing here runs on an application thread. Cost: two {@code nanoTime} reads per drain wake-up, and per stats
- * interval one read per collector bean and one of the safepoint counter (microseconds a second). Drain thread only.
+ * interval one read per collector bean, one of the safepoint counter and one small file per thread (a fraction of a
+ * millisecond a second). Drain thread only.
  */
 final class JvmPauses
 {
@@ -38,6 +42,10 @@ final class JvmPauses
     private GarbageCollectorMXBean[] pauseCollectors = new GarbageCollectorMXBean[0];
     /** {@code long getTotalSafepointTime()} bound to HotSpot's runtime bean (milliseconds), or null. */
     private MethodHandle safepointMillis;
+    private final RunQueueWait runQueue = new RunQueueWait();
+    private long gcPauseNanos = -1;
+    private long safepointNanos = -1;
+    private long runQueueWaitNanos = -1;
 
     /** Looks up the JVM's counters (loads java.management: on the drain thread when the queue opens, not at start). */
     void open()
@@ -98,8 +106,33 @@ final class JvmPauses
         return drainLateNanos;
     }
 
-    /** GC pause time in total, or -1 without a stop-the-world collector bean. */
+    /** Reads the counters for the next AGENT_STATS (once per stats interval). */
+    void sample()
+    {
+        gcPauseNanos = readGcPauseNanos();
+        safepointNanos = readSafepointNanos();
+        runQueueWaitNanos = runQueue.read();
+    }
+
+    /** GC pause time in total as of {@link #sample}, or -1 without a stop-the-world collector bean. */
     long gcPauseNanos()
+    {
+        return gcPauseNanos;
+    }
+
+    /** Time at safepoints in total as of {@link #sample}, or -1 when the JVM does not tell. */
+    long safepointNanos()
+    {
+        return safepointNanos;
+    }
+
+    /** The most starved thread's wait for a CPU, per stats interval, in total as of {@link #sample}; or -1. */
+    long runQueueWaitNanos()
+    {
+        return runQueueWaitNanos;
+    }
+
+    private long readGcPauseNanos()
     {
         if (pauseCollectors.length == 0)
         {
@@ -113,8 +146,7 @@ final class JvmPauses
         return millis * 1_000_000L;
     }
 
-    /** Time at safepoints in total, or -1 when the JVM does not tell. */
-    long safepointNanos()
+    private long readSafepointNanos()
     {
         final MethodHandle total = safepointMillis;
         if (total == null)
@@ -137,6 +169,7 @@ final class JvmPauses
     /** Changes when the JVM was held back another {@link #FINGERPRINT_NANOS} (for the idle agent's stats). */
     long fingerprint()
     {
-        return (drainLateNanos + Math.max(0, gcPauseNanos()) + Math.max(0, safepointNanos())) / FINGERPRINT_NANOS;
+        return (drainLateNanos + Math.max(0, gcPauseNanos) + Math.max(0, safepointNanos) + Math.max(0, runQueueWaitNanos)) /
+            FINGERPRINT_NANOS;
     }
 }

@@ -160,6 +160,10 @@ public final class SpoolDrainer implements Runnable
                     // stats due within half an interval ride along (one document a second at low rates, not
                     // two); on the same schedule, so one record per interval on average
                     final boolean stats = now - nextStats + statsInterval / 2 >= 0;
+                    if (stats)
+                    {
+                        pauses.sample();
+                    }
                     count = drainOnce(now, stats);
                     if (stats)
                     {
@@ -169,6 +173,7 @@ public final class SpoolDrainer implements Runnable
                 }
                 else if (now - nextStats >= 0)
                 {
+                    pauses.sample();
                     if (!statsUnchanged())
                     {
                         writeStats(now);
@@ -190,6 +195,7 @@ public final class SpoolDrainer implements Runnable
             {
                 // drain what application threads recorded up to shutdown
             }
+            pauses.sample();
             writeStats(System.nanoTime());
             writer.close();
             AgentLog.debug("drained " + drained + " samples in " + writtenDocuments + " documents to " + queueDirectory);
@@ -358,7 +364,7 @@ public final class SpoolDrainer implements Runnable
     {
         final int length = AgentStatsEncoder.encode(scratch, 0, now + epochOffsetNanos, recorder.recorded(), recorder.dropped(),
             drained, ring.size(), ring.capacity(), maxLagNanos, recorder.adviceErrors(), labelOverflows(), pauses.drainLateNanos(),
-            pauses.gcPauseNanos(), pauses.safepointNanos());
+            pauses.gcPauseNanos(), pauses.safepointNanos(), pauses.runQueueWaitNanos());
         write(scratch, length, 0);
         maxLagNanos = 0;
     }
@@ -378,7 +384,7 @@ public final class SpoolDrainer implements Runnable
             final long lag = Math.max(maxLagNanos, document.takeMaxLag());
             final int length = AgentStatsEncoder.encode(buffer, offset, cycleNowNanos + epochOffsetNanos, recorder.recorded(),
                 recorder.dropped(), drained + samples, ring.size(), ring.capacity(), lag, recorder.adviceErrors(), labelOverflows(),
-                pauses.drainLateNanos(), pauses.gcPauseNanos(), pauses.safepointNanos());
+                pauses.drainLateNanos(), pauses.gcPauseNanos(), pauses.safepointNanos(), pauses.runQueueWaitNanos());
             maxLagNanos = 0;
             return length;
         }

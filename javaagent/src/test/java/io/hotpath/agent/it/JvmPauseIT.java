@@ -17,8 +17,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The agent's pause readings in AGENT_STATS (drain wake-up lateness, GC pauses, safepoints) rise when its real JVM
- * is stopped (SIGSTOP for 600 ms, then SIGCONT, sent by this test) and when it collects (a second of System.gc()).
+ * The agent's pause readings in AGENT_STATS (drain wake-up lateness, GC pauses, safepoints, run-queue wait) rise when
+ * its real JVM is stopped (SIGSTOP for 600 ms, then SIGCONT, sent by this test), when it collects (a second of
+ * System.gc()) and when its own busy threads outnumber the CPUs (2.5 s).
  */
 class JvmPauseIT
 {
@@ -41,6 +42,8 @@ class JvmPauseIT
         final long continuedAt;
         final long gcAt;
         final long gcDoneAt;
+        final long starveAt;
+        final long starveDoneAt;
         try (BufferedReader out = new BufferedReader(new InputStreamReader(app.getInputStream(), StandardCharsets.UTF_8)))
         {
             assertEquals("ready", out.readLine());
@@ -55,6 +58,11 @@ class JvmPauseIT
             Files.createFile(gc);
             assertEquals("gc-done", out.readLine());
             gcDoneAt = System.currentTimeMillis();
+            Thread.sleep(3000);
+            starveAt = System.currentTimeMillis();
+            Files.createFile(temp.resolve("starve"));
+            assertEquals("starve-done", out.readLine());
+            starveDoneAt = System.currentTimeMillis();
             Thread.sleep(3000);
             Files.createFile(stop);
             assertTrue(app.waitFor(60, TimeUnit.SECONDS));
@@ -72,11 +80,13 @@ class JvmPauseIT
         for (final SpoolReader.Stats s : stats)
         {
             // HotSpot on JDK 17 gives all three; the totals never fall
-            assertTrue(s.drainLateNanos() >= 0 && s.gcPauseNanos() >= 0 && s.safepointNanos() >= 0, s.toString());
+            assertTrue(s.drainLateNanos() >= 0 && s.gcPauseNanos() >= 0 && s.safepointNanos() >= 0 && s.runQueueWaitNanos() >= 0,
+                s.toString());
             if (previous != null)
             {
                 assertTrue(s.drainLateNanos() >= previous.drainLateNanos() && s.gcPauseNanos() >= previous.gcPauseNanos() &&
-                    s.safepointNanos() >= previous.safepointNanos(), previous + " then " + s);
+                    s.safepointNanos() >= previous.safepointNanos() && s.runQueueWaitNanos() >= previous.runQueueWaitNanos(),
+                    previous + " then " + s);
             }
             previous = s;
         }
@@ -98,8 +108,16 @@ class JvmPauseIT
         final long safepoints = afterGc.safepointNanos() - beforeGc.safepointNanos();
         assertTrue(gcPause >= TimeUnit.MILLISECONDS.toNanos(20), "GC pauses grew by " + gcPause + " ns: " + beforeGc + " then " + afterGc);
         assertTrue(safepoints >= gcPause / 2, "safepoints grew by " + safepoints + " ns, GC pauses by " + gcPause);
-        System.out.printf("stop %d ms: drain late %.1f ms; gc storm: gc pauses %.1f ms, safepoints %.1f ms%n", STOP_MILLIS,
-            stopLate / 1e6, gcPause / 1e6, safepoints / 1e6);
+
+        // 2.5 s of more spinning threads than CPUs: the most starved thread waited for a CPU most of each second.
+        final SpoolReader.Stats beforeStarve = lastBefore(stats, starveAt);
+        final SpoolReader.Stats afterStarve = firstAfter(stats, starveDoneAt + 1500);
+        final long starved = afterStarve.runQueueWaitNanos() - beforeStarve.runQueueWaitNanos();
+        assertTrue(starved >= TimeUnit.MILLISECONDS.toNanos(500), "run-queue wait grew by " + starved + " ns: " + beforeStarve +
+            " then " + afterStarve);
+        System.out.printf("stop %d ms: drain late %.1f ms; gc storm: gc pauses %.1f ms, safepoints %.1f ms; starved 2.5 s: " +
+            "run-queue wait %.1f ms, drain late %.1f ms%n", STOP_MILLIS, stopLate / 1e6, gcPause / 1e6, safepoints / 1e6, starved / 1e6,
+            (afterStarve.drainLateNanos() - beforeStarve.drainLateNanos()) / 1e6);
     }
 
     private static void signal(final Process app, final String signal) throws IOException, InterruptedException

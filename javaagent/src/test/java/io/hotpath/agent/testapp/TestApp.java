@@ -289,13 +289,15 @@ public final class TestApp
 
     /**
      * A call every 10 ms until {@code stop} exists; once {@code gc} exists, a storm of full collections (System.gc()
-     * for a second), then "gc-done". For the agent's pause readings (JvmPauseIT: the test also stops this JVM).
+     * for a second), then "gc-done"; once "starve" exists beside it, 2.5 s of more busy threads than CPUs, then
+     * "starve-done". For the agent's pause readings (JvmPauseIT: the test also stops this JVM).
      */
     static void pauses(final Path stop, final Path gc) throws Exception
     {
         System.out.println("ready");
         System.out.flush();
         boolean collected = false;
+        boolean starved = false;
         final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
         while (!Files.exists(stop) && System.nanoTime() < deadline)
         {
@@ -318,7 +320,44 @@ public final class TestApp
                 System.out.println("gc-done");
                 System.out.flush();
             }
+            if (!starved && Files.exists(gc.resolveSibling("starve")))
+            {
+                starve(TimeUnit.MILLISECONDS.toNanos(2500));
+                starved = true;
+                System.out.println("starve-done");
+                System.out.flush();
+            }
             Thread.sleep(10);
+        }
+    }
+
+    /** Twice as many spinning threads as CPUs (and two more) for {@code nanos}, calls going on meanwhile. */
+    private static void starve(final long nanos) throws InterruptedException
+    {
+        final long end = System.nanoTime() + nanos;
+        final List<Thread> spinners = new ArrayList<>();
+        for (int i = 0; i < 2 * Runtime.getRuntime().availableProcessors() + 2; i++)
+        {
+            final Thread spinner = new Thread(() ->
+            {
+                long spins = 0;
+                while (System.nanoTime() < end)
+                {
+                    spins++;
+                }
+                sum += spins == 42 ? 1 : 0;
+            });
+            spinner.start();
+            spinners.add(spinner);
+        }
+        while (System.nanoTime() < end)
+        {
+            tick(1);
+            Thread.sleep(10);
+        }
+        for (final Thread spinner : spinners)
+        {
+            spinner.join();
         }
     }
 
