@@ -24,11 +24,10 @@ final class RunQueueWait
 {
     private static final Path TASKS = Paths.get("/proc/self/task");
 
-    /** Thread ids and their wait at the last read, in the order listed; {@link #nextTids}/{@link #nextWaits} fill the next. */
-    private long[] tids = new long[64];
-    private long[] waits = new long[64];
-    private long[] nextTids = new long[64];
-    private long[] nextWaits = new long[64];
+    /** Pairs of thread id and its wait at the last read, in the order listed; {@link #current} fills the next read. */
+    private long[] last = new long[128];
+    private long[] current = new long[128];
+    /** Threads in {@link #last}. */
     private int count;
     /** Whether a read was made: threads new since then waited only since they started. */
     private boolean read;
@@ -60,21 +59,20 @@ final class RunQueueWait
                 for (int i = 0; i < count; i++)
                 {
                     final int at = (hint + i) % count;
-                    if (tids[at] == tid)
+                    if (last[2 * at] == tid)
                     {
-                        before = waits[at];
+                        before = last[2 * at + 1];
                         hint = at + 1;
                         break;
                     }
                 }
                 worst = Math.max(worst, wait - before);
-                if (next == nextTids.length)
+                if (2 * next == current.length)
                 {
-                    nextTids = Arrays.copyOf(nextTids, next * 2);
-                    nextWaits = Arrays.copyOf(nextWaits, next * 2);
+                    current = Arrays.copyOf(current, 4 * next);
                 }
-                nextTids[next] = tid;
-                nextWaits[next] = wait;
+                current[2 * next] = tid;
+                current[2 * next + 1] = wait;
                 next++;
             }
         }
@@ -84,12 +82,9 @@ final class RunQueueWait
             AgentLog.debug("no run-queue wait: " + e);
             return -1;
         }
-        final long[] t = tids;
-        final long[] w = waits;
-        tids = nextTids;
-        waits = nextWaits;
-        nextTids = t.length >= tids.length ? t : new long[tids.length];
-        nextWaits = w.length >= waits.length ? w : new long[waits.length];
+        final long[] swap = last;
+        last = current;
+        current = swap.length >= last.length ? swap : new long[last.length];
         count = next;
         read = true;
         totalNanos += worst;

@@ -28,16 +28,19 @@ class JvmPauseIT
     @TempDir
     Path temp;
 
+    /** The test app in mode "pauses", its files in {@link #temp}. */
+    private Process start() throws IOException
+    {
+        return new ProcessBuilder(ForkedJvm.command(ForkedJvm.java17(),
+            "config=" + ForkedJvm.testAppRules() + ",spool.dir=" + temp.resolve("spool"),
+            "-cp", ForkedJvm.testClasses().toString(), TestApp.class.getName(), "pauses", temp.resolve("stop").toString(),
+            temp.resolve("gc").toString())).redirectError(temp.resolve("app.err").toFile()).start();
+    }
+
     @Test
     void readingsRiseWhenTheJvmIsStoppedAndWhenItCollects() throws Exception
     {
-        final Path spool = temp.resolve("spool");
-        final Path stop = temp.resolve("stop");
-        final Path gc = temp.resolve("gc");
-        final Process app = new ProcessBuilder(ForkedJvm.command(ForkedJvm.java17(),
-            "config=" + ForkedJvm.testAppRules() + ",spool.dir=" + spool,
-            "-cp", ForkedJvm.testClasses().toString(), TestApp.class.getName(), "pauses", stop.toString(), gc.toString()))
-            .redirectError(temp.resolve("app.err").toFile()).start();
+        final Process app = start();
         final long stoppedAt;
         final long continuedAt;
         final long gcAt;
@@ -55,7 +58,7 @@ class JvmPauseIT
             signal(app, "-CONT");
             Thread.sleep(3000);
             gcAt = System.currentTimeMillis();
-            Files.createFile(gc);
+            Files.createFile(temp.resolve("gc"));
             assertEquals("gc-done", out.readLine());
             gcDoneAt = System.currentTimeMillis();
             Thread.sleep(3000);
@@ -64,7 +67,7 @@ class JvmPauseIT
             assertEquals("starve-done", out.readLine());
             starveDoneAt = System.currentTimeMillis();
             Thread.sleep(3000);
-            Files.createFile(stop);
+            Files.createFile(temp.resolve("stop"));
             assertTrue(app.waitFor(60, TimeUnit.SECONDS));
             assertEquals(0, app.exitValue(), Files.readString(temp.resolve("app.err")));
         }
@@ -73,7 +76,7 @@ class JvmPauseIT
             signal(app, "-CONT");
             app.destroyForcibly();
         }
-        final SpoolReader reader = SpoolReader.read(SpoolReader.onlyQueue(spool));
+        final SpoolReader reader = SpoolReader.read(SpoolReader.onlyQueue(temp.resolve("spool")));
         final List<SpoolReader.Stats> stats = reader.stats;
         assertTrue(stats.size() >= 8, stats.toString());
         SpoolReader.Stats previous = null;
