@@ -46,6 +46,7 @@ final class JvmPauses
     private long gcPauseNanos = -1;
     private long safepointNanos = -1;
     private long runQueueWaitNanos = -1;
+    private long recordedAtSample;
 
     /** Looks up the JVM's counters (loads java.management: on the drain thread when the queue opens, not at start). */
     void open()
@@ -106,12 +107,16 @@ final class JvmPauses
         return drainLateNanos;
     }
 
-    /** Reads the counters for the next AGENT_STATS (once per stats interval). */
-    void sample()
+    /**
+     * Reads the counters for the next AGENT_STATS (once per stats interval); the threads' run-queue waits only when
+     * the JVM recorded calls since the last sample ({@code recorded}: the agent's count of samples).
+     */
+    void sample(final long recorded)
     {
         gcPauseNanos = readGcPauseNanos();
         safepointNanos = readSafepointNanos();
-        runQueueWaitNanos = runQueue.read();
+        runQueueWaitNanos = recorded != recordedAtSample ? runQueue.read() : runQueue.skip();
+        recordedAtSample = recorded;
     }
 
     /** GC pause time in total as of {@link #sample}, or -1 without a stop-the-world collector bean. */

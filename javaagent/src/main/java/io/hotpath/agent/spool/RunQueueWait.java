@@ -2,11 +2,9 @@ package io.hotpath.agent.spool;
 
 import io.hotpath.agent.AgentLog;
 
+import java.io.File;
+import java.io.FileInputStream;
 import java.io.IOException;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.Arrays;
 
 /**
@@ -17,12 +15,13 @@ import java.util.Arrays;
  * JVM does; on a starved one it is the share of the interval the JVM could not run. Unlike the drain's own wake-up
  * lateness it sees threads that run all the time, not one thread at its few wake-ups.
  *
- * <p>Cost: a directory listing and one small file read per thread (about 5 µs each: 40 threads, 0.2 ms a second).
- * -1 when {@code /proc} is not there (not Linux) or stops being readable.
+ * <p>Cost: a directory listing and one small file read per thread, once a second while the JVM records calls
+ * ({@link #skip} otherwise: an idle agent reads nothing, and the next read starts afresh). -1 when {@code /proc} is not
+ * there (not Linux) or stops being readable.
  */
 final class RunQueueWait
 {
-    private static final Path TASKS = Paths.get("/proc/self/task");
+    private static final File TASKS = new File("/proc/self/task");
 
     /** Pairs of thread id and its wait at the last read, in the order listed; {@link #current} fills the next read. */
     private long[] last = new long[128];
@@ -32,7 +31,9 @@ final class RunQueueWait
     /** Whether a read was made: threads new since then waited only since they started. */
     private boolean read;
     private long totalNanos;
-    private boolean available = Files.isDirectory(TASKS);
+    private boolean available = TASKS.isDirectory();
+    /** One schedstat file's bytes (three numbers). */
+    private final byte[] buffer = new byte[128];
 
     /** Reads every thread's wait; returns the total of the per-interval largest growth, or -1. */
     long read()
@@ -44,16 +45,21 @@ final class RunQueueWait
         long worst = 0;
         int next = 0;
         int hint = 0;
-        try (DirectoryStream<Path> tasks = Files.newDirectoryStream(TASKS))
+        try
         {
-            for (final Path task : tasks)
+            final String[] tasks = TASKS.list();
+            if (tasks == null)
             {
-                final long wait = waitNanos(task.resolve("schedstat"));
+                throw new IOException("cannot list " + TASKS);
+            }
+            for (final String task : tasks)
+            {
+                final long wait = waitNanos("/proc/self/task/" + task + "/schedstat");
                 if (wait < 0)
                 {
                     continue; // the thread ended meanwhile
                 }
-                final long tid = Long.parseLong(task.getFileName().toString());
+                final long tid = Long.parseLong(task);
                 // /proc lists threads by id, so the last read's entry is usually at the hint or just after it
                 long before = read ? 0 : wait; // a thread started since the last read waited only since it started
                 for (int i = 0; i < count; i++)
@@ -91,29 +97,40 @@ final class RunQueueWait
         return totalNanos;
     }
 
-    /** The second field of a schedstat file, or -1 when it is gone or not as expected. */
-    private static long waitNanos(final Path schedstat)
+    /**
+     * No read this interval (the JVM recorded no calls: nobody needs the reading); the next read is a fresh start,
+     * so the waits of the skipped intervals are not taken for one interval's.
+     */
+    long skip()
     {
-        final byte[] bytes;
-        try
+        read = false;
+        count = 0;
+        return available ? totalNanos : -1;
+    }
+
+    /** The second field of a schedstat file, or -1 when it is gone or not as expected. */
+    private long waitNanos(final String schedstat)
+    {
+        final int length;
+        try (FileInputStream in = new FileInputStream(schedstat))
         {
-            bytes = Files.readAllBytes(schedstat);
+            length = in.read(buffer);
         }
         catch (final IOException e)
         {
             return -1;
         }
         int i = 0;
-        while (i < bytes.length && bytes[i] != ' ')
+        while (i < length && buffer[i] != ' ')
         {
             i++;
         }
         i++;
         long value = 0;
         int digits = 0;
-        for (; i < bytes.length && bytes[i] >= '0' && bytes[i] <= '9'; i++, digits++)
+        for (; i < length && buffer[i] >= '0' && buffer[i] <= '9'; i++, digits++)
         {
-            value = value * 10 + (bytes[i] - '0');
+            value = value * 10 + (buffer[i] - '0');
         }
         return digits == 0 ? -1 : value;
     }

@@ -162,7 +162,7 @@ public final class SpoolDrainer implements Runnable
                     final boolean stats = now - nextStats + statsInterval / 2 >= 0;
                     if (stats)
                     {
-                        pauses.sample();
+                        pauses.sample(recorder.recorded());
                     }
                     count = drainOnce(now, stats);
                     if (stats)
@@ -173,7 +173,7 @@ public final class SpoolDrainer implements Runnable
                 }
                 else if (now - nextStats >= 0)
                 {
-                    pauses.sample();
+                    pauses.sample(recorder.recorded());
                     if (!statsUnchanged())
                     {
                         writeStats(now);
@@ -195,7 +195,7 @@ public final class SpoolDrainer implements Runnable
             {
                 // drain what application threads recorded up to shutdown
             }
-            pauses.sample();
+            pauses.sample(recorder.recorded());
             writeStats(System.nanoTime());
             writer.close();
             AgentLog.debug("drained " + drained + " samples in " + writtenDocuments + " documents to " + queueDirectory);
