@@ -98,6 +98,8 @@ public final class StallWatch
     /** Intervals in which the service's JVM was paused or starved ({@link #noteAgentPause}), by interval number mod 8. */
     private final long[] agentPaused = {Long.MIN_VALUE, Long.MIN_VALUE, Long.MIN_VALUE, Long.MIN_VALUE,
         Long.MIN_VALUE, Long.MIN_VALUE, Long.MIN_VALUE, Long.MIN_VALUE};
+    /** How long, in milliseconds, in the interval of the same slot of {@link #agentPaused}. */
+    private final long[] agentPausedMillis = new long[8];
 
     StallWatch(final String service, final long stepMillis)
     {
@@ -154,16 +156,22 @@ public final class StallWatch
     /**
      * A JVM of the service could not run its threads for {@code pausedMillis} of the interval starting at {@code time}
      * (its agent's AGENT_STATS: GC pauses, safepoints, its drain thread woken late; spread over the interval by
-     * {@link AgentPauseEvidence}): from {@link #AGENT_PAUSE_SHARE} of it on, the interval is a measured
-     * stall, as with late calls. Read within a second or two, before the interval is judged; one read after that marks
+     * {@link AgentPauseEvidence}; the parts of several records add up): from {@link #AGENT_PAUSE_SHARE} of it on,
+     * the interval is a measured stall, as with late calls. Read within a second or two, before the interval is judged; one read after that marks
      * the interval being tallied instead (the stall's after-effect); older ones (a backlog read late) are ignored.
      */
     void noteAgentPause(final long time, final long pausedMillis)
     {
-        if (pausedMillis >= AGENT_PAUSE_SHARE * stepMillis && (tallyTime == Long.MIN_VALUE || time + 2 * stepMillis >= tallyTime))
+        if (pausedMillis > 0 && (tallyTime == Long.MIN_VALUE || time + 2 * stepMillis >= tallyTime))
         {
             final long at = Math.max(time, tallyTime);
-            agentPaused[(int)Math.floorMod(at / stepMillis, agentPaused.length)] = at;
+            final int slot = (int)Math.floorMod(at / stepMillis, agentPaused.length);
+            if (agentPaused[slot] != at)
+            {
+                agentPaused[slot] = at;
+                agentPausedMillis[slot] = 0;
+            }
+            agentPausedMillis[slot] += pausedMillis;
         }
     }
 
@@ -206,8 +214,9 @@ public final class StallWatch
             usualLateShare = Double.isNaN(usualLateShare) ? lateShare : usualLateShare + LATE_SHARE_ALPHA * (lateShare - usualLateShare);
         }
         // the host starved the daemon, or the service's JVM was paused or starved by its agent's readings
+        final int pausedSlot = (int)Math.floorMod(tallyTime / stepMillis, agentPaused.length);
         final boolean hostLate = host != null && host.stalled(tallyTime)
-            || agentPaused[(int)Math.floorMod(tallyTime / stepMillis, agentPaused.length)] == tallyTime;
+            || agentPaused[pausedSlot] == tallyTime && agentPausedMillis[pausedSlot] >= AGENT_PAUSE_SHARE * stepMillis;
         // Every kind of call moved at once; or, with calls in the interval, the daemon saw the host stall
         // (it closed the interval late) or the JVM's calls arrived late.
         if (movedMetrics >= MIN_METRICS && 2 * movedMetrics >= Long.bitCount(verdicts)
