@@ -15,8 +15,9 @@ import java.util.Arrays;
  * JVM does; on a starved one it is the share of the interval the JVM could not run. Unlike the drain's own wake-up
  * lateness it sees threads that run all the time, not one thread at its few wake-ups.
  *
- * <p>Cost: a directory listing and one small file read per thread, once a second while the JVM records calls
- * ({@link #skip} otherwise: an idle agent reads nothing, and the next read starts afresh). -1 when {@code /proc} is not
+ * <p>Cost: a directory listing and one small file read per thread (the system calls: 0.4 ms of CPU a read with 20
+ * threads, 0.65 ms with 50, on a loaded 2-core VM; 1.1-1.5 ms while not yet compiled), once a second while the JVM
+ * records calls ({@link #skip} otherwise: an idle agent reads nothing, and the next read starts afresh). -1 when {@code /proc} is not
  * there (not Linux) or stops being readable.
  */
 final class RunQueueWait
