@@ -155,10 +155,11 @@ public final class StallWatch
 
     /**
      * A JVM of the service could not run its threads for {@code pausedMillis} of the interval starting at {@code time}
-     * (its agent's AGENT_STATS: GC pauses, safepoints, its drain thread woken late; spread over the interval by
-     * {@link AgentPauseEvidence}; the parts of several records add up): from {@link #AGENT_PAUSE_SHARE} of it on,
-     * the interval is a measured stall, as with late calls. Read within a second or two, before the interval is judged; one read after that marks
-     * the interval being tallied instead (the stall's after-effect); older ones (a backlog read late) are ignored.
+     * (its agent's AGENT_STATS: GC pauses, safepoints, its drain thread woken late, its most starved thread's wait for
+     * a CPU; spread over the interval by {@link AgentPauseEvidence}; the parts of several records add up): from
+     * {@link #AGENT_PAUSE_SHARE} of it on, the interval is a measured stall, as with late calls. Read within a second
+     * or two, before the interval is judged; one read after that marks the interval being tallied instead (the
+     * stall's after-effect); older ones (a backlog read late) are ignored.
      */
     void noteAgentPause(final long time, final long pausedMillis)
     {
