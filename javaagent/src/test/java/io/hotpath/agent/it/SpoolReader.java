@@ -48,7 +48,8 @@ public final class SpoolReader implements RecordHandler
     }
 
     public record Stats(long recorded, long dropped, long drained, long ringOccupancy, long ringCapacity, long drainLagNanos,
-        long adviceErrors, long labelOverflows)
+        long adviceErrors, long labelOverflows, long timestampEpochNanos, long drainLateNanos, long gcPauseNanos,
+        long safepointNanos, long runQueueWaitNanos)
     {
     }
 
@@ -201,7 +202,8 @@ public final class SpoolReader implements RecordHandler
     {
         records++;
         stats.add(new Stats(s.samplesRecorded(), s.samplesDropped(), s.samplesDrained(), s.ringOccupancyBytes(),
-            s.ringCapacityBytes(), s.drainLagNanos(), s.adviceErrors(), s.labelOverflows()));
+            s.ringCapacityBytes(), s.drainLagNanos(), s.adviceErrors(), s.labelOverflows(), s.timestampEpochNanos(),
+            s.drainLateNanos(), s.gcPauseNanos(), s.safepointNanos(), s.runQueueWaitNanos()));
         samplesBeforeStats.add(samples.size());
         if (samples.size() == samplesAtDocumentStart)
         {
