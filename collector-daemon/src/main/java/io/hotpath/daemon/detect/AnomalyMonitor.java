@@ -275,6 +275,12 @@ public final class AnomalyMonitor
         return suppressor.heldRuns();
     }
 
+    /** Values of runs a stall held that ended without an event, kept out of the detector's level and spread ({@link HeldValues}). */
+    public long heldValuesNotInBaseline()
+    {
+        return detector instanceof AdaptiveDetector adaptive ? adaptive.heldOutOfBaseline() : 0;
+    }
+
     /** Runs above the enter threshold swallowed by cool-downs. */
     public long suppressedRuns()
     {

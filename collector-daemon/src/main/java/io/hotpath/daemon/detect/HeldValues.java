@@ -19,7 +19,7 @@ final class HeldValues
 
     private double[] values;
     private int count;
-    /** The run was held by a stall of the service: its values are the stall's, not the series'. */
+    /** The run was held by a stall of the service: its values are the stall's, not the series' level or spread. */
     private boolean stall;
     /** Keeps one value; false when full (the run has lasted: the detector learns its values again). */
     boolean offer(final double value, final double shiftDiff, final double spreadDiff, final double minScale,

@@ -121,7 +121,7 @@ class HeldRunLearningTest
         assertEquals(List.of(), run.opened(), "a stall: no event");
         assertEquals(1, run.monitor().heldRuns());
         final AdaptiveDetector detector = (AdaptiveDetector)run.monitor().detector();
-        assertEquals(4, detector.heldDropped(), "the stall's values were not learnt");
+        assertEquals(4, detector.heldOutOfBaseline(), "the stall's values were not learnt");
         // 146 usual values later the level and spread are those learnt from the usual values alone (within 1 %);
         // learnt, the four 40 ms values moved the level by 4 x 0.02 x 4 ms = 0.3 ms (+15 %).
         final Run without = run(i -> Double.NaN, 0, false);
