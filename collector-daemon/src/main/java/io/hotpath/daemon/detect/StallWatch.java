@@ -15,7 +15,7 @@ import java.util.Map;
  * any of the metric's series), and they are at least half of the metrics that had a verdict. Or its
  * calls dipped (or surged) together: a stalled JVM completes fewer calls of every kind in that second
  * and more in the next, by the same share, which a quiet metric's own count (3 calls/s) cannot show
- * but the service's calls pooled can ({@link #DIPPED}, for at most {@link #DIP_MAX} intervals). Or,
+ * but the service's calls pooled can ({@link #DIPPED}, for at most {@link #DIP_MAX} intervals of an episode). Or,
  * measured rather than inferred, an interval with calls of the service in which the daemon saw the
  * stall itself: it closed the interval late ({@link HostStalls}: the host starved it too), or an
  * unusual share of the service's calls reached the spool only after the interval closed
@@ -73,10 +73,11 @@ public final class StallWatch
     static final double DIPPED = 3.0;
     static final double DIPPED_REST = 2.0;
     /**
-     * Intervals in a row a dip counts as a stall at most: a JVM stall is over in seconds, a dip that lasts
-     * is the service's own (its traffic fell, or a slow dependency slows a closed loop) and must open.
+     * Dip intervals of an episode (dips less than {@link #AFTER} intervals apart) that count as a stall at
+     * most: a JVM stall is one dip and the surge after it; a dip that lasts, or comes back again and again,
+     * is the service's own (its traffic fell, or a real slowdown slows a closed loop on and off) and opens.
      */
-    static final int DIP_MAX = 3;
+    static final int DIP_MAX = 2;
     /** Weight of one interval in the usual late share (about a minute). */
     private static final double LATE_SHARE_ALPHA = 1.0 / 60;
 
@@ -95,8 +96,9 @@ public final class StallWatch
     private final double[] metricCalls = new double[Long.SIZE];
     private final double[] metricExpected = new double[Long.SIZE];
     private long counted;
-    /** Intervals in a row the service's calls dipped or surged together, the current one included once judged. */
-    private int dipRun;
+    /** Dip (or surge) intervals of the current dip episode, and the last of them. */
+    private int dips;
+    private long lastDip = Long.MIN_VALUE;
     /** The usual share of late calls (NaN: none seen yet), learnt from the intervals not flagged. */
     private double usualLateShare = Double.NaN;
     private volatile long lastStall = Long.MIN_VALUE;
@@ -253,7 +255,13 @@ public final class StallWatch
             return;
         }
         final int movedMetrics = Long.bitCount(moved);
-        dipRun = dippedTogether() ? dipRun + 1 : 0;
+        boolean dipStall = false;
+        if (dippedTogether())
+        {
+            dips = lastDip != Long.MIN_VALUE && tallyTime - lastDip < AFTER * stepMillis ? dips + 1 : 1;
+            lastDip = tallyTime;
+            dipStall = dips <= DIP_MAX;
+        }
         final long all = calls + late;
         final double lateShare = all == 0 ? 0 : (double)late / all;
         // The JVM stalled: an unusual share of its calls reached the spool only after the interval closed.
@@ -267,7 +275,7 @@ public final class StallWatch
         // Every kind of call moved at once; or, with calls in the interval, the daemon saw the host stall
         // (it closed the interval late) or the JVM's calls arrived late.
         if (movedMetrics >= MIN_METRICS && 2 * movedMetrics >= Long.bitCount(verdicts)
-            || dipRun > 0 && dipRun <= DIP_MAX
+            || dipStall
             || all > 0 && (hostLate || lateCalls))
         {
             if (lastStall != tallyTime - stepMillis)
