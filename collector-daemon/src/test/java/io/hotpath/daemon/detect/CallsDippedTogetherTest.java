@@ -84,11 +84,12 @@ class CallsDippedTogetherTest
     /** As {@link #run(Share, IntPredicate, AnomalyEngine[])}; {@code slowNanos}: the transports' 3 slow calls in second i (0: none). */
     private static List<AnomalyEvent> runSlow(final Share share, final IntToLongFunction slowNanos, final AnomalyEngine[] engineOut)
     {
-        final Random random = new Random(37);
         final List<AnomalyEvent> seen = new ArrayList<>();
         final AnomalyEngine engine = new AnomalyEngine(AnomalySettings.defaults(), seen::add);
-        for (int i = 0; i < 300; i++)
+        final Random random = new Random(37); // the same calls in every run of the test
+        for (int second = 0; second < 300; second++)
         {
+            final int i = second;
             final long time = T0 + i * 1000L;
             for (final Series series : SERIES)
             {
