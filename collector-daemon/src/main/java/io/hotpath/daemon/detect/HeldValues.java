@@ -5,7 +5,8 @@ package io.hotpath.daemon.detect;
  * (see {@link AdaptiveDetector#resolveHeld}): a value that may start an anomaly the monitor has not
  * confirmed yet, or that a stall of the service holds, must not teach the level, the spread, the tests'
  * own distributions nor the range while it is pending: a real change held for 3 to 7 intervals would
- * otherwise be half learnt, its scores shrunk, by the time its run may open. Per value: the value, what
+ * otherwise be half learnt, its scores shrunk, by the time its run may open. Once it resolves without an
+ * event they are learnt (a stall's all but the level and spread). Per value: the value, what
  * the shift and spread tests compared, the spread floor of that interval and the three raw scores.
  *
  * <p>At most {@link #CAPACITY} values, in one array allocated on first use (a series that never has an
@@ -21,6 +22,7 @@ final class HeldValues
     private int count;
     /** The run was held by a stall of the service: its values are the stall's, not the series' level or spread. */
     private boolean stall;
+
     /** Keeps one value; false when full (the run has lasted: the detector learns its values again). */
     boolean offer(final double value, final double shiftDiff, final double spreadDiff, final double minScale,
         final double rawPoint, final double rawShift, final double rawSpread)
