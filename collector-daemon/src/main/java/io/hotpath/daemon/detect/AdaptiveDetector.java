@@ -39,9 +39,13 @@ import java.io.IOException;
  *
  * <p>Memory: a few doubles per series; cost: a few dozen flops per value.
  *
+ * <p><b>Held values</b>: while the monitor confirms a run, its anomalous values teach nothing until the
+ * run resolves ({@link #resolveHeld}, {@link HeldValues}): learnt if it ended without an event (all but
+ * the level and spread if a stall of the service held it), dropped if it opened one.
+ *
  * <p>Over 400 lines because the four tests, their learning, the robust start and the state kept
  * across restarts ({@link #writeState}) all work on the same two dozen fields; the shared EWMA rules
- * are {@link Ewma}, the seasonal offsets {@link SeasonalProfile}.
+ * are {@link Ewma}, the seasonal offsets {@link SeasonalProfile}, the held values {@link HeldValues}.
  */
 public final class AdaptiveDetector extends EwmaBaseline
 {
@@ -97,10 +101,10 @@ public final class AdaptiveDetector extends EwmaBaseline
     private int relearnSeen;
     private double relearnSum;
     private int agreeing;
-    /** See {@link #holdAnomalous}; the raw scores of held values, {@link #STASH} at most, allocated on first use. */
+    /** See {@link #holdAnomalous}; the values of a pending run, learnt or dropped once it resolves ({@link #resolveHeld}). */
     private boolean holdAnomalous;
-    private double[] stashed;
-    private int stashedCount;
+    private final HeldValues heldValues = new HeldValues();
+    private long heldOutOfBaseline;
     /** The warm-up values, for the robust start of level and spread; dropped once warm. */
     private double[] warmupValues;
 
@@ -125,9 +129,6 @@ public final class AdaptiveDetector extends EwmaBaseline
         this.floor = floor;
         this.warmupValues = new double[Math.min(warmup, MAX_ROBUST_START)];
     }
-
-    /** Held values whose scores are kept for the tails (a run near a stall is held up to 10 intervals). */
-    private static final int STASH = 10;
 
     /** At most this many warm-up values are kept for the robust start (the default warm-up is 30). */
     private static final int MAX_ROBUST_START = 256;
@@ -179,7 +180,6 @@ public final class AdaptiveDetector extends EwmaBaseline
             quantum = change;
         }
         previous = value;
-        final double learnt = Math.min(observed - 1, Long.MAX_VALUE);
         final boolean warm = observed > warmup;
 
         final double minScale = Math.max(floor.apply(Double.isFinite(quantum) ? quantum : 0, mean), noiseFloor);
@@ -194,7 +194,6 @@ public final class AdaptiveDetector extends EwmaBaseline
         final double shiftDiff = shortMean - mean;
         double shift = shiftDiff / Math.max(GAUSS_MAD * shiftDev, minScale * shortAlpha);
 
-        final double deviation = Math.abs(value - mean);
         shortAbsDev += shortAlpha * (Math.abs(bounded - mean) - shortAbsDev);
         final double spreadDiff = shortAbsDev - absDev;
         double spread = spreadDiff / Math.max(GAUSS_MAD * spreadDev, minScale * shortAlpha);
@@ -210,15 +209,14 @@ public final class AdaptiveDetector extends EwmaBaseline
         final boolean novel = warm && range > 0
             && (value > high + RANGE_MARGIN * range || value < low - RANGE_MARGIN * range) && Math.abs(point) >= RANGE_MIN_POINT;
 
-        // A value that may start an anomaly the monitor has not confirmed yet does not teach the tails
-        // now: a real change would shrink its own scores while it is being confirmed. Kept aside, taught
-        // once the run ends without an event (a blip of a heavy-tailed series is still learnt).
+        // A value that may start an anomaly the monitor has not confirmed yet (or that a stall holds) teaches
+        // nothing while its run is pending: not the level, the spread, the tests' distributions, the range. A
+        // real change would otherwise shrink its own scores while it is being confirmed (a spike held 3-7
+        // intervals near a stall looked normal when the hold ended). Resolved by resolveHeld once the run ends.
         final boolean held = holdAnomalous && warm && relearnLeft == 0
-            && ((direction != Direction.DOWN && anomalous(point, shift, spread, novel && value > mean))
-                || (direction != Direction.UP && anomalous(-point, -shift, spread, novel && value < mean)));
+            && ((direction != Direction.DOWN && anomalous(point, rawPoint, shift, spread, novel && value > mean))
+                || (direction != Direction.UP && anomalous(-point, -rawPoint, -shift, spread, novel && value < mean)));
         // Learn: running means while warming up, then exponential weights; outliers winsorized.
-        final double weight = Ewma.weight(alpha, (long)learnt);
-        final double statsWeight = Ewma.weight(statsAlpha, (long)learnt);
         if (relearnLeft > 0)
         {
             relearnSum += value;
@@ -227,45 +225,19 @@ public final class AdaptiveDetector extends EwmaBaseline
             mean = relearnSum / relearnSeen;
             shortMean = mean;
             shortAbsDev = absDev;
+            low = Math.min(low, value);
+            high = Math.max(high, value);
+            learnSeason(timed, timeMillis, raw, value, offset, seasonal, scale);
         }
-        else
+        else if (!held || !heldValues.offer(value, shiftDiff, spreadDiff, minScale, rawPoint, rawShift, rawSpread))
         {
-            final double clipped = Ewma.clip(value, mean, CLIP * scale);
-            mean += weight * (clipped - mean);
-            absDev += statsWeight * (Math.min(deviation, CLIP * scale) - absDev);
-            final double shiftScale = Math.max(GAUSS_MAD * shiftDev, minScale * shortAlpha);
-            shiftDev += statsWeight * (Math.min(Math.abs(shiftDiff), CLIP * shiftScale) - shiftDev);
-            final double spreadScale = Math.max(GAUSS_MAD * spreadDev, minScale * shortAlpha);
-            spreadDev += statsWeight * (Math.min(Math.abs(spreadDiff), CLIP * spreadScale) - spreadDev);
-            if (held)
+            if (!holdAnomalous)
             {
-                stash(rawPoint, rawShift, rawSpread);
+                resolveHeld(false, false); // holding switched off: what was held is learnt
             }
-            else
-            {
-                teachStash(statsWeight);
-                learnTails(rawPoint, rawShift, rawSpread, statsWeight);
-            }
+            learn(value, shiftDiff, spreadDiff, minScale, rawPoint, rawShift, rawSpread, true);
+            learnSeason(timed, timeMillis, raw, value, offset, seasonal, scale);
         }
-        if (timed)
-        {
-            final double learntValue = Ewma.clip(value, mean, CLIP * scale);
-            // The profile learns against a level that moves over days, not hours, so it keeps the cycle.
-            final double rawLearnt = seasonal ? learntValue + offset : learntValue;
-            if (lastTime != Long.MIN_VALUE && timeMillis > lastTime)
-            {
-                final double dayWeight = Math.min(1.0, (double)(timeMillis - lastTime) / DAY_MILLIS);
-                dayMean += Math.max(dayWeight, 1.0 / observed) * (rawLearnt - dayMean);
-            }
-            else if (lastTime == Long.MIN_VALUE)
-            {
-                dayMean = raw;
-            }
-            lastTime = timeMillis;
-            profile.learn(timeMillis, rawLearnt - dayMean);
-        }
-        low = Math.min(low, value);
-        high = Math.max(high, value);
         if (warmupValues != null)
         {
             robustStart(value);
@@ -276,27 +248,78 @@ public final class AdaptiveDetector extends EwmaBaseline
             agreeing = 0;
             return Double.NaN;
         }
-        // A wider spread counts in the direction the value moved (a latency falling back is no anomaly).
+        // A wider spread counts in the direction the value moved, by a spread at least (a latency falling back is no
+        // anomaly, nor is a value back at its level while the recent spread still echoes a stall or a blip).
         // A shift counts while the value itself stays on its side of the level: after a blip the recent
         // mean echoes it for a dozen intervals, but the values are back, and that is no lasting change.
         final double upShift = point >= SHIFT_GATE ? shift : 0;
         final double downShift = point <= -SHIFT_GATE ? -shift : 0;
-        final double up = Math.max(Math.max(point, upShift), Math.max(point > 0 ? spread : 0, novel && value > mean ? enter : 0));
-        final double down = Math.max(Math.max(-point, downShift), Math.max(point < 0 ? spread : 0, novel && value < mean ? enter : 0));
+        final double up = Math.max(Math.max(point, upShift), Math.max(rawPoint >= SHIFT_GATE ? spread : 0, novel && value > mean ? enter : 0));
+        final double down = Math.max(Math.max(-point, downShift), Math.max(rawPoint <= -SHIFT_GATE ? spread : 0, novel && value < mean ? enter : 0));
         int bits = 0;
         final double sign = direction == Direction.DOWN || (direction == Direction.BOTH && down > up) ? -1 : 1;
         bits |= sign * point >= enter ? POINT : 0;
         bits |= sign * shift >= enter && sign * point >= SHIFT_GATE ? SHIFT : 0;
-        bits |= (sign > 0 ? point > 0 : point < 0) && spread >= enter ? SPREAD : 0;
+        bits |= sign * rawPoint >= SHIFT_GATE && spread >= enter ? SPREAD : 0;
         bits |= novel ? RANGE : 0;
         agreeing = bits;
         return sign > 0 ? up : -down;
     }
 
-    /** Whether these (direction-signed) scores open a run: the fused score's rule, before the gate's sign. */
-    private boolean anomalous(final double point, final double shift, final double spread, final boolean novel)
+    /** The daily/weekly profile learns a value it did not hold (against a level that moves over days, not hours). */
+    private void learnSeason(final boolean timed, final long timeMillis, final double raw, final double value,
+        final double offset, final boolean seasonal, final double scale)
     {
-        return point >= enter || (point >= SHIFT_GATE && shift >= enter) || (point > 0 && spread >= enter) || novel;
+        if (!timed)
+        {
+            return;
+        }
+        final double learntValue = Ewma.clip(value, mean, CLIP * scale);
+        // The profile learns against a level that moves over days, not hours, so it keeps the cycle.
+        final double rawLearnt = seasonal ? learntValue + offset : learntValue;
+        if (lastTime != Long.MIN_VALUE && timeMillis > lastTime)
+        {
+            final double dayWeight = Math.min(1.0, (double)(timeMillis - lastTime) / DAY_MILLIS);
+            dayMean += Math.max(dayWeight, 1.0 / observed) * (rawLearnt - dayMean);
+        }
+        else if (lastTime == Long.MIN_VALUE)
+        {
+            dayMean = raw;
+        }
+        lastTime = timeMillis;
+        profile.learn(timeMillis, rawLearnt - dayMean);
+    }
+
+    /**
+     * Learns one value: level and spread (winsorized at m ± clip·s), the shift and spread tests' own
+     * spreads, their tails and the range; now, or once the run that held it ended without an event.
+     */
+    private void learn(final double value, final double shiftDiff, final double spreadDiff, final double minScale,
+        final double rawPoint, final double rawShift, final double rawSpread, final boolean baseline)
+    {
+        final long learnt = observed - 1;
+        final double weight = Ewma.weight(alpha, learnt);
+        final double statsWeight = Ewma.weight(statsAlpha, learnt);
+        final double scale = Math.max(GAUSS_MAD * absDev, minScale);
+        final double deviation = Math.abs(value - mean);
+        if (baseline)
+        {
+            mean += weight * (Ewma.clip(value, mean, CLIP * scale) - mean);
+            absDev += statsWeight * (Math.min(deviation, CLIP * scale) - absDev);
+        }
+        final double shiftScale = Math.max(GAUSS_MAD * shiftDev, minScale * shortAlpha);
+        shiftDev += statsWeight * (Math.min(Math.abs(shiftDiff), CLIP * shiftScale) - shiftDev);
+        final double spreadScale = Math.max(GAUSS_MAD * spreadDev, minScale * shortAlpha);
+        spreadDev += statsWeight * (Math.min(Math.abs(spreadDiff), CLIP * spreadScale) - spreadDev);
+        learnTails(rawPoint, rawShift, rawSpread, statsWeight);
+        low = Math.min(low, value);
+        high = Math.max(high, value);
+    }
+
+    /** Whether these (direction-signed) scores open a run: the fused score's rule, before the gate's sign. */
+    private boolean anomalous(final double point, final double rawPoint, final double shift, final double spread, final boolean novel)
+    {
+        return point >= enter || (point >= SHIFT_GATE && shift >= enter) || (rawPoint >= SHIFT_GATE && spread >= enter) || novel;
     }
 
     private void learnTails(final double rawPoint, final double rawShift, final double rawSpread, final double statsWeight)
@@ -310,36 +333,47 @@ public final class AdaptiveDetector extends EwmaBaseline
         spreadTail = trackQuantile(spreadTail, rawSpread, statsWeight);
     }
 
-    /** Keeps a held value's raw scores (at most {@link #STASH} values; the rest are not taught). */
-    private void stash(final double rawPoint, final double rawShift, final double rawSpread)
+    /**
+     * The run the held values belong to: {@code pending} whether it goes on (the monitor's suppressor has
+     * it pending), {@code stall} whether a stall of the service held it. A run that ended without an event
+     * is learnt now, in order (a blip of a heavy-tailed series is still learnt). One a stall held teaches all
+     * but the baseline: its values are the stall's (the JVM or host starved), not the series' level or
+     * spread, but how heavy the series' tails are on this host, its range and its tests' own spreads are
+     * learnt from them as from any (dropped, on a host that stalls often, the tails stay those of a quiet
+     * host and the unattributed stalls are raised: 4 events in 150 s of steady demo traffic). A run that
+     * opened an event was dropped by {@link #rebase()}. Called by the monitor after each interval's verdict.
+     */
+    void resolveHeld(final boolean pending, final boolean stall)
     {
-        if (stashed == null)
+        if (stall)
         {
-            stashed = new double[3 * STASH];
+            heldValues.markStall();
         }
-        if (stashedCount < STASH)
+        if (pending || heldValues.count() == 0)
         {
-            stashed[3 * stashedCount] = rawPoint;
-            stashed[3 * stashedCount + 1] = rawShift;
-            stashed[3 * stashedCount + 2] = rawSpread;
-            stashedCount++;
+            return;
         }
+        final boolean baseline = !heldValues.stall();
+        heldOutOfBaseline += baseline ? 0 : heldValues.count();
+        for (int i = 0; i < heldValues.count(); i++)
+        {
+            learn(heldValues.get(i, 0), heldValues.get(i, 1), heldValues.get(i, 2), heldValues.get(i, 3),
+                heldValues.get(i, 4), heldValues.get(i, 5), heldValues.get(i, 6), baseline);
+        }
+        heldValues.clear();
     }
 
-    /** The run of held values ended without an event: the tails learn them now. */
-    private void teachStash(final double statsWeight)
+    /** Values held by a stall whose run ended without an event, kept out of the level and spread. */
+    long heldOutOfBaseline()
     {
-        for (int i = 0; i < stashedCount; i++)
-        {
-            learnTails(stashed[3 * i], stashed[3 * i + 1], stashed[3 * i + 2], statsWeight);
-        }
-        stashedCount = 0;
+        return heldOutOfBaseline;
     }
 
     /**
      * While {@code hold} (the monitor confirms runs over several values and has no open event), a
-     * value scoring at or above {@code enter} does not teach the tails until its run ends without an
-     * event; with a single value opening an event (the backtest's default), every value teaches them.
+     * value scoring at or above {@code enter} teaches nothing (level, spread, tails, range) until its run
+     * resolves ({@link #resolveHeld}); with a single value opening an event (the backtest's default),
+     * every value is learnt at once.
      */
     public void holdAnomalous(final boolean hold)
     {
@@ -478,7 +512,7 @@ public final class AdaptiveDetector extends EwmaBaseline
     @Override
     public void rebase()
     {
-        stashedCount = 0; // the values that opened it were the anomaly, not the series' tails
+        heldValues.clear(); // the values that opened it were the anomaly, not the series' normal
         if (relearnAfter > 0)
         {
             relearnLeft = relearnAfter;

@@ -32,11 +32,16 @@ final class AnomaliesJson
         health.put("eventsOpened", engine.eventsOpened());
         health.put("eventsActive", engine.activeEvents().size());
         health.put("incidentsOpened", engine.incidents().opened());
-        final long[] held = new long[1];
-        engine.forEachMonitor((monitor, labels) -> held[0] += monitor.heldRuns());
+        final long[] held = new long[2];
+        engine.forEachMonitor((monitor, labels) ->
+        {
+            held[0] += monitor.heldRuns();
+            held[1] += monitor.heldValuesNotInBaseline();
+        });
         final Map<String, Object> stalls = new LinkedHashMap<>();
         stalls.put("counted", engine.stallsCounted());
         stalls.put("runsHeld", held[0]);
+        stalls.put("heldValuesNotInBaseline", held[1]); // values of stall-held runs kept out of the level and spread
         final List<Map<String, Object>> services = new ArrayList<>();
         for (final StallWatch watch : engine.stallWatches())
         {
@@ -76,9 +81,14 @@ final class AnomaliesJson
         root.put("incidents_opened", engine.incidents().opened());
         // Host or JVM stalls, attributed instead of raised per series (StallWatch).
         final ObjectNode stallsNode = root.putObject("stalls");
-        final long[] held = new long[1];
-        engine.forEachMonitor((monitor, labels) -> held[0] += monitor.heldRuns());
+        final long[] held = new long[2];
+        engine.forEachMonitor((monitor, labels) ->
+        {
+            held[0] += monitor.heldRuns();
+            held[1] += monitor.heldValuesNotInBaseline();
+        });
         stallsNode.put("runs_held", held[0]); // by the series watched now
+        stallsNode.put("held_values_not_in_baseline", held[1]); // their values, kept out of the level and spread
         final ArrayNode services = stallsNode.putArray("services");
         for (final StallWatch watch : engine.stallWatches())
         {

@@ -129,6 +129,12 @@ public final class AnomalyMonitor
         // A young detector has not learnt its series' tails yet: its critical needs confirming like any score.
         final EventSuppressor.Transition transition = suppressor.step(timeMillis, newScore,
             criticalOpensAtOnce && detector.seasoned(), lastStall, lastMeasured);
+        if (detector instanceof AdaptiveDetector adaptive)
+        {
+            // The values the detector kept out of its learning while their run was pending: learnt once it ended
+            // without an event, dropped when a stall held it (or, by rebase below, when it opened one).
+            adaptive.resolveHeld(suppressor.pending(), suppressor.pending() && suppressor.runHeld());
+        }
         if (suppressor.peakAt() == timeMillis && (suppressor.peak() != peakBefore || !wasActive))
         {
             // This interval set the peak of the pending run or open event: remember what it looked like.
@@ -267,6 +273,12 @@ public final class AnomalyMonitor
     public long heldRuns()
     {
         return suppressor.heldRuns();
+    }
+
+    /** Values of runs a stall held that ended without an event, kept out of the detector's level and spread ({@link HeldValues}). */
+    public long heldValuesNotInBaseline()
+    {
+        return detector instanceof AdaptiveDetector adaptive ? adaptive.heldOutOfBaseline() : 0;
     }
 
     /** Runs above the enter threshold swallowed by cool-downs. */

@@ -238,6 +238,18 @@ public final class EventSuppressor
         return state == State.ACTIVE;
     }
 
+    /** Whether a run is pending: at or above {@code enter}, not opened yet. */
+    public boolean pending()
+    {
+        return state == State.PENDING;
+    }
+
+    /** Whether the pending (or last) run was held by a stall of the service at some interval. */
+    public boolean runHeld()
+    {
+        return held;
+    }
+
     /** Start of the open (or last) event: the first interval of the run that opened it. */
     public long eventStart()
     {

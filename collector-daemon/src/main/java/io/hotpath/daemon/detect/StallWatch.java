@@ -12,7 +12,10 @@ import java.util.Map;
  *
  * <p><b>A stall interval</b> of a service: at least {@link #MIN_METRICS} of its metrics moved in that
  * interval (latency score at or above {@link #MOVED} upwards, or throughput that far either way, on
- * any of the metric's series), and they are at least half of the metrics that had a verdict. Or,
+ * any of the metric's series), and they are at least half of the metrics that had a verdict. Or its
+ * calls dipped (or surged) together: a stalled JVM completes fewer calls of every kind in that second
+ * and more in the next, by the same share, which a quiet metric's own count (3 calls/s) cannot show
+ * but the service's calls pooled can ({@link #DIPPED}, for at most {@link #DIP_MAX} intervals of an episode). Or,
  * measured rather than inferred, an interval with calls of the service in which the daemon saw the
  * stall itself: it closed the interval late ({@link HostStalls}: the host starved it too), or an
  * unusual share of the service's calls reached the spool only after the interval closed
@@ -61,6 +64,20 @@ public final class StallWatch
     static final double LATE_SHARE_FACTOR = 4;
     /** Calls an interval needs for its late share to say anything. */
     static final long LATE_SHARE_CALLS = 20;
+    /**
+     * Pooled Poisson score (calls against the sum of the series' learnt levels, over every series of the
+     * service with a throughput verdict) at which the service's calls dipped or surged together; and the
+     * same score, at least {@link #DIPPED_REST} the same way, over the metrics other than the one that moved
+     * most (one busy kind of call slowing down is a change of that call, not a stall of the JVM).
+     */
+    static final double DIPPED = 3.0;
+    static final double DIPPED_REST = 2.0;
+    /**
+     * Dip intervals of an episode (dips less than {@link #AFTER} intervals apart) that count as a stall at
+     * most: a JVM stall is one dip and the surge after it; a dip that lasts, or comes back again and again,
+     * is the service's own (its traffic fell, or a real slowdown slows a closed loop on and off) and opens.
+     */
+    static final int DIP_MAX = 2;
     /** Weight of one interval in the usual late share (about a minute). */
     private static final double LATE_SHARE_ALPHA = 1.0 / 60;
     /**
@@ -81,6 +98,13 @@ public final class StallWatch
     private long moved;
     private long calls;
     private long late;
+    /** Per metric index: calls and the learnt levels of its series with a throughput verdict (see {@link #DIPPED}). */
+    private final double[] metricCalls = new double[Long.SIZE];
+    private final double[] metricExpected = new double[Long.SIZE];
+    private long counted;
+    /** Dip (or surge) intervals of the current dip episode, and the last of them. */
+    private int dips;
+    private long lastDip = Long.MIN_VALUE;
     /** The usual share of late calls (NaN: none seen yet), learnt from the intervals not flagged. */
     private double usualLateShare = Double.NaN;
     private volatile long lastStall = Long.MIN_VALUE;
@@ -138,7 +162,67 @@ public final class StallWatch
             moved = 0;
             calls = 0;
             late = 0;
+            while (counted != 0)
+            {
+                final int index = Long.numberOfTrailingZeros(counted);
+                metricCalls[index] = 0;
+                metricExpected[index] = 0;
+                counted &= counted - 1;
+            }
         }
+    }
+
+    /**
+     * The throughput monitor of a series of the metric {@code bit} gave a verdict on {@code count} calls against
+     * its learnt level {@code expected} (taken before this interval taught it).
+     */
+    void noteThroughput(final long bit, final long count, final double expected)
+    {
+        if (Double.isNaN(expected))
+        {
+            return;
+        }
+        final int index = Long.numberOfTrailingZeros(bit);
+        metricCalls[index] += count;
+        metricExpected[index] += Math.max(expected, 0);
+        counted |= bit;
+    }
+
+    /**
+     * Whether the service's calls dipped or surged together in the interval tallied: pooled over its metrics
+     * and, the same way, over all but the metric that moved most (see {@link #DIPPED}).
+     */
+    private boolean dippedTogether()
+    {
+        if (Long.bitCount(counted) < MIN_METRICS)
+        {
+            return false;
+        }
+        double sumCalls = 0;
+        double sumExpected = 0;
+        for (long bits = counted; bits != 0; bits &= bits - 1)
+        {
+            final int index = Long.numberOfTrailingZeros(bits);
+            sumCalls += metricCalls[index];
+            sumExpected += metricExpected[index];
+        }
+        final double sign = Math.signum(sumCalls - sumExpected);
+        if (sign * (sumCalls - sumExpected) < DIPPED * Math.sqrt(Math.max(sumExpected, 1)))
+        {
+            return false;
+        }
+        int most = -1;
+        for (long bits = counted; bits != 0; bits &= bits - 1)
+        {
+            final int index = Long.numberOfTrailingZeros(bits);
+            if (most < 0 || sign * (metricCalls[index] - metricExpected[index]) > sign * (metricCalls[most] - metricExpected[most]))
+            {
+                most = index;
+            }
+        }
+        final double restCalls = sumCalls - metricCalls[most];
+        final double restExpected = sumExpected - metricExpected[most];
+        return sign * (restCalls - restExpected) >= DIPPED_REST * Math.sqrt(Math.max(restExpected, 1));
     }
 
     /** Calls of a series of the service in the current interval. */
@@ -205,6 +289,13 @@ public final class StallWatch
             return;
         }
         final int movedMetrics = Long.bitCount(moved);
+        boolean dipStall = false;
+        if (dippedTogether())
+        {
+            dips = lastDip != Long.MIN_VALUE && tallyTime - lastDip < AFTER * stepMillis ? dips + 1 : 1;
+            lastDip = tallyTime;
+            dipStall = dips <= DIP_MAX;
+        }
         final long all = calls + late;
         final double lateShare = all == 0 ? 0 : (double)late / all;
         // The JVM stalled: an unusual share of its calls reached the spool only after the interval closed.
@@ -221,6 +312,7 @@ public final class StallWatch
         // Every kind of call moved at once; or, with calls in the interval, the daemon saw the host stall
         // (it closed the interval late) or the JVM's calls arrived late.
         if (movedMetrics >= MIN_METRICS && 2 * movedMetrics >= Long.bitCount(verdicts)
+            || dipStall
             || all > 0 && (hostLate || lateCalls))
         {
             if (lastStall != tallyTime - stepMillis)

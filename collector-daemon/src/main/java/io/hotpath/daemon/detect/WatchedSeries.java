@@ -52,6 +52,7 @@ final class WatchedSeries
             lastStall = Long.MIN_VALUE;
             lastMeasured = Long.MIN_VALUE;
         }
+        double expectedCalls;
         for (final WatchedSeries.WatchedSignal watched : signals)
         {
             final double value;
@@ -71,6 +72,16 @@ final class WatchedSeries
             // A pooled value spans several seconds: a stall in any of them is its stall.
             final long stallSeen = watched.stallSeen(lastStall, time);
             final long measuredSeen = watched.stallSeen(lastMeasured, time);
+            if (stalls != null && watched.signal == Signal.THROUGHPUT && !Double.isNaN(value) && watched.monitors.length > 0)
+            {
+                // The level the calls are compared with, before this interval teaches it: whether the service's calls
+                // dipped together (StallWatch). Noted only once the monitor gave a verdict (warm).
+                expectedCalls = watched.monitors[0].detector().baseline();
+            }
+            else
+            {
+                expectedCalls = Double.NaN;
+            }
             for (final AnomalyMonitor monitor : watched.monitors)
             {
                 // One interval never opens an event here, however critical: a stalled JVM or host makes any
@@ -80,6 +91,10 @@ final class WatchedSeries
                 if (stalls != null && watched.signal != Signal.ERROR_RATIO)
                 {
                     stalls.note(metricBit, monitor.score());
+                }
+                if (monitor == watched.monitors[0] && !Double.isNaN(expectedCalls) && !Double.isNaN(monitor.score()))
+                {
+                    stalls.noteThroughput(metricBit, interval.count(), expectedCalls);
                 }
                 if (event != null)
                 {

@@ -46,6 +46,12 @@ import java.util.TreeSet;
  * none from the one-second p99 blips of a busy 2-core machine. The demo runs 10 driver threads at 20
  * iterations/s (an iteration makes three transport sends, 300 ms in the spike) so that the spike
  * does not also slow its throughput down.
+ *
+ * <p>On a host so loaded that the demo's threads wait 100 ms for a CPU in many seconds anyway (load
+ * 25+ on 2 cores), the spike is lost in the host's own noise for any detector: the test measures that
+ * noise (the transports' 1-second p99 before the spike, from {@code /metrics/summary}) and is aborted,
+ * with the figures, when its 90th percentile is half the spike or more. The spike's window follows the
+ * demo's first calls, not its launch (its JVM may take 15 s to start on such a host).
  */
 class AnalysisEndToEndIT
 {
@@ -54,6 +60,7 @@ class AnalysisEndToEndIT
     private static final String SERVICE = "e2e-analysis";
     private static final long SPIKE_START_MILLIS = 30_000;
     private static final long SPIKE_LENGTH_MILLIS = 8_000;
+    private static final long SPIKE_DELAY_MILLIS = 100;
     private static final Path SLO_FILE = Path.of("src/main/resources/examples/slo-demo.yaml").toAbsolutePath();
 
     @TempDir
@@ -81,15 +88,18 @@ class AnalysisEndToEndIT
             final long launched = System.currentTimeMillis();
             final DemoProcess demo = DemoProcess.start(spool, SERVICE, temp.resolve("demo.log"),
                 "--duration", "44s", "--rate", "20", "--threads", "10", "--error-ratio", "0.1", "--spike-start", SPIKE_START_MILLIS + "ms",
-                "--spike-length", SPIKE_LENGTH_MILLIS + "ms", "--spike-delay", "100ms", "--results", results.toString());
+                "--spike-length", SPIKE_LENGTH_MILLIS + "ms", "--spike-delay", SPIKE_DELAY_MILLIS + "ms", "--results", results.toString());
 
             // Watch /api/anomalies while the demo runs: when each event is first seen.
             final Map<Long, JsonNode> events = new TreeMap<>();
             final Map<Long, Long> firstSeen = new TreeMap<>();
+            // And each second's p99 of each transport: how loud the host's own noise is beside the spike.
+            final Map<String, TreeMap<Long, Double>> p99s = new TreeMap<>();
             final long watchUntil = launched + 44_000 + 30_000;
             while (demo.process().isAlive() && System.currentTimeMillis() < watchUntil)
             {
                 collect(daemon, events, firstSeen);
+                collectP99(daemon, p99s);
                 Thread.sleep(250);
             }
             demo.awaitSuccess(Duration.ofSeconds(60));
@@ -105,9 +115,12 @@ class AnalysisEndToEndIT
             collect(daemon, events, firstSeen);
 
             // 1. The spike: one event per latency detector per transport series, opened within seconds.
-            // The demo's clock starts once its JVM is up: seconds after launch on a loaded machine.
+            // The demo's clock starts once its JVM is up: seconds after launch on a loaded machine, just before its
+            // first calls (the first second with transport calls hotpathd closed; launch + 15 s if none was seen).
+            final long firstCalls = p99s.values().stream().flatMap(m -> m.keySet().stream()).min(Long::compare)
+                .orElse(launched + 15_000);
             final long spikeEarliest = launched + SPIKE_START_MILLIS;
-            final long spikeLatest = launched + SPIKE_START_MILLIS + 15_000;
+            final long spikeLatest = Math.max(launched, firstCalls + 1_000) + SPIKE_START_MILLIS + 2_000;
             final Map<String, Integer> perMonitor = new TreeMap<>();
             final StringBuilder log = new StringBuilder();
             for (final JsonNode event : events.values())
@@ -121,8 +134,19 @@ class AnalysisEndToEndIT
                     .append(event.get("peak_score").asText()).append('\n');
             }
             System.out.println("AnalysisEndToEndIT: anomaly events (spike " + SPIKE_START_MILLIS + "-" +
-                (SPIKE_START_MILLIS + SPIKE_LENGTH_MILLIS) + " ms after the demo's clock starts), stalls " +
-                json(daemon.url() + "/api/anomalies?limit=0").get("stalls") + ":\n" + log);
+                (SPIKE_START_MILLIS + SPIKE_LENGTH_MILLIS) + " ms after the demo's clock starts, first calls " + (firstCalls - launched)
+                + " ms after launch), stalls " + json(daemon.url() + "/api/anomalies?limit=0").get("stalls") + ":\n" + log);
+            // The spike adds 100 ms to every transport send. On a host so loaded that the demo's threads wait that
+            // long for a CPU in many seconds anyway (load 25+ on 2 cores: 1-second p99s of 100-600 ms outside the
+            // spike), no detector can tell the spike from the host's noise: the rest of the test needs a host on
+            // which the transports' 1-second p99 before the spike stays under half the spike in 9 seconds of 10.
+            // (Before launch + 30 s: the demo's clock starts between its launch and its first calls hotpathd sees,
+            // 2 s before them at times: its spike too.)
+            final double noise = noiseBeforeSpike(p99s, launched + SPIKE_START_MILLIS - 1_000);
+            System.out.println("AnalysisEndToEndIT: the transports' 1-second p99 before the spike, 90th percentile: "
+                + Math.round(noise * 1000) + " ms");
+            assumeTrue(noise < SPIKE_DELAY_MILLIS / 2e3, "the host's noise hides a " + SPIKE_DELAY_MILLIS
+                + " ms spike: 1-second p99 before it " + Math.round(noise * 1000) + " ms (90th percentile)\n" + log);
             // A busy machine can raise a real latency rise of its own (a p99 blip of a few seconds) besides the
             // injected spike: such events are shown above, not failed on. What must hold: no monitor flaps (one
             // event per second), and nothing is raised on throughput when the demo exits (its JVM is gone).
@@ -237,6 +261,46 @@ class AnalysisEndToEndIT
             events.put(id, event);
             firstSeen.putIfAbsent(id, now);
         }
+    }
+
+    /** Adds the last closed second's p99 of every transport series to {@code p99s} (series → second → seconds). */
+    private static void collectP99(final DaemonProcess daemon, final Map<String, TreeMap<Long, Double>> p99s) throws Exception
+    {
+        for (final JsonNode series : json(daemon.url() + "/metrics/summary").get("series"))
+        {
+            final JsonNode last = series.get("last1s");
+            if (series.get("series").asText().contains("transport_send") && last.get("count").asLong() > 0)
+            {
+                p99s.computeIfAbsent(series.get("series").asText(), k -> new TreeMap<>())
+                    .put(last.get("startEpochMillis").asLong(), last.get("quantileSeconds").get("0.99").asDouble());
+            }
+        }
+    }
+
+    /**
+     * The 90th percentile of the transports' 1-second p99s (seconds) from 5 s after the first calls (the JVM's
+     * own start-up) to {@code before}; 0 when none was seen (nothing to judge the host by: the test goes on).
+     */
+    private static double noiseBeforeSpike(final Map<String, TreeMap<Long, Double>> p99s, final long before)
+    {
+        final List<Double> values = new ArrayList<>();
+        for (final TreeMap<Long, Double> seconds : p99s.values())
+        {
+            final long first = seconds.firstKey();
+            seconds.forEach((second, p99) ->
+            {
+                if (second >= first + 5_000 && second < before)
+                {
+                    values.add(p99);
+                }
+            });
+        }
+        if (values.isEmpty())
+        {
+            return 0;
+        }
+        values.sort(Double::compare);
+        return values.get((int)Math.floor(0.9 * (values.size() - 1)));
     }
 
     private static JsonNode json(final String url) throws Exception
