@@ -35,6 +35,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code ThreadLocal}: the lookup is one array load and a compare, the drain scans a fixed set of
  * stripes, memory does not grow with threads, and a stripe whose thread ended is handed on
  * ({@link ThreadSlots}). {@code RingChoiceBenchmark} in {@code benchmarks/} has the history.
+ *
+ * <p>Over 400 lines because the record forms (plain, in context, traced, folded over a label cap) share one
+ * inlined write path into the stripes; spread over classes, the JIT would no longer inline it into the advice.
  */
 public final class RingRecorder implements HotpathRecorder
 {

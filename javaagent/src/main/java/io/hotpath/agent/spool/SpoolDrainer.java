@@ -39,6 +39,9 @@ import java.io.IOException;
  * on the application's main thread; samples recorded meanwhile wait in the ring. On shutdown
  * ({@link #shutdown}) it drains what is left, writes final stats, closes the queue and creates the
  * {@code hotpath.closed} marker. If Chronicle fails, {@code onFailure} is told once and the thread ends.
+ *
+ * <p>Over 400 lines because one thread's loop owns the pacing, the writing, the stats record and the pause
+ * readings; they share its clock readings and its failure handling.
  */
 public final class SpoolDrainer implements Runnable
 {
