@@ -56,7 +56,7 @@ while [ $# -gt 0 ]; do
   esac
 done
 load_jar="$root/benchmarks/target/e2e-load.jar"
-agent_jar="${AGENT_JAR:-$root/javaagent/target/hotpath-agent.jar}"  # AGENT_JAR: another build (e.g. main's) to compare
+agent_jar="$root/javaagent/target/hotpath-agent.jar"
 otel_jar="$root/benchmarks/target/agents/opentelemetry-javaagent.jar"
 hotpathd="$root/collector-daemon/bin/hotpathd"
 bench_jar="$root/benchmarks/target/benchmarks.jar"

@@ -105,7 +105,7 @@ record('sample-batch-block8', 5, [
     ('reserved', struct.pack('<H', 0)),
 ], batch_entries)
 
-agent_stats_1_0 = [
+record('agent-stats', 6, [
     ('timestamp 1764000003000000000 epoch ns', struct.pack('<q', 1764000003000000000)),
     ('samples recorded 1000000', struct.pack('<q', 1000000)),
     ('samples dropped 17', struct.pack('<q', 17)),
@@ -115,13 +115,4 @@ agent_stats_1_0 = [
     ('drain lag 2500000 ns', struct.pack('<q', 2500000)),
     ('advice errors 2', struct.pack('<q', 2)),
     ('label overflows 5', struct.pack('<q', 5)),
-]
-# As a format 1.0 agent writes it (72-byte block): still read, the pause readings -1.
-record('agent-stats', 6, agent_stats_1_0)
-# With the JVM's pause readings appended to the block (104 bytes).
-record('agent-stats-pauses', 6, agent_stats_1_0 + [
-    ('drain woke late 1234567 ns in total', struct.pack('<q', 1234567)),
-    ('gc pauses 45000000 ns in total', struct.pack('<q', 45000000)),
-    ('safepoints -1 (unknown)', struct.pack('<q', -1)),
-    ('run-queue wait 987654321 ns in total', struct.pack('<q', 987654321)),
 ])

@@ -166,7 +166,6 @@ public final class Daemon implements AutoCloseable
             renderer.addSource((writer, snapshot) -> anomalyFamilies.writeTo(writer, snapshot));
             act.addPoller(() -> AnomalyIncidentSource.openEventsOf(anomalies).get());
             anomalies.catchingUpWhile(() -> !catchUp.serving()); // its own late closes while it reads the backlog: no stall
-            spool.onAgentPause((service, from, to, paused) -> anomalies.noteAgentPause(service, from, to, paused)); // JVM stalls
         }
         if (slos != null)
         {

@@ -13,16 +13,14 @@ import java.util.HashMap;
  *
  * <p>Chronicle needs exports/opens of {@code java.base/{jdk.internal.ref, sun.nio.ch, java.lang,
  * java.lang.reflect, java.io, java.util}}, {@code jdk.unsupported/sun.misc} and
- * {@code jdk.compiler/com.sun.tools.javac(.file)}; Agrona 2 needs {@code java.base/jdk.internal.misc}; the drain's
- * pause readings read HotSpot's safepoint time through {@code java.management/sun.management} (exported only).
+ * {@code jdk.compiler/com.sun.tools.javac(.file)}; Agrona 2 needs {@code java.base/jdk.internal.misc}.
  */
 public final class JdkAccess
 {
     private static final Map<String, Set<String>> EXPORTS = Map.of(
         "java.base", Set.of("jdk.internal.ref", "sun.nio.ch", "jdk.internal.misc"),
         "jdk.unsupported", Set.of("sun.misc"),
-        "jdk.compiler", Set.of("com.sun.tools.javac", "com.sun.tools.javac.file"),
-        "java.management", Set.of("sun.management"));
+        "jdk.compiler", Set.of("com.sun.tools.javac", "com.sun.tools.javac.file"));
     private static final Map<String, Set<String>> OPENS = Map.of(
         "java.base", Set.of("java.lang", "java.lang.reflect", "java.io", "java.util", "java.nio", "sun.nio.ch",
             "jdk.internal.ref", "jdk.internal.misc"),
@@ -36,7 +34,7 @@ public final class JdkAccess
     /** Opens what Chronicle and Agrona need to {@code agentModule}; modules absent from the runtime image are skipped. */
     public static void openTo(final Instrumentation inst, final Module agentModule)
     {
-        for (final String moduleName : Set.of("java.base", "jdk.unsupported", "jdk.compiler", "java.management"))
+        for (final String moduleName : Set.of("java.base", "jdk.unsupported", "jdk.compiler"))
         {
             final Optional<Module> module = ModuleLayer.boot().findModule(moduleName);
             if (module.isEmpty())

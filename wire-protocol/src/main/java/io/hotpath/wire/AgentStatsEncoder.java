@@ -9,7 +9,7 @@ public final class AgentStatsEncoder
     {
     }
 
-    /** Encodes at {@code offset}; returns the record length. The pause fields: -1 for unknown. */
+    /** Encodes at {@code offset}; returns the record length. */
     public static int encode(
         final MutableDirectBuffer buffer,
         final int offset,
@@ -21,11 +21,7 @@ public final class AgentStatsEncoder
         final long ringCapacityBytes,
         final long drainLagNanos,
         final long adviceErrors,
-        final long labelOverflows,
-        final long drainLateNanos,
-        final long gcPauseNanos,
-        final long safepointNanos,
-        final long runQueueWaitNanos)
+        final long labelOverflows)
     {
         buffer.putLong(offset + AgentStatsDescriptor.TIMESTAMP_EPOCH_NANOS_OFFSET, timestampEpochNanos, WireFormat.BYTE_ORDER);
         buffer.putLong(offset + AgentStatsDescriptor.SAMPLES_RECORDED_OFFSET, samplesRecorded, WireFormat.BYTE_ORDER);
@@ -36,10 +32,6 @@ public final class AgentStatsEncoder
         buffer.putLong(offset + AgentStatsDescriptor.DRAIN_LAG_NANOS_OFFSET, drainLagNanos, WireFormat.BYTE_ORDER);
         buffer.putLong(offset + AgentStatsDescriptor.ADVICE_ERRORS_OFFSET, adviceErrors, WireFormat.BYTE_ORDER);
         buffer.putLong(offset + AgentStatsDescriptor.LABEL_OVERFLOWS_OFFSET, labelOverflows, WireFormat.BYTE_ORDER);
-        buffer.putLong(offset + AgentStatsDescriptor.DRAIN_LATE_NANOS_OFFSET, drainLateNanos, WireFormat.BYTE_ORDER);
-        buffer.putLong(offset + AgentStatsDescriptor.GC_PAUSE_NANOS_OFFSET, gcPauseNanos, WireFormat.BYTE_ORDER);
-        buffer.putLong(offset + AgentStatsDescriptor.SAFEPOINT_NANOS_OFFSET, safepointNanos, WireFormat.BYTE_ORDER);
-        buffer.putLong(offset + AgentStatsDescriptor.RUN_QUEUE_WAIT_NANOS_OFFSET, runQueueWaitNanos, WireFormat.BYTE_ORDER);
         RecordHeaderDescriptor.write(
             buffer, offset, AgentStatsDescriptor.RECORD_LENGTH, RecordType.AGENT_STATS, AgentStatsDescriptor.BLOCK_LENGTH);
         return AgentStatsDescriptor.RECORD_LENGTH;

@@ -50,8 +50,7 @@ final class CollectingHandler implements RecordHandler
     public void onAgentStats(final AgentStatsDecoder a)
     {
         out.add("stats " + a.timestampEpochNanos() + " " + a.samplesRecorded() + " " + a.samplesDropped() + " " + a.samplesDrained() + " " +
-            a.ringOccupancyBytes() + " " + a.ringCapacityBytes() + " " + a.drainLagNanos() + " " + a.adviceErrors() + " " + a.labelOverflows() +
-            " " + a.drainLateNanos() + " " + a.gcPauseNanos() + " " + a.safepointNanos() + " " + a.runQueueWaitNanos());
+            a.ringOccupancyBytes() + " " + a.ringCapacityBytes() + " " + a.drainLagNanos() + " " + a.adviceErrors() + " " + a.labelOverflows());
     }
 
     @Override

@@ -26,7 +26,7 @@ class RoundTripAndCompatibilityTest
         SampleEncoder.encodeTracedEntry(buffer, batch.nextEntryOffset(), 1, 10, 20, 30, SampleDescriptor.OUTCOME_OK, 0, 1, 2, 3);
         SampleEncoder.encodeEntry(buffer, batch.nextEntryOffset(), 1, 11, 21, -1, SampleDescriptor.OUTCOME_ERROR, 1);
         p += batch.finish(12);
-        p += AgentStatsEncoder.encode(buffer, p, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13);
+        p += AgentStatsEncoder.encode(buffer, p, 1, 2, 3, 4, 5, 6, 7, 8, 9);
 
         final List<String> seen = new ArrayList<>();
         assertEquals(5, decoder.decodeAll(buffer, 0, p, "test", new CollectingHandler(seen)));
@@ -36,7 +36,7 @@ class RoundTripAndCompatibilityTest
             "error-type 1 IOException",
             "sample 1 ok 10 20 30 00000000000000010000000000000002/0000000000000003",
             "sample 1 error:1 11 21 -1",
-            "stats 1 2 3 4 5 6 7 8 9 10 11 12 13"), seen);
+            "stats 1 2 3 4 5 6 7 8 9"), seen);
     }
 
     @Test
@@ -77,53 +77,6 @@ class RoundTripAndCompatibilityTest
         final List<String> seen = new ArrayList<>();
         assertEquals(p, decoder.decode(buffer, 0, p, "test", new CollectingHandler(seen)));
         assertEquals(List.of("series 42 p2p p2p_connect seconds peer_region=eu"), seen);
-    }
-
-    @Test
-    void agentStatsOfEitherBlockLengthAreReadByEitherReader()
-    {
-        // A format 1.0 agent (72-byte block, no pause readings) then a current one, then a future one that appended a
-        // field more, back to back in one document: each is framed by its record length and read for what it has.
-        final List<String> expected = List.of(
-            "stats 1 2 3 4 5 6 7 8 9 -1 -1 -1 -1",
-            "stats 21 22 23 24 25 26 27 28 29 30 31 32 33",
-            "stats 41 42 43 44 45 46 47 48 49 50 51 52 53",
-            "series 1 p2p after seconds");
-        final List<String> read = new ArrayList<>();
-        int p = 0;
-        final int current = AgentStatsEncoder.encode(buffer, p, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13);
-        RecordHeaderDescriptor.write(buffer, p, RecordHeaderDescriptor.HEADER_LENGTH + AgentStatsDescriptor.MIN_BLOCK_LENGTH,
-            RecordType.AGENT_STATS, AgentStatsDescriptor.MIN_BLOCK_LENGTH);
-        p += RecordHeaderDescriptor.HEADER_LENGTH + AgentStatsDescriptor.MIN_BLOCK_LENGTH;
-        final int currentAt = p;
-        p += AgentStatsEncoder.encode(buffer, p, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33);
-        final int futureAt = p;
-        AgentStatsEncoder.encode(buffer, p, 41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 51, 52, 53);
-        buffer.putLong(p + current, 0x7777L, WireFormat.BYTE_ORDER); // a field this reader does not know
-        RecordHeaderDescriptor.write(buffer, p, current + 8, RecordType.AGENT_STATS, AgentStatsDescriptor.BLOCK_LENGTH + 8);
-        p += current + 8;
-        p += SeriesDefinitionEncoder.encode(buffer, p, 1, MetricKind.P2P, "after", "seconds");
-
-        decoder.decodeAll(buffer, 0, p, "test", new CollectingHandler(read));
-        assertEquals(expected, read);
-
-        // What a 1.0 reader does with the current record: it checks a block of at least 72 bytes and reads its
-        // fields at their fixed offsets; the appended ones are inside the record length, so skipped.
-        assertEquals(AgentStatsDescriptor.MIN_BLOCK_LENGTH, 72);
-        assertTrue(RecordHeaderDescriptor.blockLength(buffer, currentAt) >= 72);
-        assertEquals(current, RecordHeaderDescriptor.recordLength(buffer, currentAt));
-        assertEquals(29, buffer.getLong(currentAt + AgentStatsDescriptor.LABEL_OVERFLOWS_OFFSET, WireFormat.BYTE_ORDER));
-        assertEquals(current + 8, RecordHeaderDescriptor.recordLength(buffer, futureAt));
-    }
-
-    @Test
-    void agentStatsBelowTheFirstBlockAreMalformed()
-    {
-        final int length = AgentStatsEncoder.encode(buffer, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13);
-        RecordHeaderDescriptor.write(buffer, 0, length, RecordType.AGENT_STATS, AgentStatsDescriptor.MIN_BLOCK_LENGTH - 8);
-        final MalformedRecordException ex = assertThrows(MalformedRecordException.class,
-            () -> decoder.decode(buffer, 0, length, "t", new CollectingHandler(new ArrayList<>())));
-        assertEquals(MalformedRecordException.BAD_LENGTH, ex.reason());
     }
 
     @Test

@@ -415,20 +415,6 @@ public final class AnomalyEngine implements IntervalListener
         host.catchingUpWhile(catchingUp);
     }
 
-    /**
-     * The JVM of {@code service} could not run its threads for {@code pausedNanos} between two of its agent's
-     * AGENT_STATS records: evidence of a stall of the JVM in those seconds ({@link AgentPauseEvidence}). Aggregation
-     * thread.
-     */
-    public void noteAgentPause(final String service, final long fromEpochNanos, final long toEpochNanos, final long pausedNanos)
-    {
-        final StallWatch watch = stalls.get(service);
-        if (watch != null)
-        {
-            AgentPauseEvidence.note(watch, fromEpochNanos, toEpochNanos, pausedNanos, STEP_MILLIS);
-        }
-    }
-
     /** The daemon's evidence of host stalls (its own late closes of intervals). */
     public HostStalls hostStalls()
     {

@@ -84,12 +84,6 @@ public final class StallWatch
     static final int DIP_MAX = 2;
     /** Weight of one interval in the usual late share (about a minute). */
     private static final double LATE_SHARE_ALPHA = 1.0 / 60;
-    /**
-     * Share of an interval for which the service's JVM could not run its threads, by its agent's own readings
-     * ({@link #noteAgentPause}), that makes it a measured stall: a fifth (200 ms of a second), far above a JVM with
-     * a core to spare (a few milliseconds of GC pauses and wake-up lateness a second).
-     */
-    static final double AGENT_PAUSE_SHARE = 0.2;
 
     private final String service;
     private final Map<String, Integer> metrics = new HashMap<>();
@@ -123,11 +117,6 @@ public final class StallWatch
      * where the counts are saved, so that a restart after kill -9 (which continues from the file) never shows less.
      */
     private volatile long stallsSaved;
-    /** Intervals in which the service's JVM was paused or starved ({@link #noteAgentPause}), by interval number mod 8. */
-    private final long[] agentPaused = {Long.MIN_VALUE, Long.MIN_VALUE, Long.MIN_VALUE, Long.MIN_VALUE,
-        Long.MIN_VALUE, Long.MIN_VALUE, Long.MIN_VALUE, Long.MIN_VALUE};
-    /** How long, in milliseconds, in the interval of the same slot of {@link #agentPaused}. */
-    private final long[] agentPausedMillis = new long[8];
 
     StallWatch(final String service, final long stepMillis)
     {
@@ -241,29 +230,6 @@ public final class StallWatch
         late += count;
     }
 
-    /**
-     * A JVM of the service could not run its threads for {@code pausedMillis} of the interval starting at {@code time}
-     * (its agent's AGENT_STATS: GC pauses, safepoints, its drain thread woken late, its most starved thread's wait for
-     * a CPU; spread over the interval by {@link AgentPauseEvidence}; the parts of several records add up): from
-     * {@link #AGENT_PAUSE_SHARE} of it on, the interval is a measured stall, as with late calls. Read within a second
-     * or two, before the interval is judged; one read after that marks the interval being tallied instead (the
-     * stall's after-effect); older ones (a backlog read late) are ignored.
-     */
-    void noteAgentPause(final long time, final long pausedMillis)
-    {
-        if (pausedMillis > 0 && (tallyTime == Long.MIN_VALUE || time + 2 * stepMillis >= tallyTime))
-        {
-            final long at = Math.max(time, tallyTime);
-            final int slot = (int)Math.floorMod(at / stepMillis, agentPaused.length);
-            if (agentPaused[slot] != at)
-            {
-                agentPaused[slot] = at;
-                agentPausedMillis[slot] = 0;
-            }
-            agentPausedMillis[slot] += pausedMillis;
-        }
-    }
-
     /** A monitor of the metric {@code bit} gave {@code score} for the current interval (NaN: none). */
     void note(final long bit, final double score)
     {
@@ -309,10 +275,7 @@ public final class StallWatch
         {
             usualLateShare = Double.isNaN(usualLateShare) ? lateShare : usualLateShare + LATE_SHARE_ALPHA * (lateShare - usualLateShare);
         }
-        // the host starved the daemon, or the service's JVM was paused or starved by its agent's readings
-        final int pausedSlot = (int)Math.floorMod(tallyTime / stepMillis, agentPaused.length);
-        final boolean hostLate = host != null && host.stalled(tallyTime)
-            || agentPaused[pausedSlot] == tallyTime && agentPausedMillis[pausedSlot] >= AGENT_PAUSE_SHARE * stepMillis;
+        final boolean hostLate = host != null && host.stalled(tallyTime);
         // Every kind of call moved at once; or, with calls in the interval, the daemon saw the host stall
         // (it closed the interval late) or the JVM's calls arrived late.
         if (movedMetrics >= MIN_METRICS && 2 * movedMetrics >= Long.bitCount(verdicts)

@@ -181,9 +181,6 @@ public final class DaemonMetricFamilies implements MetricFamilySource
         }
     }
 
-    /** The pause readings of AGENT_STATS, in the order of {@code hotpath_agent_pause_seconds_total}'s samples. */
-    private static final String[] PAUSE_READINGS = {"drain_late", "gc", "safepoint", "run_queue_wait"};
-
     private static void writeAgentFamilies(final MetricWriter writer, final List<SpoolTailers.QueueStatus> queues)
     {
         final String[][] counterFamilies = {
@@ -232,27 +229,6 @@ public final class DaemonMetricFamilies implements MetricFamilySource
             {
                 writer.sampleNanosAsSeconds("", Labels.EMPTY, "service", queue.service(), "pid", Long.toString(queue.pid()),
                     stats.drainLagNanos());
-            }
-        }
-        writer.family("hotpath_agent_pause_seconds", MetricType.COUNTER,
-            "How long the agent's JVM could not run its threads, by reading: drain_late (its drain thread woke late: CPU " +
-            "starvation, a stop, a pause; sampled at its wake-ups), gc (stop-the-world collections), safepoint (GC included), " +
-            "run_queue_wait (per stats interval, its most starved thread's wait for a CPU).");
-        for (final SpoolTailers.QueueStatus queue : queues)
-        {
-            final QueueTailer.AgentStatsSnapshot stats = queue.agentStats();
-            if (stats != null && queue.active())
-            {
-                final Labels jvm = Labels.of("service", queue.service(), "pid", Long.toString(queue.pid()));
-                final long[] readings = {stats.drainLateNanos(), stats.gcPauseNanos(), stats.safepointNanos(),
-                    stats.runQueueWaitNanos()};
-                for (int r = 0; r < readings.length; r++)
-                {
-                    if (readings[r] >= 0) // -1: an older agent, or a reading its JVM does not give
-                    {
-                        writer.sampleNanosAsSeconds("_total", jvm, "reading", PAUSE_READINGS[r], null, null, readings[r]);
-                    }
-                }
             }
         }
     }

@@ -334,9 +334,6 @@ public final class DashboardGenerator
             target(MetricNames.AGENT_RING_OCCUPANCY_RATIO, "{{service}} pid {{pid}}"));
         layout.timeseries("Agent drain lag", "s",
             target(MetricNames.AGENT_DRAIN_LAG_SECONDS, "{{service}} pid {{pid}}"));
-        layout.timeseries("Agent JVM paused or starved (s/s)", "percentunit",
-            target("max by (service, reading) (rate(" + MetricNames.AGENT_PAUSE_SECONDS_TOTAL + RATE + "))",
-                "{{service}} {{reading}}"));
         layout.timeseries("Agent advice errors and label overflows / s", "short",
             target("sum by (service) (rate(" + MetricNames.AGENT_ADVICE_ERRORS_TOTAL + RATE + "))", "{{service}} advice errors"),
             target("sum by (service) (rate(" + MetricNames.AGENT_LABEL_OVERFLOWS_TOTAL + RATE + "))",

@@ -46,7 +46,6 @@ public final class MetricNames
     public static final String AGENT_LABEL_OVERFLOWS_TOTAL = "hotpath_agent_label_overflows_total";
     public static final String AGENT_RING_OCCUPANCY_RATIO = "hotpath_agent_ring_occupancy_ratio";
     public static final String AGENT_DRAIN_LAG_SECONDS = "hotpath_agent_drain_lag_seconds";
-    public static final String AGENT_PAUSE_SECONDS_TOTAL = "hotpath_agent_pause_seconds_total";
 
     // Daemon self-metrics.
     public static final String DAEMON_RECORDS_READ_TOTAL = "hotpath_daemon_records_read_total";
@@ -100,7 +99,6 @@ public final class MetricNames
         SLO_ERROR_BUDGET_CONSUMED_RATIO, SLO_EVENTS_TOTAL, SLO_ALERT_ACTIVE,
         AGENT_SAMPLES_RECORDED_TOTAL, AGENT_SAMPLES_DROPPED_TOTAL, AGENT_SAMPLES_DRAINED_TOTAL,
         AGENT_ADVICE_ERRORS_TOTAL, AGENT_LABEL_OVERFLOWS_TOTAL, AGENT_RING_OCCUPANCY_RATIO, AGENT_DRAIN_LAG_SECONDS,
-        AGENT_PAUSE_SECONDS_TOTAL,
         DAEMON_RECORDS_READ_TOTAL, DAEMON_RECORDS_REJECTED_TOTAL, DAEMON_QUEUE_GAPS_TOTAL, DAEMON_QUEUES_TAILED, DAEMON_QUEUE_LAG_SECONDS,
         DAEMON_SERIES, DAEMON_SERIES_OVERFLOW_TOTAL, DAEMON_ROTATION_DURATION_SECONDS, DAEMON_SCRAPE_DURATION_SECONDS,
         DAEMON_HTTP_CONNECTIONS, DAEMON_HTTP_CONNECTIONS_LIMIT, DAEMON_HTTP_CONNECTIONS_CLOSED_TOTAL,

@@ -14,8 +14,6 @@ final class AgentStatsAccount
     private final boolean readFromStart;
     private long damageMarkAtStats;
     private QueueTailer.AgentStatsSnapshot latest;
-    /** The record before {@link #latest} (null: none read by this process). */
-    private QueueTailer.AgentStatsSnapshot previous;
 
     AgentStatsAccount(final QueueCheckpoint state)
     {
@@ -28,12 +26,6 @@ final class AgentStatsAccount
         return latest;
     }
 
-    /** The record before the latest, or null. */
-    QueueTailer.AgentStatsSnapshot previous()
-    {
-        return previous;
-    }
-
     /**
      * Takes one AGENT_STATS record.
      *
@@ -43,23 +35,15 @@ final class AgentStatsAccount
      */
     long onStats(final AgentStatsDecoder stats, final QueueCheckpoint state, final long counted, final long damageMark)
     {
-        previous = latest;
         latest = new QueueTailer.AgentStatsSnapshot(
             stats.timestampEpochNanos(), stats.samplesRecorded(), stats.samplesDropped(), stats.samplesDrained(),
             stats.ringOccupancyBytes(), stats.ringCapacityBytes(), stats.drainLagNanos(), stats.adviceErrors(),
-            stats.labelOverflows(), stats.drainLateNanos(), stats.gcPauseNanos(), stats.safepointNanos(),
-            stats.runQueueWaitNanos());
+            stats.labelOverflows());
         // The agent's own count of samples written before this record, beside ours at the same point.
         final long written = stats.samplesDrained();
         final boolean hadPrevious = state.statsSamplesWritten >= 0 || readFromStart;
         final long previousWritten = Math.max(0, state.statsSamplesWritten);
         long lost = 0;
-        // A record whose numbers the damage overwrote (no checksums) is no account: an agent drains no more than it
-        // recorded, and never less than before.
-        if (hadPrevious && (written < previousWritten || written > stats.samplesRecorded()))
-        {
-            return 0; // the account stays at the last plausible record
-        }
         if (hadPrevious && damageMark != damageMarkAtStats)
         {
             final long missing = (written - previousWritten) - (counted - state.statsSamplesCounted) - (state.samplesLost - state.statsSamplesLost);

@@ -91,8 +91,6 @@ public final class QueueTailer implements RecordHandler, AutoCloseable
     private boolean rollCycleChecked;
     private final AgentLiveness liveness;
     private final UpkeepSchedule upkeep;
-    /** Told how long the agent's JVM was held back between two AGENT_STATS (null: nobody asks). */
-    private AgentPauseListener pauseListener;
 
     public QueueTailer(final Path directory, final QueueCheckpoint state, final Aggregator aggregator, final IngestCounters counters)
     {
@@ -169,12 +167,6 @@ public final class QueueTailer implements RecordHandler, AutoCloseable
     public AgentStatsSnapshot agentStats()
     {
         return statsAccount.latest();
-    }
-
-    /** {@code listener} hears the agent's JVM pauses from this queue's AGENT_STATS on. */
-    void pauseListener(final AgentPauseListener listener)
-    {
-        this.pauseListener = listener;
     }
 
     private void restoreDefinitions()
@@ -542,16 +534,6 @@ public final class QueueTailer implements RecordHandler, AutoCloseable
     public void onAgentStats(final AgentStatsDecoder stats)
     {
         final long missing = statsAccount.onStats(stats, state, state.samplesCounted + staged.size(), damageMark());
-        final AgentStatsSnapshot previous = statsAccount.previous();
-        if (pauseListener != null && previous != null && state.service != null)
-        {
-            final AgentStatsSnapshot latest = statsAccount.latest();
-            final long paused = latest.pausedNanosSince(previous);
-            if (paused >= 0 && latest.timestampEpochNanos() > previous.timestampEpochNanos())
-            {
-                pauseListener.onAgentPause(state.service, previous.timestampEpochNanos(), latest.timestampEpochNanos(), paused);
-            }
-        }
         if (missing > 0)
         {
             // Damage since the agent's previous record: what it wrote that was neither counted nor
@@ -566,9 +548,6 @@ public final class QueueTailer implements RecordHandler, AutoCloseable
     public void onUnknownRecord(final int type, final org.agrona.DirectBuffer buffer, final int offset, final int length)
     {
         counters.reject(IngestCounters.UNKNOWN_TYPE);
-        // a newer agent's record, or damage to a known one's type byte: samples the agent's next AGENT_STATS names
-        // as written but that were neither counted nor lost were in it (counted lost then, see AgentStatsAccount)
-        damageEvents++;
         logOnce(IngestCounters.UNKNOWN_TYPE, currentIndex, "record of unknown type " + type + " skipped (newer agent?)");
     }
 
@@ -647,32 +626,10 @@ public final class QueueTailer implements RecordHandler, AutoCloseable
         reader.close();
     }
 
-    /**
-     * The latest AGENT_STATS of this queue's agent. The pause readings (totals since the agent started, nanos) are -1
-     * when the agent did not write them (an older agent, or a reading its JVM does not give).
-     */
+    /** The latest AGENT_STATS of this queue's agent. */
     public record AgentStatsSnapshot(
         long timestampEpochNanos, long samplesRecorded, long samplesDropped, long samplesDrained, long ringOccupancyBytes,
-        long ringCapacityBytes, long drainLagNanos, long adviceErrors, long labelOverflows, long drainLateNanos,
-        long gcPauseNanos, long safepointNanos, long runQueueWaitNanos)
+        long ringCapacityBytes, long drainLagNanos, long adviceErrors, long labelOverflows)
     {
-        /**
-         * How long the JVM could not run its threads between {@code earlier} and this record, or -1 when no
-         * reading is known: the largest of the drain's wake-up lateness (CPU starvation, a stop; sampled), the
-         * time at safepoints (or, without it, in GC pauses) and the most starved thread's wait for a CPU: they
-         * overlap, so not their sum.
-         */
-        public long pausedNanosSince(final AgentStatsSnapshot earlier)
-        {
-            final long late = growth(earlier.drainLateNanos, drainLateNanos);
-            final long safepoints = growth(earlier.safepointNanos, safepointNanos);
-            final long vm = safepoints >= 0 ? safepoints : growth(earlier.gcPauseNanos, gcPauseNanos);
-            return Math.max(Math.max(late, vm), growth(earlier.runQueueWaitNanos, runQueueWaitNanos));
-        }
-
-        private static long growth(final long before, final long after)
-        {
-            return before < 0 || after < before ? -1 : after - before;
-        }
     }
 }

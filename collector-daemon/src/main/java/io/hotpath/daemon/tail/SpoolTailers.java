@@ -56,8 +56,6 @@ public final class SpoolTailers implements AutoCloseable
     /** Services that had queues and have no live JVM now; sticky until a live queue of theirs appears. */
     private final Set<String> goneServices = new HashSet<>();
     private final Set<String> liveScratch = new HashSet<>();
-    /** Hears the agents' JVM pauses (null: nobody). */
-    private AgentPauseListener pauseListener;
 
     public SpoolTailers(final Path spoolDirectory, final Aggregator aggregator, final IngestCounters counters, final SpoolRetention retention)
     {
@@ -76,19 +74,6 @@ public final class SpoolTailers implements AutoCloseable
         durablePositions = Map.copyOf(positions);
     }
 
-    /**
-     * {@code listener} hears how long each agent's JVM was paused or starved between two of its AGENT_STATS
-     * ({@link AgentPauseListener}); the queues tailed now and those found later. Aggregation thread.
-     */
-    public void onAgentPause(final AgentPauseListener listener)
-    {
-        this.pauseListener = listener;
-        for (final QueueTailer tailer : tailers.values())
-        {
-            tailer.pauseListener(listener);
-        }
-    }
-
     public IngestCounters counters()
     {
         return counters;
@@ -100,7 +85,6 @@ public final class SpoolTailers implements AutoCloseable
         for (final QueueCheckpoint state : queues)
         {
             final QueueTailer tailer = new QueueTailer(spoolDirectory.resolve(state.queue), state, aggregator, counters);
-            tailer.pauseListener(pauseListener);
             for (final Map.Entry<Integer, String> entry : state.seriesIds.entrySet())
             {
                 final SeriesKey key = seriesByKey.apply(entry.getValue());
@@ -145,7 +129,6 @@ public final class SpoolTailers implements AutoCloseable
                     final QueueCheckpoint state = new QueueCheckpoint();
                     state.queue = name;
                     final QueueTailer tailer = new QueueTailer(entry, state, aggregator, counters);
-                    tailer.pauseListener(pauseListener);
                     tailers.put(name, tailer);
                     if (unreadable != null)
                     {

@@ -121,15 +121,7 @@ public final class TestQueueWriter implements AutoCloseable
 
     public void writeAgentStats(final long nowNanos, final long recorded, final long dropped)
     {
-        writeAgentStats(nowNanos, recorded, dropped, -1, -1, -1, -1);
-    }
-
-    /** With the JVM's pause readings (totals in nanos, -1 unknown). */
-    public void writeAgentStats(final long nowNanos, final long recorded, final long dropped, final long drainLateNanos,
-        final long gcPauseNanos, final long safepointNanos, final long runQueueWaitNanos)
-    {
-        writeDocument(AgentStatsEncoder.encode(buffer, 0, nowNanos, recorded, dropped, recorded - dropped, 1024, 65536, 1_000_000, 0, 0,
-            drainLateNanos, gcPauseNanos, safepointNanos, runQueueWaitNanos));
+        writeDocument(AgentStatsEncoder.encode(buffer, 0, nowNanos, recorded, dropped, recorded - dropped, 1024, 65536, 1_000_000, 0, 0));
     }
 
     public void writeRaw(final byte[] bytes)

@@ -69,8 +69,6 @@ public final class SpoolDrainer implements Runnable
     private final UnsafeBuffer scratch = new UnsafeBuffer(new byte[AgentStatsDescriptor.RECORD_LENGTH + 4096]);
     /** AGENT_STATS at the end of a document of samples. */
     private final SampleDocument.Trailer statsTrailer = new StatsTrailer();
-    /** How long the JVM could not run its threads: AGENT_STATS' pause readings. */
-    private final JvmPauses pauses = new JvmPauses();
 
     private SpoolWriter writer;
     private Runnable beforeOpen;
@@ -163,10 +161,6 @@ public final class SpoolDrainer implements Runnable
                     // stats due within half an interval ride along (one document a second at low rates, not
                     // two); on the same schedule, so one record per interval on average
                     final boolean stats = now - nextStats + statsInterval / 2 >= 0;
-                    if (stats)
-                    {
-                        pauses.sample(recorder.recorded());
-                    }
                     count = drainOnce(now, stats);
                     if (stats)
                     {
@@ -176,7 +170,6 @@ public final class SpoolDrainer implements Runnable
                 }
                 else if (now - nextStats >= 0)
                 {
-                    pauses.sample(recorder.recorded());
                     if (!statsUnchanged())
                     {
                         writeStats(now);
@@ -189,16 +182,13 @@ public final class SpoolDrainer implements Runnable
                     pacer.afterWake(now, false, 0, false, waiting, fullest, epochOffsetNanos);
                 if (park > 0 && !stopping)
                 {
-                    final long parkedAt = System.nanoTime();
                     LockSupport.parkNanos(park);
-                    pauses.woke(parkedAt, park, System.nanoTime());
                 }
             }
             while (drainOnce() > 0)
             {
                 // drain what application threads recorded up to shutdown
             }
-            pauses.sample(recorder.recorded());
             writeStats(System.nanoTime());
             writer.close();
             AgentLog.debug("drained " + drained + " samples in " + writtenDocuments + " documents to " + queueDirectory);
@@ -277,7 +267,6 @@ public final class SpoolDrainer implements Runnable
             beforeOpen.run();
         }
         calibrate();
-        pauses.open();
         CycleFileGuard.warmUpCompareAndSwap();
         SampleDocument.warmUpRead();
         final SpoolSettings.Identity identity = settings.identity();
@@ -353,7 +342,7 @@ public final class SpoolDrainer implements Runnable
     private boolean statsUnchanged()
     {
         final long fingerprint = recorder.recorded() * 31 + recorder.dropped() * 17 + drained * 13 +
-            recorder.adviceErrors() * 7 + labelOverflows() * 3 + maxLagNanos + ring.size() + pauses.fingerprint() * 11;
+            recorder.adviceErrors() * 7 + labelOverflows() * 3 + maxLagNanos + ring.size();
         final boolean unchanged = fingerprint == lastStatsFingerprint && ++unchangedStats < IDLE_STATS_EVERY;
         if (!unchanged)
         {
@@ -366,8 +355,7 @@ public final class SpoolDrainer implements Runnable
     private void writeStats(final long now) throws IOException
     {
         final int length = AgentStatsEncoder.encode(scratch, 0, now + epochOffsetNanos, recorder.recorded(), recorder.dropped(),
-            drained, ring.size(), ring.capacity(), maxLagNanos, recorder.adviceErrors(), labelOverflows(), pauses.drainLateNanos(),
-            pauses.gcPauseNanos(), pauses.safepointNanos(), pauses.runQueueWaitNanos());
+            drained, ring.size(), ring.capacity(), maxLagNanos, recorder.adviceErrors(), labelOverflows());
         write(scratch, length, 0);
         maxLagNanos = 0;
     }
@@ -386,8 +374,7 @@ public final class SpoolDrainer implements Runnable
         {
             final long lag = Math.max(maxLagNanos, document.takeMaxLag());
             final int length = AgentStatsEncoder.encode(buffer, offset, cycleNowNanos + epochOffsetNanos, recorder.recorded(),
-                recorder.dropped(), drained + samples, ring.size(), ring.capacity(), lag, recorder.adviceErrors(), labelOverflows(),
-                pauses.drainLateNanos(), pauses.gcPauseNanos(), pauses.safepointNanos(), pauses.runQueueWaitNanos());
+                recorder.dropped(), drained + samples, ring.size(), ring.capacity(), lag, recorder.adviceErrors(), labelOverflows());
             maxLagNanos = 0;
             return length;
         }

@@ -48,8 +48,7 @@ public final class SpoolReader implements RecordHandler
     }
 
     public record Stats(long recorded, long dropped, long drained, long ringOccupancy, long ringCapacity, long drainLagNanos,
-        long adviceErrors, long labelOverflows, long timestampEpochNanos, long drainLateNanos, long gcPauseNanos,
-        long safepointNanos, long runQueueWaitNanos)
+        long adviceErrors, long labelOverflows)
     {
     }
 
@@ -202,8 +201,7 @@ public final class SpoolReader implements RecordHandler
     {
         records++;
         stats.add(new Stats(s.samplesRecorded(), s.samplesDropped(), s.samplesDrained(), s.ringOccupancyBytes(),
-            s.ringCapacityBytes(), s.drainLagNanos(), s.adviceErrors(), s.labelOverflows(), s.timestampEpochNanos(),
-            s.drainLateNanos(), s.gcPauseNanos(), s.safepointNanos(), s.runQueueWaitNanos()));
+            s.ringCapacityBytes(), s.drainLagNanos(), s.adviceErrors(), s.labelOverflows()));
         samplesBeforeStats.add(samples.size());
         if (samples.size() == samplesAtDocumentStart)
         {

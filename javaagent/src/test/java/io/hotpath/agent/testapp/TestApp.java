@@ -13,8 +13,6 @@ import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
-import java.util.ArrayList;
-import java.util.List;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.nio.charset.StandardCharsets;
@@ -208,7 +206,6 @@ public final class TestApp
                 ConflictingLibraries.use();
                 burst(Integer.parseInt(args[1]));
             }
-            case "pauses" -> pauses(Path.of(args[1]), Path.of(args[2]));
             case "packs" -> packs(Integer.parseInt(args[1]));
             case "hierarchy" -> hierarchy(Integer.parseInt(args[1]));
             default -> throw new IllegalArgumentException(mode);
@@ -284,80 +281,6 @@ public final class TestApp
                 System.out.flush();
             }
             Thread.sleep(1);
-        }
-    }
-
-    /**
-     * A call every 10 ms until {@code stop} exists; once {@code gc} exists, a storm of full collections (System.gc()
-     * for a second), then "gc-done"; once "starve" exists beside it, 2.5 s of more busy threads than CPUs, then
-     * "starve-done". For the agent's pause readings (JvmPauseIT: the test also stops this JVM).
-     */
-    static void pauses(final Path stop, final Path gc) throws Exception
-    {
-        System.out.println("ready");
-        System.out.flush();
-        boolean collected = false;
-        boolean starved = false;
-        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-        while (!Files.exists(stop) && System.nanoTime() < deadline)
-        {
-            tick(1);
-            if (!collected && Files.exists(gc))
-            {
-                final long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
-                final List<byte[]> garbage = new ArrayList<>();
-                while (System.nanoTime() < end)
-                {
-                    garbage.add(new byte[1 << 20]);
-                    if (garbage.size() > 32)
-                    {
-                        garbage.clear();
-                    }
-                    System.gc();
-                    tick(1);
-                }
-                collected = true;
-                System.out.println("gc-done");
-                System.out.flush();
-            }
-            if (!starved && Files.exists(gc.resolveSibling("starve")))
-            {
-                starve(TimeUnit.MILLISECONDS.toNanos(2500));
-                starved = true;
-                System.out.println("starve-done");
-                System.out.flush();
-            }
-            Thread.sleep(10);
-        }
-    }
-
-    /** Twice as many spinning threads as CPUs (and two more) for {@code nanos}, calls going on meanwhile. */
-    private static void starve(final long nanos) throws InterruptedException
-    {
-        final long end = System.nanoTime() + nanos;
-        final List<Thread> spinners = new ArrayList<>();
-        for (int i = 0; i < 2 * Runtime.getRuntime().availableProcessors() + 2; i++)
-        {
-            final Thread spinner = new Thread(() ->
-            {
-                long spins = 0;
-                while (System.nanoTime() < end)
-                {
-                    spins++;
-                }
-                sum += spins == 42 ? 1 : 0;
-            });
-            spinner.start();
-            spinners.add(spinner);
-        }
-        while (System.nanoTime() < end)
-        {
-            tick(1);
-            Thread.sleep(10);
-        }
-        for (final Thread spinner : spinners)
-        {
-            spinner.join();
         }
     }
 
