@@ -38,10 +38,6 @@ import java.util.Map;
  *
  * <p>Aggregation thread only, except {@link #count()} (volatile fields):
  * a bit per metric (at most 64; more share the last bit), no allocation per interval.
- *
- * <p>Over 400 lines because every piece of stall evidence (metrics moving together, the pooled dip, the daemon's
- * late closes, late calls, the agent's pause readings) is weighed in one {@link #judge} per interval, with the
- * state each needs kept beside it: split up, each would need the others' verdicts.
  */
 public final class StallWatch
 {

@@ -40,8 +40,8 @@ import java.io.IOException;
  * ({@link #shutdown}) it drains what is left, writes final stats, closes the queue and creates the
  * {@code hotpath.closed} marker. If Chronicle fails, {@code onFailure} is told once and the thread ends.
  *
- * <p>Over 400 lines because one thread's loop owns the pacing, the writing, the stats record and the pause
- * readings; they share its clock readings and its failure handling.
+ * <p>Over 400 lines because one thread's loop owns the pacing, the writing and the stats record; they share its
+ * clock readings and its failure handling.
  */
 public final class SpoolDrainer implements Runnable
 {
