@@ -80,6 +80,8 @@ public final class SpoolDrainer implements Runnable
     private long writtenDocuments;
     private final DrainPacer pacer;
     private long lastStatsFingerprint = Long.MIN_VALUE;
+    private long statsIntervalNanos;
+    private long nextStatsNanos;
     private int unchangedStats;
 
     public SpoolDrainer(final RingRecorder recorder, final SpoolSettings settings, final Consumer<Throwable> onFailure)
@@ -147,43 +149,11 @@ public final class SpoolDrainer implements Runnable
                 return;
             }
             open();
-            final long statsInterval = settings.statsIntervalNanos();
-            long nextStats = System.nanoTime() + statsInterval;
+            statsIntervalNanos = settings.statsIntervalNanos();
+            nextStatsNanos = System.nanoTime() + statsIntervalNanos;
             while (!stopping)
             {
-                final long now = System.nanoTime();
-                final int waiting = ring.size();
-                final int fullest = ring.fullestSize();
-                final boolean write = pacer.writeDue(now, waiting, fullest, epochOffsetNanos);
-                int count = 0;
-                if (write)
-                {
-                    // stats due within half an interval ride along (one document a second at low rates, not
-                    // two); on the same schedule, so one record per interval on average
-                    final boolean stats = now - nextStats + statsInterval / 2 >= 0;
-                    count = drainOnce(now, stats);
-                    if (stats)
-                    {
-                        afterStats(now);
-                        nextStats = Math.max(nextStats + statsInterval, now + statsInterval / 2);
-                    }
-                }
-                else if (now - nextStats >= 0)
-                {
-                    if (!statsUnchanged())
-                    {
-                        writeStats(now);
-                    }
-                    afterStats(now);
-                    nextStats = now + statsInterval;
-                }
-                final long park = write ?
-                    pacer.afterWake(now, true, document.bytesRead(), count >= maxBatch, ring.size(), ring.fullestSize(), epochOffsetNanos) :
-                    pacer.afterWake(now, false, 0, false, waiting, fullest, epochOffsetNanos);
-                if (park > 0 && !stopping)
-                {
-                    LockSupport.parkNanos(park);
-                }
+                wakeUpAndPark();
             }
             while (drainOnce() > 0)
             {
@@ -219,6 +189,57 @@ public final class SpoolDrainer implements Runnable
         {
             finished.countDown();
         }
+    }
+
+    /**
+     * One wake-up, and the sleep after it. A method of its own, not the body of {@link #run}'s loop:
+     * HotSpot compiles a method after a few hundred calls, but a loop running in an interpreted frame
+     * only after tens of thousands of turns (on-stack replacement), which at a dozen wake-ups a second
+     * is hours of wake-ups interpreted, each one's code cold after the sleep (perf: a fifth to a third of
+     * the drain's CPU at 1 000 samples/s in the interpreter; RESULTS.md).
+     */
+    private void wakeUpAndPark() throws IOException
+    {
+        final long park = wakeUp();
+        if (park > 0 && !stopping)
+        {
+            LockSupport.parkNanos(park);
+        }
+    }
+
+    /**
+     * Writes what waits when {@link DrainPacer} says so, and the stats record when due.
+     *
+     * @return nanos to park before the next wake-up
+     */
+    private long wakeUp() throws IOException
+    {
+        final long now = System.nanoTime();
+        final int waiting = ring.size();
+        final int fullest = ring.fullestSize();
+        if (pacer.writeDue(now, waiting, fullest, epochOffsetNanos))
+        {
+            // stats due within half an interval ride along (one document a second at low rates, not
+            // two); on the same schedule, so one record per interval on average
+            final boolean stats = now - nextStatsNanos + statsIntervalNanos / 2 >= 0;
+            final int count = drainOnce(now, stats);
+            if (stats)
+            {
+                afterStats(now);
+                nextStatsNanos = Math.max(nextStatsNanos + statsIntervalNanos, now + statsIntervalNanos / 2);
+            }
+            return pacer.afterWake(now, true, document.bytesRead(), count >= maxBatch, ring.size(), ring.fullestSize(), epochOffsetNanos);
+        }
+        if (now - nextStatsNanos >= 0)
+        {
+            if (!statsUnchanged())
+            {
+                writeStats(now);
+            }
+            afterStats(now);
+            nextStatsNanos = now + statsIntervalNanos;
+        }
+        return pacer.afterWake(now, false, 0, false, waiting, fullest, epochOffsetNanos);
     }
 
     /**
@@ -269,6 +290,9 @@ public final class SpoolDrainer implements Runnable
         calibrate();
         CycleFileGuard.warmUpCompareAndSwap();
         SampleDocument.warmUpRead();
+        final long warmUpStart = System.nanoTime();
+        final int warmUpDocuments = WritePathWarmUp.run(null, WritePathWarmUp.DOCUMENTS);
+        AgentLog.debug("write-path warm-up: " + warmUpDocuments + " documents in " + (System.nanoTime() - warmUpStart) / 1_000_000 + " ms");
         final SpoolSettings.Identity identity = settings.identity();
         final Path directory = SpoolDirectory.prepare(settings.spoolDirectory(),
             SpoolDirectory.queueName(identity.serviceName(), identity.pid(), identity.jvmStartEpochMillis()));
