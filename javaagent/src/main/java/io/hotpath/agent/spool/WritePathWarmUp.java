@@ -30,7 +30,7 @@ final class WritePathWarmUp
      * after some thousands of real documents. About 0.2 s of the drain thread's CPU, once (RESULTS.md).
      */
     static final int DOCUMENTS = 2_500;
-    /** The scratch queue's size cap: far above what the warm-up writes, so its cap path never deletes. */
+    /** The scratch queue's size cap (never enforced: the warm-up writes ~1 MB and deletes the queue). */
     private static final long SCRATCH_MAX_BYTES = 64L << 20;
     static final String SCRATCH_PREFIX = "hotpath-warmup-";
     /** Bytes per scratch document: like a small document of samples. */
@@ -58,7 +58,6 @@ final class WritePathWarmUp
                 {
                     writer.writeInPlace(content, SampleDocument.reserveFor(64));
                 }
-                writer.enforceCap();
             }
         }
         catch (final Throwable t)
