@@ -15,7 +15,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -109,9 +109,10 @@ public final class DemoMain implements Callable<Integer>
             System.out.println("hotpath-demo: spans from " + tracing.source());
         }
         try (EchoServer server = new EchoServer();
+             Socket deadPort = reservedDeadPort();
              ExactResults exact = new ExactResults(callsLog))
         {
-            final InetSocketAddress dead = unusedPort();
+            final InetSocketAddress dead = (InetSocketAddress)deadPort.getLocalSocketAddress();
             final List<Worker> workers = new ArrayList<>();
             for (int i = 0; i < threads; i++)
             {
@@ -153,12 +154,18 @@ public final class DemoMain implements Callable<Integer>
         return 0;
     }
 
-    private static InetSocketAddress unusedPort() throws IOException
+    /**
+     * The offline peer's port: bound for the whole run but never listening, so connecting to it is
+     * refused for real. A port merely found free and released could be taken by another process
+     * meanwhile (a test that starts servers on free ports did: the demo then read an HTTP reply as
+     * its echo protocol).
+     */
+    static Socket reservedDeadPort() throws IOException
     {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress()))
-        {
-            return (InetSocketAddress)socket.getLocalSocketAddress();
-        }
+        final Socket socket = new Socket();
+        socket.setReuseAddress(false);
+        socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        return socket;
     }
 
     /** One driver thread with its own clients. */

@@ -37,12 +37,17 @@ public final class Connection implements AutoCloseable
         out.flush();
         final byte answer = in.readByte();
         final int echoed = in.readInt();
+        if (echoed != length)
+        {
+            // Checked before allocating: a peer that speaks another protocol must fail the call, not size a buffer.
+            throw new IOException("corrupted echo: " + echoed + " bytes announced, " + length + " sent");
+        }
         if (reply.length < echoed)
         {
             reply = new byte[echoed];
         }
         in.readFully(reply, 0, echoed);
-        if (echoed != length || !Arrays.equals(reply, 0, echoed, payload, 0, length))
+        if (!Arrays.equals(reply, 0, echoed, payload, 0, length))
         {
             throw new IOException("corrupted echo");
         }

@@ -11,6 +11,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -58,7 +59,15 @@ public final class EchoServer implements AutoCloseable
             {
                 final Socket socket = serverSocket.accept();
                 socket.setTcpNoDelay(true);
-                connections.execute(() -> serve(socket));
+                try
+                {
+                    connections.execute(() -> serve(socket));
+                }
+                catch (final RejectedExecutionException closedMeanwhile)
+                {
+                    socket.close();
+                    return;
+                }
             }
             catch (final IOException e)
             {
