@@ -35,7 +35,12 @@ in turn for --seconds per round (SIGCONT/SIGSTOP; benchmarks/warm_rounds.py says
 variants of a round run seconds apart, which the machine's load cannot move between.
 
 --baseline-agent JAR adds the variant hotpath-base: the same as hotpath with another agent jar (e.g.
-main's), in the same interleaved rounds.
+main's), in the same interleaved rounds. Given the same jar it is an A/A control: two JVMs that differ in
+nothing but their JIT's luck, whose "loss" is the noise floor of the comparison.
+
+With --warm-jvms and --sets >= 2 the loss is also reported per set, with the interval over sets: a set's
+rounds share their JVMs (a fast or slow "none" JVM shifts every variant of its set alike), so the
+round-level interval is too narrow whenever JIT outcomes differ between JVMs.
 
 With --jfr one more hotpath run per workload records JFR (jdk.ExecutionSample) and the top frames and
 threads are summarised: where the added CPU goes.
@@ -426,6 +431,13 @@ def summarize_throughput(rounds, variants):
         groups = sorted({k for r in rounds for k in r.get(v + ":threads_us", {})} | {k for r in rounds for k in r.get("none:threads_us", {})})
         out[v]["threads_added_us"] = {k: mean_ci([r[v + ":threads_us"].get(k, 0.0) - r["none:threads_us"].get(k, 0.0) for r in rounds])
                                       for k in groups if v + ":threads_us" in rounds[0]}
+        # Rounds of one set share their JVMs, so what a JVM's JIT happened to compile weighs on all of them alike: the
+        # round-level interval leaves that out. With >= 2 sets, the loss per set (mean of its rounds) is the sample.
+        sets = sorted({r["set"] for r in rounds if "set" in r})
+        if len(sets) >= 2:
+            per_set = [statistics.mean([100.0 * (1 - r[v] / r["none"]) for r in rounds if r.get("set") == k]) for k in sets]
+            set_mean, set_ci = mean_ci(per_set)
+            out[v].update({"loss_pct_by_set": per_set, "loss_pct_set_mean": set_mean, "loss_pct_set_ci95": set_ci})
         out[v].update({"loss_pct_mean": mean, "loss_pct_ci95": ci, "loss_pct_median": median(losses), "losses": losses,
                        "added_cpu_us_mean": added_mean, "added_cpu_us_ci95": added_ci, "added_cpu_us_median": median(added)})
         if v == "hotpath":
@@ -506,6 +518,14 @@ def markdown(result):
                     v, s["median_rate"], s["loss_pct_mean"], s["loss_pct_ci95"], s["loss_pct_median"],
                     ", ".join("%+.1f" % x for x in s["losses"]), s["median_cpu_us"], s["added_cpu_us_mean"], s["added_cpu_us_ci95"]))
         lines.append("")
+        by_set = [v for v, s in t.items() if "loss_pct_by_set" in s]
+        if by_set:
+            lines.append("Loss with the JVMs as the unit (a set's rounds share their JVMs, so the round-level interval above is "
+                         "too narrow when JIT outcomes differ between JVMs): mean of the per-set means ± 95 % CI over sets: " +
+                         "; ".join("%s %+.2f %% ± %.2f (sets: %s)" % (v, t[v]["loss_pct_set_mean"], t[v]["loss_pct_set_ci95"],
+                                                                     ", ".join("%+.1f" % x for x in t[v]["loss_pct_by_set"]))
+                                   for v in by_set) + ".")
+            lines.append("")
         for c in result.get("count_checks", {}).get(w, []):
             lines.append("Set %d, %s: %d calls made, %d counted by hotpathd%s." % (
                 c["set"], c["variant"], c["made"], c["counted"], "" if c["made"] == c["counted"] else " — MISMATCH"))
@@ -587,7 +607,8 @@ def main():
         BASE_AGENT_ARGS = a.baseline_agent_args
         if not os.path.exists(BASE_AGENT):
             sys.exit("missing %s" % BASE_AGENT)
-        variants.insert(variants.index("hotpath") + 1 if "hotpath" in variants else len(variants), "hotpath-base")
+        if "hotpath-base" not in variants:
+            variants.insert(variants.index("hotpath") + 1 if "hotpath" in variants else len(variants), "hotpath-base")
     workloads = a.workloads.split(",")
     rates = {"http": 1000, "transport": 10000}
     if a.quick:

@@ -173,7 +173,7 @@ def warm_rounds(stack, variants, sets, rounds, seconds, warmup_seconds, work, co
                     s, v, drivers[v].calls(), time.time() - t0, 100 * jit, SETTLE_SECONDS))
             for i in range(rounds):
                 order = variants[i % len(variants):] + variants[:i % len(variants)]
-                r = {}
+                r = {"set": s}  # the set's JVMs are shared by its rounds: cpu_per_call's per-set CI accounts for that
                 for v in order:
                     d = drivers[v]
                     c0, t0, p0 = d.calls(), threads(d.pid), process_cpu_ns(d.pid)
