@@ -355,7 +355,7 @@ class SpoolFaultsTest
         return documents;
     }
 
-    /** Copies a file whose content ends before {@code written} (Chronicle's cycle files are sparse, 80 MiB long) as a sparse file. */
+    /** Copies a file whose content ends before {@code written} (Chronicle's cycle files are sparse: mapped chunks past the content) as a sparse file. */
     private static void copySparse(final Path from, final Path to, final long written) throws IOException
     {
         final long size = Files.size(from);

@@ -35,6 +35,15 @@ final class SpoolWriter implements AutoCloseable
     private final SingleChronicleQueue queue;
     private final ExcerptAppender appender;
     private final long maxBytes;
+    /**
+     * Chronicle's mapping chunk (it maps a quarter more as overlap, which bounds one document: 2 MiB).
+     * Chronicle's default, 64 MiB, has its background releaser {@code munmap} 80 MiB at a time, and the
+     * application stalled with it: every thread at once, 22-26 ms every ~8 s at 100 000 calls/s (the
+     * kernel holds the process's memory-map lock while it unmaps, and a thread that faults in a fresh
+     * page, e.g. a new TLAB, waits for it). With 8 MiB chunks the longest call is 5-6 ms, as without the
+     * agent (benchmarks/RESULTS.md, 2026-12-07, "one call of 22 ms").
+     */
+    static final long BLOCK_BYTES = 8L << 20;
     /** Free bytes a new cycle file needs: its header and first index (written through the mapping) and a first reservation. */
     static final long MIN_FREE_FOR_NEW_CYCLE = 1L << 20;
     private final CycleFileGuard guard = new CycleFileGuard();
@@ -71,6 +80,7 @@ final class SpoolWriter implements AutoCloseable
         final RollCycle rollCycle = RollCycles.valueOf(rollCycleName);
         this.queue = SingleChronicleQueueBuilder.binary(directory)
             .rollCycle(rollCycle)
+            .blockSize(BLOCK_BYTES)
             .storeFileListener(new StoreFileListener()
             {
                 @Override

@@ -37,6 +37,9 @@ final class LoadDriver implements Runnable
     long completedInWindow;
     long missed;
     long errors;
+    /** The driver's slowest call in the window and when it was sent (ns after the window opened): where to look for a stall. */
+    long slowestService = -1;
+    long slowestSentAfterWindowStart;
     volatile Throwable failure;
     private long start;
     private long windowStart;
@@ -126,11 +129,21 @@ final class LoadDriver implements Runnable
             if (intended >= windowStart)
             {
                 add(end - intended, end - sent);
+                noteSlowest(sent, end);
                 if (end < windowEnd)
                 {
                     completedInWindow++;
                 }
             }
+        }
+    }
+
+    private void noteSlowest(final long sent, final long end)
+    {
+        if (end - sent > slowestService)
+        {
+            slowestService = end - sent;
+            slowestSentAfterWindowStart = sent - windowStart;
         }
     }
 
@@ -151,6 +164,7 @@ final class LoadDriver implements Runnable
             if (sent >= windowStart)
             {
                 add(end - sent, end - sent);
+                noteSlowest(sent, end);
                 if (end < windowEnd)
                 {
                     completedInWindow++;

@@ -54,6 +54,7 @@ public final class TransportLoad
     private final long warmupNanos;
     /** The window's CPU per thread name ({@link ThreadCpu#format}). */
     private String threadCpu = "";
+    private long windowStartEpochMillis;
     private final long measureNanos;
     private final int payloadBytes;
     private final double errorRatio;
@@ -124,6 +125,7 @@ public final class TransportLoad
                 driver.thread.start();
             }
             parkUntil(windowStart);
+            windowStartEpochMillis = System.currentTimeMillis() - (System.nanoTime() - windowStart) / 1_000_000L;
             final long cpuStart = processCpuNanos();
             final ThreadCpu threadsStart = ThreadCpu.now();
             final long[] gcStart = gc();
@@ -202,6 +204,14 @@ public final class TransportLoad
         field(json, "achievedPerSecond", completedInWindow / seconds);
         json.append("  \"responseNanos\": ").append(percentiles(response)).append(",\n");
         json.append("  \"serviceNanos\": ").append(percentiles(service)).append(",\n");
+        final StringBuilder slowest = new StringBuilder();
+        for (final LoadDriver driver : drivers)
+        {
+            slowest.append(slowest.length() == 0 ? "" : "|").append(String.format(Locale.ROOT, "%.3f ms at %.3f s",
+                driver.slowestService / 1e6, driver.slowestSentAfterWindowStart / 1e9));
+        }
+        field(json, "slowestServicePerDriver", slowest.toString());
+        field(json, "windowStartEpochMillis", windowStartEpochMillis);
         field(json, "processCpuNanosPerMessage", completedInWindow == 0 ? 0 : (double)cpuNanos / completedInWindow);
         field(json, "processCpuCores", cpuNanos / (double)measureNanos);
         field(json, "threadCpuMicros", threadCpu);
