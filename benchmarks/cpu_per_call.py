@@ -435,7 +435,7 @@ def summarize_throughput(rounds, variants):
         # round-level interval leaves that out. With >= 2 sets, the loss per set (mean of its rounds) is the sample.
         sets = sorted({r["set"] for r in rounds if "set" in r})
         if len(sets) >= 2:
-            per_set = [statistics.mean([100.0 * (1 - r[v] / r["none"]) for r in rounds if r.get("set") == k]) for k in sets]
+            per_set = [statistics.mean([loss for r, loss in zip(rounds, losses) if r.get("set") == k]) for k in sets]
             set_mean, set_ci = mean_ci(per_set)
             out[v].update({"loss_pct_by_set": per_set, "loss_pct_set_mean": set_mean, "loss_pct_set_ci95": set_ci})
         out[v].update({"loss_pct_mean": mean, "loss_pct_ci95": ci, "loss_pct_median": median(losses), "losses": losses,
