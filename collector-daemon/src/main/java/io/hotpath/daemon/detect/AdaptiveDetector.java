@@ -35,7 +35,9 @@ import java.io.IOException;
  *
  * <p><b>After an event opens</b> ({@link #rebase()}) the level is relearnt from the values that follow
  * (their plain mean for {@code relearn_after} values), so a lasting shift becomes the new normal
- * instead of an alert that never ends, and a spike costs nothing afterwards.
+ * instead of an alert that never ends, and a spike costs nothing afterwards; within {@link #RETURN_WINDOW}
+ * values, a value back at the old level restores the level, spread and range from before the event (the
+ * anomaly was temporary: what was relearnt during it is not the series' normal).
  *
  * <p>Memory: a few doubles per series; cost: a few dozen flops per value.
  *
@@ -58,6 +60,10 @@ public final class AdaptiveDetector extends EwmaBaseline
     private static final double GAUSS_MAD = 1.2533;
     private static final double CLIP = 4.0;
     private static final double RANGE_MARGIN = 0.10;
+    /** How close to the level before an event a value must come to count as the anomaly's end. */
+    static final double RETURN_SIGMAS = 1.5;
+    /** Values after an event opened during which a return to its old level restores it (a cool-down's worth). */
+    static final int RETURN_WINDOW = 60;
     /** The tracked tail quantile of each test's |score| (0.99) and its value for Gaussian noise. */
     private static final double TAIL_P = 0.99;
     private static final double TAIL_GAUSS = 2.576;
@@ -100,6 +106,18 @@ public final class AdaptiveDetector extends EwmaBaseline
     private int relearnLeft;
     private int relearnSeen;
     private double relearnSum;
+    /**
+     * The level, spread and range the last event departed from, for {@link #RETURN_WINDOW} values after it opened
+     * (NaN: none). A value back within {@link #RETURN_SIGMAS} of that level ends the anomaly for the detector: it
+     * takes them back instead of what it relearnt while the anomaly lasted (a 15 s drop relearnt as the level
+     * made the recovery an anomaly of its own, for a minute).
+     */
+    private double preEventMean = Double.NaN;
+    private int preEventLeft;
+    private double preEventAbsDev;
+    private double preEventScale;
+    private double preEventLow;
+    private double preEventHigh;
     private int agreeing;
     /** See {@link #holdAnomalous}; the values of a pending run, learnt or dropped once it resolves ({@link #resolveHeld}). */
     private boolean holdAnomalous;
@@ -181,6 +199,22 @@ public final class AdaptiveDetector extends EwmaBaseline
         }
         previous = value;
         final boolean warm = observed > warmup;
+        if (!Double.isNaN(preEventMean) && --preEventLeft < 0)
+        {
+            preEventMean = Double.NaN; // a lasting change: what was relearnt is the level now
+        }
+        if (!Double.isNaN(preEventMean) && Math.abs(value - preEventMean) <= RETURN_SIGMAS * preEventScale)
+        {
+            // The anomaly is over: back to the level it departed from, not to what was relearnt while it lasted.
+            mean = preEventMean;
+            shortMean = preEventMean;
+            absDev = preEventAbsDev;
+            shortAbsDev = preEventAbsDev;
+            low = preEventLow;
+            high = preEventHigh;
+            relearnLeft = 0;
+            preEventMean = Double.NaN;
+        }
 
         final double minScale = Math.max(floor.apply(Double.isFinite(quantum) ? quantum : 0, mean), noiseFloor);
         final double scale = Math.max(GAUSS_MAD * absDev, minScale);
@@ -513,6 +547,12 @@ public final class AdaptiveDetector extends EwmaBaseline
     public void rebase()
     {
         heldValues.clear(); // the values that opened it were the anomaly, not the series' normal
+        preEventMean = mean;
+        preEventLeft = RETURN_WINDOW;
+        preEventAbsDev = absDev;
+        preEventScale = lastScale;
+        preEventLow = low;
+        preEventHigh = high;
         if (relearnAfter > 0)
         {
             relearnLeft = relearnAfter;

@@ -30,6 +30,8 @@ public final class AnomalyMonitor
     private long alertMillis;
     private int agreeing;
     private boolean upward = true;
+    /** The direction of the pending run or open event: of the interval that started it. */
+    private boolean runUp = true;
     private double peakValue = Double.NaN;
     private double baselineAtPeak = Double.NaN;
 
@@ -123,11 +125,18 @@ public final class AnomalyMonitor
         final double deviation = Double.isNaN(value) ? Double.NaN : detector.observe(timeMillis, value, noise);
         final double newScore = direction.score(deviation);
         score = newScore;
+        if (!suppressor.pending() && !suppressor.active())
+        {
+            runUp = !(deviation < 0); // the way a run starting here moves
+        }
+        // Watched both ways, a run is one way: an interval that moved against it (a drop's recovery, a closed
+        // loop's catch-up after it) neither keeps it open nor becomes its peak; it may start the next run.
+        final double runScore = direction == Direction.BOTH && runUp == deviation < 0 ? 0 : newScore;
 
         final double peakBefore = suppressor.peak();
         final boolean wasActive = suppressor.active();
         // A young detector has not learnt its series' tails yet: its critical needs confirming like any score.
-        final EventSuppressor.Transition transition = suppressor.step(timeMillis, newScore,
+        final EventSuppressor.Transition transition = suppressor.step(timeMillis, runScore,
             criticalOpensAtOnce && detector.seasoned(), lastStall, lastMeasured);
         if (detector instanceof AdaptiveDetector adaptive)
         {
@@ -148,7 +157,7 @@ public final class AnomalyMonitor
             {
                 eventId = eventIds.getAsLong();
                 alertMillis = timeMillis;
-                upward = !(deviation < 0);
+                upward = runUp;
                 agreeing = detector instanceof AdaptiveDetector adaptive ? adaptive.agreeing() : 0;
                 detector.rebase();
                 final AnomalyEvent opened = event(AnomalyEvent.OPEN);
