@@ -108,11 +108,11 @@ public final class AdaptiveDetector extends EwmaBaseline
     private double relearnSum;
     /**
      * The level, spread and range the last event departed from, for {@link #RETURN_WINDOW} values after it opened
-     * (NaN: none). A value back within {@link #RETURN_SIGMAS} of that level ends the anomaly for the detector: it
-     * takes them back instead of what it relearnt while the anomaly lasted (a 15 s drop relearnt as the level
+     * ({@code preEventLeft}: values left, 0 for none). A value back within {@link #RETURN_SIGMAS} of that level
+     * ends the anomaly for the detector: it takes them back instead of what it relearnt while the anomaly lasted (a 15 s drop relearnt as the level
      * made the recovery an anomaly of its own, for a minute).
      */
-    private double preEventMean = Double.NaN;
+    private double preEventMean;
     private int preEventLeft;
     private double preEventAbsDev;
     private double preEventScale;
@@ -199,11 +199,8 @@ public final class AdaptiveDetector extends EwmaBaseline
         }
         previous = value;
         final boolean warm = observed > warmup;
-        if (!Double.isNaN(preEventMean) && --preEventLeft < 0)
-        {
-            preEventMean = Double.NaN; // a lasting change: what was relearnt is the level now
-        }
-        if (!Double.isNaN(preEventMean) && Math.abs(value - preEventMean) <= RETURN_SIGMAS * preEventScale)
+        // Within the window only: after it the change has lasted, and what was relearnt is the level now.
+        if (preEventLeft > 0 && Math.abs(value - preEventMean) <= RETURN_SIGMAS * preEventScale)
         {
             // The anomaly is over: back to the level it departed from, not to what was relearnt while it lasted.
             mean = preEventMean;
@@ -213,7 +210,11 @@ public final class AdaptiveDetector extends EwmaBaseline
             low = preEventLow;
             high = preEventHigh;
             relearnLeft = 0;
-            preEventMean = Double.NaN;
+            preEventLeft = 0;
+        }
+        else if (preEventLeft > 0)
+        {
+            preEventLeft--;
         }
 
         final double minScale = Math.max(floor.apply(Double.isFinite(quantum) ? quantum : 0, mean), noiseFloor);

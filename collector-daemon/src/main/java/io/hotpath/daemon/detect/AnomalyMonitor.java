@@ -29,8 +29,7 @@ public final class AnomalyMonitor
     private long eventId;
     private long alertMillis;
     private int agreeing;
-    private boolean upward = true;
-    /** The direction of the pending run or open event: of the interval that started it. */
+    /** The direction of the pending run or open event (of the interval that started it); fixed while it is open. */
     private boolean runUp = true;
     private double peakValue = Double.NaN;
     private double baselineAtPeak = Double.NaN;
@@ -157,7 +156,6 @@ public final class AnomalyMonitor
             {
                 eventId = eventIds.getAsLong();
                 alertMillis = timeMillis;
-                upward = runUp;
                 agreeing = detector instanceof AdaptiveDetector adaptive ? adaptive.agreeing() : 0;
                 detector.rebase();
                 final AnomalyEvent opened = event(AnomalyEvent.OPEN);
@@ -229,7 +227,7 @@ public final class AnomalyMonitor
     {
         return new AnomalyEvent(eventId, seriesKey, seriesLabels, signal, detector.kind(), suppressor.severity(),
             suppressor.eventStart(), endMillis, suppressor.peak(), suppressor.peakAt(), peakValue, baselineAtPeak,
-            alertMillis, upward ? Direction.UP : Direction.DOWN,
+            alertMillis, runUp ? Direction.UP : Direction.DOWN,
             detector instanceof AdaptiveDetector ? AdaptiveDetector.names(agreeing) : detector.kind().label());
     }
 
