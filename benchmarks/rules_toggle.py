@@ -23,18 +23,15 @@ JVM's mean of its cycles) when --jvms >= 2. The calls come from HttpLoad's contr
 window); the agent's drop counter, read from hotpathd, must stay 0.
 """
 import argparse
-import glob
 import json
-import mmap
 import os
-import shutil
 import statistics
-import struct
 import sys
 import tempfile
 import time
 
 import cpu_per_call as base
+import warm_rounds
 
 PACK = os.path.join(base.ROOT, "javaagent/src/main/resources/io/hotpath/agent/packs/jdk-httpclient.yaml")
 OFF_RULES = """rules:
@@ -53,58 +50,33 @@ def write_atomically(path, text):
     os.rename(tmp, path)
 
 
-def task_run_ns(pid, name_of=lambda comm: "all"):
-    """Run time (ns) per group of the process's live tasks, from schedstat."""
-    out = {}
-    for task in glob.glob("/proc/%d/task/*" % pid):
-        try:
-            comm = open(task + "/comm").read().strip()
-            ns = int(open(task + "/schedstat").read().split()[0])
-        except OSError:
-            continue  # the task ended between the listing and the read
-        group = name_of(comm) if int(os.path.basename(task)) != pid else "launcher"
-        out[group] = out.get(group, 0) + ns
-    return out
+# thread groups as cpu_per_call names them (Linux thread names, digits as N)
+GROUP_OF = {"main": "main", "HttpClient selector": "selector", "hotpath-drain": "drain"}
 
 
-def jvm_group(comm):
-    return {"java": "main", "HttpClient-1-Se": "selector", "hotpath-drain": "drain"}.get(comm, "other")
-
-
-class Driver:
-    """One HttpLoad JVM under --control, with the agent following a rules file."""
+class RulesDriver:
+    """One HttpLoad JVM under --control (warm_rounds.Driver), with the agent following a rules file."""
 
     def __init__(self, stack, work, index):
         self.rules = os.path.join(work, "rules-%d.yaml" % index)
         write_atomically(self.rules, OFF_RULES)
-        self.control = os.path.join(work, "control-%d" % index)
-        with open(self.control, "wb") as f:
-            f.write(b"\0" * 16)
-        self.control_file = open(self.control, "r+b")
-        self.map = mmap.mmap(self.control_file.fileno(), 16)
         agent = "-javaagent:%s=config=%s,spool.dir=%s,service.name=toggle-%d,report.delayMs=0" % (
             base.AGENT, self.rules, stack.spool, index)
-        cmd = [base.JAVA, "-Xms512m", "-Xmx512m", agent, "-cp", base.LOAD, "io.hotpath.benchmarks.e2e.load.HttpLoad",
-               stack.url, "--control", self.control]
-        self.log = open(os.path.join(work, "driver-%d.log" % index), "w")
-        self.process = base.subprocess.Popen(cmd, stdout=self.log, stderr=base.subprocess.STDOUT)
-        self.pid = self.process.pid
-
-    def calls(self):
-        return struct.unpack("=q", self.map[0:8])[0]
+        cmd = [base.JAVA, "-Xms512m", "-Xmx512m", agent, "-cp", base.LOAD, "io.hotpath.benchmarks.e2e.load.HttpLoad", stack.url]
+        self.driver = warm_rounds.Driver("toggle-%d" % index, cmd, os.path.join(work, "driver-%d" % index))
 
     def rules_on(self, on):
         write_atomically(self.rules, open(PACK).read() if on else OFF_RULES)
 
     def snapshot(self, daemon_pid):
-        return {"calls": self.calls(), "wall": time.monotonic(), "ticks": base.proc_ticks(self.pid),
-                "threads": task_run_ns(self.pid, jvm_group), "hotpathd": sum(task_run_ns(daemon_pid).values())}
+        pid = self.driver.pid
+        groups = warm_rounds.thread_groups(pid, base.thread_group)
+        return {"calls": self.driver.calls(), "wall": time.monotonic(), "ticks": base.proc_ticks(pid),
+                "threads": {GROUP_OF[g]: ns for g, ns in groups.items() if g in GROUP_OF},
+                "hotpathd": base.proc_run_ns(daemon_pid)}
 
     def stop(self):
-        self.map[8:16] = struct.pack("=q", 1)
-        self.process.wait(120)
-        if self.process.returncode != 0:
-            raise RuntimeError("driver failed (%d), see %s" % (self.process.returncode, self.log.name))
+        self.driver.finish()
 
 
 def window(before, after):
@@ -163,7 +135,7 @@ def main():
     rows = []
     try:
         for j in range(a.jvms):
-            driver = Driver(stack, work, j)
+            driver = RulesDriver(stack, work, j)
             time.sleep(a.warmup)
             for c in range(a.cycles):
                 for state in (("off", "on", "on", "off") if c % 2 == 0 else ("on", "off", "off", "on")):
