@@ -73,6 +73,7 @@ HZ = os.sysconf("SC_CLK_TCK")
 HTTP_WARMUP = 5000
 BASE_AGENT = None  # --baseline-agent
 BASE_AGENT_ARGS = None  # --baseline-agent-args
+JVM_FLAGS = []  # --jvm-flag, for every variant
 SERVICES = {"hotpath": "http-load", "hotpath-base": "http-load-base"}
 # Student t, two-sided 95 %, by degrees of freedom
 T95 = {1: 12.706, 2: 4.303, 3: 3.182, 4: 2.776, 5: 2.571, 6: 2.447, 7: 2.365, 8: 2.306, 9: 2.262, 10: 2.228,
@@ -224,7 +225,7 @@ def agent_flags(workload, variant, spool):
 
 def command(workload, variant, stack, run_dir, calls=None, rate=None, seconds=None, extra_jvm=(), warmup_seconds=0.0):
     """The load driver's command line; for http without calls or seconds, the part before --control (--warm-jvms)."""
-    jvm = [JAVA, "-Xms512m", "-Xmx512m"] + list(extra_jvm) + agent_flags(workload, variant, stack.spool)
+    jvm = [JAVA, "-Xms512m", "-Xmx512m"] + JVM_FLAGS + list(extra_jvm) + agent_flags(workload, variant, stack.spool)
     if workload == "http" and calls is None and not seconds:
         return jvm + ["-cp", LOAD, "io.hotpath.benchmarks.e2e.load.HttpLoad", stack.url]
     if workload == "http":
@@ -590,6 +591,8 @@ def main():
     ap.add_argument("--baseline-agent", help="another hotpath agent jar, run as the variant hotpath-base")
     ap.add_argument("--baseline-agent-args", help="hotpath-base's agent arguments instead of the workload's rules "
                     "(e.g. config=FILE with a rule that matches nothing: the agent's presence without instrumentation)")
+    ap.add_argument("--jvm-flag", action="append", default=[],
+                    help="a JVM option for every variant's JVM (repeat it), e.g. --jvm-flag=-Xbatch")
     ap.add_argument("--warm-jvms", action="store_true", help="http throughput over warm JVMs resumed in turn (see above)")
     ap.add_argument("--sets", type=int, default=2, help="--warm-jvms: fresh JVMs per variant this many times")
     ap.add_argument("--workloads", default="http,transport")
@@ -609,6 +612,7 @@ def main():
             sys.exit("missing %s" % BASE_AGENT)
         if "hotpath-base" not in variants:
             variants.insert(variants.index("hotpath") + 1 if "hotpath" in variants else len(variants), "hotpath-base")
+    JVM_FLAGS.extend(a.jvm_flag)
     workloads = a.workloads.split(",")
     rates = {"http": 1000, "transport": 10000}
     if a.quick:
