@@ -4,7 +4,7 @@ package io.hotpath.daemon.tail;
  * How long the aggregation thread sleeps after a pass over the queues. A pass has a fixed cost (the
  * wake-up, a read per live queue, the loop's bookkeeping) whatever it finds, so the pacer aims at passes
  * that each take a worthwhile batch — about {@value #TARGET_SAMPLES_PER_PASS} samples — rather than
- * one pass per document the agents write: at low rates the thread wakes a few times a second, at high
+ * one pass per document the agents write: at low rates the thread wakes twice a second (just before the rotation and at it), at high
  * rates as often as the batches need. Sleeping longer never makes {@code /metrics} later: it is rendered
  * at the rotation, and one poll just before each rotation reads what was written in the closing second.
  *

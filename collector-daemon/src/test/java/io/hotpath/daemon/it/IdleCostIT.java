@@ -35,6 +35,15 @@ import org.junit.jupiter.api.io.TempDir;
  * resident set must stay < {@value #DAEMON_RSS_LIMIT_MIB} MiB; the agent < 1 % (ticks of 10 ms
  * over two JVMs cannot resolve 0.2 %). The measured figures are printed.
  *
+ * <p>This host has slow phases lasting hours in which every idle thread costs 2-4 times its CPU (the
+ * JVM without the agent too: 0.13 % of a core in a quiet phase, 0.25-0.29 % in a slow one), as a sleeping
+ * thread's every wake-up finds cold caches (an idle hotpathd measured 0.29-0.42 % in quiet phases, 0.9-1.3 %
+ * in slow ones, its work spread over many small parts). So the daemon's CPU limit grows with the host's phase,
+ * read from the JVM without the agent in the same window (its CPU over {@value #QUIET_PLAIN_JVM_PERCENT} %, at
+ * most {@value #MAX_HOST_PHASE} times): a daemon that polls at a fixed millisecond rate (2.6-4 %) fails in any
+ * phase. And the aggregation thread's wake-ups are held to their count, which no phase changes: at most
+ * {@value #MAX_AGGREGATOR_WAKE_UPS_PER_SECOND} a second.
+ *
  * <p>The launcher runs hotpathd with C1 only: C2 compiled the daemon's once-a-second work for tens of minutes
  * (most of an idle daemon's CPU) and held 6-8 MiB more resident, so a C2 compiler thread in hotpathd fails
  * this test before any CPU or memory figure drifts.
@@ -45,6 +54,14 @@ class IdleCostIT
     private static final int MEASURE_SECONDS = 24;
     private static final double DAEMON_LIMIT_PERCENT = 1.0;
     private static final int DAEMON_RSS_LIMIT_MIB = 84;
+    /** What the JVM without the agent uses in a quiet phase of this host (0.125-0.167 % of a core in four runs). */
+    private static final double QUIET_PLAIN_JVM_PERCENT = 0.15;
+    /** The daemon's limit grows with the host's phase at most this much (slow phases measured 1.4-2). */
+    private static final double MAX_HOST_PHASE = 2.0;
+    /** Two expected (the poll before a rotation and the rotation), with room for a scrape or a reload. */
+    private static final double MAX_AGGREGATOR_WAKE_UPS_PER_SECOND = 3.0;
+    /** The kernel's name of hotpathd's aggregation thread (15 characters of "hotpathd-aggregator"). */
+    private static final String AGGREGATOR_THREAD = "hotpathd-aggreg";
     /** The idle workload, run from hotpath-demo.jar (benchmarks/idle.sh runs the same class). */
     private static final String IDLE_CLIENT = "io.hotpath.demo.idle.IdleHttpClient";
 
@@ -93,9 +110,12 @@ class IdleCostIT
                 ticksBefore[i] = ProcCpu.ticks(pids[i]);
                 threadsBefore.add(ProcCpu.threadNanos(pids[i]));
             }
+            final long aggregatorSwitchesBefore = ProcCpu.voluntarySwitches(daemon.pid(), AGGREGATOR_THREAD);
             Thread.sleep(TimeUnit.SECONDS.toMillis(MEASURE_SECONDS / 2));
             final long daemonHalf = ProcCpu.ticks(daemon.pid());
             Thread.sleep(TimeUnit.SECONDS.toMillis(MEASURE_SECONDS / 2));
+            final double aggregatorWakeUps = (double)(ProcCpu.voluntarySwitches(daemon.pid(), AGGREGATOR_THREAD)
+                - aggregatorSwitchesBefore) / MEASURE_SECONDS;
             final double[] percent = new double[pids.length];
             final String[] names = { "hotpathd", "JVM without agent", "JVM with agent" };
             for (int i = 0; i < pids.length; i++)
@@ -110,11 +130,22 @@ class IdleCostIT
             final double quieterHalf = 100.0 * Math.min(daemonHalf - ticksBefore[0], daemonEnd - daemonHalf)
                 / ProcCpu.TICKS_PER_SECOND / (MEASURE_SECONDS / 2.0);
             final double agentAdded = percent[2] - percent[1];
-            System.out.printf("[IdleCostIT] agent adds %.3f %% of a core; hotpathd %.3f %% (quieter half %.3f %%), %d MiB resident (load %s)%n",
-                agentAdded, percent[0], quieterHalf, daemonRssMib, Files.readString(Path.of("/proc/loadavg")).trim());
+            // The host's phase, from the JVM without the agent (its threads' run time, finer than ticks): 1 in a quiet one.
+            final double plainPercent = 100.0 * ranNanos(threadsBefore.get(1), ProcCpu.threadNanos(plain.pid()))
+                / TimeUnit.SECONDS.toNanos(MEASURE_SECONDS);
+            final double hostPhase = Math.max(1.0, Math.min(MAX_HOST_PHASE, plainPercent / QUIET_PLAIN_JVM_PERCENT));
+            final double daemonLimit = DAEMON_LIMIT_PERCENT * hostPhase;
+            System.out.printf("[IdleCostIT] agent adds %.3f %% of a core; hotpathd %.3f %% (quieter half %.3f %%), %d MiB resident, "
+                + "aggregation thread %.2f wake-ups/s; host phase %.2f (JVM without agent %.3f %%), limit %.2f %% (load %s)%n", agentAdded,
+                percent[0], quieterHalf, daemonRssMib, aggregatorWakeUps, hostPhase, plainPercent, daemonLimit,
+                Files.readString(Path.of("/proc/loadavg")).trim());
             assertTrue(agentAdded < 1.0, "the idle agent adds " + agentAdded + " % of a core");
-            assertTrue(quieterHalf < DAEMON_LIMIT_PERCENT, "idle hotpathd uses " + quieterHalf + " % of a core in the quieter half, "
-                + percent[0] + " % over the whole window (target 0.5 %)");
+            assertTrue(quieterHalf < daemonLimit, "idle hotpathd uses " + quieterHalf + " % of a core in the quieter half, "
+                + percent[0] + " % over the whole window (target 0.5 %, limit " + daemonLimit + " % in a host phase of " + hostPhase + ")");
+            // The count a slow host does not change: the poll just before each rotation and the rotation (with its
+            // scan) itself, two a second; four before the scan shared the rotation's wake-up and the idle sleep reached 1 s.
+            assertTrue(aggregatorWakeUps <= MAX_AGGREGATOR_WAKE_UPS_PER_SECOND, "the idle aggregation thread woke "
+                + aggregatorWakeUps + " times a second (expected 2: the poll before each rotation and the rotation)");
             assertTrue(daemonRssMib < DAEMON_RSS_LIMIT_MIB, "idle hotpathd resident set " + daemonRssMib + " MiB (target 80)");
             assertEquals(200, ExternalProcess.get(daemon.url() + "/health").statusCode());
             assertTrue(ProcCpu.threadNanos(daemon.pid()).keySet().stream().noneMatch(thread -> thread.startsWith("C2 CompilerThre")),
@@ -133,6 +164,17 @@ class IdleCostIT
             }
             server.stop(0);
         }
+    }
+
+    /** Run time of a process's threads between two {@link ProcCpu#threadNanos} readings (a thread ended between them: left out). */
+    private static long ranNanos(final Map<String, Long> before, final Map<String, Long> after)
+    {
+        long ran = 0;
+        for (final Map.Entry<String, Long> thread : after.entrySet())
+        {
+            ran += thread.getValue() - before.getOrDefault(thread.getKey(), 0L);
+        }
+        return ran;
     }
 
     private Process client(final String agentFlag, final String url, final String name) throws Exception

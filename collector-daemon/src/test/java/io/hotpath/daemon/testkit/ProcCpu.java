@@ -49,6 +49,41 @@ public final class ProcCpu
         return nanos;
     }
 
+    /**
+     * Times the threads named {@code comm} (the kernel's 15-character thread name) gave up the CPU of their own
+     * accord ({@code voluntary_ctxt_switches} of /proc/PID/task/TID/status): a sleeping thread's wake-ups, a count
+     * that a slow host does not change.
+     */
+    public static long voluntarySwitches(final long pid, final String comm) throws IOException
+    {
+        long switches = 0;
+        try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc", Long.toString(pid), "task")))
+        {
+            for (final Path task : tasks)
+            {
+                try
+                {
+                    if (!Files.readString(task.resolve("comm")).trim().equals(comm))
+                    {
+                        continue;
+                    }
+                    for (final String line : Files.readAllLines(task.resolve("status")))
+                    {
+                        if (line.startsWith("voluntary_ctxt_switches:"))
+                        {
+                            switches += Long.parseLong(line.replaceAll("[^0-9]", ""));
+                        }
+                    }
+                }
+                catch (final IOException | RuntimeException threadEnded)
+                {
+                    // the thread ended while listing
+                }
+            }
+        }
+        return switches;
+    }
+
     /** VmRSS in KiB. */
     public static long rssKib(final long pid) throws IOException
     {
