@@ -36,13 +36,14 @@ import org.junit.jupiter.api.io.TempDir;
  * over two JVMs cannot resolve 0.2 %). The measured figures are printed.
  *
  * <p>This host has slow phases lasting hours in which every idle thread costs 2-4 times its CPU (the
- * JVM without the agent too: 0.13 % of a core in a quiet phase, 0.25-0.29 % in a slow one), as a sleeping
- * thread's every wake-up finds cold caches (an idle hotpathd measured 0.29-0.42 % in quiet phases, 0.9-1.3 %
- * in slow ones, its work spread over many small parts). So the daemon's CPU limit grows with the host's phase,
- * read from the JVM without the agent in the same window (its CPU over {@value #QUIET_PLAIN_JVM_PERCENT} %, at
- * most {@value #MAX_HOST_PHASE} times): a daemon that polls at a fixed millisecond rate (2.6-4 %) fails in any
- * phase. And the aggregation thread's wake-ups are held to their count, which no phase changes: at most
- * {@value #MAX_AGGREGATOR_WAKE_UPS_PER_SECOND} a second.
+ * JVM without the agent too: 0.13-0.15 % of a core in a quiet phase, 0.21-0.45 % in slow ones), a short burst of
+ * work more than a long one (an idle hotpathd: 0.25-0.42 % in quiet phases, 1.1-1.6 % in slow ones; ~1 ms of CPU
+ * per wake-up of its aggregation thread against ~6 ms, no page faults, ~25 system calls a second: the likeliest
+ * cause is the hypervisor descheduling the vCPU, charged to the running thread). So the daemon's CPU limit grows
+ * with the host's phase, read from the JVM without the agent in the same window (its CPU over
+ * {@value #QUIET_PLAIN_JVM_PERCENT} %, at most {@value #MAX_HOST_PHASE} times). What no phase changes is held
+ * too: the aggregation thread's wake-ups, at most {@value #MAX_AGGREGATOR_WAKE_UPS_PER_SECOND} a second (a daemon
+ * that polls at a fixed millisecond rate, 2.6-4 % of a core when issue 17 was filed, wakes hundreds of times).
  *
  * <p>The launcher runs hotpathd with C1 only: C2 compiled the daemon's once-a-second work for tens of minutes
  * (most of an idle daemon's CPU) and held 6-8 MiB more resident, so a C2 compiler thread in hotpathd fails
@@ -56,8 +57,8 @@ class IdleCostIT
     private static final int DAEMON_RSS_LIMIT_MIB = 84;
     /** What the JVM without the agent uses in a quiet phase of this host (0.125-0.167 % of a core in four runs). */
     private static final double QUIET_PLAIN_JVM_PERCENT = 0.15;
-    /** The daemon's limit grows with the host's phase at most this much (slow phases measured 1.4-2). */
-    private static final double MAX_HOST_PHASE = 2.0;
+    /** The daemon's limit grows with the host's phase at most this much (slow phases measured 1.4-3.0). */
+    private static final double MAX_HOST_PHASE = 3.0;
     /** Two expected (the poll before a rotation and the rotation), with room for a scrape or a reload. */
     private static final double MAX_AGGREGATOR_WAKE_UPS_PER_SECOND = 3.0;
     /** The kernel's name of hotpathd's aggregation thread (15 characters of "hotpathd-aggregator"). */
