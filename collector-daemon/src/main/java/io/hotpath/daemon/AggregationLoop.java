@@ -42,7 +42,8 @@ final class AggregationLoop
      * a poll costs a read per live queue whatever it finds; what is written meanwhile is still read before
      * the rotation (the pacer polls just before each), so /metrics is no later for a longer sleep. A second:
      * an idle daemon wakes twice a second (the poll just before the rotation, and the rotation with its scan),
-     * not four times: on a busy host each wake-up of the idle thread finds its caches cold (1 ms each, measured).
+     * not four times: a wake-up of the idle thread costs ~1 ms of CPU in a quiet phase of a shared host, ~6 ms in
+     * a slow one (benchmarks/RESULTS.md, 2026-12-07 16:05).
      */
     private static final long MAX_IDLE_PARK_MILLIS = 1000;
     private final PollPacer pollPacer = new PollPacer(MAX_IDLE_PARK_MILLIS);
