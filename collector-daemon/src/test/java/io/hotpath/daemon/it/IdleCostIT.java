@@ -135,7 +135,7 @@ class IdleCostIT
                 / ProcCpu.TICKS_PER_SECOND / (MEASURE_SECONDS / 2.0);
             final double agentAdded = percent[2] - percent[1];
             // The host's phase, from the JVM without the agent (its threads' run time, finer than ticks): 1 in a quiet one.
-            final double plainPercent = 100.0 * ranNanos(threadsBefore.get(1), ProcCpu.threadNanos(plain.pid()))
+            final double plainPercent = 100.0 * ProcCpu.ranNanos(threadsBefore.get(1), ProcCpu.threadNanos(plain.pid()))
                 / TimeUnit.SECONDS.toNanos(MEASURE_SECONDS);
             final double hostPhase = Math.max(1.0, Math.min(MAX_HOST_PHASE, plainPercent / QUIET_PLAIN_JVM_PERCENT));
             final double daemonLimit = DAEMON_LIMIT_PERCENT * hostPhase;
@@ -169,17 +169,6 @@ class IdleCostIT
             }
             server.stop(0);
         }
-    }
-
-    /** Run time of a process's threads between two {@link ProcCpu#threadNanos} readings (a thread ended between them: left out). */
-    private static long ranNanos(final Map<String, Long> before, final Map<String, Long> after)
-    {
-        long ran = 0;
-        for (final Map.Entry<String, Long> thread : after.entrySet())
-        {
-            ran += thread.getValue() - before.getOrDefault(thread.getKey(), 0L);
-        }
-        return ran;
     }
 
     private Process client(final String agentFlag, final String url, final String name) throws Exception

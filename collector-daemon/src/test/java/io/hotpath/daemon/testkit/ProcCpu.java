@@ -97,12 +97,28 @@ public final class ProcCpu
         return -1;
     }
 
+    /** Run time of a process's threads between two {@link #threadNanos} readings (a thread ended between them: left out). */
+    public static long ranNanos(final Map<String, Long> before, final Map<String, Long> after)
+    {
+        long ran = 0;
+        for (final Map.Entry<String, Long> thread : after.entrySet())
+        {
+            ran += ranNanos(before, thread);
+        }
+        return ran;
+    }
+
+    private static long ranNanos(final Map<String, Long> before, final Map.Entry<String, Long> thread)
+    {
+        return thread.getValue() - before.getOrDefault(thread.getKey(), 0L);
+    }
+
     /** The threads that ran most between two {@link #threadNanos} readings, "name percent-of-a-core", top {@code n}. */
     public static String topThreads(final Map<String, Long> before, final Map<String, Long> after, final double seconds, final int n)
     {
         final StringBuilder out = new StringBuilder();
         after.entrySet().stream()
-            .map(e -> Map.entry(e.getKey().replaceAll("#\\d+$", ""), e.getValue() - before.getOrDefault(e.getKey(), 0L)))
+            .map(e -> Map.entry(e.getKey().replaceAll("#\\d+$", ""), ranNanos(before, e)))
             .filter(e -> e.getValue() > 0)
             .sorted((a, b) -> Long.compare(b.getValue(), a.getValue()))
             .limit(n)
