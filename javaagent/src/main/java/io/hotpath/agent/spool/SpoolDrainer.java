@@ -49,6 +49,11 @@ public final class SpoolDrainer implements Runnable
     private static final long RECALIBRATE_NANOS = TimeUnit.SECONDS.toNanos(60);
     /** Shortest sleep between reads that did not fill a batch ({@link DrainPacer}). */
     private static final long MIN_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+    /**
+     * How long a shutdown waits for a drain that is still opening the queue with nothing recorded: it stops at
+     * the warm-up's next document, but not inside Chronicle's class loading.
+     */
+    static final long UNUSED_SHUTDOWN_MILLIS = 100;
     /** Of the stats intervals of an idle agent, every this-many-th writes its (unchanged) stats. */
     private static final int IDLE_STATS_EVERY = 10;
 
@@ -121,14 +126,19 @@ public final class SpoolDrainer implements Runnable
         return queueDirectory;
     }
 
-    /** Drains what is left, closes the queue and writes the closed marker; waits at most {@code timeoutMillis}. */
+    /**
+     * Drains what is left, closes the queue and writes the closed marker; waits at most {@code timeoutMillis},
+     * or {@link #UNUSED_SHUTDOWN_MILLIS} while the queue is still being opened and nothing was recorded: a
+     * short-lived JVM does not wait for Chronicle to load only to create an empty queue.
+     */
     public void shutdown(final long timeoutMillis)
     {
         stopping = true;
         LockSupport.unpark(thread);
+        final boolean unused = queueDirectory == null && nothingRecorded();
         try
         {
-            if (!finished.await(timeoutMillis, TimeUnit.MILLISECONDS))
+            if (!finished.await(unused ? Math.min(timeoutMillis, UNUSED_SHUTDOWN_MILLIS) : timeoutMillis, TimeUnit.MILLISECONDS) && !unused)
             {
                 AgentLog.warn("the drain thread did not finish within " + timeoutMillis + " ms; samples still in the ring are lost");
             }
@@ -144,11 +154,10 @@ public final class SpoolDrainer implements Runnable
     {
         try
         {
-            if (!awaitFirstUse())
+            if (!awaitFirstUse() || !open())
             {
                 return;
             }
-            open();
             statsIntervalNanos = settings.statsIntervalNanos();
             nextStatsNanos = System.nanoTime() + statsIntervalNanos;
             while (!stopping)
@@ -254,17 +263,22 @@ public final class SpoolDrainer implements Runnable
     }
 
     /**
-     * Opening Chronicle costs hundreds of milliseconds of class loading and CPU; it waits until
-     * there is something to write (a sample, or {@link SpoolSettings#openDelayNanos} passed), so it
-     * neither competes with the application's start nor runs at all in a short-lived JVM that never
-     * made an instrumented call.
+     * Opening Chronicle costs hundreds of milliseconds of class loading and CPU, and the write-path
+     * warm-up runs Chronicle's code thousands of times. By default ({@link SpoolSettings#openDelayNanos} 0)
+     * that happens at once, while the application starts. Done at the application's first instrumented
+     * call, in the middle of its own warm-up, it ran through JDK methods the application was profiling then
+     * (the stream pipeline), C2 compiled the application's code with those call sites polymorphic, and the
+     * JDK {@code HttpClient} load lost ~1.5 % more throughput (RESULTS.md, issue 17). With a delay it waits
+     * until there is something to write (a sample, or the delay passed), and a short-lived JVM that never
+     * made an instrumented call creates no queue; with none, such a JVM stops the opening at its next step
+     * ({@link #open}, {@link #shutdown}).
      *
      * @return false when the JVM shuts down before anything was recorded: no queue is created.
      */
     private boolean awaitFirstUse()
     {
         final long deadline = System.nanoTime() + settings.openDelayNanos();
-        while (ring.size() == 0 && recorder.dropped() == 0 && recorder.adviceErrors() == 0)
+        while (nothingRecorded())
         {
             if (stopping)
             {
@@ -281,7 +295,24 @@ public final class SpoolDrainer implements Runnable
         return true;
     }
 
-    private void open() throws IOException
+    private boolean nothingRecorded()
+    {
+        return ring.size() == 0 && recorder.dropped() == 0 && recorder.adviceErrors() == 0;
+    }
+
+    /** A JVM that ends while the drain is still warming up, with nothing recorded, creates no queue. */
+    private boolean stoppedBeforeUse()
+    {
+        if (stopping && nothingRecorded())
+        {
+            AgentLog.debug("stopped while opening, nothing recorded; no queue created");
+            return true;
+        }
+        return false;
+    }
+
+    /** @return false when the JVM shuts down, with nothing recorded, before the queue is created. */
+    private boolean open() throws IOException
     {
         if (beforeOpen != null)
         {
@@ -290,9 +321,17 @@ public final class SpoolDrainer implements Runnable
         calibrate();
         CycleFileGuard.warmUpCompareAndSwap();
         SampleDocument.warmUpRead();
+        if (stoppedBeforeUse())
+        {
+            return false;
+        }
         final long warmUpStart = System.nanoTime();
-        final int warmUpDocuments = WritePathWarmUp.run(null, WritePathWarmUp.DOCUMENTS);
+        final int warmUpDocuments = WritePathWarmUp.run(null, WritePathWarmUp.DOCUMENTS, () -> stopping);
         AgentLog.debug("write-path warm-up: " + warmUpDocuments + " documents in " + (System.nanoTime() - warmUpStart) / 1_000_000 + " ms");
+        if (stoppedBeforeUse())
+        {
+            return false;
+        }
         final SpoolSettings.Identity identity = settings.identity();
         final Path directory = SpoolDirectory.prepare(settings.spoolDirectory(),
             SpoolDirectory.queueName(identity.serviceName(), identity.pid(), identity.jvmStartEpochMillis()));
@@ -303,6 +342,7 @@ public final class SpoolDrainer implements Runnable
             identity.serviceName(), identity.host(), identity.agentVersion());
         write(header, length, 0);
         AgentLog.debug("spooling to " + directory);
+        return true;
     }
 
     /**

@@ -18,7 +18,8 @@ import java.lang.management.ManagementFactory;
  * What the drain thread needs to know, resolved from the agent configuration.
  *
  * @param openDelayNanos how long the drain thread waits for a first sample before it opens the
- *                       queue anyway (so the daemon sees an idle JVM, with its AGENT_STATS).
+ *                       queue anyway (so the daemon sees an idle JVM, with its AGENT_STATS); 0 (the
+ *                       default): at once, see {@code SpoolDrainer.awaitFirstUse}.
  * @param maxHoldNanos   how long samples may wait in the ring at most before the drain writes them
  *                       (it also writes before each wall-clock second ends; {@link DrainPacer}).
  * @param identity computed lazily on the drain thread (host name and process start time may take

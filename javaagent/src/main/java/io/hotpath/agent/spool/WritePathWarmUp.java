@@ -10,6 +10,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Stream;
 
 /**
  * Gets the drain's once-a-document code compiled before the real queue opens. At low rates the drain
@@ -40,21 +42,32 @@ final class WritePathWarmUp
     {
     }
 
+    static int run(final Path parent, final int documents)
+    {
+        return run(parent, documents, () -> false);
+    }
+
     /**
      * Writes the scratch documents in a new directory under {@code parent} (the JVM's temporary
-     * directory when null); returns how many were written (0 when the warm-up could not run). Never throws.
+     * directory when null), stopping early once {@code stop} says so (the JVM is shutting down); returns how
+     * many were written (0 when the warm-up could not run). Never throws.
+     *
+     * <p>A JVM that exits in the middle (its drain thread is a daemon) leaves its scratch queue behind; the
+     * directory's name carries the pid, and each warm-up first deletes those of processes that are gone.
      */
-    static int run(final Path parent, final int documents)
+    static int run(final Path parent, final int documents, final BooleanSupplier stop)
     {
         Path scratch = null;
         int written = 0;
         try
         {
-            scratch = parent == null ? Files.createTempDirectory(SCRATCH_PREFIX) : Files.createTempDirectory(parent, SCRATCH_PREFIX);
+            final Path under = parent == null ? Path.of(System.getProperty("java.io.tmpdir")) : parent;
+            deleteLeftOvers(under);
+            scratch = Files.createTempDirectory(under, SCRATCH_PREFIX + ProcessHandle.current().pid() + "-");
             final Content content = new Content();
             try (SpoolWriter writer = new SpoolWriter(scratch, SpoolLayoutDescriptor.ROLL_CYCLE, SCRATCH_MAX_BYTES))
             {
-                for (; written < documents; written++)
+                for (; written < documents && !stop.getAsBoolean(); written++)
                 {
                     writer.writeInPlace(content, SampleDocument.reserveFor(64));
                 }
@@ -90,6 +103,38 @@ final class WritePathWarmUp
         public int samples()
         {
             return 0;
+        }
+    }
+
+    /** Scratch queues of warm-ups whose JVM exited before deleting them ({@code hotpath-warmup-PID-...}). */
+    static void deleteLeftOvers(final Path parent)
+    {
+        try (Stream<Path> entries = Files.list(parent))
+        {
+            entries.filter(WritePathWarmUp::leftOver).forEach(WritePathWarmUp::deleteTree);
+        }
+        catch (final IOException | RuntimeException e)
+        {
+            AgentLog.debug("cannot look for left-over warm-up queues in " + parent + ": " + e);
+        }
+    }
+
+    private static boolean leftOver(final Path entry)
+    {
+        final String name = entry.getFileName().toString();
+        final int dash = name.indexOf('-', SCRATCH_PREFIX.length());
+        if (!name.startsWith(SCRATCH_PREFIX) || dash < 0 || !Files.isDirectory(entry))
+        {
+            return false;
+        }
+        try
+        {
+            final long pid = Long.parseLong(name.substring(SCRATCH_PREFIX.length(), dash));
+            return ProcessHandle.of(pid).map(process -> !process.isAlive()).orElse(true);
+        }
+        catch (final NumberFormatException e)
+        {
+            return false; // not ours to judge
         }
     }
 

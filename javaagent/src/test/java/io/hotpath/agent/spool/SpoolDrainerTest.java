@@ -8,11 +8,15 @@ import io.hotpath.agent.record.SeriesRegistry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
+import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -80,5 +84,89 @@ class SpoolDrainerTest
         // the header, ~2 documents a second (the hold, the end of each second), the last at shutdown; generous for a busy machine
         final int most = 2 + (int)Math.ceil(seconds * 3);
         assertTrue(reader.documents <= most, reader.documents + " documents in " + seconds + " s (at most " + most + ")");
+    }
+
+    /**
+     * With no open delay ({@code hotpath.spool.openDelayMs=0}) the queue, Chronicle and the write-path warm-up
+     * are ready before the application's first sample, not started by it in the middle of the application's own
+     * warm-up; a JVM that ends while that is still going on, with nothing recorded, creates no queue and does not
+     * wait for it; with a delay, a JVM that records nothing before it ends creates no queue.
+     */
+    @Test
+    void theQueueOpensAtStartWithoutADelayAndNotAtAllInADelayedJvmThatRecordedNothing() throws Exception
+    {
+        final SeriesRegistry registry = new SeriesRegistry(RuleConfigParser.parse("test rules", RULES));
+        final AtomicReference<Throwable> failure = new AtomicReference<>();
+        final Path atStart = Files.createDirectories(spool.resolve("at-start"));
+        final SpoolDrainer eager = new SpoolDrainer(new RingRecorder(1 << 20, 1, registry, new ErrorTypeRegistry()),
+            new SpoolSettings(atStart, "eager", "FAST_HOURLY", 1L << 30, 4096, TimeUnit.SECONDS.toNanos(1),
+                TimeUnit.MILLISECONDS.toNanos(50), 0L), failure::set);
+        eager.start();
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60); // Chronicle's first open, on a busy machine
+        while (!hasCycleFile(atStart) && System.nanoTime() < deadline)
+        {
+            LockSupport.parkNanos(20_000_000L);
+        }
+        assertTrue(hasCycleFile(atStart), "no queue in " + atStart + " 60 s after the drain started, with no sample recorded");
+        eager.shutdown(30_000);
+        final SpoolReader reader = SpoolReader.read(SpoolReader.onlyQueue(atStart));
+        assertEquals(List.of(), reader.violations);
+        assertEquals(0, reader.samples.size());
+
+        // a JVM that ends while its drain still opens the queue, with nothing recorded: no queue, and no long wait
+        final Path stoppedEarly = Files.createDirectories(spool.resolve("stopped-early"));
+        final SpoolDrainer shortLived = new SpoolDrainer(new RingRecorder(1 << 20, 1, registry, new ErrorTypeRegistry()),
+            new SpoolSettings(stoppedEarly, "short-lived", "FAST_HOURLY", 1L << 30, 4096, TimeUnit.SECONDS.toNanos(1),
+                TimeUnit.MILLISECONDS.toNanos(50), 0L), failure::set);
+        final CountDownLatch opening = new CountDownLatch(1);
+        shortLived.beforeOpen(() ->
+        {
+            opening.countDown();
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(300)); // the JVM's exit comes in the middle of the opening
+        });
+        shortLived.start();
+        assertTrue(opening.await(60, TimeUnit.SECONDS));
+        final long stopStart = System.nanoTime();
+        shortLived.shutdown(30_000);
+        final long stopMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - stopStart);
+        assertTrue(stopMillis < 10_000, "shutdown of an unused drain took " + stopMillis + " ms (it waits " +
+            SpoolDrainer.UNUSED_SHUTDOWN_MILLIS + " ms)");
+        LockSupport.parkNanos(TimeUnit.SECONDS.toNanos(5)); // the drain thread may still be loading Chronicle: it must stop there
+        assertNull(shortLived.queueDirectory());
+        try (Stream<Path> entries = Files.list(stoppedEarly))
+        {
+            assertEquals(List.of(), entries.toList(), "a drain stopped before any sample created a queue");
+        }
+
+        final Path delayed = Files.createDirectories(spool.resolve("delayed"));
+        final SpoolDrainer lazy = new SpoolDrainer(new RingRecorder(1 << 20, 1, registry, new ErrorTypeRegistry()),
+            new SpoolSettings(delayed, "lazy", "FAST_HOURLY", 1L << 30, 4096, TimeUnit.SECONDS.toNanos(1),
+                TimeUnit.MILLISECONDS.toNanos(50), TimeUnit.HOURS.toNanos(1)), failure::set);
+        lazy.start();
+        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(500));
+        lazy.shutdown(30_000);
+        try (Stream<Path> entries = Files.list(delayed))
+        {
+            assertEquals(List.of(), entries.toList(), "a delayed drain that never saw a sample created a queue");
+        }
+        assertNull(failure.get());
+    }
+
+    private static boolean hasCycleFile(final Path spool) throws IOException
+    {
+        try (Stream<Path> queues = Files.list(spool))
+        {
+            for (final Path queue : queues.filter(Files::isDirectory).toList())
+            {
+                try (Stream<Path> files = Files.list(queue))
+                {
+                    if (files.anyMatch(file -> file.getFileName().toString().endsWith(".cq4")))
+                    {
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
     }
 }
