@@ -5,13 +5,13 @@ import io.hotpath.wire.SpoolLayoutDescriptor;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.io.IOException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.function.BooleanSupplier;
-import java.util.stream.Stream;
 
 /**
  * Gets the drain's once-a-document code compiled before the real queue opens. At low rates the drain
@@ -106,12 +106,21 @@ final class WritePathWarmUp
         }
     }
 
-    /** Scratch queues of warm-ups whose JVM exited before deleting them ({@code hotpath-warmup-PID-...}). */
+    /**
+     * Scratch queues of warm-ups whose JVM exited before deleting them ({@code hotpath-warmup-PID-...}). A
+     * directory stream, not {@code Files.list}: the agent keeps out of the JDK's stream pipeline at start (RESULTS.md).
+     */
     static void deleteLeftOvers(final Path parent)
     {
-        try (Stream<Path> entries = Files.list(parent))
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(parent, SCRATCH_PREFIX + "*"))
         {
-            entries.filter(WritePathWarmUp::leftOver).forEach(WritePathWarmUp::deleteTree);
+            for (final Path entry : entries)
+            {
+                if (leftOver(entry))
+                {
+                    deleteTree(entry);
+                }
+            }
         }
         catch (final IOException | RuntimeException e)
         {
