@@ -98,9 +98,7 @@ class SpoolDrainerTest
         final SeriesRegistry registry = new SeriesRegistry(RuleConfigParser.parse("test rules", RULES));
         final AtomicReference<Throwable> failure = new AtomicReference<>();
         final Path atStart = Files.createDirectories(spool.resolve("at-start"));
-        final SpoolDrainer eager = new SpoolDrainer(new RingRecorder(1 << 20, 1, registry, new ErrorTypeRegistry()),
-            new SpoolSettings(atStart, "eager", "FAST_HOURLY", 1L << 30, 4096, TimeUnit.SECONDS.toNanos(1),
-                TimeUnit.MILLISECONDS.toNanos(50), 0L), failure::set);
+        final SpoolDrainer eager = drainer(registry, atStart, "eager", 0L, failure);
         eager.start();
         final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60); // Chronicle's first open, on a busy machine
         while (!hasCycleFile(atStart) && System.nanoTime() < deadline)
@@ -115,9 +113,7 @@ class SpoolDrainerTest
 
         // a JVM that ends while its drain still opens the queue, with nothing recorded: no queue, and no long wait
         final Path stoppedEarly = Files.createDirectories(spool.resolve("stopped-early"));
-        final SpoolDrainer shortLived = new SpoolDrainer(new RingRecorder(1 << 20, 1, registry, new ErrorTypeRegistry()),
-            new SpoolSettings(stoppedEarly, "short-lived", "FAST_HOURLY", 1L << 30, 4096, TimeUnit.SECONDS.toNanos(1),
-                TimeUnit.MILLISECONDS.toNanos(50), 0L), failure::set);
+        final SpoolDrainer shortLived = drainer(registry, stoppedEarly, "short-lived", 0L, failure);
         final CountDownLatch opening = new CountDownLatch(1);
         shortLived.beforeOpen(() ->
         {
@@ -139,9 +135,7 @@ class SpoolDrainerTest
         }
 
         final Path delayed = Files.createDirectories(spool.resolve("delayed"));
-        final SpoolDrainer lazy = new SpoolDrainer(new RingRecorder(1 << 20, 1, registry, new ErrorTypeRegistry()),
-            new SpoolSettings(delayed, "lazy", "FAST_HOURLY", 1L << 30, 4096, TimeUnit.SECONDS.toNanos(1),
-                TimeUnit.MILLISECONDS.toNanos(50), TimeUnit.HOURS.toNanos(1)), failure::set);
+        final SpoolDrainer lazy = drainer(registry, delayed, "lazy", TimeUnit.HOURS.toNanos(1), failure);
         lazy.start();
         LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(500));
         lazy.shutdown(30_000);
@@ -150,6 +144,14 @@ class SpoolDrainerTest
             assertEquals(List.of(), entries.toList(), "a delayed drain that never saw a sample created a queue");
         }
         assertNull(failure.get());
+    }
+
+    /** A drain of one stats second and 50 ms looks, with the given open delay. */
+    private static SpoolDrainer drainer(final SeriesRegistry registry, final Path spool, final String service,
+        final long openDelayNanos, final AtomicReference<Throwable> failure)
+    {
+        return new SpoolDrainer(new RingRecorder(1 << 20, 1, registry, new ErrorTypeRegistry()), new SpoolSettings(spool, service,
+            "FAST_HOURLY", 1L << 30, 4096, TimeUnit.SECONDS.toNanos(1), TimeUnit.MILLISECONDS.toNanos(50), openDelayNanos), failure::set);
     }
 
     private static boolean hasCycleFile(final Path spool) throws IOException
