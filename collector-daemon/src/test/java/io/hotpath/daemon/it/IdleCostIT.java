@@ -44,7 +44,8 @@ import org.junit.jupiter.api.io.TempDir;
  * {@value #QUIET_PLAIN_JVM_PERCENT} %, at most {@value #MAX_HOST_PHASE} times), and so does the agent's. What
  * no phase changes is held too: the aggregation thread's wake-ups, at most
  * {@value #MAX_AGGREGATOR_WAKE_UPS_PER_SECOND} a second (a daemon that polls at a fixed millisecond rate, 2.6-4 %
- * of a core when issue 17 was filed, wakes hundreds of times), and the agent's drain thread's, at most
+ * of a core when issue 17 was filed, wakes hundreds of times), the incident thread's, at most
+ * {@value #MAX_ACT_WAKE_UPS_PER_SECOND} a second (nothing open: a tick every 5 s), and the agent's drain thread's, at most
  * {@value #MAX_DRAIN_WAKE_UPS_PER_SECOND} a second (it looked every millisecond then).
  *
  * <p>The launcher runs hotpathd with C1 only: C2 compiled the daemon's once-a-second work for tens of minutes
@@ -70,6 +71,10 @@ class IdleCostIT
      * agent's own stats record; a drain at a fixed 1 ms rate (when issue 17 was filed) wakes a thousand times.
      */
     private static final double MAX_DRAIN_WAKE_UPS_PER_SECOND = 8.0;
+    /** Nothing open, nothing pending: one tick every 5 s (it ticked every second), with room for a stray event. */
+    private static final double MAX_ACT_WAKE_UPS_PER_SECOND = 0.5;
+    /** hotpathd's incident thread. */
+    private static final String ACT_THREAD = "hotpathd-act";
     /** The agent's drain thread. */
     private static final String DRAIN_THREAD = "hotpath-drain";
     /** The kernel's name of hotpathd's aggregation thread (15 characters of "hotpathd-aggregator"). */
@@ -124,11 +129,14 @@ class IdleCostIT
             }
             final long aggregatorSwitchesBefore = ProcCpu.voluntarySwitches(daemon.pid(), AGGREGATOR_THREAD);
             final long drainSwitchesBefore = ProcCpu.voluntarySwitches(agent.pid(), DRAIN_THREAD);
+            final long actSwitchesBefore = ProcCpu.voluntarySwitches(daemon.pid(), ACT_THREAD);
             Thread.sleep(TimeUnit.SECONDS.toMillis(MEASURE_SECONDS / 2));
             final long daemonHalf = ProcCpu.ticks(daemon.pid());
             Thread.sleep(TimeUnit.SECONDS.toMillis(MEASURE_SECONDS / 2));
             final double aggregatorWakeUps = (double)(ProcCpu.voluntarySwitches(daemon.pid(), AGGREGATOR_THREAD)
                 - aggregatorSwitchesBefore) / MEASURE_SECONDS;
+            final double actWakeUps = (double)(ProcCpu.voluntarySwitches(daemon.pid(), ACT_THREAD) - actSwitchesBefore)
+                / MEASURE_SECONDS;
             final double drainWakeUps = (double)(ProcCpu.voluntarySwitches(agent.pid(), DRAIN_THREAD) - drainSwitchesBefore)
                 / MEASURE_SECONDS;
             final double[] percent = new double[pids.length];
@@ -151,8 +159,8 @@ class IdleCostIT
             final double hostPhase = Math.max(1.0, Math.min(MAX_HOST_PHASE, plainPercent / QUIET_PLAIN_JVM_PERCENT));
             final double daemonLimit = DAEMON_LIMIT_PERCENT * hostPhase;
             System.out.printf("[IdleCostIT] agent adds %.3f %% of a core; hotpathd %.3f %% (quieter half %.3f %%), %d MiB resident, "
-                + "aggregation thread %.2f wake-ups/s; drain %.2f wake-ups/s; host phase %.2f (JVM without agent %.3f %%), "
-                + "limit %.2f %% (load %s)%n", agentAdded, percent[0], quieterHalf, daemonRssMib, aggregatorWakeUps, drainWakeUps,
+                + "aggregation thread %.2f wake-ups/s, act thread %.2f; drain %.2f wake-ups/s; host phase %.2f (JVM without agent %.3f %%), "
+                + "limit %.2f %% (load %s)%n", agentAdded, percent[0], quieterHalf, daemonRssMib, aggregatorWakeUps, actWakeUps, drainWakeUps,
                 hostPhase, plainPercent, daemonLimit,
                 Files.readString(Path.of("/proc/loadavg")).trim());
             assertTrue(agentAdded < AGENT_LIMIT_PERCENT * hostPhase, "the idle agent adds " + agentAdded + " % of a core (limit "
@@ -163,6 +171,8 @@ class IdleCostIT
             // scan) itself, two a second; four before the scan shared the rotation's wake-up and the idle sleep reached 1 s.
             assertTrue(aggregatorWakeUps <= MAX_AGGREGATOR_WAKE_UPS_PER_SECOND, "the idle aggregation thread woke "
                 + aggregatorWakeUps + " times a second (expected 2: the poll before each rotation and the rotation)");
+            assertTrue(actWakeUps <= MAX_ACT_WAKE_UPS_PER_SECOND, "the idle act thread woke " + actWakeUps
+                + " times a second (expected 0.2: nothing open, one tick every 5 s)");
             assertTrue(drainWakeUps <= MAX_DRAIN_WAKE_UPS_PER_SECOND, "the idle agent's drain woke " + drainWakeUps
                 + " times a second (expected 5: one look every 4 x drain.idleMs)");
             assertTrue(daemonRssMib < DAEMON_RSS_LIMIT_MIB, "idle hotpathd resident set " + daemonRssMib + " MiB (target 80)");

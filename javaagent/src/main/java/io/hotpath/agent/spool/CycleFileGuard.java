@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.lang.reflect.Field;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
 
 /**
  * Turns a cycle file that can no longer back Chronicle's memory mapping into an {@link IOException}
@@ -36,6 +37,9 @@ final class CycleFileGuard implements AutoCloseable
     static final long RESERVE_AHEAD = 512L << 10;
     /** Beyond a document's own bytes: its header, and an index array Chronicle may append after it. */
     static final long SLACK = 128L << 10;
+    /** Rounds of 1 000 compare-and-swaps each, with a pause after each for the compiler to catch up. */
+    static final int CAS_WARM_UP_ROUNDS = 5;
+    private static final long CAS_WARM_UP_PAUSE_NANOS = 10_000_000L;
 
     /** The cycle file could not back the mapping any more: the queue must be abandoned, never touched again. */
     static final class SpoolFault extends IOException
@@ -53,8 +57,12 @@ final class CycleFileGuard implements AutoCloseable
      * documents with) often enough from interpreted code that the JIT compiles them before the queue
      * opens, so that a fault in them is the {@code InternalError} of compiled code, not a crash in
      * the VM (see the class comment). Not a guarantee: compilation is asynchronous and can be undone.
+     *
+     * @param stop checked before each of the pauses that give the compiler time: a JVM that exits
+     *             meanwhile is not held up by them (a hello-world waited ~40 ms here).
+     * @return the rounds run, 1 to {@link #CAS_WARM_UP_ROUNDS}; 0 when {@code Unsafe} is out of reach.
      */
-    static void warmUpCompareAndSwap()
+    static int warmUpCompareAndSwap(final BooleanSupplier stop)
     {
         final sun.misc.Unsafe unsafe;
         try
@@ -65,21 +73,28 @@ final class CycleFileGuard implements AutoCloseable
         }
         catch (final ReflectiveOperationException | RuntimeException e)
         {
-            return; // Chronicle could not run either
+            return 0; // Chronicle could not run either
         }
         final int[] ints = new int[1];
         final long[] longs = new long[1];
         final long intBase = unsafe.arrayBaseOffset(int[].class);
         final long longBase = unsafe.arrayBaseOffset(long[].class);
-        for (int round = 0; round < 5; round++)
+        int round = 0;
+        while (round < CAS_WARM_UP_ROUNDS)
         {
             for (int i = 0; i < 1_000; i++)
             {
                 unsafe.compareAndSwapInt(ints, intBase, i, i + 1);
                 unsafe.compareAndSwapLong(longs, longBase, i, i + 1);
             }
-            LockSupport.parkNanos(10_000_000L);
+            round++;
+            if (stop.getAsBoolean())
+            {
+                break;
+            }
+            LockSupport.parkNanos(CAS_WARM_UP_PAUSE_NANOS);
         }
+        return round;
     }
 
     private final ByteBuffer chunk = ByteBuffer.allocateDirect(64 << 10);

@@ -319,7 +319,7 @@ public final class SpoolDrainer implements Runnable
             beforeOpen.run();
         }
         calibrate();
-        CycleFileGuard.warmUpCompareAndSwap();
+        CycleFileGuard.warmUpCompareAndSwap(() -> stopping);
         SampleDocument.warmUpRead();
         if (stoppedBeforeUse())
         {

@@ -256,6 +256,12 @@ public final class Remediator
         LOG.warning("remediation actions switched " + (on ? "on" : "off") + " by " + by);
     }
 
+    /** No action waits for approval, runs or awaits its verification: nothing for a tick to look at. */
+    public boolean idle()
+    {
+        return ledger.runs.isEmpty();
+    }
+
     public boolean switchedOn()
     {
         return switchedOn;
