@@ -293,6 +293,6 @@ summary="$(printf '%s\n' "${results[@]}" | awk '
 printf '%s\n' "$summary"
 printf 'settle %s s, measure %s s, %s runs; load average at the end: %s\n' "$settle" "$measure" "$runs" "$(cut -d' ' -f1-3 /proc/loadavg)"
 if [ -n "$out" ]; then
-  { printf '%s\n' "${results[@]}"; cat "$work/timeline" 2>/dev/null; printf '%s\n' "$summary"; printf 'settle %s s, measure %s s, %s runs; load average at the end: %s\n' \
+  { printf '%s\n' "${results[@]}"; cat "$work/timeline" 2>/dev/null || true; printf '%s\n' "$summary"; printf 'settle %s s, measure %s s, %s runs; load average at the end: %s\n' \
       "$settle" "$measure" "$runs" "$(cut -d' ' -f1-3 /proc/loadavg)"; } > "$out"
 fi

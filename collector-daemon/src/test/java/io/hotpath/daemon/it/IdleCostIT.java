@@ -45,7 +45,8 @@ import org.junit.jupiter.api.io.TempDir;
  * no phase changes is held too: the aggregation thread's wake-ups, at most
  * {@value #MAX_AGGREGATOR_WAKE_UPS_PER_SECOND} a second (a daemon that polls at a fixed millisecond rate, 2.6-4 %
  * of a core when issue 17 was filed, wakes hundreds of times), the incident thread's, at most
- * {@value #MAX_ACT_WAKE_UPS_PER_SECOND} a second (nothing open: a tick every 5 s), and the agent's drain thread's, at most
+ * {@value #MAX_ACT_WAKE_UPS_PER_SECOND} a second (nothing open: a tick every 5 s), the HTTP loop's, at most
+ * {@value #MAX_HTTP_WAKE_UPS_PER_SECOND} (nothing scheduled: a wait of 10 s), and the agent's drain thread's, at most
  * {@value #MAX_DRAIN_WAKE_UPS_PER_SECOND} a second (it looked every millisecond then).
  *
  * <p>The launcher runs hotpathd with C1 only: C2 compiled the daemon's once-a-second work for tens of minutes
@@ -75,6 +76,10 @@ class IdleCostIT
     private static final double MAX_ACT_WAKE_UPS_PER_SECOND = 0.5;
     /** hotpathd's incident thread. */
     private static final String ACT_THREAD = "hotpathd-act";
+    /** No connection, nothing scheduled: one wait of 10 s after another (it woke every second), with room. */
+    private static final double MAX_HTTP_WAKE_UPS_PER_SECOND = 0.5;
+    /** hotpathd's HTTP loop. */
+    private static final String HTTP_THREAD = "hotpathd-http";
     /** The agent's drain thread. */
     private static final String DRAIN_THREAD = "hotpath-drain";
     /** The kernel's name of hotpathd's aggregation thread (15 characters of "hotpathd-aggregator"). */
@@ -130,12 +135,15 @@ class IdleCostIT
             final long aggregatorSwitchesBefore = ProcCpu.voluntarySwitches(daemon.pid(), AGGREGATOR_THREAD);
             final long drainSwitchesBefore = ProcCpu.voluntarySwitches(agent.pid(), DRAIN_THREAD);
             final long actSwitchesBefore = ProcCpu.voluntarySwitches(daemon.pid(), ACT_THREAD);
+            final long httpSwitchesBefore = ProcCpu.voluntarySwitches(daemon.pid(), HTTP_THREAD);
             Thread.sleep(TimeUnit.SECONDS.toMillis(MEASURE_SECONDS / 2));
             final long daemonHalf = ProcCpu.ticks(daemon.pid());
             Thread.sleep(TimeUnit.SECONDS.toMillis(MEASURE_SECONDS / 2));
             final double aggregatorWakeUps = (double)(ProcCpu.voluntarySwitches(daemon.pid(), AGGREGATOR_THREAD)
                 - aggregatorSwitchesBefore) / MEASURE_SECONDS;
             final double actWakeUps = (double)(ProcCpu.voluntarySwitches(daemon.pid(), ACT_THREAD) - actSwitchesBefore)
+                / MEASURE_SECONDS;
+            final double httpWakeUps = (double)(ProcCpu.voluntarySwitches(daemon.pid(), HTTP_THREAD) - httpSwitchesBefore)
                 / MEASURE_SECONDS;
             final double drainWakeUps = (double)(ProcCpu.voluntarySwitches(agent.pid(), DRAIN_THREAD) - drainSwitchesBefore)
                 / MEASURE_SECONDS;
@@ -159,8 +167,9 @@ class IdleCostIT
             final double hostPhase = Math.max(1.0, Math.min(MAX_HOST_PHASE, plainPercent / QUIET_PLAIN_JVM_PERCENT));
             final double daemonLimit = DAEMON_LIMIT_PERCENT * hostPhase;
             System.out.printf("[IdleCostIT] agent adds %.3f %% of a core; hotpathd %.3f %% (quieter half %.3f %%), %d MiB resident, "
-                + "aggregation thread %.2f wake-ups/s, act thread %.2f; drain %.2f wake-ups/s; host phase %.2f (JVM without agent %.3f %%), "
-                + "limit %.2f %% (load %s)%n", agentAdded, percent[0], quieterHalf, daemonRssMib, aggregatorWakeUps, actWakeUps, drainWakeUps,
+                + "aggregation thread %.2f wake-ups/s, act thread %.2f, http %.2f; drain %.2f wake-ups/s; host phase %.2f (JVM without agent %.3f %%), "
+                + "limit %.2f %% (load %s)%n", agentAdded, percent[0], quieterHalf, daemonRssMib, aggregatorWakeUps, actWakeUps, httpWakeUps,
+                drainWakeUps,
                 hostPhase, plainPercent, daemonLimit,
                 Files.readString(Path.of("/proc/loadavg")).trim());
             assertTrue(agentAdded < AGENT_LIMIT_PERCENT * hostPhase, "the idle agent adds " + agentAdded + " % of a core (limit "
@@ -173,6 +182,13 @@ class IdleCostIT
                 + aggregatorWakeUps + " times a second (expected 2: the poll before each rotation and the rotation)");
             assertTrue(actWakeUps <= MAX_ACT_WAKE_UPS_PER_SECOND, "the idle act thread woke " + actWakeUps
                 + " times a second (expected 0.2: nothing open, one tick every 5 s)");
+            assertTrue(httpWakeUps <= MAX_HTTP_WAKE_UPS_PER_SECOND, "the idle HTTP loop woke " + httpWakeUps
+                + " times a second (expected 0.1: nothing scheduled, one wait of 10 s after another)");
+            for (final String counted : List.of(ACT_THREAD, HTTP_THREAD))
+            {
+                assertTrue(ProcCpu.threadNanos(daemon.pid()).keySet().stream().anyMatch(thread -> thread.startsWith(counted)),
+                    "no thread named " + counted + " in hotpathd, whose wake-ups are counted: " + ProcCpu.threadNanos(daemon.pid()).keySet());
+            }
             assertTrue(drainWakeUps <= MAX_DRAIN_WAKE_UPS_PER_SECOND, "the idle agent's drain woke " + drainWakeUps
                 + " times a second (expected 5: one look every 4 x drain.idleMs)");
             assertTrue(daemonRssMib < DAEMON_RSS_LIMIT_MIB, "idle hotpathd resident set " + daemonRssMib + " MiB (target 80)");
