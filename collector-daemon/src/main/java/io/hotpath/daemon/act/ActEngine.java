@@ -76,9 +76,8 @@ public final class ActEngine implements AutoCloseable
     private volatile int openIncidents;
     private long viewVersion = -1;
     private long lastCompaction;
-    /** The pending tick and when it is due ({@link System#nanoTime()}); act thread only. */
+    /** The pending tick; act thread only. */
     private ScheduledFuture<?> nextTick;
-    private long nextTickDueNanos;
     private volatile boolean closing;
     private final AtomicLong ticks = new AtomicLong();
 
@@ -142,7 +141,6 @@ public final class ActEngine implements AutoCloseable
                 guarded(this::tick);
                 scheduleTick(idle() ? idleTickMillis : tickMillis);
             }, delayMillis, TimeUnit.MILLISECONDS);
-            nextTickDueNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(delayMillis);
         }
         catch (final RejectedExecutionException e)
         {
@@ -153,8 +151,7 @@ public final class ActEngine implements AutoCloseable
     /** After an event or a decision: back to the busy pace if the pending tick is an idle one and work appeared. */
     private void paceTick()
     {
-        if (nextTick != null && !idle() && nextTickDueNanos - System.nanoTime() > TimeUnit.MILLISECONDS.toNanos(tickMillis)
-            && nextTick.cancel(false))
+        if (nextTick != null && !idle() && nextTick.getDelay(TimeUnit.MILLISECONDS) > tickMillis && nextTick.cancel(false))
         {
             scheduleTick(tickMillis);
         }

@@ -9,6 +9,7 @@ import io.hotpath.daemon.testkit.DemoProcess;
 import io.hotpath.daemon.testkit.ExternalProcess;
 import io.hotpath.daemon.testkit.LaunchedDaemon;
 import io.hotpath.daemon.testkit.ProcCpu;
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -16,6 +17,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -132,21 +134,17 @@ class IdleCostIT
                 ticksBefore[i] = ProcCpu.ticks(pids[i]);
                 threadsBefore.add(ProcCpu.threadNanos(pids[i]));
             }
-            final long aggregatorSwitchesBefore = ProcCpu.voluntarySwitches(daemon.pid(), AGGREGATOR_THREAD);
-            final long drainSwitchesBefore = ProcCpu.voluntarySwitches(agent.pid(), DRAIN_THREAD);
-            final long actSwitchesBefore = ProcCpu.voluntarySwitches(daemon.pid(), ACT_THREAD);
-            final long httpSwitchesBefore = ProcCpu.voluntarySwitches(daemon.pid(), HTTP_THREAD);
+            final WakeUps aggregatorSwitches = new WakeUps(daemon.pid(), AGGREGATOR_THREAD);
+            final WakeUps actSwitches = new WakeUps(daemon.pid(), ACT_THREAD);
+            final WakeUps httpSwitches = new WakeUps(daemon.pid(), HTTP_THREAD);
+            final WakeUps drainSwitches = new WakeUps(agent.pid(), DRAIN_THREAD);
             Thread.sleep(TimeUnit.SECONDS.toMillis(MEASURE_SECONDS / 2));
             final long daemonHalf = ProcCpu.ticks(daemon.pid());
             Thread.sleep(TimeUnit.SECONDS.toMillis(MEASURE_SECONDS / 2));
-            final double aggregatorWakeUps = (double)(ProcCpu.voluntarySwitches(daemon.pid(), AGGREGATOR_THREAD)
-                - aggregatorSwitchesBefore) / MEASURE_SECONDS;
-            final double actWakeUps = (double)(ProcCpu.voluntarySwitches(daemon.pid(), ACT_THREAD) - actSwitchesBefore)
-                / MEASURE_SECONDS;
-            final double httpWakeUps = (double)(ProcCpu.voluntarySwitches(daemon.pid(), HTTP_THREAD) - httpSwitchesBefore)
-                / MEASURE_SECONDS;
-            final double drainWakeUps = (double)(ProcCpu.voluntarySwitches(agent.pid(), DRAIN_THREAD) - drainSwitchesBefore)
-                / MEASURE_SECONDS;
+            final double aggregatorWakeUps = aggregatorSwitches.perSecond();
+            final double actWakeUps = actSwitches.perSecond();
+            final double httpWakeUps = httpSwitches.perSecond();
+            final double drainWakeUps = drainSwitches.perSecond();
             final double[] percent = new double[pids.length];
             final String[] names = { "hotpathd", "JVM without agent", "JVM with agent" };
             for (int i = 0; i < pids.length; i++)
@@ -184,10 +182,11 @@ class IdleCostIT
                 + " times a second (expected 0.2: nothing open, one tick every 5 s)");
             assertTrue(httpWakeUps <= MAX_HTTP_WAKE_UPS_PER_SECOND, "the idle HTTP loop woke " + httpWakeUps
                 + " times a second (expected 0.1: nothing scheduled, one wait of 10 s after another)");
+            final Set<String> daemonThreads = ProcCpu.threadNanos(daemon.pid()).keySet();
             for (final String counted : List.of(ACT_THREAD, HTTP_THREAD))
             {
-                assertTrue(ProcCpu.threadNanos(daemon.pid()).keySet().stream().anyMatch(thread -> thread.startsWith(counted)),
-                    "no thread named " + counted + " in hotpathd, whose wake-ups are counted: " + ProcCpu.threadNanos(daemon.pid()).keySet());
+                assertTrue(daemonThreads.stream().anyMatch(thread -> thread.startsWith(counted)),
+                    "no thread named " + counted + " in hotpathd, whose wake-ups are counted: " + daemonThreads);
             }
             assertTrue(drainWakeUps <= MAX_DRAIN_WAKE_UPS_PER_SECOND, "the idle agent's drain woke " + drainWakeUps
                 + " times a second (expected 5: one look every 4 x drain.idleMs)");
@@ -208,6 +207,26 @@ class IdleCostIT
                 daemon.close();
             }
             server.stop(0);
+        }
+    }
+
+    /** A thread's voluntary context switches from now on: each is one wake-up from a sleep or wait. */
+    private static final class WakeUps
+    {
+        private final long pid;
+        private final String thread;
+        private final long before;
+
+        WakeUps(final long pid, final String thread) throws IOException
+        {
+            this.pid = pid;
+            this.thread = thread;
+            this.before = ProcCpu.voluntarySwitches(pid, thread);
+        }
+
+        double perSecond() throws IOException
+        {
+            return (double)(ProcCpu.voluntarySwitches(pid, thread) - before) / MEASURE_SECONDS;
         }
     }
 
